@@ -1,0 +1,70 @@
+"""API base class for tenant endpoints, and the platform-level endpoints of the tenancy core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from perspectives.tenancy.models import Cooperative, Membership
+from perspectives.tenancy.selectors import membership_list_for_user
+
+
+class TenantApiView(APIView):
+    """Base of every API view under /api/v1/c/<cooperative_slug>/.
+
+    The middleware has already checked membership and entered the cooperative; this base makes the
+    membership available and refuses to run when mounted elsewhere."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        membership = getattr(request._request, "membership", None)
+        if membership is None or membership.user_id != request.user.pk:
+            raise NotFound
+
+    def paginated_response(
+        self, queryset: QuerySet[Any], serializer_class: type[serializers.BaseSerializer[Any]]
+    ) -> Response:
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    @property
+    def membership(self) -> Membership:
+        return self.request._request.membership  # type: ignore[no-any-return]
+
+    @property
+    def cooperative(self) -> Cooperative:
+        return self.membership.cooperative
+
+
+class CooperativeOutputSerializer(serializers.Serializer[Membership]):
+    slug = serializers.CharField(source="cooperative.slug")
+    name = serializers.CharField(source="cooperative.name")
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class CooperativeListApi(APIView):
+    @extend_schema(responses=CooperativeOutputSerializer(many=True), summary="My cooperatives")
+    def get(self, request: Request) -> Response:
+        memberships = membership_list_for_user(user=request.user)  # type: ignore[arg-type]
+        return Response(CooperativeOutputSerializer(memberships, many=True).data)
+
+
+class MembershipMeApi(TenantApiView):
+    class OutputSerializer(serializers.Serializer[Membership]):
+        cooperative = serializers.CharField(source="cooperative.slug")
+        cooperative_name = serializers.CharField(source="cooperative.name")
+        email = serializers.EmailField(source="user.email")
+        roles = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses=OutputSerializer, summary="My membership of this cooperative")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(self.OutputSerializer(self.membership).data)

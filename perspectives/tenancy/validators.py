@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siren
+
+
+def validate_siren(value: str) -> None:
+    """A SIREN is nine digits whose Luhn checksum is valid."""
+    if not siren.is_valid(value):
+        raise ValidationError(
+            _("« %(value)s » n'est pas un numéro SIREN valide (9 chiffres, clé de contrôle)."),
+            code="invalid_siren",
+            params={"value": value},
+        )

@@ -1,0 +1,41 @@
+"""URL composition root: the only place that names every app.
+
+Pages of a cooperative live under /c/<cooperative_slug>/, its API under
+/api/v1/c/<cooperative_slug>/; the tenancy middleware checks membership for both.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from entrepreneurs import urls as entrepreneurs_urls
+from perspectives.core import views as core_views
+from perspectives.tenancy import urls as tenancy_urls
+
+tenant_patterns = [
+    *entrepreneurs_urls.urlpatterns,
+    *tenancy_urls.tenant_urlpatterns,
+]
+
+tenant_api_patterns = [
+    *tenancy_urls.tenant_api_urlpatterns,
+    *entrepreneurs_urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("", include(tenancy_urls.urlpatterns)),
+    path("c/<slug:cooperative_slug>/", include(tenant_patterns)),
+    path("api/v1/c/<slug:cooperative_slug>/", include(tenant_api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
