@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import override_settings
+
+from perspectives.accounts.models import User
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.db import as_owner
+from perspectives.tenancy.models import Cooperative, Membership, Role
+from tests.factories import (
+    CooperativeFactory,
+    EntrepreneurFactory,
+    MembershipFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PASSWORD = "correct-horse-battery"
+
+
+def _worker_index() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def _redis_url(db: int) -> str:
+    from django.conf import settings
+
+    from perspectives.settings import _redis_db_url
+
+    return _redis_db_url(settings.REDIS_URL, db)
+
+
+# Each xdist worker gets its own Redis databases (cache: 2+i, Celery: 8+i), so flushing them
+# between tests never touches another worker's keys.
+_test_settings = override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url(2 + _worker_index()),
+            "KEY_PREFIX": "test",
+        }
+    },
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    SECURE_SSL_REDIRECT=False,
+    SESSION_COOKIE_SECURE=False,
+    CSRF_COOKIE_SECURE=False,
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
+_test_settings.enable()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """Create and migrate the test database as the owner role; tests then run as the
+    application role, so row-level security is really exercised."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock(), as_owner():
+        db_cfg = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
+        with connection.cursor() as cursor:
+            # Test-only: transactional tests empty the tables with TRUNCATE between tests.
+            role = connection.ops.quote_name(_app_role())
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+    yield
+    with django_db_blocker.unblock(), as_owner():
+        teardown_databases(db_cfg, verbosity=0)
+
+
+def _app_role() -> str:
+    from django.conf import settings
+
+    return settings.DATABASE_APP_ROLE
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@dataclass
+class World:
+    """Two cooperatives with the same shape. A: alice (entrepreneur), bob (support),
+    carl (manager and admin, with TOTP). B: charlie (every role, with TOTP)."""
+
+    coop_a: Cooperative
+    coop_b: Cooperative
+    alice: User
+    bob: User
+    carl: User
+    charlie: User
+    alice_membership: Membership
+    bob_membership: Membership
+    carl_membership: Membership
+    charlie_membership: Membership
+
+
+def activate_totp(user: User) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+
+
+def _populate(cooperative: Cooperative, entrepreneur_user: User, referent: User) -> None:
+    with cooperative_context(cooperative.pk):
+        sector = SectorFactory(cooperative=cooperative, name="Communication")
+        EntrepreneurFactory(
+            sector=sector,
+            user=entrepreneur_user,
+            first_name=entrepreneur_user.first_name,
+            last_name=entrepreneur_user.last_name,
+            referent=referent,
+        )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    coop_a = CooperativeFactory(name="Coopérative A", slug="coop-a")
+    coop_b = CooperativeFactory(name="Coopérative B", slug="coop-b")
+    alice = UserFactory(email="alice@a.example", first_name="Alice", last_name="Arnaud")
+    bob = UserFactory(email="bob@a.example", first_name="Bob", last_name="Bertin")
+    carl = UserFactory(email="carl@a.example", first_name="Carl", last_name="Cazals")
+    charlie = UserFactory(email="charlie@b.example", first_name="Charlie", last_name="Cruz")
+    activate_totp(carl)
+    activate_totp(charlie)
+    world = World(
+        coop_a=coop_a,
+        coop_b=coop_b,
+        alice=alice,
+        bob=bob,
+        carl=carl,
+        charlie=charlie,
+        alice_membership=MembershipFactory(cooperative=coop_a, user=alice, roles=[Role.ENTREPRENEUR]),
+        bob_membership=MembershipFactory(cooperative=coop_a, user=bob, roles=[Role.SUPPORT]),
+        carl_membership=MembershipFactory(
+            cooperative=coop_a, user=carl, roles=[Role.MANAGER, Role.ADMIN]
+        ),
+        charlie_membership=MembershipFactory(
+            cooperative=coop_b, user=charlie, roles=[role.value for role in Role]
+        ),
+    )
+    # Cooperative B has the same shape as A, so a leak would show as an extra row.
+    charlie_entrepreneur = UserFactory(email="dora@b.example", first_name="Dora", last_name="Dumas")
+    MembershipFactory(cooperative=coop_b, user=charlie_entrepreneur, roles=[Role.ENTREPRENEUR])
+    _populate(coop_a, alice, bob)
+    _populate(coop_b, charlie_entrepreneur, charlie)
+    return world

@@ -1,0 +1,90 @@
+"""factory_boy factories. Children take their cooperative from their parent, so an object graph
+never spans two cooperatives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
+
+import factory
+from stdnum import luhn
+
+from entrepreneurs.models import Entrepreneur, Sector
+from perspectives.accounts.models import User
+from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
+
+
+def _siren(n: int) -> str:
+    base = f"{700000000 + n * 7919:09d}"[:8]
+    return base + luhn.calc_check_digit(base)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def verified_email(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        from allauth.account.models import EmailAddress
+
+        if create:
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class CooperativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    name = factory.Sequence(lambda n: f"Coopérative {n}")
+    slug = factory.Sequence(lambda n: f"coop-{n}")
+    siren = factory.Sequence(_siren)
+    legal_form = LegalForm.SCOP_SARL
+    default_contribution_rate = Decimal("11.00")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    user = factory.SubFactory(UserFactory)
+    roles = factory.LazyFunction(lambda: [Role.ENTREPRENEUR.value])
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"Pôle {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class EntrepreneurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entrepreneur
+
+    sector = factory.SubFactory(SectorFactory)
+    cooperative = factory.SelfAttribute("sector.cooperative")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"entrepreneur{n}@example.org")
+
+
+# How to make one row of each tenant model in a given cooperative. The tenancy suite sweeps this
+# registry and fails when a tenant model has no entry, so every new tenant table gets isolation
+# tests by construction.
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    Sector: lambda cooperative: SectorFactory(cooperative=cooperative),
+    Entrepreneur: lambda cooperative: EntrepreneurFactory(sector__cooperative=cooperative),
+}

@@ -1,0 +1,126 @@
+"""Sweep every URL pattern: another cooperative's member gets a 404 and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from entrepreneurs.models import Entrepreneur
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Invitation, Membership
+from perspectives.tenancy.services import invitation_create
+from tests.conftest import World
+
+# URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
+# API schema and docs. Everything else is swept, so a new route is covered by default.
+PUBLIC_PREFIXES = ("admin/", "accounts/", "i18n/", "api/schema/", "api/docs/", "static/")
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+def _routes() -> list[tuple[str, URLPattern]]:
+    return [
+        (route, pattern)
+        for route, pattern in _walk(get_resolver().url_patterns)
+        if not route.startswith(PUBLIC_PREFIXES) and "<" in route
+    ]
+
+
+ROUTES = _routes()
+
+
+def _snapshot(world: World) -> dict[str, Any]:
+    with cooperative_context(world.coop_a.pk):
+        entrepreneurs = list(Entrepreneur.objects.order_by("pk").values())
+    return {
+        "memberships": list(
+            Membership.objects.filter(cooperative=world.coop_a).order_by("pk").values()
+        ),
+        "invitations": list(
+            Invitation.objects.filter(cooperative=world.coop_a).order_by("pk").values()
+        ),
+        "entrepreneurs": entrepreneurs,
+    }
+
+
+def _a_object_ids(world: World) -> dict[str, str]:
+    invitation, _token = invitation_create(
+        cooperative=world.coop_a, email="new@a.example", roles=["support"], invited_by=world.carl
+    )
+    with cooperative_context(world.coop_a.pk):
+        entrepreneur = Entrepreneur.objects.get()
+    return {
+        "membership_id": str(world.bob_membership.pk),
+        "invitation_id": str(invitation.pk),
+        "entrepreneur_id": str(entrepreneur.pk),
+    }
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    path = route
+    for converter_and_name in [part.split(">")[0] for part in route.split("<")[1:]]:
+        name = converter_and_name.split(":")[-1]
+        assert name in values, f"add a value for <{name}> to the sweep"
+        path = path.replace(f"<{converter_and_name}>", values[name])
+    return "/" + path
+
+
+def test_the_sweep_covers_the_tenant_routes() -> None:
+    routes = {route for route, _pattern in ROUTES}
+    assert "c/<slug:cooperative_slug>/entrepreneurs/<int:entrepreneur_id>/" in routes
+    assert "api/v1/c/<slug:cooperative_slug>/entrepreneurs/<int:entrepreneur_id>/" in routes
+    assert "c/<slug:cooperative_slug>/members/<int:membership_id>/remove/" in routes
+
+
+@pytest.mark.parametrize(("route", "pattern"), ROUTES, ids=[route for route, _ in ROUTES])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_charlie_gets_404_on_a_objects(
+    route: str, pattern: URLPattern, method: str, world: World, client: Client
+) -> None:
+    if "token" in route:
+        pytest.skip("token routes are covered by the invitation tests (unguessable secrets)")
+    ids = _a_object_ids(world)
+    before = _snapshot(world)
+    client.force_login(world.charlie)
+    # A's slug (charlie is not a member), and charlie's own cooperative with A's object ids.
+    slugs = [world.coop_a.slug]
+    if route.count("<") > route.count("<slug:cooperative_slug>"):
+        slugs.append(world.coop_b.slug)
+    for slug in slugs:
+        path = _fill(route, {**ids, "cooperative_slug": slug})
+        response = getattr(client, method)(path)
+        # In charlie's own cooperative, a view that does not take this method refuses it before
+        # it looks anything up (405 whatever the id): nothing to detect either.
+        allowed = {404, 405} if slug == world.coop_b.slug else {404}
+        assert response.status_code in allowed, (path, response.status_code)
+    assert _snapshot(world) == before
+
+
+@pytest.mark.parametrize(("route", "pattern"), ROUTES, ids=[route for route, _ in ROUTES])
+def test_anonymous_is_sent_to_login_whatever_the_slug(
+    route: str, pattern: URLPattern, world: World, client: Client
+) -> None:
+    if "cooperative_slug" not in route:
+        pytest.skip("not a cooperative route")
+    ids = _a_object_ids(world)
+    responses = {
+        slug: client.get(_fill(route, {**ids, "cooperative_slug": slug}))
+        for slug in (world.coop_a.slug, "no-such-coop")
+    }
+    statuses = {slug: response.status_code for slug, response in responses.items()}
+    if route.startswith("api/"):
+        assert statuses == {world.coop_a.slug: 401, "no-such-coop": 401}
+    else:
+        assert statuses == {world.coop_a.slug: 302, "no-such-coop": 302}
+        assert responses[world.coop_a.slug]["Location"].startswith("/accounts/login/?next=")
