@@ -71,6 +71,9 @@ def django_db_setup(
     application role, so row-level security is really exercised."""
     from django.test.utils import setup_databases, teardown_databases
 
+    # Threads (Celery worker, live server) open their own connections: close them after each
+    # task or request, so the test database can be dropped at the end.
+    connection.settings_dict["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock(), as_owner():
         db_cfg = setup_databases(
             verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
@@ -91,11 +94,14 @@ def _app_role() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
+def _clean_cache_and_language() -> Iterator[None]:
+    """Each test starts with an empty cache and in French (a request may activate English)."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
-    yield
+    with translation.override("fr"):
+        yield
 
 
 @dataclass

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Task
+from celery.contrib.django.task import DjangoTask
 
 from perspectives.tenancy.context import cooperative_context
 
 
-class TenantTask(Task):  # type: ignore[misc]
+class TenantTask(DjangoTask):  # type: ignore[misc]
     """Every call takes `cooperative_id` (keyword) and runs inside that cooperative.
 
     The ORM scope and the row-level security setting are entered before the task body and always

@@ -1,0 +1,105 @@
+"""A real Celery worker, on real Redis, runs tenant tasks for A then B."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection, transaction
+
+from entrepreneurs.models import Sector
+from perspectives.celery import app as celery_app
+from perspectives.tenancy.context import current_cooperative_id
+from perspectives.tenancy.tasks import TenantTask
+from tests.conftest import World, _redis_url, _worker_index
+
+
+def _db_setting() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.cooperative_id', true)")
+        return str(cursor.fetchone()[0] or "")
+
+
+@celery_app.task(base=TenantTask, name="tests.sector_names")
+def sector_names(*, cooperative_id: int) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT cooperative_id FROM entrepreneurs_sector")
+        raw = sorted(row[0] for row in cursor.fetchall())
+    return {
+        "names": sorted(Sector.objects.values_list("name", flat=True)),
+        "raw_cooperative_ids": raw,
+        "setting": _db_setting(),
+    }
+
+
+@celery_app.task(name="tests.context_probe")
+def context_probe() -> dict[str, Any]:
+    with transaction.atomic():
+        return {"cooperative_id": current_cooperative_id(), "setting": _db_setting()}
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[None]:
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the worker)
+
+    url = _redis_url(8 + _worker_index())
+    celery_app.conf.update(
+        broker_url=url.replace("unix://", "redis+socket://"),
+        result_backend=url.replace("unix://", "redis+socket://"),
+        task_always_eager=False,
+    )
+    with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=True):
+        yield
+
+
+def _sectors(world: World) -> None:
+    from perspectives.tenancy.context import cooperative_context
+    from tests.factories import SectorFactory
+
+    for cooperative, name in ((world.coop_a, "Bâtiment A"), (world.coop_b, "Bâtiment B")):
+        with cooperative_context(cooperative.pk):
+            SectorFactory(cooperative=cooperative, name=name)
+
+
+@pytest.mark.celery_worker
+def test_worker_runs_tenant_tasks_each_in_its_own_cooperative(world: World, worker: None) -> None:
+    _sectors(world)
+    a = sector_names.delay(cooperative_id=world.coop_a.pk).get(timeout=20)
+    b = sector_names.delay(cooperative_id=world.coop_b.pk).get(timeout=20)
+    after = context_probe.delay().get(timeout=20)
+    assert a == {
+        "names": ["Bâtiment A", "Communication"],
+        "raw_cooperative_ids": [world.coop_a.pk],
+        "setting": str(world.coop_a.pk),
+    }
+    assert b == {
+        "names": ["Bâtiment B", "Communication"],
+        "raw_cooperative_ids": [world.coop_b.pk],
+        "setting": str(world.coop_b.pk),
+    }
+    assert after == {"cooperative_id": None, "setting": ""}
+
+
+@pytest.mark.celery_worker
+def test_task_without_cooperative_fails_loudly(world: World, worker: None) -> None:
+    # Refused at enqueue time by the task's signature...
+    with pytest.raises(TypeError, match="cooperative_id"):
+        sector_names.delay()
+    # ...and by the worker when the message comes from elsewhere, before any query runs.
+    result = celery_app.send_task("tests.sector_names", kwargs={})
+    with pytest.raises(TypeError, match="integer cooperative_id"):
+        result.get(timeout=20)
+    with pytest.raises(TypeError, match="integer cooperative_id"):
+        celery_app.send_task("tests.sector_names", kwargs={"cooperative_id": "1"}).get(timeout=20)
+    assert context_probe.delay().get(timeout=20) == {"cooperative_id": None, "setting": ""}
+
+
+def test_delay_on_commit_enqueues_with_the_cooperative_id(world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> None:
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(sector_names, "apply_async", lambda args=None, kwargs=None, **o: sent.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        sector_names.delay_on_commit(cooperative_id=world.coop_a.pk)
+        assert sent == []
+    assert sent == [{"cooperative_id": world.coop_a.pk}]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from entrepreneurs.models import Entrepreneur
+from perspectives.accounts.models import User
+from perspectives.demo.services import demo_seed
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Cooperative, Membership
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
+    first = demo_seed()
+    users, memberships = User.objects.count(), Membership.objects.count()
+    perspectives = Cooperative.objects.get(slug="perspectives")
+    with cooperative_context(perspectives.pk):
+        by_sector = Counter(Entrepreneur.objects.values_list("sector__name", flat=True))
+        emails = sorted(Entrepreneur.objects.values_list("email", flat=True))[:3]
+    second = demo_seed()
+
+    assert first.counts == second.counts == {
+        "perspectives": 150,
+        "perspectives:sectors": 7,
+        "canigou": 12,
+        "canigou:sectors": 7,
+    }
+    assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    assert users == 150 + 8 + 12 + 2 + 1
+    assert sorted(by_sector) == [
+        "Bien-être",
+        "Bâtiment",
+        "Commerce",
+        "Communication",
+        "Espaces verts et jardinage",
+        "Formation et conseil",
+        "Services",
+    ]
+    assert sum(by_sector.values()) == 150
+    assert min(by_sector.values()) >= 10
+    # Fixed seed: the same people every time, on every machine.
+    assert emails == [
+        "adam.girard.141@perspectives.example",
+        "adam.martin.062@perspectives.example",
+        "adam.py.080@perspectives.example",
+    ]
+    assert perspectives.siren == "842135709"
+    roles = {
+        m.user.email: m.roles
+        for m in Membership.objects.filter(cooperative=perspectives, user__email__startswith="geran")
+    }
+    assert roles == {
+        "gerante@perspectives.example": ["manager", "admin"],
+        "gerant@perspectives.example": ["manager"],
+    }
