@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entrepreneurs import selectors
-from entrepreneurs.models import Entrepreneur
 from perspectives.tenancy.apis import TenantApiView
 
 
-class EntrepreneurOutputSerializer(serializers.Serializer[Entrepreneur]):
+class EntrepreneurOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()

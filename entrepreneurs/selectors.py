@@ -8,9 +8,10 @@ from perspectives.tenancy.models import Membership
 
 
 def sector_list() -> QuerySet[Sector]:
-    return Sector.objects.annotate(entrepreneur_count=Count("entrepreneurs")).order_by(
-        "position", "name"
-    )
+    sectors: QuerySet[Sector] = Sector.objects.annotate(
+        entrepreneur_count=Count("entrepreneurs")
+    ).order_by("position", "name")
+    return sectors
 
 
 def entrepreneur_list(*, sector_id: int | None = None, search: str = "") -> QuerySet[Entrepreneur]:

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from entrepreneurs import selectors
-from perspectives.tenancy.models import Role, STAFF_ROLES
+from perspectives.tenancy.models import STAFF_ROLES, Role
 from perspectives.tenancy.permissions import current_membership, role_required
 
 
@@ -43,7 +43,9 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
 
 
-def entrepreneur_detail(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+def entrepreneur_detail(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
     entrepreneur = selectors.entrepreneur_get_for_member(
         membership=current_membership(request), entrepreneur_id=entrepreneur_id
     )

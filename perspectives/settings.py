@@ -256,10 +256,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"cooperative": {"()": "perspectives.tenancy.context.CooperativeLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [coop=%(cooperative_id)s] %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [coop=%(cooperative_id)s] %(message)s"
+        }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["cooperative"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["cooperative"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

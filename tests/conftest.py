@@ -156,7 +156,9 @@ def world(db: None) -> World:
         bob=bob,
         carl=carl,
         charlie=charlie,
-        alice_membership=MembershipFactory(cooperative=coop_a, user=alice, roles=[Role.ENTREPRENEUR]),
+        alice_membership=MembershipFactory(
+            cooperative=coop_a, user=alice, roles=[Role.ENTREPRENEUR]
+        ),
         bob_membership=MembershipFactory(cooperative=coop_a, user=bob, roles=[Role.SUPPORT]),
         carl_membership=MembershipFactory(
             cooperative=coop_a, user=carl, roles=[Role.MANAGER, Role.ADMIN]

@@ -3,8 +3,8 @@ never spans two cooperatives."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import factory

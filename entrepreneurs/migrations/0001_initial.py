@@ -9,60 +9,125 @@ from perspectives.tenancy.rls import EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nom')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperative', verbose_name='coopérative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nom")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperative",
+                        verbose_name="coopérative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pôle',
-                'verbose_name_plural': 'pôles',
-                'ordering': ('position', 'name'),
+                "verbose_name": "pôle",
+                "verbose_name_plural": "pôles",
+                "ordering": ("position", "name"),
             },
         ),
         migrations.CreateModel(
-            name='Entrepreneur',
+            name="Entrepreneur",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créé le')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperative', verbose_name='coopérative')),
-                ('referent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accompagnateur·rice référent·e')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='compte')),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entrepreneurs', to='entrepreneurs.sector', verbose_name='pôle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=150, verbose_name="nom")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="adresse e-mail"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="créé le"),
+                ),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperative",
+                        verbose_name="coopérative",
+                    ),
+                ),
+                (
+                    "referent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="accompagnateur·rice référent·e",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entrepreneurs",
+                        to="entrepreneurs.sector",
+                        verbose_name="pôle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrepreneur·e',
-                'verbose_name_plural': 'entrepreneur·es',
-                'ordering': ('last_name', 'first_name'),
+                "verbose_name": "entrepreneur·e",
+                "verbose_name_plural": "entrepreneur·es",
+                "ordering": ("last_name", "first_name"),
             },
         ),
         migrations.AddConstraint(
-            model_name='sector',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'name'), name='sector_unique_name'),
+            model_name="sector",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "name"), name="sector_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entrepreneur',
-            index=models.Index(fields=['cooperative', 'sector'], name='entrepreneur_sector_idx'),
+            model_name="entrepreneur",
+            index=models.Index(fields=["cooperative", "sector"], name="entrepreneur_sector_idx"),
         ),
         migrations.AddConstraint(
-            model_name='entrepreneur',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('cooperative', 'user'), name='entrepreneur_unique_user'),
+            model_name="entrepreneur",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("cooperative", "user"),
+                name="entrepreneur_unique_user",
+            ),
         ),
         EnableRowLevelSecurity("Sector"),
         EnableRowLevelSecurity("Entrepreneur"),

@@ -35,7 +35,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("équipe de la plateforme"),
         default=False,
-        help_text=_("Accès à l'administration de la plateforme, sans accès aux données des coopératives."),
+        help_text=_(
+            "Accès à l'administration de la plateforme, sans accès aux données des coopératives."
+        ),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscription"), default=timezone.now)

@@ -18,9 +18,10 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
     message = _MESSAGES[status]()
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
+    body: str
     try:
         body = render_to_string(f"errors/{status}.html", {"message": message}, request=request)
-    except Exception:  # noqa: BLE001 - an error page must not fail; fall back to plain text
+    except Exception:
         body = message
     return HttpResponse(body, status=status)
 

@@ -18,7 +18,7 @@ from entrepreneurs.models import Entrepreneur, Sector
 from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
-from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
+from perspectives.tenancy.models import Cooperative, LegalForm, Role
 
 DEMO_PASSWORD = "perspectives-demo"  # noqa: S105 - published demo password, printed by make run
 # Base32 TOTP secret of the privileged demo users, printed so the demo can be tried with any
@@ -27,15 +27,78 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 SEED = 2026
 
 FIRST_NAMES = (
-    "Léa", "Hugo", "Chloé", "Louis", "Manon", "Jules", "Camille", "Arthur", "Inès", "Gabriel",
-    "Sarah", "Raphaël", "Jade", "Nathan", "Emma", "Lucas", "Zoé", "Adam", "Louise", "Paul",
-    "Alice", "Tom", "Anaïs", "Théo", "Clara", "Noah", "Margaux", "Maël", "Lina", "Sacha",
-    "Nour", "Yanis", "Rose", "Eliott", "Mila", "Aurélien", "Pauline", "Karim", "Élodie", "Joan",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Louis",
+    "Manon",
+    "Jules",
+    "Camille",
+    "Arthur",
+    "Inès",
+    "Gabriel",
+    "Sarah",
+    "Raphaël",
+    "Jade",
+    "Nathan",
+    "Emma",
+    "Lucas",
+    "Zoé",
+    "Adam",
+    "Louise",
+    "Paul",
+    "Alice",
+    "Tom",
+    "Anaïs",
+    "Théo",
+    "Clara",
+    "Noah",
+    "Margaux",
+    "Maël",
+    "Lina",
+    "Sacha",
+    "Nour",
+    "Yanis",
+    "Rose",
+    "Eliott",
+    "Mila",
+    "Aurélien",
+    "Pauline",
+    "Karim",
+    "Élodie",
+    "Joan",
 )
 LAST_NAMES = (
-    "Martin", "Bernard", "Garcia", "Roux", "Fabre", "Vidal", "Puig", "Sanchez", "Ferrer", "Marty",
-    "Bonnet", "Lopez", "Fournier", "Girard", "Moreau", "Mercier", "Blanc", "Guerin", "Pujol",
-    "Rovira", "Serra", "Cases", "Baux", "Soler", "Costa", "Mas", "Calvet", "Noguer", "Py", "Riu",
+    "Martin",
+    "Bernard",
+    "Garcia",
+    "Roux",
+    "Fabre",
+    "Vidal",
+    "Puig",
+    "Sanchez",
+    "Ferrer",
+    "Marty",
+    "Bonnet",
+    "Lopez",
+    "Fournier",
+    "Girard",
+    "Moreau",
+    "Mercier",
+    "Blanc",
+    "Guerin",
+    "Pujol",
+    "Rovira",
+    "Serra",
+    "Cases",
+    "Baux",
+    "Soler",
+    "Costa",
+    "Mas",
+    "Calvet",
+    "Noguer",
+    "Py",
+    "Riu",
 )
 
 
@@ -115,9 +178,12 @@ def _seed_cooperative(
     support_users: list[User] = []
     for person in staff:
         user = _user(person, password_hash)
-        tenancy_services.membership_set(cooperative=cooperative, user=user, roles=list(person.roles))
+        tenancy_services.membership_set(
+            cooperative=cooperative, user=user, roles=list(person.roles)
+        )
         requires_mfa = any(
-            role in (Role.MANAGER, Role.ACCOUNTANT, Role.PAYROLL, Role.ADMIN) for role in person.roles
+            role in (Role.MANAGER, Role.ACCOUNTANT, Role.PAYROLL, Role.ADMIN)
+            for role in person.roles
         )
         if requires_mfa:
             _activate_totp(user)
@@ -131,7 +197,9 @@ def _seed_cooperative(
         people = [demo_entrepreneur]
         for index in range(1, entrepreneur_count):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            slug = f"{first}.{last}".lower().translate(str.maketrans("éèëêïîàâçôöüù", "eeeeiiaacoouu"))
+            slug = f"{first}.{last}".lower().translate(
+                str.maketrans("éèëêïîàâçôöüù", "eeeeiiaacoouu")
+            )
             people.append(
                 _Person(f"{slug}.{index:03d}@{email_domain}", first, last, (Role.ENTREPRENEUR,))
             )
@@ -141,7 +209,9 @@ def _seed_cooperative(
             if person.email in existing:
                 continue
             user = _user(person, password_hash)
-            tenancy_services.membership_set(cooperative=cooperative, user=user, roles=[Role.ENTREPRENEUR])
+            tenancy_services.membership_set(
+                cooperative=cooperative, user=user, roles=[Role.ENTREPRENEUR]
+            )
             entrepreneur_services.entrepreneur_create(
                 first_name=person.first_name,
                 last_name=person.last_name,
@@ -215,12 +285,19 @@ def demo_seed() -> DemoResult:
 
     staff_user, created = User.objects.get_or_create(
         email="plateforme@perspectives.example",
-        defaults={"first_name": "Équipe", "last_name": "Plateforme", "password": password_hash,
-                  "is_staff": True, "is_superuser": True},
+        defaults={
+            "first_name": "Équipe",
+            "last_name": "Plateforme",
+            "password": password_hash,
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     if created:
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.create(user=staff_user, email=staff_user.email, verified=True, primary=True)
+        EmailAddress.objects.create(
+            user=staff_user, email=staff_user.email, verified=True, primary=True
+        )
     result.logins.append(DemoLogin(staff_user.email, "-", ("platform staff",), False))
     return result

@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from perspectives.tenancy.models import Cooperative, Membership
@@ -32,20 +32,20 @@ class TenantApiView(APIView):
     def paginated_response(
         self, queryset: QuerySet[Any], serializer_class: type[serializers.BaseSerializer[Any]]
     ) -> Response:
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
     @property
     def membership(self) -> Membership:
-        return self.request._request.membership  # type: ignore[no-any-return]
+        return self.request._request.membership  # type: ignore[attr-defined,no-any-return]
 
     @property
     def cooperative(self) -> Cooperative:
         return self.membership.cooperative
 
 
-class CooperativeOutputSerializer(serializers.Serializer[Membership]):
+class CooperativeOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(source="cooperative.slug")
     name = serializers.CharField(source="cooperative.name")
     roles = serializers.ListField(child=serializers.CharField())
@@ -59,7 +59,7 @@ class CooperativeListApi(APIView):
 
 
 class MembershipMeApi(TenantApiView):
-    class OutputSerializer(serializers.Serializer[Membership]):
+    class OutputSerializer(serializers.Serializer[Any]):
         cooperative = serializers.CharField(source="cooperative.slug")
         cooperative_name = serializers.CharField(source="cooperative.name")
         email = serializers.EmailField(source="user.email")

@@ -47,17 +47,17 @@ def check_tenant_isolation(app_configs: Any = None, **kwargs: Any) -> list[check
     errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         label = f"{model._meta.app_label}.{model.__name__}"
-        if model._meta.app_label in DOMAIN_APPS and label not in GLOBAL_MODELS:
-            if not issubclass(model, TenantModel):
-                errors.append(
-                    checks.Error(
-                        f"{label} is in a domain app but does not subclass TenantModel.",
-                        hint="Subclass TenantModel, or add it to GLOBAL_MODELS after review.",
-                        obj=model,
-                        id="tenancy.E001",
-                    )
+        in_domain_app = model._meta.app_label in DOMAIN_APPS and label not in GLOBAL_MODELS
+        if in_domain_app and not issubclass(model, TenantModel):
+            errors.append(
+                checks.Error(
+                    f"{label} is in a domain app but does not subclass TenantModel.",
+                    hint="Subclass TenantModel, or add it to GLOBAL_MODELS after review.",
+                    obj=model,
+                    id="tenancy.E001",
                 )
-                continue
+            )
+            continue
         if not issubclass(model, TenantModel) or not model._meta.managed:
             continue
         if not isinstance(model._default_manager, TenantManager):
@@ -84,9 +84,7 @@ def check_tenant_isolation(app_configs: Any = None, **kwargs: Any) -> list[check
 
 
 @checks.register(checks.Tags.database)
-def check_row_level_security(
-    app_configs: Any = None, **kwargs: Any
-) -> list[checks.CheckMessage]:
+def check_row_level_security(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Every tenant table's migrations enable row-level security (run by `migrate` and
     `check --database default`; not by `makemigrations`, which must be able to create them)."""
     if not kwargs.get("databases"):

@@ -51,9 +51,7 @@ class CooperativeMiddleware:
         user = _api_user(request) if is_api else request.user
         if user is None or not user.is_authenticated:  # type: ignore[attr-defined]
             if is_api:
-                return JsonResponse(
-                    {"detail": _("Authentification requise.")}, status=401
-                )
+                return JsonResponse({"detail": _("Authentification requise.")}, status=401)
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
 
         membership = membership_get(user=user, cooperative_slug=match["slug"])  # type: ignore[arg-type]

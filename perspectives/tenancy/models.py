@@ -79,7 +79,9 @@ class Cooperative(models.Model):
                 condition=Q(default_contribution_rate__gte=0, default_contribution_rate__lte=100),
                 name="cooperative_contribution_rate_valid",
             ),
-            models.CheckConstraint(condition=Q(siren__regex=r"^[0-9]{9}$"), name="cooperative_siren_digits"),
+            models.CheckConstraint(
+                condition=Q(siren__regex=r"^[0-9]{9}$"), name="cooperative_siren_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +89,9 @@ class Cooperative(models.Model):
 
 
 def _roles_field(verbose_name: Any) -> ArrayField:  # type: ignore[type-arg]
-    return ArrayField(models.CharField(max_length=20, choices=Role.choices), verbose_name=verbose_name)
+    return ArrayField(
+        models.CharField(max_length=20, choices=Role.choices), verbose_name=verbose_name
+    )
 
 
 _ROLE_VALUES = [role.value for role in Role]
@@ -98,7 +102,10 @@ class Membership(models.Model):
     cooperative is active, and the switcher lists a user's memberships across cooperatives."""
 
     cooperative = models.ForeignKey(
-        Cooperative, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("coopérative")
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("coopérative"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,7 +158,10 @@ class Invitation(models.Model):
     SHA-256 of the token is stored, so a leaked database gives no usable links."""
 
     cooperative = models.ForeignKey(
-        Cooperative, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("coopérative")
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("coopérative"),
     )
     email = models.EmailField(_("adresse e-mail"))
     roles = _roles_field(_("rôles"))

@@ -20,7 +20,7 @@ MEMBER_ADMIN_ROLES = (Role.ADMIN, Role.MANAGER)
 
 
 def current_membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
+    membership: Membership | None = getattr(request, "membership", None)
     if membership is None:
         # A tenant view reached outside /c/<slug>/: a wiring error, never a user's doing.
         raise RuntimeError("This view must be mounted under the cooperative URL prefix.")

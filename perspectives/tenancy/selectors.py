@@ -18,8 +18,10 @@ def membership_get(*, user: User, cooperative_slug: str) -> Membership | None:
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("cooperative").order_by(
-        "cooperative__name"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("cooperative")
+        .order_by("cooperative__name")
     )
 
 
@@ -52,11 +54,13 @@ def invitation_get_for_member(*, cooperative: Cooperative, invitation_id: int) -
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:
     return (
-        Invitation.objects.select_related("cooperative").filter(token_hash=hash_token(token)).first()
+        Invitation.objects.select_related("cooperative")
+        .filter(token_hash=hash_token(token))
+        .first()
     )
 
 
 def user_has_mfa(*, user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

@@ -139,8 +139,8 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 
 def _lock_pending(invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("cooperative").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("cooperative").get(pk=invitation.pk)
     )
     if not invitation.is_pending:
         raise ApplicationError(_("Cette invitation a déjà été utilisée ou annulée."))
@@ -167,7 +167,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = _lock_pending(invitation)
     if user.email.lower() != invitation.email.lower():
         raise ApplicationError(
-            _("Cette invitation a été envoyée à une autre adresse e-mail que celle de votre compte.")
+            _("Cette invitation a été envoyée à une autre adresse que celle de votre compte.")
         )
     return _join(invitation, user)
 

@@ -44,7 +44,9 @@ def member_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         except ApplicationError as error:
             form.add_error("email", error.message)
         else:
-            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
+            )
             return redirect("member_list", cooperative_slug=cooperative_slug)
     context: dict[str, Any] = {
         "form": form,
@@ -57,7 +59,9 @@ def member_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 @require_POST
 @role_required(*MEMBER_ADMIN_ROLES)
-def membership_remove(request: HttpRequest, cooperative_slug: str, membership_id: int) -> HttpResponse:
+def membership_remove(
+    request: HttpRequest, cooperative_slug: str, membership_id: int
+) -> HttpResponse:
     membership = selectors.membership_get_for_member(
         cooperative=current_membership(request).cooperative, membership_id=membership_id
     )
@@ -66,13 +70,17 @@ def membership_remove(request: HttpRequest, cooperative_slug: str, membership_id
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s n'a plus accès à la coopérative.") % {"name": membership.user})
+        messages.success(
+            request, _("%(name)s n'a plus accès à la coopérative.") % {"name": membership.user}
+        )
     return redirect("member_list", cooperative_slug=cooperative_slug)
 
 
 @require_POST
 @role_required(*MEMBER_ADMIN_ROLES)
-def invitation_revoke(request: HttpRequest, cooperative_slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: HttpRequest, cooperative_slug: str, invitation_id: int
+) -> HttpResponse:
     invitation = selectors.invitation_get_for_member(
         cooperative=current_membership(request).cooperative, invitation_id=invitation_id
     )
@@ -102,7 +110,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             except ApplicationError as error:
                 messages.error(request, error.message)
                 return render(
-                    request, "tenancy/invitation_accept.html", {"invitation": invitation}, status=400
+                    request,
+                    "tenancy/invitation_accept.html",
+                    {"invitation": invitation},
+                    status=400,
                 )
             messages.success(request, _("Bienvenue dans %(name)s !") % {"name": cooperative.name})
             return redirect("cooperative_home", cooperative_slug=cooperative.slug)
@@ -149,13 +160,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "down"; the detail goes to the logs
+    except Exception:
         status["database"] = "error"
     try:
         cache.set("healthz", "1", timeout=5)
         if cache.get("healthz") != "1":
             status["redis"] = "error"
-    except Exception:  # noqa: BLE001
+    except Exception:
         status["redis"] = "error"
     healthy = all(value == "ok" for value in status.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )

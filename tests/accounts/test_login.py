@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.test import Client
 
 from tests.conftest import PASSWORD, TOTP_SECRET, World
@@ -15,7 +19,9 @@ def _current_totp() -> str:
     return format_hotp_value(hotp_value(TOTP_SECRET, counter))
 
 
-def test_login_with_email_and_password_reaches_the_cooperative(world: World, client: Client) -> None:
+def test_login_with_email_and_password_reaches_the_cooperative(
+    world: World, client: Client
+) -> None:
     response = _login(client, "alice@a.example", PASSWORD)
     assert (response.status_code, response["Location"]) == (302, "/")
     assert client.get("/", follow=True).request["PATH_INFO"] == "/c/coop-a/"
@@ -61,7 +67,11 @@ def test_password_reset_sends_a_link(world: World, client: Client) -> None:
 def test_public_signup_is_closed(db: None, client: Client) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": "intruder@example.org", "password1": "x-long-password-1", "password2": "x-long-password-1"},
+        {
+            "email": "intruder@example.org",
+            "password1": "x-long-password-1",
+            "password2": "x-long-password-1",
+        },
     )
     assert response.status_code == 200
     assert "les inscriptions sont actuellement fermées" in response.text

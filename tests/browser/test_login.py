@@ -52,7 +52,9 @@ def demo(transactional_db: None) -> None:
     demo_seed()
 
 
-def test_demo_entrepreneur_logs_in_and_sees_their_home(demo: None, live_server: Any, browser: Any) -> None:
+def test_demo_entrepreneur_logs_in_and_sees_their_home(
+    demo: None, live_server: Any, browser: Any
+) -> None:
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{live_server.url}/c/perspectives/")
     assert "/accounts/login/" in page.url

@@ -96,9 +96,13 @@ def test_task_without_cooperative_fails_loudly(world: World, worker: None) -> No
     assert context_probe.delay().get(timeout=20) == {"cooperative_id": None, "setting": ""}
 
 
-def test_delay_on_commit_enqueues_with_the_cooperative_id(world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> None:
+def test_delay_on_commit_enqueues_with_the_cooperative_id(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
     sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(sector_names, "apply_async", lambda args=None, kwargs=None, **o: sent.append(kwargs))
+    monkeypatch.setattr(
+        sector_names, "apply_async", lambda args=None, kwargs=None, **o: sent.append(kwargs)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sector_names.delay_on_commit(cooperative_id=world.coop_a.pk)
         assert sent == []

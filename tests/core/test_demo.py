@@ -21,12 +21,16 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         emails = sorted(Entrepreneur.objects.values_list("email", flat=True))[:3]
     second = demo_seed()
 
-    assert first.counts == second.counts == {
-        "perspectives": 150,
-        "perspectives:sectors": 7,
-        "canigou": 12,
-        "canigou:sectors": 7,
-    }
+    assert (
+        first.counts
+        == second.counts
+        == {
+            "perspectives": 150,
+            "perspectives:sectors": 7,
+            "canigou": 12,
+            "canigou:sectors": 7,
+        }
+    )
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
     assert users == 150 + 8 + 12 + 2 + 1
     assert sorted(by_sector) == [
@@ -49,7 +53,9 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
     assert perspectives.siren == "842135709"
     roles = {
         m.user.email: m.roles
-        for m in Membership.objects.filter(cooperative=perspectives, user__email__startswith="geran")
+        for m in Membership.objects.filter(
+            cooperative=perspectives, user__email__startswith="geran"
+        )
     }
     assert roles == {
         "gerante@perspectives.example": ["manager", "admin"],

@@ -82,7 +82,11 @@ def test_invalid_siren_is_refused_with_a_french_message(db: None, siren: str) ->
 
 def test_valid_siren_is_accepted(db: None) -> None:
     cooperative = services.cooperative_create(name="X", slug="x", siren="842135709")
-    assert (cooperative.siren, cooperative.timezone, str(cooperative.default_contribution_rate)) == (
+    assert (
+        cooperative.siren,
+        cooperative.timezone,
+        str(cooperative.default_contribution_rate),
+    ) == (
         "842135709",
         "Europe/Paris",
         "11.00",

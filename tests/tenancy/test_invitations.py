@@ -38,7 +38,12 @@ def test_admin_invites_and_a_new_person_joins(world: World, client: Client) -> N
     assert "Créer votre compte" in page.text
     response = client.post(
         f"/invitations/{token}/",
-        {"first_name": "Ève", "last_name": "Estève", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"},
+        {
+            "first_name": "Ève",
+            "last_name": "Estève",
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
     )
     assert (response.status_code, response["Location"]) == (302, "/c/coop-a/")
     eve = User.objects.get(email="eve@new.example")
@@ -53,13 +58,20 @@ def test_expired_invitation_is_refused_and_creates_nothing(world: World, client:
     invitation, token = services.invitation_create(
         cooperative=world.coop_a, email="late@new.example", roles=["support"], invited_by=world.carl
     )
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     page = client.get(f"/invitations/{token}/")
     assert page.status_code == 410
     assert "Cette invitation a expiré" in page.text
     response = client.post(
         f"/invitations/{token}/",
-        {"first_name": "L", "last_name": "L", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"},
+        {
+            "first_name": "L",
+            "last_name": "L",
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
     )
     assert response.status_code == 410
     assert not User.objects.filter(email="late@new.example").exists()
@@ -69,16 +81,21 @@ def test_unknown_token_is_404(db: None, client: Client) -> None:
     assert client.get("/invitations/not-a-token/").status_code == 404
 
 
-def test_existing_account_must_log_in_with_the_invited_address(world: World, client: Client) -> None:
+def test_existing_account_must_log_in_with_the_invited_address(
+    world: World, client: Client
+) -> None:
     _invitation, token = services.invitation_create(
-        cooperative=world.coop_b, email="alice@a.example", roles=["support"], invited_by=world.charlie
+        cooperative=world.coop_b,
+        email="alice@a.example",
+        roles=["support"],
+        invited_by=world.charlie,
     )
     page = client.get(f"/invitations/{token}/")
     assert "Connectez-vous pour accepter" in page.text
     client.force_login(world.bob)
     refused = client.post(f"/invitations/{token}/")
     assert refused.status_code == 400
-    assert "une autre adresse e-mail" in refused.text
+    assert "une autre adresse que celle de votre compte" in refused.text
     assert not Membership.objects.filter(user=world.bob, cooperative=world.coop_b).exists()
     client.force_login(world.alice)
     accepted = client.post(f"/invitations/{token}/")
@@ -88,16 +105,24 @@ def test_existing_account_must_log_in_with_the_invited_address(world: World, cli
 
 def test_a_second_pending_invitation_for_the_same_address_is_refused(world: World) -> None:
     services.invitation_create(
-        cooperative=world.coop_a, email="twice@new.example", roles=["support"], invited_by=world.carl
+        cooperative=world.coop_a,
+        email="twice@new.example",
+        roles=["support"],
+        invited_by=world.carl,
     )
     with pytest.raises(ApplicationError, match="déjà en attente"):
         services.invitation_create(
-            cooperative=world.coop_a, email="TWICE@new.example", roles=["support"], invited_by=world.carl
+            cooperative=world.coop_a,
+            email="TWICE@new.example",
+            roles=["support"],
+            invited_by=world.carl,
         )
     assert Invitation.objects.filter(email="twice@new.example").count() == 1
 
 
-def test_invitation_form_errors_are_shown_in_french_and_nothing_is_sent(world: World, client: Client) -> None:
+def test_invitation_form_errors_are_shown_in_french_and_nothing_is_sent(
+    world: World, client: Client
+) -> None:
     client.force_login(world.carl)
     response = client.post("/c/coop-a/members/", {"email": "not-an-email", "roles": ["pilot"]})
     assert response.status_code == 400

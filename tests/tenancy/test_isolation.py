@@ -97,12 +97,15 @@ def test_moving_a_row_to_b_under_a_fails(model: Any, world: World) -> None:
     table = model._meta.db_table
     with cooperative_context(world.coop_a.pk):
         pk = model.objects.values_list("pk", flat=True).first()
-        with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f'UPDATE "{table}" SET cooperative_id = %s WHERE id = %s',
-                    [world.coop_b.pk, pk],
-                )
+        with (
+            pytest.raises(ProgrammingError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                f'UPDATE "{table}" SET cooperative_id = %s WHERE id = %s',
+                [world.coop_b.pk, pk],
+            )
         assert model.objects.filter(pk=pk).exists()
 
 
@@ -134,7 +137,9 @@ def test_application_role_cannot_bypass_rls(db: None) -> None:
             "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user"
         )
         assert cursor.fetchone() == (0,)
-        cursor.execute("SELECT count(*) FROM pg_database WHERE pg_get_userbyid(datdba) = current_user")
+        cursor.execute(
+            "SELECT count(*) FROM pg_database WHERE pg_get_userbyid(datdba) = current_user"
+        )
         assert cursor.fetchone() == (0,)
         cursor.execute("SELECT has_schema_privilege(current_user, 'public', 'CREATE')")
         assert cursor.fetchone() == (False,)

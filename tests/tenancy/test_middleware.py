@@ -23,7 +23,9 @@ def test_member_reaches_their_cooperative_home(world: World, client: Client) -> 
     assert "Communication" in response.text
 
 
-def test_non_member_gets_the_same_404_as_a_missing_cooperative(world: World, client: Client) -> None:
+def test_non_member_gets_the_same_404_as_a_missing_cooperative(
+    world: World, client: Client
+) -> None:
     client.force_login(world.charlie)
     foreign = client.get("/c/coop-a/")
     missing = client.get("/c/does-not-exist/")
