@@ -6,6 +6,7 @@ Pages of a cooperative live under /c/<cooperative_slug>/, its API under
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -13,6 +14,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from entrepreneurs import urls as entrepreneurs_urls
 from perspectives.core import views as core_views
 from perspectives.tenancy import urls as tenancy_urls
+
+# Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 tenant_patterns = [
     *entrepreneurs_urls.urlpatterns,

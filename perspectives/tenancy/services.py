@@ -89,8 +89,7 @@ def membership_remove(*, membership: Membership, removed_by: User) -> None:
 
 
 def _invitation_url(token: str) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}{reverse('invitation_accept', args=[token])}"
+    return f"{settings.SITE_URL}{reverse('invitation_accept', args=[token])}"
 
 
 @transaction.atomic

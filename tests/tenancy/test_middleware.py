@@ -130,3 +130,11 @@ def test_platform_staff_see_no_cooperative_data(world: World, client: Client) ->
     assert client.get("/c/coop-a/").status_code == 404
     assert client.get("/api/v1/c/coop-a/entrepreneurs/").status_code == 404
     assert client.get("/admin/tenancy/cooperative/").status_code == 200
+
+
+def test_admin_login_goes_through_allauth(db: None, client: Client) -> None:
+    response = client.get("/admin/login/?next=/admin/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/login/?next=%2Fadmin%2F",
+    )
