@@ -11,7 +11,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounting import urls as accounting_urls
 from entrepreneurs import urls as entrepreneurs_urls
+from governance import urls as governance_urls
+from payroll import urls as payroll_urls
 from perspectives.core import views as core_views
 from perspectives.tenancy import urls as tenancy_urls
 
@@ -21,11 +24,17 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 tenant_patterns = [
     *entrepreneurs_urls.urlpatterns,
     *tenancy_urls.tenant_urlpatterns,
+    path("accounting/", include(accounting_urls.urlpatterns)),
+    path("payroll/", include(payroll_urls.urlpatterns)),
+    path("governance/", include(governance_urls.urlpatterns)),
 ]
 
 tenant_api_patterns = [
     *tenancy_urls.tenant_api_urlpatterns,
     *entrepreneurs_urls.api_urlpatterns,
+    path("accounting/", include(accounting_urls.api_urlpatterns)),
+    path("payroll/", include(payroll_urls.api_urlpatterns)),
+    path("governance/", include(governance_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [

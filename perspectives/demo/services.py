@@ -13,8 +13,11 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accounting import demo as accounting_demo
 from entrepreneurs import services as entrepreneur_services
 from entrepreneurs.models import Entrepreneur, Sector
+from governance import demo as governance_demo
+from payroll import demo as payroll_demo
 from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
@@ -222,6 +225,16 @@ def _seed_cooperative(
             )
         result.counts[cooperative.slug] = Entrepreneur.objects.count()
         result.counts[f"{cooperative.slug}:sectors"] = Sector.objects.count()
+        # Each app seeds its history with its own generator, so adding data to one app never
+        # changes another app's demo data.
+        for app_label, seeder in (
+            ("accounting", accounting_demo.seed),
+            ("payroll", payroll_demo.seed),
+            ("governance", governance_demo.seed),
+        ):
+            app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")
+            for key, count in seeder(cooperative=cooperative, rng=app_rng).items():
+                result.counts[f"{cooperative.slug}:{key}"] = count
     result.logins.append(
         DemoLogin(demo_entrepreneur.email, cooperative.slug, (Role.ENTREPRENEUR,), False)
     )

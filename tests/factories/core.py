@@ -10,7 +10,6 @@ from typing import Any
 import factory
 from stdnum import luhn
 
-from entrepreneurs.models import Entrepreneur, Sector
 from perspectives.accounts.models import User
 from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
 
@@ -61,30 +60,5 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     roles = factory.LazyFunction(lambda: [Role.ENTREPRENEUR.value])
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Sector
-
-    cooperative = factory.SubFactory(CooperativeFactory)
-    name = factory.Sequence(lambda n: f"Pôle {n}")
-    position = factory.Sequence(lambda n: n)
-
-
-class EntrepreneurFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Entrepreneur
-
-    sector = factory.SubFactory(SectorFactory)
-    cooperative = factory.SelfAttribute("sector.cooperative")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    email = factory.Sequence(lambda n: f"entrepreneur{n}@example.org")
-
-
-# How to make one row of each tenant model in a given cooperative. The tenancy suite sweeps this
-# registry and fails when a tenant model has no entry, so every new tenant table gets isolation
-# tests by construction.
-TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    Sector: lambda cooperative: SectorFactory(cooperative=cooperative),
-    Entrepreneur: lambda cooperative: EntrepreneurFactory(sector__cooperative=cooperative),
-}
+# The platform core has no tenant model; each app's factory module has its own registry.
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {}
