@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ _test_settings = override_settings(
     SESSION_COOKIE_SECURE=False,
     CSRF_COOKIE_SECURE=False,
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    MEDIA_ROOT=tempfile.mkdtemp(prefix="perspectives-media-"),
 )
 _test_settings.enable()
 

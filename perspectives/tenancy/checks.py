@@ -45,7 +45,8 @@ def _unique_fields(constraint: models.UniqueConstraint) -> list[str]:
 @checks.register(checks.Tags.models)
 def check_tenant_isolation(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
-    for model in apps.get_models():
+    # Auto-created many-to-many tables too: they would hold tenant data without isolation.
+    for model in apps.get_models(include_auto_created=True):
         label = f"{model._meta.app_label}.{model.__name__}"
         in_domain_app = model._meta.app_label in DOMAIN_APPS and label not in GLOBAL_MODELS
         if in_domain_app and not issubclass(model, TenantModel):

@@ -51,12 +51,16 @@ def cooperative_context(cooperative_id: int, *, using: str = "default") -> Itera
         raise TypeError(f"cooperative_id must be an int, not {type(cooperative_id).__name__}")
     previous = _current.get()
     token = _current.set(cooperative_id)
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic(using=using):
             _set_db_setting(cooperative_id, using)
             yield
-            # A transaction marked for rollback restores the setting itself (and refuses queries).
-            if not connections[using].needs_rollback:
+            # The outermost block's commit ends the setting by itself, after the deferred
+            # constraint triggers have run under it. A transaction marked for rollback restores
+            # it too (and refuses queries).
+            if not outermost and not connection.needs_rollback:
                 _set_db_setting(previous, using)
     finally:
         _current.reset(token)

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from entrepreneurs.models import Entrepreneur, Sector
+from entrepreneurs import models as m
 from perspectives.tenancy.models import Cooperative
-from tests.factories.core import CooperativeFactory
+from tests.factories.core import CooperativeFactory, UserFactory
+
+_parent_coop = factory.SelfAttribute("..cooperative")
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Sector
+        model = m.Sector
 
     cooperative = factory.SubFactory(CooperativeFactory)
     name = factory.Sequence(lambda n: f"Pôle {n}")
     position = factory.Sequence(lambda n: n)
 
 
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Establishment
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"Établissement {n}")
+
+
 class EntrepreneurFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Entrepreneur
+        model = m.Entrepreneur
 
     sector = factory.SubFactory(SectorFactory)
     cooperative = factory.SelfAttribute("sector.cooperative")
@@ -32,7 +46,171 @@ class EntrepreneurFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"entrepreneur{n}@example.org")
 
 
+class _EntrepreneurChild(factory.django.DjangoModelFactory):
+    """Base of the factories whose rows hang off an entrepreneur."""
+
+    class Meta:
+        abstract = True
+
+    entrepreneur = factory.SubFactory(EntrepreneurFactory)
+    cooperative = factory.SelfAttribute("entrepreneur.cooperative")
+
+
+class PathStepFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.PathStep
+
+    kind = m.PathStep.Kind.INFO_SESSION
+    date = dt.date(2025, 1, 6)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Activity
+
+    sector = factory.SubFactory(SectorFactory)
+    cooperative = factory.SelfAttribute("sector.cooperative")
+    analytic_code = factory.Sequence(lambda n: f"ACT{n:04d}")
+    name = factory.Sequence(lambda n: f"Activité {n}")
+    start_date = dt.date(2025, 1, 1)
+
+
+class ActivityMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ActivityMember
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector=factory.SelfAttribute("..activity.sector")
+    )
+    share = Decimal("100.00")
+
+
+class AppointmentFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.Appointment
+
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    duration_minutes = 60
+    mode = m.Appointment.Mode.IN_PERSON
+    kind = m.Appointment.Kind.FOLLOW_UP
+
+
+class NoteFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.Note
+
+    visibility = m.Note.Visibility.SHARED
+    body = "Point d'étape."
+
+
+class GoalFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.Goal
+
+    title = "Trouver trois clients"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Action
+
+    goal = factory.SubFactory(GoalFactory)
+    cooperative = factory.SelfAttribute("goal.cooperative")
+    title = "Relancer les devis"
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Workshop
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    title = "Fixer ses prix"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3))
+    capacity = 12
+
+
+class WorkshopRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.WorkshopRegistration
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    cooperative = factory.SelfAttribute("workshop.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector__cooperative=factory.SelfAttribute("...cooperative")
+    )
+
+
+class DocumentFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.Document
+
+    kind = m.Document.Kind.LIABILITY_INSURANCE
+    title = "Attestation RC Pro"
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n%test\n", name="rc.pdf"))
+    original_name = "rc.pdf"
+    content_type = "application/pdf"
+    size = 15
+
+
+class SkillOfferFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.SkillOffer
+
+    title = "Identité visuelle"
+
+
+class CollaborationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CollaborationRequest
+
+    sender = factory.SubFactory(EntrepreneurFactory)
+    cooperative = factory.SelfAttribute("sender.cooperative")
+    subject = "Chantier de rénovation"
+    message = "Je cherche un·e électricien·ne pour un chantier en mars."
+
+
+class CollaborationRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CollaborationRecipient
+
+    request = factory.SubFactory(CollaborationRequestFactory)
+    cooperative = factory.SelfAttribute("request.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector__cooperative=factory.SelfAttribute("...cooperative")
+    )
+
+
+class AccompanimentSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AccompanimentSettings
+        django_get_or_create = ("cooperative",)
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    Sector: lambda cooperative: SectorFactory(cooperative=cooperative),
-    Entrepreneur: lambda cooperative: EntrepreneurFactory(sector__cooperative=cooperative),
+    m.Sector: lambda c: SectorFactory(cooperative=c),
+    m.Establishment: lambda c: EstablishmentFactory(cooperative=c),
+    m.Entrepreneur: lambda c: EntrepreneurFactory(sector__cooperative=c),
+    m.PathStep: lambda c: PathStepFactory(entrepreneur__sector__cooperative=c),
+    m.Activity: lambda c: ActivityFactory(sector__cooperative=c),
+    m.ActivityMember: lambda c: ActivityMemberFactory(activity__sector__cooperative=c),
+    m.Appointment: lambda c: AppointmentFactory(entrepreneur__sector__cooperative=c),
+    m.Note: lambda c: NoteFactory(entrepreneur__sector__cooperative=c),
+    m.Goal: lambda c: GoalFactory(entrepreneur__sector__cooperative=c),
+    m.Action: lambda c: ActionFactory(goal__entrepreneur__sector__cooperative=c),
+    m.Workshop: lambda c: WorkshopFactory(cooperative=c),
+    m.WorkshopRegistration: lambda c: WorkshopRegistrationFactory(workshop__cooperative=c),
+    m.Document: lambda c: DocumentFactory(entrepreneur__sector__cooperative=c),
+    m.SkillOffer: lambda c: SkillOfferFactory(entrepreneur__sector__cooperative=c),
+    m.CollaborationRequest: lambda c: CollaborationRequestFactory(sender__sector__cooperative=c),
+    m.CollaborationRecipient: lambda c: CollaborationRecipientFactory(
+        request__sender__sector__cooperative=c
+    ),
+    m.AccompanimentSettings: lambda c: AccompanimentSettingsFactory(cooperative=c),
 }
+
+__all__ = ["UserFactory"]
