@@ -60,6 +60,7 @@ class Establishment(TenantModel):
 class Stage(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
     CAPE = "cape", _("CAPE")
+    CAPE_ENDED = "cape_ended", _("CAPE terminé")
     CESA = "cesa", _("CESA")
     EXITED = "exited", _("Sorti·e")
 

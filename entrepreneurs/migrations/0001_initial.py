@@ -217,6 +217,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("prospect", "Prospect"),
                             ("cape", "CAPE"),
+                            ("cape_ended", "CAPE terminé"),
                             ("cesa", "CESA"),
                             ("exited", "Sorti·e"),
                         ],

@@ -1,0 +1,190 @@
+"""The entrepreneur's path: prospect → CAPE → CESA → associate → exit, as dated, kept steps.
+
+Every transition goes through `path_step_record`, which checks the rules under a row lock on the
+entrepreneur (so two concurrent transitions cannot both pass), appends the step, and updates the
+denormalised position on the file (stage, CESA start, CAPE length, associate and exit dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from entrepreneurs.models import Entrepreneur, PathStep, Stage
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+
+Kind = PathStep.Kind
+
+# CAPE: one year at most, renewable twice (Code du travail, L.5142-1 and R.5142-3 et seq.).
+CAPE_MAX_DAYS = 366
+CAPE_MAX_RENEWALS = 2
+# L.7331-3: associate within three years of the CESA, reduced by the CAPE's length.
+ASSOCIATE_DELAY_YEARS = 3
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February → 28 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def associate_deadline(*, cesa_start: dt.date | None, cape_days: int) -> dt.date | None:
+    """The date by which a CESA holder must become associate (L.7331-3), or None."""
+    if cesa_start is None:
+        return None
+    return add_years(cesa_start, ASSOCIATE_DELAY_YEARS) - dt.timedelta(days=cape_days)
+
+
+def _last_step(entrepreneur: Entrepreneur, *kinds: str) -> PathStep | None:
+    steps = PathStep.objects.filter(entrepreneur=entrepreneur)
+    if kinds:
+        steps = steps.filter(kind__in=kinds)
+    return steps.order_by("-date", "-recorded_at", "-pk").first()
+
+
+def _cape_step(entrepreneur: Entrepreneur, *kinds: str) -> PathStep:
+    step = _last_step(entrepreneur, *kinds)
+    if step is None:  # the stage says CAPE but no CAPE step exists: refuse rather than guess
+        raise ApplicationError(_("Le début du CAPE est introuvable dans le parcours."))
+    return step
+
+
+def _check(
+    entrepreneur: Entrepreneur,
+    kind: str,
+    date: dt.date,
+    planned_end: dt.date | None,
+    weekly_hours: Decimal | None,
+    fixed_pay: Decimal | None,
+    exit_reason: str,
+) -> None:
+    stage = entrepreneur.stage
+    if stage == Stage.EXITED:
+        raise ApplicationError(_("Ce parcours est terminé : la sortie a déjà été enregistrée."))
+    last = _last_step(entrepreneur)
+    if last is not None and date < last.date:
+        raise ApplicationError(
+            _("La date doit suivre la dernière étape du parcours (%(date)s).")
+            % {"date": last.date.strftime("%d/%m/%Y")}
+        )
+    if kind in (Kind.INFO_SESSION, Kind.DIAGNOSTIC) and stage != Stage.PROSPECT:
+        raise ApplicationError(_("Cette étape n'a lieu qu'avant le CAPE ou le CESA."))
+    if kind == Kind.CAPE_START:
+        if stage != Stage.PROSPECT:
+            raise ApplicationError(
+                _("Un CAPE ne peut commencer qu'avant le CESA, et une seule fois.")
+            )
+        if planned_end is None or planned_end <= date:
+            raise ApplicationError(_("La fin prévue du CAPE doit suivre son début."))
+        if (planned_end - date).days > CAPE_MAX_DAYS:
+            raise ApplicationError(_("Un CAPE dure un an au plus (renouvelable deux fois)."))
+    if kind == Kind.CAPE_RENEWAL:
+        if stage != Stage.CAPE:
+            raise ApplicationError(_("Seul un CAPE en cours peut être renouvelé."))
+        renewals = PathStep.objects.filter(entrepreneur=entrepreneur, kind=Kind.CAPE_RENEWAL)
+        if renewals.count() >= CAPE_MAX_RENEWALS:
+            raise ApplicationError(_("Un CAPE ne peut être renouvelé que deux fois."))
+        current_end = _cape_step(entrepreneur, Kind.CAPE_START, Kind.CAPE_RENEWAL).planned_end
+        if planned_end is None or current_end is None or planned_end <= current_end:
+            raise ApplicationError(_("Le renouvellement doit prolonger la fin prévue du CAPE."))
+        if (planned_end - current_end).days > CAPE_MAX_DAYS:
+            raise ApplicationError(_("Un renouvellement dure un an au plus."))
+    if kind == Kind.CAPE_END and stage != Stage.CAPE:
+        raise ApplicationError(_("Il n'y a pas de CAPE en cours à terminer."))
+    if kind == Kind.CESA_START:
+        if stage == Stage.CAPE:
+            raise ApplicationError(
+                _("Terminez d'abord le CAPE : un CESA suit un CAPE terminé ou commence sans CAPE.")
+            )
+        if stage != Stage.PROSPECT and stage != Stage.CAPE_ENDED:
+            raise ApplicationError(_("Un CESA est déjà en cours."))
+        if weekly_hours is not None and not (Decimal(0) < weekly_hours <= Decimal(48)):
+            raise ApplicationError(
+                _("La durée hebdomadaire doit être comprise entre 0 et 48 heures.")
+            )
+        if fixed_pay is not None and fixed_pay < 0:
+            raise ApplicationError(_("La part fixe de la rémunération ne peut pas être négative."))
+    if kind == Kind.ASSOCIATE:
+        if stage != Stage.CESA:
+            raise ApplicationError(_("Seul·e un·e titulaire d'un CESA peut devenir associé·e."))
+        if entrepreneur.associate_since is not None:
+            raise ApplicationError(_("Cette personne est déjà associée."))
+    if kind == Kind.EXIT and not exit_reason:
+        raise ApplicationError(_("Indiquez le motif de sortie."))
+
+
+@transaction.atomic
+def path_step_record(
+    *,
+    entrepreneur: Entrepreneur,
+    kind: str,
+    date: dt.date,
+    recorded_by: User | None,
+    planned_end: dt.date | None = None,
+    weekly_hours: Decimal | None = None,
+    fixed_pay: Decimal | None = None,
+    exit_reason: str = "",
+    comment: str = "",
+) -> PathStep:
+    """Record one step of the path, if the path's rules allow it."""
+    if kind not in Kind.values:
+        raise ApplicationError(_("Étape de parcours inconnue."))
+    entrepreneur = Entrepreneur.objects.select_for_update().get(pk=entrepreneur.pk)
+    _check(entrepreneur, kind, date, planned_end, weekly_hours, fixed_pay, exit_reason)
+    step = PathStep.objects.create(
+        cooperative_id=entrepreneur.cooperative_id,
+        entrepreneur=entrepreneur,
+        kind=kind,
+        date=date,
+        planned_end=planned_end,
+        weekly_hours=weekly_hours if kind == Kind.CESA_START else None,
+        fixed_pay=fixed_pay if kind == Kind.CESA_START else None,
+        exit_reason=exit_reason if kind == Kind.EXIT else "",
+        comment=comment,
+        recorded_by=recorded_by,
+    )
+    if kind == Kind.CAPE_START:
+        entrepreneur.stage = Stage.CAPE
+    elif kind == Kind.CAPE_END:
+        start = _cape_step(entrepreneur, Kind.CAPE_START)
+        entrepreneur.stage = Stage.CAPE_ENDED
+        entrepreneur.cape_days = (date - start.date).days
+    elif kind == Kind.CESA_START:
+        entrepreneur.stage = Stage.CESA
+        entrepreneur.cesa_start = date
+    elif kind == Kind.ASSOCIATE:
+        entrepreneur.associate_since = date
+    elif kind == Kind.EXIT:
+        entrepreneur.stage = Stage.EXITED
+        entrepreneur.exited_on = date
+    entrepreneur.version += 1
+    entrepreneur.save(
+        update_fields=[
+            "stage",
+            "cape_days",
+            "cesa_start",
+            "associate_since",
+            "exited_on",
+            "version",
+        ]
+    )
+    return step
+
+
+def entrepreneur_become_associate(
+    *, entrepreneur: Entrepreneur, date: dt.date, recorded_by: User | None, comment: str = ""
+) -> PathStep:
+    """Called when the associates register admits the person: the associate step of the path,
+    which also clears the three-year deadline alert."""
+    return path_step_record(
+        entrepreneur=entrepreneur,
+        kind=Kind.ASSOCIATE,
+        date=date,
+        recorded_by=recorded_by,
+        comment=comment,
+    )
