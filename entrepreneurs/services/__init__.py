@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from entrepreneurs.services.accompaniment import (
+    action_create,
+    action_set_status,
+    appointment_cancel,
+    appointment_create,
+    goal_create,
+    note_add,
+)
+from entrepreneurs.services.activities import (
+    activity_contribution_rate,
+    activity_create,
+    activity_split_set,
+)
+from entrepreneurs.services.documents import document_upload
 from entrepreneurs.services.path import (
     associate_deadline,
     entrepreneur_become_associate,
@@ -13,13 +27,36 @@ from entrepreneurs.services.people import (
     entrepreneur_update,
     sector_seed_defaults,
 )
+from entrepreneurs.services.skills import collaboration_request_send, skill_offer_create
+from entrepreneurs.services.workshops import (
+    workshop_attendance_set,
+    workshop_create,
+    workshop_register,
+    workshop_unregister,
+)
 
 __all__ = [
     "DEFAULT_SECTORS",
+    "action_create",
+    "action_set_status",
+    "activity_contribution_rate",
+    "activity_create",
+    "activity_split_set",
+    "appointment_cancel",
+    "appointment_create",
     "associate_deadline",
+    "collaboration_request_send",
+    "document_upload",
     "entrepreneur_become_associate",
     "entrepreneur_create",
     "entrepreneur_update",
+    "goal_create",
+    "note_add",
     "path_step_record",
     "sector_seed_defaults",
+    "skill_offer_create",
+    "workshop_attendance_set",
+    "workshop_create",
+    "workshop_register",
+    "workshop_unregister",
 ]
