@@ -478,6 +478,9 @@ class Workshop(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The printable attendance sheet, rendered by a Celery worker (WeasyPrint).
+    attendance_sheet = models.FileField(max_length=300, blank=True)
+    attendance_sheet_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("atelier")

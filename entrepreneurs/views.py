@@ -1,46 +1,204 @@
+"""Pages of the entrepreneurs app: parse → service/selector → render."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+from typing import Any
 
-from entrepreneurs import selectors
-from perspectives.tenancy.models import STAFF_ROLES, Role
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entrepreneurs import forms as f
+from entrepreneurs import selectors, services
+from entrepreneurs.models import Action, Entrepreneur, Goal, Stage, WorkshopRegistration
+from entrepreneurs.permissions import ACCOMPANIMENT_ROLES, FILE_ROLES, sees_accompaniment
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
+from perspectives.tenancy.selectors import membership_list
+
+
+def _fail(form: forms.Form, error: ApplicationError) -> None:
+    form.add_error(None, error.message)
 
 
 def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    """The member's home page in this cooperative, by role (later issues add their panels)."""
+    """The member's home page in this cooperative, by role."""
     membership = current_membership(request)
-    context: dict[str, object] = {"membership": membership}
+    today = timezone.localdate()
+    context: dict[str, Any] = {"membership": membership}
     if membership.has_role(Role.MANAGER, Role.ADMIN):
         template = "home/manager.html"
         context["sectors"] = selectors.sector_list()
+        context["stages"] = _stage_counts()
     elif membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
         template = "home/accounting.html"
     elif membership.has_role(Role.SUPPORT):
         template = "home/support.html"
-        context["portfolio"] = selectors.entrepreneur_list().filter(referent_id=membership.user_id)
+        settings = selectors.settings_get()
+        rows = list(
+            selectors.portfolio(
+                filters=selectors.PortfolioFilters(referent_id=membership.user_id)
+            ).exclude(stage=Stage.EXITED)
+        )
+        context["portfolio"] = [
+            (row, selectors.entrepreneur_alerts(entrepreneur=row, today=today, settings=settings))
+            for row in rows
+        ]
+        context["overdue_actions"] = selectors.actions_overdue_for_referent(
+            user_id=membership.user_id, today=today
+        )
     else:
         template = "home/entrepreneur.html"
-        context["entrepreneur"] = selectors.entrepreneur_get_for_user(membership=membership)
+        entrepreneur = selectors.entrepreneur_get_for_user(membership=membership)
+        context["entrepreneur"] = entrepreneur
+        if entrepreneur is not None:
+            context["deadline"] = services.associate_deadline(
+                cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
+            )
+            context["appointments"] = (
+                selectors.appointments_visible(membership=membership, entrepreneur=entrepreneur)
+                .filter(starts_at__gte=timezone.now(), cancelled=False)
+                .order_by("starts_at")[:5]
+            )
+            context["actions"] = selectors.actions_for(entrepreneur=entrepreneur).exclude(
+                status__in=(Action.Status.DONE, Action.Status.DROPPED)
+            )
+            context["workshops"] = selectors.workshop_list(upcoming_only=True)[:5]
     return render(request, template, context)
 
 
-@role_required(*STAFF_ROLES)
+def _stage_counts() -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    counts = dict(Entrepreneur.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+    return [(str(label), counts.get(value, 0)) for value, label in Stage.choices]
+
+
+def _referents(membership: Membership) -> list[tuple[int, str]]:
+    return [
+        (m.user_id, str(m.user))
+        for m in membership_list(cooperative=membership.cooperative)
+        if m.has_role(*ACCOMPANIMENT_ROLES)
+    ]
+
+
+@role_required(*FILE_ROLES)
 def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    sector_param = request.GET.get("sector", "")
-    sector_id = int(sector_param) if sector_param.isdigit() else None
-    search = request.GET.get("q", "")[:100]
-    entrepreneurs = selectors.entrepreneur_list(sector_id=sector_id, search=search)
+    membership = current_membership(request)
+    form = f.PortfolioFilterForm(request.GET or None, referents=_referents(membership))
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.PortfolioFilters(
+        sector_id=data["sector"].pk if data.get("sector") else None,
+        stage=data.get("stage") or "",
+        referent_id=data.get("referent"),
+        search=data.get("q") or "",
+        deadline_months=data.get("deadline"),
+        overdue_only=bool(data.get("overdue")),
+    )
+    rows = selectors.portfolio(filters=filters)
+    if request.GET.get("format") == "csv":
+        return _portfolio_csv(rows)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    settings = selectors.settings_get()
     context = {
-        "entrepreneurs": entrepreneurs,
-        "sectors": selectors.sector_list(),
-        "sector_id": sector_id,
-        "search": search,
+        "form": form,
+        "page": page,
+        "rows": [
+            (
+                row,
+                selectors.entrepreneur_alerts(entrepreneur=row, today=today, settings=settings),
+                services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days),
+            )
+            for row in page
+        ],
+        "query": request.GET.urlencode(),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "entrepreneurs/entrepreneur_list.html#results", context)
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
+
+
+def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> HttpResponse:
+    """The portfolio as CSV: identity, path and counts; never notes."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Nom"),
+            _("Prénom"),
+            _("Pôle"),
+            _("Étape"),
+            _("Référent·e"),
+            _("Début du CESA"),
+            _("Échéance du sociétariat"),
+            _("Associé·e depuis"),
+            _("Prochain rendez-vous"),
+            _("Actions en retard"),
+            _("Entretiens cette année"),
+        ]
+    )
+    for row in rows.iterator(chunk_size=500):
+        deadline = services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days)
+        writer.writerow(
+            [
+                row.last_name,
+                row.first_name,
+                row.sector.name,
+                row.get_stage_display(),
+                str(row.referent or ""),
+                row.cesa_start or "",
+                deadline or "",
+                row.associate_since or "",
+                timezone.localtime(row.next_appointment).strftime("%Y-%m-%d %H:%M")
+                if row.next_appointment
+                else "",  # type: ignore[attr-defined]
+                row.overdue_actions,
+                row.interviews_this_year,  # type: ignore[attr-defined]
+            ]
+        )
+    return response
+
+
+def _file_context(
+    request: HttpRequest, entrepreneur: Entrepreneur, **forms_: Any
+) -> dict[str, Any]:
+    membership = current_membership(request)
+    accompaniment = sees_accompaniment(membership)
+    goals = Goal.objects.filter(entrepreneur=entrepreneur).prefetch_related("actions__owner")
+    context: dict[str, Any] = {
+        "entrepreneur": entrepreneur,
+        "is_own": entrepreneur.user_id == membership.user_id,
+        "can_accompany": accompaniment,
+        "can_edit": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "deadline": services.associate_deadline(
+            cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
+        ),
+        "timeline": selectors.entrepreneur_timeline(
+            entrepreneur=entrepreneur, membership=membership
+        ),
+        "activities": entrepreneur.activity_shares.select_related("activity"),
+        "documents": entrepreneur.documents.all(),
+        "goals": goals if accompaniment or entrepreneur.user_id == membership.user_id else [],
+        "path_form": forms_.get("path_form") or f.PathStepForm(),
+        "appointment_form": forms_.get("appointment_form") or f.AppointmentForm(),
+        "note_form": forms_.get("note_form") or f.NoteForm(),
+        "goal_form": forms_.get("goal_form") or f.GoalForm(),
+        "document_form": forms_.get("document_form") or f.DocumentForm(),
+        "action_statuses": Action.Status.choices,
+    }
+    return context
 
 
 def entrepreneur_detail(
@@ -49,4 +207,406 @@ def entrepreneur_detail(
     entrepreneur = selectors.entrepreneur_get_for_member(
         membership=current_membership(request), entrepreneur_id=entrepreneur_id
     )
-    return render(request, "entrepreneurs/entrepreneur_detail.html", {"entrepreneur": entrepreneur})
+    return render(
+        request, "entrepreneurs/entrepreneur_detail.html", _file_context(request, entrepreneur)
+    )
+
+
+def my_file(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    entrepreneur = selectors.entrepreneur_get_for_user(membership=current_membership(request))
+    if entrepreneur is None:
+        raise Http404
+    return redirect(
+        "entrepreneur_detail", cooperative_slug=cooperative_slug, entrepreneur_id=entrepreneur.pk
+    )
+
+
+def _back(cooperative_slug: str, entrepreneur: Entrepreneur) -> HttpResponse:
+    return redirect(
+        "entrepreneur_detail", cooperative_slug=cooperative_slug, entrepreneur_id=entrepreneur.pk
+    )
+
+
+def _invalid(request: HttpRequest, entrepreneur: Entrepreneur, **forms_: Any) -> HttpResponse:
+    return render(
+        request,
+        "entrepreneurs/entrepreneur_detail.html",
+        _file_context(request, entrepreneur, **forms_),
+        status=400,
+    )
+
+
+def _staff_file(request: HttpRequest, entrepreneur_id: int) -> Entrepreneur:
+    return selectors.entrepreneur_get_for_member(
+        membership=current_membership(request), entrepreneur_id=entrepreneur_id
+    )
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+def entrepreneur_edit(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.EntrepreneurForm(
+        request.POST or None, instance=entrepreneur, initial={"version": entrepreneur.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in f.EntrepreneurForm.Meta.fields}
+        try:
+            services.entrepreneur_update(
+                entrepreneur=Entrepreneur.objects.get(pk=entrepreneur.pk),
+                version=form.cleaned_data["version"],
+                data=data,
+            )
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Dossier enregistré."))
+            return _back(cooperative_slug, entrepreneur)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "entrepreneurs/entrepreneur_edit.html",
+        {"entrepreneur": entrepreneur, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def path_step_add(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.PathStepForm(request.POST)
+    if form.is_valid():
+        try:
+            services.path_step_record(
+                entrepreneur=entrepreneur, recorded_by=request.user, **form.cleaned_data
+            )  # type: ignore[arg-type]
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Étape enregistrée."))
+            return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, path_form=form)
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def appointment_add(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.AppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_create(
+                entrepreneur=entrepreneur, staff=request.user, **form.cleaned_data
+            )  # type: ignore[arg-type]
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Rendez-vous enregistré."))
+            return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, appointment_form=form)
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(entrepreneur=entrepreneur, author=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Note ajoutée."))
+            return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, note_form=form)
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.GoalForm(request.POST)
+    if form.is_valid():
+        services.goal_create(entrepreneur=entrepreneur, title=form.cleaned_data["title"])
+        return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, goal_form=form)
+
+
+@require_POST
+def action_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    """Support staff, or the entrepreneur on their own plan."""
+    membership = current_membership(request)
+    entrepreneur = selectors.entrepreneur_get_for_member(
+        membership=membership, entrepreneur_id=entrepreneur_id
+    )
+    if not (sees_accompaniment(membership) or entrepreneur.user_id == membership.user_id):
+        raise Http404
+    form = f.ActionForm(request.POST)
+    if form.is_valid():
+        goal = Goal.objects.filter(entrepreneur=entrepreneur, pk=form.cleaned_data["goal"]).first()
+        if goal is None:
+            raise Http404
+        try:
+            services.action_create(
+                goal=goal,
+                title=form.cleaned_data["title"],
+                owner=request.user,
+                due_date=form.cleaned_data["due_date"],
+            )  # type: ignore[arg-type]
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return _back(cooperative_slug, entrepreneur)
+    messages.error(request, _("L'action n'a pas été enregistrée : vérifiez l'intitulé et la date."))
+    return _back(cooperative_slug, entrepreneur)
+
+
+@require_POST
+def action_status(request: HttpRequest, cooperative_slug: str, action_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    actions = Action.objects.select_related("goal__entrepreneur")
+    if not sees_accompaniment(membership):
+        actions = actions.filter(goal__entrepreneur__user_id=membership.user_id)
+    action = actions.filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    form = f.ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.action_set_status(action=action, status=form.cleaned_data["status"])
+    return _back(cooperative_slug, action.goal.entrepreneur)
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def document_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = f.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_upload(
+                entrepreneur=entrepreneur,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                uploaded_by=request.user,
+                expires_on=form.cleaned_data["expires_on"],  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Document ajouté."))
+            return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, document_form=form)
+
+
+def document_download(
+    request: HttpRequest, cooperative_slug: str, document_id: int
+) -> FileResponse:
+    """Documents are never served as static files: only through this membership-checked view."""
+    document = selectors.document_get_for_member(
+        membership=current_membership(request), document_id=document_id
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def activity_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    activities = selectors.activity_list(membership=current_membership(request))
+    return render(request, "entrepreneurs/activity_list.html", {"activities": activities})
+
+
+def activity_detail(request: HttpRequest, cooperative_slug: str, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get_for_member(
+        membership=current_membership(request), activity_id=activity_id
+    )
+    rate = services.activity_contribution_rate(activity=activity)
+    return render(
+        request,
+        "entrepreneurs/activity_detail.html",
+        {"activity": activity, "contribution_rate": rate},
+    )
+
+
+def workshop_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    form = f.WorkshopForm(request.POST or None)
+    if request.method == "POST":
+        if not membership.has_role(*ACCOMPANIMENT_ROLES):
+            raise Http404
+        if form.is_valid():
+            try:
+                workshop = services.workshop_create(created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            except ApplicationError as error:
+                _fail(form, error)
+            else:
+                messages.success(request, _("Atelier créé."))
+                return redirect(
+                    "workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk
+                )
+    context = {
+        "workshops": selectors.workshop_list(),
+        "form": form,
+        "can_manage": membership.has_role(*ACCOMPANIMENT_ROLES),
+    }
+    return render(
+        request, "entrepreneurs/workshop_list.html", context, status=400 if form.errors else 200
+    )
+
+
+def workshop_detail(request: HttpRequest, cooperative_slug: str, workshop_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    workshop = selectors.workshop_get(workshop_id=workshop_id)
+    can_manage = membership.has_role(*ACCOMPANIMENT_ROLES)
+    registrations = WorkshopRegistration.objects.filter(workshop=workshop).select_related(
+        "entrepreneur"
+    )
+    me = selectors.entrepreneur_get_for_user(membership=membership)
+    context = {
+        "workshop": workshop,
+        "can_manage": can_manage,
+        # Entrepreneurs see the seats left and their own registration, not the others' names.
+        "registrations": registrations
+        if can_manage
+        else registrations.filter(entrepreneur__user_id=membership.user_id),
+        "me": me,
+        "my_registration": registrations.filter(entrepreneur=me).first() if me else None,
+        "candidates": Entrepreneur.objects.exclude(stage=Stage.EXITED).exclude(
+            workshop_registrations__workshop=workshop
+        )
+        if can_manage
+        else [],
+        "seats_left": workshop.capacity - workshop.registered,  # type: ignore[attr-defined]
+    }
+    return render(request, "entrepreneurs/workshop_detail.html", context)
+
+
+@require_POST
+def workshop_register(
+    request: HttpRequest, cooperative_slug: str, workshop_id: int
+) -> HttpResponse:
+    membership = current_membership(request)
+    workshop = selectors.workshop_get(workshop_id=workshop_id)
+    form = f.RegistrationForm(request.POST)
+    entrepreneur: Entrepreneur | None
+    if (
+        form.is_valid()
+        and form.cleaned_data["entrepreneur"]
+        and membership.has_role(*ACCOMPANIMENT_ROLES)
+    ):
+        entrepreneur = Entrepreneur.objects.filter(pk=form.cleaned_data["entrepreneur"]).first()
+    else:
+        entrepreneur = selectors.entrepreneur_get_for_user(membership=membership)
+    if entrepreneur is None:
+        raise Http404
+    try:
+        services.workshop_register(
+            workshop=workshop, entrepreneur=entrepreneur, registered_by=request.user
+        )  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Inscription enregistrée : %(name)s.") % {"name": entrepreneur})
+    return redirect("workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk)
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def workshop_attendance(
+    request: HttpRequest, cooperative_slug: str, workshop_id: int
+) -> HttpResponse:
+    workshop = selectors.workshop_get(workshop_id=workshop_id)
+    present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+    count = services.workshop_attendance_set(workshop=workshop, present_ids=present)
+    messages.success(
+        request, _("Feuille d'émargement enregistrée : %(n)s présent·es.") % {"n": count}
+    )
+    return redirect("workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk)
+
+
+def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    me = selectors.entrepreneur_get_for_user(membership=membership)
+    search = request.GET.get("q", "")[:100]
+    offers = selectors.skill_directory(search=search)
+    offer_form = f.SkillOfferForm(request.POST if request.POST.get("form") == "offer" else None)
+    choices = [
+        (offer.entrepreneur_id, f"{offer.entrepreneur} · {offer.title}")
+        for offer in offers
+        if me is None or offer.entrepreneur_id != me.pk
+    ]
+    collaboration_form = f.CollaborationForm(
+        request.POST if request.POST.get("form") == "collaboration" else None,
+        choices=list(dict(choices).items()),
+    )
+    if request.method == "POST":
+        if me is None:
+            raise Http404
+        form = offer_form if request.POST.get("form") == "offer" else collaboration_form
+        if form.is_valid():
+            try:
+                if form is offer_form:
+                    services.skill_offer_create(entrepreneur=me, **form.cleaned_data)
+                    messages.success(request, _("Compétence publiée dans l'annuaire."))
+                else:
+                    services.collaboration_request_send(
+                        sender=me,
+                        recipient_ids=form.cleaned_data["recipients"],
+                        subject=form.cleaned_data["subject"],
+                        message=form.cleaned_data["message"],
+                    )
+                    messages.success(request, _("Demande de collaboration envoyée."))
+            except ApplicationError as error:
+                _fail(form, error)
+            else:
+                return redirect(reverse("skill_directory", args=[cooperative_slug]))
+    context = {
+        "offers": offers,
+        "search": search,
+        "me": me,
+        "offer_form": offer_form,
+        "collaboration_form": collaboration_form,
+    }
+    status = 400 if offer_form.errors or collaboration_form.errors else 200
+    return render(request, "entrepreneurs/skill_directory.html", context, status=status)
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+def workshop_attendance_sheet(
+    request: HttpRequest, cooperative_slug: str, workshop_id: int
+) -> HttpResponse:
+    """POST asks a worker to render the sheet; GET downloads the last rendered one."""
+    from entrepreneurs.tasks import workshop_attendance_sheet_render_task
+
+    workshop = selectors.workshop_get(workshop_id=workshop_id)
+    if request.method == "POST":
+        workshop_attendance_sheet_render_task.delay_on_commit(
+            cooperative_id=workshop.cooperative_id, workshop_id=workshop.pk
+        )
+        messages.info(
+            request,
+            _(
+                "La feuille d'émargement est en préparation : elle sera prête dans quelques secondes."
+            ),
+        )
+        return redirect(
+            "workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk
+        )
+    if not workshop.attendance_sheet:
+        raise Http404
+    return FileResponse(
+        workshop.attendance_sheet.open("rb"),
+        content_type="application/pdf",
+        filename=f"emargement-{workshop.pk}.pdf",
+    )

@@ -9,11 +9,24 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from entrepreneurs.models import Entrepreneur
+from entrepreneurs.models import (
+    Action,
+    Appointment,
+    Entrepreneur,
+    Note,
+    PathStep,
+    WorkshopRegistration,
+)
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.entrepreneurs import (
+    ActionFactory,
+    ActivityMemberFactory,
+    DocumentFactory,
+    WorkshopFactory,
+)
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -46,6 +59,11 @@ COOPERATIVE_ROUTES = [(route, pattern) for route, pattern in ROUTES if "cooperat
 def _snapshot(world: World) -> dict[str, Any]:
     with cooperative_context(world.coop_a.pk):
         entrepreneurs = list(Entrepreneur.objects.order_by("pk").values())
+        entrepreneurs += list(PathStep.objects.order_by("pk").values())
+        entrepreneurs += list(Note.objects.order_by("pk").values())
+        entrepreneurs += list(Appointment.objects.order_by("pk").values())
+        entrepreneurs += list(WorkshopRegistration.objects.order_by("pk").values())
+        entrepreneurs += list(Action.objects.order_by("pk").values())
     return {
         "memberships": list(
             Membership.objects.filter(cooperative=world.coop_a).order_by("pk").values()
@@ -63,10 +81,20 @@ def _a_object_ids(world: World) -> dict[str, str]:
     )
     with cooperative_context(world.coop_a.pk):
         entrepreneur = Entrepreneur.objects.get()
+        action = ActionFactory(goal__entrepreneur=entrepreneur)
+        document = DocumentFactory(entrepreneur=entrepreneur)
+        activity = ActivityMemberFactory(
+            entrepreneur=entrepreneur, activity__sector=entrepreneur.sector
+        ).activity
+        workshop = WorkshopFactory(cooperative=world.coop_a)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
         "entrepreneur_id": str(entrepreneur.pk),
+        "action_id": str(action.pk),
+        "document_id": str(document.pk),
+        "activity_id": str(activity.pk),
+        "workshop_id": str(workshop.pk),
     }
 
 
