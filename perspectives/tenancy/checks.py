@@ -15,7 +15,13 @@ from perspectives.tenancy.rls import EnableRowLevelSecurity
 # Apps whose every model belongs to one cooperative, unless listed in GLOBAL_MODELS.
 DOMAIN_APPS = ("entrepreneurs", "accounting", "payroll", "governance")
 # Reviewed exceptions: reference data shared by all cooperatives ("app_label.ModelName").
-GLOBAL_MODELS: frozenset[str] = frozenset()
+GLOBAL_MODELS: frozenset[str] = frozenset(
+    {
+        # Dated legal payroll rates and ceilings (SMIC, PMSS, contributions…): the law's, not a
+        # cooperative's; the same rows for every tenant, loaded from payroll/parameters/*.toml.
+        "payroll.LegalParameter",
+    }
+)
 
 
 def tenant_models() -> list[type[TenantModel]]:
