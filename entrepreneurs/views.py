@@ -37,7 +37,9 @@ def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     context: dict[str, Any] = {"membership": membership}
     if membership.has_role(Role.MANAGER, Role.ADMIN):
         template = "home/manager.html"
-        context["sectors"] = selectors.sector_list()
+        sectors = list(selectors.sector_list())
+        context["sectors"] = sectors
+        context["sector_max"] = max((s.entrepreneur_count for s in sectors), default=0) or 1  # type: ignore[attr-defined]
         context["stages"] = _stage_counts()
     elif membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
         template = "home/accounting.html"
@@ -596,9 +598,7 @@ def workshop_attendance_sheet(
         )
         messages.info(
             request,
-            _(
-                "La feuille d'émargement est en préparation : elle sera prête dans quelques secondes."
-            ),
+            _("La feuille d’émargement est en préparation, prête dans quelques secondes."),
         )
         return redirect(
             "workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk
