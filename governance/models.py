@@ -1,3 +1,633 @@
-"""Models of the governance app (filled by its issue)."""
+"""Governance: the associates register, statute profiles, general assemblies and their votes.
+
+Vote storage (see docs in `governance/services/voting.py`): every vote writes two rows in one
+transaction, a `Participation` (who voted, for whom, through which channel; unique per voter and
+resolution) and a `Ballot` (what was chosen: no voter, no timestamp, a random UUID key, immutable
+by trigger). Nominal (open) resolutions also keep the choice on the participation; secret ones
+never do, so a secret ballot cannot be joined back to its voter through the database schema.
+"""
 
 from __future__ import annotations
+
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from perspectives.tenancy.models import TenantModel
+
+# --------------------------------------------------------------------------- register
+
+
+class College(TenantModel):
+    """A SCIC voting college (collège de vote) and its weight in percent of the votes."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    weight = models.DecimalField(
+        _("poids (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        verbose_name = _("collège de vote")
+        verbose_name_plural = _("collèges de vote")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=("cooperative", "name"), name="college_unique_name"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="college_weight_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssociateCategory(models.TextChoices):
+    EMPLOYEE = "employee", _("Associé·e salarié·e")
+    OTHER = "other", _("Autre associé·e")
+
+
+class ExitReason(models.TextChoices):
+    RESIGNATION = "resignation", _("Démission")
+    EXCLUSION = "exclusion", _("Exclusion")
+    END_OF_EMPLOYMENT = "end_of_employment", _("Fin du contrat de travail")
+    DEATH = "death", _("Décès")
+    OTHER = "other", _("Autre")
+
+
+class Associate(TenantModel):
+    """One line of the associates register. One associate, one vote (loi 47-1775)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entrepreneur·e"),
+    )
+    full_name = models.CharField(_("nom"), max_length=250)
+    category = models.CharField(_("catégorie"), max_length=20, choices=AssociateCategory.choices)
+    college = models.ForeignKey(
+        College,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="associates",
+        verbose_name=_("collège"),
+    )
+    admitted_on = models.DateField(_("admis·e le"))
+    exited_on = models.DateField(_("sorti·e le"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("motif de sortie"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    refund_due_on = models.DateField(_("remboursement des parts dû le"), null=True, blank=True)
+    refunded_on = models.DateField(_("parts remboursées le"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("associé·e")
+        verbose_name_plural = _("associé·es")
+        ordering = ("full_name", "pk")
+        constraints = [
+            # One current line per person; a person who left and is admitted again gets a new
+            # line, so the register keeps the first membership and its exit.
+            models.UniqueConstraint(
+                fields=("cooperative", "user"),
+                condition=Q(user__isnull=False, exited_on__isnull=True),
+                name="associate_one_current_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=("cooperative", "entrepreneur"),
+                condition=Q(entrepreneur__isnull=False, exited_on__isnull=True),
+                name="associate_one_current_per_entrepreneur",
+            ),
+            models.CheckConstraint(
+                condition=(Q(exited_on__isnull=True) & Q(exit_reason=""))
+                | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
+                name="associate_exit_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("admitted_on")),
+                name="associate_exit_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_due_on__isnull=True) | Q(exited_on__isnull=False),
+                name="associate_refund_only_after_exit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.exited_on is None
+
+
+class ShareSubscription(TenantModel):
+    """Shares subscribed by an associate (number × nominal value), and how much is paid up."""
+
+    associate = models.ForeignKey(Associate, on_delete=models.PROTECT, related_name="subscriptions")
+    subscribed_on = models.DateField(_("souscrites le"))
+    number = models.PositiveIntegerField(_("nombre de parts"))
+    nominal_value = models.DecimalField(_("valeur nominale"), max_digits=10, decimal_places=2)
+    paid_amount = models.DecimalField(_("montant libéré"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("souscription de parts")
+        verbose_name_plural = _("souscriptions de parts")
+        ordering = ("subscribed_on", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="subscription_number_positive"),
+            models.CheckConstraint(
+                condition=Q(nominal_value__gt=0), name="subscription_nominal_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0)
+                & Q(paid_amount__lte=F("number") * F("nominal_value")),
+                name="subscription_paid_within_subscribed",
+            ),
+        ]
+
+    @property
+    def subscribed_amount(self) -> Decimal:
+        return self.number * self.nominal_value
+
+
+class AdmissionApplication(TenantModel):
+    """Admission as a workflow: application → vote → subscription → register."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Candidature reçue")
+        APPROVED = "approved", _("Admission votée")
+        REJECTED = "rejected", _("Admission refusée")
+        ADMITTED = "admitted", _("Inscrit·e au registre")
+        WITHDRAWN = "withdrawn", _("Retirée")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    full_name = models.CharField(_("nom"), max_length=250)
+    category = models.CharField(_("catégorie"), max_length=20, choices=AssociateCategory.choices)
+    college = models.ForeignKey(College, on_delete=models.PROTECT, null=True, blank=True)
+    applied_on = models.DateField(_("candidature du"))
+    shares_requested = models.PositiveIntegerField(_("parts demandées"), default=1)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    decided_on = models.DateField(_("décision du"), null=True, blank=True)
+    resolution = models.ForeignKey(
+        "Resolution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("résolution d'admission"),
+    )
+    associate = models.ForeignKey(
+        Associate, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("candidature au sociétariat")
+        verbose_name_plural = _("candidatures au sociétariat")
+        ordering = ("-applied_on", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "user"),
+                condition=Q(user__isnull=False, status__in=("applied", "approved")),
+                name="admission_one_open_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=("cooperative", "entrepreneur"),
+                condition=Q(entrepreneur__isnull=False, status__in=("applied", "approved")),
+                name="admission_one_open_per_entrepreneur",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="admitted", associate__isnull=False)
+                | (~Q(status="admitted") & Q(associate__isnull=True)),
+                name="admission_admitted_has_associate",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=("applied", "withdrawn")) | Q(decided_on__isnull=False),
+                name="admission_decision_dated",
+            ),
+        ]
+
+
+# --------------------------------------------------------------------------- statute profiles
+
+
+class DecisionClass(models.TextChoices):
+    ORDINARY = "ordinary", _("Décision ordinaire")
+    EXTRAORDINARY = "extraordinary", _("Décision extraordinaire")
+    ELECTION = "election", _("Élection des gérant·es / administrateur·rices")
+    ADMISSION = "admission", _("Admission d'associé·es")
+
+
+class Convocation(models.IntegerChoices):
+    FIRST = 1, _("Première convocation")
+    SECOND = 2, _("Seconde convocation")
+
+
+class QuorumBase(models.TextChoices):
+    NONE = "none", _("Pas de quorum")
+    ASSOCIATES = "associates", _("Associé·es présent·es ou représenté·es / ayant droit de vote")
+
+
+class MajorityBase(models.TextChoices):
+    ALL_ASSOCIATES = "all", _("Tous les associé·es ayant droit de vote")
+    PRESENT_OR_REPRESENTED = "present", _("Associé·es présent·es ou représenté·es")
+    VOTES_CAST = "cast", _("Suffrages exprimés (hors abstentions et blancs)")
+
+
+class StatuteProfile(TenantModel):
+    """The cooperative's quorum and majority rules, as data. Presets are marked for review."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    preset = models.CharField(_("modèle d'origine"), max_length=40, blank=True)
+    to_check = models.BooleanField(
+        _("à vérifier au regard de vos statuts"),
+        default=True,
+        help_text=_("Un modèle n'est pas vos statuts : faites-le relire avant de l'utiliser."),
+    )
+    is_active = models.BooleanField(_("profil en vigueur"), default=False)
+    convocation_delay_days = models.PositiveSmallIntegerField(
+        _("délai de convocation (jours)"), default=15
+    )
+    second_convocation_delay_days = models.PositiveSmallIntegerField(
+        _("délai avant la seconde convocation (jours)"), default=6
+    )
+    source = models.TextField(_("clauses des statuts"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("profil statutaire")
+        verbose_name_plural = _("profils statutaires")
+        ordering = ("-is_active", "name")
+        constraints = [
+            models.UniqueConstraint(fields=("cooperative", "name"), name="profile_unique_name"),
+            models.UniqueConstraint(
+                fields=("cooperative",), condition=Q(is_active=True), name="profile_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatuteRule(TenantModel):
+    """Quorum and majority for one decision class on one convocation.
+
+    Thresholds are fractions (numerator / denominator); `*_strict` means "more than" (e.g. more
+    than half), otherwise "at least" (e.g. at least three quarters)."""
+
+    profile = models.ForeignKey(StatuteProfile, on_delete=models.CASCADE, related_name="rules")
+    decision_class = models.CharField(max_length=20, choices=DecisionClass.choices)
+    convocation = models.PositiveSmallIntegerField(choices=Convocation.choices)
+    quorum_base = models.CharField(max_length=20, choices=QuorumBase.choices)
+    quorum_numerator = models.PositiveSmallIntegerField(default=0)
+    quorum_denominator = models.PositiveSmallIntegerField(default=1)
+    majority_base = models.CharField(max_length=20, choices=MajorityBase.choices)
+    majority_numerator = models.PositiveSmallIntegerField(default=1)
+    majority_denominator = models.PositiveSmallIntegerField(default=2)
+    majority_strict = models.BooleanField(default=True)
+    written_consultation_allowed = models.BooleanField(default=False)
+    correspondence_allowed = models.BooleanField(default=True)
+    secret_ballot_mandatory = models.BooleanField(default=False)
+    citation = models.CharField(_("référence"), max_length=250)
+
+    class Meta:
+        verbose_name = _("règle statutaire")
+        verbose_name_plural = _("règles statutaires")
+        ordering = ("decision_class", "convocation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "profile", "decision_class", "convocation"),
+                name="rule_unique_class_convocation",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gte=1)
+                & Q(majority_denominator__gte=1)
+                & Q(quorum_numerator__lte=F("quorum_denominator"))
+                & Q(majority_numerator__lte=F("majority_denominator")),
+                name="rule_fractions_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_base="none", quorum_numerator=0) | ~Q(quorum_base="none"),
+                name="rule_no_quorum_no_threshold",
+            ),
+        ]
+
+
+# --------------------------------------------------------------------------- assemblies
+
+
+class Assembly(TenantModel):
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Assemblée générale ordinaire")
+        EXTRAORDINARY = "extraordinary", _("Assemblée générale extraordinaire")
+        COMBINED = "combined", _("Assemblée générale mixte")
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("En présentiel")
+        REMOTE = "remote", _("À distance")
+        HYBRID = "hybrid", _("Hybride")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En préparation")
+        CONVENED = "convened", _("Convoquée")
+        OPEN = "open", _("En séance")
+        CLOSED = "closed", _("Close")
+
+    title = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    mode = models.CharField(_("modalité"), max_length=20, choices=Mode.choices)
+    convocation = models.PositiveSmallIntegerField(
+        _("convocation"), choices=Convocation.choices, default=Convocation.FIRST
+    )
+    first_assembly = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_assembly",
+        verbose_name=_("assemblée de première convocation"),
+    )
+    profile = models.ForeignKey(StatuteProfile, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(_("date et heure"))
+    place = models.CharField(_("lieu"), max_length=250, blank=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    correspondence_deadline = models.DateTimeField(
+        _("date limite du vote par correspondance"), null=True, blank=True
+    )
+    convened_at = models.DateTimeField(_("convoquée le"), null=True, blank=True)
+    roll_hash = models.CharField(_("empreinte de la liste d'émargement"), max_length=64, blank=True)
+    roll_size = models.PositiveIntegerField(_("associé·es sur la liste"), default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    president = models.CharField(_("président·e de séance"), max_length=200, blank=True)
+    secretary = models.CharField(_("secrétaire"), max_length=200, blank=True)
+    scrutineers = models.CharField(_("scrutateur·rices"), max_length=400, blank=True)
+    minutes_file = models.FileField(_("procès-verbal"), max_length=300, blank=True)
+    minutes_generated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assemblée générale")
+        verbose_name_plural = _("assemblées générales")
+        ordering = ("-scheduled_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(convened_at__isnull=False) & ~Q(roll_hash="")),
+                name="assembly_convened_has_roll",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="assembly_closed_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(convocation=1, first_assembly__isnull=True)
+                | Q(convocation=2, first_assembly__isnull=False),
+                name="assembly_second_follows_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Resolution(TenantModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À voter")
+        OPEN = "open", _("Vote ouvert")
+        CLOSED = "closed", _("Vote clos")
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Adoptée")
+        REJECTED = "rejected", _("Rejetée")
+        NO_QUORUM = "no_quorum", _("Quorum non atteint")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="resolutions")
+    position = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=250)
+    text = models.TextField(_("texte de la résolution"))
+    decision_class = models.CharField(
+        _("nature"), max_length=20, choices=DecisionClass.choices, default=DecisionClass.ORDINARY
+    )
+    secret = models.BooleanField(_("scrutin secret"), default=False)
+    management_supported = models.BooleanField(
+        _("présentée ou agréée par la gérance"),
+        default=True,
+        help_text=_("Les pouvoirs en blanc votent pour ces résolutions et contre les autres."),
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amendement de"),
+    )
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # Counts the bureau enters for votes by show of hands in the room (not cast online).
+    room_for = models.PositiveIntegerField(default=0)
+    room_against = models.PositiveIntegerField(default=0)
+    room_abstain = models.PositiveIntegerField(default=0)
+    # Frozen at close.
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    votes_abstain = models.PositiveIntegerField(null=True, blank=True)
+    present_or_represented = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    explanation = models.TextField(_("règle appliquée"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("résolution")
+        verbose_name_plural = _("résolutions")
+        ordering = ("assembly", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "position"), name="resolution_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="closed") & ~Q(outcome="") & Q(closed_at__isnull=False))
+                | (~Q(status="closed") & Q(outcome="")),
+                name="resolution_outcome_only_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class RollEntry(TenantModel):
+    """The voter roll, frozen at convocation: later register changes do not alter it."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="roll")
+    associate = models.ForeignKey(Associate, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    full_name = models.CharField(max_length=250)
+    college_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("inscrit·e sur la liste d'émargement")
+        verbose_name_plural = _("liste d'émargement")
+        ordering = ("full_name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "associate"), name="roll_unique_associate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Proxy(TenantModel):
+    """A pouvoir: the grantor is represented by another associate (or a blank proxy)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="proxies")
+    grantor = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="given_proxies")
+    holder = models.ForeignKey(
+        RollEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_proxies",
+        help_text=_("Vide : pouvoir en blanc."),
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pouvoir")
+        verbose_name_plural = _("pouvoirs")
+        ordering = ("granted_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "grantor"),
+                condition=Q(revoked_at__isnull=True),
+                name="proxy_one_active_per_grantor",
+            ),
+            models.CheckConstraint(condition=~Q(grantor=F("holder")), name="proxy_not_to_oneself"),
+        ]
+
+
+class PresenceMode(models.TextChoices):
+    ROOM = "room", _("En salle")
+    VIDEO = "video", _("En visioconférence")
+    CORRESPONDENCE = "correspondence", _("Par correspondance")
+    PROXY = "proxy", _("Représenté·e")
+
+
+class Attendance(TenantModel):
+    """The attendance sheet: how each associate took part (represented ones are derived from
+    their active proxy when the sheet is read, and recorded here when the assembly opens)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="attendances")
+    entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="attendances")
+    mode = models.CharField(max_length=20, choices=PresenceMode.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("feuille de présence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "entry"), name="attendance_unique_entry"
+            ),
+        ]
+
+
+class Choice(models.TextChoices):
+    FOR = "for", _("Pour")
+    AGAINST = "against", _("Contre")
+    ABSTAIN = "abstain", _("Abstention")
+
+
+class Participation(TenantModel):
+    """Who voted on a resolution (one per voter, by the database), never what in secret votes."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("En ligne")
+        PROXY = "proxy", _("Par pouvoir")
+        CORRESPONDENCE = "correspondence", _("Par correspondance")
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="participations"
+    )
+    voter = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="participations")
+    cast_by = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    # Nominal votes only: empty for secret ballots.
+    choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
+    # Day granularity only, so timing cannot be joined with anything.
+    day = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "resolution", "voter"), name="participation_one_per_voter"
+            ),
+        ]
+
+
+def new_tracker() -> str:
+    return secrets.token_hex(8)
+
+
+class Ballot(TenantModel):
+    """What was chosen. No voter, no timestamp, a random key: see the module docstring.
+
+    `tracker` is the voter's receipt: shown once at casting, published in the tracker list after
+    close so each voter can check their ballot was counted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="ballots")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    tracker = models.CharField(max_length=16, default=new_tracker)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "resolution", "tracker"), name="ballot_unique_tracker"
+            ),
+        ]

@@ -2,9 +2,170 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from perspectives.tenancy.models import Cooperative
+import factory
+from django.utils import timezone
 
-TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {}
+from governance import models as m
+from perspectives.tenancy.models import Cooperative
+from tests.factories.core import CooperativeFactory
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.College
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"Collège {n}")
+    weight = Decimal("33.33")
+
+
+class AssociateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Associate
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    full_name = factory.Sequence(lambda n: f"Associé·e {n}")
+    category = m.AssociateCategory.OTHER
+    admitted_on = dt.date(2024, 6, 1)
+
+
+class ShareSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ShareSubscription
+
+    associate = factory.SubFactory(AssociateFactory)
+    cooperative = factory.SelfAttribute("associate.cooperative")
+    subscribed_on = dt.date(2024, 6, 1)
+    number = 2
+    nominal_value = Decimal("50.00")
+    paid_amount = Decimal("100.00")
+
+
+class AdmissionApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AdmissionApplication
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    full_name = factory.Sequence(lambda n: f"Candidat·e {n}")
+    category = m.AssociateCategory.OTHER
+    applied_on = dt.date(2025, 3, 1)
+
+
+class StatuteProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.StatuteProfile
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"Profil {n}")
+
+
+class StatuteRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.StatuteRule
+
+    profile = factory.SubFactory(StatuteProfileFactory)
+    cooperative = factory.SelfAttribute("profile.cooperative")
+    decision_class = m.DecisionClass.ORDINARY
+    convocation = m.Convocation.FIRST
+    quorum_base = m.QuorumBase.NONE
+    majority_base = m.MajorityBase.VOTES_CAST
+    citation = "Statuts, art. 20"
+
+
+class AssemblyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Assembly
+
+    profile = factory.SubFactory(StatuteProfileFactory)
+    cooperative = factory.SelfAttribute("profile.cooperative")
+    title = "Assemblée générale ordinaire 2026"
+    kind = m.Assembly.Kind.ORDINARY
+    mode = m.Assembly.Mode.HYBRID
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class ResolutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Resolution
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    cooperative = factory.SelfAttribute("assembly.cooperative")
+    position = factory.Sequence(lambda n: n + 1)
+    title = "Approbation des comptes"
+    text = "L'assemblée approuve les comptes de l'exercice."
+
+
+class RollEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.RollEntry
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    cooperative = factory.SelfAttribute("assembly.cooperative")
+    associate = factory.SubFactory(
+        AssociateFactory, cooperative=factory.SelfAttribute("..cooperative")
+    )
+    full_name = factory.SelfAttribute("associate.full_name")
+
+
+class ProxyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Proxy
+
+    grantor = factory.SubFactory(RollEntryFactory)
+    assembly = factory.SelfAttribute("grantor.assembly")
+    cooperative = factory.SelfAttribute("grantor.cooperative")
+    holder = None
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Attendance
+
+    entry = factory.SubFactory(RollEntryFactory)
+    assembly = factory.SelfAttribute("entry.assembly")
+    cooperative = factory.SelfAttribute("entry.cooperative")
+    mode = m.PresenceMode.ROOM
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Participation
+
+    voter = factory.SubFactory(RollEntryFactory)
+    cooperative = factory.SelfAttribute("voter.cooperative")
+    resolution = factory.SubFactory(
+        ResolutionFactory, assembly=factory.SelfAttribute("..voter.assembly")
+    )
+    cast_by = factory.SelfAttribute("voter")
+    channel = m.Participation.Channel.ONLINE
+
+
+class BallotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Ballot
+
+    resolution = factory.SubFactory(ResolutionFactory)
+    cooperative = factory.SelfAttribute("resolution.cooperative")
+    choice = m.Choice.FOR
+
+
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    m.College: lambda c: CollegeFactory(cooperative=c),
+    m.Associate: lambda c: AssociateFactory(cooperative=c),
+    m.ShareSubscription: lambda c: ShareSubscriptionFactory(associate__cooperative=c),
+    m.AdmissionApplication: lambda c: AdmissionApplicationFactory(cooperative=c),
+    m.StatuteProfile: lambda c: StatuteProfileFactory(cooperative=c),
+    m.StatuteRule: lambda c: StatuteRuleFactory(profile__cooperative=c),
+    m.Assembly: lambda c: AssemblyFactory(profile__cooperative=c),
+    m.Resolution: lambda c: ResolutionFactory(assembly__profile__cooperative=c),
+    m.RollEntry: lambda c: RollEntryFactory(assembly__profile__cooperative=c),
+    m.Proxy: lambda c: ProxyFactory(grantor__assembly__profile__cooperative=c),
+    m.Attendance: lambda c: AttendanceFactory(entry__assembly__profile__cooperative=c),
+    m.Participation: lambda c: ParticipationFactory(voter__assembly__profile__cooperative=c),
+    m.Ballot: lambda c: BallotFactory(resolution__assembly__profile__cooperative=c),
+}

@@ -1,0 +1,71 @@
+"""Writes of the governance app, by sub-domain."""
+
+from __future__ import annotations
+
+from governance.services.assemblies import (
+    assembly_convene,
+    assembly_create,
+    assembly_open,
+    assembly_presence,
+    attendance_record,
+    proxy_grant,
+    proxy_revoke,
+    resolution_add,
+    roll_hash_compute,
+    roll_hash_of,
+    rule_for,
+    statute_profile_activate,
+    statute_profile_create_from_preset,
+)
+from governance.services.register import (
+    admission_apply,
+    admission_complete,
+    admission_decide,
+    associate_exit,
+    associate_refund_record,
+    college_set,
+    college_weights_validate,
+    share_pay,
+    share_subscribe,
+)
+from governance.services.voting import (
+    Receipt,
+    assembly_close,
+    resolution_close,
+    resolution_open,
+    resolution_record_room_counts,
+    tally_ballots,
+    vote_cast,
+)
+
+__all__ = [
+    "Receipt",
+    "admission_apply",
+    "admission_complete",
+    "admission_decide",
+    "assembly_close",
+    "assembly_convene",
+    "assembly_create",
+    "assembly_open",
+    "assembly_presence",
+    "associate_exit",
+    "associate_refund_record",
+    "attendance_record",
+    "college_set",
+    "college_weights_validate",
+    "proxy_grant",
+    "proxy_revoke",
+    "resolution_add",
+    "resolution_close",
+    "resolution_open",
+    "resolution_record_room_counts",
+    "roll_hash_compute",
+    "roll_hash_of",
+    "rule_for",
+    "share_pay",
+    "share_subscribe",
+    "statute_profile_activate",
+    "statute_profile_create_from_preset",
+    "tally_ballots",
+    "vote_cast",
+]

@@ -1,0 +1,335 @@
+"""Casting and counting votes.
+
+Design of the vote storage (issue #6, "Security of the vote"):
+
+- One vote per eligible voter per resolution is guaranteed by the database: `Participation` is
+  UNIQUE (cooperative, resolution, voter), and the participation and its ballot are inserted in
+  one transaction, so a refused participation leaves no ballot.
+- No vote after close: `vote_cast` reads the resolution `FOR SHARE` and checks its state under
+  that lock (server clock for the correspondence deadline); `resolution_close` takes it
+  `FOR UPDATE`, so a close waits for the votes in flight and every later vote sees it closed. A
+  database trigger repeats the check on every participation and ballot insert.
+- Secrecy: `Participation` says who voted (and the choice only for nominal resolutions);
+  `Ballot` says what was chosen, with no voter, no timestamp and a random UUID key, and the
+  database refuses to update or delete it. Participations carry a day, not a time. What remains
+  is the "trusted server" level the research describes (about CNIL level 1): someone reading the
+  write-ahead log or the heap's physical order could still correlate; results of secret
+  resolutions are shown only after close.
+- Receipt: each ballot has a random tracker shown once to the voter; after close the sorted
+  tracker list is published with the counts, so a voter can check their ballot is in the count,
+  and anyone can recount the published ballots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import (
+    Assembly,
+    Attendance,
+    Ballot,
+    Choice,
+    Convocation,
+    Participation,
+    PresenceMode,
+    Proxy,
+    Resolution,
+    RollEntry,
+)
+from governance.rules import majority_compute, quorum_compute
+from governance.services.assemblies import assembly_presence, rule_for
+from perspectives.core.exceptions import ApplicationError
+
+
+@dataclass(frozen=True)
+class Receipt:
+    resolution_id: int
+    voter_id: int
+    tracker: str
+
+
+def _resolution_for_share(resolution_id: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT status FROM governance_resolution WHERE id = %s FOR SHARE", [resolution_id]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ApplicationError(_("Résolution introuvable."))
+    return str(row[0])
+
+
+@transaction.atomic
+def resolution_open(*, resolution: Resolution) -> Resolution:
+    resolution = (
+        Resolution.objects.select_for_update().select_related("assembly").get(pk=resolution.pk)
+    )
+    if resolution.assembly.status != Assembly.Status.OPEN:
+        raise ApplicationError(_("L'assemblée n'est pas en séance."))
+    if resolution.status != Resolution.Status.PENDING:
+        raise ApplicationError(_("Le vote sur cette résolution est déjà ouvert ou clos."))
+    resolution.status = Resolution.Status.OPEN
+    resolution.save(update_fields=["status"])
+    return resolution
+
+
+@transaction.atomic
+def vote_cast(
+    *,
+    resolution: Resolution,
+    cast_by: RollEntry,
+    choice: str,
+    voter: RollEntry | None = None,
+    correspondence: bool = False,
+) -> Receipt:
+    """Cast `cast_by`'s own vote, or (with `voter`) the vote of an associate whose proxy they
+    hold. `correspondence` is the vote by correspondence, before the statutory deadline."""
+    voter = voter or cast_by
+    if choice not in Choice.values:
+        raise ApplicationError(_("Choix de vote inconnu."))
+    status = _resolution_for_share(resolution.pk)
+    resolution = Resolution.objects.select_related("assembly", "assembly__profile").get(
+        pk=resolution.pk
+    )
+    assembly = resolution.assembly
+    if cast_by.assembly_id != assembly.pk or voter.assembly_id != assembly.pk:
+        raise ApplicationError(_("Vous n'êtes pas sur la liste d'émargement de cette assemblée."))
+    now = timezone.now()  # the server's clock, read under the lock
+    if correspondence:
+        rule = rule_for(
+            profile=assembly.profile,
+            decision_class=resolution.decision_class,
+            convocation=assembly.convocation,
+        )
+        if not rule.correspondence_allowed:
+            raise ApplicationError(_("Les statuts n'admettent pas le vote par correspondance."))
+        if voter.pk != cast_by.pk:
+            raise ApplicationError(_("Le vote par correspondance est personnel."))
+        deadline = assembly.correspondence_deadline
+        if (
+            assembly.status != Assembly.Status.CONVENED
+            or status != Resolution.Status.PENDING
+            or deadline is None
+            or now >= deadline
+        ):
+            raise ApplicationError(_("Le vote par correspondance est clos pour cette assemblée."))
+        channel = Participation.Channel.CORRESPONDENCE
+    else:
+        if status != Resolution.Status.OPEN or assembly.status != Assembly.Status.OPEN:
+            raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
+        channel = Participation.Channel.ONLINE
+    if voter.pk != cast_by.pk:
+        proxy = (
+            Proxy.objects.select_for_update()
+            .filter(assembly=assembly, grantor=voter, holder=cast_by, revoked_at__isnull=True)
+            .first()
+        )
+        if proxy is None:
+            raise ApplicationError(
+                _("Vous ne détenez pas de pouvoir de %(name)s pour cette assemblée.")
+                % {"name": voter.full_name}
+            )
+        channel = Participation.Channel.PROXY
+    elif Proxy.objects.filter(assembly=assembly, grantor=voter, revoked_at__isnull=True).exists():
+        raise ApplicationError(_("Vous avez donné pouvoir : révoquez-le avant de voter vous-même."))
+    try:
+        with transaction.atomic():
+            Participation.objects.create(
+                cooperative_id=resolution.cooperative_id,
+                resolution=resolution,
+                voter=voter,
+                cast_by=cast_by,
+                channel=channel,
+                choice="" if resolution.secret else choice,
+                day=timezone.localdate(now),
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            _("Un vote de %(name)s est déjà enregistré sur cette résolution.")
+            % {"name": voter.full_name}
+        ) from exc
+    ballot = Ballot.objects.create(
+        cooperative_id=resolution.cooperative_id, resolution=resolution, choice=choice
+    )
+    # Casting online or by correspondence marks the voter on the attendance sheet.
+    mode = PresenceMode.CORRESPONDENCE if correspondence else PresenceMode.VIDEO
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                cooperative_id=assembly.cooperative_id, assembly=assembly, entry=cast_by, mode=mode
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return Receipt(resolution_id=resolution.pk, voter_id=voter.pk, tracker=ballot.tracker)
+
+
+@transaction.atomic
+def resolution_record_room_counts(
+    *, resolution: Resolution, votes_for: int, votes_against: int, votes_abstain: int
+) -> Resolution:
+    """The bureau enters the show-of-hands counts of the room (votes not cast online)."""
+    resolution = (
+        Resolution.objects.select_for_update().select_related("assembly").get(pk=resolution.pk)
+    )
+    if resolution.status != Resolution.Status.OPEN:
+        raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
+    if min(votes_for, votes_against, votes_abstain) < 0:
+        raise ApplicationError(_("Les décomptes sont des nombres positifs."))
+    presence = assembly_presence(assembly=resolution.assembly)
+    online = resolution.participations.count()
+    room_total = votes_for + votes_against + votes_abstain
+    if room_total + online > presence.present_or_represented:
+        raise ApplicationError(
+            _(
+                "%(room)s voix en salle et %(online)s en ligne dépassent les %(present)s "
+                "associé·es présent·es ou représenté·es."
+            )
+            % {
+                "room": room_total,
+                "online": online,
+                "present": presence.present_or_represented,
+            }
+        )
+    resolution.room_for = votes_for
+    resolution.room_against = votes_against
+    resolution.room_abstain = votes_abstain
+    resolution.save(update_fields=["room_for", "room_against", "room_abstain"])
+    return resolution
+
+
+def tally_ballots(*, resolution: Resolution) -> dict[str, int]:
+    counts = dict.fromkeys(Choice.values, 0)
+    for row in resolution.ballots.values("choice").annotate(n=Count("id")):
+        counts[row["choice"]] = row["n"]
+    return counts
+
+
+@transaction.atomic
+def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
+    """Close the vote, count it and freeze the result with the rule applied. Takes the
+    resolution FOR UPDATE: votes in flight finish first, later ones are refused."""
+    now = now or timezone.now()
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if resolution.status == Resolution.Status.CLOSED:
+        raise ApplicationError(_("Le vote sur cette résolution est déjà clos."))
+    assembly = Assembly.objects.select_related("profile").get(pk=resolution.assembly_id)
+    if assembly.status != Assembly.Status.OPEN:
+        raise ApplicationError(_("L'assemblée n'est pas en séance."))
+    counts = tally_ballots(resolution=resolution)
+    participations = resolution.participations.count()
+    if sum(counts.values()) != participations:
+        raise ApplicationError(_("Anomalie : le nombre de bulletins diffère des participations."))
+    # Blank proxies of associates who did not vote: for the resolutions the management presents
+    # or supports, against the others (model statutes, art. 28).
+    blank = (
+        Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
+        .exclude(grantor__participations__resolution=resolution)
+        .exclude(grantor__attendances__assembly=assembly)
+        .count()
+    )
+    votes_for = counts[Choice.FOR] + resolution.room_for
+    votes_against = counts[Choice.AGAINST] + resolution.room_against
+    if resolution.management_supported:
+        votes_for += blank
+    else:
+        votes_against += blank
+    votes_abstain = counts[Choice.ABSTAIN] + resolution.room_abstain
+    rule = rule_for(
+        profile=assembly.profile,
+        decision_class=resolution.decision_class,
+        convocation=assembly.convocation,
+    )
+    presence = assembly_presence(assembly=assembly)
+    quorum = quorum_compute(
+        rule=rule,
+        eligible=assembly.roll_size,
+        present_or_represented=presence.present_or_represented,
+    )
+    if not quorum.reached:
+        outcome = Resolution.Outcome.NO_QUORUM
+        explanation = quorum.explanation
+    else:
+        majority = majority_compute(
+            rule=rule,
+            eligible=assembly.roll_size,
+            present_or_represented=presence.present_or_represented,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            votes_abstain=votes_abstain,
+        )
+        outcome = Resolution.Outcome.ADOPTED if majority.adopted else Resolution.Outcome.REJECTED
+        explanation = f"{quorum.explanation} {majority.explanation}"
+    resolution.votes_for = votes_for
+    resolution.votes_against = votes_against
+    resolution.votes_abstain = votes_abstain
+    resolution.present_or_represented = presence.present_or_represented
+    resolution.outcome = outcome
+    resolution.explanation = explanation
+    resolution.status = Resolution.Status.CLOSED
+    resolution.closed_at = now
+    resolution.save()
+    return resolution
+
+
+@transaction.atomic
+def assembly_close(*, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    """Close every remaining vote, then the assembly. When a first convocation missed a quorum,
+    the second convocation is prepared with the resolutions concerned."""
+    now = now or timezone.now()
+    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if assembly.status != Assembly.Status.OPEN:
+        raise ApplicationError(_("L'assemblée n'est pas en séance."))
+    for resolution in assembly.resolutions.exclude(status=Resolution.Status.CLOSED).order_by(
+        "position"
+    ):
+        resolution_close(resolution=resolution, now=now)
+    assembly.status = Assembly.Status.CLOSED
+    assembly.closed_at = now
+    assembly.save(update_fields=["status", "closed_at"])
+    failed = list(
+        assembly.resolutions.filter(outcome=Resolution.Outcome.NO_QUORUM).order_by("position")
+    )
+    if failed and assembly.convocation == Convocation.FIRST:
+        second_convocation_create(assembly=assembly, resolutions=failed, now=now)
+    return assembly
+
+
+def second_convocation_create(
+    *, assembly: Assembly, resolutions: list[Resolution], now: dt.datetime
+) -> Assembly:
+    delay = assembly.profile.second_convocation_delay_days
+    local = timezone.localtime(assembly.scheduled_at)
+    day = timezone.localdate(now) + dt.timedelta(days=delay + 1)
+    scheduled_at = local.replace(year=day.year, month=day.month, day=day.day)
+    second: Assembly = Assembly.objects.create(
+        cooperative_id=assembly.cooperative_id,
+        title=_("%(title)s (seconde convocation)") % {"title": assembly.title},
+        kind=assembly.kind,
+        mode=assembly.mode,
+        convocation=Convocation.SECOND,
+        first_assembly=assembly,
+        profile=assembly.profile,
+        scheduled_at=scheduled_at,
+        place=assembly.place,
+    )
+    Resolution.objects.bulk_create(
+        Resolution(
+            cooperative_id=assembly.cooperative_id,
+            assembly=second,
+            position=index,
+            title=resolution.title,
+            text=resolution.text,
+            decision_class=resolution.decision_class,
+            secret=resolution.secret,
+            management_supported=resolution.management_supported,
+        )
+        for index, resolution in enumerate(resolutions, start=1)
+    )
+    return second
