@@ -175,3 +175,17 @@ def world(db: None) -> World:
     _populate(coop_a, alice, bob)
     _populate(coop_b, charlie_entrepreneur, charlie)
     return world
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[None]:
+    """A real Celery worker (in a thread of this process) on this test worker's Redis database."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the worker)
+    from celery.contrib.testing.worker import start_worker
+
+    from perspectives.celery import app as celery_app
+
+    url = _redis_url(8 + _worker_index()).replace("unix://", "redis+socket://")
+    celery_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=True):
+        yield

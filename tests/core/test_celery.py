@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 
 from entrepreneurs.models import Sector
 from perspectives.celery import app as celery_app
 from perspectives.tenancy.context import current_cooperative_id
 from perspectives.tenancy.tasks import TenantTask
-from tests.conftest import World, _redis_url, _worker_index
+from tests.conftest import World
 
 
 def _db_setting() -> str:
@@ -38,20 +36,6 @@ def sector_names(*, cooperative_id: int) -> dict[str, Any]:
 def context_probe() -> dict[str, Any]:
     with transaction.atomic():
         return {"cooperative_id": current_cooperative_id(), "setting": _db_setting()}
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the worker)
-
-    url = _redis_url(8 + _worker_index())
-    celery_app.conf.update(
-        broker_url=url.replace("unix://", "redis+socket://"),
-        result_backend=url.replace("unix://", "redis+socket://"),
-        task_always_eager=False,
-    )
-    with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=True):
-        yield
 
 
 def _sectors(world: World) -> None:
