@@ -286,6 +286,22 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
     # clarifié orders it.
     end_of_health = sum(1 for line in lines if line.group == "sante")
     lines[end_of_health:end_of_health] = _company_health_lines(company, bases)
+    welfare_employer = sum(
+        (line.employer_amount for line in lines if line.code in ("prevoyance", "mutuelle")), ZERO
+    )
+    if welfare_employer and company.headcount >= int(
+        params.decimal("headcount.threshold_forfait_social")
+    ):
+        lines.append(
+            _line(
+                "forfait_social",
+                "Forfait social",
+                "autres",
+                welfare_employer,
+                ZERO,
+                params.decimal("forfait_social.welfare_rate"),
+            )
+        )
     if company.mobility_rate > ZERO:
         lines.append(
             _line(
@@ -305,13 +321,12 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
     # the supplementary health and welfare contracts.
     ceiling = params.decimal("csg.allowance_ceiling_pmss") * pmss
     ratio = params.decimal("csg.base_ratio") / HUNDRED
-    employer_welfare = sum(
-        (line.employer_amount for line in lines if line.code in ("prevoyance", "mutuelle")), ZERO
-    )
-    csg_base = cents(min(gross, ceiling) * ratio + max(gross - ceiling, ZERO) + employer_welfare)
+    csg_base = cents(min(gross, ceiling) * ratio + max(gross - ceiling, ZERO) + welfare_employer)
     csg_ded_rate = params.decimal("csg.deductible_rate")
     csg_nd_rate = params.decimal("csg.non_deductible_rate")
     crds_rate = params.decimal("crds.rate")
+    csg_nd_total_rate = csg_nd_rate + crds_rate
+    # The bulletin clarifié shows the non-deductible CSG and the CRDS as one line.
     csg_lines = (
         Line(
             "csg_deductible",
@@ -325,30 +340,19 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
             ZERO,
         ),
         Line(
-            "csg_non_deductible",
-            "CSG non déductible de l'impôt sur le revenu",
             "csg_crds_non_deductible",
-            "csg_non_deductible",
-            csg_base,
-            csg_nd_rate,
-            of_percent(csg_base, csg_nd_rate),
-            None,
-            ZERO,
-        ),
-        Line(
-            "crds",
-            "CRDS non déductible de l'impôt sur le revenu",
+            "CSG/CRDS non déductible de l'impôt sur le revenu",
             "csg_crds_non_deductible",
-            "crds",
+            "csg_crds_non_deductible",
             csg_base,
-            crds_rate,
-            of_percent(csg_base, crds_rate),
+            csg_nd_total_rate,
+            of_percent(csg_base, csg_nd_total_rate),
             None,
             ZERO,
         ),
     )
     csg_deductible = csg_lines[0].employee_amount
-    csg_crds_nd = csg_lines[1].employee_amount + csg_lines[2].employee_amount
+    csg_crds_nd = csg_lines[1].employee_amount
     lines.extend(csg_lines)
 
     # Réduction générale, computed on the year's cumulatives (progressive regularisation).
