@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounting import demo as accounting_demo
+from entrepreneurs import demo as entrepreneurs_demo
 from entrepreneurs import services as entrepreneur_services
 from entrepreneurs.models import Entrepreneur, Sector
 from governance import demo as governance_demo
@@ -228,6 +229,7 @@ def _seed_cooperative(
         # Each app seeds its history with its own generator, so adding data to one app never
         # changes another app's demo data.
         for app_label, seeder in (
+            ("entrepreneurs", entrepreneurs_demo.seed),
             ("accounting", accounting_demo.seed),
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),

@@ -10,6 +10,12 @@ from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
 
+ENTREPRENEUR_KEYS = [
+    f"{slug}{suffix}"
+    for slug in ("perspectives", "canigou")
+    for suffix in ("", ":sectors", ":path_steps", ":activities", ":appointments", ":workshops")
+]
+
 
 @pytest.mark.django_db
 def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
@@ -21,16 +27,21 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         emails = sorted(Entrepreneur.objects.values_list("email", flat=True))[:3]
     second = demo_seed()
 
-    assert (
-        first.counts
-        == second.counts
-        == {
-            "perspectives": 150,
-            "perspectives:sectors": 7,
-            "canigou": 12,
-            "canigou:sectors": 7,
-        }
-    )
+    assert first.counts == second.counts
+    assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
+        "perspectives": 150,
+        "perspectives:sectors": 7,
+        "perspectives:path_steps": 527,
+        "perspectives:activities": 132,
+        "perspectives:appointments": 888,
+        "perspectives:workshops": 4,
+        "canigou": 12,
+        "canigou:sectors": 7,
+        "canigou:path_steps": 43,
+        "canigou:activities": 11,
+        "canigou:appointments": 59,
+        "canigou:workshops": 4,
+    }
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
     assert users == 150 + 8 + 12 + 2 + 1
     assert sorted(by_sector) == [
