@@ -250,6 +250,7 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
         raise ApplicationError("Salaire brut invraisemblable (plus d'un million d'euros par mois).")
     if gross != gross.quantize(CENT):
         raise ApplicationError("Le salaire brut s'exprime au centime près.")
+    gross = gross.quantize(CENT)
     if data.status not in STATUSES:
         raise ApplicationError(f"Statut inconnu « {data.status} » (cadre ou non-cadre).")
     company = data.company
