@@ -82,8 +82,10 @@ def _path(
         # CESA holders: a CAPE of 3 to 12 months before, for most of them.
         if profile == "near_deadline":
             cesa = today - dt.timedelta(days=3 * 365 - rng.randint(30, 150))
-        else:
+        elif profile in ("associate", "exited"):
             cesa = today - dt.timedelta(days=rng.randint(60, 5 * 365))
+        else:  # still within the three years that L.7331-3 allows before joining
+            cesa = today - dt.timedelta(days=rng.randint(60, 900))
         cape_days = 0
         if rng.random() < 0.8:
             cape_days = rng.randint(90, 360)
