@@ -2,13 +2,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
 from entrepreneurs.services import path_step_record
-from perspectives.tenancy.context import cooperative_context
+from governance.models import Assembly, Resolution, RollEntry
+from governance.services import (
+    assembly_convene,
+    assembly_create,
+    assembly_open,
+    resolution_add,
+    statute_profile_create_from_preset,
+)
+from perspectives.accounts.models import User
+from perspectives.tenancy.context import cooperative_context, require_cooperative_id
+from perspectives.tenancy.models import Cooperative
 from tests.conftest import World
+from tests.factories.governance import AssociateFactory
 
 
 @pytest.fixture
@@ -26,3 +39,60 @@ def start_cesa(entrepreneur: Entrepreneur, day: dt.date = dt.date(2024, 1, 8)) -
     path_step_record(entrepreneur=entrepreneur, kind="cesa_start", date=day, recorded_by=None)
     entrepreneur.refresh_from_db()
     return entrepreneur
+
+
+@dataclass
+class Setup:
+    assembly: Assembly
+    entries: list[RollEntry]
+    resolutions: list[Resolution]
+
+
+def convened_assembly(
+    *,
+    associates: int,
+    resolutions: tuple[tuple[str, bool], ...] = (("ordinary", False),),
+    preset: str = "scop_sarl",
+    users: list[User] | None = None,
+) -> Setup:
+    """Inside a cooperative context: a statute profile, `associates` associates (the first ones
+    linked to `users`), and an assembly in 20 days, convened now, with a correspondence deadline
+    in 19 days."""
+    statute_profile_create_from_preset(preset=preset)
+    users = users or []
+    cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    for index in range(associates):
+        user = users[index] if index < len(users) else None
+        AssociateFactory(
+            cooperative=cooperative,
+            full_name=f"Associé·e {index:03d}" if user is None else user.get_full_name(),
+            user=user,
+        )
+    now = timezone.now()
+    assembly = assembly_create(
+        title="AGO 2026",
+        kind="ordinary",
+        mode="hybrid",
+        scheduled_at=now + dt.timedelta(days=20),
+        place="Perpignan",
+        correspondence_deadline=now + dt.timedelta(days=19),
+    )
+    created = [
+        resolution_add(
+            assembly=assembly,
+            title=f"Résolution {index}",
+            text=f"Texte de la résolution {index}.",
+            decision_class=decision_class,
+            secret=secret,
+        )
+        for index, (decision_class, secret) in enumerate(resolutions, start=1)
+    ]
+    assembly = assembly_convene(assembly=assembly)
+    entries = list(RollEntry.objects.filter(assembly=assembly).order_by("full_name", "pk"))
+    return Setup(assembly=assembly, entries=entries, resolutions=created)
+
+
+def opened(setup: Setup) -> Assembly:
+    assembly = assembly_open(assembly=setup.assembly, now=setup.assembly.scheduled_at)
+    setup.assembly = assembly
+    return assembly
