@@ -1,0 +1,51 @@
+"""Writes of the ledger. Import from here: `from accounting.services import entry_post`."""
+
+from accounting.services.chart import account_create, chart_seed_defaults
+from accounting.services.entries import (
+    BulkResult,
+    EntryInput,
+    LineInput,
+    entries_post_bulk,
+    entry_draft_create,
+    entry_draft_delete,
+    entry_draft_update,
+    entry_post,
+    entry_reverse,
+    entry_validate,
+)
+from accounting.services.fiscal import (
+    fiscal_year_close,
+    fiscal_year_create,
+    fiscal_year_ensure,
+    fiscal_year_for_date,
+    fiscal_year_start_closing,
+    period_lock_set,
+    periods_lock_until,
+)
+from accounting.services.lettering import lines_letter, lines_unletter
+from accounting.services.third_parties import third_party_create
+
+__all__ = [
+    "BulkResult",
+    "EntryInput",
+    "LineInput",
+    "account_create",
+    "chart_seed_defaults",
+    "entries_post_bulk",
+    "entry_draft_create",
+    "entry_draft_delete",
+    "entry_draft_update",
+    "entry_post",
+    "entry_reverse",
+    "entry_validate",
+    "fiscal_year_close",
+    "fiscal_year_create",
+    "fiscal_year_ensure",
+    "fiscal_year_for_date",
+    "fiscal_year_start_closing",
+    "lines_letter",
+    "lines_unletter",
+    "period_lock_set",
+    "periods_lock_until",
+    "third_party_create",
+]

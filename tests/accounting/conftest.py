@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from accounting import services
+from accounting.models import Entry, FiscalYear, ThirdParty
+from accounting.services import LineInput
+from entrepreneurs.models import Activity
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Cooperative
+from tests.factories import CooperativeFactory
+from tests.factories.accounting import ledger_ready
+from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
+
+D = Decimal
+
+
+@dataclass
+class Ledger:
+    """A cooperative with the default chart, the 2025 fiscal year, two activities, a customer
+    and a supplier; tests run inside its context."""
+
+    cooperative: Cooperative
+    fiscal_year: FiscalYear
+    a1: Activity
+    a2: Activity
+    customer: ThirdParty
+    supplier: ThirdParty
+
+    def post(
+        self,
+        lines: Sequence[LineInput],
+        *,
+        journal: str = "OD",
+        date: dt.date = dt.date(2025, 3, 10),
+        label: str = "Écriture",
+        **kwargs: Any,
+    ) -> Entry:
+        return services.entry_post(journal=journal, date=date, label=label, lines=lines, **kwargs)
+
+    def sale(self, amount: str = "120.00", *, activity: Activity | None = None, **kwargs: Any):
+        activity = activity or self.a1
+        total = D(amount)
+        net = (total / D("1.2")).quantize(D("0.01"))
+        return self.post(
+            [
+                LineInput("411", debit=total, activity=activity, third_party=self.customer),
+                LineInput("706", credit=net, activity=activity),
+                LineInput("44571", credit=total - net, activity=activity),
+            ],
+            journal="VT",
+            label="Facture",
+            **kwargs,
+        )
+
+
+def build_ledger(cooperative: Cooperative) -> Ledger:
+    fiscal_year = ledger_ready(2025)
+    sector = SectorFactory(cooperative=cooperative, name=f"Pôle {cooperative.pk}")
+    a1 = ActivityFactory(sector=sector, analytic_code="A1", name="Graphisme")
+    a2 = ActivityFactory(sector=sector, analytic_code="A2", name="Menuiserie")
+    customer = services.third_party_create(kind="customer", code="CLIENT1", name="Client Un")
+    supplier = services.third_party_create(kind="supplier", code="FOURN1", name="Fournisseur Un")
+    return Ledger(cooperative, fiscal_year, a1, a2, customer, supplier)
+
+
+@pytest.fixture
+def ledger(db: None) -> Iterator[Ledger]:
+    cooperative = CooperativeFactory()
+    with cooperative_context(cooperative.pk):
+        yield build_ledger(cooperative)
+
+
+def sql(query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def one(query: str, params: Sequence[Any] = ()) -> Any:
+    return sql(query, params)[0][0]
