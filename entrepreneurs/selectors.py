@@ -10,7 +10,6 @@ from django.db.models import (
     Count,
     DateField,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -123,9 +122,12 @@ def portfolio(*, filters: PortfolioFilters, today: dt.date | None = None) -> Que
     settings = settings_get()
     year_start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
     queryset = entrepreneur_list(sector_id=filters.sector_id, search=filters.search).annotate(
-        next_appointment=Min(
-            "appointments__starts_at",
-            filter=Q(appointments__starts_at__gte=timezone.now(), appointments__cancelled=False),
+        next_appointment=Subquery(
+            Appointment.objects.filter(
+                entrepreneur=OuterRef("pk"), starts_at__gte=timezone.now(), cancelled=False
+            )
+            .order_by("starts_at")
+            .values("starts_at")[:1]
         ),
         overdue_actions=_count(
             Action.objects.filter(status__in=OPEN_ACTION, due_date__lt=today),
