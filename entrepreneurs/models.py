@@ -628,3 +628,23 @@ class AccompanimentSettings(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=("cooperative",), name="accompanimentsettings_one"),
         ]
+
+
+class AlertNotice(TenantModel):
+    """An alert e-mail sent to one person for one period: the unique key makes the periodic
+    alert task idempotent (a re-run for the same week sends nothing twice)."""
+
+    class Kind(models.TextChoices):
+        WEEKLY_DIGEST = "weekly_digest", _("Récapitulatif hebdomadaire")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period = models.CharField(max_length=10)  # ISO week, e.g. 2026-W48
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "user", "kind", "period"), name="alertnotice_once"
+            ),
+        ]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
+from entrepreneurs.services.alerts import accompaniment_alerts_send
 from entrepreneurs.services.sheets import workshop_attendance_sheet_render
+from perspectives.tenancy.models import Cooperative
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -10,3 +13,17 @@ from perspectives.tenancy.tasks import TenantTask
 def workshop_attendance_sheet_render_task(*, cooperative_id: int, workshop_id: int) -> None:
     """Idempotent: renders the current registrations again and replaces the stored sheet."""
     workshop_attendance_sheet_render(workshop_id=workshop_id)
+
+
+@shared_task(base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def accompaniment_alerts_send_task(*, cooperative_id: int) -> int:
+    return accompaniment_alerts_send(today=timezone.localdate())
+
+
+@shared_task
+def accompaniment_alerts_for_all_cooperatives() -> int:
+    """Beat entry point: one task per cooperative."""
+    ids = list(Cooperative.objects.values_list("pk", flat=True))
+    for cooperative_id in ids:
+        accompaniment_alerts_send_task.delay(cooperative_id=cooperative_id)
+    return len(ids)

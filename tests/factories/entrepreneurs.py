@@ -214,3 +214,16 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
 }
 
 __all__ = ["UserFactory"]
+
+
+class AlertNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AlertNotice
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    user = factory.SubFactory(UserFactory)
+    kind = m.AlertNotice.Kind.WEEKLY_DIGEST
+    period = "2026-W48"
+
+
+TENANT_FACTORIES[m.AlertNotice] = lambda c: AlertNoticeFactory(cooperative=c)
