@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from entrepreneurs import selectors, services
 from entrepreneurs.models import Appointment, Entrepreneur, Note, PathStep
-from entrepreneurs.permissions import ACCOMPANIMENT_ROLES, sees_accompaniment
+from entrepreneurs.permissions import ACCOMPANIMENT_ROLES, sees_accompaniment, sees_personal_data
 from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
@@ -21,12 +21,21 @@ class EntrepreneurOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(
+        allow_null=True, help_text="Only for the person, their referent and managers"
+    )
     sector = serializers.CharField(source="sector.name")
     stage = serializers.CharField()
     cesa_start = serializers.DateField(allow_null=True)
     associate_since = serializers.DateField(allow_null=True)
     associate_deadline = serializers.SerializerMethodField()
+
+    def to_representation(self, instance: Entrepreneur) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        membership = self.context.get("membership")
+        if membership is None or not sees_personal_data(membership, instance):
+            data["email"] = None
+        return data
 
     def get_associate_deadline(self, entrepreneur: Entrepreneur) -> str | None:
         deadline = services.associate_deadline(
@@ -42,7 +51,9 @@ class EntrepreneurListApi(TenantApiView):
     )
     def get(self, request: Request, cooperative_slug: str) -> Response:
         queryset = selectors.entrepreneur_list_visible(membership=self.membership)
-        return self.paginated_response(queryset, EntrepreneurOutputSerializer)
+        return self.paginated_response(
+            queryset, EntrepreneurOutputSerializer, context={"membership": self.membership}
+        )
 
 
 class _FileApi(TenantApiView):
@@ -55,7 +66,11 @@ class _FileApi(TenantApiView):
 class EntrepreneurDetailApi(_FileApi):
     @extend_schema(responses=EntrepreneurOutputSerializer, summary="One entrepreneur's file")
     def get(self, request: Request, cooperative_slug: str, entrepreneur_id: int) -> Response:
-        return Response(EntrepreneurOutputSerializer(self.entrepreneur(entrepreneur_id)).data)
+        entrepreneur = self.entrepreneur(entrepreneur_id)
+        serializer = EntrepreneurOutputSerializer(
+            entrepreneur, context={"membership": self.membership}
+        )
+        return Response(serializer.data)
 
 
 class EntrepreneurTimelineApi(_FileApi):

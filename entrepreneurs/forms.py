@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from entrepreneurs.models import (
     Appointment,
     Document,
     Entrepreneur,
+    Establishment,
     Note,
     PathStep,
     Sector,
@@ -161,7 +163,7 @@ class WorkshopForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Début"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Fin"), widget=DATETIME)
     place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
-    link = forms.URLField(label=_("Lien de visio"), required=False)
+    link = forms.URLField(label=_("Lien de visio"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
 
 
@@ -185,3 +187,63 @@ class CollaborationForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipients"].choices = choices  # type: ignore[attr-defined]
+
+
+class SectorForm(forms.Form):
+    name = forms.CharField(label=_("Nom du pôle"), max_length=120)
+
+
+class ActivityForm(forms.Form):
+    """An activity and its pay split: up to four entrepreneurs whose shares sum to 100 %."""
+
+    SHARE_ROWS = 4
+
+    analytic_code = forms.CharField(label=_("Code analytique"), max_length=20)
+    name = forms.CharField(label=_("Nom"), max_length=150)
+    sector = forms.ModelChoiceField(label=_("Pôle"), queryset=Sector.all_cooperatives.none())
+    establishment = forms.ModelChoiceField(
+        label=_("Établissement"), queryset=Establishment.all_cooperatives.none(), required=False
+    )
+    start_date = forms.DateField(label=_("Début"), widget=DATE)
+    end_date = forms.DateField(label=_("Fin"), required=False, widget=DATE)
+    contribution_rate = forms.DecimalField(
+        label=_("Taux de contribution (%), vide : celui de la coopérative"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.all()  # type: ignore[attr-defined]
+        self.fields["establishment"].queryset = Establishment.objects.all()  # type: ignore[attr-defined]
+        people = Entrepreneur.objects.exclude(stage=Stage.EXITED).order_by(
+            "last_name", "first_name"
+        )
+        choices = [("", "—"), *((p.pk, f"{p.last_name} {p.first_name}") for p in people)]
+        for row in range(self.SHARE_ROWS):
+            self.fields[f"entrepreneur_{row}"] = forms.TypedChoiceField(
+                label=_("Entrepreneur·e %(n)s") % {"n": row + 1},
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=row == 0,
+            )
+            self.fields[f"share_{row}"] = forms.DecimalField(
+                label=_("Part %(n)s (%%)") % {"n": row + 1},
+                required=row == 0,
+                max_digits=5,
+                decimal_places=2,
+                initial=Decimal(100) if row == 0 else None,
+            )
+
+    def shares(self) -> list[tuple[int, Decimal]]:
+        rows = []
+        for row in range(self.SHARE_ROWS):
+            entrepreneur = self.cleaned_data.get(f"entrepreneur_{row}")
+            share = self.cleaned_data.get(f"share_{row}")
+            if entrepreneur is not None or share is not None:
+                rows.append((entrepreneur, share))
+        return rows

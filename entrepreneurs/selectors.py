@@ -67,6 +67,10 @@ def sector_list() -> QuerySet[Sector]:
     return sectors
 
 
+def sector_get(*, sector_id: int) -> Sector:
+    return get_object_or_404(Sector.objects.all(), pk=sector_id)
+
+
 def _count(queryset: QuerySet[Any], field: str = "entrepreneur") -> Coalesce:
     """A correlated COUNT per entrepreneur (no join fan-out in the outer query)."""
     counted = (

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,7 +20,12 @@ from django.views.decorators.http import require_POST
 from entrepreneurs import forms as f
 from entrepreneurs import selectors, services
 from entrepreneurs.models import Action, Entrepreneur, Goal, Stage, WorkshopRegistration
-from entrepreneurs.permissions import ACCOMPANIMENT_ROLES, FILE_ROLES, sees_accompaniment
+from entrepreneurs.permissions import (
+    ACCOMPANIMENT_ROLES,
+    FILE_ROLES,
+    sees_accompaniment,
+    sees_personal_data,
+)
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -184,6 +190,7 @@ def _file_context(
         "is_own": entrepreneur.user_id == membership.user_id,
         "can_accompany": accompaniment,
         "can_edit": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "personal": sees_personal_data(membership, entrepreneur),
         "deadline": services.associate_deadline(
             cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
         ),
@@ -249,6 +256,8 @@ def entrepreneur_edit(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
     entrepreneur = _staff_file(request, entrepreneur_id)
+    if not sees_personal_data(current_membership(request), entrepreneur):
+        raise PermissionDenied
     form = f.EntrepreneurForm(
         request.POST or None, instance=entrepreneur, initial={"version": entrepreneur.version}
     )
@@ -610,3 +619,75 @@ def workshop_attendance_sheet(
         content_type="application/pdf",
         filename=f"emargement-{workshop.pk}.pdf",
     )
+
+
+@role_required(Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT)
+def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = f.ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        shares = []
+        for entrepreneur_id, share in form.shares():
+            entrepreneur = Entrepreneur.objects.filter(pk=entrepreneur_id).first()
+            if entrepreneur is None or share is None:
+                form.add_error(
+                    None, _("Chaque ligne de répartition nomme une personne et sa part.")
+                )
+                break
+            shares.append((entrepreneur, share))
+        else:
+            data = form.cleaned_data
+            try:
+                activity = services.activity_create(
+                    analytic_code=data["analytic_code"],
+                    name=data["name"],
+                    sector=data["sector"],
+                    establishment=data["establishment"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    contribution_rate=data["contribution_rate"],
+                    shares=shares,
+                )
+            except ApplicationError as error:
+                _fail(form, error)
+            else:
+                messages.success(request, _("Activité créée."))
+                return redirect(
+                    "activity_detail", cooperative_slug=cooperative_slug, activity_id=activity.pk
+                )
+    status = 400 if form.errors else 200
+    return render(request, "entrepreneurs/activity_form.html", {"form": form}, status=status)
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def sector_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = f.SectorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sector_create(name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Pôle ajouté."))
+            return redirect("sector_list", cooperative_slug=cooperative_slug)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "entrepreneurs/sector_list.html",
+        {"form": form, "sectors": selectors.sector_list()},
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def sector_rename(request: HttpRequest, cooperative_slug: str, sector_id: int) -> HttpResponse:
+    sector = selectors.sector_get(sector_id=sector_id)
+    form = f.SectorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sector_rename(sector=sector, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Pôle renommé."))
+    return redirect("sector_list", cooperative_slug=cooperative_slug)

@@ -25,6 +25,8 @@ from entrepreneurs.services.people import (
     DEFAULT_SECTORS,
     entrepreneur_create,
     entrepreneur_update,
+    sector_create,
+    sector_rename,
     sector_seed_defaults,
 )
 from entrepreneurs.services.skills import collaboration_request_send, skill_offer_create
@@ -53,6 +55,8 @@ __all__ = [
     "goal_create",
     "note_add",
     "path_step_record",
+    "sector_create",
+    "sector_rename",
     "sector_seed_defaults",
     "skill_offer_create",
     "workshop_attendance_set",

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Activity, ActivityMember, Entrepreneur, Establishment, Sector
@@ -28,7 +29,7 @@ def _check_split(shares: list[tuple[Entrepreneur, Decimal]]) -> None:
     if total != HUNDRED:
         raise ApplicationError(
             _("Les parts doivent totaliser 100 %% (total actuel : %(total)s %%).")
-            % {"total": total}
+            % {"total": number_format(total, 2)}
         )
 
 

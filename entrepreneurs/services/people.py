@@ -116,3 +116,25 @@ def entrepreneur_update(
         )
     entrepreneur.refresh_from_db()
     return entrepreneur
+
+
+@transaction.atomic
+def sector_create(*, name: str) -> Sector:
+    cooperative_id = require_cooperative_id()
+    name = name.strip()
+    if Sector.objects.filter(name__iexact=name).exists():
+        raise ApplicationError(_("Ce pôle existe déjà."))
+    position = (
+        Sector.objects.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    return Sector.objects.create(cooperative_id=cooperative_id, name=name, position=position)
+
+
+@transaction.atomic
+def sector_rename(*, sector: Sector, name: str) -> Sector:
+    name = name.strip()
+    if Sector.objects.filter(name__iexact=name).exclude(pk=sector.pk).exists():
+        raise ApplicationError(_("Ce pôle existe déjà."))
+    sector.name = name
+    sector.save(update_fields=["name"])
+    return sector

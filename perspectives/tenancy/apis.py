@@ -30,11 +30,15 @@ class TenantApiView(APIView):
             raise NotFound
 
     def paginated_response(
-        self, queryset: QuerySet[Any], serializer_class: type[serializers.BaseSerializer[Any]]
+        self,
+        queryset: QuerySet[Any],
+        serializer_class: type[serializers.BaseSerializer[Any]],
+        context: dict[str, Any] | None = None,
     ) -> Response:
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+        data = serializer_class(page, many=True, context=context or {}).data
+        return paginator.get_paginated_response(data)
 
     @property
     def membership(self) -> Membership:

@@ -301,7 +301,7 @@ def test_activity_shares_must_sum_to_100(world: World, alice_file: Entrepreneur)
     with cooperative_context(world.coop_a.pk):
         sector = Sector.objects.get()
         bruno = services.entrepreneur_create(first_name="Bruno", last_name="Bosch", sector=sector)
-        with pytest.raises(ApplicationError, match=r"totaliser 100 % \(total actuel : 90.00 %\)"):
+        with pytest.raises(ApplicationError, match=r"totaliser 100 % \(total actuel : 90,00 %\)"):
             services.activity_create(
                 analytic_code="dupont",
                 name="Dupont & co",

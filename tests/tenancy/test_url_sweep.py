@@ -27,6 +27,7 @@ from tests.factories.entrepreneurs import (
     DocumentFactory,
     WorkshopFactory,
 )
+from tests.factories.governance import ResolutionFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -87,6 +88,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
             entrepreneur=entrepreneur, activity__sector=entrepreneur.sector
         ).activity
         workshop = WorkshopFactory(cooperative=world.coop_a)
+        resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -95,6 +97,9 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "document_id": str(document.pk),
         "activity_id": str(activity.pk),
         "workshop_id": str(workshop.pk),
+        "sector_id": str(entrepreneur.sector_id),
+        "assembly_id": str(resolution.assembly_id),
+        "resolution_id": str(resolution.pk),
     }
 
 
