@@ -332,9 +332,7 @@ def _payload_hash(prepared: _Prepared) -> str:
 def _existing_for_key(prepared: _Prepared) -> Entry | None:
     if prepared.idempotency_key is None:
         return None
-    existing: Entry | None = Entry.objects.filter(
-        idempotency_key=prepared.idempotency_key
-    ).first()
+    existing: Entry | None = Entry.objects.filter(idempotency_key=prepared.idempotency_key).first()
     if existing is None:
         return None
     if existing.payload_hash != prepared.payload_hash:
