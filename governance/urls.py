@@ -1,9 +1,39 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-# Pages, mounted under /c/<cooperative_slug>/.
-urlpatterns: list[URLPattern | URLResolver] = []
+from governance import apis, views
 
-# API, mounted under /api/v1/c/<cooperative_slug>/.
-api_urlpatterns: list[URLPattern | URLResolver] = []
+A = "assemblies/<int:assembly_id>/"
+R = A + "resolutions/<int:resolution_id>/"
+
+# Pages, mounted under /c/<cooperative_slug>/governance/.
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.assembly_list, name="governance_assembly_list"),
+    path("me/", views.my_governance, name="governance_me"),
+    path("register/", views.associate_register, name="governance_register"),
+    path("assemblies/new/", views.assembly_new, name="governance_assembly_new"),
+    path(A, views.assembly_detail, name="governance_assembly"),
+    path(A + "quorum/", views.assembly_quorum, name="governance_assembly_quorum"),
+    path(A + "proxy/", views.proxy_give, name="governance_proxy"),
+    path(A + "proxy/revoke/", views.proxy_withdraw, name="governance_proxy_revoke"),
+    path(A + "resolutions/new/", views.resolution_new, name="governance_resolution_new"),
+    path(A + "convene/", views.assembly_convene, name="governance_assembly_convene"),
+    path(A + "open/", views.assembly_open, name="governance_assembly_open"),
+    path(A + "close/", views.assembly_close, name="governance_assembly_close"),
+    path(A + "attendance/", views.attendance_add, name="governance_attendance"),
+    path(A + "minutes/", views.minutes, name="governance_minutes"),
+    path(R + "vote/", views.vote, name="governance_vote"),
+    path(R + "open/", views.resolution_open, name="governance_resolution_open"),
+    path(R + "close/", views.resolution_close, name="governance_resolution_close"),
+    path(R + "room/", views.resolution_room_counts, name="governance_resolution_room"),
+]
+
+# API, mounted under /api/v1/c/<cooperative_slug>/governance/.
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("associates/", apis.AssociateListApi.as_view(), name="api_governance_associates"),
+    path("assemblies/", apis.AssemblyListApi.as_view(), name="api_governance_assemblies"),
+    path(A, apis.AssemblyDetailApi.as_view(), name="api_governance_assembly"),
+    path(A + "proxies/", apis.ProxyGrantApi.as_view(), name="api_governance_proxy_grant"),
+    path(R + "votes/", apis.VoteCastApi.as_view(), name="api_governance_vote"),
+]

@@ -1,0 +1,210 @@
+"""REST API of the governance app: one view per operation, under /api/v1/c/<slug>/governance/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from governance import selectors, services
+from governance.models import Choice, RollEntry
+from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.permissions import HasRole
+
+
+class ResolutionOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="Identifiant de la résolution.")
+    position = serializers.IntegerField(help_text="Numéro d'ordre à l'ordre du jour.")
+    title = serializers.CharField()
+    text = serializers.CharField(help_text="Texte soumis au vote.")
+    decision_class = serializers.CharField(
+        help_text="ordinary, extraordinary, election ou admission."
+    )
+    secret = serializers.BooleanField(help_text="Scrutin secret.")
+    status = serializers.CharField(help_text="pending, open ou closed.")
+    votes_for = serializers.IntegerField(allow_null=True, help_text="Figé à la clôture.")
+    votes_against = serializers.IntegerField(allow_null=True)
+    votes_abstain = serializers.IntegerField(allow_null=True)
+    outcome = serializers.CharField(help_text="adopted, rejected, no_quorum ou vide avant clôture.")
+    explanation = serializers.CharField(help_text="La règle statutaire appliquée, en clair.")
+
+
+class AssemblyOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField(help_text="ordinary, extraordinary ou combined.")
+    mode = serializers.CharField(help_text="in_person, remote ou hybrid.")
+    convocation = serializers.IntegerField(help_text="1 ou 2 (seconde convocation).")
+    scheduled_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    status = serializers.CharField(help_text="draft, convened, open ou closed.")
+    correspondence_deadline = serializers.DateTimeField(allow_null=True)
+    roll_size = serializers.IntegerField(help_text="Associé·es sur la liste figée.")
+    roll_hash = serializers.CharField(help_text="SHA-256 de la liste d'émargement figée.")
+
+
+class AssemblyListApi(TenantApiView):
+    @extend_schema(
+        responses=AssemblyOutputSerializer(many=True),
+        summary="Assemblées générales",
+        description="Les gérant·es voient aussi les assemblées en préparation.",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        queryset = selectors.assembly_list_for_member(membership=self.membership)
+        return self.paginated_response(queryset, AssemblyOutputSerializer)
+
+
+class AssemblyDetailApi(TenantApiView):
+    class OutputSerializer(AssemblyOutputSerializer):
+        class Meta:
+            ref_name = "GovernanceAssemblyDetail"
+
+        resolutions = ResolutionOutputSerializer(many=True, source="resolutions_list")
+        present_or_represented = serializers.IntegerField(help_text="Compteur de quorum en direct.")
+
+    @extend_schema(responses=OutputSerializer, summary="Une assemblée, son ordre du jour")
+    def get(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
+        assembly = selectors.assembly_get_for_member(
+            membership=self.membership, assembly_id=assembly_id
+        )
+        assembly.present_or_represented = selectors.assembly_live(  # type: ignore[attr-defined]
+            assembly=assembly
+        ).present_or_represented
+        assembly.resolutions_list = list(assembly.resolutions.order_by("position"))  # type: ignore[attr-defined]
+        data = self.OutputSerializer(assembly).data
+        return Response(data)
+
+
+class VoteCastApi(TenantApiView):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceVoteInput"
+
+        choice = serializers.ChoiceField(choices=Choice.choices, help_text="for, against, abstain")
+        voter_id = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            help_text="Pour voter avec un pouvoir : l'inscription (liste d'émargement) du mandant.",
+        )
+        correspondence = serializers.BooleanField(
+            default=False, help_text="Vote par correspondance, avant la date limite."
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceVoteOutput"
+
+        tracker = serializers.CharField(
+            help_text="Reçu à conserver : publié dans la liste des reçus à la clôture."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary="Voter sur une résolution",
+        description=(
+            "Un vote par associé·e et par résolution, garanti par la base de données ; refusé "
+            "hors de la fenêtre de vote, sans pouvoir, ou par une personne absente de la liste."
+        ),
+    )
+    def post(
+        self, request: Request, cooperative_slug: str, assembly_id: int, resolution_id: int
+    ) -> Response:
+        resolution = selectors.resolution_get_for_member(
+            membership=self.membership, assembly_id=assembly_id, resolution_id=resolution_id
+        )
+        entry = selectors.roll_entry_for_member(
+            assembly=resolution.assembly, membership=self.membership
+        )
+        if entry is None:
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        voter_id = serializer.validated_data.get("voter_id")
+        voter = (
+            entry
+            if voter_id in (None, entry.pk)
+            else get_object_or_404(RollEntry, assembly=resolution.assembly, pk=voter_id)
+        )
+        receipt = services.vote_cast(
+            resolution=resolution,
+            cast_by=entry,
+            voter=voter,
+            choice=serializer.validated_data["choice"],
+            correspondence=serializer.validated_data["correspondence"],
+        )
+        return Response({"tracker": receipt.tracker}, status=status.HTTP_201_CREATED)
+
+
+class ProxyGrantApi(TenantApiView):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceProxyInput"
+
+        holder_id = serializers.IntegerField(
+            allow_null=True,
+            help_text="Inscription du ou de la mandataire ; null pour un pouvoir en blanc.",
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceProxyOutput"
+
+        id = serializers.IntegerField()
+        holder_id = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary="Donner pouvoir",
+        description=(
+            "Seulement à un·e autre associé·e ; plafond : 1 pouvoir sous 20 associé·es, sinon "
+            "1/20 du nombre d'associé·es."
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
+        assembly = selectors.assembly_get_for_member(
+            membership=self.membership, assembly_id=assembly_id
+        )
+        entry = selectors.roll_entry_for_member(assembly=assembly, membership=self.membership)
+        if entry is None:
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        holder_id = serializer.validated_data["holder_id"]
+        holder = (
+            None
+            if holder_id is None
+            else get_object_or_404(RollEntry, assembly=assembly, pk=holder_id)
+        )
+        proxy = services.proxy_grant(assembly=assembly, grantor=entry, holder=holder)
+        return Response(self.OutputSerializer(proxy).data, status=status.HTTP_201_CREATED)
+
+
+class AssociateListApi(TenantApiView):
+    permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceAssociate"
+
+        id = serializers.IntegerField()
+        full_name = serializers.CharField()
+        category = serializers.CharField(help_text="employee ou other.")
+        college = serializers.CharField(source="college.name", allow_null=True, default=None)
+        admitted_on = serializers.DateField()
+        exited_on = serializers.DateField(allow_null=True)
+        exit_reason = serializers.CharField()
+        refund_due_on = serializers.DateField(allow_null=True)
+        shares = serializers.IntegerField(help_text="Nombre de parts souscrites.")
+        subscribed = serializers.DecimalField(max_digits=14, decimal_places=2)
+        paid = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Registre des associé·es")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(selectors.associate_list(), self.OutputSerializer)

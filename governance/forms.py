@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Assembly, Choice, DecisionClass, PresenceMode
+
+
+class AssemblyForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Assembly.Kind.choices)
+    mode = forms.ChoiceField(label=_("Modalité"), choices=Assembly.Mode.choices)
+    scheduled_at = forms.DateTimeField(
+        label=_("Date et heure"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=250, required=False)
+    correspondence_deadline = forms.DateTimeField(
+        label=_("Date limite du vote par correspondance"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ResolutionForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=250)
+    text = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 4}))
+    decision_class = forms.ChoiceField(label=_("Nature"), choices=DecisionClass.choices)
+    secret = forms.BooleanField(label=_("Scrutin secret"), required=False)
+    management_supported = forms.BooleanField(
+        label=_("Présentée ou agréée par la gérance"), required=False, initial=True
+    )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Votre vote"), choices=Choice.choices)
+    voter = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    correspondence = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ProxyForm(forms.Form):
+    holder = forms.TypedChoiceField(
+        label=_("Donner pouvoir à"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, holders: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        holder = cast(forms.TypedChoiceField, self.fields["holder"])
+        holder.choices = [("", _("Pouvoir en blanc (au président·e)")), *holders]
+
+
+class RoomCountsForm(forms.Form):
+    votes_for = forms.IntegerField(label=_("Pour"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Contre"), min_value=0)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0)
+
+
+class AttendanceForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    mode = forms.ChoiceField(
+        choices=[
+            (PresenceMode.ROOM, PresenceMode.ROOM.label),
+            (PresenceMode.VIDEO, PresenceMode.VIDEO.label),
+        ]
+    )

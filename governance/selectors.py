@@ -1,0 +1,200 @@
+"""Reads of the governance app. Object access for members goes through `*_get_for_member`, which
+gives the same 404 for a missing object, another cooperative's, and one the member may not see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from governance.models import (
+    AdmissionApplication,
+    Assembly,
+    Associate,
+    Ballot,
+    DecisionClass,
+    Participation,
+    Proxy,
+    Resolution,
+    RollEntry,
+)
+from governance.rules import quorum_compute
+from governance.services.assemblies import Presence, assembly_presence, rule_for
+from perspectives.tenancy.models import Membership, Role
+
+MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def is_governance_manager(membership: Membership) -> bool:
+    return membership.has_role(*MANAGER_ROLES)
+
+
+def associate_list(*, current_only: bool = False) -> QuerySet[Associate]:
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+    queryset: QuerySet[Associate] = Associate.objects.select_related("college").annotate(
+        shares=Coalesce(Sum("subscriptions__number"), 0),
+        subscribed=Coalesce(
+            Sum(
+                ExpressionWrapper(
+                    F("subscriptions__number") * F("subscriptions__nominal_value"),
+                    output_field=money,
+                )
+            ),
+            Value(Decimal(0)),
+            output_field=money,
+        ),
+        paid=Coalesce(Sum("subscriptions__paid_amount"), Value(Decimal(0)), output_field=money),
+    )
+    if current_only:
+        queryset = queryset.filter(exited_on__isnull=True)
+    return queryset.order_by("full_name", "pk")
+
+
+def associate_for_member(*, membership: Membership) -> Associate | None:
+    associate: Associate | None = Associate.objects.filter(
+        user_id=membership.user_id, exited_on__isnull=True
+    ).first()
+    return associate
+
+
+def admission_list() -> QuerySet[AdmissionApplication]:
+    return AdmissionApplication.objects.order_by("-applied_on", "pk")
+
+
+def assembly_list_for_member(*, membership: Membership) -> QuerySet[Assembly]:
+    """Managers see assemblies in preparation too; other members once they are convened."""
+    queryset = Assembly.objects.all()
+    if not is_governance_manager(membership):
+        queryset = queryset.exclude(status=Assembly.Status.DRAFT)
+    return queryset.order_by("-scheduled_at", "pk")
+
+
+def assembly_get_for_member(*, membership: Membership, assembly_id: int) -> Assembly:
+    assembly: Assembly = get_object_or_404(
+        assembly_list_for_member(membership=membership).select_related("profile"), pk=assembly_id
+    )
+    return assembly
+
+
+def resolution_get_for_member(
+    *, membership: Membership, assembly_id: int, resolution_id: int
+) -> Resolution:
+    assembly = assembly_get_for_member(membership=membership, assembly_id=assembly_id)
+    resolution: Resolution = get_object_or_404(
+        Resolution.objects.select_related("assembly"), assembly=assembly, pk=resolution_id
+    )
+    return resolution
+
+
+def roll_entry_for_member(*, assembly: Assembly, membership: Membership) -> RollEntry | None:
+    entry: RollEntry | None = RollEntry.objects.filter(
+        assembly=assembly, user_id=membership.user_id
+    ).first()
+    return entry
+
+
+def proxy_given(*, entry: RollEntry) -> Proxy | None:
+    proxy: Proxy | None = (
+        Proxy.objects.filter(grantor=entry, revoked_at__isnull=True)
+        .select_related("holder")
+        .first()
+    )
+    return proxy
+
+
+def proxies_held(*, entry: RollEntry) -> list[Proxy]:
+    return list(
+        Proxy.objects.filter(holder=entry, revoked_at__isnull=True).select_related("grantor")
+    )
+
+
+@dataclass(frozen=True)
+class Ballotable:
+    """One vote `entry` may cast on a resolution: their own, or one per proxy held."""
+
+    voter: RollEntry
+    done: bool
+
+
+def my_votes(*, entry: RollEntry) -> dict[int, list[Ballotable]]:
+    """Per resolution id: the votes this associate may cast and whether each is done."""
+    voters = [entry] + [proxy.grantor for proxy in proxies_held(entry=entry)]
+    own_proxy = proxy_given(entry=entry)
+    if own_proxy is not None:
+        voters = voters[1:]
+    cast = set(
+        Participation.objects.filter(voter__in=voters).values_list("resolution_id", "voter_id")
+    )
+    return {
+        resolution_id: [Ballotable(voter=v, done=(resolution_id, v.pk) in cast) for v in voters]
+        for resolution_id in Resolution.objects.filter(assembly_id=entry.assembly_id).values_list(
+            "pk", flat=True
+        )
+    }
+
+
+def assembly_live(*, assembly: Assembly) -> Presence:
+    return assembly_presence(assembly=assembly)
+
+
+def resolution_trackers(*, resolution: Resolution) -> list[str]:
+    """The published receipt list: only after close, sorted so the order reveals nothing."""
+    if resolution.status != Resolution.Status.CLOSED:
+        return []
+    return sorted(Ballot.objects.filter(resolution=resolution).values_list("tracker", flat=True))
+
+
+def resolution_published_ballots(*, resolution: Resolution) -> list[str]:
+    """The choices of the ballots, for anyone to recount, after close, in a canonical order."""
+    if resolution.status != Resolution.Status.CLOSED:
+        return []
+    return sorted(Ballot.objects.filter(resolution=resolution).values_list("choice", flat=True))
+
+
+def participation_list(*, assembly: Assembly) -> QuerySet[Participation]:
+    """Who voted and how (never what, for secret resolutions); shown after close."""
+    return (
+        Participation.objects.filter(resolution__assembly=assembly)
+        .select_related("voter", "cast_by", "resolution")
+        .order_by("resolution__position", "voter__full_name")
+    )
+
+
+@dataclass(frozen=True)
+class QuorumLine:
+    decision_class: str
+    label: str
+    reached: bool
+    required: int
+    explanation: str
+
+
+def assembly_quorum_status(*, assembly: Assembly, presence: Presence) -> list[QuorumLine]:
+    """For each kind of decision on the agenda, whether the quorum is reached right now."""
+    lines = []
+    labels = dict(DecisionClass.choices)
+    classes = sorted(set(assembly.resolutions.values_list("decision_class", flat=True)))
+    for decision_class in classes:
+        rule = rule_for(
+            profile=assembly.profile,
+            decision_class=decision_class,
+            convocation=assembly.convocation,
+        )
+        result = quorum_compute(
+            rule=rule,
+            eligible=assembly.roll_size,
+            present_or_represented=presence.present_or_represented,
+        )
+        lines.append(
+            QuorumLine(
+                decision_class=decision_class,
+                label=str(labels[decision_class]),
+                reached=result.reached,
+                required=result.required,
+                explanation=result.explanation,
+            )
+        )
+    return lines

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from governance.services.minutes import minutes_render
+from perspectives.tenancy.tasks import TenantTask
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
+def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
+    """Idempotent: minutes already rendered are kept (the service checks under a row lock)."""
+    minutes_render(assembly_id=assembly_id)

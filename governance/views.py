@@ -1,0 +1,407 @@
+"""Pages of the governance app: the associate's assemblies, votes and proxies; the managers'
+register, assembly preparation, live session and results. Parse → service/selector → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance import selectors, services
+from governance.forms import (
+    AssemblyForm,
+    AttendanceForm,
+    ProxyForm,
+    ResolutionForm,
+    RoomCountsForm,
+    VoteForm,
+)
+from governance.models import Assembly, Participation, Proxy, Resolution, RollEntry
+from governance.selectors import MANAGER_ROLES
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.permissions import current_membership, role_required
+
+
+def _to_assembly(cooperative_slug: str, assembly: Assembly) -> HttpResponse:
+    return redirect(
+        "governance_assembly", cooperative_slug=cooperative_slug, assembly_id=assembly.pk
+    )
+
+
+def _assembly(request: HttpRequest, assembly_id: int) -> Assembly:
+    return selectors.assembly_get_for_member(
+        membership=current_membership(request), assembly_id=assembly_id
+    )
+
+
+def _resolution(request: HttpRequest, assembly_id: int, resolution_id: int) -> Resolution:
+    return selectors.resolution_get_for_member(
+        membership=current_membership(request),
+        assembly_id=assembly_id,
+        resolution_id=resolution_id,
+    )
+
+
+def _quorum_context(assembly: Assembly) -> dict[str, object]:
+    presence = selectors.assembly_live(assembly=assembly)
+    return {
+        "assembly": assembly,
+        "presence": presence,
+        "quorum_lines": selectors.assembly_quorum_status(assembly=assembly, presence=presence),
+    }
+
+
+@require_GET
+def assembly_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    return render(
+        request,
+        "governance/assembly_list.html",
+        {
+            "assemblies": selectors.assembly_list_for_member(membership=membership),
+            "associate": selectors.associate_for_member(membership=membership),
+            "is_manager": selectors.is_governance_manager(membership),
+        },
+    )
+
+
+@require_GET
+def my_governance(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """My votes (participations, never the content of secret ones) and my proxies."""
+    membership = current_membership(request)
+    participations = (
+        Participation.objects.filter(cast_by__user_id=membership.user_id)
+        .select_related("resolution__assembly", "voter")
+        .order_by("-resolution__assembly__scheduled_at", "resolution__position")
+    )
+    proxies = (
+        Proxy.objects.filter(grantor__user_id=membership.user_id)
+        .select_related("assembly", "holder")
+        .order_by("-granted_at")
+    )
+    held = (
+        Proxy.objects.filter(holder__user_id=membership.user_id, revoked_at__isnull=True)
+        .select_related("assembly", "grantor")
+        .order_by("-granted_at")
+    )
+    return render(
+        request,
+        "governance/my_governance.html",
+        {"participations": participations, "proxies": proxies, "held": held},
+    )
+
+
+@require_GET
+@role_required(*MANAGER_ROLES)
+def associate_register(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    return render(
+        request,
+        "governance/register.html",
+        {
+            "associates": selectors.associate_list(),
+            "applications": selectors.admission_list().select_related("associate")[:50],
+        },
+    )
+
+
+@role_required(*MANAGER_ROLES)
+def assembly_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = AssemblyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assembly = services.assembly_create(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Assemblée créée : ajoutez l'ordre du jour."))
+            return _to_assembly(cooperative_slug, assembly)
+    return render(
+        request, "governance/assembly_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    assembly = _assembly(request, assembly_id)
+    entry = selectors.roll_entry_for_member(assembly=assembly, membership=membership)
+    resolutions = list(assembly.resolutions.order_by("position"))
+    closed = assembly.status == Assembly.Status.CLOSED
+    context: dict[str, object] = {
+        "assembly": assembly,
+        "entry": entry,
+        "resolutions": resolutions,
+        "is_manager": selectors.is_governance_manager(membership),
+        **_quorum_context(assembly),
+        "resolution_form": ResolutionForm(initial={"management_supported": True}),
+        "room_form": RoomCountsForm(),
+    }
+    if entry is not None:
+        context["my_votes"] = selectors.my_votes(entry=entry)
+        context["proxy_given"] = selectors.proxy_given(entry=entry)
+        context["proxies_held"] = selectors.proxies_held(entry=entry)
+        holders = [
+            (e.pk, e.full_name)
+            for e in RollEntry.objects.filter(assembly=assembly).exclude(pk=entry.pk)
+        ]
+        context["proxy_form"] = ProxyForm(holders=holders)
+    if closed:
+        context["trackers"] = {
+            r.pk: selectors.resolution_trackers(resolution=r) for r in resolutions
+        }
+        context["participations"] = selectors.participation_list(assembly=assembly)
+    if context["is_manager"]:
+        context["roll"] = RollEntry.objects.filter(assembly=assembly).order_by("full_name")
+    return render(request, "governance/assembly_detail.html", context)
+
+
+@require_GET
+def assembly_quorum(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    """The live quorum counter, polled by htmx on the assembly page."""
+    assembly = _assembly(request, assembly_id)
+    return render(request, "governance/_quorum.html", _quorum_context(assembly))
+
+
+@require_POST
+def vote(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    resolution = _resolution(request, assembly_id, resolution_id)
+    entry = selectors.roll_entry_for_member(
+        assembly=resolution.assembly, membership=current_membership(request)
+    )
+    if entry is None:
+        raise PermissionDenied
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez pour, contre ou abstention."))
+        return _to_assembly(cooperative_slug, resolution.assembly)
+    voter = entry
+    if form.cleaned_data["voter"] and form.cleaned_data["voter"] != entry.pk:
+        voter = get_object_or_404(
+            RollEntry, assembly=resolution.assembly, pk=form.cleaned_data["voter"]
+        )
+    try:
+        receipt = services.vote_cast(
+            resolution=resolution,
+            cast_by=entry,
+            voter=voter,
+            choice=form.cleaned_data["choice"],
+            correspondence=bool(form.cleaned_data["correspondence"]),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Vote enregistré. Votre reçu : %(tracker)s — notez-le : il figurera dans la liste "
+                "publiée à la clôture."
+            )
+            % {"tracker": receipt.tracker},
+        )
+    return _to_assembly(cooperative_slug, resolution.assembly)
+
+
+@require_POST
+def proxy_give(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    entry = selectors.roll_entry_for_member(
+        assembly=assembly, membership=current_membership(request)
+    )
+    if entry is None:
+        raise PermissionDenied
+    holders = [(e.pk, e.full_name) for e in RollEntry.objects.filter(assembly=assembly)]
+    form = ProxyForm(request.POST, holders=holders)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un·e associé·e de la liste."))
+        return _to_assembly(cooperative_slug, assembly)
+    holder_id = form.cleaned_data["holder"]
+    holder = None if holder_id is None else RollEntry.objects.get(assembly=assembly, pk=holder_id)
+    try:
+        services.proxy_grant(assembly=assembly, grantor=entry, holder=holder)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Pouvoir enregistré."))
+    return _to_assembly(cooperative_slug, assembly)
+
+
+@require_POST
+def proxy_withdraw(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    entry = selectors.roll_entry_for_member(
+        assembly=assembly, membership=current_membership(request)
+    )
+    proxy = None if entry is None else selectors.proxy_given(entry=entry)
+    if proxy is None:
+        raise Http404
+    try:
+        services.proxy_revoke(proxy=proxy)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Pouvoir révoqué."))
+    return _to_assembly(cooperative_slug, assembly)
+
+
+# --------------------------------------------------------------------------- managers
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def resolution_new(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    form = ResolutionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resolution_add(assembly=assembly, **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Résolution ajoutée."))
+    else:
+        messages.error(request, _("Indiquez le titre, le texte et la nature de la résolution."))
+    return _to_assembly(cooperative_slug, assembly)
+
+
+def _assembly_step(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, step: str
+) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    actions = {
+        "convene": (
+            services.assembly_convene,
+            _("Assemblée convoquée : liste d'émargement figée."),
+        ),
+        "open": (services.assembly_open, _("Séance ouverte.")),
+        "close": (services.assembly_close, _("Assemblée close : résultats figés.")),
+    }
+    action, success = actions[step]
+    try:
+        assembly = action(assembly=assembly)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+        if step == "close":
+            from governance.tasks import minutes_render_task
+
+            minutes_render_task.delay_on_commit(
+                cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
+            )
+    return _to_assembly(cooperative_slug, assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def assembly_convene(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    return _assembly_step(request, cooperative_slug, assembly_id, "convene")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def assembly_open(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    return _assembly_step(request, cooperative_slug, assembly_id, "open")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def assembly_close(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    return _assembly_step(request, cooperative_slug, assembly_id, "close")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        entry = get_object_or_404(RollEntry, assembly=assembly, pk=form.cleaned_data["entry"])
+        try:
+            services.attendance_record(
+                assembly=assembly, entry=entry, mode=form.cleaned_data["mode"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Présence enregistrée."))
+    return _to_assembly(cooperative_slug, assembly)
+
+
+def _resolution_step(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int, step: str
+) -> HttpResponse:
+    resolution = _resolution(request, assembly_id, resolution_id)
+    try:
+        if step == "open":
+            services.resolution_open(resolution=resolution)
+        elif step == "close":
+            services.resolution_close(resolution=resolution)
+        else:
+            form = RoomCountsForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(_("Indiquez les trois décomptes."))
+            services.resolution_record_room_counts(resolution=resolution, **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("C'est fait."))
+    return _to_assembly(cooperative_slug, resolution.assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def resolution_open(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    return _resolution_step(request, cooperative_slug, assembly_id, resolution_id, "open")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def resolution_close(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    return _resolution_step(request, cooperative_slug, assembly_id, resolution_id, "close")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def resolution_room_counts(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    return _resolution_step(request, cooperative_slug, assembly_id, resolution_id, "room")
+
+
+def minutes(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int
+) -> HttpResponse | FileResponse:
+    """GET downloads the minutes (associates on the roll and managers); POST (managers) asks a
+    worker to render them again."""
+    membership = current_membership(request)
+    assembly = _assembly(request, assembly_id)
+    is_manager = selectors.is_governance_manager(membership)
+    if request.method == "POST":
+        if not is_manager:
+            raise PermissionDenied
+        from governance.tasks import minutes_render_task
+
+        minutes_render_task.delay_on_commit(
+            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
+        )
+        messages.info(request, _("Le procès-verbal est en préparation."))
+        return _to_assembly(cooperative_slug, assembly)
+    on_roll = selectors.roll_entry_for_member(assembly=assembly, membership=membership)
+    if not is_manager and on_roll is None:
+        raise PermissionDenied
+    if not assembly.minutes_file:
+        raise Http404
+    return FileResponse(
+        assembly.minutes_file.open("rb"),
+        content_type="application/pdf",
+        filename=f"proces-verbal-{assembly.pk}.pdf",
+    )

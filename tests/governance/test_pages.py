@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from governance.models import Assembly, Participation, Proxy, Resolution
+from governance.services import resolution_open
+from governance.tasks import minutes_render_task
+from perspectives.tenancy.context import cooperative_context
+from tests.conftest import World
+from tests.governance.conftest import Setup, convened_assembly, opened
+
+
+@pytest.fixture
+def setup(world: World) -> Setup:
+    """Alice and Carl are associates among five; the assembly is open, resolution 1 too."""
+    with cooperative_context(world.coop_a.pk):
+        setup = convened_assembly(
+            associates=5,
+            users=[world.alice, world.carl],
+            resolutions=(("ordinary", False), ("election", True)),
+        )
+        opened(setup)
+        resolution_open(resolution=setup.resolutions[0])
+    return setup
+
+
+def _url(setup: Setup, suffix: str = "", slug: str = "coop-a") -> str:
+    return f"/c/{slug}/governance/assemblies/{setup.assembly.pk}/{suffix}"
+
+
+def _counts(world: World) -> tuple[int, int]:
+    with cooperative_context(world.coop_a.pk):
+        return Participation.objects.count(), Proxy.objects.count()
+
+
+def test_associate_sees_the_assembly_and_votes(world: World, client: Client, setup: Setup) -> None:
+    client.force_login(world.alice)
+    listing = client.get("/c/coop-a/governance/")
+    page = client.get(_url(setup))
+    resolution = setup.resolutions[0]
+    response = client.post(_url(setup, f"resolutions/{resolution.pk}/vote/"), {"choice": "for"})
+    after = client.get(_url(setup))
+
+    assert listing.status_code == page.status_code == 200
+    assert "AGO 2026" in listing.text
+    assert "0 présent·es ou représenté·es sur 5 associé·es" in page.text
+    assert 'hx-trigger="every 5s"' in page.text
+    assert response.status_code == 302
+    assert "Votre reçu" in after.text
+    assert "1 présent·es ou représenté·es sur 5 associé·es" in after.text
+    with cooperative_context(world.coop_a.pk):
+        participation = Participation.objects.get()
+        assert (participation.voter.user_id, participation.choice) == (world.alice.pk, "for")
+
+
+def test_second_vote_and_vote_on_closed_resolution_are_refused_with_a_message(
+    world: World, client: Client, setup: Setup
+) -> None:
+    client.force_login(world.alice)
+    first, second = setup.resolutions
+    client.post(_url(setup, f"resolutions/{first.pk}/vote/"), {"choice": "for"})
+    again = client.post(
+        _url(setup, f"resolutions/{first.pk}/vote/"), {"choice": "against"}, follow=True
+    )
+    pending = client.post(
+        _url(setup, f"resolutions/{second.pk}/vote/"), {"choice": "for"}, follow=True
+    )
+    assert "Un vote de Alice Arnaud est déjà enregistré" in again.text
+    assert "n&#x27;est pas ouvert" in pending.text
+    assert _counts(world) == (1, 0)
+
+
+def test_non_associate_cannot_vote_nor_give_a_proxy(
+    world: World, client: Client, setup: Setup
+) -> None:
+    client.force_login(world.bob)
+    resolution = setup.resolutions[0]
+    vote = client.post(_url(setup, f"resolutions/{resolution.pk}/vote/"), {"choice": "for"})
+    proxy = client.post(_url(setup, "proxy/"), {"holder": ""})
+    page = client.get(_url(setup))
+    assert (vote.status_code, proxy.status_code, page.status_code) == (403, 403, 200)
+    assert "Mon vote" not in page.text
+    assert _counts(world) == (0, 0)
+
+
+def test_other_cooperative_gets_404_everywhere(world: World, client: Client, setup: Setup) -> None:
+    client.force_login(world.charlie)
+    resolution = setup.resolutions[0]
+    for slug in ("coop-a", "coop-b"):
+        assert client.get(_url(setup, slug=slug)).status_code == 404
+        assert client.get(_url(setup, "quorum/", slug=slug)).status_code == 404
+        assert client.get(_url(setup, "minutes/", slug=slug)).status_code == 404
+        vote = client.post(
+            _url(setup, f"resolutions/{resolution.pk}/vote/", slug=slug), {"choice": "for"}
+        )
+        assert vote.status_code == 404
+        api = client.post(
+            f"/api/v1/c/{slug}/governance/assemblies/{setup.assembly.pk}/resolutions/"
+            f"{resolution.pk}/votes/",
+            {"choice": "for"},
+            content_type="application/json",
+        )
+        assert api.status_code == 404
+    assert _counts(world) == (0, 0)
+
+
+def test_associate_gives_and_revokes_a_proxy(world: World, client: Client, setup: Setup) -> None:
+    client.force_login(world.alice)
+    with cooperative_context(world.coop_a.pk):
+        carl_entry = setup.assembly.roll.get(user=world.carl)
+    client.post(_url(setup, "proxy/"), {"holder": carl_entry.pk})
+    with cooperative_context(world.coop_a.pk):
+        proxy = Proxy.objects.get()
+        assert (proxy.holder_id, proxy.revoked_at) == (carl_entry.pk, None)
+    client.force_login(world.carl)
+    page = client.get(_url(setup))
+    assert "Vote pour Alice Arnaud (pouvoir)" in page.text
+    client.force_login(world.alice)
+    client.post(_url(setup, "proxy/revoke/"))
+    with cooperative_context(world.coop_a.pk):
+        assert Proxy.objects.get().revoked_at is not None
+
+
+def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
+    world: World, client: Client, setup: Setup
+) -> None:
+    first, second = setup.resolutions
+    client.force_login(world.alice)
+    client.post(_url(setup, f"resolutions/{first.pk}/vote/"), {"choice": "for"})
+    client.force_login(world.carl)
+    with cooperative_context(world.coop_a.pk):
+        room_entry = setup.assembly.roll.exclude(user__in=[world.alice, world.carl]).first()
+    client.post(_url(setup, "attendance/"), {"entry": room_entry.pk, "mode": "room"})
+    client.post(
+        _url(setup, f"resolutions/{first.pk}/room/"),
+        {"votes_for": 1, "votes_against": 0, "votes_abstain": 0},
+    )
+    client.post(_url(setup, f"resolutions/{first.pk}/close/"))
+    client.post(_url(setup, f"resolutions/{second.pk}/open/"))
+    client.post(_url(setup, f"resolutions/{second.pk}/vote/"), {"choice": "against"})
+    client.post(_url(setup, "close/"))
+
+    with cooperative_context(world.coop_a.pk):
+        assembly = Assembly.objects.get(pk=setup.assembly.pk)
+        results = list(
+            Resolution.objects.filter(assembly=assembly)
+            .order_by("position")
+            .values_list("votes_for", "votes_against", "votes_abstain", "outcome")
+        )
+    assert assembly.status == "closed"
+    # 5 associates, SCOP SARL 1st consultation: more than half of all (3) needed.
+    assert results == [(2, 0, 0, "rejected"), (0, 1, 0, "rejected")]
+
+    minutes_render_task(cooperative_id=world.coop_a.pk, assembly_id=assembly.pk)
+    with cooperative_context(world.coop_a.pk):
+        assembly.refresh_from_db()
+    assert assembly.minutes_file.name.startswith(
+        f"cooperatives/{world.coop_a.pk}/governance/minutes/{assembly.pk}-"
+    )
+    client.force_login(world.alice)
+    response = client.get(_url(setup, "minutes/"))
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Résolution n° 1 : Résolution 1" in text
+    assert "Résolution n° 2 : Résolution 2" in text
+    assert "Texte de la résolution 2." in text
+    assert assembly.roll_hash in text.replace("\n", "")
+    assert text.count("Rejetée") >= 2
+    client.force_login(world.bob)
+    assert client.get(_url(setup, "minutes/")).status_code == 403
+
+
+def test_minutes_task_is_idempotent_and_refuses_open_assemblies(world: World, setup: Setup) -> None:
+    from perspectives.core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError, match="après la clôture"):
+        minutes_render_task(cooperative_id=world.coop_a.pk, assembly_id=setup.assembly.pk)
+    with cooperative_context(world.coop_a.pk):
+        assert not Assembly.objects.get(pk=setup.assembly.pk).minutes_file
+
+
+def test_api_vote_proxy_and_register(world: World, client: Client, setup: Setup) -> None:
+    resolution = setup.resolutions[0]
+    base = f"/api/v1/c/coop-a/governance/assemblies/{setup.assembly.pk}/"
+    client.force_login(world.alice)
+    detail = client.get(base).json()
+    first = client.post(
+        base + f"resolutions/{resolution.pk}/votes/",
+        {"choice": "for"},
+        content_type="application/json",
+    )
+    again = client.post(
+        base + f"resolutions/{resolution.pk}/votes/",
+        {"choice": "against"},
+        content_type="application/json",
+    )
+    register = client.get("/api/v1/c/coop-a/governance/associates/")
+    assert [r["position"] for r in detail["resolutions"]] == [1, 2]
+    assert (detail["roll_size"], detail["present_or_represented"]) == (5, 0)
+    assert first.status_code == 201
+    assert len(first.json()["tracker"]) == 16
+    assert again.status_code == 400
+    assert "déjà enregistré" in again.json()["detail"]
+    assert register.status_code == 403
+    client.force_login(world.bob)
+    refused = client.post(
+        base + f"resolutions/{resolution.pk}/votes/",
+        {"choice": "for"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    client.force_login(world.carl)
+    associates = client.get("/api/v1/c/coop-a/governance/associates/").json()
+    assert associates["count"] == 5
+    assert _counts(world) == (1, 0)
+
+
+def test_manager_prepares_and_convenes_through_the_pages(world: World, client: Client) -> None:
+    with cooperative_context(world.coop_a.pk):
+        convened_assembly(associates=3)  # profile and associates
+    client.force_login(world.carl)
+    created = client.post(
+        "/c/coop-a/governance/assemblies/new/",
+        {
+            "title": "AGE statuts",
+            "kind": "extraordinary",
+            "mode": "in_person",
+            "scheduled_at": "2099-06-20T18:00",
+            "place": "Prades",
+        },
+    )
+    with cooperative_context(world.coop_a.pk):
+        assembly = Assembly.objects.get(title="AGE statuts")
+    assert created.status_code == 302
+    url = f"/c/coop-a/governance/assemblies/{assembly.pk}/"
+    client.post(
+        url + "resolutions/new/",
+        {"title": "Modification", "text": "Article 5 modifié.", "decision_class": "extraordinary"},
+    )
+    client.post(url + "convene/")
+    register = client.get("/c/coop-a/governance/register/")
+    with cooperative_context(world.coop_a.pk):
+        assembly.refresh_from_db()
+        resolutions = assembly.resolutions.count()
+    assert (assembly.status, assembly.roll_size, resolutions) == ("convened", 3, 1)
+    assert register.status_code == 200
+    client.force_login(world.alice)
+    assert client.get("/c/coop-a/governance/register/").status_code == 403
+    assert client.post(url + "open/").status_code == 403
