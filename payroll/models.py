@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from perspectives.tenancy.models import TenantModel
@@ -122,3 +124,138 @@ class PayrollSettings(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.cooperative_id} @ {self.valid_from}"
+
+
+class PayProfile(TenantModel):
+    """How an entrepreneur is paid: the gross chosen for the monthly payslips (the fixed part plus
+    the monthly advance on the variable part), the status and the withholding rate."""
+
+    class Status(models.TextChoices):
+        NON_CADRE = "non-cadre", _("Non-cadre")
+        CADRE = "cadre", _("Cadre")
+
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.NON_CADRE
+    )
+    monthly_gross = models.DecimalField(
+        _("salaire brut mensuel"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    pas_rate = models.DecimalField(
+        _("taux personnalisé de prélèvement à la source (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+    )
+
+    class Meta:
+        verbose_name = _("profil de rémunération")
+        verbose_name_plural = _("profils de rémunération")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "entrepreneur"), name="payprofile_one_per_entrepreneur"
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_gross__gte=0), name="payprofile_gross_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entrepreneur_id}: {self.monthly_gross}"
+
+
+class PayrollRun(TenantModel):
+    """The payroll of one month: draft → computed → validated → paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        COMPUTING = "computing", _("Calcul en cours")
+        COMPUTED = "computed", _("Calculée")
+        VALIDATED = "validated", _("Validée")
+        PAID = "paid", _("Payée")
+
+    period = models.DateField(_("mois"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    expected = models.PositiveIntegerField(_("bulletins attendus"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paie mensuelle")
+        verbose_name_plural = _("paies mensuelles")
+        ordering = ("-period",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "period"), name="payrollrun_one_per_month"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="payrollrun_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.VALIDATED, self.Status.PAID)
+
+
+def payslip_pdf_path(instance: Payslip, filename: str) -> str:
+    """Under the cooperative's own folder; a random name reveals nothing."""
+    import secrets
+
+    return f"cooperatives/{instance.cooperative_id}/payslips/{secrets.token_hex(16)}.pdf"
+
+
+class Payslip(TenantModel):
+    """One entrepreneur's payslip of a run. A draft is recomputed freely; once issued, a database
+    trigger refuses any change but the PDF, and any deletion: a correction is a new payslip."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="payslips")
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period = models.DateField(_("mois"))
+    status = models.CharField(_("statut"), max_length=10)
+    gross = models.DecimalField(_("brut"), max_digits=10, decimal_places=2)
+    net_social = models.DecimalField(_("net social"), max_digits=10, decimal_places=2)
+    net_before_tax = models.DecimalField(_("net avant impôt"), max_digits=10, decimal_places=2)
+    net_paid = models.DecimalField(_("net payé"), max_digits=10, decimal_places=2)
+    employer_cost = models.DecimalField(_("coût employeur"), max_digits=10, decimal_places=2)
+    reduction = models.DecimalField(_("RGDU"), max_digits=10, decimal_places=2)
+    # The engine's whole output (lines, rates, cumulatives) as decimal strings.
+    data = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=payslip_pdf_path, max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bulletin de paie")
+        verbose_name_plural = _("bulletins de paie")
+        ordering = ("-period", "entrepreneur_id", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "run", "entrepreneur", "version"),
+                name="payslip_unique_version",
+            ),
+            models.CheckConstraint(condition=Q(gross__gte=0), name="payslip_gross_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} #{self.entrepreneur_id} v{self.version}"

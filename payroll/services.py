@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
-from payroll.models import LegalParameter, PayrollSettings
+from entrepreneurs.models import Entrepreneur
+from payroll.engine import PayslipInput, YearToDate, payslip_compute
+from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
+from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
 from payroll.parameter_files import PARAMETERS_DIR, parameter_rows_read
+from payroll.selectors import company_at, parameters_at
+from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 
@@ -88,3 +96,195 @@ def payroll_settings_set(
         },
     )
     return settings
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def pay_profile_set(
+    *,
+    entrepreneur: Entrepreneur,
+    monthly_gross: Decimal,
+    status: str = PayProfile.Status.NON_CADRE,
+    pas_rate: Decimal | None = None,
+) -> PayProfile:
+    if monthly_gross < 0 or monthly_gross > ABSURD_GROSS:
+        raise ApplicationError("Salaire brut mensuel invraisemblable.")
+    if status not in PayProfile.Status.values:
+        raise ApplicationError(f"Statut inconnu « {status} ».")
+    profile: PayProfile
+    profile, _created = PayProfile.objects.update_or_create(
+        cooperative_id=require_cooperative_id(),
+        entrepreneur=entrepreneur,
+        defaults={"monthly_gross": monthly_gross, "status": status, "pas_rate": pas_rate},
+    )
+    return profile
+
+
+@transaction.atomic
+def payroll_run_create(*, period: dt.date, created_by: User | None) -> PayrollRun:
+    """A draft run for one month; the month's parameters and the cooperative's settings must
+    exist, and there is one run per month (a correction is a new payslip, not a new run)."""
+    period = _first_of_month(period)
+    parameters_at(period).decimal("pmss")
+    company_at(period)
+    if PayrollRun.objects.filter(period=period).exists():
+        raise ApplicationError(f"Une paie existe déjà pour {period:%m/%Y}.")
+    try:
+        with transaction.atomic():
+            run: PayrollRun = PayrollRun.objects.create(
+                cooperative_id=require_cooperative_id(), period=period, created_by=created_by
+            )
+            return run
+    except IntegrityError:
+        raise ApplicationError(f"Une paie existe déjà pour {period:%m/%Y}.") from None
+
+
+def _locked_run(run_id: int) -> PayrollRun:
+    run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
+    if run.is_locked:
+        raise ApplicationError(
+            f"La paie de {run.period:%m/%Y} est validée : la période est verrouillée."
+        )
+    return run
+
+
+@transaction.atomic
+def payroll_run_start(*, run_id: int) -> list[int]:
+    """Mark the run as computing and return the entrepreneurs to compute (one task each).
+    Re-running drops the drafts of entrepreneurs no longer paid, and never duplicates."""
+    run = _locked_run(run_id)
+    ids = list(
+        PayProfile.objects.filter(entrepreneur__exited_on__isnull=True)
+        .order_by("entrepreneur_id")
+        .values_list("entrepreneur_id", flat=True)
+    )
+    Payslip.objects.filter(run=run, issued_at__isnull=True).exclude(
+        entrepreneur_id__in=ids
+    ).delete()
+    run.status = PayrollRun.Status.COMPUTING if ids else PayrollRun.Status.COMPUTED
+    run.expected = len(ids)
+    run.save(update_fields=["status", "expected"])
+    return ids
+
+
+def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate:
+    """Cumulatives of the entrepreneur's issued payslips earlier in the same calendar year."""
+    previous = (
+        Payslip.objects.filter(
+            entrepreneur_id=entrepreneur_id,
+            issued_at__isnull=False,
+            period__year=period.year,
+            period__lt=period,
+        )
+        .order_by("-period", "-version")
+        .first()
+    )
+    return year_to_date_from_json(previous.data["ytd"]) if previous else YearToDate()
+
+
+@transaction.atomic
+def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
+    """Compute (or recompute) one entrepreneur's draft payslip of a run: idempotent."""
+    run = _locked_run(run_id)
+    profile = PayProfile.objects.select_related("entrepreneur").get(entrepreneur_id=entrepreneur_id)
+    slip = payslip_compute(
+        parameters_at(run.period),
+        PayslipInput(
+            period=run.period,
+            gross=profile.monthly_gross,
+            status=profile.status,
+            company=company_at(run.period),
+            pas_rate=profile.pas_rate,
+            ytd=payslip_year_to_date(entrepreneur_id=entrepreneur_id, period=run.period),
+        ),
+    )
+    payslip: Payslip
+    payslip, _created = Payslip.objects.update_or_create(
+        cooperative_id=run.cooperative_id,
+        run=run,
+        entrepreneur_id=entrepreneur_id,
+        version=1,
+        defaults={
+            "period": run.period,
+            "status": profile.status,
+            "gross": slip.gross,
+            "net_social": slip.net_social,
+            "net_before_tax": slip.net_before_tax,
+            "net_paid": slip.net_paid,
+            "employer_cost": slip.employer_cost,
+            "reduction": slip.reduction,
+            "data": slip.as_json(),
+            "computed_at": timezone.now(),
+        },
+    )
+    if Payslip.objects.filter(run=run).count() >= run.expected:
+        run.status = PayrollRun.Status.COMPUTED
+        run.save(update_fields=["status"])
+    return payslip
+
+
+@transaction.atomic
+def payroll_run_validate(*, run_id: int) -> list[int]:
+    """Issue every payslip of a computed run (they become immutable) and lock the period.
+    Returns the payslip ids whose PDF is to be rendered."""
+    run = _locked_run(run_id)
+    if run.status != PayrollRun.Status.COMPUTED:
+        raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
+    now = timezone.now()
+    ids = list(Payslip.objects.filter(run=run).values_list("pk", flat=True))
+    Payslip.objects.filter(pk__in=ids).update(issued_at=now)
+    run.status, run.validated_at = PayrollRun.Status.VALIDATED, now
+    run.save(update_fields=["status", "validated_at"])
+    return ids
+
+
+@transaction.atomic
+def payroll_run_mark_paid(*, run_id: int) -> PayrollRun:
+    run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
+    if run.status != PayrollRun.Status.VALIDATED:
+        raise ApplicationError("Seule une paie validée peut être marquée comme payée.")
+    run.status, run.paid_at = PayrollRun.Status.PAID, timezone.now()
+    run.save(update_fields=["status", "paid_at"])
+    return run
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf())
+
+
+@transaction.atomic
+def payslip_pdf_render(*, payslip_id: int) -> Payslip:
+    """Render an issued payslip's PDF once, in the bulletin clarifié layout, under the
+    cooperative's folder. Idempotent: an already rendered payslip is left as it is."""
+    payslip: Payslip = (
+        Payslip.objects.select_for_update()
+        .select_related("entrepreneur", "cooperative")
+        .get(pk=payslip_id)
+    )
+    if payslip.issued_at is None:
+        raise ApplicationError("Seul un bulletin émis a un PDF.")
+    if payslip.pdf:
+        return payslip
+    groups: list[tuple[str, list[dict[str, str]]]] = []
+    for line in payslip.data["lines"]:
+        if not groups or groups[-1][0] != line["group_label"]:
+            groups.append((line["group_label"], []))
+        groups[-1][1].append(line)
+    html = render_to_string(
+        "payroll/pdf/payslip.html",
+        {
+            "payslip": payslip,
+            "data": payslip.data,
+            "groups": groups,
+            "cooperative": payslip.cooperative,
+            "entrepreneur": payslip.entrepreneur,
+        },
+    )
+    payslip.pdf.save(f"{payslip.pk}.pdf", ContentFile(render_pdf(html)), save=False)
+    payslip.save(update_fields=["pdf"])
+    return payslip

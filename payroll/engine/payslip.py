@@ -49,6 +49,10 @@ class YearToDate:
     employer_cost: Decimal = ZERO
 
 
+def year_to_date_from_json(data: dict[str, str]) -> YearToDate:
+    return YearToDate(**{key: Decimal(value) for key, value in data.items()})
+
+
 @dataclass(frozen=True)
 class PayslipInput:
     period: dt.date
@@ -143,6 +147,14 @@ class Payslip:
             "employer_cost": str(self.employer_cost),
             "equivalent_hours": str(self.equivalent_hours),
             "lines": [line.as_json() for line in self.lines],
+            "ytd": {
+                "gross": str(self.ytd.gross),
+                "smic": str(self.ytd.smic),
+                "reduction": str(self.ytd.reduction),
+                "net_social": str(self.ytd.net_social),
+                "taxable": str(self.ytd.taxable),
+                "employer_cost": str(self.ytd.employer_cost),
+            },
         }
 
 

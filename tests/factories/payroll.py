@@ -12,6 +12,7 @@ import factory
 from payroll import models as m
 from perspectives.tenancy.models import Cooperative
 from tests.factories.core import CooperativeFactory
+from tests.factories.entrepreneurs import EntrepreneurFactory
 
 
 class PayrollSettingsFactory(factory.django.DjangoModelFactory):
@@ -24,6 +25,46 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     at_rate = Decimal("1.00")
 
 
+class PayProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PayProfile
+
+    entrepreneur = factory.SubFactory(EntrepreneurFactory)
+    cooperative = factory.SelfAttribute("entrepreneur.cooperative")
+    monthly_gross = Decimal("2500.00")
+
+
+class PayrollRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PayrollRun
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    period = factory.Sequence(lambda n: dt.date(2030 + n // 12, n % 12 + 1, 1))
+
+
+class PayslipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Payslip
+
+    run = factory.SubFactory(PayrollRunFactory)
+    cooperative = factory.SelfAttribute("run.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector__cooperative=factory.SelfAttribute("...cooperative")
+    )
+    period = factory.SelfAttribute("run.period")
+    status = "non-cadre"
+    gross = Decimal("2500.00")
+    net_social = Decimal("1978.99")
+    net_before_tax = Decimal("1978.99")
+    net_paid = Decimal("1907.23")
+    employer_cost = Decimal("3126.90")
+    reduction = Decimal("429.75")
+    data: dict[str, Any] = {}
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.PayrollSettings: lambda coop: PayrollSettingsFactory(cooperative=coop),
+    m.PayProfile: lambda coop: PayProfileFactory(entrepreneur__sector__cooperative=coop),
+    m.PayrollRun: lambda coop: PayrollRunFactory(cooperative=coop),
+    m.Payslip: lambda coop: PayslipFactory(run__cooperative=coop),
 }

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from entrepreneurs.models import Entrepreneur
+from payroll.models import PayProfile
+from payroll.services import pay_profile_set, payroll_settings_set
+from perspectives.tenancy.context import cooperative_context
+from tests.conftest import World
+from tests.factories.entrepreneurs import EntrepreneurFactory
+
+
+@dataclass
+class Payroll:
+    alice: Entrepreneur
+    other: Entrepreneur
+    alice_profile: PayProfile
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Celery tasks run inline (the fan-out and the per-entrepreneur tasks)."""
+    from perspectives.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def payroll(world: World) -> Payroll:
+    """Cooperative A with settings and two paid entrepreneurs (alice at 2,500 €, one at 1,900 €)."""
+    with cooperative_context(world.coop_a.pk):
+        payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=30, at_rate=Decimal("1.00"))
+        alice = Entrepreneur.objects.get(user=world.alice)
+        other = EntrepreneurFactory(sector=alice.sector)
+        profile = pay_profile_set(entrepreneur=alice, monthly_gross=Decimal("2500.00"))
+        pay_profile_set(entrepreneur=other, monthly_gross=Decimal("1900.00"))
+    with cooperative_context(world.coop_b.pk):
+        payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=5, at_rate=Decimal("2.00"))
+    return Payroll(alice=alice, other=other, alice_profile=profile)
