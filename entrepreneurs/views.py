@@ -26,6 +26,7 @@ from entrepreneurs.permissions import (
     sees_accompaniment,
     sees_personal_data,
 )
+from perspectives.core.charts import Chart, Series
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -44,9 +45,19 @@ def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     if membership.has_role(Role.MANAGER, Role.ADMIN):
         template = "home/manager.html"
         sectors = list(selectors.sector_list())
+        stages = _stage_counts()
         context["sectors"] = sectors
-        context["sector_max"] = max((s.entrepreneur_count for s in sectors), default=0) or 1  # type: ignore[attr-defined]
-        context["stages"] = _stage_counts()
+        context["stages"] = stages
+        context["sector_chart"] = Chart(
+            title=_("Entrepreneur·es par pôle"),
+            categories=tuple(s.name for s in sectors),
+            series=(Series(_("Entrepreneur·es"), tuple(s.entrepreneur_count for s in sectors)),),  # type: ignore[attr-defined]
+        )
+        context["stage_chart"] = Chart(
+            title=_("Entrepreneur·es par étape du parcours"),
+            categories=tuple(label for label, _n in stages),
+            series=(Series(_("Personnes"), tuple(n for _label, n in stages)),),
+        )
     elif membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
         template = "home/accounting.html"
     elif membership.has_role(Role.SUPPORT):

@@ -1,0 +1,164 @@
+"""Server-side SVG charts: the same markup in pages and in WeasyPrint PDFs, no JavaScript.
+
+Colours are the Okabe-Ito palette (distinguishable with the common colour-vision deficiencies),
+and lines also differ by dash pattern, so a chart still reads in black-and-white print. Every
+chart carries a title and description for screen readers; templates show the data table beside
+it (`{% chart %}` in `core_charts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4")
+
+Number = Decimal | int
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: tuple[Number | None, ...]
+    kind: str = "bar"  # "bar" or "line"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = ""
+    description: str = ""
+    marks: tuple[int, ...] = field(default=())  # category indexes to highlight (fragile months)
+
+    def rows(self) -> list[tuple[str, list[Number | None]]]:
+        """The data table: one row per category, one column per series."""
+        return [
+            (category, [series.values[index] for series in self.series])
+            for index, category in enumerate(self.categories)
+        ]
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 4 or 1
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _fmt(value: float, unit: str) -> str:
+    text = f"{value:,.0f}".replace(",", "\u202f")
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str = "chart") -> str:
+    left, right, top, bottom = 64, 12, 28, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [float(v) for s in chart.series for v in s.values if v is not None]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    step = _nice_step(high - low)
+    low = step * (low // step)
+    high = step * -(-high // step) if high > 0 else step
+    span = (high - low) or 1.0
+
+    def y(value: float) -> float:
+        return top + plot_h - (value - low) / span * plot_h
+
+    count = max(len(chart.categories), 1)
+    slot = plot_w / count
+    bars = [s for s in chart.series if s.kind == "bar"]
+    bar_w = slot * 0.8 / max(len(bars), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc" class="chart">',
+        f'<title id="{ident}-title">{escape(chart.title)}</title>',
+        f'<desc id="{ident}-desc">{escape(chart.description or chart.title)}</desc>',
+    ]
+    for index in chart.marks:
+        parts.append(
+            f'<rect x="{left + index * slot:.1f}" y="{top}" width="{slot:.1f}" height="{plot_h}" '
+            'fill="#f0e442" fill-opacity="0.25"/>'
+        )
+    tick = low
+    while tick <= high + step / 2:
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#d5dbe3" stroke-width="{1.5 if tick == 0 else 0.75}"/>'
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#556070">{escape(_fmt(tick, chart.unit))}</text>'
+        )
+        tick += step
+    label_every = max(1, count // 12)
+    for index, category in enumerate(chart.categories):
+        if index % label_every == 0:
+            parts.append(
+                f'<text x="{left + (index + 0.5) * slot:.1f}" y="{height - bottom + 16}" '
+                f'text-anchor="middle" font-size="11" fill="#1d2330">{escape(category)}</text>'
+            )
+    for number, series in enumerate(chart.series):
+        colour = PALETTE[number % len(PALETTE)]
+        if series.kind == "bar":
+            offset = bars.index(series)
+            for index, value in enumerate(series.values):
+                if value is None:
+                    continue
+                top_y, zero_y = y(float(value)), y(0.0)
+                parts.append(
+                    f'<rect x="{left + index * slot + slot * 0.1 + offset * bar_w:.1f}" '
+                    f'y="{min(top_y, zero_y):.1f}" width="{bar_w:.1f}" '
+                    f'height="{abs(zero_y - top_y):.1f}" fill="{colour}"/>'
+                )
+        else:
+            points = " ".join(
+                f"{left + (index + 0.5) * slot:.1f},{y(float(value)):.1f}"
+                for index, value in enumerate(series.values)
+                if value is not None
+            )
+            dash = DASHES[number % len(DASHES)]
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"'
+                + (f' stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
+            )
+    legend_x = left
+    for number, series in enumerate(chart.series):
+        colour = PALETTE[number % len(PALETTE)]
+        swatch = (
+            f'<rect x="{legend_x}" y="8" width="12" height="12" fill="{colour}"/>'
+            if series.kind == "bar"
+            else f'<line x1="{legend_x}" x2="{legend_x + 14}" y1="14" y2="14" stroke="{colour}" '
+            f'stroke-width="2.5" stroke-dasharray="{DASHES[number % len(DASHES)]}"/>'
+        )
+        parts.append(
+            swatch + f'<text x="{legend_x + 18}" y="18" font-size="12" fill="#1d2330">'
+            f"{escape(series.label)}</text>"
+        )
+        legend_x += 30 + 7 * len(series.label)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_sparkline(
+    values: list[Number | None], *, width: int = 120, height: int = 28, label: str = ""
+) -> str:
+    """A tiny trend line for tables (portfolio rows)."""
+    points = [float(v) for v in values if v is not None]
+    if len(points) < 2:
+        return ""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    step = width / (len(points) - 1)
+    coords = " ".join(
+        f"{index * step:.1f},{height - 2 - (value - low) / span * (height - 4):.1f}"
+        for index, value in enumerate(points)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(label)}" class="sparkline">'
+        f'<polyline points="{coords}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/></svg>'
+    )
