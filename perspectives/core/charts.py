@@ -94,11 +94,14 @@ def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str 
         )
         tick += step
     label_every = max(1, count // 12)
+    # Long labels are shortened to their slot (the full text is in the data table).
+    max_chars = max(4, int(slot * label_every / 6.5))
     for index, category in enumerate(chart.categories):
         if index % label_every == 0:
+            text = category if len(category) <= max_chars else category[: max_chars - 1] + "…"
             parts.append(
                 f'<text x="{left + (index + 0.5) * slot:.1f}" y="{height - bottom + 16}" '
-                f'text-anchor="middle" font-size="11" fill="#1d2330">{escape(category)}</text>'
+                f'text-anchor="middle" font-size="11" fill="#1d2330">{escape(text)}</text>'
             )
     for number, series in enumerate(chart.series):
         colour = PALETTE[number % len(PALETTE)]
