@@ -15,6 +15,7 @@ from accounting import urls as accounting_urls
 from entrepreneurs import urls as entrepreneurs_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
+from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
 from perspectives.tenancy import urls as tenancy_urls
 
@@ -43,6 +44,7 @@ urlpatterns = [
     path("api/v1/c/<slug:cooperative_slug>/", include(tenant_api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("accounts/api-token/", account_views.api_token, name="api_token"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
