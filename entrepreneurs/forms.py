@@ -239,7 +239,7 @@ class ActivityForm(forms.Form):
                 initial=Decimal(100) if row == 0 else None,
             )
 
-    def shares(self) -> list[tuple[int, Decimal]]:
+    def shares(self) -> list[tuple[int | None, Decimal | None]]:
         rows = []
         for row in range(self.SHARE_ROWS):
             entrepreneur = self.cleaned_data.get(f"entrepreneur_{row}")

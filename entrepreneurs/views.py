@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from entrepreneurs.permissions import (
     sees_accompaniment,
     sees_personal_data,
 )
+from perspectives.accounts.models import User
 from perspectives.core.charts import Chart, Series
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
@@ -33,7 +35,12 @@ from perspectives.tenancy.permissions import current_membership, role_required
 from perspectives.tenancy.selectors import membership_list
 
 
-def _fail(form: forms.Form, error: ApplicationError) -> None:
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every view here runs behind the membership check)."""
+    return cast(User, request.user)
+
+
+def _fail(form: forms.BaseForm, error: ApplicationError) -> None:
     form.add_error(None, error.message)
 
 
@@ -169,6 +176,12 @@ def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> HttpResponse:
         ]
     )
     for row in rows.iterator(chunk_size=500):
+        # Annotated by selectors.portfolio.
+        next_appointment = getattr(row, "next_appointment", None)
+        overdue, interviews = (
+            getattr(row, "overdue_actions", 0),
+            getattr(row, "interviews_this_year", 0),
+        )
         deadline = services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days)
         writer.writerow(
             [
@@ -180,11 +193,11 @@ def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> HttpResponse:
                 row.cesa_start or "",
                 deadline or "",
                 row.associate_since or "",
-                timezone.localtime(row.next_appointment).strftime("%Y-%m-%d %H:%M")
-                if row.next_appointment
-                else "",  # type: ignore[attr-defined]
-                row.overdue_actions,
-                row.interviews_this_year,  # type: ignore[attr-defined]
+                timezone.localtime(next_appointment).strftime("%Y-%m-%d %H:%M")
+                if next_appointment
+                else "",
+                overdue,
+                interviews,
             ]
         )
     return response
@@ -304,7 +317,7 @@ def path_step_add(
     if form.is_valid():
         try:
             services.path_step_record(
-                entrepreneur=entrepreneur, recorded_by=request.user, **form.cleaned_data
+                entrepreneur=entrepreneur, recorded_by=_user(request), **form.cleaned_data
             )  # type: ignore[arg-type]
         except ApplicationError as error:
             _fail(form, error)
@@ -324,7 +337,7 @@ def appointment_add(
     if form.is_valid():
         try:
             services.appointment_create(
-                entrepreneur=entrepreneur, staff=request.user, **form.cleaned_data
+                entrepreneur=entrepreneur, staff=_user(request), **form.cleaned_data
             )  # type: ignore[arg-type]
         except ApplicationError as error:
             _fail(form, error)
@@ -379,7 +392,7 @@ def action_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
             services.action_create(
                 goal=goal,
                 title=form.cleaned_data["title"],
-                owner=request.user,
+                owner=_user(request),
                 due_date=form.cleaned_data["due_date"],
             )  # type: ignore[arg-type]
         except ApplicationError as error:
@@ -416,7 +429,7 @@ def document_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: i
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
-                uploaded_by=request.user,
+                uploaded_by=_user(request),
                 expires_on=form.cleaned_data["expires_on"],  # type: ignore[arg-type]
             )
         except ApplicationError as error:
@@ -469,7 +482,7 @@ def workshop_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                workshop = services.workshop_create(created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                workshop = services.workshop_create(created_by=_user(request), **form.cleaned_data)  # type: ignore[arg-type]
             except ApplicationError as error:
                 _fail(form, error)
             else:
@@ -534,7 +547,7 @@ def workshop_register(
         raise Http404
     try:
         services.workshop_register(
-            workshop=workshop, entrepreneur=entrepreneur, registered_by=request.user
+            workshop=workshop, entrepreneur=entrepreneur, registered_by=_user(request)
         )  # type: ignore[arg-type]
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -607,7 +620,7 @@ def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse
 @role_required(*ACCOMPANIMENT_ROLES)
 def workshop_attendance_sheet(
     request: HttpRequest, cooperative_slug: str, workshop_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """POST asks a worker to render the sheet; GET downloads the last rendered one."""
     from entrepreneurs.tasks import workshop_attendance_sheet_render_task
 
@@ -638,7 +651,9 @@ def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         shares = []
         for entrepreneur_id, share in form.shares():
-            entrepreneur = Entrepreneur.objects.filter(pk=entrepreneur_id).first()
+            entrepreneur = (
+                Entrepreneur.objects.filter(pk=entrepreneur_id).first() if entrepreneur_id else None
+            )
             if entrepreneur is None or share is None:
                 form.add_error(
                     None, _("Chaque ligne de répartition nomme une personne et sa part.")

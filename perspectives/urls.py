@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounting import urls as accounting_urls
@@ -22,7 +22,7 @@ from perspectives.tenancy import urls as tenancy_urls
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-tenant_patterns = [
+tenant_patterns: list[URLPattern | URLResolver] = [
     *entrepreneurs_urls.urlpatterns,
     *tenancy_urls.tenant_urlpatterns,
     path("accounting/", include(accounting_urls.urlpatterns)),
@@ -30,7 +30,7 @@ tenant_patterns = [
     path("governance/", include(governance_urls.urlpatterns)),
 ]
 
-tenant_api_patterns = [
+tenant_api_patterns: list[URLPattern | URLResolver] = [
     *tenancy_urls.tenant_api_urlpatterns,
     *entrepreneurs_urls.api_urlpatterns,
     path("accounting/", include(accounting_urls.api_urlpatterns)),

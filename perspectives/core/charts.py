@@ -47,8 +47,8 @@ def _nice_step(span: float) -> float:
     magnitude = 10 ** (len(str(int(raw))) - 1)
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
+            return float(factor * magnitude)
+    return float(10 * magnitude)
 
 
 def _fmt(value: float, unit: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -230,8 +230,8 @@ class TenantModel(models.Model):
         Cooperative, on_delete=models.PROTECT, related_name="+", verbose_name=_("coopérative")
     )
 
-    objects: ClassVar[TenantManager[Any]] = TenantManager()
-    all_cooperatives: ClassVar[models.Manager[Any]] = models.Manager()
+    objects = TenantManager()
+    all_cooperatives = models.Manager()  # noqa: DJ012 - a second manager, not a field
 
     class Meta:
         abstract = True
