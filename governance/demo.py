@@ -1,12 +1,277 @@
-"""Demo data of the governance app, called by `seed_demo` inside each demo cooperative."""
+"""Demo data of the governance app, called by `seed_demo` inside each demo cooperative.
+
+The register: every entrepreneur whose path says "associate" (with their shares), one outside
+associate and one former associate whose shares are being refunded. A past ordinary assembly
+(June) with attendance, proxies, live and room votes, an admission vote and a secret election,
+closed with its results; and an upcoming assembly, convened, with proxies and votes by
+correspondence already in. Admissions voted in June wait for their share subscription, so the
+entrepreneurs' paths are not changed by this seed (their counts stay the entrepreneurs app's).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from decimal import Decimal
 
-from perspectives.tenancy.models import Cooperative
+from django.utils import timezone
+
+from entrepreneurs.models import Entrepreneur, Stage
+from governance import services
+from governance.models import (
+    Assembly,
+    Associate,
+    AssociateCategory,
+    Ballot,
+    Resolution,
+    RollEntry,
+)
+from perspectives.tenancy.models import Cooperative, LegalForm
+
+NOMINAL = Decimal("25.00")
+PRESET_BY_FORM = {
+    LegalForm.SCOP_SARL: "scop_sarl",
+    LegalForm.SCOP_SA: "scop_sa",
+    LegalForm.SCOP_SAS: "scop_sa",
+    LegalForm.SCIC_SARL: "scic_sas",
+    LegalForm.SCIC_SA: "scic_sas",
+    LegalForm.SCIC_SAS: "scic_sas",
+}
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "associates": Associate.objects.count(),
+        "assemblies": Assembly.objects.count(),
+        "ballots": Ballot.objects.count(),
+    }
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
 def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     """Create this app's demo rows in the active cooperative (idempotent); returns counts."""
-    return {}
+    if Associate.objects.exists():
+        return _counts()
+    today = timezone.localdate()
+    services.statute_profile_create_from_preset(
+        preset=PRESET_BY_FORM.get(LegalForm(cooperative.legal_form), "scop_sarl")
+    )
+    june = dt.date(today.year if today.month > 6 else today.year - 1, 6, 25)
+    _register(rng=rng, before=june)
+    _past_assembly(rng=rng, day=june)
+    _upcoming_assembly(rng=rng, today=today)
+    return _counts()
+
+
+def _register(*, rng: random.Random, before: dt.date) -> None:
+    for entrepreneur in Entrepreneur.objects.filter(associate_since__isnull=False).order_by("pk"):
+        number = rng.choice((4, 8, 20, 40))
+        services.associate_import(
+            full_name=f"{entrepreneur.first_name} {entrepreneur.last_name}",
+            category=AssociateCategory.EMPLOYEE,
+            admitted_on=entrepreneur.associate_since,  # type: ignore[arg-type]
+            number=number,
+            nominal_value=NOMINAL,
+            paid_amount=NOMINAL * number if rng.random() < 0.8 else NOMINAL * (number // 2),
+            entrepreneur=entrepreneur,
+        )
+    services.associate_import(
+        full_name="Association Terres Catalanes Solidaires",
+        category=AssociateCategory.OTHER,
+        admitted_on=before - dt.timedelta(days=3 * 365),
+        number=40,
+        nominal_value=NOMINAL,
+        paid_amount=NOMINAL * 40,
+    )
+    former = services.associate_import(
+        full_name="Marc Vidal",
+        category=AssociateCategory.OTHER,
+        admitted_on=before - dt.timedelta(days=6 * 365),
+        number=8,
+        nominal_value=NOMINAL,
+        paid_amount=NOMINAL * 8,
+    )
+    services.associate_exit(
+        associate=former, exited_on=before - dt.timedelta(days=90), reason="resignation"
+    )
+
+
+def _vote_session(
+    *,
+    rng: random.Random,
+    assembly: Assembly,
+    resolutions: list[Resolution],
+    close_at: dt.datetime,
+) -> None:
+    """Attendance, proxies, then each resolution opened, voted (online and in the room) and
+    closed, then the assembly closed."""
+    entries = list(RollEntry.objects.filter(assembly=assembly).order_by("full_name", "pk"))
+    rng.shuffle(entries)
+    third = max(1, len(entries) // 3)
+    online, room = entries[:third], entries[third : 2 * third]
+    absent = entries[2 * third :]
+    for entry in online:
+        services.attendance_record(assembly=assembly, entry=entry, mode="video")
+    for entry in room:
+        services.attendance_record(assembly=assembly, entry=entry, mode="room")
+    # Absent associates: some give a proxy to someone following online, one a blank proxy.
+    proxies = []
+    for grantor, holder in zip(absent[: len(online) // 2], online, strict=False):
+        services.proxy_grant(assembly=assembly, grantor=grantor, holder=holder)
+        proxies.append((grantor, holder))
+    if len(absent) > len(proxies):
+        services.proxy_grant(assembly=assembly, grantor=absent[len(proxies)], holder=None)
+    for resolution in resolutions:
+        services.resolution_open(resolution=resolution)
+        weights = (0.88, 0.06, 0.06)
+        for entry in online:
+            choice = rng.choices(("for", "against", "abstain"), weights)[0]
+            services.vote_cast(resolution=resolution, cast_by=entry, choice=choice)
+        for grantor, holder in proxies:
+            choice = rng.choices(("for", "against", "abstain"), weights)[0]
+            services.vote_cast(resolution=resolution, cast_by=holder, voter=grantor, choice=choice)
+        against = rng.randint(0, max(0, len(room) // 6))
+        abstain = rng.randint(0, 1) if len(room) - against > 1 else 0
+        services.resolution_record_room_counts(
+            resolution=resolution,
+            votes_for=len(room) - against - abstain,
+            votes_against=against,
+            votes_abstain=abstain,
+        )
+        services.resolution_close(resolution=resolution, now=close_at)
+    services.assembly_close(assembly=assembly, now=close_at)
+
+
+def _past_assembly(*, rng: random.Random, day: dt.date) -> None:
+    scheduled = _at(day, 18)
+    assembly = services.assembly_create(
+        title=f"Assemblée générale ordinaire {day.year}",
+        kind=Assembly.Kind.ORDINARY,
+        mode=Assembly.Mode.HYBRID,
+        scheduled_at=scheduled,
+        place="Salle des fêtes, Perpignan",
+    )
+    texts = [
+        (
+            "Approbation des comptes",
+            f"L'assemblée générale, après avoir entendu le rapport de la gérance, approuve les "
+            f"comptes de l'exercice {day.year - 1}.",
+            "ordinary",
+        ),
+        (
+            "Affectation du résultat",
+            "L'assemblée décide d'affecter 45 % du résultat aux réserves impartageables, 40 % à "
+            "la part travail et 15 % aux parts sociales.",
+            "ordinary",
+        ),
+        (
+            "Admission de nouveaux associés",
+            "L'assemblée admet comme associé·es les entrepreneur·es salarié·es dont la "
+            "candidature est jointe, sous réserve de la souscription de leurs parts.",
+            "admission",
+        ),
+        (
+            "Nomination de la gérance",
+            "L'assemblée nomme la gérance pour une durée de deux ans.",
+            "election",
+        ),
+    ]
+    resolutions = [
+        services.resolution_add(
+            assembly=assembly, title=title, text=text, decision_class=decision_class
+        )
+        for title, text, decision_class in texts
+    ]
+    applicants = list(
+        Entrepreneur.objects.filter(
+            stage=Stage.CESA,
+            associate_since__isnull=True,
+            cesa_start__lt=day - dt.timedelta(days=60),
+        ).order_by("cesa_start", "pk")[:3]
+    )
+    applications = [
+        services.admission_apply(
+            full_name=f"{person.first_name} {person.last_name}",
+            category=AssociateCategory.EMPLOYEE,
+            applied_on=day - dt.timedelta(days=40),
+            entrepreneur=person,
+            shares_requested=4,
+        )
+        for person in applicants
+    ]
+    outside = services.admission_apply(
+        full_name="Coopérative Énergies du Conflent",
+        category=AssociateCategory.OTHER,
+        applied_on=day - dt.timedelta(days=40),
+        shares_requested=20,
+    )
+    services.assembly_convene(assembly=assembly, now=scheduled - dt.timedelta(days=21))
+    assembly = services.assembly_open(assembly=assembly, now=scheduled)
+    _vote_session(
+        rng=rng,
+        assembly=assembly,
+        resolutions=resolutions,
+        close_at=scheduled + dt.timedelta(hours=2),
+    )
+    admission = Resolution.objects.get(pk=resolutions[2].pk)
+    adopted = admission.outcome == Resolution.Outcome.ADOPTED
+    for application in [*applications, outside]:
+        services.admission_decide(
+            application=application, approved=adopted, decided_on=day, resolution=admission
+        )
+    if adopted:
+        # The outside associate has subscribed; the entrepreneurs' subscriptions are pending.
+        services.admission_complete(
+            application=outside,
+            subscribed_on=day + dt.timedelta(days=10),
+            number=20,
+            nominal_value=NOMINAL,
+            paid_amount=NOMINAL * 20,
+            recorded_by=None,
+        )
+
+
+def _upcoming_assembly(*, rng: random.Random, today: dt.date) -> None:
+    scheduled = _at(today + dt.timedelta(days=25), 18)
+    assembly = services.assembly_create(
+        title="Assemblée générale extraordinaire — révision des statuts",
+        kind=Assembly.Kind.COMBINED,
+        mode=Assembly.Mode.HYBRID,
+        scheduled_at=scheduled,
+        place="Maison de la coopération, Perpignan",
+        correspondence_deadline=scheduled - dt.timedelta(days=1),
+    )
+    resolutions = [
+        services.resolution_add(
+            assembly=assembly,
+            title="Modification de l'objet social",
+            text="L'assemblée modifie l'article 3 des statuts pour ajouter les activités de "
+            "formation professionnelle.",
+            decision_class="extraordinary",
+        ),
+        services.resolution_add(
+            assembly=assembly,
+            title="Vote par correspondance électronique",
+            text="L'assemblée autorise le vote par correspondance au moyen d'un formulaire "
+            "électronique.",
+            decision_class="extraordinary",
+        ),
+    ]
+    assembly = services.assembly_convene(assembly=assembly)
+    entries = list(RollEntry.objects.filter(assembly=assembly).order_by("full_name", "pk"))
+    rng.shuffle(entries)
+    early = entries[: len(entries) // 5]
+    for entry in early:
+        for resolution in resolutions:
+            services.vote_cast(
+                resolution=resolution,
+                cast_by=entry,
+                choice=rng.choices(("for", "against", "abstain"), (0.8, 0.1, 0.1))[0],
+                correspondence=True,
+            )
+    rest = entries[len(early) :]
+    for grantor, holder in zip(rest[:2], rest[2:4], strict=False):
+        services.proxy_grant(assembly=assembly, grantor=grantor, holder=holder)

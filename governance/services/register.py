@@ -230,6 +230,54 @@ def admission_complete(
     return associate
 
 
+@transaction.atomic
+def associate_import(
+    *,
+    full_name: str,
+    category: str,
+    admitted_on: dt.date,
+    number: int,
+    nominal_value: Decimal,
+    paid_amount: Decimal,
+    user: User | None = None,
+    entrepreneur: Entrepreneur | None = None,
+    college: College | None = None,
+) -> Associate:
+    """Enter a line of an existing register (people who became associates before the platform):
+    no application, and no path step, since their path already records the associate date."""
+    if category not in AssociateCategory.values:
+        raise ApplicationError(_("Catégorie d'associé·e inconnue."))
+    if entrepreneur is not None:
+        if entrepreneur.associate_since is None:
+            raise ApplicationError(
+                _("Son parcours ne dit pas qu'elle est associée : passez par une admission.")
+            )
+        user = user or entrepreneur.user
+    _check_shares(number=number, nominal_value=nominal_value, paid_amount=paid_amount)
+    try:
+        with transaction.atomic():
+            associate: Associate = Associate.objects.create(
+                cooperative_id=require_cooperative_id(),
+                user=user,
+                entrepreneur=entrepreneur,
+                full_name=full_name,
+                category=category,
+                college=college,
+                admitted_on=admitted_on,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(_("Cette personne est déjà associée.")) from exc
+    ShareSubscription.objects.create(
+        cooperative_id=associate.cooperative_id,
+        associate=associate,
+        subscribed_on=admitted_on,
+        number=number,
+        nominal_value=nominal_value,
+        paid_amount=paid_amount,
+    )
+    return associate
+
+
 def _check_shares(*, number: int, nominal_value: Decimal, paid_amount: Decimal) -> None:
     if number < 1:
         raise ApplicationError(_("Souscrivez au moins une part."))

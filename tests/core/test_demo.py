@@ -16,6 +16,12 @@ ENTREPRENEUR_KEYS = [
     for suffix in ("", ":sectors", ":path_steps", ":activities", ":appointments", ":workshops")
 ]
 
+GOVERNANCE_KEYS = [
+    f"{slug}:{key}"
+    for slug in ("perspectives", "canigou")
+    for key in ("associates", "assemblies", "ballots")
+]
+
 
 @pytest.mark.django_db
 def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
@@ -28,6 +34,14 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
     second = demo_seed()
 
     assert first.counts == second.counts
+    assert {key: first.counts[key] for key in GOVERNANCE_KEYS} == {
+        "perspectives:associates": 37,
+        "perspectives:assemblies": 2,
+        "perspectives:ballots": 62,
+        "canigou:associates": 7,
+        "canigou:assemblies": 2,
+        "canigou:ballots": 6,
+    }
     assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
         "perspectives": 150,
         "perspectives:sectors": 7,

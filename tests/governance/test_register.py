@@ -13,6 +13,7 @@ from governance.services import (
     admission_complete,
     admission_decide,
     associate_exit,
+    associate_import,
     associate_refund_record,
     college_set,
     college_weights_validate,
@@ -249,3 +250,35 @@ def test_scic_college_weights_are_validated_together(in_a: World) -> None:
         ("Collectivités", D("20.00")),
         ("Salarié·es", D("50.00")),
     ]
+
+
+def test_import_of_an_existing_register_line_needs_the_path_to_say_associate(
+    in_a: World,
+) -> None:
+    entrepreneur = start_cesa(alice_file(in_a))
+    with pytest.raises(ApplicationError, match="passez par une admission"):
+        associate_import(
+            full_name="Alice Arnaud",
+            category="employee",
+            admitted_on=dt.date(2024, 9, 1),
+            number=4,
+            nominal_value=D("25.00"),
+            paid_amount=D("100.00"),
+            entrepreneur=entrepreneur,
+        )
+    assert Associate.objects.count() == 0
+    imported = associate_import(
+        full_name="Atelier Partenaire",
+        category="other",
+        admitted_on=dt.date(2020, 1, 1),
+        number=4,
+        nominal_value=D("25.00"),
+        paid_amount=D("50.00"),
+    )
+    subscription = imported.subscriptions.get()
+    assert (subscription.number, subscription.paid_amount, subscription.subscribed_on) == (
+        4,
+        D("50.00"),
+        dt.date(2020, 1, 1),
+    )
+    assert PathStep.objects.filter(kind="associate").count() == 0

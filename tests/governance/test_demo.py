@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from governance.models import AdmissionApplication, Assembly, Associate
+from governance.services import roll_hash_of
+from perspectives.demo.services import demo_seed
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Cooperative
+
+
+@pytest.mark.django_db
+def test_demo_register_and_assemblies() -> None:
+    demo_seed()
+    perspectives = Cooperative.objects.get(slug="perspectives")
+    with cooperative_context(perspectives.pk):
+        past, upcoming = Assembly.objects.order_by("scheduled_at")
+        outcomes = list(past.resolutions.order_by("position").values_list("outcome", flat=True))
+        employees = Associate.objects.filter(category="employee", exited_on__isnull=True)
+        linked = employees.filter(entrepreneur__associate_since__isnull=False).count()
+        employee_count = employees.count()
+        pending = AdmissionApplication.objects.filter(status="approved").count()
+        assert roll_hash_of(past) == past.roll_hash
+        assert roll_hash_of(upcoming) == upcoming.roll_hash
+        upcoming_participations = upcoming.resolutions.first().participations.count()
+    assert (past.status, upcoming.status) == ("closed", "convened")
+    assert outcomes == ["adopted", "adopted", "adopted", "adopted"]
+    assert linked == employee_count == 34
+    assert pending == 3  # voted in June, shares not yet subscribed
+    assert upcoming_participations == 7  # votes by correspondence already in
