@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
 from payroll.engine import Company, ParameterRow, Parameters
-from payroll.models import LegalParameter, PayrollSettings
+from payroll.models import LegalParameter, PayrollRun, PayrollSettings, Payslip
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.models import Membership, Role
 
 
 def parameters_at(date: dt.date) -> Parameters:
@@ -46,3 +50,31 @@ def company_at(date: dt.date) -> Company:
         mobility_rate=settings.mobility_rate,
         alsace_moselle=settings.alsace_moselle,
     )
+
+
+# Who sees every payslip of the cooperative; an entrepreneur sees only their own issued ones.
+PAYROLL_ROLES = (Role.PAYROLL, Role.MANAGER, Role.ADMIN)
+
+
+def payroll_run_list() -> QuerySet[PayrollRun]:
+    runs: QuerySet[PayrollRun] = PayrollRun.objects.annotate(computed=Count("payslips"))
+    return runs.order_by("-period")
+
+
+def payroll_run_get_for_member(*, membership: Membership, run_id: int) -> PayrollRun:
+    runs = payroll_run_list() if membership.has_role(*PAYROLL_ROLES) else PayrollRun.objects.none()
+    run: PayrollRun = get_object_or_404(runs, pk=run_id)
+    return run
+
+
+def payslip_list_visible(*, membership: Membership) -> QuerySet[Payslip]:
+    payslips = Payslip.objects.select_related("entrepreneur", "run")
+    if membership.has_role(*PAYROLL_ROLES):
+        return payslips
+    return payslips.filter(entrepreneur__user_id=membership.user_id, issued_at__isnull=False)
+
+
+def payslip_get_for_member(*, membership: Membership, payslip_id: int) -> Payslip:
+    """The same 404 for a missing payslip, another cooperative's and another person's."""
+    payslip: Payslip = get_object_or_404(payslip_list_visible(membership=membership), pk=payslip_id)
+    return payslip

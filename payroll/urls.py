@@ -1,9 +1,18 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-# Pages, mounted under /c/<cooperative_slug>/.
-urlpatterns: list[URLPattern | URLResolver] = []
+from payroll import views
 
-# API, mounted under /api/v1/c/<cooperative_slug>/.
+# Pages, mounted under /c/<cooperative_slug>/payroll/.
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.payroll_home, name="payroll_home"),
+    path("runs/", views.run_create, name="payroll_run_create"),
+    path("runs/<int:run_id>/", views.run_detail, name="payroll_run_detail"),
+    path("runs/<int:run_id>/action/", views.run_action, name="payroll_run_action"),
+    path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
+    path("simulator/", views.simulator, name="payroll_simulator"),
+]
+
+# API, mounted under /api/v1/c/<cooperative_slug>/payroll/.
 api_urlpatterns: list[URLPattern | URLResolver] = []

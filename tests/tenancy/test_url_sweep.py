@@ -28,6 +28,7 @@ from tests.factories.entrepreneurs import (
     WorkshopFactory,
 )
 from tests.factories.governance import ResolutionFactory
+from tests.factories.payroll import PayslipFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -89,6 +90,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         ).activity
         workshop = WorkshopFactory(cooperative=world.coop_a)
         resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
+        payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -100,6 +102,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "sector_id": str(entrepreneur.sector_id),
         "assembly_id": str(resolution.assembly_id),
         "resolution_id": str(resolution.pk),
+        "run_id": str(payslip.run_id),
+        "payslip_id": str(payslip.pk),
     }
 
 

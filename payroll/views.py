@@ -1,0 +1,184 @@
+"""Pages of the payroll app: parse → service/selector → render."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from payroll import selectors, services, tasks
+from payroll.engine import Payslip, PayslipInput, gross_from_budget, payslip_compute
+from payroll.forms import RunCreateForm, SimulatorForm
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.permissions import current_membership, role_required
+
+PAYROLL_ROLES = selectors.PAYROLL_ROLES
+
+
+def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Payroll officers see the monthly runs; everyone sees their own issued payslips."""
+    membership = current_membership(request)
+    context: dict[str, Any] = {
+        "payslips": selectors.payslip_list_visible(membership=membership)
+        .filter(entrepreneur__user_id=membership.user_id, issued_at__isnull=False)
+        .order_by("-period", "-version"),
+        "is_payroll": membership.has_role(*PAYROLL_ROLES),
+    }
+    if context["is_payroll"]:
+        context["runs"] = selectors.payroll_run_list()
+        context["form"] = RunCreateForm()
+    return render(request, "payroll/home.html", context)
+
+
+@require_POST
+@role_required(*PAYROLL_ROLES)
+def run_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = RunCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.payroll_run_create(
+                period=form.cleaned_data["period"],
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("payroll_run_detail", cooperative_slug, run.pk)
+    else:
+        messages.error(request, _("Mois invalide."))
+    return redirect("payroll_home", cooperative_slug)
+
+
+@role_required(*PAYROLL_ROLES)
+def run_detail(request: HttpRequest, cooperative_slug: str, run_id: int) -> HttpResponse:
+    run = selectors.payroll_run_get_for_member(
+        membership=current_membership(request), run_id=run_id
+    )
+    context = {
+        "run": run,
+        "payslips": run.payslips.select_related("entrepreneur").order_by(
+            "entrepreneur__last_name", "entrepreneur__first_name"
+        ),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "payroll/_run_progress.html", context)
+    return render(request, "payroll/run_detail.html", context)
+
+
+@require_POST
+@role_required(*PAYROLL_ROLES)
+def run_action(request: HttpRequest, cooperative_slug: str, run_id: int) -> HttpResponse:
+    run = selectors.payroll_run_get_for_member(
+        membership=current_membership(request), run_id=run_id
+    )
+    action = request.POST.get("action")
+    try:
+        if action == "compute":
+            if run.is_locked:
+                raise ApplicationError(_("La période est verrouillée."))
+            tasks.payroll_run_compute_task.delay_on_commit(
+                cooperative_id=run.cooperative_id, run_id=run.pk
+            )
+        elif action == "validate":
+            for payslip_id in services.payroll_run_validate(run_id=run.pk):
+                tasks.payslip_pdf_render_task.delay_on_commit(
+                    cooperative_id=run.cooperative_id, payslip_id=payslip_id
+                )
+        elif action == "paid":
+            services.payroll_run_mark_paid(run_id=run.pk)
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("payroll_run_detail", cooperative_slug, run.pk)
+
+
+def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> FileResponse:
+    """Payslips are never served as static files: the employee, payroll and managers only."""
+    payslip = selectors.payslip_get_for_member(
+        membership=current_membership(request), payslip_id=payslip_id
+    )
+    if not payslip.pdf:
+        raise Http404
+    response = FileResponse(
+        payslip.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"bulletin-{payslip.period:%Y-%m}-v{payslip.version}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def simulator(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Budget ↔ gross ↔ net ↔ employer cost with the cooperative's settings, live with htmx."""
+    form = SimulatorForm(request.POST or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        period = timezone.localdate().replace(day=1)
+        try:
+            params = selectors.parameters_at(period)
+            template = PayslipInput(
+                period=period,
+                gross=Decimal(0),
+                status=form.cleaned_data["status"],
+                company=selectors.company_at(period),
+            )
+            amount = form.cleaned_data["amount"]
+            if form.cleaned_data["mode"] == "budget":
+                slip = gross_from_budget(params, budget=amount, template=template)
+            else:
+                slip = payslip_compute(params, replace(template, gross=amount))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            context["slip"] = slip
+            context["split"] = _cost_split(slip)
+            context["ratio"] = (
+                (slip.employer_cost / slip.net_paid).quantize(Decimal("0.01"))
+                if slip.net_paid
+                else None
+            )
+    template_name = "payroll/_simulation.html" if request.htmx else "payroll/simulator.html"  # type: ignore[attr-defined]
+    response = render(request, template_name, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _cost_split(slip: Payslip) -> list[dict[str, Any]]:
+    """Where the employer cost goes, as bars of a 1,000-unit wide SVG and table rows."""
+    parts = [
+        (_("Net payé"), slip.net_paid, "#2e7d32"),
+        (_("Impôt sur le revenu"), slip.pas_amount, "#9e9e9e"),
+        (
+            _("Cotisations salariales et CSG/CRDS"),
+            slip.employee_contributions + slip.csg_deductible + slip.csg_crds_non_deductible,
+            "#1565c0",
+        ),
+        (_("Cotisations patronales"), slip.employer_contributions, "#ef6c00"),
+    ]
+    total = slip.employer_cost or Decimal(1)
+    rows, x = [], Decimal(0)
+    for label, amount, color in parts:
+        width = (amount / total * 1000).quantize(Decimal("0.1"))
+        percent = (amount / total * 100).quantize(Decimal("0.1"))
+        rows.append(
+            {
+                "label": label,
+                "amount": amount,
+                "color": color,
+                "x": x,
+                "width": width,
+                "percent": percent,
+            }
+        )
+        x += width
+    return rows

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from payroll.models import PayrollRun, Payslip
+from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
+from payroll.tasks import payroll_run_compute_task
+from perspectives.tenancy.context import cooperative_context
+from tests.conftest import World
+from tests.payroll.conftest import Payroll
+
+JAN = dt.date(2026, 1, 1)
+
+
+def _issued(world: World, payroll: Payroll) -> dict[int, int]:
+    """January issued with PDFs; returns {entrepreneur id: payslip id}."""
+    with cooperative_context(world.coop_a.pk):
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        for payslip_id in payroll_run_validate(run_id=run.pk):
+            payslip_pdf_render(payslip_id=payslip_id)
+        return dict(Payslip.objects.values_list("entrepreneur_id", "pk"))
+
+
+def _pdf_url(payslip_id: int, slug: str = "coop-a") -> str:
+    return f"/c/{slug}/payroll/payslips/{payslip_id}/pdf/"
+
+
+def test_the_employee_downloads_only_her_own_payslip(
+    world: World, payroll: Payroll, eager: None, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    client.force_login(world.alice)
+    response = client.get(_pdf_url(ids[payroll.alice.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"  # type: ignore[attr-defined]
+    assert client.get(_pdf_url(ids[payroll.other.pk])).status_code == 404
+    home = client.get("/c/coop-a/payroll/")
+    assert home.status_code == 200
+    assert _pdf_url(ids[payroll.alice.pk]).encode() in home.content
+    assert _pdf_url(ids[payroll.other.pk]).encode() not in home.content
+
+
+def test_support_cannot_and_managers_can_fetch_payslips(
+    world: World, payroll: Payroll, eager: None, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    client.force_login(world.bob)
+    assert client.get(_pdf_url(ids[payroll.alice.pk])).status_code == 404
+    client.force_login(world.carl)
+    assert client.get(_pdf_url(ids[payroll.alice.pk])).status_code == 200
+
+
+def test_charlie_gets_404_for_cooperative_a_payslips_and_runs(
+    world: World, payroll: Payroll, eager: None, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    with cooperative_context(world.coop_a.pk):
+        run_id = PayrollRun.objects.get().pk
+    client.force_login(world.charlie)
+    for slug in ("coop-a", "coop-b"):
+        assert client.get(_pdf_url(ids[payroll.alice.pk], slug)).status_code == 404
+        assert client.get(f"/c/{slug}/payroll/runs/{run_id}/").status_code == 404
+        response = client.post(f"/c/{slug}/payroll/runs/{run_id}/action/", {"action": "paid"})
+        assert response.status_code == 404
+    with cooperative_context(world.coop_a.pk):
+        assert PayrollRun.objects.get().status == PayrollRun.Status.VALIDATED
+
+
+def test_a_draft_payslip_is_not_served_to_its_employee(
+    world: World, payroll: Payroll, eager: None, client: Client
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        draft = Payslip.objects.get(entrepreneur=payroll.alice)
+    client.force_login(world.alice)
+    assert client.get(_pdf_url(draft.pk)).status_code == 404
+
+
+def test_the_payroll_officer_creates_a_run_once(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    client.force_login(world.carl)
+    response = client.post("/c/coop-a/payroll/runs/", {"period": "2026-01"})
+    with cooperative_context(world.coop_a.pk):
+        run = PayrollRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/coop-a/payroll/runs/{run.pk}/"
+    again = client.post("/c/coop-a/payroll/runs/", {"period": "2026-01"}, follow=True)
+    assert "Une paie existe déjà pour 01/2026".encode() in again.content
+    with cooperative_context(world.coop_a.pk):
+        assert PayrollRun.objects.count() == 1
+    page = client.get(f"/c/coop-a/payroll/runs/{run.pk}/")
+    assert b'<progress id="run-progress-bar" max="1" value="0">' in page.content
+
+
+def test_an_entrepreneur_cannot_run_the_payroll(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    client.force_login(world.alice)
+    assert client.post("/c/coop-a/payroll/runs/", {"period": "2026-01"}).status_code == 403
+    with cooperative_context(world.coop_a.pk):
+        assert not PayrollRun.objects.exists()
+
+
+def test_the_simulator_answers_live_from_gross_or_budget(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    client.force_login(world.alice)
+    assert client.get("/c/coop-a/payroll/simulator/").status_code == 200
+    gross = client.post(
+        "/c/coop-a/payroll/simulator/",
+        {"mode": "gross", "amount": "2500.00", "status": "non-cadre"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert gross.status_code == 200
+    assert "HX-Request" in gross["Vary"]
+    assert b"<html" not in gross.content
+    assert "3126,90 €".encode() in gross.content
+    assert "1907,23 €".encode() in gross.content
+    budget = client.post(
+        "/c/coop-a/payroll/simulator/",
+        {"mode": "budget", "amount": "3126.90", "status": "non-cadre"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "2500,00 €".encode() in budget.content
+    assert b'<rect x="0" y="0" width="609.9"' in budget.content
+
+
+@pytest.mark.django_db
+def test_the_simulator_says_when_the_cooperative_has_no_settings(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.alice)
+    response = client.post(
+        "/c/coop-a/payroll/simulator/",
+        {"mode": "gross", "amount": "2500.00", "status": "non-cadre"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "ne sont pas renseignés".encode() in response.content
