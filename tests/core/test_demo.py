@@ -16,6 +16,10 @@ ENTREPRENEUR_KEYS = [
     for suffix in ("", ":sectors", ":path_steps", ":activities", ":appointments", ":workshops")
 ]
 
+PAYROLL_KEYS = [
+    f"{slug}:{key}" for slug in ("perspectives", "canigou") for key in ("pay_profiles", "payslips")
+]
+
 GOVERNANCE_KEYS = [
     f"{slug}:{key}"
     for slug in ("perspectives", "canigou")
@@ -34,6 +38,12 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
     second = demo_seed()
 
     assert first.counts == second.counts
+    assert {key: first.counts[key] for key in PAYROLL_KEYS} == {
+        "perspectives:pay_profiles": 99,
+        "perspectives:payslips": 99,
+        "canigou:pay_profiles": 9,
+        "canigou:payslips": 9,
+    }
     assert {key: first.counts[key] for key in GOVERNANCE_KEYS} == {
         "perspectives:associates": 37,
         "perspectives:assemblies": 2,
