@@ -5,7 +5,6 @@ from django.urls import path
 from entrepreneurs import apis, views
 
 urlpatterns = [
-    path("", views.home, name="cooperative_home"),
     path("entrepreneurs/", views.entrepreneur_list, name="entrepreneur_list"),
     path("my-file/", views.my_file, name="my_file"),
     path(

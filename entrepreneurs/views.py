@@ -28,7 +28,6 @@ from entrepreneurs.permissions import (
     sees_personal_data,
 )
 from perspectives.accounts.models import User
-from perspectives.core.charts import Chart, Series
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -42,71 +41,6 @@ def _user(request: HttpRequest) -> User:
 
 def _fail(form: forms.BaseForm, error: ApplicationError) -> None:
     form.add_error(None, error.message)
-
-
-def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    """The member's home page in this cooperative, by role."""
-    membership = current_membership(request)
-    today = timezone.localdate()
-    context: dict[str, Any] = {"membership": membership}
-    if membership.has_role(Role.MANAGER, Role.ADMIN):
-        template = "home/manager.html"
-        sectors = list(selectors.sector_list())
-        stages = _stage_counts()
-        context["sectors"] = sectors
-        context["stages"] = stages
-        context["sector_chart"] = Chart(
-            title=_("Entrepreneur·es par pôle"),
-            categories=tuple(s.name for s in sectors),
-            series=(Series(_("Entrepreneur·es"), tuple(s.entrepreneur_count for s in sectors)),),  # type: ignore[attr-defined]
-        )
-        context["stage_chart"] = Chart(
-            title=_("Entrepreneur·es par étape du parcours"),
-            categories=tuple(label for label, _n in stages),
-            series=(Series(_("Personnes"), tuple(n for _label, n in stages)),),
-        )
-    elif membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
-        template = "home/accounting.html"
-    elif membership.has_role(Role.SUPPORT):
-        template = "home/support.html"
-        settings = selectors.settings_get()
-        rows = list(
-            selectors.portfolio(
-                filters=selectors.PortfolioFilters(referent_id=membership.user_id)
-            ).exclude(stage=Stage.EXITED)
-        )
-        context["portfolio"] = [
-            (row, selectors.entrepreneur_alerts(entrepreneur=row, today=today, settings=settings))
-            for row in rows
-        ]
-        context["overdue_actions"] = selectors.actions_overdue_for_referent(
-            user_id=membership.user_id, today=today
-        )
-    else:
-        template = "home/entrepreneur.html"
-        entrepreneur = selectors.entrepreneur_get_for_user(membership=membership)
-        context["entrepreneur"] = entrepreneur
-        if entrepreneur is not None:
-            context["deadline"] = services.associate_deadline(
-                cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
-            )
-            context["appointments"] = (
-                selectors.appointments_visible(membership=membership, entrepreneur=entrepreneur)
-                .filter(starts_at__gte=timezone.now(), cancelled=False)
-                .order_by("starts_at")[:5]
-            )
-            context["actions"] = selectors.actions_for(entrepreneur=entrepreneur).exclude(
-                status__in=(Action.Status.DONE, Action.Status.DROPPED)
-            )
-            context["workshops"] = selectors.workshop_list(upcoming_only=True)[:5]
-    return render(request, template, context)
-
-
-def _stage_counts() -> list[tuple[str, int]]:
-    from django.db.models import Count
-
-    counts = dict(Entrepreneur.objects.values_list("stage").annotate(n=Count("pk")).order_by())
-    return [(str(label), counts.get(value, 0)) for value, label in Stage.choices]
 
 
 def _referents(membership: Membership) -> list[tuple[int, str]]:

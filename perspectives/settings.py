@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "perspectives.accounts",
     "perspectives.tenancy",
     "perspectives.demo",
+    "perspectives.dashboards",
     "entrepreneurs",
     "accounting",
     "payroll",

@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounting import urls as accounting_urls
 from entrepreneurs import urls as entrepreneurs_urls
+from perspectives.dashboards import urls as dashboards_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
@@ -23,6 +24,7 @@ from perspectives.tenancy import urls as tenancy_urls
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 tenant_patterns: list[URLPattern | URLResolver] = [
+    *dashboards_urls.urlpatterns,
     *entrepreneurs_urls.urlpatterns,
     *tenancy_urls.tenant_urlpatterns,
     path("accounting/", include(accounting_urls.urlpatterns)),
@@ -33,6 +35,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
 tenant_api_patterns: list[URLPattern | URLResolver] = [
     *tenancy_urls.tenant_api_urlpatterns,
     *entrepreneurs_urls.api_urlpatterns,
+    *dashboards_urls.api_urlpatterns,
     path("accounting/", include(accounting_urls.api_urlpatterns)),
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),

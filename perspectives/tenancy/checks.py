@@ -13,7 +13,7 @@ from perspectives.tenancy.models import TenantManager, TenantModel
 from perspectives.tenancy.rls import EnableRowLevelSecurity
 
 # Apps whose every model belongs to one cooperative, unless listed in GLOBAL_MODELS.
-DOMAIN_APPS = ("entrepreneurs", "accounting", "payroll", "governance")
+DOMAIN_APPS = ("entrepreneurs", "accounting", "payroll", "governance", "dashboards")
 # Reviewed exceptions: reference data shared by all cooperatives ("app_label.ModelName").
 GLOBAL_MODELS: frozenset[str] = frozenset(
     {

@@ -19,7 +19,7 @@ def test_demo_entrepreneur_logs_in_and_sees_their_home(
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(f"{live_server.url}/c/perspectives/")
     assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Léa"
-    assert page.locator("dl.facts dd").first.inner_text() == "Bâtiment"
+    assert page.locator("p.muted").first.inner_text().startswith("Bâtiment · CESA")
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "entrepreneur-home.png"))
     assert page.title() == "Mon activité · Perspectives · Perspectives"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from perspectives.tenancy.models import Cooperative
-from tests.factories import accounting, core, entrepreneurs, governance, payroll
+from tests.factories import accounting, core, dashboards, entrepreneurs, governance, payroll
 from tests.factories.core import CooperativeFactory, MembershipFactory, UserFactory
 from tests.factories.entrepreneurs import EntrepreneurFactory, SectorFactory
 
@@ -22,6 +22,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **accounting.TENANT_FACTORIES,
     **payroll.TENANT_FACTORIES,
     **governance.TENANT_FACTORIES,
+    **dashboards.TENANT_FACTORIES,
 }
 
 __all__ = [

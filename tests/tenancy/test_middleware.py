@@ -69,21 +69,21 @@ def test_privileged_role_without_totp_is_sent_to_activate_it(world: World, clien
     assert client.get("/c/coop-a/").status_code == 200
 
 
-def test_support_home_lists_their_portfolio(world: World, client: Client) -> None:
+def test_support_home_is_their_portfolio(world: World, client: Client) -> None:
     client.force_login(world.bob)
     response = client.get("/c/coop-a/")
     assert response.status_code == 200
-    assert "Vous accompagnez 1 entrepreneur·e." in response.text
-    assert "Alice Arnaud" in response.text
+    assert "1 entrepreneur·e" in response.text
+    assert [row.entrepreneur.last_name for row in response.context["rows"]] == ["Arnaud"]
 
 
-def test_manager_home_counts_entrepreneurs_by_sector(world: World, client: Client) -> None:
+def test_manager_home_is_the_cooperative_dashboard(world: World, client: Client) -> None:
     client.force_login(world.carl)
     response = client.get("/c/coop-a/")
     assert response.status_code == 200
-    assert [(s.name, s.entrepreneur_count) for s in response.context["sectors"]] == [
-        ("Communication", 1)
-    ]
+    dashboard = response.context["dashboard"]
+    assert dashboard.stages[0] == ("Prospect", 1)
+    assert dashboard.at_risk_by_sector == [("Communication", 0)]
 
 
 def test_api_token_authentication_is_scoped_by_membership(world: World) -> None:

@@ -1,0 +1,111 @@
+"""The dashboards' figures in the API, for cooperatives that build their own tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entrepreneurs import selectors as people
+from entrepreneurs.models import Stage
+from perspectives.dashboards import selectors
+from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.models import Role
+from perspectives.tenancy.permissions import HasRole
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class AlertSerializer(serializers.Serializer[Any]):
+    level = serializers.CharField()
+    message = serializers.CharField()
+
+
+class EntrepreneurDashboardApi(TenantApiView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        class MonthSerializer(serializers.Serializer[Any]):
+            month = serializers.DateField()
+            revenue = serializers.DecimalField(**MONEY)
+            expenses = serializers.DecimalField(**MONEY)
+            contribution = serializers.DecimalField(**MONEY)
+            salary_cost = serializers.DecimalField(**MONEY)
+            margin = serializers.DecimalField(**MONEY)
+            cash_end = serializers.DecimalField(**MONEY)
+
+        class ProjectionSerializer(serializers.Serializer[Any]):
+            month = serializers.DateField()
+            expected_revenue = serializers.DecimalField(**MONEY)
+            treasury = serializers.DecimalField(**MONEY)
+            fragile = serializers.BooleanField()
+
+        months = MonthSerializer(many=True)
+        treasury_reference = serializers.DecimalField(source="treasury.reference", **MONEY)
+        treasury_future = serializers.DecimalField(source="treasury.future", **MONEY)
+        reserve_target = serializers.DecimalField(**MONEY)
+        sustainable_budget = serializers.DecimalField(
+            source="projection.sustainable_budget", **MONEY
+        )
+        projection = ProjectionSerializer(source="projection.months", many=True)
+        fragile_months = serializers.ListField(source="fragile", child=serializers.IntegerField())
+        alerts = AlertSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer, summary="An entrepreneur's dashboard figures")
+    def get(self, request: Request, cooperative_slug: str, entrepreneur_id: int) -> Response:
+        entrepreneur = people.entrepreneur_get_for_member(
+            membership=self.membership, entrepreneur_id=entrepreneur_id
+        )
+        activities = selectors.entrepreneur_activities(entrepreneur=entrepreneur)
+        dashboard = selectors.activity_dashboard(
+            activities=activities, today=timezone.localdate(), entrepreneur=entrepreneur
+        )
+        dashboard.fragile = sorted(dashboard.fragile)  # type: ignore[assignment]
+        return Response(self.OutputSerializer(dashboard).data)
+
+
+class PortfolioDashboardApi(TenantApiView):
+    permission_classes = [HasRole.of(Role.SUPPORT, Role.MANAGER, Role.ADMIN)]
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        entrepreneur = serializers.IntegerField(source="entrepreneur.pk")
+        name = serializers.CharField(source="entrepreneur.__str__")
+        revenue_12_months = serializers.ListField(
+            source="revenue_12", child=serializers.DecimalField(**MONEY)
+        )
+        treasury = serializers.DecimalField(**MONEY)
+        risk = serializers.IntegerField()
+        alerts = AlertSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="The support staff portfolio")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        today = timezone.localdate()
+        filters = people.PortfolioFilters(referent_id=self.membership.user_id)
+        entrepreneurs = list(
+            people.portfolio(filters=filters, today=today).exclude(stage=Stage.EXITED)
+        )
+        rows = selectors.support_dashboard(entrepreneurs=entrepreneurs, today=today)
+        return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class CooperativeDashboardApi(TenantApiView):
+    permission_classes = [HasRole.of(Role.MANAGER, Role.ADMIN)]
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        months = serializers.ListField(child=serializers.DateField())
+        revenue_by_sector = serializers.DictField(
+            child=serializers.ListField(child=serializers.DecimalField(**MONEY))
+        )
+        stages = serializers.ListField(child=serializers.ListField())
+        associates = serializers.IntegerField()
+        contribution = serializers.ListField(child=serializers.DecimalField(**MONEY))
+        payroll = serializers.ListField(child=serializers.DecimalField(**MONEY))
+        reserves = serializers.DecimalField(**MONEY)
+        at_risk_by_sector = serializers.ListField(child=serializers.ListField())
+
+    @extend_schema(responses=OutputSerializer, summary="The cooperative's dashboard figures")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        dashboard = selectors.cooperative_dashboard(today=timezone.localdate())
+        return Response(self.OutputSerializer(dashboard).data)

@@ -1,0 +1,151 @@
+"""Dashboards: the home page of every member, by role."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entrepreneurs import selectors as people
+from entrepreneurs.models import Stage
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+from perspectives.dashboards import charts, selectors, services
+from perspectives.dashboards.forms import ForecastForm
+from perspectives.dashboards.models import ForecastItem
+from perspectives.tenancy.models import Role
+from perspectives.tenancy.permissions import current_membership, role_required
+
+STAFF = (Role.SUPPORT, Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT, Role.PAYROLL)
+
+
+def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    if membership.has_role(Role.MANAGER, Role.ADMIN):
+        return cooperative(request, cooperative_slug)
+    if membership.has_role(Role.SUPPORT):
+        return portfolio(request, cooperative_slug)
+    if membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
+        return render(request, "home/accounting.html", {"membership": membership})
+    entrepreneur = people.entrepreneur_get_for_user(membership=membership)
+    if entrepreneur is None:
+        return render(request, "home/entrepreneur.html", {"entrepreneur": None})
+    return _entrepreneur_page(request, entrepreneur, own=True)
+
+
+def _entrepreneur_page(
+    request: HttpRequest, entrepreneur: Any, *, own: bool, form: ForecastForm | None = None
+) -> HttpResponse:
+    membership = current_membership(request)
+    today = timezone.localdate()
+    activities = selectors.entrepreneur_activities(entrepreneur=entrepreneur)
+    context: dict[str, Any] = {"entrepreneur": entrepreneur, "own": own, "activities": activities}
+    if activities:
+        dashboard = selectors.activity_dashboard(
+            activities=activities, today=today, entrepreneur=entrepreneur
+        )
+        context.update(dashboard=dashboard, charts=charts.activity_charts(dashboard))
+        context["forecast_form"] = form or ForecastForm(activities=activities)
+    if own:
+        context["appointments"] = (
+            people.appointments_visible(membership=membership, entrepreneur=entrepreneur)
+            .filter(starts_at__gte=timezone.now(), cancelled=False)
+            .order_by("starts_at")[:5]
+        )
+        context["workshops"] = people.workshop_list(upcoming_only=True)[:5]
+    return render(
+        request,
+        "dashboards/entrepreneur.html",
+        context,
+        status=400 if form and form.errors else 200,
+    )
+
+
+def entrepreneur(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    """An entrepreneur's dashboard as staff (or the person) see it."""
+    membership = current_membership(request)
+    found = people.entrepreneur_get_for_member(
+        membership=membership, entrepreneur_id=entrepreneur_id
+    )
+    return _entrepreneur_page(request, found, own=found.user_id == membership.user_id)
+
+
+@role_required(Role.SUPPORT, Role.MANAGER, Role.ADMIN)
+def portfolio(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    today = timezone.localdate()
+    everyone = request.GET.get("all") == "1" and membership.has_role(Role.MANAGER, Role.ADMIN)
+    filters = people.PortfolioFilters(referent_id=None if everyone else membership.user_id)
+    entrepreneurs = list(people.portfolio(filters=filters, today=today).exclude(stage=Stage.EXITED))
+    rows = selectors.support_dashboard(entrepreneurs=entrepreneurs, today=today)
+    if request.GET.get("risk") == "1":
+        rows = [row for row in rows if row.risk]
+    order = request.GET.get("sort", "risk")
+    if order == "treasury":
+        rows.sort(key=lambda row: row.treasury)
+    elif order == "name":
+        rows.sort(key=lambda row: (row.entrepreneur.last_name, row.entrepreneur.first_name))
+    else:
+        rows.sort(key=lambda row: (-row.risk, row.treasury))
+    context = {
+        "rows": rows,
+        "sort": order,
+        "everyone": everyone,
+        "overdue_actions": people.actions_overdue_for_referent(
+            user_id=membership.user_id, today=today
+        ),
+    }
+    template = "dashboards/portfolio.html#rows" if request.htmx else "dashboards/portfolio.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def cooperative(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    dashboard = selectors.cooperative_dashboard(today=timezone.localdate())
+    return render(
+        request,
+        "dashboards/cooperative.html",
+        {"dashboard": dashboard, "charts": charts.cooperative_charts(dashboard)},
+    )
+
+
+@require_POST
+def forecast_add(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    me = people.entrepreneur_get_for_user(membership=membership)
+    if me is None:
+        raise Http404
+    activities = selectors.entrepreneur_activities(entrepreneur=me)
+    form = ForecastForm(request.POST, activities=activities)
+    if form.is_valid():
+        try:
+            services.forecast_add(
+                created_by=cast(User, request.user), today=timezone.localdate(), **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Prévision ajoutée."))
+            return redirect("cooperative_home", cooperative_slug=cooperative_slug)
+    return _entrepreneur_page(request, me, own=True, form=form)
+
+
+@require_POST
+def forecast_delete(request: HttpRequest, cooperative_slug: str, item_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    item = get_object_or_404(
+        ForecastItem.objects.filter(
+            activity__members__entrepreneur__user_id=membership.user_id
+        ).distinct(),
+        pk=item_id,
+    )
+    services.forecast_delete(item=item)
+    messages.success(request, _("Prévision supprimée."))
+    return redirect("cooperative_home", cooperative_slug=cooperative_slug)

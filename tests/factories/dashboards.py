@@ -1,0 +1,52 @@
+"""Factories of the dashboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from perspectives.dashboards import models as m
+from perspectives.tenancy.models import Cooperative
+from tests.factories.core import CooperativeFactory
+from tests.factories.entrepreneurs import ActivityFactory, EntrepreneurFactory
+
+
+class DashboardSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DashboardSettings
+        django_get_or_create = ("cooperative",)
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+
+
+class ForecastItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ForecastItem
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    label = "Rénovation cuisine"
+    expected_on = dt.date(2027, 1, 15)
+    amount = Decimal("4800.00")
+    probability = 80
+
+
+class ReportSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ReportSnapshot
+
+    entrepreneur = factory.SubFactory(EntrepreneurFactory)
+    cooperative = factory.SelfAttribute("entrepreneur.cooperative")
+    kind = m.ReportSnapshot.Kind.ENTREPRENEUR
+    month = dt.date(2026, 10, 1)
+
+
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    m.DashboardSettings: lambda c: DashboardSettingsFactory(cooperative=c),
+    m.ForecastItem: lambda c: ForecastItemFactory(activity__sector__cooperative=c),
+    m.ReportSnapshot: lambda c: ReportSnapshotFactory(entrepreneur__sector__cooperative=c),
+}
