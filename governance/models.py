@@ -631,3 +631,37 @@ class Ballot(TenantModel):
                 fields=("cooperative", "resolution", "tracker"), name="ballot_unique_tracker"
             ),
         ]
+
+
+class AuditEvent(TenantModel):
+    """Hash-chained record of the steps of the vote (never of a ballot's content). Each event's
+    hash covers the previous one, so altering, removing or inserting any row breaks the chain
+    (`manage.py governance_verify`). The database refuses updates and deletes."""
+
+    class Kind(models.TextChoices):
+        CONVENED = "convened", _("Convocation et gel de la liste d'émargement")
+        PROXY_GRANTED = "proxy_granted", _("Pouvoir donné")
+        PROXY_REVOKED = "proxy_revoked", _("Pouvoir révoqué")
+        OPENED = "opened", _("Ouverture de la séance")
+        RESOLUTION_OPENED = "resolution_opened", _("Ouverture d'un vote")
+        RESOLUTION_CLOSED = "resolution_closed", _("Clôture et dépouillement d'un vote")
+        CLOSED = "closed", _("Clôture de l'assemblée")
+        MINUTES = "minutes", _("Procès-verbal")
+
+    seq = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    assembly = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("événement d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ("seq",)
+        constraints = [
+            models.UniqueConstraint(fields=("cooperative", "seq"), name="audit_unique_seq"),
+        ]

@@ -16,6 +16,7 @@ from governance.models import (
     Assembly,
     Associate,
     Attendance,
+    AuditEvent,
     Convocation,
     DecisionClass,
     Participation,
@@ -27,6 +28,7 @@ from governance.models import (
     StatuteRule,
 )
 from governance.rules import PRESETS, Rule, proxy_cap
+from governance.services.audit import audit_record
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 
@@ -233,6 +235,17 @@ def assembly_convene(*, assembly: Assembly, now: dt.datetime | None = None) -> A
     assembly.status = Assembly.Status.CONVENED
     assembly.convened_at = now
     assembly.save(update_fields=["roll_hash", "roll_size", "status", "convened_at"])
+    audit_record(
+        kind=AuditEvent.Kind.CONVENED,
+        assembly=assembly,
+        payload={
+            "roll_hash": assembly.roll_hash,
+            "roll_size": assembly.roll_size,
+            "resolutions": list(
+                assembly.resolutions.order_by("position").values_list("pk", flat=True)
+            ),
+        },
+    )
     return assembly
 
 
@@ -247,6 +260,7 @@ def assembly_open(*, assembly: Assembly, now: dt.datetime | None = None) -> Asse
     assembly.status = Assembly.Status.OPEN
     assembly.opened_at = now
     assembly.save(update_fields=["status", "opened_at"])
+    audit_record(kind=AuditEvent.Kind.OPENED, assembly=assembly)
     return assembly
 
 
@@ -330,31 +344,43 @@ def proxy_grant(
         )
     try:
         with transaction.atomic():
-            created_proxy: Proxy = Proxy.objects.create(
+            proxy: Proxy = Proxy.objects.create(
                 cooperative_id=assembly.cooperative_id,
                 assembly=assembly,
                 grantor=grantor,
                 holder=holder,
                 granted_at=now,
             )
-            return created_proxy
     except IntegrityError as exc:
         raise ApplicationError(_("Vous avez déjà donné pouvoir pour cette assemblée.")) from exc
+    audit_record(
+        kind=AuditEvent.Kind.PROXY_GRANTED,
+        assembly=assembly,
+        payload={"proxy": proxy.pk, "grantor": grantor.pk, "holder": proxy.holder_id},
+    )
+    return proxy
 
 
 @transaction.atomic
 def proxy_revoke(*, proxy: Proxy, now: dt.datetime | None = None) -> Proxy:
     """Revocable until the holder votes with it: the vote service reads the proxy FOR SHARE, so a
     revoke waits for a concurrent vote and then sees it."""
-    proxy = Proxy.objects.select_for_update().get(pk=proxy.pk)
+    proxy = Proxy.objects.select_for_update().select_related("assembly").get(pk=proxy.pk)
     if proxy.revoked_at is not None:
         raise ApplicationError(_("Ce pouvoir est déjà révoqué."))
+    if proxy.assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
+        raise ApplicationError(_("L'assemblée est close : ce pouvoir n'est plus révocable."))
     if Participation.objects.filter(
         resolution__assembly_id=proxy.assembly_id, voter_id=proxy.grantor_id
     ).exists():
         raise ApplicationError(_("Ce pouvoir a déjà servi à voter : il n'est plus révocable."))
     proxy.revoked_at = now or timezone.now()
     proxy.save(update_fields=["revoked_at"])
+    audit_record(
+        kind=AuditEvent.Kind.PROXY_REVOKED,
+        assembly=proxy.assembly,
+        payload={"proxy": proxy.pk, "grantor": proxy.grantor_id, "holder": proxy.holder_id},
+    )
     return proxy
 
 

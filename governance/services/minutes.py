@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.core.files.base import ContentFile
@@ -10,8 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import Assembly, Attendance, Proxy, Resolution
+from governance.models import Assembly, Attendance, AuditEvent, Proxy, Resolution
 from governance.services.assemblies import assembly_presence, roll_hash_of
+from governance.services.audit import audit_record
 from perspectives.core.exceptions import ApplicationError
 
 
@@ -72,4 +74,9 @@ def minutes_render(*, assembly_id: int, force: bool = False) -> Assembly:
     assembly.minutes_file.save(minutes_path(assembly), ContentFile(pdf), save=False)
     assembly.minutes_generated_at = timezone.now()
     assembly.save(update_fields=["minutes_file", "minutes_generated_at"])
+    audit_record(
+        kind=AuditEvent.Kind.MINUTES,
+        assembly=assembly,
+        payload={"sha256": hashlib.sha256(pdf).hexdigest(), "file": assembly.minutes_file.name},
+    )
     return assembly

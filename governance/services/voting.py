@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from governance.models import (
     Assembly,
     Attendance,
+    AuditEvent,
     Ballot,
     Choice,
     Convocation,
@@ -44,6 +45,7 @@ from governance.models import (
 )
 from governance.rules import majority_compute, quorum_compute
 from governance.services.assemblies import assembly_presence, rule_for
+from governance.services.audit import audit_record
 from perspectives.core.exceptions import ApplicationError
 
 
@@ -76,6 +78,11 @@ def resolution_open(*, resolution: Resolution) -> Resolution:
         raise ApplicationError(_("Le vote sur cette résolution est déjà ouvert ou clos."))
     resolution.status = Resolution.Status.OPEN
     resolution.save(update_fields=["status"])
+    audit_record(
+        kind=AuditEvent.Kind.RESOLUTION_OPENED,
+        assembly=resolution.assembly,
+        payload={"resolution": resolution.pk},
+    )
     return resolution
 
 
@@ -211,23 +218,14 @@ def tally_ballots(*, resolution: Resolution) -> dict[str, int]:
     return counts
 
 
-@transaction.atomic
-def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
-    """Close the vote, count it and freeze the result with the rule applied. Takes the
-    resolution FOR UPDATE: votes in flight finish first, later ones are refused."""
-    now = now or timezone.now()
-    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
-    if resolution.status == Resolution.Status.CLOSED:
-        raise ApplicationError(_("Le vote sur cette résolution est déjà clos."))
-    assembly = Assembly.objects.select_related("profile").get(pk=resolution.assembly_id)
-    if assembly.status != Assembly.Status.OPEN:
-        raise ApplicationError(_("L'assemblée n'est pas en séance."))
+def resolution_count(*, resolution: Resolution, assembly: Assembly) -> tuple[int, int, int]:
+    """For, against, abstain: the ballots, the bureau's room counts and the blank proxies of
+    associates who did not vote (for the resolutions the management presents or supports,
+    against the others: model statutes, art. 28). Also used by the recount of
+    `governance_verify`."""
     counts = tally_ballots(resolution=resolution)
-    participations = resolution.participations.count()
-    if sum(counts.values()) != participations:
+    if sum(counts.values()) != resolution.participations.count():
         raise ApplicationError(_("Anomalie : le nombre de bulletins diffère des participations."))
-    # Blank proxies of associates who did not vote: for the resolutions the management presents
-    # or supports, against the others (model statutes, art. 28).
     blank = (
         Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
         .exclude(grantor__participations__resolution=resolution)
@@ -240,7 +238,23 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
         votes_for += blank
     else:
         votes_against += blank
-    votes_abstain = counts[Choice.ABSTAIN] + resolution.room_abstain
+    return votes_for, votes_against, counts[Choice.ABSTAIN] + resolution.room_abstain
+
+
+@transaction.atomic
+def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
+    """Close the vote, count it and freeze the result with the rule applied. Takes the
+    resolution FOR UPDATE: votes in flight finish first, later ones are refused."""
+    now = now or timezone.now()
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if resolution.status == Resolution.Status.CLOSED:
+        raise ApplicationError(_("Le vote sur cette résolution est déjà clos."))
+    assembly = Assembly.objects.select_related("profile").get(pk=resolution.assembly_id)
+    if assembly.status != Assembly.Status.OPEN:
+        raise ApplicationError(_("L'assemblée n'est pas en séance."))
+    votes_for, votes_against, votes_abstain = resolution_count(
+        resolution=resolution, assembly=assembly
+    )
     rule = rule_for(
         profile=assembly.profile,
         decision_class=resolution.decision_class,
@@ -275,6 +289,19 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
     resolution.status = Resolution.Status.CLOSED
     resolution.closed_at = now
     resolution.save()
+    audit_record(
+        kind=AuditEvent.Kind.RESOLUTION_CLOSED,
+        assembly=assembly,
+        payload={
+            "resolution": resolution.pk,
+            "for": votes_for,
+            "against": votes_against,
+            "abstain": votes_abstain,
+            "ballots": resolution.ballots.count(),
+            "present_or_represented": presence.present_or_represented,
+            "outcome": outcome,
+        },
+    )
     return resolution
 
 
@@ -293,6 +320,7 @@ def assembly_close(*, assembly: Assembly, now: dt.datetime | None = None) -> Ass
     assembly.status = Assembly.Status.CLOSED
     assembly.closed_at = now
     assembly.save(update_fields=["status", "closed_at"])
+    audit_record(kind=AuditEvent.Kind.CLOSED, assembly=assembly)
     failed = list(
         assembly.resolutions.filter(outcome=Resolution.Outcome.NO_QUORUM).order_by("position")
     )

@@ -154,6 +154,17 @@ class BallotFactory(factory.django.DjangoModelFactory):
     choice = m.Choice.FOR
 
 
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AuditEvent
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    seq = factory.Sequence(lambda n: n + 1)
+    kind = m.AuditEvent.Kind.OPENED
+    prev_hash = "0" * 64
+    hash = "f" * 64
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.College: lambda c: CollegeFactory(cooperative=c),
     m.Associate: lambda c: AssociateFactory(cooperative=c),
@@ -168,4 +179,5 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Attendance: lambda c: AttendanceFactory(entry__assembly__profile__cooperative=c),
     m.Participation: lambda c: ParticipationFactory(voter__assembly__profile__cooperative=c),
     m.Ballot: lambda c: BallotFactory(resolution__assembly__profile__cooperative=c),
+    m.AuditEvent: lambda c: AuditEventFactory(cooperative=c),
 }
