@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from payroll.engine import Company, ParameterRow, Parameters
-from payroll.models import LegalParameter, PayrollRun, PayrollSettings, Payslip
+from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 
@@ -78,3 +79,19 @@ def payslip_get_for_member(*, membership: Membership, payslip_id: int) -> Paysli
     """The same 404 for a missing payslip, another cooperative's and another person's."""
     payslip: Payslip = get_object_or_404(payslip_list_visible(membership=membership), pk=payslip_id)
     return payslip
+
+
+def payslip_history(*, entrepreneur_id: int) -> list[tuple[dt.date, Decimal]]:
+    """(month, gross) of the entrepreneur's issued payslips, the latest version of each month."""
+    months: dict[dt.date, Decimal] = {}
+    for period, gross in (
+        Payslip.objects.filter(entrepreneur_id=entrepreneur_id, issued_at__isnull=False)
+        .order_by("period", "version")
+        .values_list("period", "gross")
+    ):
+        months[period] = gross
+    return sorted(months.items())
+
+
+def pay_profile_get(*, entrepreneur_id: int) -> PayProfile | None:
+    return PayProfile.objects.filter(entrepreneur_id=entrepreneur_id).first()

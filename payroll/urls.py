@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("runs/<int:run_id>/action/", views.run_action, name="payroll_run_action"),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
     path("simulator/", views.simulator, name="payroll_simulator"),
+    path("my-rights/", views.my_rights, name="payroll_my_rights"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/payroll/.

@@ -182,3 +182,31 @@ def _cost_split(slip: Payslip) -> list[dict[str, Any]]:
         )
         x += width
     return rows
+
+
+def my_rights(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Paid leave, sick pay and unemployment rights in plain French, from the member's payslips."""
+    from entrepreneurs.selectors import entrepreneur_get_for_user
+    from payroll.rights import rights_compute
+
+    membership = current_membership(request)
+    entrepreneur = entrepreneur_get_for_user(membership=membership)
+    context: dict[str, Any] = {"entrepreneur": entrepreneur}
+    if entrepreneur is not None:
+        today = timezone.localdate()
+        profile = selectors.pay_profile_get(entrepreneur_id=entrepreneur.pk)
+        birth = entrepreneur.birth_date
+        age = (today.year - birth.year) if birth else 40
+        start = entrepreneur.cesa_start
+        try:
+            context["rights"] = rights_compute(
+                selectors.parameters_at(today),
+                history=selectors.payslip_history(entrepreneur_id=entrepreneur.pk),
+                today=today,
+                age=age,
+                seniority_years=(today - start).days // 365 if start else 0,
+                planned_gross=profile.monthly_gross if profile else None,
+            )
+        except ApplicationError as error:
+            context["error"] = error.message
+    return render(request, "payroll/my_rights.html", context)
