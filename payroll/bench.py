@@ -63,3 +63,65 @@ def run(stdout: Any) -> None:
         lambda: [gross_from_budget(params, budget=b, template=template) for b in budgets],
         stdout,
     )
+    run_pdf(stdout)
+
+
+def _payslip_html(slip: Any) -> str:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    data = slip.as_json()
+    groups: list[tuple[str, list[dict[str, str]]]] = []
+    for line in data["lines"]:
+        if not groups or groups[-1][0] != line["group_label"]:
+            groups.append((line["group_label"], []))
+        groups[-1][1].append(line)
+    payslip = SimpleNamespace(
+        period=PERIOD, version=1, status=slip.status, run=SimpleNamespace(paid_at=None)
+    )
+    return render_to_string(
+        "payroll/pdf/payslip.html",
+        {
+            "payslip": payslip,
+            "data": data,
+            "groups": groups,
+            "cooperative": SimpleNamespace(
+                name="Coopérative de démonstration",
+                address_line="1 rue de la Paix",
+                postal_code="66000",
+                city="Perpignan",
+                siren="842135709",
+            ),
+            "entrepreneur": SimpleNamespace(first_name="Camille", last_name="Martin"),
+        },
+    )
+
+
+def _render(html: str) -> int:
+    from payroll.services import render_pdf
+
+    return len(render_pdf(html))
+
+
+def run_pdf(stdout: Any) -> None:
+    import logging
+    import multiprocessing
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+    params = parameters_at(PERIOD)
+    htmls = [_payslip_html(payslip_compute(params, item)) for item in _inputs(150)]
+    _render(htmls[0])  # fonts and CSS caches warm, as in a long-lived worker
+    count = 20
+    elapsed = _timed(
+        "payslip PDFs, 1 worker (WeasyPrint)",
+        count,
+        lambda: [_render(h) for h in htmls[:count]],
+        stdout,
+    )
+    stdout.write(f"{'  → PDFs per second per worker':45} {count / elapsed:8.1f}")
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        pool.map(_render, htmls[:2])
+        _timed("payslip PDFs, 2 worker processes", 150, lambda: pool.map(_render, htmls), stdout)
