@@ -17,7 +17,9 @@ from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import HasRole
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+def money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
 class AlertSerializer(serializers.Serializer[Any]):
@@ -29,26 +31,24 @@ class EntrepreneurDashboardApi(TenantApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         class MonthSerializer(serializers.Serializer[Any]):
             month = serializers.DateField()
-            revenue = serializers.DecimalField(**MONEY)
-            expenses = serializers.DecimalField(**MONEY)
-            contribution = serializers.DecimalField(**MONEY)
-            salary_cost = serializers.DecimalField(**MONEY)
-            margin = serializers.DecimalField(**MONEY)
-            cash_end = serializers.DecimalField(**MONEY)
+            revenue = money()
+            expenses = money()
+            contribution = money()
+            salary_cost = money()
+            margin = money()
+            cash_end = money()
 
         class ProjectionSerializer(serializers.Serializer[Any]):
             month = serializers.DateField()
-            expected_revenue = serializers.DecimalField(**MONEY)
-            treasury = serializers.DecimalField(**MONEY)
+            expected_revenue = money()
+            treasury = money()
             fragile = serializers.BooleanField()
 
         months = MonthSerializer(many=True)
-        treasury_reference = serializers.DecimalField(source="treasury.reference", **MONEY)
-        treasury_future = serializers.DecimalField(source="treasury.future", **MONEY)
-        reserve_target = serializers.DecimalField(**MONEY)
-        sustainable_budget = serializers.DecimalField(
-            source="projection.sustainable_budget", **MONEY
-        )
+        treasury_reference = money(source="treasury.reference")
+        treasury_future = money(source="treasury.future")
+        reserve_target = money()
+        sustainable_budget = money(source="projection.sustainable_budget")
         projection = ProjectionSerializer(source="projection.months", many=True)
         fragile_months = serializers.ListField(source="fragile", child=serializers.IntegerField())
         alerts = AlertSerializer(many=True)
@@ -72,10 +72,8 @@ class PortfolioDashboardApi(TenantApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         entrepreneur = serializers.IntegerField(source="entrepreneur.pk")
         name = serializers.CharField(source="entrepreneur.__str__")
-        revenue_12_months = serializers.ListField(
-            source="revenue_12", child=serializers.DecimalField(**MONEY)
-        )
-        treasury = serializers.DecimalField(**MONEY)
+        revenue_12_months = serializers.ListField(source="revenue_12", child=money())
+        treasury = money()
         risk = serializers.IntegerField()
         alerts = AlertSerializer(many=True)
 
@@ -95,14 +93,12 @@ class CooperativeDashboardApi(TenantApiView):
 
     class OutputSerializer(serializers.Serializer[Any]):
         months = serializers.ListField(child=serializers.DateField())
-        revenue_by_sector = serializers.DictField(
-            child=serializers.ListField(child=serializers.DecimalField(**MONEY))
-        )
+        revenue_by_sector = serializers.DictField(child=serializers.ListField(child=money()))
         stages = serializers.ListField(child=serializers.ListField())
         associates = serializers.IntegerField()
-        contribution = serializers.ListField(child=serializers.DecimalField(**MONEY))
-        payroll = serializers.ListField(child=serializers.DecimalField(**MONEY))
-        reserves = serializers.DecimalField(**MONEY)
+        contribution = serializers.ListField(child=money())
+        payroll = serializers.ListField(child=money())
+        reserves = money()
         at_risk_by_sector = serializers.ListField(child=serializers.ListField())
 
     @extend_schema(responses=OutputSerializer, summary="The cooperative's dashboard figures")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -11,7 +12,7 @@ from perspectives.core.charts import Chart, Series
 from perspectives.dashboards.selectors import ActivityDashboard, CooperativeDashboard
 
 
-def _label(month: object) -> str:
+def _label(month: dt.date) -> str:
     return date_format(month, "M y")
 
 

@@ -125,9 +125,13 @@ def fragile_months(history: list[MonthFigures], *, threshold: Decimal = Decimal(
     `threshold` × the monthly mean: the fragile periods to anticipate."""
     by_calendar: dict[int, list[Decimal]] = {m: [] for m in range(1, 13)}
     years: dict[int, int] = {}
+    active: set[int] = set()
     for figure in history:
         years[figure.month.year] = years.get(figure.month.year, 0) + 1
-    complete = {year for year, count in years.items() if count == 12}
+        if figure.revenue:
+            active.add(figure.month.year)
+    # Whole years of activity only: a year before the activity began says nothing of seasons.
+    complete = {year for year, count in years.items() if count == 12 and year in active}
     for figure in history:
         if figure.month.year in complete:
             by_calendar[figure.month.month].append(figure.revenue)

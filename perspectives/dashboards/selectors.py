@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -34,8 +34,12 @@ def _codes() -> dict[int, str]:
     return dict(ledger.account_list().values_list("pk", "code"))
 
 
+def _whole(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
 def _euros(value: Decimal) -> str:
-    return f"{number_format(value, 0, force_grouping=True)}\u00a0€"
+    return f"{number_format(_whole(value), 0, force_grouping=True)}\u00a0€"
 
 
 @dataclass
@@ -241,7 +245,7 @@ def _alerts(
             Alert(
                 "warning",
                 _("Chiffre d'affaires des trois derniers mois : −%(n)s %% sur un an.")
-                % {"n": number_format(-change, 0)},
+                % {"n": number_format(_whole(-change), 0)},
             )
         )
     if dashboard.salary_cost_now > dashboard.projection.sustainable_budget:

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from perspectives.tenancy.permissions import current_membership, role_required
 STAFF = (Role.SUPPORT, Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT, Role.PAYROLL)
 
 
-def home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+def home(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
     membership = current_membership(request)
     if membership.has_role(Role.MANAGER, Role.ADMIN):
         return cooperative(request, cooperative_slug)
