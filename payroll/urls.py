@@ -10,6 +10,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("runs/", views.run_create, name="payroll_run_create"),
     path("runs/<int:run_id>/", views.run_detail, name="payroll_run_detail"),
     path("runs/<int:run_id>/action/", views.run_action, name="payroll_run_action"),
+    path(
+        "runs/<int:run_id>/journal.csv",
+        views.run_export,
+        {"kind": "journal"},
+        name="payroll_run_journal",
+    ),
+    path(
+        "runs/<int:run_id>/contributions.csv",
+        views.run_export,
+        {"kind": "contributions"},
+        name="payroll_run_contributions",
+    ),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
     path("simulator/", views.simulator, name="payroll_simulator"),
     path("my-rights/", views.my_rights, name="payroll_my_rights"),

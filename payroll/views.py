@@ -210,3 +210,28 @@ def my_rights(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         except ApplicationError as error:
             context["error"] = error.message
     return render(request, "payroll/my_rights.html", context)
+
+
+@role_required(*PAYROLL_ROLES)
+def run_export(request: HttpRequest, cooperative_slug: str, run_id: int, kind: str) -> HttpResponse:
+    """The month's payroll journal, or its contributions per collecting body, as CSV."""
+    import csv
+
+    from payroll.journal import JOURNAL_HEADER, contribution_summary, payroll_journal_rows
+
+    run = selectors.payroll_run_get_for_member(
+        membership=current_membership(request), run_id=run_id
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="paie-{run.period:%Y-%m}-{kind}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    if kind == "journal":
+        writer.writerow(JOURNAL_HEADER)
+        writer.writerows(payroll_journal_rows(run=run))
+    else:
+        writer.writerow([_("Organisme"), _("Part salariale"), _("Part patronale")])
+        writer.writerows(
+            [body, str(employee), str(employer)]
+            for body, employee, employer in contribution_summary(run=run)
+        )
+    return response
