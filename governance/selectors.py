@@ -26,6 +26,8 @@ from governance.services.assemblies import Presence, assembly_presence, rule_for
 from perspectives.tenancy.models import Membership, Role
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+# Below this many voters, the counts of a secret ballot can reveal individual votes.
+SMALL_ELECTORATE = 5
 
 
 def is_governance_manager(membership: Membership) -> bool:

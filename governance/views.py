@@ -135,6 +135,7 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         "entry": entry,
         "resolutions": resolutions,
         "is_manager": selectors.is_governance_manager(membership),
+        "small_electorate": assembly.roll_size < selectors.SMALL_ELECTORATE,
         **_quorum_context(assembly),
         "resolution_form": ResolutionForm(initial={"management_supported": True}),
         "room_form": RoomCountsForm(),

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from governance.models import AuditEvent, Proxy, Resolution
+from governance.models import AuditEvent, Proxy, Resolution, RollEntry
 from governance.services import (
     assembly_close,
     attendance_record,
@@ -85,17 +85,20 @@ def test_tampering_with_any_event_breaks_the_chain(in_a: World) -> None:
     assert AuditEvent.objects.count() == 10
 
 
-def test_verify_finds_a_stuffed_roll_and_a_changed_proxy(in_a: World) -> None:
+def test_the_roll_is_frozen_by_the_database_and_verify_finds_a_changed_proxy(
+    in_a: World,
+) -> None:
     setup = _session(in_a)
+    intruder = AssociateFactory(cooperative=in_a.coop_a, full_name="Intrus")
+    with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
+        RollEntryFactory(assembly=setup.assembly, associate=intruder)
+    with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
+        RollEntry.objects.filter(assembly=setup.assembly).update(full_name="Intrus")
+    assert governance_verify() == []
     # What the database still lets the application role change after close is caught.
-    RollEntryFactory(
-        assembly=setup.assembly,
-        associate=AssociateFactory(cooperative=in_a.coop_a, full_name="Intrus"),
-    )
     Proxy.objects.filter(holder__isnull=True).update(revoked_at=timezone.now())
     first, second = setup.resolutions
     assert governance_verify() == [
-        f"assembly {setup.assembly.pk}: the voter roll does not match its hash",
         f"resolution {first.pk}: recount (1, 1, 0) differs from (2, 1, 0)",
         f"resolution {second.pk}: recount (1, 1, 0) differs from (2, 1, 0)",
     ]

@@ -143,3 +143,23 @@ def test_many_voters_and_a_close_racing_the_last_votes() -> None:
     assert len(receipts) + len(refused) == 24
     # The close waited for six votes; how many of the rest beat it depends on the scheduler.
     assert len(receipts) >= 6
+
+
+def test_concurrent_proxies_to_one_holder_never_exceed_the_cap() -> None:
+    cooperative = CooperativeFactory()
+    with cooperative_context(cooperative.pk):
+        setup = convened_assembly(associates=40)  # cap: 40 // 20 = 2
+    holder = setup.entries[0]
+    grantors = setup.entries[1:9]
+    results = _run_together(
+        cooperative.pk,
+        [
+            (lambda g=g: proxy_grant(assembly=setup.assembly, grantor=g, holder=holder))
+            for g in grantors
+        ],
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 6
+    assert all(isinstance(e, ApplicationError) and "plafond est de 2" in e.message for e in refused)
+    with cooperative_context(cooperative.pk):
+        assert Proxy.objects.filter(holder=holder, revoked_at__isnull=True).count() == 2

@@ -252,3 +252,17 @@ def test_manager_prepares_and_convenes_through_the_pages(world: World, client: C
     client.force_login(world.alice)
     assert client.get("/c/coop-a/governance/register/").status_code == 403
     assert client.post(url + "open/").status_code == 403
+
+
+def test_small_electorate_warning_on_secret_ballots(
+    world: World, client: Client, setup: Setup
+) -> None:
+    client.force_login(world.alice)
+    page = client.get(_url(setup))
+    # Five associates: no warning; the threshold is below five.
+    assert "Petit corps électoral" not in page.text
+    with cooperative_context(world.coop_a.pk):
+        small = convened_assembly(associates=0, resolutions=(("election", True),))
+    with cooperative_context(world.coop_a.pk):
+        Assembly.objects.filter(pk=small.assembly.pk).update(roll_size=4)
+    assert "Petit corps électoral" in client.get(_url(small)).text
