@@ -62,6 +62,12 @@ class PayslipInput:
     pas_rate: Decimal | None = None  # personal withholding rate in %; None: the neutral grid
     hours: Decimal | None = None  # paid hours; None: pay without working time (CESA)
     ytd: YearToDate = field(default_factory=YearToDate)
+    # Other gross items, e.g. the yearly regularisation of the variable part: (label, amount).
+    extras: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def total_gross(self) -> Decimal:
+        return self.gross + sum((amount for _label, amount in self.extras), ZERO)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class Payslip:
     smic_reference: Decimal
     equivalent_hours: Decimal
     ytd: YearToDate  # cumulatives including this payslip
+    gross_items: tuple[tuple[str, Decimal], ...] = ()
 
     def family_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
         """(employee, employer) amounts per contribution family, for cross-checks."""
@@ -131,6 +138,9 @@ class Payslip:
             "period": f"{self.period:%Y-%m}",
             "status": self.status,
             "gross": str(self.gross),
+            "gross_items": [
+                {"label": label, "amount": str(amount)} for label, amount in self.gross_items
+            ],
             "employee_contributions": str(self.employee_contributions),
             "csg_deductible": str(self.csg_deductible),
             "csg_crds_non_deductible": str(self.csg_crds_non_deductible),
@@ -254,8 +264,13 @@ def pas_neutral_rate(params: Parameters, taxable: Decimal) -> Decimal:
     return rate
 
 
+BASE_SALARY_LABEL = "Salaire de base (part fixe et avance sur la part variable)"
+
+
 def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
-    gross = data.gross
+    if any(amount < ZERO for _label, amount in data.extras) or data.gross < ZERO:
+        raise ApplicationError("Le salaire brut ne peut pas être négatif.")
+    gross = data.total_gross
     if gross < ZERO:
         raise ApplicationError("Le salaire brut ne peut pas être négatif.")
     if gross > ABSURD_GROSS:
@@ -432,6 +447,7 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
         smic_reference=cents(smic_reference),
         equivalent_hours=equivalent_hours.quantize(CENT, rounding=ROUND_HALF_UP),
         ytd=ytd,
+        gross_items=((BASE_SALARY_LABEL, cents(data.gross)), *data.extras),
     )
 
 

@@ -211,3 +211,30 @@ def test_a_budget_too_small_or_negative_is_refused() -> None:
     with pytest.raises(ApplicationError, match="doit être positif"):
         gross_from_budget(parameters_from_files(JAN), budget=D("-5"), template=template)
     assert YearToDate().gross == D(0)
+
+
+def test_the_yearly_regularisation_of_the_variable_part_claws_back_the_rgdu() -> None:
+    ytd = YearToDate()
+    for month in range(1, 12):
+        slip = _slip("1823.03", period=dt.date(2026, month, 1), ytd=ytd)
+        ytd = slip.ytd
+    assert ytd.reduction == D("7983.23")  # 0.3981 × 11 × 1,823.03
+    december = _slip(
+        "1823.03",
+        period=dt.date(2026, 12, 1),
+        ytd=ytd,
+        extras=(("Régularisation de la part variable", D("6000.00")),),
+    )
+    assert december.gross == D("7823.03")
+    assert december.as_json()["gross_items"] == [
+        {
+            "label": "Salaire de base (part fixe et avance sur la part variable)",
+            "amount": "1823.03",
+        },
+        {"label": "Régularisation de la part variable", "amount": "6000.00"},
+    ]
+    # Year: pay 27,876.36 against 3 × 21,876.40 of SMIC: C = 0.2111, 5,884.70 for the year,
+    # so December gives back 2,098.53 of the reduction applied month by month.
+    assert december.reduction_coefficient == D("0.2111")
+    assert december.ytd.reduction == D("5884.70")
+    assert december.reduction == D("-2098.53")
