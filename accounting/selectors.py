@@ -441,7 +441,7 @@ class PnlRow:
 class Pnl:
     income: list[PnlRow]
     expenses: list[PnlRow]
-    months: list[tuple[dt.date, Decimal, Decimal]]  # (month, income, expenses)
+    months: list[tuple[dt.date, Decimal, Decimal, Decimal]]  # month, income, expenses, result
 
     @property
     def total_income(self) -> Decimal:
@@ -492,7 +492,7 @@ def activity_pnl(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> Pnl:
         for pk, amount in per_account.items()
         if accounts[pk].pcg_class == 6 and amount
     ]
-    months = sorted((m, v[0], v[1]) for m, v in per_month.items())
+    months = sorted((m, v[0], v[1], v[0] - v[1]) for m, v in per_month.items())
     return Pnl(sorted(income, key=lambda r: r.code), sorted(expenses, key=lambda r: r.code), months)
 
 
@@ -584,6 +584,18 @@ def journal_list() -> QuerySet[Journal]:
 
 def account_list() -> QuerySet[Account]:
     return Account.objects.order_by("code")
+
+
+def account_by_code(*, code: str) -> Account | None:
+    account: Account | None = Account.objects.filter(code=code.strip().upper()).first()
+    return account
+
+
+def third_party_by_code(*, code: str) -> ThirdParty | None:
+    third_party: ThirdParty | None = (
+        ThirdParty.objects.filter(code=code.strip().upper()).select_related("account").first()
+    )
+    return third_party
 
 
 def account_get(*, code: str) -> Account:

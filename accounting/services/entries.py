@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -404,8 +405,8 @@ def _soft_locked_allowed(allowed: bool) -> Iterator[None]:
 
 
 def _validate_ids(ids: list[int], *, user: User | None, allow_soft_locked: bool) -> None:
-    """One UPDATE: the database validates each entry (rows are visited in id order, so entries
-    created in date order are numbered in date order) and adds them to the monthly balances."""
+    """One UPDATE: the database validates each entry (numbering them in the order it visits
+    them) and adds them all to the monthly balances at once."""
     with _soft_locked_allowed(allow_soft_locked), db_errors():
         Entry.objects.filter(pk__in=ids, status=Entry.Status.DRAFT).update(
             status=Entry.Status.VALIDATED, validated_by=user
@@ -631,9 +632,10 @@ def entries_post_bulk(
     """Post many entries at once, all or nothing (imports, history, automatic postings).
 
     Every entry is checked first (a refused entry names its position and line); then the
-    drafts and lines are inserted in bulk and validated by one UPDATE, so the monthly balances
-    are maintained once for the whole batch. Entries whose idempotency key exists with the same
-    payload are skipped; another payload under an existing key refuses the whole batch."""
+    drafts and lines are inserted in bulk and validated by one UPDATE per day, so the monthly
+    balances are maintained once per day of the batch. Entries whose idempotency key exists
+    with the same payload are skipped; another payload under an existing key refuses the whole
+    batch."""
     refs = _Refs()
     refs.load_third_parties(
         {
@@ -684,8 +686,11 @@ def entries_post_bulk(
         for entry, prepared in zip(rows, prepared_list, strict=True):
             lines.extend(_line_rows(entry, prepared))
         EntryLine.objects.bulk_create(lines, batch_size=5000)
-    ids = [entry.pk for entry in rows]
-    for start in range(0, len(ids), 20_000):
-        _validate_ids(ids[start : start + 20_000], user=user, allow_soft_locked=allow_soft_locked)
-    result.created = ids
+    # One UPDATE per day: the order in which one statement visits its rows is the physical
+    # order, so days are validated one after the other and numbers follow the dates.
+    for _day, same_day in itertools.groupby(rows, key=lambda entry: entry.date):
+        _validate_ids(
+            [entry.pk for entry in same_day], user=user, allow_soft_locked=allow_soft_locked
+        )
+    result.created = [entry.pk for entry in rows]
     return result

@@ -86,3 +86,75 @@ def sql(query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 
 def one(query: str, params: Sequence[Any] = ()) -> Any:
     return sql(query, params)[0][0]
+
+
+@dataclass
+class Books:
+    """Cooperative A of `world` with a small ledger: a1 is alice's activity (bob is her
+    referent), a2 belongs to someone else."""
+
+    ledger: Ledger
+    alice_activity: Activity
+    other_activity: Activity
+
+
+def post_history(ledger: Ledger) -> None:
+    """Sales, purchases, payroll and bank movements for a1 (and one sale for a2)."""
+    a1 = ledger.a1
+    ledger.sale("1200.00", date=dt.date(2025, 1, 15))  # 1000 + 200 VAT, customer owes 1200
+    ledger.post(
+        [
+            LineInput("604", debit="300.00", activity=a1),
+            LineInput("44566", debit="60.00", activity=a1),
+            LineInput("401", credit="360.00", activity=a1, third_party=ledger.supplier),
+        ],
+        journal="AC",
+        date=dt.date(2025, 1, 20),
+        label="Facture fournisseur",
+    )
+    ledger.post(
+        [
+            LineInput("512", debit="1000.00", activity=a1),
+            LineInput("411", credit="1000.00", activity=a1, third_party=ledger.customer),
+        ],
+        journal="BQ",
+        date=dt.date(2025, 2, 5),
+        label="Règlement client",
+    )
+    ledger.post(
+        [
+            LineInput("6411", debit="500.00", activity=a1),
+            LineInput("6451", debit="200.00", activity=a1),
+            LineInput("421", credit="400.00", activity=a1),
+            LineInput("431", credit="300.00", activity=a1),
+        ],
+        journal="PAIE",
+        date=dt.date(2025, 2, 28),
+        label="Paie de février",
+    )
+    ledger.post(
+        [
+            LineInput("421", debit="400.00", activity=a1),
+            LineInput("512", credit="400.00", activity=a1),
+        ],
+        journal="BQ",
+        date=dt.date(2025, 3, 5),
+        label="Virement du salaire",
+    )
+    ledger.sale("600.00", activity=ledger.a2, date=dt.date(2025, 3, 10))
+
+
+@pytest.fixture
+def books(world: Any) -> Books:
+    from entrepreneurs.models import Entrepreneur
+    from tests.factories.entrepreneurs import ActivityMemberFactory, EntrepreneurFactory
+
+    with cooperative_context(world.coop_a.pk):
+        ledger = build_ledger(world.coop_a)
+        alice = Entrepreneur.objects.get(user=world.alice)
+        ActivityMemberFactory(activity=ledger.a1, entrepreneur=alice)
+        ActivityMemberFactory(
+            activity=ledger.a2, entrepreneur=EntrepreneurFactory(sector=ledger.a2.sector)
+        )
+        post_history(ledger)
+    return Books(ledger, ledger.a1, ledger.a2)

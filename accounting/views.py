@@ -1,0 +1,381 @@
+"""Pages of the ledger: parse → selector → render (HTML or CSV, `?format=csv`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounting import fec, integrity, selectors
+from accounting.forms import AsOfForm, DateRangeForm
+from accounting.permissions import LEDGER_ROLES, sees_statements, sees_whole_ledger
+from entrepreneurs.models import Activity
+from perspectives.tenancy.permissions import current_membership, role_required
+
+GENERAL_LEDGER_PAGE_LINES = 2000
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def csv_decimal(value: Decimal) -> str:
+    """French spreadsheets: decimal comma, no grouping."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _spooled() -> Any:
+    """A file for a download: in memory up to 4 MB, then on disk. A download is written
+    completely inside the request (its cooperative context and transaction), then sent: a
+    generator read after the view returns would run outside row-level security."""
+    return tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+b")
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
+    """CSV (semicolon, decimal comma, UTF-8 with BOM, like the platform's other exports)."""
+    spool = _spooled()
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_decimal(v) if isinstance(v, Decimal) else v for v in row])
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8"
+    )
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _range(request: HttpRequest) -> tuple[DateRangeForm, dt.date, dt.date]:
+    today = timezone.localdate()
+    form = DateRangeForm(request.GET, year=selectors.fiscal_year_current(today=today), today=today)
+    date_from, date_to = form.range()
+    return form, date_from, date_to
+
+
+def _wants_csv(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "csv"
+
+
+def _activity(request: HttpRequest, activity_id: int) -> Activity:
+    membership = current_membership(request)
+    if not sees_statements(membership):
+        raise PermissionDenied
+    return selectors.activity_get_for_member(membership=membership, activity_id=activity_id)
+
+
+def _stamp(date_from: dt.date, date_to: dt.date) -> str:
+    return f"{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+
+
+# --- Whole ledger (accounting team and managers) ---------------------------------------------
+
+
+@require_GET
+def ledger_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    if not sees_statements(membership):
+        raise PermissionDenied
+    today = timezone.localdate()
+    activities = list(selectors.activities_visible(membership=membership))
+    years = list(selectors.fiscal_year_list()) if sees_whole_ledger(membership) else []
+    context = {
+        "whole": sees_whole_ledger(membership),
+        "activities": activities,
+        "years": years,
+        "today": today,
+    }
+    return render(request, "accounting/home.html", context)
+
+
+@require_GET
+@role_required(*LEDGER_ROLES)
+def trial_balance(request: HttpRequest, cooperative_slug: str) -> Any:
+    form, date_from, date_to = _range(request)
+    balance = selectors.trial_balance(date_from=date_from, date_to=date_to)
+    if _wants_csv(request):
+        return csv_response(
+            f"balance-{_stamp(date_from, date_to)}.csv",
+            [_("Compte"), _("Intitulé"), _("Débit"), _("Crédit"), _("Solde")],
+            ([r.code, r.label, r.debit, r.credit, r.balance] for r in balance.rows),
+        )
+    return render(
+        request,
+        "accounting/trial_balance.html",
+        {"form": form, "balance": balance, "date_from": date_from, "date_to": date_to},
+    )
+
+
+@require_GET
+@role_required(*LEDGER_ROLES)
+def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
+    """Grand livre; `?account=512` for one account's ledger, `?third_party=CODE` for one third
+    party's (compte auxiliaire)."""
+    form, date_from, date_to = _range(request)
+    account_code = request.GET.get("account", "").strip()[:20]
+    third_party_code = request.GET.get("third_party", "").strip()[:17]
+    account_ids = None
+    account = None
+    third_party = None
+    if account_code:
+        account = selectors.account_by_code(code=account_code)
+        if account is None:
+            raise Http404
+        account_ids = [account.pk]
+    if third_party_code:
+        third_party = selectors.third_party_by_code(code=third_party_code)
+        if third_party is None:
+            raise Http404
+    if _wants_csv(request):
+        lines = selectors.ledger_lines(
+            date_from=date_from,
+            date_to=date_to,
+            account_ids=account_ids,
+            third_party_id=third_party.pk if third_party else None,
+        )
+        return csv_response(
+            f"grand-livre-{_stamp(date_from, date_to)}.csv",
+            [
+                _("Compte"),
+                _("Date"),
+                _("Journal"),
+                _("N° écriture"),
+                _("Pièce"),
+                _("Libellé"),
+                _("Activité"),
+                _("Tiers"),
+                _("Débit"),
+                _("Crédit"),
+                _("Lettrage"),
+            ],
+            (
+                [
+                    line.account.code,
+                    line.date.isoformat(),
+                    line.entry.journal.code,
+                    line.entry.reference,
+                    line.entry.piece_ref,
+                    line.label or line.entry.label,
+                    line.activity.analytic_code if line.activity else "STRUCTURE",
+                    line.third_party.code if line.third_party else "",
+                    line.debit,
+                    line.credit,
+                    line.lettering or "",
+                ]
+                for line in lines.iterator(chunk_size=2000)
+            ),
+        )
+    count = selectors.ledger_lines(
+        date_from=date_from,
+        date_to=date_to,
+        account_ids=account_ids,
+        third_party_id=third_party.pk if third_party else None,
+    ).count()
+    too_many = count > GENERAL_LEDGER_PAGE_LINES and account is None and third_party is None
+    sections = (
+        []
+        if too_many
+        else selectors.general_ledger(
+            date_from=date_from,
+            date_to=date_to,
+            account_ids=account_ids,
+            third_party_id=third_party.pk if third_party else None,
+        )
+    )
+    return render(
+        request,
+        "accounting/general_ledger.html",
+        {
+            "form": form,
+            "sections": sections,
+            "account": account,
+            "third_party": third_party,
+            "too_many": too_many,
+            "count": count,
+            "accounts": selectors.account_list(),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+
+
+# --- Per activity ----------------------------------------------------------------------------
+
+
+@require_GET
+def activity_ledger(request: HttpRequest, cooperative_slug: str, activity_id: int) -> Any:
+    activity = _activity(request, activity_id)
+    form, date_from, date_to = _range(request)
+    scope = frozenset({activity.pk})
+    if _wants_csv(request):
+        lines = selectors.ledger_lines(date_from=date_from, date_to=date_to, scope=scope)
+        return csv_response(
+            f"grand-livre-{activity.analytic_code}-{_stamp(date_from, date_to)}.csv",
+            [
+                _("Compte"),
+                _("Date"),
+                _("Journal"),
+                _("N° écriture"),
+                _("Pièce"),
+                _("Libellé"),
+                _("Tiers"),
+                _("Débit"),
+                _("Crédit"),
+            ],
+            (
+                [
+                    line.account.code,
+                    line.date.isoformat(),
+                    line.entry.journal.code,
+                    line.entry.reference,
+                    line.entry.piece_ref,
+                    line.label or line.entry.label,
+                    line.third_party.code if line.third_party else "",
+                    line.debit,
+                    line.credit,
+                ]
+                for line in lines.iterator(chunk_size=2000)
+            ),
+        )
+    sections = selectors.general_ledger(date_from=date_from, date_to=date_to, scope=scope)
+    return render(
+        request,
+        "accounting/activity_ledger.html",
+        {
+            "form": form,
+            "activity": activity,
+            "sections": sections,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+
+
+@require_GET
+def activity_pnl(request: HttpRequest, cooperative_slug: str, activity_id: int) -> Any:
+    activity = _activity(request, activity_id)
+    form, date_from, date_to = _range(request)
+    pnl = selectors.activity_pnl(
+        scope=frozenset({activity.pk}), date_from=date_from, date_to=date_to
+    )
+    if _wants_csv(request):
+        rows: list[list[Any]] = [[_("Produits"), r.code, r.label, r.amount] for r in pnl.income]
+        rows += [[_("Charges"), r.code, r.label, r.amount] for r in pnl.expenses]
+        rows.append([_("Résultat"), "", "", pnl.result])
+        return csv_response(
+            f"resultat-{activity.analytic_code}-{_stamp(date_from, date_to)}.csv",
+            [_("Rubrique"), _("Compte"), _("Intitulé"), _("Montant")],
+            rows,
+        )
+    return render(
+        request,
+        "accounting/activity_pnl.html",
+        {
+            "form": form,
+            "activity": activity,
+            "pnl": pnl,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+
+
+def treasury_rows(treasury: selectors.Treasury) -> list[tuple[str, Decimal, bool]]:
+    """(label, amount, is_total) in the enDI order."""
+    return [
+        (_("Trésorerie disponible"), treasury.cash, False),
+        (_("− Impôts et taxes à payer"), treasury.taxes_due, False),
+        (_("− Fournisseurs à payer"), treasury.suppliers_due, False),
+        (_("= Trésorerie de référence"), treasury.reference, True),
+        (_("− Salaires et charges sociales à payer"), treasury.salaries_due, False),
+        (_("− Frais à rembourser"), treasury.expenses_due, False),
+        (_("+ Clients à encaisser"), treasury.customers_due, False),
+        (_("= Trésorerie future"), treasury.future, True),
+    ]
+
+
+@require_GET
+def activity_treasury(request: HttpRequest, cooperative_slug: str, activity_id: int) -> Any:
+    activity = _activity(request, activity_id)
+    form = AsOfForm(request.GET, today=timezone.localdate())
+    as_of = form.day()
+    treasury = selectors.treasury_statement(scope=frozenset({activity.pk}), as_of=as_of)
+    rows = treasury_rows(treasury)
+    if _wants_csv(request):
+        return csv_response(
+            f"tresorerie-{activity.analytic_code}-{as_of:%Y%m%d}.csv",
+            [_("Rubrique"), _("Montant")],
+            ([label, value] for label, value, _total in rows),
+        )
+    return render(
+        request,
+        "accounting/activity_treasury.html",
+        {"form": form, "activity": activity, "rows": rows, "as_of": as_of},
+    )
+
+
+# --- FEC and integrity -----------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*LEDGER_ROLES)
+def fec_download(request: HttpRequest, cooperative_slug: str) -> Any:
+    """The FEC of a fiscal year (`?year=<id>`), or its description file (`&description=1`)."""
+    membership = current_membership(request)
+    cooperative = membership.cooperative
+    year_param = request.GET.get("year", "")
+    if not year_param:
+        return render(
+            request,
+            "accounting/fec.html",
+            {"years": selectors.fiscal_year_list(), "cooperative": cooperative},
+        )
+    if not year_param.isdigit():
+        raise Http404
+    year = selectors.fiscal_year_get(fiscal_year_id=int(year_param))
+    name = fec.fec_filename(cooperative, year)
+    if request.GET.get("description"):
+        body = fec.fec_description(cooperative, year).encode("utf-8")
+        response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name.removesuffix(".txt")}_description.txt"'
+        )
+        return response
+    spool = _spooled()
+    for line in fec.fec_lines(cooperative, year):
+        spool.write(line.encode("utf-8"))
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=name, content_type="text/plain; charset=utf-8"
+    )
+
+
+@require_GET
+@role_required(*LEDGER_ROLES)
+def ledger_verify(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Re-check the rules and the hash chain of one fiscal year (`?year=<id>`)."""
+    years = list(selectors.fiscal_year_list())
+    year_param = request.GET.get("year", "")
+    report = None
+    year = None
+    if year_param.isdigit():
+        year = selectors.fiscal_year_get(fiscal_year_id=int(year_param))
+        report = integrity.ledger_verify(fiscal_year=year)
+    return render(
+        request, "accounting/verify.html", {"years": years, "year": year, "report": report}
+    )
