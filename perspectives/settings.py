@@ -149,6 +149,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Monday 7:00: each referent and manager receives the files that need attention this week.
+    # Every morning; each cooperative sends last month's reports on its own report day.
+    "monthly-reports": {
+        "task": "perspectives.dashboards.tasks.monthly_reports_for_all_cooperatives",
+        "schedule": crontab(minute="0", hour="6"),
+    },
     "accompaniment-alerts": {
         "task": "entrepreneurs.tasks.accompaniment_alerts_for_all_cooperatives",
         "schedule": crontab(minute="0", hour="7", day_of_week="1"),

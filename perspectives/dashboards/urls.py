@@ -15,6 +15,12 @@ urlpatterns = [
         name="dashboard_entrepreneur",
     ),
     path("dashboard/forecast/", views.forecast_add, name="forecast_add"),
+    path("dashboard/reports/", views.reports, name="dashboard_reports"),
+    path(
+        "dashboard/reports/<int:snapshot_id>/",
+        views.report_download,
+        name="dashboard_report_download",
+    ),
     path("dashboard/forecast/<int:item_id>/delete/", views.forecast_delete, name="forecast_delete"),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
@@ -150,3 +151,67 @@ def forecast_delete(request: HttpRequest, cooperative_slug: str, item_id: int) -
     services.forecast_delete(item=item)
     messages.success(request, _("Prévision supprimée."))
     return redirect("cooperative_home", cooperative_slug=cooperative_slug)
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def reports(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Managers follow the month's reports and (re)start them."""
+    from perspectives.dashboards import figures
+    from perspectives.dashboards import reports as report_services
+    from perspectives.dashboards.models import ReportSnapshot
+    from perspectives.dashboards.tasks import monthly_reports_start_task
+
+    default = figures.add_months(timezone.localdate().replace(day=1), -1)
+    try:
+        month = (
+            dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+            if request.GET.get("month")
+            else default
+        )
+    except ValueError:
+        month = default
+    if request.method == "POST":
+        monthly_reports_start_task.delay_on_commit(
+            cooperative_id=current_membership(request).cooperative_id, month=month.isoformat()
+        )
+        messages.info(
+            request,
+            _("Les rapports de %(month)s sont en préparation.")
+            % {"month": month.strftime("%m/%Y")},
+        )
+        return redirect(f"{request.path}?month={month:%Y-%m}")
+    snapshots = (
+        ReportSnapshot.objects.filter(month=month)
+        .select_related("entrepreneur", "recipient")
+        .order_by("kind", "pk")
+    )
+    context = {
+        "month": month,
+        "progress": report_services.report_progress(month=month),
+        "snapshots": snapshots,
+    }
+    template = "dashboards/reports.html#progress" if request.htmx else "dashboards/reports.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def report_download(
+    request: HttpRequest, cooperative_slug: str, snapshot_id: int
+) -> HttpResponseBase:
+    """A report file: the entrepreneur's own, a support digest to its recipient, all to managers."""
+    from django.db.models import Q
+    from django.http import FileResponse
+
+    from perspectives.dashboards.models import ReportSnapshot
+
+    membership = current_membership(request)
+    snapshots = ReportSnapshot.objects.exclude(pdf="")
+    if not membership.has_role(Role.MANAGER, Role.ADMIN):
+        snapshots = snapshots.filter(
+            Q(entrepreneur__user_id=membership.user_id) | Q(recipient_id=membership.user_id)
+        )
+    snapshot = get_object_or_404(snapshots, pk=snapshot_id)
+    return FileResponse(
+        snapshot.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"rapport-{snapshot.month:%Y-%m}.pdf",
+    )

@@ -21,7 +21,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
-from tests.factories.dashboards import ForecastItemFactory
+from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
     ActionFactory,
     ActivityMemberFactory,
@@ -91,6 +91,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         ).activity
         workshop = WorkshopFactory(cooperative=world.coop_a)
         forecast = ForecastItemFactory(activity=activity)
+        snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
         resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
     return {
@@ -103,6 +104,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "workshop_id": str(workshop.pk),
         "sector_id": str(entrepreneur.sector_id),
         "item_id": str(forecast.pk),
+        "snapshot_id": str(snapshot.pk),
         "assembly_id": str(resolution.assembly_id),
         "resolution_id": str(resolution.pk),
         "run_id": str(payslip.run_id),

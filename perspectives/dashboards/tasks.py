@@ -1,0 +1,69 @@
+"""Monthly reports: beat → one task per cooperative → one task per report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from celery import shared_task
+from django.utils import timezone
+
+from perspectives.dashboards import figures, reports
+from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.tasks import TenantTask
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def report_render_and_send_task(self: Any, *, cooperative_id: int, snapshot_id: int) -> str:
+    try:
+        return str(reports.report_render_and_send(snapshot_id=snapshot_id).status)
+    except Exception as error:
+        if self.request.retries >= self.max_retries or not isinstance(
+            error, (OSError, ConnectionError)
+        ):
+            reports.report_failed(snapshot_id=snapshot_id, error=f"{type(error).__name__}: {error}")
+        raise
+
+
+@shared_task(base=TenantTask)
+def monthly_reports_start_task(*, cooperative_id: int, month: str) -> int:
+    """Freeze the month's figures, then fan out one task per report."""
+    pending = reports.monthly_reports_prepare(month=dt.date.fromisoformat(month))
+    for snapshot_id in pending:
+        report_render_and_send_task.delay_on_commit(
+            cooperative_id=cooperative_id, snapshot_id=snapshot_id
+        )
+    return len(pending)
+
+
+@shared_task(base=TenantTask)
+def monthly_reports_due_task(*, cooperative_id: int) -> bool:
+    """Start last month's reports if today is this cooperative's report day."""
+    from perspectives.dashboards.selectors import settings_get
+
+    today = timezone.localdate()
+    if today.day != settings_get().report_day:
+        return False
+    previous = figures.add_months(today.replace(day=1), -1)
+    monthly_reports_start_task.delay_on_commit(
+        cooperative_id=cooperative_id, month=previous.isoformat()
+    )
+    return True
+
+
+@shared_task
+def monthly_reports_for_all_cooperatives() -> int:
+    """Daily beat entry point: one task per cooperative (each reads its own report day)."""
+    ids = list(Cooperative.objects.values_list("pk", flat=True))
+    for cooperative_id in ids:
+        monthly_reports_due_task.delay(cooperative_id=cooperative_id)
+    return len(ids)
