@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from perspectives.demo.services import demo_seed
+from tests.dashboards.conftest import history  # noqa: F401  (a ledger with history, as a fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
