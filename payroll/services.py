@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from entrepreneurs.models import Entrepreneur
 from payroll.engine import PayslipInput, YearToDate, payslip_compute
@@ -287,4 +291,30 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
     )
     payslip.pdf.save(f"{payslip.pk}.pdf", ContentFile(render_pdf(html)), save=False)
     payslip.save(update_fields=["pdf"])
+    transaction.on_commit(lambda: payslip_issued_notify(payslip=payslip))
     return payslip
+
+
+def payslip_issued_notify(*, payslip: Payslip) -> bool:
+    """E-mail the employee that the payslip is ready (a link, never the document itself)."""
+    user = payslip.entrepreneur.user
+    if user is None or not user.email:
+        return False
+    link = settings.SITE_URL + reverse("payroll_home", args=[payslip.cooperative.slug])
+    body = render_to_string(
+        "payroll/email/payslip_issued.txt",
+        {
+            "payslip": payslip,
+            "entrepreneur": payslip.entrepreneur,
+            "cooperative": payslip.cooperative,
+            "link": link,
+        },
+    )
+    send_mail(
+        gettext("%(cooperative)s : votre bulletin de paie est disponible")
+        % {"cooperative": payslip.cooperative.name},
+        body,
+        None,
+        [user.email],
+    )
+    return True

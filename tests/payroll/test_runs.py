@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -131,3 +132,25 @@ def test_the_pdf_is_rendered_once_under_the_cooperative_folder(
         assert draft is not None
         with pytest.raises(ApplicationError, match="Seul un bulletin émis"):
             payslip_pdf_render(payslip_id=draft.pk)
+
+
+def test_the_employee_is_told_once_by_email_that_her_payslip_is_ready(
+    world: World,
+    payroll: Payroll,
+    eager: None,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = _computed_run(world)
+        ids = payroll_run_validate(run_id=run.pk)
+        alice_id = Payslip.objects.get(entrepreneur=payroll.alice, pk__in=ids).pk
+        with django_capture_on_commit_callbacks(execute=True):
+            payslip_pdf_render(payslip_id=alice_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            payslip_pdf_render(payslip_id=alice_id)
+    assert [message.to for message in mailoutbox] == [["alice@a.example"]]
+    assert "http://" in mailoutbox[0].body or "https://" in mailoutbox[0].body
+    assert "/c/coop-a/payroll/" in mailoutbox[0].body
+    assert b"%PDF" not in mailoutbox[0].body.encode()
+    assert not mailoutbox[0].attachments
