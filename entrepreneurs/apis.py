@@ -259,3 +259,80 @@ class WorkshopRegisterApi(TenantApiView):
             registered_by=request.user,  # type: ignore[arg-type]
         )
         return Response(status=status.HTTP_201_CREATED)
+
+
+class DocumentListApi(_FileApi):
+    class OutputSerializer(serializers.Serializer[Any]):
+        id = serializers.IntegerField()
+        kind = serializers.CharField()
+        title = serializers.CharField()
+        expires_on = serializers.DateField(allow_null=True)
+        size = serializers.IntegerField()
+        download = serializers.SerializerMethodField()
+
+        def get_download(self, document: Any) -> str:
+            from django.urls import reverse
+
+            return reverse("document_download", args=[document.cooperative.slug, document.pk])
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Documents of a file")
+    def get(self, request: Request, cooperative_slug: str, entrepreneur_id: int) -> Response:
+        documents = self.entrepreneur(entrepreneur_id).documents.select_related("cooperative")
+        return self.paginated_response(documents.order_by("-uploaded_at"), self.OutputSerializer)
+
+
+class ActionListApi(_FileApi):
+    class OutputSerializer(serializers.Serializer[Any]):
+        id = serializers.IntegerField()
+        goal = serializers.CharField(source="goal.title")
+        title = serializers.CharField()
+        due_date = serializers.DateField(allow_null=True)
+        status = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="The action plan of a file")
+    def get(self, request: Request, cooperative_slug: str, entrepreneur_id: int) -> Response:
+        entrepreneur = self.entrepreneur(entrepreneur_id)
+        if not (
+            sees_accompaniment(self.membership) or entrepreneur.user_id == self.membership.user_id
+        ):
+            raise Http404
+        actions = selectors.actions_for(entrepreneur=entrepreneur).order_by("due_date", "pk")
+        return self.paginated_response(actions, self.OutputSerializer)
+
+
+class SkillDirectoryApi(TenantApiView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        id = serializers.IntegerField()
+        title = serializers.CharField()
+        description = serializers.CharField()
+        keywords = serializers.CharField()
+        entrepreneur = serializers.IntegerField(source="entrepreneur_id")
+        name = serializers.CharField(source="entrepreneur.__str__")
+        sector = serializers.CharField(source="entrepreneur.sector.name")
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="The skills directory")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        offers = selectors.skill_directory(search=request.query_params.get("q", "")[:100])
+        return self.paginated_response(offers, self.OutputSerializer)
+
+
+class CollaborationRequestApi(TenantApiView):
+    class InputSerializer(serializers.Serializer[Any]):
+        recipients = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+        subject = serializers.CharField(max_length=200)
+        message = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={201: None}, summary="Propose a joint job")
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        sender = selectors.entrepreneur_get_for_user(membership=self.membership)
+        if sender is None:
+            raise Http404
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.collaboration_request_send(
+            sender=sender,
+            recipient_ids=serializer.validated_data["recipients"],
+            subject=serializer.validated_data["subject"],
+            message=serializer.validated_data["message"],
+        )
+        return Response(status=status.HTTP_201_CREATED)

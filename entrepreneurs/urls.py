@@ -79,6 +79,22 @@ api_urlpatterns = [
         apis.PathStepCreateApi.as_view(),
         name="api_path_step_create",
     ),
+    path(
+        "entrepreneurs/<int:entrepreneur_id>/documents/",
+        apis.DocumentListApi.as_view(),
+        name="api_document_list",
+    ),
+    path(
+        "entrepreneurs/<int:entrepreneur_id>/actions/",
+        apis.ActionListApi.as_view(),
+        name="api_action_list",
+    ),
+    path("skills/", apis.SkillDirectoryApi.as_view(), name="api_skill_directory"),
+    path(
+        "collaboration-requests/",
+        apis.CollaborationRequestApi.as_view(),
+        name="api_collaboration_request",
+    ),
     path("activities/", apis.ActivityListApi.as_view(), name="api_activity_list"),
     path("workshops/", apis.WorkshopListApi.as_view(), name="api_workshop_list"),
     path(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.test import Client
 
@@ -101,3 +102,52 @@ def test_personal_data_only_for_the_person_their_referent_and_managers(
     }
     client.force_login(other_support)
     assert client.get(f"/c/coop-a/entrepreneurs/{alice_id}/edit/").status_code == 403
+
+
+def test_api_documents_actions_skills_and_collaboration(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from entrepreneurs import services
+    from tests.factories.entrepreneurs import DocumentFactory
+
+    alice_id, sector_id = _ids(world)
+    with cooperative_context(world.coop_a.pk):
+        alice = Entrepreneur.objects.get(pk=alice_id)
+        bruno = Entrepreneur.objects.create(
+            cooperative=world.coop_a,
+            first_name="Bruno",
+            last_name="Bosch",
+            sector_id=sector_id,
+            email="bruno@a.example",
+        )
+        DocumentFactory(entrepreneur=alice, title="RC Pro")
+        goal = services.goal_create(entrepreneur=alice, title="Trois clients")
+        services.action_create(goal=goal, title="Relancer")
+        services.skill_offer_create(entrepreneur=bruno, title="Électricité", keywords="normes")
+    client.force_login(world.alice)
+    documents = client.get(f"/api/v1/c/coop-a/entrepreneurs/{alice_id}/documents/").json()
+    assert [d["title"] for d in documents["results"]] == ["RC Pro"]
+    assert documents["results"][0]["download"].startswith("/c/coop-a/documents/")
+    actions = client.get(f"/api/v1/c/coop-a/entrepreneurs/{alice_id}/actions/").json()
+    assert [(a["goal"], a["title"], a["status"]) for a in actions["results"]] == [
+        ("Trois clients", "Relancer", "todo")
+    ]
+    skills = client.get("/api/v1/c/coop-a/skills/?q=norme").json()
+    assert [(s["title"], s["name"]) for s in skills["results"]] == [("Électricité", "Bruno Bosch")]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/api/v1/c/coop-a/collaboration-requests/",
+            {"recipients": [bruno.pk], "subject": "Chantier", "message": "On y va ?"},
+            content_type="application/json",
+        )
+    assert sent.status_code == 201
+    assert [m.to for m in mail.outbox] == [["bruno@a.example"]]
+    foreign = client.post(
+        "/api/v1/c/coop-a/collaboration-requests/",
+        {"recipients": [999999], "subject": "x", "message": "y"},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 400
+    assert foreign.json()["detail"] == "Choisissez au moins un·e entrepreneur·e de la coopérative."
