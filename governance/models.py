@@ -665,3 +665,23 @@ class AuditEvent(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=("cooperative", "seq"), name="audit_unique_seq"),
         ]
+
+
+class ConvocationDispatch(TenantModel):
+    """Proof of sending of one associate's convocation (agenda and resolution texts)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="dispatches")
+    entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(blank=True)
+    message_id = models.CharField(max_length=250, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi de convocation")
+        verbose_name_plural = _("envois de convocation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "entry"), name="dispatch_unique_entry"
+            ),
+        ]

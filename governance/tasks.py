@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from governance.services.convocation import convocation_send
 from governance.services.minutes import minutes_render
 from perspectives.tenancy.tasks import TenantTask
 
@@ -12,3 +13,11 @@ from perspectives.tenancy.tasks import TenantTask
 def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
     """Idempotent: minutes already rendered are kept (the service checks under a row lock)."""
     minutes_render(assembly_id=assembly_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
+def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
+    """Idempotent: associates already sent to are skipped (one dispatch row each)."""
+    return convocation_send(assembly_id=assembly_id)

@@ -288,6 +288,12 @@ def _assembly_step(
         messages.error(request, error.message)
     else:
         messages.success(request, success)
+        if step == "convene":
+            from governance.tasks import convocation_send_task
+
+            convocation_send_task.delay_on_commit(
+                cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
+            )
         if step == "close":
             from governance.tasks import minutes_render_task
 

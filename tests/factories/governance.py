@@ -165,6 +165,15 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     hash = "f" * 64
 
 
+class ConvocationDispatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ConvocationDispatch
+
+    entry = factory.SubFactory(RollEntryFactory)
+    assembly = factory.SelfAttribute("entry.assembly")
+    cooperative = factory.SelfAttribute("entry.cooperative")
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.College: lambda c: CollegeFactory(cooperative=c),
     m.Associate: lambda c: AssociateFactory(cooperative=c),
@@ -180,4 +189,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Participation: lambda c: ParticipationFactory(voter__assembly__profile__cooperative=c),
     m.Ballot: lambda c: BallotFactory(resolution__assembly__profile__cooperative=c),
     m.AuditEvent: lambda c: AuditEventFactory(cooperative=c),
+    m.ConvocationDispatch: lambda c: ConvocationDispatchFactory(
+        entry__assembly__profile__cooperative=c
+    ),
 }
