@@ -29,3 +29,59 @@ class SimulatorForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"), choices=PayProfile.Status.choices, initial=PayProfile.Status.NON_CADRE
     )
+
+
+class PayrollSettingsForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Applicable à partir du"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    headcount = forms.IntegerField(label=_("Effectif"), min_value=1)
+    at_rate = forms.DecimalField(
+        label=_("Taux accident du travail (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=20,
+    )
+    collective_agreement = forms.CharField(
+        label=_("Convention collective (IDCC)"), max_length=120, required=False
+    )
+    mutuelle_employee = forms.DecimalField(
+        label=_("Complémentaire santé, part salariale (€/mois)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+    )
+    mutuelle_employer = forms.DecimalField(
+        label=_("Complémentaire santé, part patronale (€/mois)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+    )
+    prevoyance_employee_rate = forms.DecimalField(
+        label=_("Prévoyance, taux salarial (% de la tranche 1)"),
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+    prevoyance_employer_rate = forms.DecimalField(
+        label=_("Prévoyance, taux patronal (% de la tranche 1)"),
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+    mobility_rate = forms.DecimalField(
+        label=_("Versement mobilité (%)"),
+        max_digits=5,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+    alsace_moselle = forms.BooleanField(label=_("Régime local d'Alsace-Moselle"), required=False)

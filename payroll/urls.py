@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
     path("simulator/", views.simulator, name="payroll_simulator"),
+    path("settings/", views.settings_edit, name="payroll_settings"),
     path("my-rights/", views.my_rights, name="payroll_my_rights"),
 ]
 

@@ -235,3 +235,22 @@ def run_export(request: HttpRequest, cooperative_slug: str, run_id: int, kind: s
             for body, employee, employer in contribution_summary(run=run)
         )
     return response
+
+
+@role_required(*PAYROLL_ROLES)
+def settings_edit(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The cooperative's dated payroll settings: a change applies from its date onwards."""
+    from payroll.forms import PayrollSettingsForm
+    from payroll.models import PayrollSettings
+
+    form = PayrollSettingsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payroll_settings_set(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Paramètres de paie enregistrés."))
+            return redirect("payroll_settings", cooperative_slug)
+    history = PayrollSettings.objects.order_by("-valid_from")
+    return render(request, "payroll/settings.html", {"form": form, "history": history})

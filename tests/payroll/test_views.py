@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from payroll.models import PayrollRun, Payslip
+from payroll.models import PayrollRun, PayrollSettings, Payslip
+from payroll.selectors import company_at
 from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
 from payroll.tasks import payroll_run_compute_task
 from perspectives.tenancy.context import cooperative_context
@@ -145,3 +147,35 @@ def test_the_simulator_says_when_the_cooperative_has_no_settings(
         HTTP_HX_REQUEST="true",
     )
     assert "ne sont pas renseignés".encode() in response.content
+
+
+def test_the_payroll_officer_sets_dated_settings(world: World, client: Client) -> None:
+    client.force_login(world.carl)
+    data = {
+        "valid_from": "2026-03-01",
+        "headcount": "12",
+        "at_rate": "1.10",
+        "mutuelle_employee": "20.00",
+        "mutuelle_employer": "25.00",
+        "prevoyance_employee_rate": "0",
+        "prevoyance_employer_rate": "1.50",
+        "mobility_rate": "0",
+    }
+    assert client.post("/c/coop-a/payroll/settings/", data).status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        company = company_at(dt.date(2026, 3, 1))
+    assert (company.headcount, company.at_rate, company.mutuelle_employer) == (
+        12,
+        Decimal("1.10"),
+        Decimal("25.00"),
+    )
+    bad = client.post("/c/coop-a/payroll/settings/", {**data, "at_rate": "45"})
+    assert bad.status_code == 200
+    client.force_login(world.alice)
+    assert (
+        client.post("/c/coop-a/payroll/settings/", {**data, "headcount": "99"}).status_code == 403
+    )
+    with cooperative_context(world.coop_a.pk):
+        assert list(PayrollSettings.objects.values_list("headcount", "at_rate")) == [
+            (12, Decimal("1.10"))
+        ]
