@@ -192,3 +192,30 @@ def test_every_family_of_our_engine_is_compared_or_allow_listed() -> None:
     compared |= {"csg_deductible", "csg_crds_non_deductible"}
     seen = {line.family for case in CASES for line in _ours(case).lines}
     assert seen - compared == set()
+
+
+# Parameters where OpenFisca is known to be stale: key → (OpenFisca's value, ours).
+PARAMETER_ALLOW_LIST = {"contribution.ags.employer_rate": ("0.2", "0.25")}
+
+
+def _our_parameter(key: str) -> Decimal:
+    params = parameters_from_files(PERIOD)
+    if not key.startswith("contribution."):
+        return params.decimal(key)
+    _prefix, code, side = key.split(".")
+    [rule] = [rule for rule in params.contributions() if rule.code == code]
+    value = getattr(rule, side)
+    assert isinstance(value, Decimal)
+    return value
+
+
+def test_our_2026_parameters_match_openfisca_apart_from_the_allow_list() -> None:
+    """Parameter drift check: each of our dated values against OpenFisca's on 1 January 2026."""
+    theirs = ORACLE["parameters_2026_01_01"]
+    assert len(theirs) == 34
+    drift = {
+        key: (value, str(_our_parameter(key)))
+        for key, value in theirs.items()
+        if Decimal(value) != _our_parameter(key)
+    }
+    assert drift == PARAMETER_ALLOW_LIST

@@ -77,6 +77,95 @@ VARIABLES = (
 )
 
 
+PS = "prelevements_sociaux"
+RG = f"{PS}.cotisations_securite_sociale_regime_general"
+RC = f"{PS}.regimes_complementaires_retraite_secteur_prive"
+AC = f"{PS}.cotisations_regime_assurance_chomage"
+AG = f"{PS}.reductions_cotisations_sociales.allegement_general.ensemble_des_entreprises"
+# Our parameter (key, or "contribution.<code>.<side>") → (OpenFisca path, bracket or None, scale
+# factor to our unit: rates in % are × 100).
+PARAMETERS = {
+    "smic.hourly": ("marche_travail.salaire_minimum.smic.smic_b_horaire", None, 1),
+    "pmss": (f"{PS}.pss.plafond_securite_sociale_mensuel", None, 1),
+    "csg.deductible_rate": (f"{PS}.contributions_sociales.csg.activite.deductible", None, 100),
+    "csg.non_deductible_rate": (f"{PS}.contributions_sociales.csg.activite.imposable", None, 100),
+    "crds.rate": (f"{PS}.contributions_sociales.crds", None, 100),
+    "reduction.rgdu.t_min": (f"{AG}.t_min", None, 1),
+    "reduction.rgdu.t_delta_under_50": (f"{AG}.t_delta_petites_entreprises", None, 1),
+    "reduction.rgdu.t_delta_50_and_more": (f"{AG}.t_delta_grandes_entreprises", None, 1),
+    "reduction.rgdu.exponent": (f"{AG}.puissance", None, 1),
+    "reduction.rgdu.smic_multiple": (f"{AG}.plafond", None, 1),
+    "reduction.smic_reference_hourly": (f"{AG}.smic_reference", None, 1),
+    "contribution.maladie.employer_rate": (f"{RG}.mmid.employeur.maladie", 0, 100),
+    "contribution.vieillesse_plafonnee.employee_rate": (
+        f"{RG}.cnav.salarie.vieillesse_plafonnee",
+        0,
+        100,
+    ),
+    "contribution.vieillesse_plafonnee.employer_rate": (
+        f"{RG}.cnav.employeur.vieillesse_plafonnee",
+        0,
+        100,
+    ),
+    "contribution.vieillesse_deplafonnee.employee_rate": (
+        f"{RG}.cnav.salarie.vieillesse_deplafonnee",
+        0,
+        100,
+    ),
+    "contribution.vieillesse_deplafonnee.employer_rate": (
+        f"{RG}.cnav.employeur.vieillesse_deplafonnee",
+        0,
+        100,
+    ),
+    "contribution.famille.employer_rate": (f"{RG}.famille.employeur.famille", 0, 100),
+    "contribution.csa.employer_rate": (f"{RG}.csa.employeur.csa", 0, 100),
+    "contribution.agirc_arrco_t1.employee_rate": (f"{RC}.agirc_arrco.salarie.agirc_arrco", 0, 100),
+    "contribution.agirc_arrco_t1.employer_rate": (
+        f"{RC}.agirc_arrco.employeur.agirc_arrco",
+        0,
+        100,
+    ),
+    "contribution.agirc_arrco_t2.employee_rate": (f"{RC}.agirc_arrco.salarie.agirc_arrco", 1, 100),
+    "contribution.agirc_arrco_t2.employer_rate": (
+        f"{RC}.agirc_arrco.employeur.agirc_arrco",
+        1,
+        100,
+    ),
+    "contribution.ceg_t1.employee_rate": (f"{RC}.ceg.salarie.ceg", 0, 100),
+    "contribution.ceg_t1.employer_rate": (f"{RC}.ceg.employeur.ceg", 0, 100),
+    "contribution.ceg_t2.employee_rate": (f"{RC}.ceg.salarie.ceg", 1, 100),
+    "contribution.ceg_t2.employer_rate": (f"{RC}.ceg.employeur.ceg", 1, 100),
+    "contribution.cet.employee_rate": (f"{RC}.cet2019.salarie.cet2019", 0, 100),
+    "contribution.cet.employer_rate": (f"{RC}.cet2019.employeur.cet2019", 0, 100),
+    "contribution.apec.employee_rate": (f"{RC}.apec.salarie.apec", 0, 100),
+    "contribution.apec.employer_rate": (f"{RC}.apec.employeur.apec", 0, 100),
+    "contribution.chomage.employer_rate": (f"{AC}.chomage.employeur.chomage", 0, 100),
+    "contribution.ags.employer_rate": (f"{AC}.ags.employeur.ags", 0, 100),
+    "contribution.fnal_under_50.employer_rate": (
+        f"{PS}.autres_taxes_participations_assises_salaires.fnal.contribution_moins_de_50_salaries",
+        0,
+        100,
+    ),
+    "contribution.fnal_50_and_more.employer_rate": (
+        f"{PS}.autres_taxes_participations_assises_salaires.fnal.contribution_plus_de_50_salaries",
+        0,
+        100,
+    ),
+}
+
+
+def _parameters(tbs: CountryTaxBenefitSystem, instant: str) -> dict[str, str]:
+    node = tbs.parameters(instant)
+    values = {}
+    for key, (path, bracket, factor) in PARAMETERS.items():
+        value = node
+        for part in path.split("."):
+            value = getattr(value, part)
+        number = value if bracket is None else value.rates[bracket]
+        values[key] = f"{round(float(number) * factor, 6):g}"
+    return values
+
+
 def main() -> None:
     tbs = CountryTaxBenefitSystem()
     cases = [
@@ -103,6 +192,7 @@ def main() -> None:
         "openfisca_core": version("openfisca-core"),
         "period": PERIOD,
         "at_rate_percent": "0.70",
+        "parameters_2026_01_01": _parameters(tbs, "2026-01-01"),
         "cases": [
             {
                 "label": label,
