@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +8,12 @@ import pytest
 
 from entrepreneurs.models import Entrepreneur
 from payroll.models import PayProfile
-from payroll.services import pay_profile_set, payroll_settings_set
+from payroll.services import (
+    pay_profile_set,
+    payroll_run_start,
+    payroll_settings_set,
+    payslip_draft_compute,
+)
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.factories.entrepreneurs import EntrepreneurFactory
@@ -22,16 +26,11 @@ class Payroll:
     alice_profile: PayProfile
 
 
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Celery tasks run inline (the fan-out and the per-entrepreneur tasks)."""
-    from perspectives.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
+def compute_run(run_id: int) -> None:
+    """What the fan-out task does, inline (the tasks themselves run on a real worker in
+    test_worker.py; an eager Celery app would keep connections that break later worker tests)."""
+    for entrepreneur_id in payroll_run_start(run_id=run_id):
+        payslip_draft_compute(run_id=run_id, entrepreneur_id=entrepreneur_id)
 
 
 @pytest.fixture

@@ -8,16 +8,15 @@ from django.test import Client
 
 from payroll.models import PayrollRun
 from payroll.services import payroll_run_create
-from payroll.tasks import payroll_run_compute_task
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.payroll.conftest import Payroll
+from tests.payroll.conftest import Payroll, compute_run
 
 
 def _run(world: World) -> PayrollRun:
     with cooperative_context(world.coop_a.pk):
         run = payroll_run_create(period=dt.date(2026, 1, 1), created_by=world.carl)
-        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        compute_run(run.pk)
         return run
 
 
@@ -25,9 +24,7 @@ def _csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode()), delimiter=";"))
 
 
-def test_contributions_per_collecting_body(
-    world: World, payroll: Payroll, eager: None, client: Client
-) -> None:
+def test_contributions_per_collecting_body(world: World, payroll: Payroll, client: Client) -> None:
     run = _run(world)
     client.force_login(world.carl)
     response = client.get(f"/c/coop-a/payroll/runs/{run.pk}/contributions.csv")
@@ -45,7 +42,7 @@ def test_contributions_per_collecting_body(
 
 
 def test_the_journal_has_one_row_per_payslip(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     run = _run(world)
     client.force_login(world.carl)

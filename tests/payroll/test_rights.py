@@ -10,10 +10,9 @@ from payroll.models import PayrollRun
 from payroll.parameter_files import parameters_from_files
 from payroll.rights import rights_compute
 from payroll.services import payroll_run_create, payroll_run_validate, payroll_settings_set
-from payroll.tasks import payroll_run_compute_task
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.payroll.conftest import Payroll
+from tests.payroll.conftest import Payroll, compute_run
 
 D = Decimal
 SIX_MONTHS = [(dt.date(2026, month, 1), D("2500.00")) for month in range(5, 11)]
@@ -64,7 +63,7 @@ def test_low_pay_shows_no_sick_pay_and_no_quarter() -> None:
 
 
 def test_the_entrepreneur_reads_her_rights_in_plain_french(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     this_month = timezone.localdate().replace(day=1)
     with cooperative_context(world.coop_a.pk):
@@ -73,7 +72,7 @@ def test_the_entrepreneur_reads_her_rights_in_plain_french(
         for back in range(6, 0, -1):
             year, index = divmod(this_month.year * 12 + this_month.month - 1 - back, 12)
             run = payroll_run_create(period=dt.date(year, index + 1, 1), created_by=world.carl)
-            payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+            compute_run(run.pk)
             payroll_run_validate(run_id=run.pk)
         assert PayrollRun.objects.count() == 6
     client.force_login(world.alice)

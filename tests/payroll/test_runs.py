@@ -16,29 +16,28 @@ from payroll.services import (
     payslip_draft_compute,
     payslip_pdf_render,
 )
-from payroll.tasks import payroll_run_compute_task, payslip_pdf_render_task
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.payroll.conftest import Payroll
+from tests.payroll.conftest import Payroll, compute_run
 
 JAN = dt.date(2026, 1, 1)
 
 
 def _computed_run(world: World, period: dt.date = JAN) -> PayrollRun:
     run = payroll_run_create(period=period, created_by=world.carl)
-    payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+    compute_run(run.pk)
     run.refresh_from_db()
     return run
 
 
 def test_a_run_computes_one_draft_per_entrepreneur_and_rerunning_never_duplicates(
-    world: World, payroll: Payroll, eager: None
+    world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         run = _computed_run(world)
         first = {p.entrepreneur_id: (p.pk, p.net_before_tax) for p in Payslip.objects.all()}
-        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        compute_run(run.pk)
         again = {p.entrepreneur_id: (p.pk, p.net_before_tax) for p in Payslip.objects.all()}
         run.refresh_from_db()
         assert (run.status, run.expected) == (PayrollRun.Status.COMPUTED, 2)
@@ -72,7 +71,7 @@ def test_a_run_without_parameters_or_settings_is_refused(world: World, payroll: 
 
 
 def test_validation_issues_immutable_payslips_and_locks_the_period(
-    world: World, payroll: Payroll, eager: None
+    world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         run = _computed_run(world)
@@ -104,7 +103,7 @@ def test_validation_needs_a_computed_run(world: World, payroll: Payroll) -> None
         assert run.status == PayrollRun.Status.DRAFT
 
 
-def test_february_carries_january_cumulatives(world: World, payroll: Payroll, eager: None) -> None:
+def test_february_carries_january_cumulatives(world: World, payroll: Payroll) -> None:
     with cooperative_context(world.coop_a.pk):
         payroll_run_validate(run_id=_computed_run(world).pk)
         _computed_run(world, dt.date(2026, 2, 1))
@@ -115,19 +114,19 @@ def test_february_carries_january_cumulatives(world: World, payroll: Payroll, ea
 
 
 def test_the_pdf_is_rendered_once_under_the_cooperative_folder(
-    world: World, payroll: Payroll, eager: None
+    world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         run = _computed_run(world)
         [first, _second] = payroll_run_validate(run_id=run.pk)
-        payslip_pdf_render_task.delay(cooperative_id=world.coop_a.pk, payslip_id=first)
+        payslip_pdf_render(payslip_id=first)
         payslip = Payslip.objects.get(pk=first)
         name = payslip.pdf.name
         assert name.startswith(f"cooperatives/{world.coop_a.pk}/payslips/")
         assert payslip.pdf.read(5) == b"%PDF-"
         assert payslip_pdf_render(payslip_id=first).pdf.name == name
         draft_run = payroll_run_create(period=dt.date(2026, 2, 1), created_by=world.carl)
-        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=draft_run.pk)
+        compute_run(draft_run.pk)
         draft = Payslip.objects.filter(run=draft_run).first()
         assert draft is not None
         with pytest.raises(ApplicationError, match="Seul un bulletin émis"):
@@ -137,7 +136,6 @@ def test_the_pdf_is_rendered_once_under_the_cooperative_folder(
 def test_the_employee_is_told_once_by_email_that_her_payslip_is_ready(
     world: World,
     payroll: Payroll,
-    eager: None,
     mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:

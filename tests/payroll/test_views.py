@@ -9,10 +9,9 @@ from django.test import Client
 from payroll.models import PayrollRun, PayrollSettings, Payslip
 from payroll.selectors import company_at
 from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
-from payroll.tasks import payroll_run_compute_task
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.payroll.conftest import Payroll
+from tests.payroll.conftest import Payroll, compute_run
 
 JAN = dt.date(2026, 1, 1)
 
@@ -21,7 +20,7 @@ def _issued(world: World, payroll: Payroll) -> dict[int, int]:
     """January issued with PDFs; returns {entrepreneur id: payslip id}."""
     with cooperative_context(world.coop_a.pk):
         run = payroll_run_create(period=JAN, created_by=world.carl)
-        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        compute_run(run.pk)
         for payslip_id in payroll_run_validate(run_id=run.pk):
             payslip_pdf_render(payslip_id=payslip_id)
         return dict(Payslip.objects.values_list("entrepreneur_id", "pk"))
@@ -32,7 +31,7 @@ def _pdf_url(payslip_id: int, slug: str = "coop-a") -> str:
 
 
 def test_the_employee_downloads_only_her_own_payslip(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     ids = _issued(world, payroll)
     client.force_login(world.alice)
@@ -48,7 +47,7 @@ def test_the_employee_downloads_only_her_own_payslip(
 
 
 def test_support_cannot_and_managers_can_fetch_payslips(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     ids = _issued(world, payroll)
     client.force_login(world.bob)
@@ -58,7 +57,7 @@ def test_support_cannot_and_managers_can_fetch_payslips(
 
 
 def test_charlie_gets_404_for_cooperative_a_payslips_and_runs(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     ids = _issued(world, payroll)
     with cooperative_context(world.coop_a.pk):
@@ -74,11 +73,11 @@ def test_charlie_gets_404_for_cooperative_a_payslips_and_runs(
 
 
 def test_a_draft_payslip_is_not_served_to_its_employee(
-    world: World, payroll: Payroll, eager: None, client: Client
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         run = payroll_run_create(period=JAN, created_by=world.carl)
-        payroll_run_compute_task.delay(cooperative_id=world.coop_a.pk, run_id=run.pk)
+        compute_run(run.pk)
         draft = Payslip.objects.get(entrepreneur=payroll.alice)
     client.force_login(world.alice)
     assert client.get(_pdf_url(draft.pk)).status_code == 404
