@@ -32,6 +32,18 @@ AUX_CODE_RE = r"^[A-Z0-9][A-Z0-9_-]{0,16}$"
 LETTERING_RE = r"^[A-Z]{1,6}$"
 
 
+def _cooperative_unindexed() -> models.ForeignKey:  # type: ignore[type-arg]
+    """TenantModel's cooperative, without its single-column index: on the ledger's big tables
+    every index starts with cooperative already, and each extra index costs every posting."""
+    return models.ForeignKey(
+        "tenancy.Cooperative",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("coopérative"),
+        db_index=False,
+    )
+
+
 class Account(TenantModel):
     """An account of the cooperative's chart (PCG numbering)."""
 
@@ -214,11 +226,17 @@ class Entry(TenantModel):
     """A journal entry. Drafts are free; validation (draft → validated, by the database trigger)
     numbers, stamps and chains it, and freezes it for ever."""
 
+    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillard")
         VALIDATED = "validated", _("Validée")
 
-    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries")
+    # Indexes of entries and lines: only the composite ones (cooperative first, as row-level
+    # security filters on it) and those a rule needs; every index costs each posting.
+    journal = models.ForeignKey(
+        Journal, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="entries")
     date = models.DateField(_("date"))
     piece_ref = models.CharField(_("pièce"), max_length=40, blank=True)
@@ -239,7 +257,12 @@ class Entry(TenantModel):
         max_length=HASH_LENGTH, null=True, blank=True, editable=False
     )
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     reverses = models.ForeignKey(
         "self",
@@ -248,13 +271,19 @@ class Entry(TenantModel):
         blank=True,
         related_name="reversals",
         verbose_name=_("extourne de"),
+        db_index=False,
     )
     idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     payload_hash = models.CharField(max_length=HASH_LENGTH, blank=True)
     source = models.CharField(_("origine"), max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     lines: models.Manager[EntryLine]
@@ -317,11 +346,6 @@ class Entry(TenantModel):
         indexes = [
             models.Index(fields=("cooperative", "journal", "date"), name="entry_journal_date_idx"),
             models.Index(fields=("cooperative", "date"), name="entry_date_idx"),
-            models.Index(
-                fields=("cooperative", "status"),
-                condition=Q(status="draft"),
-                name="entry_drafts_idx",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -340,22 +364,31 @@ class Entry(TenantModel):
 
 
 class EntryLine(TenantModel):
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines")
+    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines", db_index=False)
     line_no = models.PositiveSmallIntegerField(_("ligne"))
     # A copy of the entry's date, kept by the database, so ledgers and balances need no join.
     date = models.DateField(_("date"), editable=False)
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     activity = models.ForeignKey(
         "entrepreneurs.Activity",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="ledger_lines",
         verbose_name=_("activité"),
         help_text=_("Vide : la section propre de la coopérative."),
     )
     third_party = models.ForeignKey(
-        ThirdParty, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+        ThirdParty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
     )
     debit = models.DecimalField(_("débit"), default=0, **AMOUNT)  # type: ignore[arg-type]
     credit = models.DecimalField(_("crédit"), default=0, **AMOUNT)  # type: ignore[arg-type]
@@ -396,8 +429,13 @@ class EntryLine(TenantModel):
                 name="entryline_lettering_idx",
             ),
             models.Index(
+                fields=("cooperative", "third_party", "date"),
+                condition=Q(third_party__isnull=False),
+                name="entryline_third_party_idx",
+            ),
+            models.Index(
                 fields=("cooperative", "account", "third_party"),
-                condition=Q(lettering__isnull=True),
+                condition=Q(lettering__isnull=True, third_party__isnull=False),
                 name="entryline_open_items_idx",
             ),
         ]
@@ -412,6 +450,7 @@ class MonthlyBalance(TenantModel):
     """Σ validated lines per (account, activity, month), written only by the validation trigger.
     Balances and statements read these rows instead of scanning lines."""
 
+    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     activity = models.ForeignKey(
         "entrepreneurs.Activity", on_delete=models.PROTECT, null=True, related_name="+"

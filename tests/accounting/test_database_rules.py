@@ -70,12 +70,14 @@ def raw_line(
         one(
             "INSERT INTO accounting_entryline (cooperative_id, entry_id, line_no, date, "
             "account_id, activity_id, third_party_id, debit, credit, label) VALUES (%s, %s, %s, "
-            "'1999-01-01', coalesce(%s, (SELECT id FROM accounting_account WHERE code = %s)), "
+            "(SELECT date FROM accounting_entry WHERE id = %s), "
+            "coalesce(%s, (SELECT id FROM accounting_account WHERE code = %s)), "
             "%s, %s, %s, %s, '') RETURNING id",
             [
                 ledger.cooperative.pk,
                 entry_id,
                 line_no,
+                entry_id,
                 account_id,
                 account,
                 activity,
@@ -376,6 +378,17 @@ def test_validation_changes_nothing_but_the_status(ledger: Ledger) -> None:
     with refused("la validation ne modifie que le statut"):
         sql("UPDATE accounting_entry SET status = 'validated', label = 'x' WHERE id = %s", [entry])
     assert status(entry) == "draft"
+
+
+def test_a_line_carries_its_entrys_date(ledger: Ledger) -> None:
+    entry = raw_entry(ledger)
+    with refused("sa date \\(2025-03-11\\) doit être celle de l'écriture \\(2025-03-10\\)"):
+        sql(
+            "INSERT INTO accounting_entryline (cooperative_id, entry_id, line_no, date, "
+            "account_id, debit, credit, label) VALUES (%s, %s, 1, '2025-03-11', "
+            "(SELECT id FROM accounting_account WHERE code = '512'), 1, 0, '')",
+            [ledger.cooperative.pk, entry],
+        )
 
 
 def test_draft_lines_follow_their_entry_date_and_cannot_be_lettered(ledger: Ledger) -> None:
