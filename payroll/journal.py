@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, Payslip
 
 # Who collects each contribution family (URSSAF collects unemployment insurance and the training
 # and apprenticeship levies since 2022; AGIRC-ARRCO its own and APEC's).
@@ -65,10 +65,12 @@ def payroll_journal_rows(*, run: PayrollRun) -> list[list[str]]:
 
 
 def contribution_summary(*, run: PayrollRun) -> list[tuple[str, Decimal, Decimal]]:
-    """(body, employee amount, employer amount) for the month; the RGDU is deducted from what
-    is due to URSSAF, the withholding tax goes to the DGFiP."""
+    """(body, employee amount, employer amount) for the month, from the latest version of each
+    payslip; the RGDU is deducted from what is due to URSSAF, the withholding tax goes to the
+    DGFiP."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for data in run.payslips.values_list("data", flat=True):
+    replaced = Payslip.objects.filter(replaces__isnull=False).values("replaces_id")
+    for data in run.payslips.exclude(pk__in=replaced).values_list("data", flat=True):
         for line in data["lines"]:
             body = _body(line)
             totals[body][0] += Decimal(line["employee_amount"])

@@ -318,3 +318,47 @@ def payslip_issued_notify(*, payslip: Payslip) -> bool:
         [user.email],
     )
     return True
+
+
+@transaction.atomic
+def payslip_correct(*, payslip_id: int, gross: Decimal) -> Payslip:
+    """Issue a corrective payslip (next version) for an issued one, which stays untouched."""
+    original: Payslip = Payslip.objects.select_for_update().select_related("run").get(pk=payslip_id)
+    if original.issued_at is None:
+        raise ApplicationError("Un bulletin en brouillon se recalcule, il ne se rectifie pas.")
+    if Payslip.objects.filter(
+        run=original.run, entrepreneur_id=original.entrepreneur_id, version__gt=original.version
+    ).exists():
+        raise ApplicationError("Ce bulletin a déjà été rectifié : rectifiez la dernière version.")
+    profile = PayProfile.objects.filter(entrepreneur_id=original.entrepreneur_id).first()
+    slip = payslip_compute(
+        parameters_at(original.period),
+        PayslipInput(
+            period=original.period,
+            gross=gross,
+            status=original.status,
+            company=company_at(original.period),
+            pas_rate=profile.pas_rate if profile else None,
+            ytd=payslip_year_to_date(
+                entrepreneur_id=original.entrepreneur_id, period=original.period
+            ),
+        ),
+    )
+    correction: Payslip = Payslip.objects.create(
+        cooperative_id=original.cooperative_id,
+        run=original.run,
+        entrepreneur_id=original.entrepreneur_id,
+        version=original.version + 1,
+        replaces=original,
+        period=original.period,
+        status=original.status,
+        gross=slip.gross,
+        net_social=slip.net_social,
+        net_before_tax=slip.net_before_tax,
+        net_paid=slip.net_paid,
+        employer_cost=slip.employer_cost,
+        reduction=slip.reduction,
+        data=slip.as_json(),
+        issued_at=timezone.now(),
+    )
+    return correction

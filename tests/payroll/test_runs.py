@@ -13,6 +13,7 @@ from payroll.services import (
     payroll_run_mark_paid,
     payroll_run_start,
     payroll_run_validate,
+    payslip_correct,
     payslip_draft_compute,
     payslip_pdf_render,
 )
@@ -152,3 +153,31 @@ def test_the_employee_is_told_once_by_email_that_her_payslip_is_ready(
     assert "/c/coop-a/payroll/" in mailoutbox[0].body
     assert b"%PDF" not in mailoutbox[0].body.encode()
     assert not mailoutbox[0].attachments
+
+
+def test_a_correction_is_a_new_payslip_and_the_original_stays(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = _computed_run(world)
+        payroll_run_validate(run_id=run.pk)
+        original = Payslip.objects.get(entrepreneur=payroll.alice)
+        before = (original.gross, original.data)
+        correction = payslip_correct(payslip_id=original.pk, gross=Decimal("2600.00"))
+        original.refresh_from_db()
+        assert (original.gross, original.data) == before
+        assert (correction.version, correction.replaces_id, correction.gross) == (
+            2,
+            original.pk,
+            Decimal("2600.00"),
+        )
+        assert correction.issued_at is not None
+        with pytest.raises(ApplicationError, match="déjà été rectifié"):
+            payslip_correct(payslip_id=original.pk, gross=Decimal("2700.00"))
+        assert Payslip.objects.filter(entrepreneur=payroll.alice).count() == 2
+        # February's cumulatives start from the corrected January.
+        february = _computed_run(world, dt.date(2026, 2, 1))
+        assert (
+            Payslip.objects.get(run=february, entrepreneur=payroll.alice).data["ytd"]["gross"]
+            == "5100.00"
+        )
