@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
-import time
 from typing import Any
 
-from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from entrepreneurs.models import Appointment, Entrepreneur, Note, PathStep, Stage
 from entrepreneurs.services import sector_seed_defaults
 from perspectives.accounts.models import User
+from perspectives.core.bench import time_get
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Role
@@ -92,21 +89,6 @@ def _build() -> tuple[Cooperative, User, int]:
     return cooperative, staff, first_id
 
 
-def _measure(client: Client, url: str, runs: int = 15) -> tuple[float, int]:
-    timings = []
-    queries = 0
-    for _run in range(runs):
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        queries = len(captured)
-    return statistics.median(timings), queries
-
-
 def run(stdout: Any) -> None:
     cooperative, staff, first_id = _build()
     client = Client(HTTP_HOST="127.0.0.1")
@@ -121,5 +103,5 @@ def run(stdout: Any) -> None:
             f"{base}/entrepreneurs/{first_id}/",
         ),
     ):
-        median, queries = _measure(client, url)
+        median, _p95, queries = time_get(client, url, 15)
         stdout.write(f"{label:<60} {median:8.1f} ms median  {queries:3d} queries")

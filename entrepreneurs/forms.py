@@ -17,6 +17,7 @@ from entrepreneurs.models import (
     Sector,
     Stage,
 )
+from entrepreneurs.services.people import EDITABLE_FIELDS
 from entrepreneurs.validators import validate_iban
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,22 +60,8 @@ class EntrepreneurForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Entrepreneur
-        fields = (
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "birth_date",
-            "address_line",
-            "postal_code",
-            "city",
-            "sector",
-            "entry_situation",
-            "prescriber",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "iban",
-        )
+        # The referent is chosen elsewhere (portfolio assignment), not on the identity form.
+        fields = tuple(name for name in EDITABLE_FIELDS if name != "referent")
         widgets = {"birth_date": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -241,24 +242,47 @@ def entrepreneur_edit(
     )
 
 
+def _record(
+    request: HttpRequest,
+    cooperative_slug: str,
+    entrepreneur_id: int,
+    *,
+    form_class: type[forms.Form],
+    form_key: str,
+    action: Callable[[Entrepreneur, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """The forms of the file page: validate, call the service, come back to the file, or show the
+    file again with the form's errors (400) when the form or the service refuses."""
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    form = form_class(request.POST, request.FILES or None)
+    if form.is_valid():
+        try:
+            action(entrepreneur, form.cleaned_data)
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, success)
+            return _back(cooperative_slug, entrepreneur)
+    return _invalid(request, entrepreneur, **{form_key: form})
+
+
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
 def path_step_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
-    entrepreneur = _staff_file(request, entrepreneur_id)
-    form = f.PathStepForm(request.POST)
-    if form.is_valid():
-        try:
-            services.path_step_record(
-                entrepreneur=entrepreneur, recorded_by=_user(request), **form.cleaned_data
-            )  # type: ignore[arg-type]
-        except ApplicationError as error:
-            _fail(form, error)
-        else:
-            messages.success(request, _("Étape enregistrée."))
-            return _back(cooperative_slug, entrepreneur)
-    return _invalid(request, entrepreneur, path_form=form)
+    return _record(
+        request,
+        cooperative_slug,
+        entrepreneur_id,
+        form_class=f.PathStepForm,
+        form_key="path_form",
+        action=lambda e, data: services.path_step_record(
+            entrepreneur=e, recorded_by=_user(request), **data
+        ),
+        success=_("Étape enregistrée."),
+    )
 
 
 @require_POST
@@ -266,46 +290,45 @@ def path_step_add(
 def appointment_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
-    entrepreneur = _staff_file(request, entrepreneur_id)
-    form = f.AppointmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appointment_create(
-                entrepreneur=entrepreneur, staff=_user(request), **form.cleaned_data
-            )  # type: ignore[arg-type]
-        except ApplicationError as error:
-            _fail(form, error)
-        else:
-            messages.success(request, _("Rendez-vous enregistré."))
-            return _back(cooperative_slug, entrepreneur)
-    return _invalid(request, entrepreneur, appointment_form=form)
+    return _record(
+        request,
+        cooperative_slug,
+        entrepreneur_id,
+        form_class=f.AppointmentForm,
+        form_key="appointment_form",
+        action=lambda e, data: services.appointment_create(
+            entrepreneur=e, staff=_user(request), **data
+        ),
+        success=_("Rendez-vous enregistré."),
+    )
 
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
 def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
-    entrepreneur = _staff_file(request, entrepreneur_id)
-    form = f.NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(entrepreneur=entrepreneur, author=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ApplicationError as error:
-            _fail(form, error)
-        else:
-            messages.success(request, _("Note ajoutée."))
-            return _back(cooperative_slug, entrepreneur)
-    return _invalid(request, entrepreneur, note_form=form)
+    return _record(
+        request,
+        cooperative_slug,
+        entrepreneur_id,
+        form_class=f.NoteForm,
+        form_key="note_form",
+        action=lambda e, data: services.note_add(entrepreneur=e, author=_user(request), **data),
+        success=_("Note ajoutée."),
+    )
 
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
 def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
-    entrepreneur = _staff_file(request, entrepreneur_id)
-    form = f.GoalForm(request.POST)
-    if form.is_valid():
-        services.goal_create(entrepreneur=entrepreneur, title=form.cleaned_data["title"])
-        return _back(cooperative_slug, entrepreneur)
-    return _invalid(request, entrepreneur, goal_form=form)
+    return _record(
+        request,
+        cooperative_slug,
+        entrepreneur_id,
+        form_class=f.GoalForm,
+        form_key="goal_form",
+        action=lambda e, data: services.goal_create(entrepreneur=e, title=data["title"]),
+        success=_("Objectif ajouté."),
+    )
 
 
 @require_POST
@@ -354,24 +377,22 @@ def action_status(request: HttpRequest, cooperative_slug: str, action_id: int) -
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
 def document_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
-    entrepreneur = _staff_file(request, entrepreneur_id)
-    form = f.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.document_upload(
-                entrepreneur=entrepreneur,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                uploaded_by=_user(request),
-                expires_on=form.cleaned_data["expires_on"],  # type: ignore[arg-type]
-            )
-        except ApplicationError as error:
-            _fail(form, error)
-        else:
-            messages.success(request, _("Document ajouté."))
-            return _back(cooperative_slug, entrepreneur)
-    return _invalid(request, entrepreneur, document_form=form)
+    return _record(
+        request,
+        cooperative_slug,
+        entrepreneur_id,
+        form_class=f.DocumentForm,
+        form_key="document_form",
+        action=lambda e, data: services.document_upload(
+            entrepreneur=e,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            uploaded_by=_user(request),
+            expires_on=data["expires_on"],
+        ),
+        success=_("Document ajouté."),
+    )
 
 
 def document_download(

@@ -12,14 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import random
-import statistics
 import time
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, reset_queries
+from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounting import services as ledger
@@ -27,6 +25,7 @@ from accounting.services import LineInput
 from entrepreneurs.models import Activity, ActivityMember, Entrepreneur, Stage
 from entrepreneurs.services import sector_seed_defaults
 from perspectives.accounts.models import User
+from perspectives.core.bench import time_get
 from perspectives.tenancy import services as tenancy
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Role
@@ -132,21 +131,6 @@ def _user(cooperative: Cooperative, email: str, roles: list[str]) -> User:
     return user
 
 
-def _time(client: Client, url: str, runs: int) -> tuple[float, float, int]:
-    timings, queries = [], 0
-    for _run in range(runs):
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        queries = len(captured)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], queries
-
-
 def _render_worker(args: tuple[int, list[int]]) -> int:
     import django
     from django.db import connections
@@ -212,7 +196,7 @@ def run(stdout: Any) -> None:
                 defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}},
             )
         client.force_login(user)
-        p50, p95, queries = _time(client, url, runs)
+        p50, p95, queries = time_get(client, url, runs)
         stdout.write(f"{label:<55} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries:3d} queries")
 
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
