@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from entrepreneurs.models import Entrepreneur
 from payroll.engine import PayslipInput, YearToDate, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
+from payroll.ledger import payslip_payment_post, payslip_post
 from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
 from payroll.parameter_files import PARAMETERS_DIR, parameter_rows_read
 from payroll.selectors import company_at, parameters_at
@@ -238,7 +239,11 @@ def payroll_run_validate(*, run_id: int) -> list[int]:
     if run.status != PayrollRun.Status.COMPUTED:
         raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
     now = timezone.now()
-    ids = list(Payslip.objects.filter(run=run).values_list("pk", flat=True))
+    payslips = list(Payslip.objects.filter(run=run).select_related("entrepreneur"))
+    ids = [payslip.pk for payslip in payslips]
+    # Into the ledger first: a refusal there (no activity, locked period) leaves the run as it was.
+    for payslip in payslips:
+        payslip_post(payslip=payslip)
     Payslip.objects.filter(pk__in=ids).update(issued_at=now)
     run.status, run.validated_at = PayrollRun.Status.VALIDATED, now
     run.save(update_fields=["status", "validated_at"])
@@ -251,6 +256,8 @@ def payroll_run_mark_paid(*, run_id: int) -> PayrollRun:
     if run.status != PayrollRun.Status.VALIDATED:
         raise ApplicationError("Seule une paie validée peut être marquée comme payée.")
     run.status, run.paid_at = PayrollRun.Status.PAID, timezone.now()
+    for payslip in Payslip.objects.filter(run=run).select_related("entrepreneur"):
+        payslip_payment_post(payslip=payslip, day=timezone.localdate())
     run.save(update_fields=["status", "paid_at"])
     return run
 
