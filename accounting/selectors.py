@@ -350,8 +350,10 @@ def general_ledger(
     scope: Scope = None,
     account_ids: Iterable[int] | None = None,
     third_party_id: int | None = None,
+    limit: int | None = None,
 ) -> list[LedgerSection]:
-    """Lines per account with opening balance and running balance (grand livre)."""
+    """Lines per account with opening balance and running balance (grand livre). With
+    `limit`, only the first lines (the totals of a truncated section are then partial)."""
     accounts = _accounts()
     wanted = None if account_ids is None else set(account_ids)
     day_before = date_from - dt.timedelta(days=1)
@@ -400,6 +402,7 @@ def general_ledger(
         scope=scope,
         account_ids=wanted,
         third_party_id=third_party_id,
+        limit=limit,
     ):
         section = sections.get(line.account_id)
         if section is None:

@@ -186,7 +186,9 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
         account_ids=account_ids,
         third_party_id=third_party.pk if third_party else None,
     ).count()
+    # Beyond a page: the whole ledger asks for an account; one account shows its first lines.
     too_many = count > GENERAL_LEDGER_PAGE_LINES and account is None and third_party is None
+    truncated = count > GENERAL_LEDGER_PAGE_LINES and not too_many
     sections = (
         []
         if too_many
@@ -195,6 +197,7 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
             date_to=date_to,
             account_ids=account_ids,
             third_party_id=third_party.pk if third_party else None,
+            limit=GENERAL_LEDGER_PAGE_LINES if truncated else None,
         )
     )
     return render(
@@ -206,6 +209,8 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
             "account": account,
             "third_party": third_party,
             "too_many": too_many,
+            "truncated": truncated,
+            "limit": GENERAL_LEDGER_PAGE_LINES,
             "count": count,
             "accounts": selectors.account_list(),
             "date_from": date_from,

@@ -96,3 +96,38 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "gerante@perspectives.example": ["manager", "admin"],
         "gerant@perspectives.example": ["manager"],
     }
+    _check_ledger(perspectives, first.counts)
+
+
+def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:
+    """Three years of sound ledger history; the two past years closed; building falls this
+    year (as in the interview)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounting import selectors
+    from accounting.integrity import ledger_verify
+    from accounting.models import FiscalYear
+    from entrepreneurs.models import Activity
+
+    assert counts["perspectives:ledger_lines"] > 50_000
+    assert counts["perspectives:fiscal_years"] == 3
+    with cooperative_context(perspectives.pk):
+        assert ledger_verify().problems == []
+        assert FiscalYear.objects.filter(status="closed").count() == 2
+        today = timezone.localdate()
+        building = frozenset(
+            Activity.objects.filter(sector__name="Bâtiment").values_list("pk", flat=True)
+        )
+
+        def revenue(year: int) -> object:
+            pnl = selectors.activity_pnl(
+                scope=building,
+                date_from=dt.date(year, 1, 1),
+                date_to=today.replace(year=year, day=1) - dt.timedelta(days=1),
+            )
+            return pnl.total_income
+
+        if today.month > 1:
+            assert revenue(today.year) < revenue(today.year - 1)  # type: ignore[operator]
