@@ -460,6 +460,12 @@ class Resolution(TenantModel):
     status = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
+    # Elections of managers: seats to fill, and whether (SCOP) at least two thirds of those
+    # elected must be employee associates (loi 78-763; statuts types CG Scop).
+    seats = models.PositiveSmallIntegerField(_("sièges à pourvoir"), default=1)
+    employee_quota = models.BooleanField(
+        _("deux tiers au moins d'associé·es salarié·es parmi les élu·es"), default=False
+    )
     # Counts the bureau enters for votes by show of hands in the room (not cast online).
     room_for = models.PositiveIntegerField(default=0)
     room_against = models.PositiveIntegerField(default=0)
@@ -485,6 +491,11 @@ class Resolution(TenantModel):
                 condition=(Q(status="closed") & ~Q(outcome="") & Q(closed_at__isnull=False))
                 | (~Q(status="closed") & Q(outcome="")),
                 name="resolution_outcome_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1)
+                & (Q(decision_class="election") | Q(seats=1, employee_quota=False)),
+                name="resolution_seats_only_for_elections",
             ),
         ]
 
@@ -629,6 +640,56 @@ class Ballot(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=("cooperative", "resolution", "tracker"), name="ballot_unique_tracker"
+            ),
+        ]
+
+
+class Candidacy(TenantModel):
+    """A candidate in an election of managers: an associate on the assembly's frozen roll.
+
+    `employee` is the candidate's category when the candidacy was filed (the SCOP two-thirds
+    rule is checked on it). `votes` and `elected` are frozen at close."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="candidacies")
+    entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="candidacies")
+    employee = models.BooleanField(_("associé·e salarié·e"))
+    votes = models.PositiveIntegerField(null=True, blank=True)
+    elected = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ("resolution", "entry__full_name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "resolution", "entry"), name="candidacy_unique_entry"
+            ),
+            models.CheckConstraint(
+                condition=Q(votes__isnull=True, elected__isnull=True)
+                | Q(votes__isnull=False, elected__isnull=False),
+                name="candidacy_result_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.entry.full_name
+
+
+class BallotMark(TenantModel):
+    """One name ticked on an election ballot: no voter, no timestamp, a random key, immutable.
+    The database refuses more marks on a ballot than there are seats."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="+")
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="marks")
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="marks")
+
+    class Meta:
+        verbose_name = _("suffrage nominatif")
+        verbose_name_plural = _("suffrages nominatifs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "ballot", "candidacy"), name="mark_one_per_candidate"
             ),
         ]
 

@@ -17,6 +17,7 @@ from governance.services.assemblies import (
     statute_profile_activate,
     statute_profile_create_from_preset,
 )
+from governance.services.elections import candidacy_file
 from governance.services.register import (
     admission_apply,
     admission_complete,
@@ -53,6 +54,7 @@ __all__ = [
     "associate_import",
     "associate_refund_record",
     "attendance_record",
+    "candidacy_file",
     "college_set",
     "college_weights_validate",
     "proxy_grant",

@@ -136,7 +136,10 @@ def resolution_add(
     secret: bool = False,
     management_supported: bool = True,
     amends: Resolution | None = None,
+    seats: int = 1,
 ) -> Resolution:
+    """Add a resolution to the agenda. An election has `seats` to fill; in a SCOP (a profile
+    from a SCOP preset) at least two thirds of those elected must be employee associates."""
     assembly = _lock_assembly(assembly)
     if assembly.status != Assembly.Status.DRAFT:
         raise ApplicationError(_("L'ordre du jour est arrêté une fois l'assemblée convoquée."))
@@ -151,6 +154,9 @@ def resolution_add(
         secret = True
     if not text.strip() or not title.strip():
         raise ApplicationError(_("Une résolution a un titre et un texte."))
+    election = decision_class == DecisionClass.ELECTION
+    if seats < 1 or (seats != 1 and not election):
+        raise ApplicationError(_("Seule une élection a plusieurs sièges, au moins un."))
     position = (assembly.resolutions.aggregate(m=Max("position"))["m"] or 0) + 1
     created_resolution: Resolution = Resolution.objects.create(
         cooperative_id=assembly.cooperative_id,
@@ -162,6 +168,8 @@ def resolution_add(
         secret=secret,
         management_supported=management_supported,
         amends=amends,
+        seats=seats,
+        employee_quota=election and assembly.profile.preset.startswith("scop"),
     )
     return created_resolution
 

@@ -35,8 +35,11 @@ from governance.models import (
     Attendance,
     AuditEvent,
     Ballot,
+    BallotMark,
+    Candidacy,
     Choice,
     Convocation,
+    DecisionClass,
     Participation,
     PresenceMode,
     Proxy,
@@ -46,6 +49,7 @@ from governance.models import (
 from governance.rules import majority_compute, quorum_compute
 from governance.services.assemblies import assembly_presence, rule_for
 from governance.services.audit import audit_record
+from governance.services.elections import election_count, election_marks_check
 from perspectives.core.exceptions import ApplicationError
 
 
@@ -65,6 +69,15 @@ def _resolution_for_share(resolution_id: int) -> str:
     if row is None:
         raise ApplicationError(_("Résolution introuvable."))
     return str(row[0])
+
+
+def _is_candidate_election(resolution: Resolution) -> bool:
+    """An election with candidacies is voted by ticking names; one without (the renewal of a
+    named manager, say) is a for / against / abstain resolution like any other."""
+    return (
+        resolution.decision_class == DecisionClass.ELECTION
+        and Candidacy.objects.filter(resolution=resolution).exists()
+    )
 
 
 @transaction.atomic
@@ -94,16 +107,23 @@ def vote_cast(
     choice: str,
     voter: RollEntry | None = None,
     correspondence: bool = False,
+    candidates: list[int] | None = None,
 ) -> Receipt:
     """Cast `cast_by`'s own vote, or (with `voter`) the vote of an associate whose proxy they
-    hold. `correspondence` is the vote by correspondence, before the statutory deadline."""
+    hold. `correspondence` is the vote by correspondence, before the statutory deadline. In an
+    election, `candidates` are the candidacy ids ticked ("for"), none for a blank ballot."""
     voter = voter or cast_by
+    candidates = list(candidates or [])
     if choice not in Choice.values:
         raise ApplicationError(_("Choix de vote inconnu."))
     status = _resolution_for_share(resolution.pk)
     resolution = Resolution.objects.select_related("assembly", "assembly__profile").get(
         pk=resolution.pk
     )
+    if _is_candidate_election(resolution):
+        election_marks_check(resolution=resolution, choice=choice, candidates=candidates)
+    elif candidates:
+        raise ApplicationError(_("Cette résolution n'est pas une élection."))
     assembly = resolution.assembly
     if cast_by.assembly_id != assembly.pk or voter.assembly_id != assembly.pk:
         raise ApplicationError(_("Vous n'êtes pas sur la liste d'émargement de cette assemblée."))
@@ -164,6 +184,15 @@ def vote_cast(
     ballot = Ballot.objects.create(
         cooperative_id=resolution.cooperative_id, resolution=resolution, choice=choice
     )
+    BallotMark.objects.bulk_create(
+        BallotMark(
+            cooperative_id=resolution.cooperative_id,
+            resolution=resolution,
+            ballot=ballot,
+            candidacy_id=candidacy_id,
+        )
+        for candidacy_id in candidates
+    )
     # Casting online or by correspondence marks the voter on the attendance sheet.
     mode = PresenceMode.CORRESPONDENCE if correspondence else PresenceMode.VIDEO
     Attendance.objects.bulk_create(
@@ -187,6 +216,8 @@ def resolution_record_room_counts(
     )
     if resolution.status != Resolution.Status.OPEN:
         raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
+    if _is_candidate_election(resolution):
+        raise ApplicationError(_("Une élection se vote à bulletin secret, pas à main levée."))
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ApplicationError(_("Les décomptes sont des nombres positifs."))
     presence = assembly_presence(assembly=resolution.assembly)
@@ -269,6 +300,19 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
     if not quorum.reached:
         outcome = Resolution.Outcome.NO_QUORUM
         explanation = quorum.explanation
+    elif _is_candidate_election(resolution):
+        election = election_count(
+            resolution=resolution,
+            assembly=assembly,
+            rule=rule,
+            present_or_represented=presence.present_or_represented,
+        )
+        for candidacy in Candidacy.objects.filter(resolution=resolution):
+            candidacy.votes = election.votes[candidacy.pk]
+            candidacy.elected = candidacy.pk in election.elected
+            candidacy.save(update_fields=["votes", "elected"])
+        outcome = Resolution.Outcome.ADOPTED if election.elected else Resolution.Outcome.REJECTED
+        explanation = f"{quorum.explanation} {election.explanation}"
     else:
         majority = majority_compute(
             rule=rule,

@@ -154,6 +154,28 @@ class BallotFactory(factory.django.DjangoModelFactory):
     choice = m.Choice.FOR
 
 
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Candidacy
+
+    resolution = factory.SubFactory(ResolutionFactory, decision_class=m.DecisionClass.ELECTION)
+    cooperative = factory.SelfAttribute("resolution.cooperative")
+    entry = factory.SubFactory(
+        RollEntryFactory, assembly=factory.SelfAttribute("..resolution.assembly")
+    )
+    employee = True
+
+
+class BallotMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.BallotMark
+
+    candidacy = factory.SubFactory(CandidacyFactory)
+    cooperative = factory.SelfAttribute("candidacy.cooperative")
+    resolution = factory.SelfAttribute("candidacy.resolution")
+    ballot = factory.SubFactory(BallotFactory, resolution=factory.SelfAttribute("..resolution"))
+
+
 class AuditEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AuditEvent
@@ -188,6 +210,10 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Attendance: lambda c: AttendanceFactory(entry__assembly__profile__cooperative=c),
     m.Participation: lambda c: ParticipationFactory(voter__assembly__profile__cooperative=c),
     m.Ballot: lambda c: BallotFactory(resolution__assembly__profile__cooperative=c),
+    m.Candidacy: lambda c: CandidacyFactory(resolution__assembly__profile__cooperative=c),
+    m.BallotMark: lambda c: BallotMarkFactory(
+        candidacy__resolution__assembly__profile__cooperative=c
+    ),
     m.AuditEvent: lambda c: AuditEventFactory(cooperative=c),
     m.ConvocationDispatch: lambda c: ConvocationDispatchFactory(
         entry__assembly__profile__cooperative=c

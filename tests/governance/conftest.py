@@ -54,6 +54,7 @@ def convened_assembly(
     resolutions: tuple[tuple[str, bool], ...] = (("ordinary", False),),
     preset: str = "scop_sarl",
     users: list[User] | None = None,
+    seats: int = 1,
 ) -> Setup:
     """Inside a cooperative context: a statute profile, `associates` associates (the first ones
     linked to `users`), and an assembly in 20 days, convened now, with a correspondence deadline
@@ -84,6 +85,7 @@ def convened_assembly(
             text=f"Texte de la résolution {index}.",
             decision_class=decision_class,
             secret=secret,
+            seats=seats if decision_class == "election" else 1,
         )
         for index, (decision_class, secret) in enumerate(resolutions, start=1)
     ]
