@@ -12,8 +12,11 @@ Design of the vote storage (issue #6, "Security of the vote"):
 - Secrecy: `Participation` says who voted (and the choice only for nominal resolutions);
   `Ballot` says what was chosen, with no voter, no timestamp and a random UUID key, and the
   database refuses to update or delete it. Participations carry a day, not a time. What remains
-  is the "trusted server" level the research describes (about CNIL level 1): someone reading the
-  write-ahead log or the heap's physical order could still correlate; results of secret
+  is the "trusted server" level the research describes (about CNIL level 1). While a vote is
+  open, PostgreSQL's own bookkeeping (heap order, the inserting transaction id `xmin`, which a
+  ballot shares with its participation) could still correlate; at close `ballots_shuffle`
+  rewrites the ballots in a random order in the closing transaction, which erases both. The
+  write-ahead log and backups taken during the vote keep that order; results of secret
   resolutions are shown only after close.
 - Receipt: each ballot has a random tracker shown once to the voter; after close the sorted
   tracker list is published with the counts, so a voter can check their ballot is in the count,
@@ -272,6 +275,16 @@ def resolution_count(*, resolution: Resolution, assembly: Assembly) -> tuple[int
     return votes_for, votes_against, counts[Choice.ABSTAIN] + resolution.room_abstain
 
 
+def ballots_shuffle(*, resolution: Resolution) -> int:
+    """Rewrite the resolution's ballots (and election marks) in a random order, in the closing
+    transaction: no insertion order, physical position or inserting-transaction id (`xmin`)
+    then links a ballot to its participation. See migration 0006."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT governance_ballots_shuffle(%s)", [resolution.pk])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 @transaction.atomic
 def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
     """Close the vote, count it and freeze the result with the rule applied. Takes the
@@ -324,6 +337,7 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
         )
         outcome = Resolution.Outcome.ADOPTED if majority.adopted else Resolution.Outcome.REJECTED
         explanation = f"{quorum.explanation} {majority.explanation}"
+    ballots_shuffle(resolution=resolution)
     resolution.votes_for = votes_for
     resolution.votes_against = votes_against
     resolution.votes_abstain = votes_abstain

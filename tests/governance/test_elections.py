@@ -134,7 +134,7 @@ def test_election_ballots_are_checked_and_enforced_by_the_database(in_a: World) 
     c0, c1, c2 = (candidacy_file(resolution=election, entry=x) for x in e[:3])
     opened(setup)
     resolution_open(resolution=election)
-    refused = (
+    refused: tuple[tuple[str, list[int], str], ...] = (
         ("for", [c0.pk, c1.pk, c2.pk], "au plus 2 nom"),
         ("against", [], "cochez des noms ou votez blanc"),
         ("for", [c0.pk, c0.pk], "coché deux fois"),
