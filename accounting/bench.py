@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import tracemalloc
+import zlib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -67,11 +68,13 @@ def _siren(n: int) -> str:
     return base + str(luhn.calc_check_digit(base))
 
 
-def _cooperative(slug: str, n: int) -> Cooperative:
+def _cooperative(slug: str) -> Cooperative:
     existing = Cooperative.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
-    return tenancy_services.cooperative_create(name=slug, slug=slug, siren=_siren(n))
+    return tenancy_services.cooperative_create(
+        name=slug, slug=slug, siren=_siren(zlib.crc32(slug.encode()) % 90000)
+    )
 
 
 def _profiles(cooperative: Cooperative, rng: random.Random) -> list[ActivityProfile]:
@@ -197,7 +200,7 @@ def _user(cooperative: Cooperative) -> User:
 
 def _bulk_vs_copy(out: Any) -> None:
     """Post three fresh months into a scratch cooperative, then COPY the same rows."""
-    scratch = _cooperative(SCRATCH, 999)
+    scratch = _cooperative(SCRATCH)
     with cooperative_context(scratch.pk):
         rng = random.Random(7)
         profiles = _profiles(scratch, rng)
@@ -447,13 +450,13 @@ def run(out: Any) -> None:
         today = dt.date.today()  # noqa: DTZ011 - whole calendar years of history
         last = dt.date(today.year - 1, 12, 31)
         first = dt.date(today.year - YEARS, 1, 1)
-        main = _cooperative(SLUG, 0)
+        main = _cooperative(SLUG)
         out.write(f"  seeding {SLUG}: {ACTIVITIES} activities × {YEARS} years (once)…\n")
         posted, spent = _fill(main, first, last, invoices=DENSITY, purchases=DENSITY // 2)
         if posted:
             out.write(f"    posted {posted:,} lines in {spent:.0f} s ({posted / spent:,.0f}/s)\n")
         for n in range(1, SMALL + 1):
-            small = _cooperative(f"{SLUG}-{n:02d}", n + 100 * len(SLUG))
+            small = _cooperative(f"{SLUG}-{n:02d}")
             posted, spent = _fill(
                 small, dt.date(today.year - 2, 1, 1), last, invoices=2, purchases=1
             )

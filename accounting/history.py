@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -91,9 +91,11 @@ def month_entries(
     today: dt.date,
     invoices: int = 2,
     purchases: int = 2,
+    payroll: bool = True,
 ) -> Iterator[EntryInput]:
     """One month of an activity. Payments fall due later; those after `today` are not posted
-    (they show as customers to collect and suppliers to pay)."""
+    (they show as customers to collect and suppliers to pay). `payroll=False` leaves the
+    month's salary to the payroll app."""
     if month < profile.start.replace(day=1) or (profile.end and month > profile.end):
         return
     activity = profile.activity_id
@@ -184,6 +186,22 @@ def month_entries(
     end = _month_end(month)
     if not due(end):
         return
+    if payroll:
+        yield from _payroll(profile, month, activity, key, revenue_total, due)
+    yield from _contribution_and_vat(
+        profile, month, activity, key, revenue, collected, deductible, due
+    )
+
+
+def _payroll(
+    profile: ActivityProfile,
+    month: dt.date,
+    activity: int,
+    key: str,
+    revenue_total: float,
+    due: Callable[[dt.date], bool],
+) -> Iterator[EntryInput]:
+    end = _month_end(month)
     # Payroll: a salary funded by the margin (about half of the revenue, smoothed).
     gross = money(max(600.0, revenue_total * 0.42))
     employee = money(gross * Decimal("0.22"))
@@ -223,6 +241,19 @@ def month_entries(
             ],
             idempotency_key=f"{key}:urssaf",
         )
+
+
+def _contribution_and_vat(
+    profile: ActivityProfile,
+    month: dt.date,
+    activity: int,
+    key: str,
+    revenue: Decimal,
+    collected: Decimal,
+    deductible: Decimal,
+    due: Callable[[dt.date], bool],
+) -> Iterator[EntryInput]:
+    end = _month_end(month)
     # Contribution coopérative: a transfer between the activity's and the structure's sections.
     contribution = money(revenue * profile.contribution_rate / 100)
     if contribution:
