@@ -271,16 +271,19 @@ def fec_validate(data: bytes, *, filename: str, year_start: dt.date | None = Non
     names = header.split(separator)
     if separator not in header:
         return [*problems, Problem(1, "séparateur absent : tabulation ou « | » attendu")]
-    if names != list(FIELDS):
-        alternative = [*FIELDS[:11], "Montant", "Sens", *FIELDS[13:]]
-        if names != alternative:
-            problems.append(
-                Problem(
-                    1, "en-tête : les 18 zones de l'article A47 A-1, dans l'ordre, sont attendues"
-                )
-            )
-            return problems
-    montant_sens = names != list(FIELDS)
+    # The 18 zones first, in order; more zones may follow (the text asks for every accounting
+    # datum the system holds, an analytic section for instance), each with a name.
+    standard = names[: len(FIELDS)]
+    alternative = [*FIELDS[:11], "Montant", "Sens", *FIELDS[13:]]
+    extra = names[len(FIELDS) :]
+    if (standard != list(FIELDS) and standard != alternative) or not all(
+        name.strip() for name in extra
+    ):
+        problems.append(
+            Problem(1, "en-tête : les 18 zones de l'article A47 A-1, dans l'ordre, sont attendues")
+        )
+        return problems
+    montant_sens = standard != list(FIELDS)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     first_line: dict[str, int] = {}
     unreadable: set[str] = set()  # entries with a line whose amounts could not be read
