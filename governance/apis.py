@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from governance import selectors, services
 from governance.models import Choice, RollEntry
+from governance.services.reauth import secret_ballot_reauthenticate
 from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
@@ -94,6 +96,18 @@ class VoteCastApi(TenantApiView):
         correspondence = serializers.BooleanField(
             default=False, help_text="Vote par correspondance, avant la date limite."
         )
+        candidate_ids = serializers.ListField(
+            child=serializers.IntegerField(),
+            default=list,
+            help_text="Élection : les candidatures cochées (choice « for »), aucune si blanc.",
+        )
+        otp_code = serializers.CharField(
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="Scrutin secret : code TOTP actuel, exigé si le compte a la double "
+            "authentification.",
+        )
 
     class OutputSerializer(serializers.Serializer[Any]):
         class Meta:
@@ -131,13 +145,21 @@ class VoteCastApi(TenantApiView):
             if voter_id in (None, entry.pk)
             else get_object_or_404(RollEntry, assembly=resolution.assembly, pk=voter_id)
         )
-        receipt = services.vote_cast(
-            resolution=resolution,
-            cast_by=entry,
-            voter=voter,
-            choice=serializer.validated_data["choice"],
-            correspondence=serializer.validated_data["correspondence"],
-        )
+        # One transaction: a wrong code undoes the vote; a refused vote spends no code.
+        with transaction.atomic():
+            receipt = services.vote_cast(
+                resolution=resolution,
+                cast_by=entry,
+                voter=voter,
+                choice=serializer.validated_data["choice"],
+                correspondence=serializer.validated_data["correspondence"],
+                candidates=serializer.validated_data["candidate_ids"],
+            )
+            if resolution.secret:
+                secret_ballot_reauthenticate(
+                    user=request.user,  # type: ignore[arg-type]
+                    code=serializer.validated_data["otp_code"],
+                )
         return Response({"tracker": receipt.tracker}, status=status.HTTP_201_CREATED)
 
 

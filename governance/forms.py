@@ -37,6 +37,13 @@ class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Votre vote"), choices=Choice.choices)
     voter = forms.IntegerField(required=False, widget=forms.HiddenInput)
     correspondence = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    otp_code = forms.CharField(required=False, max_length=12)
+    candidates = forms.TypedMultipleChoiceField(required=False, coerce=int)
+
+    def __init__(self, *args: Any, candidacies: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["candidates"])
+        field.choices = [(c, c) for c in candidacies or []]
 
 
 class ProxyForm(forms.Form):

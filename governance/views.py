@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,11 @@ from governance.forms import (
 )
 from governance.models import Assembly, Participation, Proxy, Resolution, RollEntry
 from governance.selectors import MANAGER_ROLES
+from governance.services.reauth import (
+    no_second_factor_notice,
+    secret_ballot_reauthenticate,
+    user_has_totp,
+)
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -141,6 +147,12 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         "room_form": RoomCountsForm(),
     }
     if entry is not None:
+        context["has_totp"] = user_has_totp(user=request.user)  # type: ignore[arg-type]
+        context["candidacies"] = {
+            r.pk: list(r.candidacies.select_related("entry").order_by("entry__full_name"))
+            for r in resolutions
+            if r.decision_class == "election"
+        }
         context["my_votes"] = selectors.my_votes(entry=entry)
         context["proxy_given"] = selectors.proxy_given(entry=entry)
         context["proxies_held"] = selectors.proxies_held(entry=entry)
@@ -176,7 +188,9 @@ def vote(
     )
     if entry is None:
         raise PermissionDenied
-    form = VoteForm(request.POST)
+    form = VoteForm(
+        request.POST, candidacies=list(resolution.candidacies.values_list("pk", flat=True))
+    )
     if not form.is_valid():
         messages.error(request, _("Choisissez pour, contre ou abstention."))
         return _to_assembly(cooperative_slug, resolution.assembly)
@@ -186,16 +200,25 @@ def vote(
             RollEntry, assembly=resolution.assembly, pk=form.cleaned_data["voter"]
         )
     try:
-        receipt = services.vote_cast(
-            resolution=resolution,
-            cast_by=entry,
-            voter=voter,
-            choice=form.cleaned_data["choice"],
-            correspondence=bool(form.cleaned_data["correspondence"]),
-        )
+        # One transaction: a wrong code undoes the vote; a refused vote spends no code.
+        with transaction.atomic():
+            receipt = services.vote_cast(
+                resolution=resolution,
+                cast_by=entry,
+                voter=voter,
+                choice=form.cleaned_data["choice"],
+                correspondence=bool(form.cleaned_data["correspondence"]),
+                candidates=form.cleaned_data["candidates"] or [],
+            )
+            second_factor = not resolution.secret or secret_ballot_reauthenticate(
+                user=request.user,  # type: ignore[arg-type]
+                code=form.cleaned_data["otp_code"] or "",
+            )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
+        if not second_factor:
+            messages.warning(request, no_second_factor_notice())
         messages.success(
             request,
             _(

@@ -5,6 +5,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
@@ -20,7 +25,7 @@ from governance.services import (
 from perspectives.accounts.models import User
 from perspectives.tenancy.context import cooperative_context, require_cooperative_id
 from perspectives.tenancy.models import Cooperative
-from tests.conftest import World
+from tests.conftest import TOTP_SECRET, World
 from tests.factories.governance import AssociateFactory
 
 
@@ -98,3 +103,10 @@ def opened(setup: Setup) -> Assembly:
     assembly = assembly_open(assembly=setup.assembly, now=setup.assembly.scheduled_at)
     setup.assembly = assembly
     return assembly
+
+
+def totp_now() -> str:
+    """The current TOTP code of the personas who have one (carl, charlie)."""
+    return str(
+        format_hotp_value(hotp_value(TOTP_SECRET, next(iter(yield_hotp_counters_from_time()))))
+    )

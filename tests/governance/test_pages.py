@@ -11,7 +11,7 @@ from governance.services import resolution_open
 from governance.tasks import minutes_render_task
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.governance.conftest import Setup, convened_assembly, opened
+from tests.governance.conftest import Setup, convened_assembly, opened, totp_now
 
 
 @pytest.fixture
@@ -141,7 +141,10 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
     )
     client.post(_url(setup, f"resolutions/{first.pk}/close/"))
     client.post(_url(setup, f"resolutions/{second.pk}/open/"))
-    client.post(_url(setup, f"resolutions/{second.pk}/vote/"), {"choice": "against"})
+    client.post(
+        _url(setup, f"resolutions/{second.pk}/vote/"),
+        {"choice": "against", "otp_code": totp_now()},  # secret ballot: Carl has TOTP
+    )
     client.post(_url(setup, "close/"))
 
     with cooperative_context(world.coop_a.pk):
