@@ -57,14 +57,25 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str = "chart") -> str:
-    left, right, top, bottom = 64, 12, 28, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v) for s in chart.series for v in s.values if v is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
     step = _nice_step(high - low)
     low = step * (low // step)
     high = step * -(-high // step) if high > 0 else step
     span = (high - low) or 1.0
+    # The legend wraps onto as many rows as it needs; the axis is as wide as its longest label.
+    legend_rows: list[list[tuple[int, Series, float]]] = [[]]
+    legend_x = 0.0
+    for number, series in enumerate(chart.series):
+        item_width = 30 + 7 * len(series.label)
+        if legend_rows[-1] and legend_x + item_width > width - 20:
+            legend_rows.append([])
+            legend_x = 0.0
+        legend_rows[-1].append((number, series, legend_x))
+        legend_x += item_width
+    longest = max(len(_fmt(low, chart.unit)), len(_fmt(high, chart.unit)))
+    left, right, top, bottom = max(48, 7 * longest + 14), 12, 12 + 18 * len(legend_rows), 44
+    plot_w, plot_h = width - left - right, height - top - bottom
 
     def y(value: float) -> float:
         return top + plot_h - (value - low) / span * plot_h
@@ -128,20 +139,22 @@ def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str 
                 + (f' stroke-dasharray="{dash}"' if dash else "")
                 + "/>"
             )
-    legend_x = left
-    for number, series in enumerate(chart.series):
-        colour = PALETTE[number % len(PALETTE)]
-        swatch = (
-            f'<rect x="{legend_x}" y="8" width="12" height="12" fill="{colour}"/>'
-            if series.kind == "bar"
-            else f'<line x1="{legend_x}" x2="{legend_x + 14}" y1="14" y2="14" stroke="{colour}" '
-            f'stroke-width="2.5" stroke-dasharray="{DASHES[number % len(DASHES)]}"/>'
-        )
-        parts.append(
-            swatch + f'<text x="{legend_x + 18}" y="18" font-size="12" fill="#1d2330">'
-            f"{escape(series.label)}</text>"
-        )
-        legend_x += 30 + 7 * len(series.label)
+    for row, items in enumerate(legend_rows):
+        y_top = 6 + 18 * row
+        for number, series, offset in items:
+            colour = PALETTE[number % len(PALETTE)]
+            x = 12 + offset
+            swatch = (
+                f'<rect x="{x:.0f}" y="{y_top + 2}" width="12" height="12" fill="{colour}"/>'
+                if series.kind == "bar"
+                else f'<line x1="{x:.0f}" x2="{x + 14:.0f}" y1="{y_top + 8}" y2="{y_top + 8}" '
+                f'stroke="{colour}" stroke-width="2.5" '
+                f'stroke-dasharray="{DASHES[number % len(DASHES)]}"/>'
+            )
+            parts.append(
+                swatch + f'<text x="{x + 18:.0f}" y="{y_top + 12}" font-size="12" '
+                f'fill="#1d2330">{escape(series.label)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -67,3 +67,28 @@ def test_sparkline_needs_two_points() -> None:
     spark = render_sparkline([Decimal(0), Decimal(10), Decimal(5)], label="tendance")
     assert 'aria-label="tendance"' in spark
     assert 'points="0.0,26.0 60.0,2.0 120.0,14.0"' in spark
+
+
+def test_long_legends_wrap_and_the_axis_fits_its_labels() -> None:
+    names = (
+        "Bâtiment",
+        "Formation et conseil",
+        "Espaces verts et jardinage",
+        "Bien-être",
+        "Communication",
+        "Services",
+        "Commerce",
+    )
+    chart = Chart(
+        title="Pôles",
+        categories=("a", "b"),
+        series=tuple(
+            Series(name, (Decimal(1_200_000), Decimal(900_000)), kind="line") for name in names
+        ),
+        unit="€",
+    )
+    svg = render_svg(chart)
+    legend_rows = set(re.findall(r'<text x="\d+" y="(\d+)" font-size="12"', svg))
+    assert legend_rows == {"18", "36"}
+    # "1 400 000 €" is 11 characters: the plot starts at 7 × 11 + 14 = 91 px.
+    assert '<line x1="91" x2="668"' in svg
