@@ -141,19 +141,19 @@ def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str 
             )
     for row, items in enumerate(legend_rows):
         y_top = 6 + 18 * row
-        for number, series, offset in items:
-            colour = PALETTE[number % len(PALETTE)]
-            x = 12 + offset
+        for index, item, offset in items:
+            colour = PALETTE[index % len(PALETTE)]
+            x = 12.0 + offset
             swatch = (
                 f'<rect x="{x:.0f}" y="{y_top + 2}" width="12" height="12" fill="{colour}"/>'
-                if series.kind == "bar"
+                if item.kind == "bar"
                 else f'<line x1="{x:.0f}" x2="{x + 14:.0f}" y1="{y_top + 8}" y2="{y_top + 8}" '
                 f'stroke="{colour}" stroke-width="2.5" '
-                f'stroke-dasharray="{DASHES[number % len(DASHES)]}"/>'
+                f'stroke-dasharray="{DASHES[index % len(DASHES)]}"/>'
             )
             parts.append(
                 swatch + f'<text x="{x + 18:.0f}" y="{y_top + 12}" font-size="12" '
-                f'fill="#1d2330">{escape(series.label)}</text>'
+                f'fill="#1d2330">{escape(item.label)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
