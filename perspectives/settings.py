@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "entrepreneurs.tasks.accompaniment_alerts_for_all_cooperatives",
         "schedule": crontab(minute="0", hour="7", day_of_week="1"),
     },
+    # The 5th at 5:30: last month's contribution coopérative of every activity (idempotent).
+    "ledger-contribution": {
+        "task": "accounting.tasks.contribution_for_all_cooperatives",
+        "schedule": crontab(minute="30", hour="5", day_of_month="5"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

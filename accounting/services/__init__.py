@@ -1,6 +1,7 @@
 """Writes of the ledger. Import from here: `from accounting.services import entry_post`."""
 
 from accounting.services.chart import account_create, chart_seed_defaults
+from accounting.services.contribution import contribution_post
 from accounting.services.entries import (
     BulkResult,
     EntryInput,
@@ -31,6 +32,7 @@ __all__ = [
     "LineInput",
     "account_create",
     "chart_seed_defaults",
+    "contribution_post",
     "entries_post_bulk",
     "entry_draft_create",
     "entry_draft_delete",

@@ -395,3 +395,70 @@ def test_chart_seed_is_idempotent_and_keeps_edits(ledger: Ledger) -> None:
         "411",
         "4191",
     }
+
+
+# --- Contribution coopérative ---------------------------------------------------------------
+
+
+def test_the_contribution_is_posted_per_activity_once(ledger: Ledger) -> None:
+    from accounting import selectors
+    from accounting.services.contribution import contribution_total
+
+    ledger.sale("1200.00", date=dt.date(2025, 3, 3))  # a1: 1000 revenue
+    ledger.sale("600.00", activity=ledger.a2, date=dt.date(2025, 3, 20))  # a2: 500 revenue
+    ledger.a2.contribution_rate = D("8.00")
+    ledger.a2.save()
+
+    created = services.contribution_post(month=dt.date(2025, 3, 1))
+
+    assert len(created) == 2
+    assert services.contribution_post(month=dt.date(2025, 3, 1)) == []
+    assert contribution_total(month=dt.date(2025, 3, 1)) == D("150.00")  # 110 + 40
+    pnl = selectors.activity_pnl(
+        scope=frozenset({ledger.a1.pk}), date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)
+    )
+    assert [(r.code, r.amount) for r in pnl.expenses] == [("6288", D("110.00"))]
+    structure = selectors.activity_pnl(
+        scope=frozenset({None}), date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)
+    )
+    assert structure.total_income == D("150.00")
+    for activity, (debit, credit) in selectors.activity_balances(
+        date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)
+    ).items():
+        assert debit == credit, activity
+
+
+def test_the_contribution_on_margin(ledger: Ledger) -> None:
+    ledger.sale("1200.00", date=dt.date(2025, 3, 3))
+    ledger.post(
+        [
+            LineInput("604", debit="400.00", activity=ledger.a1),
+            LineInput("401", credit="400.00", activity=ledger.a1, third_party=ledger.supplier),
+        ],
+        journal="AC",
+    )
+    services.contribution_post(month=dt.date(2025, 3, 1), base="margin")
+    line = EntryLine.objects.get(account__code="6288")
+    assert line.debit == D("66.00")  # 11 % of 600
+
+
+def test_a_contribution_already_in_the_ledger_is_not_posted_again(ledger: Ledger) -> None:
+    ledger.sale("1200.00", date=dt.date(2025, 3, 3))
+    ledger.post(
+        [
+            LineInput("6288", debit="110.00", activity=ledger.a1),
+            LineInput("512", credit="110.00", activity=ledger.a1),
+            LineInput("512", debit="110.00"),
+            LineInput("7088", credit="110.00"),
+        ],
+        date=dt.date(2025, 3, 31),
+        label="Contribution saisie à la main",
+    )
+    assert services.contribution_post(month=dt.date(2025, 3, 1)) == []
+
+
+def test_the_contribution_task_runs_in_each_cooperative(ledger: Ledger) -> None:
+    from accounting.tasks import contribution_post_task
+
+    ledger.sale("1200.00", date=dt.date(2025, 3, 3))
+    assert contribution_post_task.run(cooperative_id=ledger.cooperative.pk, month="2025-03-01") == 1
