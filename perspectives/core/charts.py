@@ -141,9 +141,9 @@ def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str 
             )
     for row, items in enumerate(legend_rows):
         y_top = 6 + 18 * row
-        for index, item, offset in items:
+        for index, item, shift in items:
             colour = PALETTE[index % len(PALETTE)]
-            x = 12.0 + offset
+            x = 12.0 + shift
             swatch = (
                 f'<rect x="{x:.0f}" y="{y_top + 2}" width="12" height="12" fill="{colour}"/>'
                 if item.kind == "bar"
