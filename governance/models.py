@@ -475,6 +475,9 @@ class Resolution(TenantModel):
     votes_against = models.PositiveIntegerField(null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(null=True, blank=True)
     present_or_represented = models.PositiveIntegerField(null=True, blank=True)
+    # SCIC colleges: the weighted shares (percent) of for and against, frozen at close.
+    weighted_for = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    weighted_against = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     explanation = models.TextField(_("règle appliquée"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -491,6 +494,17 @@ class Resolution(TenantModel):
                 condition=(Q(status="closed") & ~Q(outcome="") & Q(closed_at__isnull=False))
                 | (~Q(status="closed") & Q(outcome="")),
                 name="resolution_outcome_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(weighted_for__isnull=True, weighted_against__isnull=True)
+                | Q(
+                    weighted_for__gte=0,
+                    weighted_against__gte=0,
+                    weighted_for__lte=100,
+                    weighted_against__lte=100,
+                    status="closed",
+                ),
+                name="resolution_weighted_shares_valid",
             ),
             models.CheckConstraint(
                 condition=Q(seats__gte=1)
@@ -633,6 +647,9 @@ class Ballot(TenantModel):
     resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(max_length=10, choices=Choice.choices)
     tracker = models.CharField(max_length=16, default=new_tracker)
+    # SCIC: the voter's college (from the frozen roll), so each college's result can be
+    # weighted. Empty when the cooperative does not vote by colleges.
+    college_name = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("bulletin")

@@ -8,6 +8,8 @@ floats: "more than 1/2 of 20" needs 11 votes, "at least 3/4 of 10" needs 8.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -325,3 +327,98 @@ PRESETS: dict[str, Preset] = {
         ),
     ),
 }
+
+
+# --------------------------------------------------------------------------- SCIC colleges
+
+
+@dataclass(frozen=True)
+class CollegeTally:
+    name: str
+    weight: Decimal  # percent of the votes, the colleges' weights total 100
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    eligible: int
+
+
+@dataclass(frozen=True)
+class WeightedResult:
+    adopted: bool
+    weighted_for: Fraction  # percent
+    weighted_against: Fraction
+    explanation: str
+
+
+def weighted_majority_compute(*, rule: Rule, colleges: list[CollegeTally]) -> WeightedResult:
+    """SCIC voting by colleges: each college's result is a share of its own base (votes cast
+    without abstentions, or those who voted, or its associates on the roll, per the majority
+    base), then weighted by the college's weight. A college with an empty base gives its weight
+    to the others in proportion (statuts types SCIC). The resolution is adopted when the
+    weighted share "for" meets the threshold. Exact fractions, never floats."""
+    parts: list[tuple[CollegeTally, int]] = []
+    for college in colleges:
+        if rule.majority_base == MajorityBase.VOTES_CAST:
+            base = college.votes_for + college.votes_against
+        elif rule.majority_base == MajorityBase.PRESENT_OR_REPRESENTED:
+            base = college.votes_for + college.votes_against + college.votes_abstain
+        else:
+            base = college.eligible
+        if base > 0:
+            parts.append((college, base))
+    total_weight = sum((Fraction(c.weight) for c, _b in parts), Fraction(0))
+    if total_weight == 0:
+        weighted_for = weighted_against = Fraction(0)
+    else:
+        weighted_for = (
+            sum((Fraction(c.weight) * Fraction(c.votes_for, b) for c, b in parts), Fraction(0))
+            * 100
+            / total_weight
+        )
+        weighted_against = (
+            sum((Fraction(c.weight) * Fraction(c.votes_against, b) for c, b in parts), Fraction(0))
+            * 100
+            / total_weight
+        )
+    threshold = Fraction(100 * rule.majority_numerator, rule.majority_denominator)
+    adopted = weighted_for > threshold if rule.majority_strict else weighted_for >= threshold
+    details = "; ".join(
+        _("%(name)s (%(weight)s %%) : %(for)s pour, %(against)s contre, %(abstain)s abstentions")
+        % {
+            "name": c.name,
+            "weight": _percent(Fraction(c.weight)),
+            "for": c.votes_for,
+            "against": c.votes_against,
+            "abstain": c.votes_abstain,
+        }
+        for c in colleges
+    )
+    explanation = _(
+        "%(outcome)s : vote par collèges pondérés — %(details)s. Résultat pondéré : "
+        "%(wfor)s %% pour, %(wagainst)s %% contre. Majorité requise : %(cmp)s %(num)s/%(den)s "
+        "%(base_label)s, après pondération (%(rule)s)."
+    ) % {
+        "outcome": _("Adoptée") if adopted else _("Rejetée"),
+        "details": details,
+        "wfor": _percent(weighted_for),
+        "wagainst": _percent(weighted_against),
+        "cmp": _("plus de") if rule.majority_strict else _("au moins"),
+        "num": rule.majority_numerator,
+        "den": rule.majority_denominator,
+        "base_label": _base_label(rule.majority_base),
+        "rule": rule.citation,
+    }
+    return WeightedResult(
+        adopted=adopted,
+        weighted_for=weighted_for,
+        weighted_against=weighted_against,
+        explanation=explanation,
+    )
+
+
+def _percent(value: Fraction) -> str:
+    """Two decimals, French comma, rounded half up (for display only)."""
+    quantized = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return str(quantized).replace(".", ",")

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -41,6 +43,7 @@ from governance.models import (
     BallotMark,
     Candidacy,
     Choice,
+    College,
     Convocation,
     DecisionClass,
     Participation,
@@ -49,11 +52,22 @@ from governance.models import (
     Resolution,
     RollEntry,
 )
-from governance.rules import majority_compute, quorum_compute
+from governance.rules import (
+    CollegeTally,
+    majority_compute,
+    quorum_compute,
+    weighted_majority_compute,
+)
 from governance.services.assemblies import assembly_presence, rule_for
 from governance.services.audit import audit_record
 from governance.services.elections import election_count, election_marks_check
 from perspectives.core.exceptions import ApplicationError
+
+
+def _four_places(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
 
 
 @dataclass(frozen=True)
@@ -185,7 +199,10 @@ def vote_cast(
             % {"name": voter.full_name}
         ) from exc
     ballot = Ballot.objects.create(
-        cooperative_id=resolution.cooperative_id, resolution=resolution, choice=choice
+        cooperative_id=resolution.cooperative_id,
+        resolution=resolution,
+        choice=choice,
+        college_name=voter.college_name,
     )
     BallotMark.objects.bulk_create(
         BallotMark(
@@ -221,6 +238,13 @@ def resolution_record_room_counts(
         raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
     if _is_candidate_election(resolution):
         raise ApplicationError(_("Une élection se vote à bulletin secret, pas à main levée."))
+    if college_weights(assembly=resolution.assembly) is not None:
+        raise ApplicationError(
+            _(
+                "Vote par collèges : chaque voix doit être rattachée à son collège, les "
+                "décomptes à main levée ne sont pas admis. Faites voter la salle en ligne."
+            )
+        )
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ApplicationError(_("Les décomptes sont des nombres positifs."))
     presence = assembly_presence(assembly=resolution.assembly)
@@ -243,6 +267,61 @@ def resolution_record_room_counts(
     resolution.room_abstain = votes_abstain
     resolution.save(update_fields=["room_for", "room_against", "room_abstain"])
     return resolution
+
+
+def college_weights(*, assembly: Assembly) -> dict[str, Decimal] | None:
+    """The weights (percent) of the colleges on the assembly's frozen roll, or None when the
+    cooperative does not vote by colleges. Every college on the roll must have a weight."""
+    names = set(
+        RollEntry.objects.filter(assembly=assembly)
+        .exclude(college_name="")
+        .values_list("college_name", flat=True)
+    )
+    if not names:
+        return None
+    weights = dict(College.objects.filter(name__in=names).values_list("name", "weight"))
+    missing = sorted(names - set(weights))
+    if missing:
+        raise ApplicationError(_("Collège sans poids : %(names)s.") % {"names": ", ".join(missing)})
+    return weights
+
+
+def college_tallies(
+    *, resolution: Resolution, assembly: Assembly, weights: dict[str, Decimal]
+) -> list[CollegeTally]:
+    """Per college: the ballots, and the blank proxies of members who did not vote (for the
+    resolutions the management supports, against the others)."""
+    counts: dict[str, dict[str, int]] = {name: dict.fromkeys(Choice.values, 0) for name in weights}
+    for row in resolution.ballots.values("college_name", "choice").annotate(n=Count("id")):
+        if row["college_name"] not in counts:
+            raise ApplicationError(_("Anomalie : bulletin sans collège dans un vote par collèges."))
+        counts[row["college_name"]][row["choice"]] += row["n"]
+    blank = (
+        Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
+        .exclude(grantor__participations__resolution=resolution)
+        .exclude(grantor__attendances__assembly=assembly)
+        .values_list("grantor__college_name", flat=True)
+    )
+    side = Choice.FOR if resolution.management_supported else Choice.AGAINST
+    for name in blank:
+        counts[name][side] += 1
+    eligible = dict(
+        RollEntry.objects.filter(assembly=assembly)
+        .values("college_name")
+        .annotate(n=Count("id"))
+        .values_list("college_name", "n")
+    )
+    return [
+        CollegeTally(
+            name=name,
+            weight=weights[name],
+            votes_for=counts[name][Choice.FOR],
+            votes_against=counts[name][Choice.AGAINST],
+            votes_abstain=counts[name][Choice.ABSTAIN],
+            eligible=eligible.get(name, 0),
+        )
+        for name in sorted(weights)
+    ]
 
 
 def tally_ballots(*, resolution: Resolution) -> dict[str, int]:
@@ -326,6 +405,15 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
             candidacy.save(update_fields=["votes", "elected"])
         outcome = Resolution.Outcome.ADOPTED if election.elected else Resolution.Outcome.REJECTED
         explanation = f"{quorum.explanation} {election.explanation}"
+    elif (weights := college_weights(assembly=assembly)) is not None:
+        weighted = weighted_majority_compute(
+            rule=rule,
+            colleges=college_tallies(resolution=resolution, assembly=assembly, weights=weights),
+        )
+        outcome = Resolution.Outcome.ADOPTED if weighted.adopted else Resolution.Outcome.REJECTED
+        explanation = f"{quorum.explanation} {weighted.explanation}"
+        resolution.weighted_for = _four_places(weighted.weighted_for)
+        resolution.weighted_against = _four_places(weighted.weighted_against)
     else:
         majority = majority_compute(
             rule=rule,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
 from entrepreneurs.services import path_step_record
-from governance.models import Assembly, Resolution, RollEntry
+from governance.models import Assembly, College, Resolution, RollEntry
 from governance.services import (
     assembly_convene,
     assembly_create,
@@ -60,6 +60,7 @@ def convened_assembly(
     preset: str = "scop_sarl",
     users: list[User] | None = None,
     seats: int = 1,
+    colleges: list[College] | None = None,
 ) -> Setup:
     """Inside a cooperative context: a statute profile, `associates` associates (the first ones
     linked to `users`), and an assembly in 20 days, convened now, with a correspondence deadline
@@ -73,6 +74,7 @@ def convened_assembly(
             cooperative=cooperative,
             full_name=f"Associé·e {index:03d}" if user is None else user.get_full_name(),
             user=user,
+            college=colleges[index] if colleges and index < len(colleges) else None,
         )
     now = timezone.now()
     assembly = assembly_create(

@@ -118,6 +118,7 @@ def test_secret_ballot_cannot_be_linked_to_its_voter(in_a: World) -> None:
         columns = cursor.fetchall()
     assert columns == [
         ("choice", "character varying"),
+        ("college_name", "character varying"),  # SCIC weighting; empty without colleges
         ("cooperative_id", "bigint"),
         ("id", "uuid"),
         ("resolution_id", "bigint"),

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from governance.models import Ballot, Resolution
+from governance.services import (
+    attendance_record,
+    college_set,
+    proxy_grant,
+    resolution_close,
+    resolution_open,
+    resolution_record_room_counts,
+    vote_cast,
+)
+from perspectives.core.exceptions import ApplicationError
+from tests.conftest import World
+from tests.governance.conftest import Setup, convened_assembly, opened
+
+
+def _scic(votes: list[str | None]) -> tuple[Setup, Resolution]:
+    """Ten associates: 0-1 in college A (50 %), 2-4 in B (30 %), 5-9 in C (20 %). `votes[i]`
+    is associate i's online vote (None: does not vote)."""
+    colleges = college_set(weights={"A": Decimal(50), "B": Decimal(30), "C": Decimal(20)})
+    by_name = {c.name: c for c in colleges}
+    layout = ["A"] * 2 + ["B"] * 3 + ["C"] * 5
+    setup = convened_assembly(
+        associates=10, preset="scic_sas", colleges=[by_name[n] for n in layout]
+    )
+    opened(setup)
+    resolution = resolution_open(resolution=setup.resolutions[0])
+    for entry, choice in zip(setup.entries, votes, strict=True):
+        if choice is not None:
+            vote_cast(resolution=resolution, cast_by=entry, choice=choice)
+    return setup, resolution
+
+
+def test_college_weights_turn_a_minority_of_heads_into_an_adopted_resolution(
+    in_a: World,
+) -> None:
+    # By heads 3 for, 6 against: rejected. By colleges: A 100 % for, B 0 %, C 20 %:
+    # 50 × 1 + 30 × 0 + 20 × 1/5 = 54 % for, 30 × 1 + 20 × 4/5 = 46 % against.
+    setup, resolution = _scic(
+        ["for", None, "against", "against", "abstain", "for", *["against"] * 4]
+    )
+    # Associate 1 (college A) gave a proxy to associate 5 (college C), who votes it "for".
+    proxy_grant(assembly=setup.assembly, grantor=setup.entries[1], holder=setup.entries[5])
+    vote_cast(resolution=resolution, cast_by=setup.entries[5], voter=setup.entries[1], choice="for")
+    assert sorted(Ballot.objects.filter(choice="for").values_list("college_name", flat=True)) == [
+        "A",
+        "A",
+        "C",
+    ]
+
+    closed = resolution_close(resolution=resolution)
+
+    assert (closed.votes_for, closed.votes_against, closed.votes_abstain) == (3, 6, 1)
+    assert (closed.weighted_for, closed.weighted_against) == (Decimal("54"), Decimal("46"))
+    assert closed.outcome == "adopted"
+    assert closed.explanation.endswith(
+        "Adoptée : vote par collèges pondérés — A (50,00 %) : 2 pour, 0 contre, 0 abstentions; "
+        "B (30,00 %) : 0 pour, 2 contre, 1 abstentions; C (20,00 %) : 1 pour, 4 contre, "
+        "0 abstentions. Résultat pondéré : 54,00 % pour, 46,00 % contre. Majorité requise : "
+        "plus de 1/2 des suffrages exprimés, après pondération (Statuts types SCIC SAS, "
+        "décisions ordinaires, 1re — à vérifier au regard de vos statuts)."
+    )
+
+
+def test_a_college_without_votes_cast_gives_its_weight_to_the_others(in_a: World) -> None:
+    # A abstains entirely: B (30) 2/3 for, C (20) 1/5 for → (20 + 4) / 50 = 48 % for,
+    # (10 + 16) / 50 = 52 % against: rejected, though 3 heads for and 5 against as well.
+    _setup, resolution = _scic(
+        ["abstain", "abstain", "for", "for", "against", "for", *["against"] * 4]
+    )
+    closed = resolution_close(resolution=resolution)
+    assert (closed.weighted_for, closed.weighted_against) == (Decimal("48"), Decimal("52"))
+    assert closed.outcome == "rejected"
+    assert "Résultat pondéré : 48,00 % pour, 52,00 % contre." in closed.explanation
+
+
+def test_weighted_shares_keep_exact_fractions(in_a: World) -> None:
+    # B: 1 for, 2 against (1/3); C: 5 for (1); A: 1 for, 1 against (1/2):
+    # 50/2 + 30/3 + 20 = 55 % for; 25 + 20 + 0 = 45 % against.
+    _setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
+    closed = resolution_close(resolution=resolution)
+    assert (closed.weighted_for, closed.weighted_against) == (Decimal("55"), Decimal("45"))
+
+
+def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
+    setup, resolution = _scic([None] * 10)
+    attendance_record(assembly=setup.assembly, entry=setup.entries[0], mode="room")
+    with pytest.raises(ApplicationError, match="Vote par collèges"):
+        resolution_record_room_counts(
+            resolution=resolution, votes_for=1, votes_against=0, votes_abstain=0
+        )
+    resolution.refresh_from_db()
+    assert (resolution.room_for, resolution.weighted_for) == (0, None)
