@@ -162,3 +162,10 @@ def test_the_fec_download(books: Books, world: World, client: Client) -> None:
     assert body.count("\r\n") == 1 + 17
     description = client.get(BASE + f"fec/?year={year.pk}&description=1")
     assert "article A47 A-1" in description.content.decode()
+
+
+def test_the_accountants_home_links_to_the_ledger(books: Books, accountant, client: Client) -> None:
+    client.force_login(accountant)
+    page = client.get("/c/coop-a/").content.decode()
+    assert "/c/coop-a/accounting/trial-balance/" in page
+    assert "/c/coop-a/accounting/fec/" in page
