@@ -34,6 +34,13 @@ def csv_decimal(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def csv_text(value: object) -> object:
+    """A label a spreadsheet would run as a formula (=, +, -, @) is quoted with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _spooled() -> Any:
     """A file for a download: in memory up to 4 MB, then on disk. A download is written
     completely inside the request (its cooperative context and transaction), then sent: a
@@ -49,7 +56,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     writer = csv.writer(text, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_decimal(v) if isinstance(v, Decimal) else v for v in row])
+        writer.writerow([csv_decimal(v) if isinstance(v, Decimal) else csv_text(v) for v in row])
     text.flush()
     text.detach()
     spool.seek(0)
@@ -300,17 +307,18 @@ def activity_pnl(request: HttpRequest, cooperative_slug: str, activity_id: int) 
     )
 
 
-def treasury_rows(treasury: selectors.Treasury) -> list[tuple[str, Decimal, bool]]:
-    """(label, amount, is_total) in the enDI order."""
+def treasury_rows(treasury: selectors.Treasury) -> list[tuple[str, str, Decimal, bool]]:
+    """(operator, label, amount, is_total) in the enDI order; the amounts keep their sign in
+    the statement's arithmetic (what is due is subtracted)."""
     return [
-        (_("Trésorerie disponible"), treasury.cash, False),
-        (_("− Impôts et taxes à payer"), treasury.taxes_due, False),
-        (_("− Fournisseurs à payer"), treasury.suppliers_due, False),
-        (_("= Trésorerie de référence"), treasury.reference, True),
-        (_("− Salaires et charges sociales à payer"), treasury.salaries_due, False),
-        (_("− Frais à rembourser"), treasury.expenses_due, False),
-        (_("+ Clients à encaisser"), treasury.customers_due, False),
-        (_("= Trésorerie future"), treasury.future, True),
+        ("", _("Trésorerie disponible"), treasury.cash, False),
+        ("−", _("Impôts et taxes à payer"), treasury.taxes_due, False),
+        ("−", _("Fournisseurs à payer"), treasury.suppliers_due, False),
+        ("=", _("Trésorerie de référence"), treasury.reference, True),
+        ("−", _("Salaires et charges sociales à payer"), treasury.salaries_due, False),
+        ("−", _("Frais à rembourser"), treasury.expenses_due, False),
+        ("+", _("Clients à encaisser"), treasury.customers_due, False),
+        ("=", _("Trésorerie future"), treasury.future, True),
     ]
 
 
@@ -325,7 +333,8 @@ def activity_treasury(request: HttpRequest, cooperative_slug: str, activity_id: 
         return csv_response(
             f"tresorerie-{activity.analytic_code}-{as_of:%Y%m%d}.csv",
             [_("Rubrique"), _("Montant")],
-            ([label, value] for label, value, _total in rows),
+            # Signed, so that the column adds up: what is due is negative.
+            ([label, -value if op == "−" else value] for op, label, value, _total in rows),
         )
     return render(
         request,

@@ -113,13 +113,13 @@ def test_the_pnl_and_treasury_pages_and_csv(books: Books, world: World, client: 
     assert rows == [
         ["Rubrique", "Montant"],
         ["Trésorerie disponible", "600,00"],
-        ["− Impôts et taxes à payer", "140,00"],
-        ["− Fournisseurs à payer", "360,00"],
-        ["= Trésorerie de référence", "100,00"],
-        ["− Salaires et charges sociales à payer", "300,00"],
-        ["− Frais à rembourser", "0,00"],
-        ["+ Clients à encaisser", "200,00"],
-        ["= Trésorerie future", "0,00"],
+        ["Impôts et taxes à payer", "-140,00"],
+        ["Fournisseurs à payer", "-360,00"],
+        ["Trésorerie de référence", "100,00"],
+        ["Salaires et charges sociales à payer", "-300,00"],
+        ["Frais à rembourser", "0,00"],
+        ["Clients à encaisser", "200,00"],
+        ["Trésorerie future", "0,00"],
     ]
     ledger = _csv(
         client.get(BASE + f"activities/{mine}/ledger/?from=2025-01-01&to=2025-12-31&format=csv")
@@ -162,6 +162,19 @@ def test_the_fec_download(books: Books, world: World, client: Client) -> None:
     assert body.count("\r\n") == 1 + 17
     description = client.get(BASE + f"fec/?year={year.pk}&description=1")
     assert "article A47 A-1" in description.content.decode()
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from accounting.views import csv_text
+
+    assert [csv_text(v) for v in ("=1+1", "+33", "-2", "@SUM", "Facture", 3)] == [
+        "'=1+1",
+        "'+33",
+        "'-2",
+        "'@SUM",
+        "Facture",
+        3,
+    ]
 
 
 def test_the_accountants_home_links_to_the_ledger(books: Books, accountant, client: Client) -> None:
