@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(R + "open/", views.resolution_open, name="governance_resolution_open"),
     path(R + "close/", views.resolution_close, name="governance_resolution_close"),
     path(R + "room/", views.resolution_room_counts, name="governance_resolution_room"),
+    path(R + "candidacies/", views.candidacy_add, name="governance_candidacy_add"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/governance/.

@@ -148,11 +148,6 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
     }
     if entry is not None:
         context["has_totp"] = user_has_totp(user=request.user)  # type: ignore[arg-type]
-        context["candidacies"] = {
-            r.pk: list(r.candidacies.select_related("entry").order_by("entry__full_name"))
-            for r in resolutions
-            if r.decision_class == "election"
-        }
         context["my_votes"] = selectors.my_votes(entry=entry)
         context["proxy_given"] = selectors.proxy_given(entry=entry)
         context["proxies_held"] = selectors.proxies_held(entry=entry)
@@ -161,6 +156,11 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
             for e in RollEntry.objects.filter(assembly=assembly).exclude(pk=entry.pk)
         ]
         context["proxy_form"] = ProxyForm(holders=holders)
+    context["candidacies"] = {
+        r.pk: list(r.candidacies.select_related("entry").order_by("entry__full_name"))
+        for r in resolutions
+        if r.decision_class == "election"
+    }
     if closed:
         context["trackers"] = {
             r.pk: selectors.resolution_trackers(resolution=r) for r in resolutions
@@ -360,6 +360,27 @@ def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int
         else:
             messages.success(request, _("Présence enregistrée."))
     return _to_assembly(cooperative_slug, assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def candidacy_add(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    resolution = _resolution(request, assembly_id, resolution_id)
+    entry_id = request.POST.get("entry", "")
+    entry = get_object_or_404(
+        RollEntry, assembly=resolution.assembly, pk=int(entry_id) if entry_id.isdigit() else 0
+    )
+    try:
+        services.candidacy_file(resolution=resolution, entry=entry)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Candidature de %(name)s enregistrée.") % {"name": entry.full_name}
+        )
+    return _to_assembly(cooperative_slug, resolution.assembly)
 
 
 def _resolution_step(

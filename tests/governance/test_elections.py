@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from governance.models import Associate, Ballot, BallotMark, Candidacy, Participation
 from governance.rules import PRESETS, Rule
@@ -16,6 +17,7 @@ from governance.services import (
 )
 from governance.services.elections import election_compute
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.governance.conftest import convened_assembly, opened
 
@@ -256,3 +258,33 @@ def test_election_compute(
     assert result.elected == elected
     assert tail in result.explanation
     assert "Majorité requise par candidat·e : 6 voix (Statuts, art. 15)." in result.explanation
+
+
+def test_managers_file_candidacies_through_the_page(world: World, client: Client) -> None:
+    with cooperative_context(world.coop_a.pk):
+        setup = convened_assembly(
+            associates=3, users=[world.alice, world.carl], resolutions=(("election", True),)
+        )
+    election = setup.resolutions[0]
+    alice_entry = next(e for e in setup.entries if e.user_id == world.alice.pk)
+    url = (
+        f"/c/coop-a/governance/assemblies/{setup.assembly.pk}/resolutions/{election.pk}/"
+        "candidacies/"
+    )
+    client.force_login(world.alice)  # an associate, not a manager
+    assert client.post(url, {"entry": alice_entry.pk}).status_code == 403
+    client.force_login(world.charlie)  # another cooperative
+    assert (
+        client.post(url.replace("coop-a", "coop-b"), {"entry": alice_entry.pk}).status_code == 404
+    )
+    client.force_login(world.carl)
+    filed = client.post(url, {"entry": alice_entry.pk}, follow=True)
+    again = client.post(url, {"entry": alice_entry.pk}, follow=True)
+    unknown = client.post(url, {"entry": "x"})
+    assert "Candidature de Alice Arnaud enregistrée." in filed.text
+    assert "Alice Arnaud est déjà candidat·e." in again.text
+    assert unknown.status_code == 404
+    with cooperative_context(world.coop_a.pk):
+        assert list(Candidacy.objects.values_list("entry_id", "employee")) == [
+            (alice_entry.pk, False)
+        ]

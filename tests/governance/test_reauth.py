@@ -133,3 +133,9 @@ def test_election_voted_through_the_page_by_ticking_names(world: World, client: 
     with cooperative_context(world.coop_a.pk):
         assert list(BallotMark.objects.values_list("candidacy_id", flat=True)) == [second.pk]
         assert Participation.objects.get().choice == ""
+        resolution_close(resolution=election)
+        name = second.entry.full_name
+    closed = client.get(f"/c/coop-a/governance/assemblies/{setup.assembly.pk}/")
+    # 1 vote of 4 associates: short of more than half of all of them (SCOP SARL, 1st).
+    assert f"<tr><td>{name}</td><td>non</td><td>1</td><td>non élu·e</td></tr>" in closed.text
+    assert "Aucun·e élu·e." in closed.text
