@@ -64,7 +64,7 @@ from governance.services.elections import election_count, election_marks_check
 from perspectives.core.exceptions import ApplicationError
 
 
-def _four_places(value: Fraction) -> Decimal:
+def weighted_share_quantize(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
         Decimal("0.0001"), rounding=ROUND_HALF_UP
     )
@@ -412,8 +412,8 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
         )
         outcome = Resolution.Outcome.ADOPTED if weighted.adopted else Resolution.Outcome.REJECTED
         explanation = f"{quorum.explanation} {weighted.explanation}"
-        resolution.weighted_for = _four_places(weighted.weighted_for)
-        resolution.weighted_against = _four_places(weighted.weighted_against)
+        resolution.weighted_for = weighted_share_quantize(weighted.weighted_for)
+        resolution.weighted_against = weighted_share_quantize(weighted.weighted_against)
     else:
         majority = majority_compute(
             rule=rule,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from governance.models import Ballot, Resolution
+from governance.models import Ballot, College, Resolution
 from governance.services import (
     attendance_record,
     college_set,
@@ -14,6 +14,7 @@ from governance.services import (
     resolution_record_room_counts,
     vote_cast,
 )
+from governance.services.verify import governance_verify
 from perspectives.core.exceptions import ApplicationError
 from tests.conftest import World
 from tests.governance.conftest import Setup, convened_assembly, opened
@@ -96,3 +97,16 @@ def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
         )
     resolution.refresh_from_db()
     assert (resolution.room_for, resolution.weighted_for) == (0, None)
+
+
+def test_verify_recounts_weighted_results_and_catches_changed_weights(in_a: World) -> None:
+    _setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
+    resolution_close(resolution=resolution)
+    assert governance_verify() == []
+    # College weights stay editable after close: verify recomputes and sees the change.
+    College.objects.filter(name="A").update(weight=Decimal(40))
+    College.objects.filter(name="C").update(weight=Decimal(30))
+    assert governance_verify() == [
+        f"resolution {resolution.pk}: weighted recount (Decimal('60.0000'), Decimal('40.0000')) "
+        "differs from (Decimal('55.0000'), Decimal('45.0000'))"
+    ]

@@ -16,6 +16,7 @@ from governance.services import (
     vote_cast,
 )
 from governance.services.elections import election_compute
+from governance.services.verify import governance_verify
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
@@ -288,3 +289,18 @@ def test_managers_file_candidacies_through_the_page(world: World, client: Client
         assert list(Candidacy.objects.values_list("entry_id", "employee")) == [
             (alice_entry.pk, False)
         ]
+
+
+def test_verify_recounts_each_candidate_from_the_marks(in_a: World) -> None:
+    setup = convened_assembly(associates=3, resolutions=(("election", True),))
+    election = setup.resolutions[0]
+    _employees(setup.entries[0])
+    candidacy = candidacy_file(resolution=election, entry=setup.entries[0])
+    opened(setup)
+    resolution_open(resolution=election)
+    for entry in setup.entries[:2]:
+        vote_cast(resolution=election, cast_by=entry, choice="for", candidates=[candidacy.pk])
+    resolution_close(resolution=election)
+    candidacy.refresh_from_db()
+    assert (candidacy.votes, candidacy.elected) == (2, True)
+    assert governance_verify() == []
