@@ -13,11 +13,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounting import urls as accounting_urls
 from entrepreneurs import urls as entrepreneurs_urls
-from perspectives.dashboards import urls as dashboards_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
+from perspectives.dashboards import urls as dashboards_urls
 from perspectives.tenancy import urls as tenancy_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import random
 import time
 from decimal import Decimal
@@ -31,6 +32,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Role
 
 SLUG = "bench-dashboards"
+LEDGER_BENCH_SLUG = os.environ.get("LEDGER_BENCH_SLUG", "bench-ledger")
 PEOPLE = 150
 YEARS = 3
 
@@ -112,15 +114,28 @@ def _build() -> Cooperative:
 
 
 def _largest_ledger_cooperative() -> Cooperative:
-    """The ledger benchmark's cooperative if it was built (most activities), else ours."""
-    candidates = []
-    for cooperative in Cooperative.objects.all():
-        with cooperative_context(cooperative.pk):
-            candidates.append((Activity.objects.count(), cooperative.pk))
-    count, pk = max(candidates, default=(0, None))
-    if count >= PEOPLE and pk is not None:
-        return Cooperative.objects.get(pk=pk)
-    return _build()
+    """The ledger benchmark's cooperative (`make bench` builds it: 150 activities × 20 years)
+    when it exists, given one entrepreneur per activity; otherwise ours."""
+    cooperative = Cooperative.objects.filter(slug=LEDGER_BENCH_SLUG).first()
+    if cooperative is None:
+        return _build()
+    with cooperative_context(cooperative.pk):
+        sectors = sector_seed_defaults()
+        for index, activity in enumerate(
+            Activity.objects.filter(members__isnull=True).order_by("pk")
+        ):
+            person = Entrepreneur.objects.create(
+                cooperative=cooperative,
+                first_name=f"L{index}",
+                last_name=f"Ledger{index:03d}",
+                sector=activity.sector if activity.sector_id else sectors[0],
+                stage=Stage.CESA,
+                cesa_start=dt.date(2024, 1, 1),
+            )
+            ActivityMember.objects.create(
+                cooperative=cooperative, activity=activity, entrepreneur=person, share=Decimal(100)
+            )
+    return cooperative
 
 
 def _user(cooperative: Cooperative, email: str, roles: list[str]) -> User:
