@@ -345,6 +345,12 @@ class Entry(TenantModel):
         ]
         indexes = [
             models.Index(fields=("cooperative", "journal", "date"), name="entry_journal_date_idx"),
+            # The drafts are few: statements exclude their lines through this small index.
+            models.Index(
+                fields=("cooperative", "id"),
+                condition=Q(status="draft"),
+                name="entry_drafts_idx",
+            ),
             models.Index(fields=("cooperative", "date"), name="entry_date_idx"),
         ]
 

@@ -184,7 +184,7 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
                     line.credit,
                     line.lettering or "",
                 ]
-                for line in lines.iterator(chunk_size=2000)
+                for line in selectors.with_entries(lines.iterator(chunk_size=2000))
             ),
         )
     count = selectors.ledger_lines(
@@ -261,7 +261,7 @@ def activity_ledger(request: HttpRequest, cooperative_slug: str, activity_id: in
                     line.debit,
                     line.credit,
                 ]
-                for line in lines.iterator(chunk_size=2000)
+                for line in selectors.with_entries(lines.iterator(chunk_size=2000))
             ),
         )
     sections = selectors.general_ledger(date_from=date_from, date_to=date_to, scope=scope)

@@ -86,22 +86,57 @@ class _Prepared:
 
 class _Refs:
     """Accounts, journals, third parties, activities, fiscal years and periods of the active
-    cooperative, loaded once per posting (or once for a whole batch)."""
+    cooperative, loaded once per posting (or once for a whole batch): `preload` fetches what a
+    set of entries names in a few queries."""
 
     def __init__(self) -> None:
-        self._accounts: dict[str, Account] | None = None
+        self._accounts: dict[str, Account] = {}
         self._journals: dict[str, Journal] | None = None
         self._third_parties: dict[str, ThirdParty] = {}
-        self._activities: set[int] | None = None
+        self._activities: set[int] = set()
         self._years: list[FiscalYear] | None = None
-        self._locks: dict[dt.date, str] | None = None
+        self._locks: dict[dt.date, str] = {}
+
+    def preload(self, entries: Iterable[EntryInput]) -> None:
+        codes: set[str] = set()
+        parties: set[str] = set()
+        activities: set[int] = set()
+        months: set[dt.date] = set()
+        for data in entries:
+            months.add(data.date.replace(day=1))
+            for line in data.lines:
+                if not isinstance(line.account, Account):
+                    codes.add(str(line.account).strip().upper())
+                if isinstance(line.third_party, str) and line.third_party:
+                    parties.add(line.third_party.strip().upper())
+                activity_id = _activity_id(line.activity)
+                if activity_id is not None:
+                    activities.add(activity_id)
+        codes -= set(self._accounts)
+        if codes:
+            self._accounts.update({a.code: a for a in Account.objects.filter(code__in=codes)})
+        self.load_third_parties(parties)
+        activities -= self._activities
+        if activities:
+            self._activities.update(
+                Activity.objects.filter(pk__in=activities).values_list("pk", flat=True)
+            )
+        months -= set(self._locks)
+        if months:
+            self._locks.update(
+                Period.objects.filter(start_date__in=months).values_list("start_date", "lock")
+            )
 
     def account(self, ref: Account | str) -> Account | None:
         if isinstance(ref, Account):
             return ref
-        if self._accounts is None:
-            self._accounts = {a.code: a for a in Account.objects.all()}
-        return self._accounts.get(str(ref).strip().upper())
+        code = str(ref).strip().upper()
+        if code not in self._accounts:
+            found = Account.objects.filter(code=code).first()
+            if found is None:
+                return None
+            self._accounts[code] = found
+        return self._accounts[code]
 
     def journal(self, ref: Journal | str) -> Journal | None:
         if isinstance(ref, Journal):
@@ -129,8 +164,8 @@ class _Refs:
             )
 
     def activity_exists(self, activity_id: int) -> bool:
-        if self._activities is None:
-            self._activities = set(Activity.objects.values_list("pk", flat=True))
+        if activity_id not in self._activities and Activity.objects.filter(pk=activity_id).exists():
+            self._activities.add(activity_id)
         return activity_id in self._activities
 
     def fiscal_year(self, day: dt.date) -> FiscalYear | None:
@@ -139,9 +174,13 @@ class _Refs:
         return next((y for y in self._years if y.start_date <= day <= y.end_date), None)
 
     def period_lock(self, day: dt.date) -> str | None:
-        if self._locks is None:
-            self._locks = dict(Period.objects.values_list("start_date", "lock"))
-        return self._locks.get(day.replace(day=1))
+        month = day.replace(day=1)
+        if month not in self._locks:
+            lock = Period.objects.filter(start_date=month).values_list("lock", flat=True).first()
+            if lock is None:
+                return None
+            self._locks[month] = lock
+        return self._locks[month]
 
 
 def _amount(value: Decimal | int | str, line_no: int, side: str) -> Decimal:
@@ -461,6 +500,7 @@ def entry_post(
         source=source,
     )
     refs = _Refs()
+    refs.preload([data])
     prepared = _prepare(data, refs, reverses=reverses)
     existing = _existing_for_key(prepared)
     if existing is not None:
@@ -658,14 +698,7 @@ def entries_post_bulk(
     with the same payload are skipped; another payload under an existing key refuses the whole
     batch."""
     refs = _Refs()
-    refs.load_third_parties(
-        {
-            str(line.third_party)
-            for data in entries
-            for line in data.lines
-            if isinstance(line.third_party, str) and line.third_party
-        }
-    )
+    refs.preload(entries)
     keys = [data.idempotency_key for data in entries if data.idempotency_key]
     if len(keys) != len(set(keys)):
         raise ApplicationError(_("Le lot contient deux fois la même clé d'idempotence."))
