@@ -84,6 +84,14 @@ def django_db_setup(
             # Test-only: transactional tests empty the tables with TRUNCATE between tests.
             role = connection.ops.quote_name(_app_role())
             cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+            # Test-only: no autovacuum ANALYZE between tests. Statistics taken while a table held
+            # a handful of rows make the planner pick quadratic plans for the demo's bulk
+            # posting later in the run; without them every test plans like a fresh database.
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            for (table,) in cursor.fetchall():
+                cursor.execute(
+                    f"ALTER TABLE {connection.ops.quote_name(table)} SET (autovacuum_enabled = off)"
+                )
     yield
     with django_db_blocker.unblock(), as_owner():
         teardown_databases(db_cfg, verbosity=0)
