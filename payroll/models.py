@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +146,15 @@ class PayProfile(TenantModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
+    # The part of `monthly_gross` that is an advance on the variable part (L7332-3): settled
+    # by the yearly regularisation payslip against the activity's actual result.
+    variable_advance = models.DecimalField(
+        _("avance mensuelle sur la part variable"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
     pas_rate = models.DecimalField(
         _("taux personnalisé de prélèvement à la source (%)"),
         max_digits=5,
@@ -165,10 +174,19 @@ class PayProfile(TenantModel):
             models.CheckConstraint(
                 condition=Q(monthly_gross__gte=0), name="payprofile_gross_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(variable_advance__gte=0, variable_advance__lte=F("monthly_gross")),
+                name="payprofile_advance_within_gross",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.entrepreneur_id}: {self.monthly_gross}"
+
+    @property
+    def fixed_gross(self) -> Decimal:
+        """The contractual fixed part (L7331-2 d)."""
+        return self.monthly_gross - self.variable_advance
 
 
 class PayrollRun(TenantModel):
@@ -223,10 +241,15 @@ class Payslip(TenantModel):
     """One entrepreneur's payslip of a run. A draft is recomputed freely; once issued, a database
     trigger refuses any change but the PDF, and any deletion: a correction is a new payslip."""
 
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Bulletin mensuel")
+        REGULARISATION = "regularisation", _("Régularisation de la part variable")
+
     run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="payslips")
     entrepreneur = models.ForeignKey(
         "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(_("nature"), max_length=14, choices=Kind.choices, default=Kind.MONTHLY)
     version = models.PositiveSmallIntegerField(default=1)
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -251,11 +274,111 @@ class Payslip(TenantModel):
         ordering = ("-period", "entrepreneur_id", "-version")
         constraints = [
             models.UniqueConstraint(
-                fields=("cooperative", "run", "entrepreneur", "version"),
-                name="payslip_unique_version",
+                fields=("cooperative", "run", "entrepreneur", "kind", "version"),
+                name="payslip_unique_kind_version",
             ),
             models.CheckConstraint(condition=Q(gross__gte=0), name="payslip_gross_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} #{self.entrepreneur_id} v{self.version}"
+
+
+class SalaryProposal(TenantModel):
+    """What a run suggests paying an entrepreneur, from the activity's treasury, and the gross
+    the payroll officer chose (the profile's by default) before computing the payslips."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="proposals")
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The entrepreneur's share of the activity's future treasury (total employer cost it allows).
+    budget = models.DecimalField(_("budget salarial"), max_digits=12, decimal_places=2)
+    # None: the budget does not even cover a zero salary's fixed contributions.
+    suggested_gross = models.DecimalField(
+        _("brut suggéré"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    chosen_gross = models.DecimalField(_("brut retenu"), max_digits=10, decimal_places=2)
+    chosen_cost = models.DecimalField(
+        _("coût employeur du brut retenu"), max_digits=10, decimal_places=2
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proposition de salaire")
+        verbose_name_plural = _("propositions de salaire")
+        ordering = ("run", "entrepreneur_id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "run", "entrepreneur"), name="salaryproposal_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(chosen_gross__gte=0), name="salaryproposal_gross_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} #{self.entrepreneur_id}: {self.chosen_gross}"
+
+    @property
+    def over_budget(self) -> Decimal:
+        """How much the chosen salary's employer cost exceeds the budget (0 when it fits)."""
+        return max(Decimal(0), self.chosen_cost - self.budget)
+
+
+class Absence(TenantModel):
+    """Paid leave or sick leave of an entrepreneur within a run's month, entered by the payroll
+    officer. Overlaps are refused by a trigger as well as by the service."""
+
+    class Kind(models.TextChoices):
+        PAID_LEAVE = "paid_leave", _("Congés payés")
+        SICK = "sick", _("Arrêt maladie")
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="absences")
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    # A sick leave continuing one of the previous month keeps its first day (waiting days,
+    # employer top-up delays run from it).
+    spell_start = models.DateField(_("début de l'arrêt"))
+    subrogation = models.BooleanField(
+        _("subrogation (la coopérative perçoit les indemnités journalières)"), default=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ("run", "entrepreneur_id", "start")
+        indexes = [
+            models.Index(fields=("cooperative", "entrepreneur", "start"), name="absence_by_person")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="absence_dates_order"),
+            models.CheckConstraint(
+                condition=Q(spell_start__lte=F("start")), name="absence_spell_before_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="sick") | Q(subrogation=False),
+                name="absence_subrogation_only_sick",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entrepreneur_id} {self.kind} {self.start}–{self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
