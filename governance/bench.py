@@ -1,0 +1,547 @@
+"""Load benchmark of online voting (`make bench`, or `manage.py run_benchmarks governance`).
+
+2,000 associates vote within one minute through the real web stack, on loopback only: gunicorn
+(sync workers, DEBUG off) on a free port of 127.0.0.1, Django's session, CSRF and tenancy
+middleware, the vote views and PostgreSQL. Built once in the development database: one
+cooperative (slug `bench-governance`) whose 2,000 associates each have an account and a
+membership. Every run then:
+
+1. creates, convenes (voter roll frozen) and opens an assembly with two resolutions;
+2. logs the 2,000 associates in: one session each, written in the session store (the login form
+   is rate limited per IP address, and the password check is not what is measured), with a CSRF
+   cookie and token issued by Django's own `get_token`;
+3. has a pool of concurrent clients cast every associate's vote on resolution 1 through the
+   page's form (POST with the CSRF token, answered by a redirect whose message carries the
+   receipt), then on resolution 2 through the JSON API (session + X-CSRFToken header);
+4. replays some of those requests (each must be refused: nothing counted twice);
+5. closes the assembly and checks exactly 2,000 participations and ballots per resolution, the
+   expected tally, every receipt in the published list, and `governance_verify`.
+
+It prints a table with each phase's wall time, throughput, errors and p50/p99/max latency, and
+raises when a check fails. Environment: GOVERNANCE_BENCH_ASSOCIATES (2000),
+GOVERNANCE_BENCH_WORKERS (gunicorn workers, 4), GOVERNANCE_BENCH_CLIENTS (concurrent clients, 16),
+GOVERNANCE_BENCH_PAGES (assembly page loads measured after the vote, 50).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
+from django.db.models import Count
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from governance.models import (
+    Assembly,
+    Associate,
+    AssociateCategory,
+    Ballot,
+    Choice,
+    Participation,
+    Resolution,
+    RollEntry,
+)
+from governance.selectors import resolution_trackers
+from governance.services import (
+    assembly_close,
+    assembly_convene,
+    assembly_create,
+    assembly_open,
+    resolution_add,
+    resolution_open,
+    statute_profile_create_from_preset,
+)
+from governance.services.verify import governance_verify
+from perspectives.accounts.models import User
+from perspectives.tenancy import services as tenancy_services
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Cooperative, Membership, Role
+
+SLUG = "bench-governance"
+ASSOCIATES = int(os.environ.get("GOVERNANCE_BENCH_ASSOCIATES", "2000"))
+WORKERS = int(os.environ.get("GOVERNANCE_BENCH_WORKERS", "4"))
+CLIENTS = int(os.environ.get("GOVERNANCE_BENCH_CLIENTS", "16"))
+PAGES = int(os.environ.get("GOVERNANCE_BENCH_PAGES", "50"))
+REPLAYS = 100
+WINDOW_SECONDS = 60.0
+CHOICES = (Choice.FOR, Choice.AGAINST, Choice.ABSTAIN)
+RECEIPT = re.compile(r"reçu : ([0-9a-f]{16})")
+
+
+def _email(index: int) -> str:
+    return f"bench.vote.{index:05d}@perspectives.example"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _build() -> Cooperative:
+    """The cooperative, its 2,000 accounts, memberships and associates (bulk, once)."""
+    cooperative = Cooperative.objects.filter(slug=SLUG).first()
+    if cooperative is None:
+        cooperative = tenancy_services.cooperative_create(
+            name="Banc d'essai des votes", slug=SLUG, siren="552100554"
+        )
+    emails = [_email(index) for index in range(ASSOCIATES)]
+    known = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    # One unusable password for all: these accounts log in through the session store.
+    password = make_password(None)
+    User.objects.bulk_create(
+        User(email=email, first_name="Associé·e", last_name=email[11:16], password=password)
+        for email in emails
+        if email not in known
+    )
+    users = list(User.objects.filter(email__in=emails).order_by("email"))
+    Membership.objects.bulk_create(
+        (
+            Membership(cooperative=cooperative, user=user, roles=[Role.ENTREPRENEUR])
+            for user in users
+        ),
+        ignore_conflicts=True,
+    )
+    with cooperative_context(cooperative.pk):
+        statute_profile_create_from_preset(preset="scop_sarl")
+        registered = set(
+            Associate.objects.filter(exited_on__isnull=True).values_list("user_id", flat=True)
+        )
+        Associate.objects.bulk_create(
+            Associate(
+                cooperative=cooperative,
+                user=user,
+                full_name=user.get_full_name(),
+                category=AssociateCategory.EMPLOYEE,
+                admitted_on=dt.date(2024, 1, 8),
+            )
+            for user in users
+            if user.pk not in registered
+        )
+    return cooperative
+
+
+@dataclass
+class Voter:
+    index: int
+    session_key: str
+    csrf_cookie: str
+    csrf_token: str
+
+    @property
+    def cookie(self) -> str:
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={self.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={self.csrf_cookie}"
+        )
+
+
+def _assembly(cooperative: Cooperative) -> tuple[Assembly, list[Resolution]]:
+    """A new assembly each run (the roll is frozen at convocation), convened, open, two votes
+    open. Committed before the server reads it."""
+    with cooperative_context(cooperative.pk):
+        profile = statute_profile_create_from_preset(preset="scop_sarl")
+        now = timezone.now()
+        assembly = assembly_create(
+            title=f"Banc d'essai {timezone.localtime(now):%d/%m/%Y %H:%M:%S}",
+            kind=Assembly.Kind.ORDINARY,
+            mode=Assembly.Mode.REMOTE,
+            scheduled_at=now + dt.timedelta(days=profile.convocation_delay_days + 1),
+            place="En ligne",
+        )
+        resolutions = [
+            resolution_add(assembly=assembly, title=title, text=f"{title} de l'exercice 2026.")
+            for title in ("Approbation des comptes", "Affectation du résultat")
+        ]
+        assembly = assembly_convene(assembly=assembly)
+        assembly = assembly_open(assembly=assembly, now=assembly.scheduled_at)
+        resolutions = [resolution_open(resolution=r) for r in resolutions]
+    return assembly, resolutions
+
+
+def _login(cooperative: Cooperative) -> list[Voter]:
+    """One session per associate on the roll, as `django.contrib.auth.login` would write it."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    users = list(
+        User.objects.filter(memberships__cooperative=cooperative, email__startswith="bench.vote.")
+        .order_by("email")
+        .only("pk", "password")
+    )
+    voters = []
+    with transaction.atomic():
+        for index, user in enumerate(users):
+            session = store_class()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            request = HttpRequest()
+            token = get_token(request)
+            voters.append(
+                Voter(
+                    index=index,
+                    session_key=str(session.session_key),
+                    csrf_cookie=request.META["CSRF_COOKIE"],
+                    csrf_token=token,
+                )
+            )
+    return voters
+
+
+def _logout(voters: list[Voter]) -> None:
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    with transaction.atomic():
+        for voter in voters:
+            store_class(session_key=voter.session_key).delete()
+
+
+# --------------------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _gunicorn() -> Iterator[int]:
+    """gunicorn on a free loopback port, production settings except plain-HTTP cookies."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "perspectives.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SECURE_COOKIES": "false",
+        "STATIC_MANIFEST": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--preload",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+        "perspectives.wsgi:application",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+            try:
+                status, _body, _headers = _request(port, "GET", "/accounts/login/")
+            except OSError:
+                status = 0
+            if status == 200:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer within 60 s")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    """One request on a new connection (gunicorn's sync workers close after each answer)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheaders()
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- clients
+
+
+@dataclass
+class Phase:
+    label: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    receipts: dict[int, str] = field(default_factory=dict)
+    wall: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+Outcome = tuple[bool, str]  # (as expected, receipt or error)
+
+
+def _run_phase(
+    label: str, voters: list[Voter], send: Callable[[Voter], tuple[int, bytes, Any]], check: Any
+) -> Phase:
+    phase = Phase(label)
+
+    def one(voter: Voter) -> tuple[int, float, Outcome]:
+        start = time.perf_counter()
+        try:
+            answer = send(voter)
+        except OSError as error:
+            return voter.index, (time.perf_counter() - start) * 1000, (False, repr(error))
+        elapsed = (time.perf_counter() - start) * 1000
+        return voter.index, elapsed, check(*answer)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        for index, elapsed, (ok, detail) in pool.map(one, voters):
+            phase.latencies.append(elapsed)
+            if ok:
+                phase.receipts[index] = detail
+            else:
+                phase.errors.append(f"associate {index}: {detail}")
+    phase.wall = time.perf_counter() - start
+    return phase
+
+
+def _message_texts(headers: list[tuple[str, str]]) -> list[str]:
+    """The flash messages the server put in the `messages` cookie of a redirect."""
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            jar.load(value)
+    morsel = jar.get(CookieStorage.cookie_name)
+    if morsel is None or not morsel.value:
+        return []
+    # As the next request would read it: signed with the project's SECRET_KEY.
+    request = HttpRequest()
+    request.COOKIES[CookieStorage.cookie_name] = morsel.value
+    return [str(message) for message in CookieStorage(request)]
+
+
+def _form_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
+    path = f"/c/{SLUG}/governance/assemblies/{assembly.pk}/resolutions/{resolution.pk}/vote/"
+
+    def send(voter: Voter) -> tuple[int, bytes, Any]:
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": voter.csrf_token, "choice": CHOICES[voter.index % 3]}
+        ).encode()
+        return _request(
+            port,
+            "POST",
+            path,
+            body,
+            {
+                "Cookie": voter.cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{port}",
+                "Accept-Language": "fr",
+            },
+        )
+
+    return send
+
+
+def _form_accepted(status: int, _body: bytes, headers: Any) -> Outcome:
+    texts = _message_texts(headers)
+    found = [m.group(1) for text in texts if (m := RECEIPT.search(text))]
+    if status == 302 and len(found) == 1:
+        return True, found[0]
+    return False, f"HTTP {status} {texts}"
+
+
+def _form_refused(status: int, _body: bytes, headers: Any) -> Outcome:
+    texts = _message_texts(headers)
+    refused = status == 302 and any("déjà enregistré" in text for text in texts)
+    return refused, f"HTTP {status} {texts}"
+
+
+def _api_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
+    path = (
+        f"/api/v1/c/{SLUG}/governance/assemblies/{assembly.pk}/resolutions/{resolution.pk}/votes/"
+    )
+
+    def send(voter: Voter) -> tuple[int, bytes, Any]:
+        body = json.dumps({"choice": CHOICES[(voter.index + 1) % 3]}).encode()
+        return _request(
+            port,
+            "POST",
+            path,
+            body,
+            {
+                "Cookie": voter.cookie,
+                "X-CSRFToken": voter.csrf_token,
+                "Content-Type": "application/json",
+                "Origin": f"http://127.0.0.1:{port}",
+                "Accept-Language": "fr",
+            },
+        )
+
+    return send
+
+
+def _api_accepted(status: int, body: bytes, _headers: Any) -> Outcome:
+    if status == 201:
+        return True, str(json.loads(body)["tracker"])
+    return False, f"HTTP {status} {body[:200]!r}"
+
+
+def _api_refused(status: int, body: bytes, _headers: Any) -> Outcome:
+    return status == 400 and "déjà enregistré" in body.decode(), f"HTTP {status} {body[:200]!r}"
+
+
+def _page_sender(port: int, path: str) -> Any:
+    def send(voter: Voter) -> tuple[int, bytes, Any]:
+        return _request(port, "GET", path, None, {"Cookie": voter.cookie, "Accept-Language": "fr"})
+
+    return send
+
+
+def _ok(status: int, _body: bytes, _headers: Any) -> Outcome:
+    return status == 200, f"HTTP {status}"
+
+
+def _page_shown(status: int, body: bytes, _headers: Any) -> Outcome:
+    return status == 200 and b"Vote enregistr" in body, f"HTTP {status}"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _expected(offset: int, voters: int) -> tuple[int, int, int]:
+    counts = dict.fromkeys(CHOICES, 0)
+    for index in range(voters):
+        counts[CHOICES[(index + offset) % 3]] += 1
+    return counts[Choice.FOR], counts[Choice.AGAINST], counts[Choice.ABSTAIN]
+
+
+def _verify(
+    resolution: Resolution, receipts: dict[int, str], offset: int, voters: int
+) -> list[str]:
+    problems = []
+    resolution.refresh_from_db()
+    participations = Participation.objects.filter(resolution=resolution)
+    distinct = participations.aggregate(n=Count("voter", distinct=True))["n"]
+    counts = (
+        participations.count(),
+        distinct,
+        Ballot.objects.filter(resolution=resolution).count(),
+    )
+    if counts != (voters, voters, voters):
+        problems.append(f"{resolution}: participations, voters, ballots = {counts}, not {voters}")
+    tally = (resolution.votes_for, resolution.votes_against, resolution.votes_abstain)
+    if tally != _expected(offset, voters):
+        problems.append(f"{resolution}: tally {tally}, expected {_expected(offset, voters)}")
+    if sorted(receipts.values()) != resolution_trackers(resolution=resolution):
+        problems.append(f"{resolution}: the receipts differ from the published tracker list")
+    return problems
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run(stdout: Any) -> None:
+    started = time.perf_counter()
+    cooperative = _build()
+    assembly, resolutions = _assembly(cooperative)
+    with cooperative_context(cooperative.pk):
+        roll = RollEntry.objects.filter(assembly=assembly).count()
+    voters = _login(cooperative)
+    setup = time.perf_counter() - started
+    stdout.write(
+        f"{roll} associates on the roll, {len(voters)} sessions; setup {setup:.1f} s; "
+        f"gunicorn {WORKERS} sync workers, {CLIENTS} concurrent clients, loopback"
+    )
+    connection.close()  # the server's workers, not this process, hold the connections now
+    try:
+        with _gunicorn() as port:
+            # Each worker connects to PostgreSQL and loads its translations on first use.
+            _run_phase(
+                "warm-up",
+                voters[: 4 * WORKERS],
+                _page_sender(port, f"/c/{SLUG}/governance/me/"),
+                _ok,
+            )
+            form = _form_sender(port, assembly, resolutions[0])
+            api = _api_sender(port, assembly, resolutions[1])
+            phases = [
+                _run_phase("vote, page form (resolution 1)", voters, form, _form_accepted),
+                _run_phase("vote, JSON API (resolution 2)", voters, api, _api_accepted),
+                _run_phase("replayed form votes", voters[:REPLAYS], form, _form_refused),
+                _run_phase("replayed API votes", voters[-REPLAYS:], api, _api_refused),
+                _run_phase(
+                    "assembly page after voting",
+                    voters[:: max(1, len(voters) // max(1, PAGES))][:PAGES],
+                    _page_sender(port, f"/c/{SLUG}/governance/assemblies/{assembly.pk}/"),
+                    _page_shown,
+                ),
+            ]
+    finally:
+        _logout(voters)
+    with cooperative_context(cooperative.pk):
+        start = time.perf_counter()
+        assembly_close(assembly=assembly, now=assembly.scheduled_at + dt.timedelta(hours=2))
+        close_ms = (time.perf_counter() - start) * 1000
+        problems = _verify(resolutions[0], phases[0].receipts, 0, len(voters))
+        problems += _verify(resolutions[1], phases[1].receipts, 1, len(voters))
+        start = time.perf_counter()
+        problems += governance_verify()
+        verify_ms = (time.perf_counter() - start) * 1000
+
+    stdout.write(
+        f"{'phase':<34} {'requests':>8} {'errors':>6} {'wall s':>7} {'req/s':>7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    for phase in phases:
+        count = len(phase.latencies)
+        stdout.write(
+            f"{phase.label:<34} {count:>8} {len(phase.errors):>6} {phase.wall:>7.1f} "
+            f"{count / phase.wall:>7.0f} {phase.percentile(0.5):>7.0f} "
+            f"{phase.percentile(0.99):>7.0f} {max(phase.latencies):>7.0f}"
+        )
+    stdout.write(f"close (count 2 x {len(voters)} ballots, shuffle, audit): {close_ms:.0f} ms")
+    stdout.write(f"governance_verify (chain, rolls, recount of every tally): {verify_ms:.0f} ms")
+    for phase in phases[:2]:
+        if phase.wall > WINDOW_SECONDS:
+            problems.append(f"{phase.label}: {phase.wall:.1f} s, over the one-minute window")
+    for phase in phases:
+        problems.extend(f"{phase.label}: {error}" for error in phase.errors[:5])
+    if problems:
+        for problem in problems:
+            stdout.write(f"FAILED {problem}")
+        raise RuntimeError(f"governance benchmark: {len(problems)} check(s) failed")
+    stdout.write(
+        f"checks: {len(voters)} participations and ballots per resolution, tallies "
+        f"{_expected(0, len(voters))} and {_expected(1, len(voters))}, every receipt published, "
+        f"{2 * REPLAYS} replays refused, governance_verify clean"
+    )
