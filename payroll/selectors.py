@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from payroll.engine import Company, ParameterRow, Parameters
@@ -58,7 +58,10 @@ PAYROLL_ROLES = (Role.PAYROLL, Role.MANAGER, Role.ADMIN)
 
 
 def payroll_run_list() -> QuerySet[PayrollRun]:
-    runs: QuerySet[PayrollRun] = PayrollRun.objects.annotate(computed=Count("payslips"))
+    # Monthly payslips only: a regularisation payslip is not one more person computed.
+    runs: QuerySet[PayrollRun] = PayrollRun.objects.annotate(
+        computed=Count("payslips", filter=Q(payslips__kind=Payslip.Kind.MONTHLY))
+    )
     return runs.order_by("-period")
 
 
@@ -83,13 +86,17 @@ def payslip_get_for_member(*, membership: Membership, payslip_id: int) -> Paysli
 
 def payslip_history(*, entrepreneur_id: int) -> list[tuple[dt.date, Decimal]]:
     """(month, gross) of the entrepreneur's issued payslips, the latest version of each month."""
-    months: dict[dt.date, Decimal] = {}
-    for period, gross in (
+    latest: dict[tuple[dt.date, str], Decimal] = {}
+    for period, kind, gross in (
         Payslip.objects.filter(entrepreneur_id=entrepreneur_id, issued_at__isnull=False)
-        .order_by("period", "version")
-        .values_list("period", "gross")
+        .order_by("period", "kind", "version")
+        .values_list("period", "kind", "gross")
     ):
-        months[period] = gross
+        latest[(period, kind)] = gross
+    # A month's regularisation payslip adds to its monthly one.
+    months: dict[dt.date, Decimal] = {}
+    for (period, _kind), gross in latest.items():
+        months[period] = months.get(period, Decimal(0)) + gross
     return sorted(months.items())
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from entrepreneurs.models import Entrepreneur
-from payroll.engine import PayslipInput, YearToDate, payslip_compute
+from payroll.engine import Payslip as EnginePayslip
+from payroll.engine import PayslipInput, YearToDate, gross_from_budget, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
 from payroll.ledger import payslip_payment_post, payslip_post
 from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
@@ -142,9 +143,12 @@ def payroll_run_create(*, period: dt.date, created_by: User | None) -> PayrollRu
             run: PayrollRun = PayrollRun.objects.create(
                 cooperative_id=require_cooperative_id(), period=period, created_by=created_by
             )
-            return run
     except IntegrityError:
         raise ApplicationError(f"Une paie existe déjà pour {period:%m/%Y}.") from None
+    from payroll.salaries import salary_proposals_refresh
+
+    salary_proposals_refresh(run_id=run.pk)
+    return run
 
 
 def _locked_run(run_id: int) -> PayrollRun:
@@ -156,16 +160,17 @@ def _locked_run(run_id: int) -> PayrollRun:
     return run
 
 
+locked_run = _locked_run
+
+
 @transaction.atomic
 def payroll_run_start(*, run_id: int) -> list[int]:
     """Mark the run as computing and return the entrepreneurs to compute (one task each).
     Re-running drops the drafts of entrepreneurs no longer paid, and never duplicates."""
+    from payroll.salaries import paid_profiles
+
     run = _locked_run(run_id)
-    ids = list(
-        PayProfile.objects.filter(entrepreneur__exited_on__isnull=True)
-        .order_by("entrepreneur_id")
-        .values_list("entrepreneur_id", flat=True)
-    )
+    ids = [profile.entrepreneur_id for profile in paid_profiles(period=run.period)]
     Payslip.objects.filter(run=run, issued_at__isnull=True).exclude(
         entrepreneur_id__in=ids
     ).delete()
@@ -184,22 +189,56 @@ def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate
             period__year=period.year,
             period__lt=period,
         )
-        .order_by("-period", "-version")
+        # The regularisation payslip of a month comes after its monthly payslip.
+        .order_by("-period", "-kind", "-version")
         .first()
     )
     return year_to_date_from_json(previous.data["ytd"]) if previous else YearToDate()
 
 
+FIXED_PART_LABEL = "Salaire de base (part fixe)"
+ADVANCE_LABEL = "Avance sur la part variable"
+REGULARISATION_LABEL = "Régularisation annuelle de la part variable"
+
+
+def _payslip_fields(slip: EnginePayslip, status: str) -> dict[str, object]:
+    return {
+        "status": status,
+        "gross": slip.gross,
+        "net_social": slip.net_social,
+        "net_before_tax": slip.net_before_tax,
+        "net_paid": slip.net_paid,
+        "employer_cost": slip.employer_cost,
+        "reduction": slip.reduction,
+        "computed_at": timezone.now(),
+    }
+
+
 @transaction.atomic
 def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
-    """Compute (or recompute) one entrepreneur's draft payslip of a run: idempotent."""
+    """Compute (or recompute) one entrepreneur's draft payslip of a run: idempotent. The gross
+    is the one retained in the run's salary proposal (the profile's otherwise), split into the
+    fixed part and the advance on the variable part; the month's absences add their lines. In
+    December, and in the month of an exit, a regularisation payslip follows."""
+    from payroll.absences import month_data, month_inputs
+    from payroll.models import SalaryProposal
+
     run = _locked_run(run_id)
     profile = PayProfile.objects.select_related("entrepreneur").get(entrepreneur_id=entrepreneur_id)
+    proposal = SalaryProposal.objects.filter(run=run, entrepreneur_id=entrepreneur_id).first()
+    gross = proposal.chosen_gross if proposal else profile.monthly_gross
+    fixed = min(profile.fixed_gross, gross)
+    params = parameters_at(run.period)
+    month = month_inputs(params, run=run, profile=profile, base_gross=gross)
+    advance = ((ADVANCE_LABEL, gross - fixed),) if gross > fixed else ()
     slip = payslip_compute(
-        parameters_at(run.period),
+        params,
         PayslipInput(
             period=run.period,
-            gross=profile.monthly_gross,
+            gross=fixed,
+            base_label=FIXED_PART_LABEL,
+            extras=advance + month.absences.items,
+            ijss_subrogation=month.absences.ijss_subrogation,
             status=profile.status,
             company=company_at(run.period),
             pas_rate=profile.pas_rate,
@@ -211,23 +250,90 @@ def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
         cooperative_id=run.cooperative_id,
         run=run,
         entrepreneur_id=entrepreneur_id,
+        kind=Payslip.Kind.MONTHLY,
         version=1,
         defaults={
             "period": run.period,
-            "status": profile.status,
-            "gross": slip.gross,
-            "net_social": slip.net_social,
-            "net_before_tax": slip.net_before_tax,
-            "net_paid": slip.net_paid,
-            "employer_cost": slip.employer_cost,
-            "reduction": slip.reduction,
-            "data": slip.as_json(),
-            "computed_at": timezone.now(),
+            **_payslip_fields(slip, profile.status),
+            "data": {**slip.as_json(), **month_data(month)},
         },
     )
-    if Payslip.objects.filter(run=run).count() >= run.expected:
+    _regularisation_compute(run=run, profile=profile, monthly=payslip, slip=slip)
+    if Payslip.objects.filter(run=run, kind=Payslip.Kind.MONTHLY).count() >= run.expected:
         run.status = PayrollRun.Status.COMPUTED
         run.save(update_fields=["status"])
+    return payslip
+
+
+def _regularisation_compute(
+    *, run: PayrollRun, profile: PayProfile, monthly: Payslip, slip: EnginePayslip
+) -> Payslip | None:
+    """At year end or exit, settle the variable part against the activity's actual result:
+    a payslip whose employer cost uses up what is left of the year's result, with the year's
+    cumulatives (so the RGDU's annual regularisation claws back what the bonus reduces). When
+    the advances exceeded the result, no payslip: the note says by how much."""
+    from payroll.salaries import euros, regularisation_budget
+
+    exit_on = profile.entrepreneur.exited_on
+    exiting = exit_on is not None and exit_on.replace(day=1) == run.period
+    drafts = Payslip.objects.filter(
+        run=run, entrepreneur_id=profile.entrepreneur_id, kind=Payslip.Kind.REGULARISATION
+    )
+    if run.period.month != 12 and not exiting:
+        drafts.filter(issued_at__isnull=True).delete()
+        return None
+    activity, budget = regularisation_budget(
+        entrepreneur_id=profile.entrepreneur_id,
+        period=run.period,
+        month_cost=monthly.employer_cost,
+    )
+    note = ""
+    regularisation: EnginePayslip | None = None
+    if activity is None:
+        note = gettext("Aucune activité : pas de régularisation de la part variable.")
+    elif budget <= 0:
+        note = gettext(
+            "Les avances versées dépassent le résultat de l'activité de %(amount)s : aucune "
+            "régularisation ; à reprendre sur les avances de l'an prochain."
+        ) % {"amount": euros(-budget)}
+    else:
+        template = PayslipInput(
+            period=run.period,
+            gross=Decimal(0),
+            base_label=REGULARISATION_LABEL,
+            # The month's SMIC already counts in the monthly payslip's cumulatives.
+            hours=Decimal(0),
+            status=profile.status,
+            company=company_at(run.period),
+            pas_rate=profile.pas_rate,
+            ytd=slip.ytd,
+        )
+        try:
+            regularisation = gross_from_budget(
+                parameters_at(run.period), budget=budget, template=template
+            )
+        except ApplicationError as error:
+            note = error.message
+    data = dict(monthly.data)
+    data["regularisation"] = {"budget": str(budget), "note": note}
+    Payslip.objects.filter(pk=monthly.pk).update(data=data)
+    monthly.data = data
+    if regularisation is None or regularisation.gross <= 0:
+        drafts.filter(issued_at__isnull=True).delete()
+        return None
+    payslip: Payslip
+    payslip, _created = Payslip.objects.update_or_create(
+        cooperative_id=run.cooperative_id,
+        run=run,
+        entrepreneur_id=profile.entrepreneur_id,
+        kind=Payslip.Kind.REGULARISATION,
+        version=1,
+        defaults={
+            "period": run.period,
+            **_payslip_fields(regularisation, profile.status),
+            "data": {**regularisation.as_json(), "regularisation": {"budget": str(budget)}},
+        },
+    )
     return payslip
 
 

@@ -62,8 +62,12 @@ class PayslipInput:
     pas_rate: Decimal | None = None  # personal withholding rate in %; None: the neutral grid
     hours: Decimal | None = None  # paid hours; None: pay without working time (CESA)
     ytd: YearToDate = field(default_factory=YearToDate)
-    # Other gross items, e.g. the yearly regularisation of the variable part: (label, amount).
+    # Other gross items: (label, amount); absence deductions are negative, indemnities positive.
     extras: tuple[tuple[str, Decimal], ...] = ()
+    base_label: str = ""  # the label of `gross` on the payslip; empty: BASE_SALARY_LABEL
+    # IJSS the cooperative receives in subrogation and pays on: no contributions, but CSG/CRDS
+    # on replacement income (withheld by the health insurance) and income tax.
+    ijss_subrogation: Decimal = ZERO
 
     @property
     def total_gross(self) -> Decimal:
@@ -124,6 +128,9 @@ class Payslip:
     equivalent_hours: Decimal
     ytd: YearToDate  # cumulatives including this payslip
     gross_items: tuple[tuple[str, Decimal], ...] = ()
+    ijss_gross: Decimal = ZERO
+    ijss_csg_crds: Decimal = ZERO
+    ijss_net: Decimal = ZERO
 
     def family_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
         """(employee, employer) amounts per contribution family, for cross-checks."""
@@ -157,6 +164,17 @@ class Payslip:
             "employer_cost": str(self.employer_cost),
             "equivalent_hours": str(self.equivalent_hours),
             "lines": [line.as_json() for line in self.lines],
+            **(
+                {
+                    "ijss_subrogation": {
+                        "gross": str(self.ijss_gross),
+                        "csg_crds": str(self.ijss_csg_crds),
+                        "net": str(self.ijss_net),
+                    }
+                }
+                if self.ijss_gross
+                else {}
+            ),
             "ytd": {
                 "gross": str(self.ytd.gross),
                 "smic": str(self.ytd.smic),
@@ -268,7 +286,7 @@ BASE_SALARY_LABEL = "Salaire de base (part fixe et avance sur la part variable)"
 
 
 def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
-    if any(amount < ZERO for _label, amount in data.extras) or data.gross < ZERO:
+    if data.gross < ZERO or data.ijss_subrogation < ZERO:
         raise ApplicationError("Le salaire brut ne peut pas être négatif.")
     gross = data.total_gross
     if gross < ZERO:
@@ -411,6 +429,22 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
     net_before_tax = gross - employee_contributions - csg_deductible - csg_crds_nd
     net_social = net_before_tax + company.mutuelle_employer
     taxable = net_before_tax + csg_crds_nd + company.mutuelle_employer
+    # IJSS in subrogation arrive net of CSG/CRDS on replacement income; the non-deductible part
+    # of those is taxable, like the net.
+    ijss = data.ijss_subrogation
+    ijss_csg_crds = ijss_net = ZERO
+    if ijss:
+        deductible = of_percent(ijss, params.decimal("csg.replacement_income_deductible_rate"))
+        non_deductible = of_percent(
+            ijss,
+            params.decimal("csg.replacement_income_rate")
+            - params.decimal("csg.replacement_income_deductible_rate")
+            + crds_rate,
+        )
+        ijss_csg_crds = deductible + non_deductible
+        ijss_net = ijss - ijss_csg_crds
+        net_before_tax += ijss_net
+        taxable += ijss_net + non_deductible
     pas_rate = data.pas_rate if data.pas_rate is not None else pas_neutral_rate(params, taxable)
     pas_amount = of_percent(taxable, pas_rate)
     net_paid = net_before_tax - pas_amount
@@ -447,7 +481,10 @@ def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
         smic_reference=cents(smic_reference),
         equivalent_hours=equivalent_hours.quantize(CENT, rounding=ROUND_HALF_UP),
         ytd=ytd,
-        gross_items=((BASE_SALARY_LABEL, cents(data.gross)), *data.extras),
+        gross_items=((data.base_label or BASE_SALARY_LABEL, cents(data.gross)), *data.extras),
+        ijss_gross=ijss,
+        ijss_csg_crds=ijss_csg_crds,
+        ijss_net=ijss_net,
     )
 
 
