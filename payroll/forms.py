@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from payroll.models import PayProfile
+from payroll.models import Absence, PayProfile
 
 
 class RunCreateForm(forms.Form):
@@ -85,3 +85,23 @@ class PayrollSettingsForm(forms.Form):
         initial=0,
     )
     alsace_moselle = forms.BooleanField(label=_("Régime local d'Alsace-Moselle"), required=False)
+
+
+class AbsenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Nature"), choices=Absence.Kind.choices)
+    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"}))
+    subrogation = forms.BooleanField(
+        label=_("Subrogation : la coopérative perçoit les indemnités journalières"),
+        required=False,
+    )
+
+
+class SalaryChoiceForm(forms.Form):
+    gross = forms.DecimalField(
+        label=_("Brut retenu (€)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000000"),
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from payroll import views
+from payroll import run_views, views
 
 # Pages, mounted under /c/<cooperative_slug>/payroll/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -26,6 +26,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("simulator/", views.simulator, name="payroll_simulator"),
     path("settings/", views.settings_edit, name="payroll_settings"),
     path("my-rights/", views.my_rights, name="payroll_my_rights"),
+]
+
+# Preparing a run and the entrepreneur's leave.
+urlpatterns += [
+    path("runs/<int:run_id>/salaries/", run_views.run_salaries, name="payroll_run_salaries"),
+    path(
+        "runs/<int:run_id>/entrepreneurs/<int:entrepreneur_id>/absences/",
+        run_views.run_absences,
+        name="payroll_run_absences",
+    ),
+    path("my-leave/", run_views.my_leave, name="payroll_my_leave"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/payroll/.
