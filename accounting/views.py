@@ -1,4 +1,4 @@
-"""Pages of the ledger: parse → selector → render (HTML or CSV, `?format=csv`)."""
+"""Pages of the ledger: parse → selector → render (HTML, `?format=csv` or `?format=pdf`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounting import fec, integrity, selectors
+from accounting import fec, integrity, pdf, selectors
 from accounting.forms import AsOfForm, DateRangeForm
 from accounting.permissions import LEDGER_ROLES, sees_statements, sees_whole_ledger
 from entrepreneurs.models import Activity
@@ -79,6 +79,52 @@ def _wants_csv(request: HttpRequest) -> bool:
     return request.GET.get("format") == "csv"
 
 
+def _wants_pdf(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "pdf"
+
+
+def pdf_response(
+    request: HttpRequest,
+    *,
+    template: str,
+    filename: str,
+    title: str,
+    period: str,
+    context: dict[str, Any],
+    landscape: bool = False,
+) -> HttpResponse:
+    body = pdf.statement_pdf(
+        template=template,
+        cooperative=current_membership(request).cooperative,
+        title=title,
+        period=period,
+        context=context,
+        landscape=landscape,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_refused(request: HttpRequest, *, count: int) -> HttpResponse:
+    """A ledger too long to print: a clear message, the CSV instead (400, nothing rendered)."""
+    query = request.GET.copy()
+    query["format"] = "csv"
+    csv_url = f"?{query.urlencode()}"
+    query.pop("format")
+    return render(
+        request,
+        "accounting/pdf_refused.html",
+        {
+            "count": count,
+            "limit": pdf.PDF_MAX_LINES,
+            "csv_url": csv_url,
+            "page_url": f"?{query.urlencode()}",
+        },
+        status=400,
+    )
+
+
 def _activity(request: HttpRequest, activity_id: int) -> Activity:
     membership = current_membership(request)
     if not sees_statements(membership):
@@ -120,6 +166,15 @@ def trial_balance(request: HttpRequest, cooperative_slug: str) -> Any:
             f"balance-{_stamp(date_from, date_to)}.csv",
             [_("Compte"), _("Intitulé"), _("Débit"), _("Crédit"), _("Solde")],
             ([r.code, r.label, r.debit, r.credit, r.balance] for r in balance.rows),
+        )
+    if _wants_pdf(request):
+        return pdf_response(
+            request,
+            template="accounting/pdf/trial_balance.html",
+            filename=f"balance-{_stamp(date_from, date_to)}.pdf",
+            title=_("Balance générale"),
+            period=pdf.period_label(date_from, date_to),
+            context={"balance": balance},
         )
     return render(
         request,
@@ -193,6 +248,37 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
         account_ids=account_ids,
         third_party_id=third_party.pk if third_party else None,
     ).count()
+    if _wants_pdf(request):
+        if count > pdf.PDF_MAX_LINES:
+            return pdf_refused(request, count=count)
+        if account is not None:
+            title = _("Grand livre du compte %(code)s · %(label)s") % {
+                "code": account.code,
+                "label": account.label,
+            }
+            name = f"grand-livre-{account.code}"
+        elif third_party is not None:
+            title = _("Compte auxiliaire %(code)s · %(name)s") % {
+                "code": third_party.code,
+                "name": third_party.name,
+            }
+            name = f"compte-{third_party.code}"
+        else:
+            title, name = _("Grand livre"), "grand-livre"
+        return _ledger_pdf(
+            request,
+            sections=selectors.general_ledger(
+                date_from=date_from,
+                date_to=date_to,
+                account_ids=account_ids,
+                third_party_id=third_party.pk if third_party else None,
+            ),
+            title=title,
+            filename=f"{name}-{_stamp(date_from, date_to)}.pdf",
+            date_from=date_from,
+            date_to=date_to,
+            show_activity=True,
+        )
     # Beyond a page: the whole ledger asks for an account; one account shows its first lines.
     too_many = count > GENERAL_LEDGER_PAGE_LINES and account is None and third_party is None
     truncated = count > GENERAL_LEDGER_PAGE_LINES and not too_many
@@ -223,6 +309,32 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
             "date_from": date_from,
             "date_to": date_to,
         },
+    )
+
+
+def _ledger_pdf(
+    request: HttpRequest,
+    *,
+    sections: list[selectors.LedgerSection],
+    title: str,
+    filename: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    show_activity: bool,
+) -> HttpResponse:
+    return pdf_response(
+        request,
+        template="accounting/pdf/ledger.html",
+        filename=filename,
+        title=title,
+        period=pdf.period_label(date_from, date_to),
+        context={
+            "sections": sections,
+            "show_activity": show_activity,
+            "total_debit": sum((s.total_debit for s in sections), Decimal(0)),
+            "total_credit": sum((s.total_credit for s in sections), Decimal(0)),
+        },
+        landscape=True,
     )
 
 
@@ -264,6 +376,20 @@ def activity_ledger(request: HttpRequest, cooperative_slug: str, activity_id: in
                 for line in selectors.with_entries(lines.iterator(chunk_size=2000))
             ),
         )
+    if _wants_pdf(request):
+        count = selectors.ledger_lines(date_from=date_from, date_to=date_to, scope=scope).count()
+        if count > pdf.PDF_MAX_LINES:
+            return pdf_refused(request, count=count)
+        return _ledger_pdf(
+            request,
+            sections=selectors.general_ledger(date_from=date_from, date_to=date_to, scope=scope),
+            title=_("Grand livre analytique · %(code)s %(name)s")
+            % {"code": activity.analytic_code, "name": activity.name},
+            filename=f"grand-livre-{activity.analytic_code}-{_stamp(date_from, date_to)}.pdf",
+            date_from=date_from,
+            date_to=date_to,
+            show_activity=False,
+        )
     sections = selectors.general_ledger(date_from=date_from, date_to=date_to, scope=scope)
     return render(
         request,
@@ -293,6 +419,16 @@ def activity_pnl(request: HttpRequest, cooperative_slug: str, activity_id: int) 
             f"resultat-{activity.analytic_code}-{_stamp(date_from, date_to)}.csv",
             [_("Rubrique"), _("Compte"), _("Intitulé"), _("Montant")],
             rows,
+        )
+    if _wants_pdf(request):
+        return pdf_response(
+            request,
+            template="accounting/pdf/pnl.html",
+            filename=f"resultat-{activity.analytic_code}-{_stamp(date_from, date_to)}.pdf",
+            title=_("Compte de résultat · %(code)s %(name)s")
+            % {"code": activity.analytic_code, "name": activity.name},
+            period=pdf.period_label(date_from, date_to),
+            context={"pnl": pnl, "chart": pdf.pnl_chart_svg(pnl)},
         )
     return render(
         request,
@@ -335,6 +471,16 @@ def activity_treasury(request: HttpRequest, cooperative_slug: str, activity_id: 
             [_("Rubrique"), _("Montant")],
             # Signed, so that the column adds up: what is due is negative.
             ([label, -value if op == "−" else value] for op, label, value, _total in rows),
+        )
+    if _wants_pdf(request):
+        return pdf_response(
+            request,
+            template="accounting/pdf/treasury.html",
+            filename=f"tresorerie-{activity.analytic_code}-{as_of:%Y%m%d}.pdf",
+            title=_("État de trésorerie · %(code)s %(name)s")
+            % {"code": activity.analytic_code, "name": activity.name},
+            period=pdf.period_label(None, as_of),
+            context={"rows": rows},
         )
     return render(
         request,
