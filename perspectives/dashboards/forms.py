@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +29,27 @@ class ForecastForm(forms.Form):
         field.queryset = Activity.objects.filter(pk__in=[a.pk for a in activities])  # type: ignore[attr-defined]
         if len(activities) == 1:
             field.initial = activities[0].pk
+
+
+class ReserveTargetForm(forms.Form):
+    # Choices from the activities already loaded: the page renders it without another query.
+    activity = forms.TypedChoiceField(label=_("Activité"), coerce=int)
+    amount = forms.DecimalField(
+        label=_("Réserve cible (€)"),
+        help_text=_("Laissez vide pour revenir à la règle de la coopérative."),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+    )
+
+    def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = {a.pk: a for a in activities}
+        field = cast(forms.TypedChoiceField, self.fields["activity"])
+        field.choices = [(a.pk, a.name) for a in activities]
+        if len(activities) == 1:
+            field.initial = activities[0].pk
+
+    def clean_activity(self) -> Activity:
+        return self.activities[self.cleaned_data["activity"]]

@@ -89,6 +89,33 @@ class ForecastItem(TenantModel):
         return self.label
 
 
+class ReserveTarget(TenantModel):
+    """A reserve target entered for one activity; without one, the dashboards use the
+    cooperative's rule (N months of salary cost)."""
+
+    activity = models.OneToOneField(
+        "entrepreneurs.Activity",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("activité"),
+    )
+    amount = models.DecimalField(_("réserve cible (€)"), max_digits=12, decimal_places=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réserve cible")
+        verbose_name_plural = _("réserves cibles")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="reservetarget_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.amount}"
+
+
 class ReportSnapshot(TenantModel):
     """A month's figures frozen when its report is made, so "last month's report" never changes
     when late entries arrive. One per (kind, month, subject)."""

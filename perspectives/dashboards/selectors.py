@@ -16,7 +16,7 @@ from entrepreneurs import selectors as people
 from entrepreneurs.models import Activity, Entrepreneur, Stage
 from entrepreneurs.services import associate_deadline
 from perspectives.dashboards import figures as fig
-from perspectives.dashboards.models import DashboardSettings, ForecastItem
+from perspectives.dashboards.models import DashboardSettings, ForecastItem, ReserveTarget
 from perspectives.tenancy.context import require_cooperative_id
 
 HISTORY_YEARS = 5
@@ -76,6 +76,7 @@ class ActivityDashboard:
     expenses_by_category: list[tuple[str, Decimal]]
     forecast: list[ForecastItem]
     alerts: list[Alert] = field(default_factory=list)
+    reserve_target_entered: bool = False  # entered per activity rather than the rule
 
 
 def _history(
@@ -162,7 +163,16 @@ def activity_dashboard(
     closed = [f for f in history if f.month < this_month][-12:]
     salary_now = _average([f.salary_cost for f in closed[-3:]])
     salary_year = _average([f.salary_cost for f in closed])
-    reserve_target = fig.money(salary_year * settings.reserve_months)
+    entered = list(
+        ReserveTarget.objects.filter(activity__in=activities).values_list("amount", flat=True)
+    )
+    # An entered target replaces the rule for the whole dashboard: mixing an entered amount
+    # with months of a salary cost shared by several activities would count it twice.
+    reserve_target = (
+        fig.money(sum(entered, fig.ZERO))
+        if entered
+        else fig.money(salary_year * settings.reserve_months)
+    )
     fragile = fig.fragile_months([f for f in history if f.month < dt.date(today.year, 1, 1)])
     forecast = list(
         ForecastItem.objects.filter(activity__in=activities, expected_on__gte=today).order_by(
@@ -198,6 +208,7 @@ def activity_dashboard(
         key_figures=_key_figures(history, today, treasury),
         treasury=treasury,
         reserve_target=reserve_target,
+        reserve_target_entered=bool(entered),
         fragile=fragile,
         projection=projection,
         salary_cost_now=salary_now,

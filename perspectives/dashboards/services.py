@@ -1,4 +1,4 @@
-"""Writes of the dashboards: the entrepreneur's forecast of upcoming jobs."""
+"""Writes of the dashboards: the entrepreneur's forecast of upcoming jobs, reserve targets."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.dashboards.models import ForecastItem
+from perspectives.dashboards.models import ForecastItem, ReserveTarget
 
 
 @transaction.atomic
@@ -47,3 +48,25 @@ def forecast_add(
 @transaction.atomic
 def forecast_delete(*, item: ForecastItem) -> None:
     item.delete()
+
+
+@transaction.atomic
+def reserve_target_set(
+    *, activity: Activity, amount: Decimal | None, updated_by: User | None
+) -> ReserveTarget | None:
+    """Enter the activity's reserve target; None goes back to the cooperative's rule."""
+    if amount is None:
+        ReserveTarget.objects.filter(activity=activity).delete()
+        return None
+    if amount < 0:
+        raise ApplicationError(_("La réserve cible ne peut pas être négative."))
+    target, _created = ReserveTarget.objects.update_or_create(
+        activity=activity,
+        defaults={
+            "cooperative_id": activity.cooperative_id,
+            "amount": amount,
+            "updated_by": updated_by,
+            "updated_at": timezone.now(),
+        },
+    )
+    return target

@@ -14,6 +14,11 @@ urlpatterns = [
         views.entrepreneur,
         name="dashboard_entrepreneur",
     ),
+    path(
+        "dashboard/entrepreneurs/<int:entrepreneur_id>/reserve/",
+        views.reserve_target_set,
+        name="dashboard_reserve_target",
+    ),
     path("dashboard/forecast/", views.forecast_add, name="forecast_add"),
     path("dashboard/reports/", views.reports, name="dashboard_reports"),
     path(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from entrepreneurs.models import Stage
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.dashboards import charts, selectors, services
-from perspectives.dashboards.forms import ForecastForm
+from perspectives.dashboards.forms import ForecastForm, ReserveTargetForm
 from perspectives.dashboards.models import ForecastItem
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -41,7 +42,12 @@ def home(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
 
 
 def _entrepreneur_page(
-    request: HttpRequest, entrepreneur: Any, *, own: bool, form: ForecastForm | None = None
+    request: HttpRequest,
+    entrepreneur: Any,
+    *,
+    own: bool,
+    form: ForecastForm | None = None,
+    reserve_form: ReserveTargetForm | None = None,
 ) -> HttpResponse:
     membership = current_membership(request)
     today = timezone.localdate()
@@ -53,6 +59,8 @@ def _entrepreneur_page(
         )
         context.update(dashboard=dashboard, charts=charts.activity_charts(dashboard))
         context["forecast_form"] = form or ForecastForm(activities=activities)
+        if own or membership.has_role(Role.SUPPORT, Role.MANAGER, Role.ADMIN):
+            context["reserve_form"] = reserve_form or ReserveTargetForm(activities=activities)
     if own:
         context["appointments"] = (
             people.appointments_visible(membership=membership, entrepreneur=entrepreneur)
@@ -64,7 +72,7 @@ def _entrepreneur_page(
         request,
         "dashboards/entrepreneur.html",
         context,
-        status=400 if form and form.errors else 200,
+        status=400 if (form and form.errors) or (reserve_form and reserve_form.errors) else 200,
     )
 
 
@@ -151,6 +159,42 @@ def forecast_delete(request: HttpRequest, cooperative_slug: str, item_id: int) -
     services.forecast_delete(item=item)
     messages.success(request, _("Prévision supprimée."))
     return redirect("cooperative_home", cooperative_slug=cooperative_slug)
+
+
+@require_POST
+def reserve_target_set(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    """The entrepreneur, their support staff or a manager enters an activity's reserve target."""
+    membership = current_membership(request)
+    found = people.entrepreneur_get_for_member(
+        membership=membership, entrepreneur_id=entrepreneur_id
+    )
+    own = found.user_id == membership.user_id
+    if not own and not membership.has_role(Role.SUPPORT, Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    form = ReserveTargetForm(
+        request.POST, activities=selectors.entrepreneur_activities(entrepreneur=found)
+    )
+    if form.is_valid():
+        try:
+            services.reserve_target_set(
+                activity=form.cleaned_data["activity"],
+                amount=form.cleaned_data["amount"],
+                updated_by=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Réserve cible enregistrée."))
+            if own:
+                return redirect("cooperative_home", cooperative_slug=cooperative_slug)
+            return redirect(
+                "dashboard_entrepreneur",
+                cooperative_slug=cooperative_slug,
+                entrepreneur_id=found.pk,
+            )
+    return _entrepreneur_page(request, found, own=own, reserve_form=form)
 
 
 @role_required(Role.MANAGER, Role.ADMIN)

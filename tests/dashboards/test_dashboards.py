@@ -10,7 +10,7 @@ from django.test import Client
 from entrepreneurs.models import Activity, Entrepreneur
 from perspectives.dashboards import selectors
 from perspectives.dashboards.figures import fragile_months, monthly_figures, project
-from perspectives.dashboards.models import ForecastItem
+from perspectives.dashboards.models import ForecastItem, ReserveTarget
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 
@@ -88,7 +88,7 @@ def test_pages_show_the_dashboard_with_bounded_queries(
     world: World, history: Activity, client: Client, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.alice)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         page = client.get("/c/coop-a/")
     assert page.status_code == 200
     assert "Chiffre d&#x27;affaires sur 24 mois" in page.text
@@ -168,3 +168,40 @@ def test_projection_never_proposes_a_negative_salary() -> None:
     )
     assert projection.sustainable_budget == D("0.00")
     assert projection.lowest == D("-2900.00")
+
+
+def test_entered_reserve_target_replaces_the_rule_and_drives_the_alert(
+    world: World, history: Activity, client: Client
+) -> None:
+    client.force_login(world.alice)
+    with cooperative_context(world.coop_a.pk):
+        alice = Entrepreneur.objects.get(user=world.alice)
+    url = f"/c/coop-a/dashboard/entrepreneurs/{alice.pk}/reserve/"
+    refused = client.post(url, {"activity": history.pk, "amount": "-5"})
+    assert refused.status_code == 400
+    with cooperative_context(world.coop_a.pk):
+        assert not ReserveTarget.objects.exists()
+    assert client.post(url, {"activity": history.pk, "amount": "40000"}).status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        dashboard = selectors.activity_dashboard(activities=[history], today=TODAY)
+    assert (dashboard.reserve_target, dashboard.reserve_target_entered) == (D("40000.00"), True)
+    # Reference treasury 31 900 € is now below the entered 40 000 € target.
+    assert any("réserve cible" in a.message for a in dashboard.alerts)
+    # What the six months leave (31 000 €) is below the reserve: no salary is sustainable.
+    assert dashboard.projection.sustainable_budget == D("0.00")
+    # Support staff of the file may change it; an empty amount goes back to the rule.
+    client.force_login(world.bob)
+    assert client.post(url, {"activity": history.pk, "amount": ""}).status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        dashboard = selectors.activity_dashboard(activities=[history], today=TODAY)
+    assert (dashboard.reserve_target, dashboard.reserve_target_entered) == (D("3500.01"), False)
+    client.force_login(world.charlie)
+    assert (
+        client.post(
+            f"/c/coop-b/dashboard/entrepreneurs/{alice.pk}/reserve/",
+            {"activity": history.pk, "amount": "1"},
+        ).status_code
+        == 404
+    )
+    with cooperative_context(world.coop_a.pk):
+        assert not ReserveTarget.objects.exists()

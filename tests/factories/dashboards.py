@@ -35,6 +35,15 @@ class ForecastItemFactory(factory.django.DjangoModelFactory):
     probability = 80
 
 
+class ReserveTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ReserveTarget
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    amount = Decimal("6000.00")
+
+
 class ReportSnapshotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ReportSnapshot
@@ -48,5 +57,6 @@ class ReportSnapshotFactory(factory.django.DjangoModelFactory):
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.DashboardSettings: lambda c: DashboardSettingsFactory(cooperative=c),
     m.ForecastItem: lambda c: ForecastItemFactory(activity__sector__cooperative=c),
+    m.ReserveTarget: lambda c: ReserveTargetFactory(activity__sector__cooperative=c),
     m.ReportSnapshot: lambda c: ReportSnapshotFactory(entrepreneur__sector__cooperative=c),
 }
