@@ -43,17 +43,25 @@ def event_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def audit_chain_head() -> tuple[int, str]:
+    """(seq, hash) of the last event, under the chain's lock (held until commit), so the next
+    event recorded in this transaction follows exactly this head. (0, GENESIS) when empty."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, require_cooperative_id()]
+        )
+    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    return (0, GENESIS) if last is None else (last.seq, last.hash)
+
+
 def audit_record(
     *, kind: str, assembly: Assembly | None = None, payload: dict[str, Any] | None = None
 ) -> AuditEvent:
     """Append one event. Must run inside the caller's transaction: the advisory lock (held until
     commit) makes concurrent appends of one cooperative wait for each other."""
     cooperative_id = require_cooperative_id()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, cooperative_id])
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-    seq = 1 if last is None else last.seq + 1
-    prev_hash = GENESIS if last is None else last.hash
+    last_seq, prev_hash = audit_chain_head()
+    seq = last_seq + 1
     now = timezone.now()
     payload = payload or {}
     event: AuditEvent = AuditEvent.objects.create(

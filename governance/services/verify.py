@@ -1,7 +1,9 @@
-"""Re-check everything the published results rest on: the audit chain, the frozen voter rolls and
-every tally (recounted from the stored ballots)."""
+"""Re-check everything the published results rest on: the audit chain, the frozen voter rolls,
+every tally (recounted from the stored ballots) and the minutes (seal and PDF hash)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.db.models import Count
 
@@ -9,6 +11,7 @@ from governance.models import Assembly, AuditEvent, Candidacy, Resolution
 from governance.rules import weighted_majority_compute
 from governance.services.assemblies import roll_hash_of, rule_for
 from governance.services.audit import audit_chain_verify
+from governance.services.minutes import minutes_data, minutes_seal
 from governance.services.voting import (
     college_tallies,
     college_weights,
@@ -24,6 +27,7 @@ def governance_verify() -> list[str]:
     for assembly in Assembly.objects.exclude(status=Assembly.Status.DRAFT).order_by("pk"):
         if roll_hash_of(assembly) != assembly.roll_hash:
             problems.append(f"assembly {assembly.pk}: the voter roll does not match its hash")
+        problems.extend(_minutes_problems(assembly))
     closed = Resolution.objects.filter(status=Resolution.Status.CLOSED).select_related("assembly")
     for resolution in closed.order_by("pk"):
         try:
@@ -79,3 +83,43 @@ def _weighted_problems(resolution: Resolution) -> list[str]:
     if recount != stored:
         return [f"resolution {resolution.pk}: weighted recount {recount} differs from {stored}"]
     return []
+
+
+def _minutes_problems(assembly: Assembly) -> list[str]:
+    """The latest minutes event of the assembly: its seal recomputed from the database, its
+    chain head, and the SHA-256 of the stored PDF."""
+    event = (
+        AuditEvent.objects.filter(assembly=assembly, kind=AuditEvent.Kind.MINUTES)
+        .order_by("-seq")
+        .first()
+    )
+    if event is None:
+        if assembly.minutes_file:
+            return [f"assembly {assembly.pk}: minutes without their audit event"]
+        return []
+    problems = []
+    payload = event.payload
+    if payload.get("file") != assembly.minutes_file.name:
+        problems.append(f"assembly {assembly.pk}: the minutes file is not the one recorded")
+    else:
+        try:
+            with assembly.minutes_file.open("rb") as pdf:
+                digest = hashlib.sha256(pdf.read()).hexdigest()
+        except OSError:
+            digest = "missing"
+        if digest != payload.get("sha256"):
+            problems.append(f"assembly {assembly.pk}: the minutes PDF differs from its hash")
+    if "seal" in payload:  # minutes rendered before seals carry only the file's hash
+        if payload.get("chain_head") != event.prev_hash:
+            problems.append(f"assembly {assembly.pk}: the minutes' chain head is not theirs")
+        try:
+            seal = minutes_seal(
+                assembly=assembly,
+                data=minutes_data(assembly=assembly),
+                chain_head=str(payload.get("chain_head")),
+            )
+        except ApplicationError as error:
+            return [*problems, f"assembly {assembly.pk}: minutes' seal: {error.message}"]
+        if seal != payload["seal"]:
+            problems.append(f"assembly {assembly.pk}: the minutes' seal does not match")
+    return problems
