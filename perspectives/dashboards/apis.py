@@ -48,6 +48,7 @@ class EntrepreneurDashboardApi(TenantApiView):
         treasury_reference = money(source="treasury.reference")
         treasury_future = money(source="treasury.future")
         reserve_target = money()
+        reserve_target_entered = serializers.BooleanField()
         sustainable_budget = money(source="projection.sustainable_budget")
         projection = ProjectionSerializer(source="projection.months", many=True)
         fragile_months = serializers.ListField(source="fragile", child=serializers.IntegerField())

@@ -141,6 +141,7 @@ def test_api_gives_the_same_figures(world: World, history: Activity, client: Cli
         "32500.00",
         [8],
     )
+    assert (data["reserve_target"], data["reserve_target_entered"]) == ("3500.01", False)
     assert client.get("/api/v1/c/coop-a/dashboards/cooperative/").status_code == 403
 
 
