@@ -22,6 +22,8 @@ NET_DUE = "421"
 SOCIAL_BODIES = "431"
 WITHHOLDING_TAX = "4421"
 BANK = "512"
+# IJSS the cooperative receives in subrogation: owed by the health insurance (Sécurité sociale).
+IJSS_RECEIVABLE = "431"
 
 
 def _period_end(period: dt.date) -> dt.date:
@@ -57,8 +59,9 @@ def payslip_post(*, payslip: Payslip) -> Entry:
     _ready(day)
     activity = payslip_activity(payslip=payslip)
     employer = payslip.employer_cost - payslip.gross
+    ijss = Decimal(payslip.data.get("ijss_subrogation", {}).get("net", "0"))
     withholding = payslip.net_before_tax - payslip.net_paid
-    social = (payslip.gross - payslip.net_before_tax) + employer
+    social = (payslip.gross - payslip.net_before_tax + ijss) + employer
     label = _("Salaire %(month)s · %(name)s") % {
         "month": payslip.period.strftime("%m/%Y"),
         "name": payslip.entrepreneur,
@@ -67,6 +70,7 @@ def payslip_post(*, payslip: Payslip) -> Entry:
         LineInput(GROSS, debit=payslip.gross, activity=activity, label=label),
         LineInput(EMPLOYER_CONTRIBUTIONS, debit=employer, activity=activity, label=label),
         LineInput(NET_DUE, credit=payslip.net_paid, activity=activity, label=label),
+        LineInput(IJSS_RECEIVABLE, debit=ijss, activity=activity, label=label),
         LineInput(SOCIAL_BODIES, credit=social, activity=activity, label=label),
         LineInput(WITHHOLDING_TAX, credit=withholding, activity=activity, label=label),
     ]
