@@ -17,9 +17,10 @@ membership. Every run then:
 5. closes the assembly and checks exactly 2,000 participations and ballots per resolution, the
    expected tally, every receipt in the published list, and `governance_verify`.
 
-It prints a table with each phase's wall time, throughput, errors and p50/p99/max latency, and
-raises when a check fails. Environment: GOVERNANCE_BENCH_ASSOCIATES (2000),
-GOVERNANCE_BENCH_WORKERS (gunicorn workers, 4), GOVERNANCE_BENCH_CLIENTS (concurrent clients, 16),
+It prints a table with each phase's wall time, throughput, errors and p50/p99/max latency, with
+the machine's load average (the figures mean little on a busy shared machine), and raises when a
+check fails. Environment: GOVERNANCE_BENCH_ASSOCIATES (2000), GOVERNANCE_BENCH_WORKERS (gunicorn
+sync workers, 2 × CPUs + 1), GOVERNANCE_BENCH_CLIENTS (concurrent clients, 16),
 GOVERNANCE_BENCH_PAGES (assembly page loads measured after the vote, 50).
 """
 
@@ -81,7 +82,8 @@ from perspectives.tenancy.models import Cooperative, Membership, Role
 
 SLUG = "bench-governance"
 ASSOCIATES = int(os.environ.get("GOVERNANCE_BENCH_ASSOCIATES", "2000"))
-WORKERS = int(os.environ.get("GOVERNANCE_BENCH_WORKERS", "4"))
+# gunicorn's own advice for sync workers: two per core, plus one.
+WORKERS = int(os.environ.get("GOVERNANCE_BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 CLIENTS = int(os.environ.get("GOVERNANCE_BENCH_CLIENTS", "16"))
 PAGES = int(os.environ.get("GOVERNANCE_BENCH_PAGES", "50"))
 REPLAYS = 100
@@ -480,7 +482,8 @@ def run(stdout: Any) -> None:
     setup = time.perf_counter() - started
     stdout.write(
         f"{roll} associates on the roll, {len(voters)} sessions; setup {setup:.1f} s; "
-        f"gunicorn {WORKERS} sync workers, {CLIENTS} concurrent clients, loopback"
+        f"gunicorn {WORKERS} sync workers, {CLIENTS} concurrent clients, loopback; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before"
     )
     connection.close()  # the server's workers, not this process, hold the connections now
     try:
@@ -508,6 +511,8 @@ def run(stdout: Any) -> None:
             ]
     finally:
         _logout(voters)
+    # The figures only mean something next to the machine's other load (shared CI runners).
+    stdout.write(f"load average {os.getloadavg()[0]:.1f} after the requests")
     with cooperative_context(cooperative.pk):
         start = time.perf_counter()
         assembly_close(assembly=assembly, now=assembly.scheduled_at + dt.timedelta(hours=2))
