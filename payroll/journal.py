@@ -3,86 +3,100 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from payroll.models import PayrollRun, Payslip
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-# Who collects each contribution family (URSSAF collects unemployment insurance and the training
-# and apprenticeship levies since 2022; AGIRC-ARRCO its own and APEC's).
-BODIES = {
-    "agirc_arrco": "AGIRC-ARRCO",
-    "ceg": "AGIRC-ARRCO",
-    "cet": "AGIRC-ARRCO",
-    "apec": "AGIRC-ARRCO",
-    "chomage": "URSSAF (assurance chômage)",
-    "ags": "URSSAF (AGS)",
-    "peec": "Action Logement",
-    "prevoyance": "Organisme de prévoyance",
-    "mutuelle": "Organisme de complémentaire santé",
-}
-DEFAULT_BODY = "URSSAF"
-TAX_BODY = "DGFiP (prélèvement à la source)"
+from payroll.bodies import BODIES, amounts_by_body, line_bodies
+from payroll.models import PayrollRun, Payslip
+from payroll.selectors import parameters_at
 
 JOURNAL_HEADER = [
-    "Entrepreneur·e",
-    "Brut",
-    "Cotisations salariales",
-    "CSG déductible",
-    "CSG/CRDS non déductible",
-    "Net social",
-    "Net avant impôt",
-    "Prélèvement à la source",
-    "Net payé",
-    "Cotisations patronales",
-    "RGDU",
-    "Coût employeur",
+    _("Entrepreneur·e"),
+    _("Brut"),
+    _("Cotisations salariales"),
+    _("CSG déductible"),
+    _("CSG/CRDS non déductible"),
+    _("Net social"),
+    _("Net avant impôt"),
+    _("Prélèvement à la source"),
+    _("Net payé"),
+    _("Cotisations patronales"),
+    _("RGDU"),
+    _("Coût employeur"),
 ]
 
+JOURNAL_KEYS = (
+    "gross",
+    "employee_contributions",
+    "csg_deductible",
+    "csg_crds_non_deductible",
+    "net_social",
+    "net_before_tax",
+    "pas_amount",
+    "net_paid",
+    "employer_contributions",
+    "rgdu",
+    "employer_cost",
+)
 
-def payroll_journal_rows(*, run: PayrollRun) -> list[list[str]]:
-    rows = []
-    for payslip in run.payslips.select_related("entrepreneur").order_by(
-        "entrepreneur__last_name", "entrepreneur__first_name", "version"
-    ):
-        data = payslip.data
-        rows.append(
-            [
-                str(payslip.entrepreneur),
-                data["gross"],
-                data["employee_contributions"],
-                data["csg_deductible"],
-                data["csg_crds_non_deductible"],
-                data["net_social"],
-                data["net_before_tax"],
-                data["pas_amount"],
-                data["net_paid"],
-                data["employer_contributions"],
-                data["rgdu"],
-                data["employer_cost"],
-            ]
+
+@dataclass(frozen=True)
+class JournalRow:
+    name: str
+    version: int
+    amounts: tuple[Decimal, ...]  # in the order of JOURNAL_KEYS
+
+
+def _latest(run: PayrollRun) -> QuerySet[Payslip]:
+    """The run's payslips that no correction replaces (a corrected payslip is shown once)."""
+    replaced = Payslip.objects.filter(run=run, replaces__isnull=False).values("replaces_id")
+    return run.payslips.exclude(pk__in=replaced)
+
+
+def payroll_journal(*, run: PayrollRun) -> tuple[list[JournalRow], tuple[Decimal, ...]]:
+    """One row per entrepreneur (the latest version of the payslip) and the column totals."""
+    rows = [
+        JournalRow(
+            str(payslip.entrepreneur),
+            payslip.version,
+            tuple(Decimal(payslip.data[key]) for key in JOURNAL_KEYS),
         )
-    return rows
+        for payslip in _latest(run)
+        .select_related("entrepreneur")
+        .order_by("entrepreneur__last_name", "entrepreneur__first_name")
+    ]
+    totals = tuple(
+        sum((row.amounts[index] for row in rows), Decimal(0)) for index in range(len(JOURNAL_KEYS))
+    )
+    return rows, totals
 
 
-def contribution_summary(*, run: PayrollRun) -> list[tuple[str, Decimal, Decimal]]:
-    """(body, employee amount, employer amount) for the month, from the latest version of each
-    payslip; the RGDU is deducted from what is due to URSSAF, the withholding tax goes to the
-    DGFiP."""
+@dataclass(frozen=True)
+class BodyTotal:
+    body: str
+    account: str
+    employee: Decimal
+    employer: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.employee + self.employer
+
+
+def contribution_summary(*, run: PayrollRun) -> list[BodyTotal]:
+    """What each collecting body is owed for the month, from the latest version of each payslip:
+    the same amounts the validation credits on the body's account (payroll.bodies)."""
+    bodies = line_bodies(parameters_at(run.period))
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    replaced = Payslip.objects.filter(replaces__isnull=False).values("replaces_id")
-    for data in run.payslips.exclude(pk__in=replaced).values_list("data", flat=True):
-        for line in data["lines"]:
-            body = _body(line)
-            totals[body][0] += Decimal(line["employee_amount"])
-            totals[body][1] += Decimal(line["employer_amount"])
-        totals[DEFAULT_BODY][1] -= Decimal(data["rgdu"])
-        totals[TAX_BODY][0] += Decimal(data["pas_amount"])
-    return sorted((body, values[0], values[1]) for body, values in totals.items())
-
-
-def _body(line: dict[str, str]) -> str:
-    code = line["code"]
-    for family, body in BODIES.items():
-        if code == family or code.startswith(f"{family}_"):
-            return body
-    return DEFAULT_BODY
+    for data in _latest(run).values_list("data", flat=True):
+        for code, (employee, employer) in amounts_by_body(data, bodies).items():
+            totals[code][0] += employee
+            totals[code][1] += employer
+    return [
+        BodyTotal(str(body.label), body.account, *totals[body.code])
+        for body in BODIES
+        if body.code in totals
+    ]

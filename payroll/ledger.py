@@ -1,6 +1,7 @@
 """Payroll in the ledger: each issued payslip posts one balanced entry on its activity, and the
 payment posts another. Through the ledger's services, with idempotency keys, so a retried
-validation never posts twice."""
+validation never posts twice. What is due to the social bodies is credited on each collecting
+body's own account (payroll.bodies), as the contribution summary shows it."""
 
 from __future__ import annotations
 
@@ -12,18 +13,28 @@ from django.utils.translation import gettext as _
 from accounting.models import Account, Entry
 from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
 from entrepreneurs.models import Activity
+from payroll.bodies import BODIES, amounts_by_body, ijss_subrogation_net, line_bodies
 from payroll.models import Payslip
+from payroll.selectors import parameters_at
 from perspectives.core.exceptions import ApplicationError
 
 # PCG accounts of a payslip (the chart seeded by the ledger has them).
 GROSS = "6411"
 EMPLOYER_CONTRIBUTIONS = "6451"
 NET_DUE = "421"
-SOCIAL_BODIES = "431"
-WITHHOLDING_TAX = "4421"
 BANK = "512"
-# IJSS the cooperative receives in subrogation: owed by the health insurance (Sécurité sociale).
-IJSS_RECEIVABLE = "431"
+# IJSS the cooperative advances in subrogation, to be received from the health insurance (CPAM):
+# on their own account, so that 431 stays what URSSAF is owed, as the summary shows it.
+IJSS_RECEIVABLE = "4387"
+# Every account a payslip's entries may name: seeded with the ledger's chart if one is missing.
+ACCOUNTS = (
+    GROSS,
+    EMPLOYER_CONTRIBUTIONS,
+    NET_DUE,
+    BANK,
+    IJSS_RECEIVABLE,
+    *(body.account for body in BODIES),
+)
 
 
 def _period_end(period: dt.date) -> dt.date:
@@ -47,21 +58,30 @@ def payslip_activity(*, payslip: Payslip) -> Activity:
 
 
 def _ready(day: dt.date) -> None:
-    if not Account.objects.filter(code=GROSS).exists():
+    if Account.objects.filter(code__in=ACCOUNTS).count() < len(set(ACCOUNTS)):
         chart_seed_defaults()
     fiscal_year_ensure(day=day)
 
 
+def payslip_body_credits(*, payslip: Payslip) -> list[tuple[str, Decimal]]:
+    """(account, amount due) per collecting body, the withholding tax included, in the chart's
+    order: employee and employer parts together, as each body is paid."""
+    amounts = amounts_by_body(payslip.data, line_bodies(parameters_at(payslip.period)))
+    return [
+        (body.account, amounts[body.code][0] + amounts[body.code][1])
+        for body in BODIES
+        if body.code in amounts
+    ]
+
+
 def payslip_post(*, payslip: Payslip) -> Entry:
-    """Salary expense and employer contributions against the net due, the social bodies and the
-    withholding tax, all on the activity (so its sub-ledger stays balanced)."""
+    """Salary expense and employer contributions against the net due and what each social body
+    and the tax office are owed, all on the activity (so its sub-ledger stays balanced)."""
     day = _period_end(payslip.period)
     _ready(day)
     activity = payslip_activity(payslip=payslip)
     employer = payslip.employer_cost - payslip.gross
-    ijss = Decimal(payslip.data.get("ijss_subrogation", {}).get("net", "0"))
-    withholding = payslip.net_before_tax - payslip.net_paid
-    social = (payslip.gross - payslip.net_before_tax + ijss) + employer
+    ijss = ijss_subrogation_net(payslip.data)
     label = _("Salaire %(month)s · %(name)s") % {
         "month": payslip.period.strftime("%m/%Y"),
         "name": payslip.entrepreneur,
@@ -71,8 +91,9 @@ def payslip_post(*, payslip: Payslip) -> Entry:
         LineInput(EMPLOYER_CONTRIBUTIONS, debit=employer, activity=activity, label=label),
         LineInput(NET_DUE, credit=payslip.net_paid, activity=activity, label=label),
         LineInput(IJSS_RECEIVABLE, debit=ijss, activity=activity, label=label),
-        LineInput(SOCIAL_BODIES, credit=social, activity=activity, label=label),
-        LineInput(WITHHOLDING_TAX, credit=withholding, activity=activity, label=label),
+    ] + [
+        LineInput(account, credit=amount, activity=activity, label=label)
+        for account, amount in payslip_body_credits(payslip=payslip)
     ]
     return entry_post(
         journal="PAIE",

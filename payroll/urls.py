@@ -22,6 +22,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         {"kind": "contributions"},
         name="payroll_run_contributions",
     ),
+    path(
+        "runs/<int:run_id>/journal.pdf",
+        views.run_export,
+        {"kind": "journal", "fmt": "pdf"},
+        name="payroll_run_journal_pdf",
+    ),
+    path(
+        "runs/<int:run_id>/contributions.pdf",
+        views.run_export,
+        {"kind": "contributions", "fmt": "pdf"},
+        name="payroll_run_contributions_pdf",
+    ),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
     path("simulator/", views.simulator, name="payroll_simulator"),
     path("settings/", views.settings_edit, name="payroll_settings"),

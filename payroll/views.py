@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +9,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payroll import selectors, services, tasks
-from payroll.engine import Payslip, PayslipInput, gross_from_budget, payslip_compute
+from payroll import actions, selectors, services
+from payroll.engine import Payslip
 from payroll.forms import RunCreateForm, SimulatorForm
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -81,16 +81,9 @@ def run_action(request: HttpRequest, cooperative_slug: str, run_id: int) -> Http
     action = request.POST.get("action")
     try:
         if action == "compute":
-            if run.is_locked:
-                raise ApplicationError(_("La période est verrouillée."))
-            tasks.payroll_run_compute_task.delay_on_commit(
-                cooperative_id=run.cooperative_id, run_id=run.pk
-            )
+            actions.run_compute_start(run=run)
         elif action == "validate":
-            for payslip_id in services.payroll_run_validate(run_id=run.pk):
-                tasks.payslip_pdf_render_task.delay_on_commit(
-                    cooperative_id=run.cooperative_id, payslip_id=payslip_id
-                )
+            actions.run_validate(run=run)
         elif action == "paid":
             services.payroll_run_mark_paid(run_id=run.pk)
         else:
@@ -123,20 +116,15 @@ def simulator(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = SimulatorForm(request.POST or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        period = timezone.localdate().replace(day=1)
+        amount = form.cleaned_data["amount"]
+        budget = form.cleaned_data["mode"] == "budget"
         try:
-            params = selectors.parameters_at(period)
-            template = PayslipInput(
-                period=period,
-                gross=Decimal(0),
+            slip = actions.payslip_simulate(
+                period=timezone.localdate().replace(day=1),
                 status=form.cleaned_data["status"],
-                company=selectors.company_at(period),
+                gross=None if budget else amount,
+                budget=amount if budget else None,
             )
-            amount = form.cleaned_data["amount"]
-            if form.cleaned_data["mode"] == "budget":
-                slip = gross_from_budget(params, budget=amount, template=template)
-            else:
-                slip = payslip_compute(params, replace(template, gross=amount))
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -213,27 +201,61 @@ def my_rights(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 
 @role_required(*PAYROLL_ROLES)
-def run_export(request: HttpRequest, cooperative_slug: str, run_id: int, kind: str) -> HttpResponse:
-    """The month's payroll journal, or its contributions per collecting body, as CSV."""
+def run_export(
+    request: HttpRequest, cooperative_slug: str, run_id: int, kind: str, fmt: str = "csv"
+) -> HttpResponse:
+    """The month's payroll journal, or its contributions per collecting body, as CSV or PDF.
+    The PDF is rendered in the request (payroll.reports says why)."""
     import csv
 
-    from payroll.journal import JOURNAL_HEADER, contribution_summary, payroll_journal_rows
+    from payroll.journal import JOURNAL_HEADER, contribution_summary, payroll_journal
+    from payroll.reports import report_pdf
 
     run = selectors.payroll_run_get_for_member(
         membership=current_membership(request), run_id=run_id
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="paie-{run.period:%Y-%m}-{kind}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    filename = f"paie-{run.period:%Y-%m}-{kind}.{fmt}"
+    period = date_format(run.period, "F Y")
     if kind == "journal":
-        writer.writerow(JOURNAL_HEADER)
-        writer.writerows(payroll_journal_rows(run=run))
+        rows, totals = payroll_journal(run=run)
+        title = _("Journal de paie")
+        context: dict[str, Any] = {"rows": rows, "totals": totals, "header": JOURNAL_HEADER}
     else:
-        writer.writerow([_("Organisme"), _("Part salariale"), _("Part patronale")])
-        writer.writerows(
-            [body, str(employee), str(employer)]
-            for body, employee, employer in contribution_summary(run=run)
+        summary = contribution_summary(run=run)
+        title = _("Cotisations par organisme")
+        context = {
+            "summary": summary,
+            "totals": [
+                sum((getattr(row, key) for row in summary), Decimal(0))
+                for key in ("employee", "employer", "total")
+            ],
+        }
+    if fmt == "pdf":
+        body = report_pdf(
+            template=f"payroll/pdf/{kind}.html",
+            cooperative=current_membership(request).cooperative,
+            title=title,
+            period=period,
+            context={**context, "run": run},
+            landscape=kind == "journal",
         )
+        response = HttpResponse(body, content_type="application/pdf")
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response, delimiter=";")
+        if kind == "journal":
+            writer.writerow(JOURNAL_HEADER)
+            writer.writerows([row.name, *(str(a) for a in row.amounts)] for row in rows)
+        else:
+            writer.writerow(
+                [_("Organisme"), _("Compte"), _("Part salariale"), _("Part patronale"), _("Total")]
+            )
+            writer.writerows(
+                [row.body, row.account, str(row.employee), str(row.employer), str(row.total)]
+                for row in summary
+            )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -31,6 +31,8 @@ GROUPS: tuple[tuple[str, str], ...] = (
 GROUP_ORDER = {code: index for index, (code, _label) in enumerate(GROUPS)}
 GROUP_LABELS = dict(GROUPS)
 BASES = frozenset({"gross", "t1", "t2", "capped_4pmss", "t1_t2_if_above_pmss"})
+# Collecting bodies a contribution rule may name (payroll.bodies maps them to ledger accounts).
+BODY_CODES = frozenset({"urssaf", "agirc_arrco", "action_logement", "prevoyance", "mutuelle"})
 # The employer rate of these lines comes from the cooperative's settings, not from the law.
 COMPANY_AT_RATE = "company_at_rate"
 
@@ -54,6 +56,7 @@ class ContributionRule:
     base: str
     employee_rate: Decimal
     employer_rate: Decimal | None  # None: the cooperative's accident-at-work rate
+    body: str = "urssaf"  # who collects it (BODY_CODES)
     status: str = "all"
     headcount_min: int | None = None
     headcount_max: int | None = None
@@ -86,6 +89,11 @@ def _rule(row: ParameterRow) -> ContributionRule | None:
     code = row.key.removeprefix(CONTRIBUTION_PREFIX)
     if data["group"] not in GROUP_ORDER or data["base"] not in BASES:
         raise ApplicationError(f"Cotisation « {code} » : groupe ou assiette inconnus.")
+    if data.get("body") not in BODY_CODES:
+        raise ApplicationError(
+            f"Cotisation « {code} » : organisme collecteur absent ou inconnu "
+            f"({data.get('body')!r}) ; rechargez les paramètres (payroll_parameters_load)."
+        )
     employer = data["employer_rate"]
     return ContributionRule(
         code=code,
@@ -96,6 +104,7 @@ def _rule(row: ParameterRow) -> ContributionRule | None:
         base=data["base"],
         employee_rate=_decimal(row.key, data["employee_rate"]),
         employer_rate=None if employer == COMPANY_AT_RATE else _decimal(row.key, employer),
+        body=data["body"],
         status=data.get("status", "all"),
         headcount_min=data.get("headcount_min"),
         headcount_max=data.get("headcount_max"),

@@ -3,7 +3,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import subprocess
+from decimal import Decimal
 
+import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from payroll.models import PayrollRun
@@ -29,15 +33,14 @@ def test_contributions_per_collecting_body(world: World, payroll: Payroll, clien
     client.force_login(world.carl)
     response = client.get(f"/c/coop-a/payroll/runs/{run.pk}/contributions.csv")
     assert response.status_code == 200
-    # Alice at 2,500 € and another entrepreneur at 1,900 €: the RGDUs (429.75 + 681.72) are
-    # deducted from URSSAF's employer part; 71.76 € of PAS (the other is in the 0 % band).
+    # Alice at 2,500 € and another entrepreneur at 1,900 €: URSSAF collects unemployment
+    # insurance (176.00) and AGS (11.00) too, and grants the RGDUs (429.75 + 681.72); 71.76 € of
+    # PAS (the other is in the 0 % band).
     assert _csv(response.content) == [
-        ["Organisme", "Part salariale", "Part patronale"],
-        ["AGIRC-ARRCO", "176.44", "264.44"],
-        ["DGFiP (prélèvement à la source)", "71.76", "0"],
-        ["URSSAF", "740.54", "296.79"],
-        ["URSSAF (AGS)", "0.00", "11.00"],
-        ["URSSAF (assurance chômage)", "0.00", "176.00"],
+        ["Organisme", "Compte", "Part salariale", "Part patronale", "Total"],
+        ["URSSAF", "431", "740.54", "483.79", "1224.33"],
+        ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176.44", "264.44", "440.88"],
+        ["DGFiP (prélèvement à la source)", "4421", "71.76", "0", "71.76"],
     ]
 
 
@@ -53,3 +56,69 @@ def test_the_journal_has_one_row_per_payslip(
     assert client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").status_code == 403
     client.force_login(world.charlie)
     assert client.get(f"/c/coop-b/payroll/runs/{run.pk}/journal.csv").status_code == 404
+
+
+def _pdf_text(response: HttpResponse) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],  # noqa: S607 (poppler-utils on PATH)
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _fr(amount: Decimal) -> str:
+    whole, cents = f"{amount:,.2f}".split(".")
+    return f"{whole.replace(',', ' ')},{cents}"
+
+
+def test_the_contribution_summary_pdf_has_each_body_and_the_totals(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    run = _run(world)
+    client.force_login(world.carl)
+    response = client.get(f"/c/coop-a/payroll/runs/{run.pk}/contributions.pdf")
+    assert 'filename="paie-2026-01-contributions.pdf"' in response["Content-Disposition"]
+    text = _pdf_text(response)
+    assert "Cotisations par organisme" in text
+    assert f"{world.coop_a.name} · SIREN {world.coop_a.siren}" in text
+    assert "Période : janvier 2026" in text
+    assert "Page 1 / 1" in text
+    assert "URSSAF 431 740,54 483,79 1 224,33" in text
+    assert "AGIRC-ARRCO (retraite complémentaire) 4371 176,44 264,44 440,88" in text
+    assert "DGFiP (prélèvement à la source) 4421 71,76 0,00 71,76" in text
+    assert "Totaux 988,74 748,23 1 736,97" in text
+
+
+def test_the_journal_pdf_totals_every_column(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    run = _run(world)
+    client.force_login(world.carl)
+    rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").content)[1:]
+    totals = [sum((Decimal(row[i]) for row in rows), Decimal(0)) for i in range(1, 12)]
+    text = _pdf_text(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.pdf"))
+    assert "Journal de paie" in text
+    assert f"SIREN {world.coop_a.siren}" in text
+    assert "2 bulletins" in text
+    assert "Page 1 / 1" in text
+    assert totals[0] == Decimal("4400.00")
+    assert "Totaux " + " ".join(_fr(total) for total in totals) in text
+    assert "Alice Arnaud 2 500,00" in text
+
+
+@pytest.mark.parametrize("kind", ["journal", "contributions"])
+def test_the_pdfs_are_for_payroll_and_managers_only(
+    world: World, payroll: Payroll, client: Client, kind: str
+) -> None:
+    run = _run(world)
+    client.force_login(world.alice)
+    assert client.get(f"/c/coop-a/payroll/runs/{run.pk}/{kind}.pdf").status_code == 403
+    client.force_login(world.bob)
+    assert client.get(f"/c/coop-a/payroll/runs/{run.pk}/{kind}.pdf").status_code == 403
+    client.force_login(world.charlie)
+    assert client.get(f"/c/coop-b/payroll/runs/{run.pk}/{kind}.pdf").status_code == 404

@@ -140,3 +140,20 @@ def test_absurd_settings_are_refused_and_nothing_is_stored(world: World) -> None
         with pytest.raises(ApplicationError, match="au moins une personne"):
             payroll_settings_set(valid_from=dt.date(2026, 2, 1), headcount=0, at_rate=Decimal(1))
         assert list(PayrollSettings.objects.values_list("at_rate", flat=True)) == [Decimal("1.00")]
+
+
+def test_each_contribution_names_its_collecting_body() -> None:
+    from payroll.engine.parameters import ParameterRow, Parameters
+
+    rules = {rule.code: rule.body for rule in parameters_at(dt.date(2026, 1, 1)).contributions()}
+    assert rules["agirc_arrco_t1"] == rules["ceg_t1"] == rules["cet"] == "agirc_arrco"
+    assert rules["peec"] == "action_logement"
+    assert rules["chomage"] == rules["ags"] == rules["maladie"] == "urssaf"
+    row = LegalParameter.objects.get(key="contribution.csa")
+    value = {key: item for key, item in row.value.items() if key != "body"}
+    stale = Parameters.from_rows(
+        dt.date(2026, 1, 1),
+        [ParameterRow(row.key, row.valid_from, value, row.reference)],
+    )
+    with pytest.raises(ApplicationError, match="organisme collecteur absent ou inconnu"):
+        stale.contributions()
