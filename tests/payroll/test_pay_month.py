@@ -1,0 +1,416 @@
+"""A month's pay end to end: salary proposals from the treasury, fixed part and variable advance,
+paid leave and sick leave entered for the run, the yearly regularisation, pages and PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
+from entrepreneurs.models import ActivityMember, Entrepreneur
+from payroll.absences import absence_add
+from payroll.engine import PayslipInput, payslip_compute
+from payroll.models import Absence, PayrollRun, Payslip, SalaryProposal
+from payroll.salaries import salary_choose, salary_proposals_refresh
+from payroll.selectors import company_at, parameters_at
+from payroll.services import (
+    pay_profile_set,
+    payroll_run_create,
+    payroll_run_validate,
+    payslip_pdf_render,
+)
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import cooperative_context
+from tests.conftest import World
+from tests.factories.payroll import PayslipFactory
+from tests.payroll.conftest import Payroll, compute_run
+
+D = Decimal
+JAN = dt.date(2026, 1, 1)
+DEC = dt.date(2026, 12, 1)
+
+
+def _cost(gross: Decimal, period: dt.date = JAN) -> Decimal:
+    return payslip_compute(
+        parameters_at(period),
+        PayslipInput(period=period, gross=gross, company=company_at(period)),
+    ).employer_cost
+
+
+def _cash_in(entrepreneur: Entrepreneur, amount: str, day: dt.date) -> None:
+    """A customer's payment lands on the activity's bank account."""
+    chart_seed_defaults()
+    fiscal_year_ensure(day=day)
+    activity = ActivityMember.objects.get(entrepreneur=entrepreneur).activity
+    entry_post(
+        journal="BQ",
+        date=day,
+        label="Règlement client",
+        lines=[
+            LineInput("512", debit=D(amount), activity=activity, label="Règlement"),
+            LineInput("706", credit=D(amount), activity=activity, label="Prestation"),
+        ],
+    )
+
+
+def _history_2025(entrepreneur: Entrepreneur) -> None:
+    """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
+    for month in range(7, 13):
+        acquired = D("2.5") * (month - 6)
+        PayslipFactory(
+            run__cooperative=entrepreneur.cooperative,
+            run__period=dt.date(2025, month, 1),
+            entrepreneur=entrepreneur,
+            gross=D("2500.00"),
+            issued_at=timezone.now(),
+            data={
+                "leave": {
+                    "acquired": str(acquired),
+                    "taken": "0",
+                    "remaining": str(acquired),
+                    "month_acquired": "2.5",
+                    "month_taken": "0",
+                }
+            },
+        )
+
+
+def _absence(
+    run: PayrollRun,
+    entrepreneur: Entrepreneur,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    subrogation: bool = False,
+) -> Absence:
+    return absence_add(
+        run_id=run.pk,
+        entrepreneur_id=entrepreneur.pk,
+        kind=kind,
+        start=start,
+        end=end,
+        subrogation=subrogation,
+    )
+
+
+def _hired(entrepreneur: Entrepreneur, on: dt.date = dt.date(2020, 1, 1)) -> None:
+    Entrepreneur.objects.filter(pk=entrepreneur.pk).update(cesa_start=on)
+
+
+def test_the_run_suggests_the_largest_gross_the_treasury_pays_and_warns_over_budget(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _cash_in(payroll.alice, "3000.00", dt.date(2025, 12, 15))
+        pay_profile_set(
+            entrepreneur=payroll.alice, monthly_gross=D("2500.00"), variable_advance=D("700.00")
+        )
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        alice = SalaryProposal.objects.get(run=run, entrepreneur=payroll.alice)
+        other = SalaryProposal.objects.get(run=run, entrepreneur=payroll.other)
+        suggested = alice.suggested_gross
+        assert suggested is not None
+        # Largest gross whose total employer cost fits the 3,000 € of treasury, to the cent.
+        assert _cost(suggested) <= D("3000.00") < _cost(suggested + D("0.01"))
+        # The profile's 2,500 € is retained until the officer decides; it costs more.
+        assert (alice.budget, alice.chosen_gross, alice.chosen_cost) == (
+            D("3000.00"),
+            D("2500.00"),
+            _cost(D("2500.00")),
+        )
+        assert alice.over_budget == _cost(D("2500.00")) - D("3000.00")
+        # No treasury at all: nothing to suggest.
+        assert (other.budget, other.suggested_gross) == (D("0.00"), None)
+        with pytest.raises(ApplicationError, match="ne permet de suggérer aucun salaire"):
+            salary_choose(
+                run_id=run.pk, entrepreneur_id=payroll.other.pk, gross=None, chosen_by=None
+            )
+
+        accepted = salary_choose(
+            run_id=run.pk, entrepreneur_id=payroll.alice.pk, gross=None, chosen_by=world.carl
+        )
+        assert (accepted.chosen_gross, accepted.over_budget) == (suggested, D("0"))
+        compute_run(run.pk)
+        payslip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
+        assert payslip.gross == suggested
+        assert payslip.employer_cost <= D("3000.00")
+        # A refresh keeps the retained gross.
+        salary_proposals_refresh(run_id=run.pk)
+        assert SalaryProposal.objects.get(pk=alice.pk).chosen_gross == suggested
+
+
+def test_the_retained_gross_never_goes_below_the_fixed_part(world: World, payroll: Payroll) -> None:
+    with cooperative_context(world.coop_a.pk):
+        pay_profile_set(
+            entrepreneur=payroll.alice,
+            monthly_gross=D("2500.00"),
+            variable_advance=D("700.00"),
+        )
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        with pytest.raises(ApplicationError, match="inférieur à la part fixe du contrat"):
+            salary_choose(
+                run_id=run.pk, entrepreneur_id=payroll.alice.pk, gross=D("1799.99"), chosen_by=None
+            )
+        assert SalaryProposal.objects.get(run=run, entrepreneur=payroll.alice).chosen_gross == D(
+            "2500.00"
+        )
+        salary_choose(
+            run_id=run.pk, entrepreneur_id=payroll.alice.pk, gross=D("2100.00"), chosen_by=None
+        )
+        compute_run(run.pk)
+        payslip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
+    # The fixed part and this month's advance on the variable part are two lines.
+    assert payslip.data["gross_items"] == [
+        {"label": "Salaire de base (part fixe)", "amount": "1800.00"},
+        {"label": "Avance sur la part variable", "amount": "300.00"},
+    ]
+    assert payslip.gross == D("2100.00")
+
+
+def test_an_advance_above_the_monthly_gross_is_refused(world: World, payroll: Payroll) -> None:
+    with cooperative_context(world.coop_a.pk):
+        with pytest.raises(ApplicationError, match="avance sur la part variable"):
+            pay_profile_set(
+                entrepreneur=payroll.alice,
+                monthly_gross=D("2500.00"),
+                variable_advance=D("2500.01"),
+            )
+        assert payroll.alice_profile.__class__.objects.get(
+            entrepreneur=payroll.alice
+        ).variable_advance == D("0")
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "end", "message"),
+    [
+        ("sick", "2026-01-10", "2026-01-05", "La date de fin précède la date de début"),
+        (
+            "sick",
+            "2026-01-28",
+            "2026-02-02",
+            "dans le mois de la paie (du 01/01/2026 au 31/01/2026)",
+        ),
+        ("sick", "2026-01-10", "2026-01-12", "chevauche une autre absence (Congés payés du 12/01"),
+        ("paid_leave", "2026-01-19", "2026-01-31", "Solde de congés payés insuffisant"),
+    ],
+)
+def test_bad_absences_are_refused_in_french_and_nothing_is_recorded(
+    world: World, payroll: Payroll, kind: str, start: str, end: str, message: str
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice)
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        _absence(run, payroll.alice, "paid_leave", dt.date(2026, 1, 12), dt.date(2026, 1, 12))
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        with pytest.raises(ApplicationError, match=re.escape(message)):
+            _absence(run, payroll.alice, kind, first, last)
+        assert Absence.objects.count() == 1
+
+
+def test_absences_before_the_hire_or_after_the_exit_are_refused(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice, dt.date(2026, 1, 15))
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+        with pytest.raises(ApplicationError, match=r"avant l'embauche .*15/01/2026"):
+            _absence(run, payroll.alice, "sick", dt.date(2026, 1, 14), dt.date(2026, 1, 16))
+        Entrepreneur.objects.filter(pk=payroll.alice.pk).update(
+            stage="exited", exited_on=dt.date(2026, 1, 20)
+        )
+        with pytest.raises(ApplicationError, match=r"après la sortie .*20/01/2026"):
+            _absence(run, payroll.alice, "sick", dt.date(2026, 1, 19), dt.date(2026, 1, 21))
+        assert not Absence.objects.exists()
+
+
+def _january_with_leave_and_sickness(world: World, payroll: Payroll) -> PayrollRun:
+    _hired(payroll.alice)
+    _history_2025(payroll.alice)
+    run = payroll_run_create(period=JAN, created_by=world.carl)
+    for kind, start, end, subrogation in (
+        ("paid_leave", dt.date(2026, 1, 5), dt.date(2026, 1, 7), False),
+        ("sick", dt.date(2026, 1, 12), dt.date(2026, 1, 21), True),
+    ):
+        _absence(run, payroll.alice, kind, start, end, subrogation=subrogation)
+    compute_run(run.pk)
+    return run
+
+
+def test_paid_leave_and_sick_leave_on_the_january_payslip(world: World, payroll: Payroll) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = _january_with_leave_and_sickness(world, payroll)
+        compute_run(run.pk)  # computing again changes nothing and duplicates nothing
+        assert Payslip.objects.filter(run=run).count() == 2
+        payslip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
+        wages_only = payslip_compute(
+            parameters_at(JAN),
+            PayslipInput(period=JAN, gross=D("1744.78"), company=company_at(JAN)),
+        )
+    # January 2026: 26 jours ouvrables (1 January is a holiday). Paid leave 5-7 January: the
+    # 1/10 rule (15,000 × 10 % × 3 / 15 = 300.00) beats maintenance (2,500 × 3 / 26 = 288.46).
+    # Sick 12-21 January: 9 jours ouvrables deducted (865.38); IJSS 7,500 / 91.25 × 50 % =
+    # 41.10 a day after 3 waiting days = 287.70, received by the cooperative; the employer tops
+    # up to 90 % from the 8th day: 3 × (73.97 − 41.10) = 98.62.
+    assert payslip.data["gross_items"] == [
+        {"label": "Salaire de base (part fixe)", "amount": "2500.00"},
+        {"label": "Absence congés payés du 05/01 au 07/01 (3 j)", "amount": "-288.46"},
+        {"label": "Indemnité de congés payés (3 j, règle du dixième)", "amount": "300.00"},
+        {"label": "Absence maladie du 12/01 au 21/01 (10 j calendaires)", "amount": "-865.38"},
+        {"label": "Indemnité complémentaire maladie (maintien employeur)", "amount": "98.62"},
+    ]
+    assert payslip.gross == D("1744.78")
+    assert payslip.data["ijss_subrogation"] == {
+        "gross": "287.70",
+        "csg_crds": "19.27",
+        "net": "268.43",
+    }
+    assert payslip.net_before_tax == wages_only.net_before_tax + D("268.43")
+    # Leave: 15 days carried from 2025, 2.5 × 21/31 + 2 × 10/31 = 2.34 acquired, 3 taken.
+    assert payslip.data["leave"] == {
+        "acquired": "17.34",
+        "taken": "3",
+        "remaining": "14.34",
+        "month_acquired": "2.34",
+        "month_taken": "3",
+    }
+
+
+def _pdf_text(payslip_id: int) -> str:
+    payslip = payslip_pdf_render(payslip_id=payslip_id)
+    body = payslip.pdf.read()
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],  # noqa: S607 (poppler-utils on PATH)
+        input=body,
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(result.stdout.decode().split())
+
+
+def test_the_payslip_pdf_and_the_leave_page_show_the_month(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = _january_with_leave_and_sickness(world, payroll)
+        payroll_run_validate(run_id=run.pk)
+        text = _pdf_text(Payslip.objects.get(run=run, entrepreneur=payroll.alice).pk)
+    # Cells wrap in the PDF: each label and amount is looked for on its own.
+    for expected in (
+        "Salaire de base (part fixe) 2500.00",
+        "Absence congés payés du -288.46",
+        "Indemnité de congés payés (3 j, règle du 300.00",
+        "Absence maladie du 12/01 -865.38",
+        "Indemnité complémentaire maladie (maintien 98.62",
+        "Salaire brut 1744.78",
+        "Indemnités journalières de sécurité sociale perçues par l'employeur (subrogation)",
+        "287.70, CSG/CRDS -19.27",
+        "Ce mois-ci 2.34 3 Cumul 17.34 3 14.34",
+        "Congés payés du 05/01/2026 au 07/01/2026 ; Arrêt maladie du 12/01/2026 au 21/01/2026 "
+        "(subrogation)",
+    ):
+        assert expected in text, text
+    client.force_login(world.alice)
+    page = client.get("/c/coop-a/payroll/my-leave/").content.decode()
+    assert "<strong>14,34 jours restants</strong>" in page
+    assert "Du 05/01/2026 au 07/01/2026" in page
+
+
+def test_the_officer_enters_absences_from_the_run_pages(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice)
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+    client.force_login(world.carl)
+    page = client.get(f"/c/coop-a/payroll/runs/{run.pk}/salaries/")
+    assert page.status_code == 200
+    url = f"/c/coop-a/payroll/runs/{run.pk}/entrepreneurs/{payroll.alice.pk}/absences/"
+    assert url.encode() in page.content
+    added = client.post(url, {"kind": "sick", "start": "2026-01-05", "end": "2026-01-06"})
+    assert added.status_code == 302
+    refused = client.post(url, {"kind": "sick", "start": "2026-02-05", "end": "2026-02-06"})
+    assert refused.status_code == 400
+    assert "dans le mois de la paie" in refused.content.decode()
+    response = client.post(
+        f"/c/coop-a/payroll/runs/{run.pk}/salaries/",
+        {"action": "set", "entrepreneur": payroll.alice.pk, "gross": "-5"},
+    )
+    assert response.status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        assert list(Absence.objects.values_list("start", "end")) == [
+            (dt.date(2026, 1, 5), dt.date(2026, 1, 6))
+        ]
+        assert SalaryProposal.objects.get(entrepreneur=payroll.alice).chosen_gross == D("2500.00")
+    client.force_login(world.bob)  # support staff do not run payroll
+    assert client.get(url).status_code == 403
+
+
+def test_charlie_gets_404_on_every_new_page(world: World, payroll: Payroll, client: Client) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice)
+        run = payroll_run_create(period=JAN, created_by=world.carl)
+    client.force_login(world.charlie)
+    for slug in ("coop-a", "coop-b"):
+        salaries = f"/c/{slug}/payroll/runs/{run.pk}/salaries/"
+        absences = f"/c/{slug}/payroll/runs/{run.pk}/entrepreneurs/{payroll.alice.pk}/absences/"
+        assert client.get(salaries).status_code == 404
+        assert client.post(salaries, {"action": "accept_all"}).status_code == 404
+        assert client.get(absences).status_code == 404
+        response = client.post(
+            absences, {"kind": "sick", "start": "2026-01-05", "end": "2026-01-06"}
+        )
+        assert response.status_code == 404
+    assert client.get("/c/coop-a/payroll/my-leave/").status_code == 404
+    with cooperative_context(world.coop_a.pk):
+        assert not Absence.objects.exists()
+        assert SalaryProposal.objects.get(entrepreneur=payroll.alice).chosen_by is None
+
+
+def test_december_settles_the_variable_part_against_the_activity_result(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        pay_profile_set(
+            entrepreneur=payroll.alice, monthly_gross=D("2500.00"), variable_advance=D("500.00")
+        )
+        _cash_in(payroll.alice, "10000.00", dt.date(2026, 6, 30))
+        run = payroll_run_create(period=DEC, created_by=world.carl)
+        compute_run(run.pk)
+        compute_run(run.pk)
+        slips = {(p.entrepreneur_id, p.kind): p for p in Payslip.objects.filter(run=run)}
+        assert len(slips) == 3  # a re-run duplicates nothing
+        monthly = slips[(payroll.alice.pk, Payslip.Kind.MONTHLY)]
+        bonus = slips[(payroll.alice.pk, Payslip.Kind.REGULARISATION)]
+        # What the year left: 10,000 of revenue less December's (not yet posted) payslip.
+        budget = D("10000.00") - monthly.employer_cost
+        assert bonus.data["regularisation"] == {"budget": str(budget)}
+        assert bonus.data["gross_items"] == [
+            {"label": "Régularisation annuelle de la part variable", "amount": str(bonus.gross)}
+        ]
+        # The largest bonus whose cost fits, with the year's cumulatives (RGDU clawback).
+        params, company = parameters_at(DEC), company_at(DEC)
+        monthly_ytd = payslip_compute(
+            params, PayslipInput(period=DEC, gross=D("2500.00"), company=company)
+        ).ytd
+        template = PayslipInput(
+            period=DEC, gross=bonus.gross, company=company, hours=D(0), ytd=monthly_ytd
+        )
+        assert payslip_compute(params, template).employer_cost == bonus.employer_cost
+        assert bonus.employer_cost <= budget
+        over = payslip_compute(params, replace(template, gross=bonus.gross + D("0.01")))
+        assert over.employer_cost > budget
+        assert bonus.reduction < 0  # the bonus gives back part of the year's reduction
+        # The other activity earned nothing: the advances exceeded its result, no payslip.
+        note = slips[(payroll.other.pk, Payslip.Kind.MONTHLY)].data["regularisation"]["note"]
+        assert note.startswith("Les avances versées dépassent le résultat de l'activité de")
+        assert (payroll.other.pk, Payslip.Kind.REGULARISATION) not in slips
+        run.refresh_from_db()
+        assert (run.status, run.expected) == (PayrollRun.Status.COMPUTED, 2)
+        assert len(payroll_run_validate(run_id=run.pk)) == 3
