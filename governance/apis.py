@@ -163,6 +163,71 @@ class VoteCastApi(TenantApiView):
         return Response({"tracker": receipt.tracker}, status=status.HTTP_201_CREATED)
 
 
+class ConsultationAnswerApi(TenantApiView):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceConsultationAnswerInput"
+
+        class AnswerSerializer(serializers.Serializer[Any]):
+            class Meta:
+                ref_name = "GovernanceConsultationAnswer"
+
+            resolution_id = serializers.IntegerField()
+            choice = serializers.ChoiceField(
+                choices=Choice.choices, help_text="for, against, abstain"
+            )
+
+        answers = AnswerSerializer(
+            many=True, help_text="Une réponse pour chaque résolution de la consultation."
+        )
+        otp_code = serializers.CharField(
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="Résolution à bulletin secret : code TOTP actuel, exigé si le compte a la "
+            "double authentification.",
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceConsultationAnswerOutput"
+
+        resolution_id = serializers.IntegerField()
+        tracker = serializers.CharField(help_text="Reçu publié dans la liste à la clôture.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer(many=True)},
+        summary="Répondre à une consultation écrite",
+        description=(
+            "Réponse personnelle (pas de pouvoir), à toutes les résolutions à la fois, avant la "
+            "date limite ; une seule réponse par associé·e, garantie par la base de données."
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
+        consultation = selectors.assembly_get_for_member(
+            membership=self.membership, assembly_id=assembly_id
+        )
+        entry = selectors.roll_entry_for_member(assembly=consultation, membership=self.membership)
+        if entry is None:
+            raise PermissionDenied
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answers = {a["resolution_id"]: a["choice"] for a in serializer.validated_data["answers"]}
+        # One transaction: a wrong code undoes the answers; a refused answer spends no code.
+        with transaction.atomic():
+            receipts = services.consultation_answer(
+                consultation=consultation, entry=entry, answers=answers
+            )
+            if consultation.resolutions.filter(secret=True).exists():
+                secret_ballot_reauthenticate(
+                    user=request.user,  # type: ignore[arg-type]
+                    code=serializer.validated_data["otp_code"],
+                )
+        data = self.OutputSerializer(receipts, many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
 class ProxyGrantApi(TenantApiView):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:

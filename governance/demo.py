@@ -4,8 +4,10 @@ The register: every entrepreneur whose path says "associate" (with their shares)
 associate and one former associate whose shares are being refunded. A past ordinary assembly
 (June) with attendance, proxies, live and room votes, an admission vote and a secret election,
 closed with its results; and an upcoming assembly, convened, with proxies and votes by
-correspondence already in. Admissions voted in June wait for their share subscription, so the
-entrepreneurs' paths are not changed by this seed (their counts stay the entrepreneurs app's).
+correspondence already in; where the statutes allow it (the SCIC), an open written
+consultation that a third of the associates have already answered. Admissions voted in June wait
+for their share subscription, so the entrepreneurs' paths are not changed by this seed (their
+counts stay the entrepreneurs app's).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from governance.models import (
     Ballot,
     Resolution,
     RollEntry,
+    StatuteRule,
 )
 from perspectives.tenancy.models import Cooperative, LegalForm
 
@@ -63,6 +66,10 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     _register(rng=rng, before=june)
     _past_assembly(rng=rng, day=june)
     _upcoming_assembly(rng=rng, today=today)
+    if StatuteRule.objects.filter(
+        profile__is_active=True, convocation=1, written_consultation_allowed=True
+    ).exists():
+        _open_consultation(rng=rng, today=today)
     return _counts()
 
 
@@ -275,3 +282,37 @@ def _upcoming_assembly(*, rng: random.Random, today: dt.date) -> None:
     rest = entries[len(early) :]
     for grantor, holder in zip(rest[:2], rest[2:4], strict=False):
         services.proxy_grant(assembly=assembly, grantor=grantor, holder=holder)
+
+
+def _open_consultation(*, rng: random.Random, today: dt.date) -> None:
+    consultation = services.consultation_create(
+        title="Consultation écrite — adhésion au réseau régional des CAE",
+        kind=Assembly.Kind.ORDINARY,
+        response_deadline=_at(today + dt.timedelta(days=20), 12),
+    )
+    for title, text in (
+        (
+            "Adhésion au réseau régional",
+            "Les associé·es décident que la coopérative adhère au réseau régional des "
+            "coopératives d'activité et d'emploi d'Occitanie.",
+        ),
+        (
+            "Cotisation annuelle",
+            "Les associé·es fixent la cotisation annuelle au réseau à 0,2 % du chiffre "
+            "d'affaires, plafonnée à 1 500 euros.",
+        ),
+    ):
+        services.resolution_add(assembly=consultation, title=title, text=text)
+    consultation = services.consultation_send(consultation=consultation)
+    resolutions = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
+    entries = list(RollEntry.objects.filter(assembly=consultation).order_by("full_name", "pk"))
+    rng.shuffle(entries)
+    for entry in entries[: len(entries) // 3]:
+        services.consultation_answer(
+            consultation=consultation,
+            entry=entry,
+            answers={
+                pk: rng.choices(("for", "against", "abstain"), (0.8, 0.1, 0.1))[0]
+                for pk in resolutions
+            },
+        )

@@ -23,6 +23,37 @@ class AssemblyForm(forms.Form):
     )
 
 
+class ConsultationForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    kind = forms.ChoiceField(label=_("Nature des décisions"), choices=Assembly.Kind.choices)
+    response_deadline = forms.DateTimeField(
+        label=_("Date limite des réponses"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ConsultationAnswerForm(forms.Form):
+    """One for / against / abstain per resolution (fields `resolution_<id>`)."""
+
+    otp_code = forms.CharField(required=False, max_length=12)
+
+    def __init__(self, *args: Any, resolutions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for resolution in resolutions:
+            self.fields[f"resolution_{resolution.pk}"] = forms.ChoiceField(
+                label=f"{resolution.position}. {resolution.title}",
+                choices=Choice.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("resolution_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("resolution_")
+        }
+
+
 class ResolutionForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=250)
     text = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 4}))

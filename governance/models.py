@@ -359,6 +359,9 @@ class Assembly(TenantModel):
         IN_PERSON = "in_person", _("En présentiel")
         REMOTE = "remote", _("À distance")
         HYBRID = "hybrid", _("Hybride")
+        # A written consultation (or a simple online decision) outside any meeting, where the
+        # statutes allow it: `scheduled_at` is then the deadline for answers.
+        WRITTEN = "written", _("Consultation écrite")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("En préparation")
@@ -418,6 +421,11 @@ class Assembly(TenantModel):
                 condition=Q(convocation=1, first_assembly__isnull=True)
                 | Q(convocation=2, first_assembly__isnull=False),
                 name="assembly_second_follows_first",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="written")
+                | Q(convocation=1, correspondence_deadline__isnull=True),
+                name="assembly_written_single_round",
             ),
         ]
 
@@ -577,6 +585,7 @@ class PresenceMode(models.TextChoices):
     VIDEO = "video", _("En visioconférence")
     CORRESPONDENCE = "correspondence", _("Par correspondance")
     PROXY = "proxy", _("Représenté·e")
+    WRITTEN = "written", _("A répondu à la consultation écrite")
 
 
 class Attendance(TenantModel):
@@ -611,6 +620,7 @@ class Participation(TenantModel):
         ONLINE = "online", _("En ligne")
         PROXY = "proxy", _("Par pouvoir")
         CORRESPONDENCE = "correspondence", _("Par correspondance")
+        WRITTEN = "written", _("Consultation écrite")
 
     resolution = models.ForeignKey(
         Resolution, on_delete=models.PROTECT, related_name="participations"

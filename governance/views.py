@@ -3,6 +3,9 @@ register, assembly preparation, live session and results. Parse → service/sele
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +18,8 @@ from governance import selectors, services
 from governance.forms import (
     AssemblyForm,
     AttendanceForm,
+    ConsultationAnswerForm,
+    ConsultationForm,
     ProxyForm,
     ResolutionForm,
     RoomCountsForm,
@@ -29,6 +34,8 @@ from governance.services.reauth import (
 )
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
+
+T = TypeVar("T")
 
 
 def _to_assembly(cooperative_slug: str, assembly: Assembly) -> HttpResponse:
@@ -168,6 +175,13 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         context["participations"] = selectors.participation_list(assembly=assembly)
     if context["is_manager"]:
         context["roll"] = RollEntry.objects.filter(assembly=assembly).order_by("full_name")
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        context["written"] = True
+        context["progress"] = services.consultation_progress(consultation=assembly)
+        if entry is not None:
+            context["answered"] = Participation.objects.filter(voter=entry).exists()
+            context["answer_form"] = ConsultationAnswerForm(resolutions=resolutions)
+            context["any_secret"] = any(r.secret for r in resolutions)
     return render(request, "governance/assembly_detail.html", context)
 
 
@@ -176,6 +190,23 @@ def assembly_quorum(request: HttpRequest, cooperative_slug: str, assembly_id: in
     """The live quorum counter, polled by htmx on the assembly page."""
     assembly = _assembly(request, assembly_id)
     return render(request, "governance/_quorum.html", _quorum_context(assembly))
+
+
+def _with_second_factor(
+    request: HttpRequest, *, secret: bool, code: str, cast: Callable[[], T]
+) -> T:
+    """Run `cast` and, for a secret ballot, check the second factor in the same transaction: a
+    wrong code undoes the vote; a refused vote spends no code. Associates without TOTP are told
+    their secret ballot went without it."""
+    with transaction.atomic():
+        result = cast()
+        second_factor = not secret or secret_ballot_reauthenticate(
+            user=request.user,  # type: ignore[arg-type]
+            code=code,
+        )
+    if not second_factor:
+        messages.warning(request, no_second_factor_notice())
+    return result
 
 
 @require_POST
@@ -200,25 +231,22 @@ def vote(
             RollEntry, assembly=resolution.assembly, pk=form.cleaned_data["voter"]
         )
     try:
-        # One transaction: a wrong code undoes the vote; a refused vote spends no code.
-        with transaction.atomic():
-            receipt = services.vote_cast(
+        receipt = _with_second_factor(
+            request,
+            secret=resolution.secret,
+            code=form.cleaned_data["otp_code"] or "",
+            cast=lambda: services.vote_cast(
                 resolution=resolution,
                 cast_by=entry,
                 voter=voter,
                 choice=form.cleaned_data["choice"],
                 correspondence=bool(form.cleaned_data["correspondence"]),
                 candidates=form.cleaned_data["candidates"] or [],
-            )
-            second_factor = not resolution.secret or secret_ballot_reauthenticate(
-                user=request.user,  # type: ignore[arg-type]
-                code=form.cleaned_data["otp_code"] or "",
-            )
+            ),
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        if not second_factor:
-            messages.warning(request, no_second_factor_notice())
         messages.success(
             request,
             _(
@@ -228,6 +256,45 @@ def vote(
             % {"tracker": receipt.tracker},
         )
     return _to_assembly(cooperative_slug, resolution.assembly)
+
+
+@require_POST
+def consultation_answer(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int
+) -> HttpResponse:
+    """An associate on the roll answers every resolution of a written consultation at once."""
+    consultation = _assembly(request, assembly_id)
+    entry = selectors.roll_entry_for_member(
+        assembly=consultation, membership=current_membership(request)
+    )
+    if entry is None:
+        raise PermissionDenied
+    resolutions = list(consultation.resolutions.order_by("position"))
+    form = ConsultationAnswerForm(request.POST, resolutions=resolutions)
+    if not form.is_valid():
+        messages.error(request, _("Répondez pour, contre ou abstention à chaque résolution."))
+        return _to_assembly(cooperative_slug, consultation)
+    try:
+        receipts = _with_second_factor(
+            request,
+            secret=any(r.secret for r in resolutions),
+            code=form.cleaned_data["otp_code"] or "",
+            cast=lambda: services.consultation_answer(
+                consultation=consultation, entry=entry, answers=form.answers()
+            ),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Réponse enregistrée. Vos reçus : %(trackers)s — notez-les : ils figureront "
+                "dans la liste publiée à la clôture."
+            )
+            % {"trackers": ", ".join(r.tracker for r in receipts)},
+        )
+    return _to_assembly(cooperative_slug, consultation)
 
 
 @require_POST
@@ -292,18 +359,54 @@ def resolution_new(request: HttpRequest, cooperative_slug: str, assembly_id: int
     return _to_assembly(cooperative_slug, assembly)
 
 
+@role_required(*MANAGER_ROLES)
+def consultation_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_create(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Consultation créée : ajoutez les résolutions et les documents.")
+            )
+            return _to_assembly(cooperative_slug, consultation)
+    return render(
+        request,
+        "governance/consultation_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _consultation_close(*, assembly: Assembly) -> Assembly:
+    return services.consultation_close(consultation=assembly)
+
+
+def _consultation_send(*, assembly: Assembly) -> Assembly:
+    return services.consultation_send(consultation=assembly)
+
+
 def _assembly_step(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, step: str
 ) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
-    actions = {
+    written = assembly.mode == Assembly.Mode.WRITTEN
+    actions: dict[str, tuple[Callable[..., Assembly], str]] = {
         "convene": (
             services.assembly_convene,
             _("Assemblée convoquée : liste d'émargement figée."),
         ),
         "open": (services.assembly_open, _("Séance ouverte.")),
         "close": (services.assembly_close, _("Assemblée close : résultats figés.")),
+        "send": (
+            _consultation_send,
+            _("Consultation envoyée : liste des associé·es figée, réponses ouvertes."),
+        ),
     }
+    if written and step == "close":
+        actions["close"] = (_consultation_close, _("Consultation close : résultats figés."))
     action, success = actions[step]
     try:
         assembly = action(assembly=assembly)
@@ -311,7 +414,7 @@ def _assembly_step(
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-        if step == "convene":
+        if step in ("convene", "send"):
             from governance.tasks import convocation_send_task
 
             convocation_send_task.delay_on_commit(
@@ -330,6 +433,14 @@ def _assembly_step(
 @role_required(*MANAGER_ROLES)
 def assembly_convene(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     return _assembly_step(request, cooperative_slug, assembly_id, "convene")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def consultation_send(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int
+) -> HttpResponse:
+    return _assembly_step(request, cooperative_slug, assembly_id, "send")
 
 
 @require_POST

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounting.tasks.contribution_for_all_cooperatives",
         "schedule": crontab(minute="30", hour="5", day_of_month="5"),
     },
+    # Every quarter of an hour: written consultations past their deadline are closed.
+    "governance-consultations-close": {
+        "task": "governance.tasks.consultations_close_due_for_all_cooperatives",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -17,6 +17,14 @@ from governance.services.assemblies import (
     statute_profile_activate,
     statute_profile_create_from_preset,
 )
+from governance.services.consultations import (
+    consultation_answer,
+    consultation_close,
+    consultation_create,
+    consultation_progress,
+    consultation_send,
+    consultations_close_due,
+)
 from governance.services.elections import candidacy_file
 from governance.services.register import (
     admission_apply,
@@ -57,6 +65,12 @@ __all__ = [
     "candidacy_file",
     "college_set",
     "college_weights_validate",
+    "consultation_answer",
+    "consultation_close",
+    "consultation_create",
+    "consultation_progress",
+    "consultation_send",
+    "consultations_close_due",
     "proxy_grant",
     "proxy_revoke",
     "resolution_add",

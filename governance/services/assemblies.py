@@ -150,6 +150,14 @@ def resolution_add(
     rule = rule_for(
         profile=assembly.profile, decision_class=decision_class, convocation=assembly.convocation
     )
+    if assembly.mode == Assembly.Mode.WRITTEN and not rule.written_consultation_allowed:
+        raise ApplicationError(
+            _(
+                "Les statuts n'admettent pas la consultation écrite pour ce type de décision "
+                "(%(rule)s) : réunissez une assemblée."
+            )
+            % {"rule": rule.citation}
+        )
     if rule.secret_ballot_mandatory:
         secret = True
     if not text.strip() or not title.strip():
@@ -194,34 +202,42 @@ def roll_hash_of(assembly: Assembly) -> str:
     return roll_hash_compute(assembly_id=assembly.pk, entries=entries)
 
 
-@transaction.atomic
-def assembly_convene(*, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
-    """Convene the assembly: checks the statutory delay, freezes the voter roll (the current
-    associates) and its hash. Later changes to the register do not alter this roll."""
-    now = now or timezone.now()
-    assembly = _lock_assembly(assembly)
-    if assembly.status != Assembly.Status.DRAFT:
-        raise ApplicationError(_("Cette assemblée est déjà convoquée."))
-    if not assembly.resolutions.exists():
-        raise ApplicationError(_("L'ordre du jour ne comporte aucune résolution."))
+def convocation_delay_check(*, assembly: Assembly, now: dt.datetime) -> None:
+    """The statutory delay between sending and the assembly (or, for a written consultation,
+    the answer deadline: R.223-22 gives associates at least fifteen days to answer)."""
     delay = (
         assembly.profile.convocation_delay_days
         if assembly.convocation == Convocation.FIRST
         else assembly.profile.second_convocation_delay_days
     )
-    if assembly.scheduled_at - now < dt.timedelta(days=delay):
+    if assembly.scheduled_at - now >= dt.timedelta(days=delay):
+        return
+    limit = timezone.localtime(assembly.scheduled_at - dt.timedelta(days=delay))
+    if assembly.mode == Assembly.Mode.WRITTEN:
         raise ApplicationError(
             _(
-                "Les statuts imposent de convoquer au moins %(days)s jours avant l'assemblée : "
-                "convoquez au plus tard le %(limit)s."
+                "Les statuts laissent au moins %(days)s jours pour répondre à une consultation "
+                "écrite : envoyez-la au plus tard le %(limit)s ou reportez la date limite."
             )
-            % {
-                "days": delay,
-                "limit": timezone.localtime(
-                    assembly.scheduled_at - dt.timedelta(days=delay)
-                ).strftime("%d/%m/%Y %H:%M"),
-            }
+            % {"days": delay, "limit": limit.strftime("%d/%m/%Y %H:%M")}
         )
+    raise ApplicationError(
+        _(
+            "Les statuts imposent de convoquer au moins %(days)s jours avant l'assemblée : "
+            "convoquez au plus tard le %(limit)s."
+        )
+        % {"days": delay, "limit": limit.strftime("%d/%m/%Y %H:%M")}
+    )
+
+
+def roll_freeze(*, assembly: Assembly, now: dt.datetime) -> Assembly:
+    """Freeze the voter roll (the current associates) and its hash on a locked draft assembly,
+    mark it convened and record the audit event. Later register changes do not alter it."""
+    if assembly.status != Assembly.Status.DRAFT:
+        raise ApplicationError(_("Cette assemblée est déjà convoquée."))
+    if not assembly.resolutions.exists():
+        raise ApplicationError(_("L'ordre du jour ne comporte aucune résolution."))
+    convocation_delay_check(assembly=assembly, now=now)
     today = timezone.localdate(now)
     associates = Associate.objects.filter(exited_on__isnull=True, admitted_on__lte=today)
     entries = [
@@ -249,12 +265,24 @@ def assembly_convene(*, assembly: Assembly, now: dt.datetime | None = None) -> A
         payload={
             "roll_hash": assembly.roll_hash,
             "roll_size": assembly.roll_size,
+            "mode": assembly.mode,
             "resolutions": list(
                 assembly.resolutions.order_by("position").values_list("pk", flat=True)
             ),
         },
     )
     return assembly
+
+
+@transaction.atomic
+def assembly_convene(*, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    """Convene the assembly: checks the statutory delay, freezes the voter roll (the current
+    associates) and its hash. Later changes to the register do not alter this roll."""
+    now = now or timezone.now()
+    assembly = _lock_assembly(assembly)
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        raise ApplicationError(_("Une consultation écrite s'envoie, elle ne se convoque pas."))
+    return roll_freeze(assembly=assembly, now=now)
 
 
 @transaction.atomic
@@ -286,6 +314,8 @@ def attendance_record(*, assembly: Assembly, entry: RollEntry, mode: str) -> Att
     if mode not in (PresenceMode.ROOM, PresenceMode.VIDEO):
         raise ApplicationError(_("Mode de présence inconnu."))
     assembly = Assembly.objects.get(pk=assembly.pk)
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        raise ApplicationError(_("Une consultation écrite n'a pas de feuille de présence."))
     if assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
         raise ApplicationError(_("La feuille de présence n'est pas ouverte."))
     if entry.assembly_id != assembly.pk:
@@ -317,6 +347,13 @@ def proxy_grant(
     assembly row is locked, so concurrent grants cannot exceed the cap together."""
     now = now or timezone.now()
     assembly = _lock_assembly(assembly)
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        raise ApplicationError(
+            _(
+                "Pas de pouvoir dans une consultation écrite : chaque associé·e répond "
+                "personnellement."
+            )
+        )
     if assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
         raise ApplicationError(_("Les pouvoirs se donnent entre la convocation et la clôture."))
     if grantor.assembly_id != assembly.pk:
@@ -399,10 +436,11 @@ class Presence:
     correspondence: int
     represented: int
     blank_proxies: int
+    written: int = 0  # answers to a written consultation
 
     @property
     def present_or_represented(self) -> int:
-        return self.room + self.video + self.correspondence + self.represented
+        return self.room + self.video + self.correspondence + self.represented + self.written
 
 
 def assembly_presence(*, assembly: Assembly) -> Presence:
@@ -426,4 +464,5 @@ def assembly_presence(*, assembly: Assembly) -> Presence:
         correspondence=counts[PresenceMode.CORRESPONDENCE],
         represented=named + blank,
         blank_proxies=blank,
+        written=counts[PresenceMode.WRITTEN],
     )

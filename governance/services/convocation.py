@@ -1,4 +1,5 @@
-"""Sending the convocations by e-mail, with a proof of sending per associate."""
+"""Sending the convocations (and written consultations) by e-mail, with a proof of sending per
+associate."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def convocation_send(*, assembly_id: int) -> int:
         "governance_assembly",
         kwargs={"cooperative_slug": assembly.cooperative.slug, "assembly_id": assembly.pk},
     )
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        subject = _("Consultation écrite : %(title)s") % {"title": assembly.title}
+        template = "governance/email/consultation.txt"
+    else:
+        subject = _("Convocation : %(title)s") % {"title": assembly.title}
+        template = "governance/email/convocation.txt"
     sent = 0
     entries = RollEntry.objects.filter(assembly=assembly).select_related("user").order_by("pk")
     for entry in entries:
@@ -41,9 +48,9 @@ def convocation_send(*, assembly_id: int) -> int:
             continue
         message_id = make_msgid(domain="perspectives.coop")
         message = EmailMessage(
-            subject=_("Convocation : %(title)s") % {"title": assembly.title},
+            subject=subject,
             body=render_to_string(
-                "governance/email/convocation.txt",
+                template,
                 {"assembly": assembly, "entry": entry, "resolutions": resolutions, "url": url},
             ),
             to=[email],

@@ -78,7 +78,15 @@ class Receipt:
 
 
 def _resolution_for_share(resolution_id: int) -> str:
+    """Lock the resolution's assembly, then the resolution, FOR SHARE: the same order as the
+    closes (assembly, then resolutions, FOR UPDATE), so a vote in flight and a close never wait
+    for each other crosswise (the attendance row a vote writes refers to the assembly)."""
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM governance_assembly WHERE id = "
+            "(SELECT assembly_id FROM governance_resolution WHERE id = %s) FOR SHARE",
+            [resolution_id],
+        )
         cursor.execute(
             "SELECT status FROM governance_resolution WHERE id = %s FOR SHARE", [resolution_id]
         )
@@ -145,7 +153,12 @@ def vote_cast(
     if cast_by.assembly_id != assembly.pk or voter.assembly_id != assembly.pk:
         raise ApplicationError(_("Vous n'êtes pas sur la liste d'émargement de cette assemblée."))
     now = timezone.now()  # the server's clock, read under the lock
-    if correspondence:
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        channel = _written_answer_check(
+            assembly=assembly, status=status, voter=voter, cast_by=cast_by, now=now
+        )
+        correspondence = False
+    elif correspondence:
         rule = rule_for(
             profile=assembly.profile,
             decision_class=resolution.decision_class,
@@ -180,7 +193,10 @@ def vote_cast(
                 % {"name": voter.full_name}
             )
         channel = Participation.Channel.PROXY
-    elif Proxy.objects.filter(assembly=assembly, grantor=voter, revoked_at__isnull=True).exists():
+    elif (
+        channel != Participation.Channel.WRITTEN
+        and Proxy.objects.filter(assembly=assembly, grantor=voter, revoked_at__isnull=True).exists()
+    ):
         raise ApplicationError(_("Vous avez donné pouvoir : révoquez-le avant de voter vous-même."))
     try:
         with transaction.atomic():
@@ -214,7 +230,11 @@ def vote_cast(
         for candidacy_id in candidates
     )
     # Casting online or by correspondence marks the voter on the attendance sheet.
-    mode = PresenceMode.CORRESPONDENCE if correspondence else PresenceMode.VIDEO
+    modes: dict[str, str] = {
+        Participation.Channel.CORRESPONDENCE: PresenceMode.CORRESPONDENCE,
+        Participation.Channel.WRITTEN: PresenceMode.WRITTEN,
+    }
+    mode = modes.get(channel, PresenceMode.VIDEO)
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -224,6 +244,30 @@ def vote_cast(
         ignore_conflicts=True,
     )
     return Receipt(resolution_id=resolution.pk, voter_id=voter.pk, tracker=ballot.tracker)
+
+
+def _written_answer_check(
+    *, assembly: Assembly, status: str, voter: RollEntry, cast_by: RollEntry, now: dt.datetime
+) -> str:
+    """A written consultation is answered personally, online, until its deadline (checked on
+    the server's clock under the resolution's lock)."""
+    if voter.pk != cast_by.pk:
+        raise ApplicationError(
+            _("La réponse à une consultation écrite est personnelle : pas de vote par pouvoir.")
+        )
+    if now >= assembly.scheduled_at:
+        raise ApplicationError(
+            _(
+                "La consultation écrite est close depuis le %(deadline)s : votre réponse n'est "
+                "pas enregistrée."
+            )
+            % {"deadline": timezone.localtime(assembly.scheduled_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    if assembly.status != Assembly.Status.OPEN or status != Resolution.Status.OPEN:
+        raise ApplicationError(
+            _("La consultation écrite n'est pas ouverte : votre réponse n'est pas enregistrée.")
+        )
+    return str(Participation.Channel.WRITTEN)
 
 
 @transaction.atomic
@@ -236,6 +280,8 @@ def resolution_record_room_counts(
     )
     if resolution.status != Resolution.Status.OPEN:
         raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
+    if resolution.assembly.mode == Assembly.Mode.WRITTEN:
+        raise ApplicationError(_("Une consultation écrite n'a pas de vote en salle."))
     if _is_candidate_election(resolution):
         raise ApplicationError(_("Une élection se vote à bulletin secret, pas à main levée."))
     if college_weights(assembly=resolution.assembly) is not None:
@@ -368,7 +414,14 @@ def ballots_shuffle(*, resolution: Resolution) -> int:
 def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
     """Close the vote, count it and freeze the result with the rule applied. Takes the
     resolution FOR UPDATE: votes in flight finish first, later ones are refused."""
-    now = now or timezone.now()
+    if Assembly.objects.filter(pk=resolution.assembly_id, mode=Assembly.Mode.WRITTEN).exists():
+        raise ApplicationError(
+            _("Une consultation écrite se clôt en entier, à sa date limite ou par la gérance.")
+        )
+    return _resolution_close(resolution=resolution, now=now or timezone.now())
+
+
+def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution:
     resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     if resolution.status == Resolution.Status.CLOSED:
         raise ApplicationError(_("Le vote sur cette résolution est déjà clos."))
@@ -457,12 +510,22 @@ def assembly_close(*, assembly: Assembly, now: dt.datetime | None = None) -> Ass
     the second convocation is prepared with the resolutions concerned."""
     now = now or timezone.now()
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if assembly.mode == Assembly.Mode.WRITTEN:
+        raise ApplicationError(
+            _("Une consultation écrite se clôt à sa date limite, ou quand tous ont répondu.")
+        )
+    return assembly_close_locked(assembly=assembly, now=now)
+
+
+def assembly_close_locked(*, assembly: Assembly, now: dt.datetime) -> Assembly:
+    """`assembly_close` on an assembly the caller has locked (FOR UPDATE) and checked."""
     if assembly.status != Assembly.Status.OPEN:
         raise ApplicationError(_("L'assemblée n'est pas en séance."))
+    written = assembly.mode == Assembly.Mode.WRITTEN
     for resolution in assembly.resolutions.exclude(status=Resolution.Status.CLOSED).order_by(
         "position"
     ):
-        resolution_close(resolution=resolution, now=now)
+        _resolution_close(resolution=resolution, now=now)
     assembly.status = Assembly.Status.CLOSED
     assembly.closed_at = now
     assembly.save(update_fields=["status", "closed_at"])
@@ -470,7 +533,8 @@ def assembly_close(*, assembly: Assembly, now: dt.datetime | None = None) -> Ass
     failed = list(
         assembly.resolutions.filter(outcome=Resolution.Outcome.NO_QUORUM).order_by("position")
     )
-    if failed and assembly.convocation == Convocation.FIRST:
+    # A written consultation has no second round: the management consults again if it wishes.
+    if failed and assembly.convocation == Convocation.FIRST and not written:
         second_convocation_create(assembly=assembly, resolutions=failed, now=now)
     return assembly
 

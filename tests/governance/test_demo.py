@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from governance.models import AdmissionApplication, Assembly, Associate
-from governance.services import roll_hash_of
+from governance.services import consultation_progress, roll_hash_of
+from governance.services.verify import governance_verify
 from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
@@ -28,3 +29,19 @@ def test_demo_register_and_assemblies() -> None:
     assert linked == employee_count == 34
     assert pending == 3  # voted in June, shares not yet subscribed
     assert upcoming_participations == 7  # votes by correspondence already in
+
+
+@pytest.mark.django_db
+def test_demo_scic_has_an_open_written_consultation() -> None:
+    demo_seed()
+    canigou = Cooperative.objects.get(slug="canigou")
+    with cooperative_context(canigou.pk):
+        consultation = Assembly.objects.get(mode="written")
+        answered = consultation_progress(consultation=consultation).answered
+        roll = consultation.roll_size
+        statuses = set(consultation.resolutions.values_list("status", flat=True))
+        assert governance_verify() == []
+    assert consultation.status == "open"
+    assert statuses == {"open"}
+    assert answered == roll // 3
+    assert roll - answered > 0  # associates left to answer
