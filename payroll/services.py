@@ -115,16 +115,28 @@ def pay_profile_set(
     monthly_gross: Decimal,
     status: str = PayProfile.Status.NON_CADRE,
     pas_rate: Decimal | None = None,
+    variable_advance: Decimal = Decimal(0),
 ) -> PayProfile:
+    """`monthly_gross` is the fixed part plus `variable_advance`, the monthly advance on the
+    variable part that the yearly regularisation settles."""
     if monthly_gross < 0 or monthly_gross > ABSURD_GROSS:
         raise ApplicationError("Salaire brut mensuel invraisemblable.")
+    if not 0 <= variable_advance <= monthly_gross:
+        raise ApplicationError(
+            "L'avance sur la part variable doit être comprise entre zéro et le brut mensuel."
+        )
     if status not in PayProfile.Status.values:
         raise ApplicationError(f"Statut inconnu « {status} ».")
     profile: PayProfile
     profile, _created = PayProfile.objects.update_or_create(
         cooperative_id=require_cooperative_id(),
         entrepreneur=entrepreneur,
-        defaults={"monthly_gross": monthly_gross, "status": status, "pas_rate": pas_rate},
+        defaults={
+            "monthly_gross": monthly_gross,
+            "variable_advance": variable_advance,
+            "status": status,
+            "pas_rate": pas_rate,
+        },
     )
     return profile
 
