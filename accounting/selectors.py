@@ -4,6 +4,12 @@ Balances come from the monthly balances (one row per account, activity and month
 validation trigger) for whole months, and from the validated lines for the days of a partial month
 at either end of a range, so no statement scans a year of lines. `*_from_lines` recompute the same
 figures from the lines alone: the property tests and `ledger_verify` compare both.
+
+Opening entries (à-nouveaux, generated when the previous year closes, or imported) restate the
+balance-sheet balances at the start of a year. So a balance at a date sums the lines from the
+start of the latest year that has opening entries (`balance_start`), theirs included, and the
+movements of a range leave them out unless asked (`openings=True`, the trial balance): a running
+total across a year boundary then counts nothing twice.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -133,6 +139,33 @@ def _validated_lines() -> QuerySet[EntryLine]:
     return EntryLine.objects.exclude(entry_id__in=drafts)
 
 
+def balance_start(day: dt.date) -> dt.date | None:
+    """The start of the latest fiscal year whose opening entries are dated on or before `day`:
+    balances at `day` sum the lines from there (None: from the ledger's first line)."""
+    start: dt.date | None = (
+        Entry.objects.filter(
+            journal__kind=Journal.Kind.OPENING, status=Entry.Status.VALIDATED, date__lte=day
+        )
+        .order_by("-date")
+        .values_list("fiscal_year__start_date", flat=True)
+        .first()
+    )
+    return start
+
+
+def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] | None:
+    """Lines of the opening entries dated in the range (None when there is none)."""
+    entry_ids = list(
+        Entry.objects.filter(
+            journal__kind=Journal.Kind.OPENING,
+            status=Entry.Status.VALIDATED,
+            date__gte=date_from,
+            date__lte=date_to,
+        ).values_list("pk", flat=True)
+    )
+    return EntryLine.objects.filter(entry_id__in=entry_ids) if entry_ids else None
+
+
 def sums(
     *,
     group_by: Sequence[str],
@@ -141,10 +174,50 @@ def sums(
     scope: Scope = None,
     account_ids: Iterable[int] | None = None,
     source: str = "balances",
+    openings: bool = False,
 ) -> Sums:
     """Σ debit and Σ credit of validated lines dated in [date_from, date_to], grouped by
-    `group_by` (among "account_id", "activity_id", "month"). `source="lines"` recomputes from
-    the lines only (the reference the monthly balances are checked against)."""
+    `group_by` (among "account_id", "activity_id", "month"). `date_from=None`: balances at
+    `date_to`, from `balance_start` on, opening entries included. Otherwise the movements of the
+    range, without the opening entries unless `openings`. `source="lines"` recomputes from the
+    lines only (the reference the monthly balances are checked against)."""
+    if date_from is None:
+        date_from = balance_start(date_to)
+        openings = True
+    totals = _sums(
+        group_by=group_by,
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+        account_ids=account_ids,
+        source=source,
+    )
+    restated = None if openings or date_from is None else _opening_lines(date_from, date_to)
+    if restated is None:
+        return totals
+    result = {k: [v[0], v[1]] for k, v in totals.items()}
+    line_fields = ["m" if f == "month" else f for f in group_by]
+    account_filter = Q() if account_ids is None else Q(account_id__in=list(account_ids))
+    for row in (
+        restated.filter(_scope_q(scope), account_filter)
+        .annotate(m=TruncMonth("date"))
+        .values(*line_fields)
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    ):
+        _add(result, tuple(row[f] for f in line_fields), -row["d"], -row["c"])
+    return {k: (v[0], v[1]) for k, v in result.items() if v[0] or v[1]}
+
+
+def _sums(
+    *,
+    group_by: Sequence[str],
+    date_from: dt.date | None,
+    date_to: dt.date,
+    scope: Scope,
+    account_ids: Iterable[int] | None,
+    source: str,
+) -> Sums:
     result: dict[Key, list[Decimal]] = {}
     balance_fields = list(group_by)
     line_fields = ["m" if f == "month" else f for f in group_by]
@@ -248,10 +321,15 @@ def trial_balance(
     scope: Scope = None,
     source: str = "balances",
 ) -> TrialBalance:
-    """Movements per account over the range (balance générale)."""
+    """Movements per account over the range (balance générale), opening entries included."""
     accounts = _accounts()
     totals = sums(
-        group_by=["account_id"], date_from=date_from, date_to=date_to, scope=scope, source=source
+        group_by=["account_id"],
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+        source=source,
+        openings=True,
     )
     rows = [
         TrialBalanceRow(accounts[key[0]].code, accounts[key[0]].label, debit, credit)
@@ -384,17 +462,21 @@ def general_ledger(
     wanted = None if account_ids is None else set(account_ids)
     day_before = date_from - dt.timedelta(days=1)
     openings: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    # Balance sheet accounts from the latest opening entries (the range shows them when it
+    # starts on their day), P&L accounts from the year's start.
+    start = balance_start(date_from)
     if third_party_id is None:
-        # Balance sheet accounts since the beginning, P&L accounts since the year's start.
-        for key, (debit, credit) in sums(
-            group_by=["account_id"],
-            date_from=None,
-            date_to=day_before,
-            scope=scope,
-            account_ids=wanted,
-        ).items():
-            if accounts[key[0]].pcg_class not in (6, 7):
-                openings[key[0]] += debit - credit
+        if start is None or start < date_from:
+            for key, (debit, credit) in sums(
+                group_by=["account_id"],
+                date_from=start,
+                date_to=day_before,
+                scope=scope,
+                account_ids=wanted,
+                openings=True,
+            ).items():
+                if accounts[key[0]].pcg_class not in (6, 7):
+                    openings[key[0]] += debit - credit
         year = FiscalYear.objects.filter(start_date__lte=date_from, end_date__gte=date_from).first()
         if year is not None and year.start_date < date_from:
             for key, (debit, credit) in sums(
@@ -407,14 +489,12 @@ def general_ledger(
                 if accounts[key[0]].pcg_class in (6, 7):
                     openings[key[0]] += debit - credit
     else:
-        before = (
-            _validated_lines()
-            .filter(_scope_q(scope), third_party_id=third_party_id, date__lt=date_from)
-            .values("account_id")
-            .annotate(d=Sum("debit"), c=Sum("credit"))
-            .order_by()
+        before = _validated_lines().filter(
+            _scope_q(scope), third_party_id=third_party_id, date__lt=date_from
         )
-        for row in before:
+        if start is not None:
+            before = before.filter(date__gte=start)
+        for row in before.values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).order_by():
             if wanted is None or row["account_id"] in wanted:
                 openings[row["account_id"]] += row["d"] - row["c"]
     sections: dict[int, LedgerSection] = {}
@@ -658,6 +738,17 @@ def fiscal_year_current(*, today: dt.date) -> FiscalYear | None:
     return year
 
 
+def fiscal_year_earlier_open(*, fiscal_year: FiscalYear) -> FiscalYear | None:
+    """The first earlier year not closed yet: it must close first."""
+    earlier: FiscalYear | None = (
+        FiscalYear.objects.filter(start_date__lt=fiscal_year.start_date)
+        .exclude(status=FiscalYear.Status.CLOSED)
+        .order_by("start_date")
+        .first()
+    )
+    return earlier
+
+
 def period_list(*, fiscal_year: FiscalYear) -> QuerySet[Period]:
     return Period.objects.filter(fiscal_year=fiscal_year).order_by("start_date")
 
@@ -670,3 +761,71 @@ def entry_counts(*, fiscal_year: FiscalYear) -> dict[str, int]:
         .order_by()
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+# --- Closing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    code: str  # the activity's analytic code, "STRUCTURE" for the cooperative's own section
+    name: str
+    income: Decimal
+    expenses: Decimal
+
+    @property
+    def result(self) -> Decimal:
+        return self.income - self.expenses
+
+
+def year_results(*, fiscal_year: FiscalYear) -> list[SectionResult]:
+    """Income, expenses and result of the year per analytic section (from the monthly
+    balances), the cooperative's own section first."""
+    accounts = _accounts()
+    totals = sums(
+        group_by=["activity_id", "account_id"],
+        date_from=fiscal_year.start_date,
+        date_to=fiscal_year.end_date,
+        account_ids=_pnl_account_ids(accounts),
+    )
+    per_section: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for (activity_id, account_id), (debit, credit) in totals.items():
+        if accounts[account_id].pcg_class == 7:
+            per_section[activity_id][0] += credit - debit
+        else:
+            per_section[activity_id][1] += debit - credit
+    activities = Activity.objects.in_bulk([k for k in per_section if k is not None])
+    rows = [
+        SectionResult(
+            activities[key].analytic_code if key else "STRUCTURE",
+            activities[key].name if key else "",
+            income,
+            expenses,
+        )
+        for key, (income, expenses) in per_section.items()
+    ]
+    return sorted(rows, key=lambda r: (r.code != "STRUCTURE", r.code))
+
+
+def opening_entries(*, fiscal_year: FiscalYear) -> list[Entry]:
+    """The opening entries generated when `fiscal_year` closed (in the next year), with their
+    lines, in number order."""
+    entries: list[Entry] = list(
+        Entry.objects.filter(
+            journal__kind=Journal.Kind.OPENING,
+            date=fiscal_year.end_date + dt.timedelta(days=1),
+            idempotency_key__startswith=f"opening:{fiscal_year.pk}:",
+            status=Entry.Status.VALIDATED,
+        )
+        .select_related("journal")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=EntryLine.objects.select_related(
+                    "account", "activity", "third_party"
+                ).order_by("line_no"),
+            )
+        )
+        .order_by("number")
+    )
+    return entries

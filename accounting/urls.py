@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("general-ledger/", views.general_ledger, name="ledger_general_ledger"),
     path("fec/", views.fec_download, name="ledger_fec"),
     path("verify/", views.ledger_verify, name="ledger_verify"),
+    path("closing/", views.fiscal_year_closing, name="ledger_closing"),
     path(
         "activities/<int:activity_id>/ledger/",
         views.activity_ledger,

@@ -10,17 +10,24 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounting import fec, integrity, pdf, selectors
+from accounting import fec, integrity, pdf, selectors, services
 from accounting.forms import AsOfForm, DateRangeForm
-from accounting.permissions import LEDGER_ROLES, sees_statements, sees_whole_ledger
+from accounting.permissions import (
+    CLOSING_ROLES,
+    LEDGER_ROLES,
+    sees_statements,
+    sees_whole_ledger,
+)
 from entrepreneurs.models import Activity
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
 
 GENERAL_LEDGER_PAGE_LINES = 2000
@@ -149,6 +156,7 @@ def ledger_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     years = list(selectors.fiscal_year_list()) if sees_whole_ledger(membership) else []
     context = {
         "whole": sees_whole_ledger(membership),
+        "can_close": membership.has_role(*CLOSING_ROLES),
         "activities": activities,
         "years": years,
         "today": today,
@@ -539,3 +547,48 @@ def ledger_verify(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     return render(
         request, "accounting/verify.html", {"years": years, "year": year, "report": report}
     )
+
+
+# --- Closing ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CLOSING_ROLES)
+def fiscal_year_closing(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The fiscal years and their closing (`?year=<id>`): result per section, seal, opening
+    entries generated in the next year. POST `action=start` (soft locks) or `action=close`."""
+    year_param = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
+    year = None
+    if year_param:
+        if not year_param.isdigit():
+            raise Http404
+        year = selectors.fiscal_year_get(fiscal_year_id=int(year_param))
+    if request.method == "POST":
+        if year is None:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.fiscal_year_start_closing(fiscal_year=year)
+                messages.success(
+                    request,
+                    _("Exercice en clôture : ses périodes sont verrouillées provisoirement."),
+                )
+            elif action == "close":
+                services.fiscal_year_close(fiscal_year=year, user=request.user)  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    _("Exercice clôturé et scellé ; à-nouveaux de l'exercice suivant passés."),
+                )
+            else:
+                messages.error(request, _("Action inconnue."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect(f"{request.path}?year={year.pk}")
+    context: dict[str, Any] = {"years": selectors.fiscal_year_list(), "year": year}
+    if year is not None:
+        context["results"] = results = selectors.year_results(fiscal_year=year)
+        context["total_result"] = sum((r.result for r in results), Decimal(0))
+        context["openings"] = selectors.opening_entries(fiscal_year=year)
+        context["earlier_open"] = selectors.fiscal_year_earlier_open(fiscal_year=year)
+    return render(request, "accounting/closing.html", context)

@@ -1,6 +1,7 @@
 """Writes of the ledger. Import from here: `from accounting.services import entry_post`."""
 
 from accounting.services.chart import account_create, chart_seed_defaults
+from accounting.services.closing import fiscal_year_close, opening_entries_generate
 from accounting.services.contribution import contribution_post
 from accounting.services.entries import (
     BulkResult,
@@ -15,7 +16,6 @@ from accounting.services.entries import (
     entry_validate,
 )
 from accounting.services.fiscal import (
-    fiscal_year_close,
     fiscal_year_create,
     fiscal_year_ensure,
     fiscal_year_for_date,
@@ -47,6 +47,7 @@ __all__ = [
     "fiscal_year_start_closing",
     "lines_letter",
     "lines_unletter",
+    "opening_entries_generate",
     "period_lock_set",
     "periods_lock_until",
     "third_party_create",

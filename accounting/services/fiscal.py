@@ -1,4 +1,5 @@
-"""Fiscal years, their monthly periods and locks, and closing."""
+"""Fiscal years, their monthly periods and locks, and the start of closing (the close itself
+is in `closing`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounting.models import Entry, FiscalYear, Period
+from accounting.models import FiscalYear, Period
 from accounting.services.errors import db_errors
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -114,28 +115,5 @@ def fiscal_year_start_closing(*, fiscal_year: FiscalYear) -> FiscalYear:
             lock=Period.Lock.SOFT
         )
         FiscalYear.objects.filter(pk=fiscal_year.pk).update(status=FiscalYear.Status.CLOSING)
-    fiscal_year.refresh_from_db()
-    return fiscal_year
-
-
-@transaction.atomic
-def fiscal_year_close(*, fiscal_year: FiscalYear, fec_sha256: str = "") -> FiscalYear:
-    """Hard-lock every period and close the year: the database seals its hash chain."""
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
-    if fiscal_year.status != FiscalYear.Status.CLOSING:
-        raise ApplicationError(_("L'exercice doit d'abord passer en clôture."))
-    drafts = Entry.objects.filter(fiscal_year=fiscal_year, status=Entry.Status.DRAFT).count()
-    if drafts:
-        raise ApplicationError(
-            _("%(count)s brouillard(s) restent dans l'exercice : validez-les ou supprimez-les.")
-            % {"count": drafts}
-        )
-    with db_errors():
-        Period.objects.filter(fiscal_year=fiscal_year).exclude(lock=Period.Lock.HARD).update(
-            lock=Period.Lock.HARD
-        )
-        FiscalYear.objects.filter(pk=fiscal_year.pk).update(
-            status=FiscalYear.Status.CLOSED, fec_sha256=fec_sha256
-        )
     fiscal_year.refresh_from_db()
     return fiscal_year
