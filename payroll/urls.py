@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from payroll import run_views, views
+from payroll import apis, run_views, views
 
 # Pages, mounted under /c/<cooperative_slug>/payroll/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -52,4 +52,28 @@ urlpatterns += [
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/payroll/.
-api_urlpatterns: list[URLPattern | URLResolver] = []
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("runs/", apis.RunListApi.as_view(), name="payroll_api_runs"),
+    path("runs/<int:run_id>/", apis.RunDetailApi.as_view(), name="payroll_api_run"),
+    path(
+        "runs/<int:run_id>/compute/", apis.RunComputeApi.as_view(), name="payroll_api_run_compute"
+    ),
+    path(
+        "runs/<int:run_id>/validate/",
+        apis.RunValidateApi.as_view(),
+        name="payroll_api_run_validate",
+    ),
+    path(
+        "runs/<int:run_id>/mark-paid/",
+        apis.RunMarkPaidApi.as_view(),
+        name="payroll_api_run_mark_paid",
+    ),
+    path("payslips/", apis.PayslipListApi.as_view(), name="payroll_api_payslips"),
+    path("payslips/<int:payslip_id>/", apis.PayslipDetailApi.as_view(), name="payroll_api_payslip"),
+    path(
+        "payslips/<int:payslip_id>/pdf/",
+        apis.PayslipPdfApi.as_view(),
+        name="payroll_api_payslip_pdf",
+    ),
+    path("simulate/", apis.SimulateApi.as_view(), name="payroll_api_simulate"),
+]
