@@ -116,6 +116,20 @@ def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:
     with cooperative_context(perspectives.pk):
         assert ledger_verify().problems == []
         assert FiscalYear.objects.filter(status="closed").count() == 2
+        # Each closed year is sealed with its FEC's fingerprint and opened the next one with
+        # à-nouveaux in the AN journal, which carry exactly the year's results to 120/129.
+        for closed in FiscalYear.objects.filter(status="closed"):
+            assert len(closed.fec_sha256) == 64
+            openings = selectors.opening_entries(fiscal_year=closed)
+            assert {e.journal.code for e in openings} == {"AN"}
+            # The year's result lines have a label; balances carried from before have none.
+            carried = sum(
+                line.credit - line.debit
+                for e in openings
+                for line in e.lines.all()
+                if line.account.code in ("120", "129") and line.label
+            )
+            assert carried == sum(r.result for r in selectors.year_results(fiscal_year=closed))
         today = timezone.localdate()
         building = frozenset(
             Activity.objects.filter(sector__name="Bâtiment").values_list("pk", flat=True)
