@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -34,6 +35,21 @@ class ResolutionOutputSerializer(serializers.Serializer[Any]):
     votes_abstain = serializers.IntegerField(allow_null=True)
     outcome = serializers.CharField(help_text="adopted, rejected, no_quorum ou vide avant clôture.")
     explanation = serializers.CharField(help_text="La règle statutaire appliquée, en clair.")
+
+
+class DocumentOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "GovernanceAssemblyDocument"
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    original_name = serializers.CharField(help_text="Nom du fichier déposé.")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Taille en octets.")
+    sha256 = serializers.CharField(help_text="Empreinte SHA-256, consignée à la convocation.")
+    url = serializers.CharField(
+        help_text="Téléchargement : gérant·es et associé·es de la liste d'émargement."
+    )
 
 
 class AssemblyOutputSerializer(serializers.Serializer[Any]):
@@ -67,6 +83,7 @@ class AssemblyDetailApi(TenantApiView):
             ref_name = "GovernanceAssemblyDetail"
 
         resolutions = ResolutionOutputSerializer(many=True, source="resolutions_list")
+        documents = DocumentOutputSerializer(many=True, source="documents_list")
         present_or_represented = serializers.IntegerField(help_text="Compteur de quorum en direct.")
 
     @extend_schema(responses=OutputSerializer, summary="Une assemblée, son ordre du jour")
@@ -78,6 +95,17 @@ class AssemblyDetailApi(TenantApiView):
             assembly=assembly
         ).present_or_represented
         assembly.resolutions_list = list(assembly.resolutions.order_by("position"))  # type: ignore[attr-defined]
+        documents = list(assembly.documents.order_by("uploaded_at", "pk"))
+        for document in documents:
+            document.url = reverse(  # type: ignore[attr-defined]
+                "governance_document",
+                kwargs={
+                    "cooperative_slug": cooperative_slug,
+                    "assembly_id": assembly.pk,
+                    "document_id": document.pk,
+                },
+            )
+        assembly.documents_list = documents  # type: ignore[attr-defined]
         data = self.OutputSerializer(assembly).data
         return Response(data)
 

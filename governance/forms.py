@@ -54,6 +54,13 @@ class ConsultationAnswerForm(forms.Form):
         }
 
 
+class AssemblyDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Fichier (PDF, ODT, ODS, DOCX, XLSX, PNG ou JPEG, 20 Mo au plus)")
+    )
+
+
 class ResolutionForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=250)
     text = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 4}))

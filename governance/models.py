@@ -433,6 +433,49 @@ class Assembly(TenantModel):
         return self.title
 
 
+def assembly_document_path(instance: AssemblyDocument, filename: str) -> str:
+    """Under the cooperative's own folder; a random name, so a path reveals nothing."""
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return (
+        f"cooperatives/{instance.cooperative_id}/governance/documents/"
+        f"{instance.assembly_id}-{secrets.token_hex(16)}{suffix}"
+    )
+
+
+class AssemblyDocument(TenantModel):
+    """A document submitted to the associates with the convocation (or the written
+    consultation): accounts, reports, draft statutes. Attached while the assembly is a draft;
+    the database refuses any change once it is convened, and the convocation's audit event
+    records each file's SHA-256."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=assembly_document_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document de l'assemblée")
+        verbose_name_plural = _("documents de l'assemblée")
+        ordering = ("uploaded_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "title"), name="assembly_document_unique_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Resolution(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("À voter")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from governance.models import (
     AdmissionApplication,
     Assembly,
+    AssemblyDocument,
     Associate,
     Ballot,
     DecisionClass,
@@ -89,6 +90,25 @@ def resolution_get_for_member(
         Resolution.objects.select_related("assembly"), assembly=assembly, pk=resolution_id
     )
     return resolution
+
+
+def assembly_document_get_for_member(
+    *, membership: Membership, assembly_id: int, document_id: int
+) -> AssemblyDocument:
+    """A document of an assembly the member sees; whether they may read it is
+    `may_read_documents`."""
+    assembly = assembly_get_for_member(membership=membership, assembly_id=assembly_id)
+    document: AssemblyDocument = get_object_or_404(
+        AssemblyDocument.objects.select_related("assembly"), assembly=assembly, pk=document_id
+    )
+    return document
+
+
+def may_read_documents(*, assembly: Assembly, membership: Membership) -> bool:
+    """The associates on the roll (once convened) and the managers."""
+    return is_governance_manager(membership) or (
+        RollEntry.objects.filter(assembly=assembly, user_id=membership.user_id).exists()
+    )
 
 
 def roll_entry_for_member(*, assembly: Assembly, membership: Membership) -> RollEntry | None:

@@ -6,6 +6,7 @@ from governance import apis, views
 
 A = "assemblies/<int:assembly_id>/"
 R = A + "resolutions/<int:resolution_id>/"
+D = A + "documents/<int:document_id>/"
 
 # Pages, mounted under /c/<cooperative_slug>/governance/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -26,6 +27,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(A + "close/", views.assembly_close, name="governance_assembly_close"),
     path(A + "attendance/", views.attendance_add, name="governance_attendance"),
     path(A + "minutes/", views.minutes, name="governance_minutes"),
+    path(A + "documents/", views.document_add, name="governance_document_add"),
+    path(D, views.document_download, name="governance_document"),
+    path(D + "remove/", views.document_remove, name="governance_document_remove"),
     path(R + "vote/", views.vote, name="governance_vote"),
     path(R + "open/", views.resolution_open, name="governance_resolution_open"),
     path(R + "close/", views.resolution_close, name="governance_resolution_close"),

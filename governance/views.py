@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance import selectors, services
 from governance.forms import (
+    AssemblyDocumentForm,
     AssemblyForm,
     AttendanceForm,
     ConsultationAnswerForm,
@@ -151,6 +152,11 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         "small_electorate": assembly.roll_size < selectors.SMALL_ELECTORATE,
         **_quorum_context(assembly),
         "resolution_form": ResolutionForm(initial={"management_supported": True}),
+        "documents": list(assembly.documents.order_by("uploaded_at", "pk")),
+        "document_form": AssemblyDocumentForm(),
+        "may_read_documents": selectors.may_read_documents(
+            assembly=assembly, membership=membership
+        ),
         "room_form": RoomCountsForm(),
     }
     if entry is not None:
@@ -537,6 +543,66 @@ def resolution_room_counts(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
 ) -> HttpResponse:
     return _resolution_step(request, cooperative_slug, assembly_id, resolution_id, "room")
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def document_add(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    assembly = _assembly(request, assembly_id)
+    form = AssemblyDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un fichier à joindre."))
+        return _to_assembly(cooperative_slug, assembly)
+    try:
+        services.assembly_document_add(
+            assembly=assembly,
+            title=form.cleaned_data["title"] or "",
+            upload=form.cleaned_data["file"],
+            uploaded_by=request.user,  # type: ignore[arg-type]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document joint."))
+    return _to_assembly(cooperative_slug, assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def document_remove(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, document_id: int
+) -> HttpResponse:
+    document = selectors.assembly_document_get_for_member(
+        membership=current_membership(request), assembly_id=assembly_id, document_id=document_id
+    )
+    try:
+        services.assembly_document_remove(document=document)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document retiré."))
+    return _to_assembly(cooperative_slug, document.assembly)
+
+
+@require_GET
+def document_download(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, document_id: int
+) -> FileResponse:
+    """Never served as static files: only to the managers and the associates on the roll."""
+    membership = current_membership(request)
+    document = selectors.assembly_document_get_for_member(
+        membership=membership, assembly_id=assembly_id, document_id=document_id
+    )
+    if not selectors.may_read_documents(assembly=document.assembly, membership=membership):
+        raise PermissionDenied
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def minutes(

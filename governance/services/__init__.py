@@ -25,6 +25,7 @@ from governance.services.consultations import (
     consultation_send,
     consultations_close_due,
 )
+from governance.services.documents import assembly_document_add, assembly_document_remove
 from governance.services.elections import candidacy_file
 from governance.services.register import (
     admission_apply,
@@ -56,6 +57,8 @@ __all__ = [
     "assembly_close",
     "assembly_convene",
     "assembly_create",
+    "assembly_document_add",
+    "assembly_document_remove",
     "assembly_open",
     "assembly_presence",
     "associate_exit",

@@ -269,6 +269,10 @@ def roll_freeze(*, assembly: Assembly, now: dt.datetime) -> Assembly:
             "resolutions": list(
                 assembly.resolutions.order_by("position").values_list("pk", flat=True)
             ),
+            "documents": [
+                [pk, sha256]
+                for pk, sha256 in assembly.documents.order_by("pk").values_list("pk", "sha256")
+            ],
         },
     )
     return assembly

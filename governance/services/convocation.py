@@ -33,6 +33,21 @@ def convocation_send(*, assembly_id: int) -> int:
     else:
         subject = _("Convocation : %(title)s") % {"title": assembly.title}
         template = "governance/email/convocation.txt"
+    documents = [
+        (
+            document.title,
+            settings.SITE_URL
+            + reverse(
+                "governance_document",
+                kwargs={
+                    "cooperative_slug": assembly.cooperative.slug,
+                    "assembly_id": assembly.pk,
+                    "document_id": document.pk,
+                },
+            ),
+        )
+        for document in assembly.documents.order_by("uploaded_at", "pk")
+    ]
     sent = 0
     entries = RollEntry.objects.filter(assembly=assembly).select_related("user").order_by("pk")
     for entry in entries:
@@ -51,7 +66,13 @@ def convocation_send(*, assembly_id: int) -> int:
             subject=subject,
             body=render_to_string(
                 template,
-                {"assembly": assembly, "entry": entry, "resolutions": resolutions, "url": url},
+                {
+                    "assembly": assembly,
+                    "entry": entry,
+                    "resolutions": resolutions,
+                    "documents": documents,
+                    "url": url,
+                },
             ),
             to=[email],
             headers={"Message-ID": message_id},

@@ -89,6 +89,20 @@ class AssemblyFactory(factory.django.DjangoModelFactory):
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
 
 
+class AssemblyDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AssemblyDocument
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    cooperative = factory.SelfAttribute("assembly.cooperative")
+    title = factory.Sequence(lambda n: f"Rapport {n}")
+    file = factory.django.FileField(filename="rapport.pdf", data=b"%PDF-1.4 rapport")
+    original_name = "rapport.pdf"
+    content_type = "application/pdf"
+    size = 16
+    sha256 = "0" * 64
+
+
 class ResolutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Resolution
@@ -204,6 +218,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.StatuteProfile: lambda c: StatuteProfileFactory(cooperative=c),
     m.StatuteRule: lambda c: StatuteRuleFactory(profile__cooperative=c),
     m.Assembly: lambda c: AssemblyFactory(profile__cooperative=c),
+    m.AssemblyDocument: lambda c: AssemblyDocumentFactory(assembly__profile__cooperative=c),
     m.Resolution: lambda c: ResolutionFactory(assembly__profile__cooperative=c),
     m.RollEntry: lambda c: RollEntryFactory(assembly__profile__cooperative=c),
     m.Proxy: lambda c: ProxyFactory(grantor__assembly__profile__cooperative=c),
