@@ -14,6 +14,20 @@ class RunCreateForm(forms.Form):
     )
 
 
+class PayslipCorrectionForm(forms.Form):
+    gross = forms.DecimalField(
+        label=_("Salaire brut rectifié (€)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+        max_value=Decimal("1000000"),
+        help_text=_(
+            "Le bulletin émis reste tel quel ; un bulletin rectificatif le remplace, et la "
+            "comptabilité reçoit l'extourne de l'ancien et l'écriture du nouveau."
+        ),
+    )
+
+
 class SimulatorForm(forms.Form):
     MODES = (("gross", _("Je choisis mon brut")), ("budget", _("Je pars de mon budget")))
 

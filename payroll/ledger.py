@@ -11,7 +11,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from accounting.models import Account, Entry
-from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
+from accounting.services import (
+    LineInput,
+    chart_seed_defaults,
+    entry_post,
+    entry_reverse,
+    fiscal_year_ensure,
+)
 from entrepreneurs.models import Activity
 from payroll.bodies import BODIES, amounts_by_body, ijss_subrogation_net, line_bodies
 from payroll.models import Payslip
@@ -125,4 +131,25 @@ def payslip_payment_post(*, payslip: Payslip, day: dt.date) -> Entry:
         idempotency_key=f"payslip-payment:{payslip.pk}",
         piece_ref=f"VIR-{payslip.pk}-{payslip.version}",
         source="payroll",
+    )
+
+
+def payslip_reversal_post(*, payslip: Payslip) -> Entry | None:
+    """Reverse (contre-passation) the posting of a payslip that a correction replaces, in the
+    payslip's month, so the ledger keeps both and nets to the corrected one. Idempotent; None if
+    the payslip was never posted."""
+    entry = Entry.objects.filter(idempotency_key=f"payslip:{payslip.pk}").first()
+    if entry is None:
+        return None
+    label = _("Rectification du salaire %(month)s · %(name)s (annule BUL-%(id)s-%(version)s)") % {
+        "month": payslip.period.strftime("%m/%Y"),
+        "name": payslip.entrepreneur,
+        "id": payslip.pk,
+        "version": payslip.version,
+    }
+    return entry_reverse(
+        entry=entry,
+        date=_period_end(payslip.period),
+        label=label,
+        idempotency_key=f"payslip-reversal:{payslip.pk}",
     )

@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="payroll_run_contributions_pdf",
     ),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
+    path(
+        "payslips/<int:payslip_id>/correct/",
+        views.payslip_correct,
+        name="payroll_payslip_correct",
+    ),
     path("simulator/", views.simulator, name="payroll_simulator"),
     path("settings/", views.settings_edit, name="payroll_settings"),
     path("my-rights/", views.my_rights, name="payroll_my_rights"),

@@ -25,10 +25,16 @@ PAYROLL_ROLES = selectors.PAYROLL_ROLES
 def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     """Payroll officers see the monthly runs; everyone sees their own issued payslips."""
     membership = current_membership(request)
-    context: dict[str, Any] = {
-        "payslips": selectors.payslip_list_visible(membership=membership)
+    payslips = list(
+        selectors.payslip_list_visible(membership=membership)
         .filter(entrepreneur__user_id=membership.user_id, issued_at__isnull=False)
-        .order_by("-period", "-version"),
+        .select_related("replaces")
+        .order_by("-period", "-version")
+    )
+    context: dict[str, Any] = {
+        "payslips": payslips,
+        # A corrected payslip stays downloadable, shown as replaced by its correction.
+        "replaced_ids": {p.replaces_id for p in payslips if p.replaces_id},
         "is_payroll": membership.has_role(*PAYROLL_ROLES),
     }
     if context["is_payroll"]:
@@ -109,6 +115,33 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(*PAYROLL_ROLES)
+def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
+    """A payroll officer corrects an issued payslip: a new version replaces it."""
+    from payroll.corrections import payslip_correction_issue
+    from payroll.forms import PayslipCorrectionForm
+
+    payslip = selectors.payslip_get_for_member(
+        membership=current_membership(request), payslip_id=payslip_id
+    )
+    form = PayslipCorrectionForm(request.POST or None, initial={"gross": payslip.gross})
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = payslip_correction_issue(
+                payslip_id=payslip.pk, gross=form.cleaned_data["gross"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Bulletin rectificatif (version %(version)s) émis et comptabilisé.")
+                % {"version": correction.version},
+            )
+            return redirect("payroll_run_detail", cooperative_slug, payslip.run_id)
+    return render(request, "payroll/payslip_correct.html", {"payslip": payslip, "form": form})
 
 
 def simulator(request: HttpRequest, cooperative_slug: str) -> HttpResponse:

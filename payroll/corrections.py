@@ -1,0 +1,25 @@
+"""Correcting an issued payslip: a new version (the issued one stays as it is, linked), the
+ledger's reversal of the old posting and the new posting, then the new PDF on a worker."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from payroll import services, tasks
+from payroll.ledger import payslip_post, payslip_reversal_post
+from payroll.models import Payslip
+
+
+@transaction.atomic
+def payslip_correction_issue(*, payslip_id: int, gross: Decimal) -> Payslip:
+    """All or nothing: a refusal of the ledger (locked period) leaves no new version behind."""
+    correction = services.payslip_correct(payslip_id=payslip_id, gross=gross)
+    original = Payslip.objects.select_related("entrepreneur").get(pk=payslip_id)
+    payslip_reversal_post(payslip=original)
+    payslip_post(payslip=correction)
+    tasks.payslip_pdf_render_task.delay_on_commit(
+        cooperative_id=correction.cooperative_id, payslip_id=correction.pk
+    )
+    return correction
