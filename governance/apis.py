@@ -35,6 +35,13 @@ class ResolutionOutputSerializer(serializers.Serializer[Any]):
     votes_abstain = serializers.IntegerField(allow_null=True)
     outcome = serializers.CharField(help_text="adopted, rejected, no_quorum ou vide avant clôture.")
     explanation = serializers.CharField(help_text="La règle statutaire appliquée, en clair.")
+    amends_id = serializers.IntegerField(
+        allow_null=True, help_text="Amendement : la résolution amendée, votée après lui."
+    )
+    proposed_by = serializers.CharField(help_text="Amendement : son auteur·rice.")
+    original_text = serializers.CharField(
+        help_text="Texte initialement inscrit, si un amendement adopté l'a remplacé."
+    )
 
 
 class DocumentOutputSerializer(serializers.Serializer[Any]):
@@ -253,6 +260,41 @@ class ConsultationAnswerApi(TenantApiView):
                     code=serializer.validated_data["otp_code"],
                 )
         data = self.OutputSerializer(receipts, many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class AmendmentProposeApi(TenantApiView):
+    permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "GovernanceAmendmentInput"
+
+        text = serializers.CharField(help_text="Texte proposé, qui remplacerait la résolution.")
+        proposed_by = serializers.CharField(max_length=200, help_text="Auteur·rice.")
+        management_supported = serializers.BooleanField(
+            default=False, help_text="Agréé par la gérance (les pouvoirs en blanc votent pour)."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ResolutionOutputSerializer},
+        summary="Déposer un amendement",
+        description=(
+            "Avant la convocation ou en séance ; voté avant la résolution qu'il amende, dont il "
+            "remplace le texte s'il est adopté (le texte initial est conservé)."
+        ),
+    )
+    def post(
+        self, request: Request, cooperative_slug: str, assembly_id: int, resolution_id: int
+    ) -> Response:
+        resolution = selectors.resolution_get_for_member(
+            membership=self.membership, assembly_id=assembly_id, resolution_id=resolution_id
+        )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        amendment = services.amendment_propose(resolution=resolution, **serializer.validated_data)
+        data = ResolutionOutputSerializer(amendment).data
         return Response(data, status=status.HTTP_201_CREATED)
 
 

@@ -61,6 +61,15 @@ class AssemblyDocumentForm(forms.Form):
     )
 
 
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Texte proposé (remplace celui de la résolution)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    proposed_by = forms.CharField(label=_("Auteur·rice"), max_length=200)
+    management_supported = forms.BooleanField(label=_("Agréé par la gérance"), required=False)
+
+
 class ResolutionForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=250)
     text = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -500,6 +500,9 @@ class Resolution(TenantModel):
         default=True,
         help_text=_("Les pouvoirs en blanc votent pour ces résolutions et contre les autres."),
     )
+    # Amendments are resolutions too, voted before the resolution they amend; when one is
+    # adopted, its text becomes the amended resolution's and the text first put on the agenda
+    # stays in `original_text` (empty while never amended).
     amends = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -508,6 +511,8 @@ class Resolution(TenantModel):
         related_name="amendments",
         verbose_name=_("amendement de"),
     )
+    proposed_by = models.CharField(_("auteur·rice de l'amendement"), max_length=200, blank=True)
+    original_text = models.TextField(_("texte initial"), blank=True)
     status = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -561,6 +566,11 @@ class Resolution(TenantModel):
                 condition=Q(seats__gte=1)
                 & (Q(decision_class="election") | Q(seats=1, employee_quota=False)),
                 name="resolution_seats_only_for_elections",
+            ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True, proposed_by="")
+                | Q(amends__isnull=False) & ~Q(proposed_by=""),
+                name="resolution_amendment_has_author",
             ),
         ]
 
@@ -778,6 +788,8 @@ class AuditEvent(TenantModel):
         RESOLUTION_CLOSED = "resolution_closed", _("Clôture et dépouillement d'un vote")
         CLOSED = "closed", _("Clôture de l'assemblée")
         MINUTES = "minutes", _("Procès-verbal")
+        AMENDMENT_PROPOSED = "amendment_proposed", _("Dépôt d'un amendement")
+        RESOLUTION_AMENDED = "resolution_amended", _("Texte d'une résolution amendé")
 
     seq = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(R + "close/", views.resolution_close, name="governance_resolution_close"),
     path(R + "room/", views.resolution_room_counts, name="governance_resolution_room"),
     path(R + "candidacies/", views.candidacy_add, name="governance_candidacy_add"),
+    path(R + "amendments/", views.amendment_add, name="governance_amendment_add"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/governance/.
@@ -45,4 +46,5 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path(A + "proxies/", apis.ProxyGrantApi.as_view(), name="api_governance_proxy_grant"),
     path(R + "votes/", apis.VoteCastApi.as_view(), name="api_governance_vote"),
     path(A + "answers/", apis.ConsultationAnswerApi.as_view(), name="api_governance_answers"),
+    path(R + "amendments/", apis.AmendmentProposeApi.as_view(), name="api_governance_amendment"),
 ]

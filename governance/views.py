@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance import selectors, services
 from governance.forms import (
+    AmendmentForm,
     AssemblyDocumentForm,
     AssemblyForm,
     AttendanceForm,
@@ -158,6 +159,7 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
             assembly=assembly, membership=membership
         ),
         "room_form": RoomCountsForm(),
+        "amendment_form": AmendmentForm(),
     }
     if entry is not None:
         context["has_totp"] = user_has_totp(user=request.user)  # type: ignore[arg-type]
@@ -477,6 +479,30 @@ def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int
         else:
             messages.success(request, _("Présence enregistrée."))
     return _to_assembly(cooperative_slug, assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def amendment_add(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    """The bureau records an amendment (filed with the agenda or from the floor)."""
+    resolution = _resolution(request, assembly_id, resolution_id)
+    form = AmendmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le texte proposé et son auteur·rice."))
+        return _to_assembly(cooperative_slug, resolution.assembly)
+    try:
+        amendment = services.amendment_propose(resolution=resolution, **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Amendement enregistré : il sera voté avant la résolution (n° %(position)s).")
+            % {"position": amendment.position},
+        )
+    return _to_assembly(cooperative_slug, resolution.assembly)
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from governance.services.amendments import amendment_propose
 from governance.services.assemblies import (
     assembly_convene,
     assembly_create,
@@ -54,6 +55,7 @@ __all__ = [
     "admission_apply",
     "admission_complete",
     "admission_decide",
+    "amendment_propose",
     "assembly_close",
     "assembly_convene",
     "assembly_create",

@@ -135,7 +135,6 @@ def resolution_add(
     decision_class: str = DecisionClass.ORDINARY,
     secret: bool = False,
     management_supported: bool = True,
-    amends: Resolution | None = None,
     seats: int = 1,
 ) -> Resolution:
     """Add a resolution to the agenda. An election has `seats` to fill; in a SCOP (a profile
@@ -145,8 +144,6 @@ def resolution_add(
         raise ApplicationError(_("L'ordre du jour est arrêté une fois l'assemblée convoquée."))
     if decision_class not in DecisionClass.values:
         raise ApplicationError(_("Nature de décision inconnue."))
-    if amends is not None and amends.assembly_id != assembly.pk:
-        raise ApplicationError(_("Un amendement porte sur une résolution de la même assemblée."))
     rule = rule_for(
         profile=assembly.profile, decision_class=decision_class, convocation=assembly.convocation
     )
@@ -175,7 +172,6 @@ def resolution_add(
         decision_class=decision_class,
         secret=secret,
         management_supported=management_supported,
-        amends=amends,
         seats=seats,
         employee_quota=election and assembly.profile.preset.startswith("scop"),
     )

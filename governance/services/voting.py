@@ -58,6 +58,7 @@ from governance.rules import (
     quorum_compute,
     weighted_majority_compute,
 )
+from governance.services.amendments import amendment_apply, amendments_pending
 from governance.services.assemblies import assembly_presence, rule_for
 from governance.services.audit import audit_record
 from governance.services.elections import election_count, election_marks_check
@@ -114,6 +115,12 @@ def resolution_open(*, resolution: Resolution) -> Resolution:
         raise ApplicationError(_("L'assemblée n'est pas en séance."))
     if resolution.status != Resolution.Status.PENDING:
         raise ApplicationError(_("Le vote sur cette résolution est déjà ouvert ou clos."))
+    pending = amendments_pending(resolution=resolution)
+    if pending:
+        raise ApplicationError(
+            _("Votez d'abord les amendements à cette résolution (n° %(positions)s).")
+            % {"positions": ", ".join(str(p) for p in pending)}
+        )
     resolution.status = Resolution.Status.OPEN
     resolution.save(update_fields=["status"])
     audit_record(
@@ -488,6 +495,8 @@ def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution
     resolution.status = Resolution.Status.CLOSED
     resolution.closed_at = now
     resolution.save()
+    if resolution.amends_id is not None and outcome == Resolution.Outcome.ADOPTED:
+        amendment_apply(amendment=resolution)
     audit_record(
         kind=AuditEvent.Kind.RESOLUTION_CLOSED,
         assembly=assembly,
@@ -522,16 +531,19 @@ def assembly_close_locked(*, assembly: Assembly, now: dt.datetime) -> Assembly:
     if assembly.status != Assembly.Status.OPEN:
         raise ApplicationError(_("L'assemblée n'est pas en séance."))
     written = assembly.mode == Assembly.Mode.WRITTEN
-    for resolution in assembly.resolutions.exclude(status=Resolution.Status.CLOSED).order_by(
-        "position"
-    ):
+    remaining = assembly.resolutions.exclude(status=Resolution.Status.CLOSED)
+    # Amendments first: an adopted one changes the text of the resolution it amends.
+    for resolution in sorted(remaining, key=lambda r: (r.amends_id is None, r.position)):
         _resolution_close(resolution=resolution, now=now)
     assembly.status = Assembly.Status.CLOSED
     assembly.closed_at = now
     assembly.save(update_fields=["status", "closed_at"])
     audit_record(kind=AuditEvent.Kind.CLOSED, assembly=assembly)
+    # Amendments are not carried over: the resolution goes with the text it had reached.
     failed = list(
-        assembly.resolutions.filter(outcome=Resolution.Outcome.NO_QUORUM).order_by("position")
+        assembly.resolutions.filter(
+            outcome=Resolution.Outcome.NO_QUORUM, amends__isnull=True
+        ).order_by("position")
     )
     # A written consultation has no second round: the management consults again if it wishes.
     if failed and assembly.convocation == Convocation.FIRST and not written:
