@@ -157,3 +157,22 @@ def test_each_contribution_names_its_collecting_body() -> None:
     )
     with pytest.raises(ApplicationError, match="organisme collecteur absent ou inconnu"):
         stale.contributions()
+
+
+def test_the_2026_neutral_pas_grid_applies_from_may() -> None:
+    """The finance law for 2026 indexed the income tax brackets by 0.90 %: the 2025 grid stays
+    until April, the new one (each threshold × 1.009, to the euro) applies from 1 May 2026."""
+    from payroll.engine.payslip import pas_neutral_rate
+
+    april, may = parameters_at(dt.date(2026, 4, 1)), parameters_at(dt.date(2026, 5, 1))
+    old, new = april.raw("pas.neutral_grid"), may.raw("pas.neutral_grid")
+    assert old == parameters_at(dt.date(2025, 12, 1)).raw("pas.neutral_grid")
+    assert [rate for _t, rate in old] == [rate for _t, rate in new]
+    assert [
+        (Decimal(threshold) * Decimal("1.009")).quantize(Decimal(1)) for threshold, _r in old
+    ] == [Decimal(threshold) for threshold, _r in new]
+    assert pas_neutral_rate(april, Decimal("1634.00")) == Decimal("0.5")
+    assert pas_neutral_rate(may, Decimal("1634.00")) == Decimal("0")
+    assert pas_neutral_rate(may, Decimal("1635.00")) == Decimal("0.5")
+    assert pas_neutral_rate(may, Decimal("55558.00")) == Decimal("43")
+    assert "2026-103" in may.reference("pas.neutral_grid")

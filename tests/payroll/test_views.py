@@ -110,8 +110,11 @@ def test_an_entrepreneur_cannot_run_the_payroll(
 
 
 def test_the_simulator_answers_live_from_gross_or_budget(
-    world: World, payroll: Payroll, client: Client
+    world: World, payroll: Payroll, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The simulator computes the current month: pinned to January 2026 (the 2025 neutral PAS
+    # grid, in force until April 2026, takes 3.5 % of a 2,050.29 € taxable pay: 71.76 €).
+    monkeypatch.setattr("payroll.views.timezone.localdate", lambda: dt.date(2026, 1, 15))
     client.force_login(world.alice)
     assert client.get("/c/coop-a/payroll/simulator/").status_code == 200
     gross = client.post(
