@@ -119,3 +119,33 @@ class SalaryChoiceForm(forms.Form):
         min_value=Decimal("0"),
         max_value=Decimal("1000000"),
     )
+
+
+class PayProfileForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=PayProfile.Status.choices)
+    fixed_gross = forms.DecimalField(
+        label=_("Part fixe (brut mensuel, €)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000000"),
+        help_text=_("Montant fixé au contrat CESA (art. L7331-2 du Code du travail)."),
+    )
+    variable_advance = forms.DecimalField(
+        label=_("Avance mensuelle sur la part variable (brut, €)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000000"),
+        initial=Decimal("0"),
+        help_text=_("Régularisée en fin d'année (ou à la sortie) selon le résultat de l'activité."),
+    )
+    pas_rate = forms.DecimalField(
+        label=_("Taux personnalisé de prélèvement à la source (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("43"),
+        required=False,
+        help_text=_("Vide : grille du taux neutre."),
+    )

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from payroll import absences, salaries, selectors
-from payroll.forms import AbsenceForm, SalaryChoiceForm
+from payroll.forms import AbsenceForm, PayProfileForm, SalaryChoiceForm
 from payroll.models import PayProfile, SalaryProposal
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
@@ -127,3 +127,55 @@ def my_leave(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     if entrepreneur is not None:
         context["overview"] = absences.leave_overview(entrepreneur_id=entrepreneur.pk)
     return render(request, "payroll/my_leave.html", context)
+
+
+@role_required(*PAYROLL_ROLES)
+def profile_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Every entrepreneur with their pay profile, if any."""
+    from entrepreneurs.selectors import entrepreneur_list
+
+    profiles = {p.entrepreneur_id: p for p in PayProfile.objects.all()}
+    rows = [(e, profiles.get(e.pk)) for e in entrepreneur_list()]
+    return render(request, "payroll/profile_list.html", {"rows": rows})
+
+
+@role_required(*PAYROLL_ROLES)
+def profile_edit(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
+    """Fixed part, monthly advance on the variable part, status and withholding rate."""
+    from entrepreneurs.models import Entrepreneur
+    from payroll.services import pay_profile_set
+
+    entrepreneur = get_object_or_404(Entrepreneur.objects.all(), pk=entrepreneur_id)
+    profile = PayProfile.objects.filter(entrepreneur=entrepreneur).first()
+    initial = (
+        {
+            "status": profile.status,
+            "fixed_gross": profile.fixed_gross,
+            "variable_advance": profile.variable_advance,
+            "pas_rate": profile.pas_rate,
+        }
+        if profile
+        else {}
+    )
+    form = PayProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pay_profile_set(
+                entrepreneur=entrepreneur,
+                monthly_gross=data["fixed_gross"] + data["variable_advance"],
+                variable_advance=data["variable_advance"],
+                status=data["status"],
+                pas_rate=data["pas_rate"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Profil de rémunération enregistré."))
+            return redirect("payroll_profile_list", cooperative_slug)
+    return render(
+        request,
+        "payroll/profile_edit.html",
+        {"entrepreneur": entrepreneur, "form": form},
+        status=400 if form.errors else 200,
+    )

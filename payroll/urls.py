@@ -54,6 +54,8 @@ urlpatterns += [
         name="payroll_run_absences",
     ),
     path("my-leave/", run_views.my_leave, name="payroll_my_leave"),
+    path("profiles/", run_views.profile_list, name="payroll_profile_list"),
+    path("profiles/<int:entrepreneur_id>/", run_views.profile_edit, name="payroll_profile_edit"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/payroll/.

@@ -17,7 +17,7 @@ from accounting.services import LineInput, chart_seed_defaults, entry_post, fisc
 from entrepreneurs.models import ActivityMember, Entrepreneur
 from payroll.absences import absence_add
 from payroll.engine import PayslipInput, payslip_compute
-from payroll.models import Absence, PayrollRun, Payslip, SalaryProposal
+from payroll.models import Absence, PayProfile, PayrollRun, Payslip, SalaryProposal
 from payroll.salaries import salary_choose, salary_proposals_refresh
 from payroll.selectors import company_at, parameters_at
 from payroll.services import (
@@ -368,9 +368,44 @@ def test_charlie_gets_404_on_every_new_page(world: World, payroll: Payroll, clie
         )
         assert response.status_code == 404
     assert client.get("/c/coop-a/payroll/my-leave/").status_code == 404
+    for slug in ("coop-a", "coop-b"):
+        profile = f"/c/{slug}/payroll/profiles/{payroll.alice.pk}/"
+        assert client.get(profile).status_code == 404
+        assert client.post(profile, {"status": "cadre", "fixed_gross": "1"}).status_code == 404
+    assert client.get("/c/coop-a/payroll/profiles/").status_code == 404
+    own = client.get("/c/coop-b/payroll/profiles/")
+    assert own.status_code == 200
+    assert b"Alice" not in own.content
     with cooperative_context(world.coop_a.pk):
         assert not Absence.objects.exists()
         assert SalaryProposal.objects.get(entrepreneur=payroll.alice).chosen_by is None
+        assert PayProfile.objects.get(entrepreneur=payroll.alice).status == "non-cadre"
+
+
+def test_the_officer_sets_the_fixed_part_and_the_advance(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    client.force_login(world.carl)
+    url = f"/c/coop-a/payroll/profiles/{payroll.alice.pk}/"
+    assert b"Alice Arnaud" in client.get("/c/coop-a/payroll/profiles/").content
+    response = client.post(
+        url, {"status": "cadre", "fixed_gross": "1800.00", "variable_advance": "700.00"}
+    )
+    assert response.status_code == 302
+    refused = client.post(
+        url, {"status": "cadre", "fixed_gross": "1800.00", "variable_advance": "-1"}
+    )
+    assert refused.status_code == 400
+    with cooperative_context(world.coop_a.pk):
+        profile = PayProfile.objects.get(entrepreneur=payroll.alice)
+    assert (profile.status, profile.monthly_gross, profile.variable_advance) == (
+        "cadre",
+        D("2500.00"),
+        D("700.00"),
+    )
+    assert profile.fixed_gross == D("1800.00")
+    client.force_login(world.alice)
+    assert client.get(url).status_code == 403
 
 
 def test_december_settles_the_variable_part_against_the_activity_result(
