@@ -70,6 +70,7 @@ DECLARE
     r record;
     head text;
     stamp timestamptz;
+    plan_mode text := current_setting('plan_cache_mode');
 BEGIN
     IF coop IS NULL THEN
         PERFORM accounting_fail('aucune coopérative active');
@@ -89,6 +90,11 @@ BEGIN
                    WHERE x.y IS NULL OR x.d IS NULL OR x.j IS NULL)
     THEN
         PERFORM accounting_fail('lot d''écritures mal formé');
+    END IF;
+    -- After five calls PL/pgSQL may keep a generic plan, made without knowing the arrays'
+    -- sizes: fine for one entry, but for thousands it may nest loops over them (minutes).
+    IF n > 50 THEN
+        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
     END IF;
 
     -- One posting at a time per cooperative and fiscal year (as a validation), years in id order.
@@ -295,20 +301,20 @@ BEGIN
                   l_label) AS u(e, line_no, account, activity, third_party, debit, credit, label);
 
     IF EXISTS (SELECT 1 FROM unnest(e_reverses) AS x(id) WHERE x.id IS NOT NULL) THEN
-        SELECT r.id, o.id AS orig_id, o.status AS orig_status, o.reverses_id AS orig_reverses,
-               o.date AS orig_date, r.date
+        SELECT rev.id, o.id AS orig_id, o.status AS orig_status,
+               o.reverses_id AS orig_reverses, o.date AS orig_date, rev.date
           INTO bad
-          FROM accounting_entry r
-          LEFT JOIN accounting_entry o ON o.id = r.reverses_id AND o.cooperative_id = coop
-         WHERE r.id = ANY(ids) AND r.reverses_id IS NOT NULL
+          FROM accounting_entry rev
+          LEFT JOIN accounting_entry o ON o.id = rev.reverses_id AND o.cooperative_id = coop
+         WHERE rev.id = ANY(ids) AND rev.reverses_id IS NOT NULL
            AND (o.id IS NULL OR o.status <> 'validated' OR o.reverses_id IS NOT NULL
-                OR r.date < o.date
+                OR rev.date < o.date
                 OR EXISTS (
                     SELECT 1 FROM accounting_entryline l
-                     WHERE l.cooperative_id = coop AND l.entry_id IN (r.id, o.id)
+                     WHERE l.cooperative_id = coop AND l.entry_id IN (rev.id, o.id)
                      GROUP BY l.account_id, l.activity_id, l.third_party_id
                     HAVING sum(l.debit) <> sum(l.credit)))
-         ORDER BY r.id LIMIT 1;
+         ORDER BY rev.id LIMIT 1;
         IF FOUND THEN
             IF bad.orig_id IS NULL OR bad.orig_status <> 'validated' THEN
                 PERFORM accounting_fail(format(
@@ -340,6 +346,7 @@ BEGIN
            credit = b.credit + excluded.credit,
            line_count = b.line_count + excluded.line_count;
     PERFORM set_config('accounting.batch', '', true);
+    PERFORM set_config('plan_cache_mode', plan_mode, true);
     RETURN ids;
 END
 $$;

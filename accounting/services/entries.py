@@ -493,12 +493,9 @@ def entry_post(
         return existing
     _check_postable(prepared, refs, allow_soft_locked=allow_soft_locked)
     try:
-        with transaction.atomic():
-            entry = _entry_row(prepared, user=user)
-            with db_errors():
-                entry.save(force_insert=True)
-                EntryLine.objects.bulk_create(_line_rows(entry, prepared))
-            _validate_ids([entry.pk], user=user, allow_soft_locked=allow_soft_locked)
+        # A batch of one: one round trip, checked, numbered and chained by the database.
+        with transaction.atomic(), _soft_locked_allowed(allow_soft_locked):
+            (entry_id,) = _post_batch([prepared], user=user)
     except IntegrityError as exc:
         # Another transaction posted the same key first (we waited for it on the unique index).
         if prepared.idempotency_key and "entry_unique_idempotency_key" in db_message(exc) + str(
@@ -508,7 +505,8 @@ def entry_post(
             if existing is not None:
                 return existing
         raise
-    return _reload(entry)
+    reloaded: Entry = Entry.objects.select_related("journal").get(pk=entry_id)
+    return reloaded
 
 
 @transaction.atomic
