@@ -176,3 +176,20 @@ def test_the_2026_neutral_pas_grid_applies_from_may() -> None:
     assert pas_neutral_rate(may, Decimal("1635.00")) == Decimal("0.5")
     assert pas_neutral_rate(may, Decimal("55558.00")) == Decimal("43")
     assert "2026-103" in may.reference("pas.neutral_grid")
+
+
+def test_migrate_brings_a_stale_table_up_to_the_files() -> None:
+    """A database loaded before a file changed (here: before contributions named their body)
+    gets the files' values on the next migrate."""
+    from django.apps import apps
+
+    from payroll.apps import _ensure_legal_parameters
+
+    row = LegalParameter.objects.get(key="contribution.csa")
+    row.value = {key: item for key, item in row.value.items() if key != "body"}
+    row.save(update_fields=["value"])
+    count = LegalParameter.objects.count()
+    _ensure_legal_parameters(apps.get_app_config("payroll"))
+    row.refresh_from_db()
+    assert row.value["body"] == "urssaf"
+    assert LegalParameter.objects.count() == count
