@@ -521,7 +521,7 @@ def _company_health_lines(company: Company, bases: dict[str, Decimal]) -> list[L
 def gross_from_budget(params: Parameters, *, budget: Decimal, template: PayslipInput) -> Payslip:
     """The payslip with the largest gross whose total employer cost fits in `budget`, to the
     cent. The cost is non-decreasing in the gross (each line is rounded from a growing base and
-    the reduction's coefficient only falls), so a bisection on cents finds it exactly."""
+    the reduction's coefficient only falls), so a search on cents finds it exactly."""
     if budget <= ZERO:
         raise ApplicationError("Le budget (coût employeur total) doit être positif.")
     if budget > ABSURD_GROSS * 2:
@@ -535,11 +535,33 @@ def gross_from_budget(params: Parameters, *, budget: Decimal, template: PayslipI
     best = cost(low)
     if best.employer_cost > budget:
         raise ApplicationError("Ce budget ne couvre pas les cotisations fixes du contrat.")
-    while low < high:
-        middle = (low + high + 1) // 2
+    top = cost(high)
+    if top.employer_cost <= budget:
+        return top
+    # cost(low) ≤ budget < cost(high). The cost is nearly linear in the gross, so a false
+    # position (Illinois variant: the end kept twice has its excess halved) lands next to the
+    # answer in about 8 payslips instead of 20 for a bisection; a bisection step follows two
+    # tries that did not halve a wide interval, which keeps the worst case logarithmic.
+    low_excess, high_excess = best.employer_cost - budget, top.employer_cost - budget
+    kept, stalls = "", 0
+    while high - low > 1:
+        width = high - low
+        middle = (low + high) // 2
+        if stalls < 2:
+            middle = low + int(-low_excess * width / (high_excess - low_excess))
+            middle = min(max(middle, low + 1), high - 1)
         slip = cost(middle)
-        if slip.employer_cost <= budget:
-            low, best = middle, slip
+        excess = slip.employer_cost - budget
+        if excess <= 0:
+            low, low_excess, best = middle, excess, slip
+            if kept == "low":
+                high_excess /= 2
+            kept = "low"
         else:
-            high = middle - 1
+            high, high_excess = middle, excess
+            if kept == "high":
+                low_excess /= 2
+            kept = "high"
+        halved = (high - low) * 2 <= width or high - low <= 16
+        stalls = 0 if halved or stalls >= 2 else stalls + 1
     return best
