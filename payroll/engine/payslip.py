@@ -531,11 +531,18 @@ def gross_from_budget(params: Parameters, *, budget: Decimal, template: PayslipI
     def cost(gross_cents: int) -> Payslip:
         return payslip_compute(params, replace(template, gross=Decimal(gross_cents) / 100))
 
-    low, high = 0, int(budget * 100)  # the cost is never below the gross
+    low, high = 0, int(budget * 100)
     best = cost(low)
     if best.employer_cost > budget:
         raise ApplicationError("Ce budget ne couvre pas les cotisations fixes du contrat.")
     top = cost(high)
+    # The cost is usually above the gross, but a month whose reduction gives back what earlier
+    # months lacked (progressive regularisation) can cost less than its gross: look higher.
+    limit = int(ABSURD_GROSS * 100)
+    while top.employer_cost <= budget and high < limit:
+        low, best = high, top
+        high = min(high * 2, limit)
+        top = cost(high)
     if top.employer_cost <= budget:
         return top
     # cost(low) ≤ budget < cost(high). The cost is nearly linear in the gross, so a false
