@@ -43,13 +43,21 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         gross = Decimal(rng.choice(GROSS_CHOICES))
         status = PayProfile.Status.CADRE if rng.random() < 0.1 else PayProfile.Status.NON_CADRE
         if not PayProfile.objects.filter(entrepreneur=entrepreneur).exists():
-            pay_profile_set(entrepreneur=entrepreneur, monthly_gross=gross, status=status)
+            # Above the SMIC, part of the pay is an advance on the variable part.
+            advance = (gross * Decimal("0.3")).quantize(Decimal("0.01")) if gross >= 2000 else 0
+            pay_profile_set(
+                entrepreneur=entrepreneur,
+                monthly_gross=gross,
+                status=status,
+                variable_advance=Decimal(advance),
+            )
     previous_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     if (
         previous_month >= year_start
         and not PayrollRun.objects.filter(period=previous_month).exists()
     ):
         run = payroll_run_create(period=previous_month, created_by=None)
+        _absences(run=run)
         for entrepreneur_id in payroll_run_start(run_id=run.pk):
             payslip_draft_compute(run_id=run.pk, entrepreneur_id=entrepreneur_id)
         payroll_run_validate(run_id=run.pk)
@@ -57,3 +65,35 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         "pay_profiles": PayProfile.objects.count(),
         "payslips": Payslip.objects.count(),
     }
+
+
+def _absences(*, run: PayrollRun) -> None:
+    """Two days of paid leave for one CESA holder, a five-day sick leave in subrogation for
+    another: the payslips, PDFs and leave pages then show both."""
+    from payroll.absences import absence_add
+
+    hired = list(
+        entrepreneur_list()
+        .filter(stage=Stage.CESA, cesa_start__lte=run.period, exited_on__isnull=True)
+        .order_by("pk")
+    )
+    if len(hired) < 2:
+        return
+    first, second = hired[:2]
+    # From the second week's Tuesday (the other apps' random draws stay as they were).
+    tuesday = run.period + dt.timedelta(days=(1 - run.period.weekday()) % 7 + 7)
+    absence_add(
+        run_id=run.pk,
+        entrepreneur_id=first.pk,
+        kind="paid_leave",
+        start=tuesday,
+        end=tuesday + dt.timedelta(days=1),
+    )
+    absence_add(
+        run_id=run.pk,
+        entrepreneur_id=second.pk,
+        kind="sick",
+        start=tuesday,
+        end=tuesday + dt.timedelta(days=4),
+        subrogation=True,
+    )
