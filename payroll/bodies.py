@@ -9,6 +9,7 @@ contributions and APEC's; the health and welfare contracts are paid to their ins
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from payroll.engine.money import cents
 from payroll.engine.parameters import Parameters
 from perspectives.core.exceptions import ApplicationError
 
@@ -56,6 +58,29 @@ COMPANY_LINE_BODIES = {
 }
 
 
+@dataclass(frozen=True)
+class BodyRules:
+    """What splits a month's payslips between the bodies: the line → body map and the share of
+    the RGDU imputed on AGIRC-ARRCO."""
+
+    bodies: Mapping[str, str]
+    retirement_share: Decimal
+
+    def amounts(self, data: Mapping[str, Any]) -> dict[str, tuple[Decimal, Decimal]]:
+        return amounts_by_body(data, self.bodies, retirement_share=self.retirement_share)
+
+
+def body_rules_at(period: dt.date) -> BodyRules:
+    """The active cooperative's rules for the payslips of `period`."""
+    from payroll.selectors import company_at, parameters_at
+
+    params = parameters_at(period)
+    return BodyRules(
+        bodies=line_bodies(params),
+        retirement_share=reduction_retirement_share(params, headcount=company_at(period).headcount),
+    )
+
+
 def line_bodies(params: Parameters) -> dict[str, str]:
     """Line code → collecting body code, for the parameters of a payslip's month."""
     bodies = dict(COMPANY_LINE_BODIES)
@@ -63,12 +88,31 @@ def line_bodies(params: Parameters) -> dict[str, str]:
     return bodies
 
 
+def reduction_retirement_share(params: Parameters, *, headcount: int) -> Decimal:
+    """The share of the réduction générale imputed on the AGIRC-ARRCO contributions: their
+    employer rate counted in T over T itself (URSSAF's imputation key); the rest is imputed on
+    what URSSAF collects."""
+    if not params.has("reduction.retirement_rate"):
+        return Decimal(0)
+    large = headcount >= int(params.decimal("headcount.threshold_fnal"))
+    if params.text("reduction.formula") == "rgdu":
+        t_max = params.decimal("reduction.rgdu.t_min") + params.decimal(
+            "reduction.rgdu.t_delta_50_and_more" if large else "reduction.rgdu.t_delta_under_50"
+        )
+    else:
+        t_max = params.decimal(
+            "reduction.fillon.t_50_and_more" if large else "reduction.fillon.t_under_50"
+        )
+    return params.decimal("reduction.retirement_rate") / t_max
+
+
 def amounts_by_body(
-    data: Mapping[str, Any], bodies: Mapping[str, str]
+    data: Mapping[str, Any], bodies: Mapping[str, str], *, retirement_share: Decimal = Decimal(0)
 ) -> dict[str, tuple[Decimal, Decimal]]:
-    """(employee, employer) amounts due to each body for one payslip's data. URSSAF gets what
-    the other bodies do not (its own lines, the CSG/CRDS, less the RGDU it grants), so the
-    amounts always add up to the payslip's totals, to the cent."""
+    """(employee, employer) amounts due to each body for one payslip's data. The RGDU is shared
+    between AGIRC-ARRCO (`retirement_share` of it, to the cent) and URSSAF, which gets what the
+    other bodies do not (its own lines, the CSG/CRDS, less the rest of the RGDU), so the amounts
+    always add up to the payslip's totals, to the cent."""
     others: dict[str, list[Decimal]] = {}
     for line in data["lines"]:
         body = bodies.get(line["code"], URSSAF)
@@ -82,6 +126,8 @@ def amounts_by_body(
         amounts = others.setdefault(body, [Decimal(0), Decimal(0)])
         amounts[0] += Decimal(line["employee_amount"])
         amounts[1] += Decimal(line["employer_amount"])
+    if AGIRC_ARRCO in others:
+        others[AGIRC_ARRCO][1] -= cents(Decimal(data["rgdu"]) * retirement_share)
     # The IJSS received in subrogation are paid on with the net: nothing withheld.
     employee_total = (
         Decimal(data["gross"]) - Decimal(data["net_before_tax"]) + ijss_subrogation_net(data)

@@ -9,9 +9,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from payroll.bodies import BODIES, amounts_by_body, line_bodies
+from payroll.bodies import BODIES, body_rules_at
 from payroll.models import PayrollRun, Payslip
-from payroll.selectors import parameters_at
 
 JOURNAL_HEADER = [
     _("Entrepreneur·e"),
@@ -89,10 +88,10 @@ class BodyTotal:
 def contribution_summary(*, run: PayrollRun) -> list[BodyTotal]:
     """What each collecting body is owed for the month, from the latest version of each payslip:
     the same amounts the validation credits on the body's account (payroll.bodies)."""
-    bodies = line_bodies(parameters_at(run.period))
+    rules = body_rules_at(run.period)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for data in _latest(run).values_list("data", flat=True):
-        for code, (employee, employer) in amounts_by_body(data, bodies).items():
+        for code, (employee, employer) in rules.amounts(data).items():
             totals[code][0] += employee
             totals[code][1] += employer
     return [

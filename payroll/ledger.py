@@ -19,9 +19,8 @@ from accounting.services import (
     fiscal_year_ensure,
 )
 from entrepreneurs.models import Activity
-from payroll.bodies import BODIES, amounts_by_body, ijss_subrogation_net, line_bodies
+from payroll.bodies import BODIES, body_rules_at, ijss_subrogation_net
 from payroll.models import Payslip
-from payroll.selectors import parameters_at
 from perspectives.core.exceptions import ApplicationError
 
 # PCG accounts of a payslip (the chart seeded by the ledger has them).
@@ -72,7 +71,7 @@ def _ready(day: dt.date) -> None:
 def payslip_body_credits(*, payslip: Payslip) -> list[tuple[str, Decimal]]:
     """(account, amount due) per collecting body, the withholding tax included, in the chart's
     order: employee and employer parts together, as each body is paid."""
-    amounts = amounts_by_body(payslip.data, line_bodies(parameters_at(payslip.period)))
+    amounts = body_rules_at(payslip.period).amounts(payslip.data)
     return [
         (body.account, amounts[body.code][0] + amounts[body.code][1])
         for body in BODIES

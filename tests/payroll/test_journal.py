@@ -34,12 +34,13 @@ def test_contributions_per_collecting_body(world: World, payroll: Payroll, clien
     response = client.get(f"/c/coop-a/payroll/runs/{run.pk}/contributions.csv")
     assert response.status_code == 200
     # Alice at 2,500 € and another entrepreneur at 1,900 €: URSSAF collects unemployment
-    # insurance (176.00) and AGS (11.00) too, and grants the RGDUs (429.75 + 681.72); 71.76 € of
-    # PAS (the other is in the 0 % band).
+    # insurance (176.00) and AGS (11.00) too; the RGDUs (429.75 + 681.72) are imputed on
+    # AGIRC-ARRCO for 0.0601 / 0.3981 of each (64.88 + 102.92 = 167.80) and on URSSAF for the
+    # rest; 71.76 € of PAS (the other is in the 0 % band).
     assert _csv(response.content) == [
         ["Organisme", "Compte", "Part salariale", "Part patronale", "Total"],
-        ["URSSAF", "431", "740.54", "483.79", "1224.33"],
-        ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176.44", "264.44", "440.88"],
+        ["URSSAF", "431", "740.54", "651.59", "1392.13"],
+        ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176.44", "96.64", "273.08"],
         ["DGFiP (prélèvement à la source)", "4421", "71.76", "0", "71.76"],
     ]
 
@@ -88,8 +89,8 @@ def test_the_contribution_summary_pdf_has_each_body_and_the_totals(
     assert f"{world.coop_a.name} · SIREN {world.coop_a.siren}" in text
     assert "Période : janvier 2026" in text
     assert "Page 1 / 1" in text
-    assert "URSSAF 431 740,54 483,79 1 224,33" in text
-    assert "AGIRC-ARRCO (retraite complémentaire) 4371 176,44 264,44 440,88" in text
+    assert "URSSAF 431 740,54 651,59 1 392,13" in text
+    assert "AGIRC-ARRCO (retraite complémentaire) 4371 176,44 96,64 273,08" in text
     assert "DGFiP (prélèvement à la source) 4421 71,76 0,00 71,76" in text
     assert "Totaux 988,74 748,23 1 736,97" in text
 

@@ -57,8 +57,10 @@ def test_validation_posts_each_payslip_on_its_activity(world: World, payroll: Pa
     # employer cost 3 126.90.
     employer = alice_slip.employer_cost - alice_slip.gross
     assert (entry.date, journal) == (dt.date(2026, 1, 31), "PAIE")
-    # AGIRC-ARRCO T1 + CEG on 2,500 €: 3.15 + 0.86 % employee, 4.72 + 1.29 % employer = 250.50;
-    # URSSAF the rest of the contributions, less the RGDU; 71.76 € of PAS (neutral grid).
+    # AGIRC-ARRCO T1 + CEG on 2,500 €: 3.15 + 0.86 % employee, 4.72 + 1.29 % employer = 250.50,
+    # less its share of the 429.75 € RGDU (0.0601 / T = 0.0601 / 0.3981 of it: 64.88); URSSAF
+    # the rest of the contributions, less the rest of the RGDU; 71.76 € of PAS (neutral grid).
+    assert alice_slip.reduction == Decimal("429.75")
     assert lines == [
         ("6411", Decimal("2500.00"), Decimal("0.00")),
         ("6451", employer, Decimal("0.00")),
@@ -66,9 +68,9 @@ def test_validation_posts_each_payslip_on_its_activity(world: World, payroll: Pa
         (
             "431",
             Decimal("0.00"),
-            alice_slip.employer_cost - Decimal("1907.23") - Decimal("250.50") - Decimal("71.76"),
+            alice_slip.employer_cost - Decimal("1907.23") - Decimal("185.62") - Decimal("71.76"),
         ),
-        ("4371", Decimal("0.00"), Decimal("250.50")),
+        ("4371", Decimal("0.00"), Decimal("185.62")),
         ("4421", Decimal("0.00"), Decimal("71.76")),
     ]
     assert (
