@@ -161,9 +161,11 @@ def month_absences(
     )
     available = leave_before.remaining + acquired
     if leave_days > available:
-        raise ApplicationError(
-            f"Solde de congés payés insuffisant : {available} jours disponibles, "
-            f"{leave_days} jours posés."
+        # Refused when entered; here (a previous payslip corrected since) the payslip still
+        # computes, as leave taken in advance, and says so.
+        warnings.append(
+            f"Congés posés au-delà du solde : {available} jours disponibles, "
+            f"{leave_days} jours posés (congés pris par anticipation)."
         )
     if leave_days:
         spans = ", ".join(_span(a.start, a.end) for a in leaves)

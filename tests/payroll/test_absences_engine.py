@@ -98,9 +98,15 @@ def test_3_days_of_paid_leave_at_2500_tenth_rule_when_it_is_higher() -> None:
     assert maintenance.items[1][1] == D("288.46")
 
 
-def test_more_paid_leave_than_the_balance_is_refused() -> None:
-    with pytest.raises(ApplicationError, match=r"Solde de congés payés insuffisant : 3\.50 jours"):
-        _month(_leave(2, 7), leave_before=LeaveState(D("1.00"), D("0")))
+def test_more_paid_leave_than_the_balance_computes_as_leave_taken_in_advance() -> None:
+    # Refused when entered (test_pay_month); should the balance shrink afterwards, the payslip
+    # still computes and says so. 6 days against 1 + 2.5.
+    month = _month(_leave(2, 7), leave_before=LeaveState(D("1.00"), D("0")))
+    assert month.warnings == (
+        "Congés posés au-delà du solde : 3.50 jours disponibles, 6 jours posés "
+        "(congés pris par anticipation).",
+    )
+    assert month.leave.remaining == D("-2.50")
 
 
 def test_10_days_of_sick_leave_with_3_waiting_days_and_subrogation() -> None:
