@@ -9,12 +9,21 @@ import shutil
 import subprocess
 
 from governance.models import Assembly, Associate, Attendance, AuditEvent, Resolution
-from governance.services import assembly_close, candidacy_file, resolution_open, vote_cast
+from governance.services import (
+    assembly_close,
+    assembly_convene,
+    assembly_document_add,
+    assembly_open,
+    candidacy_file,
+    resolution_open,
+    vote_cast,
+)
 from governance.services.minutes import minutes_render
 from governance.services.verify import governance_verify
 from tests.conftest import World
 from tests.governance.conftest import Setup, convened_assembly, opened
 from tests.governance.test_colleges import _scic
+from tests.governance.test_documents import ACCOUNTS, _draft, _pdf
 
 
 def minutes_text(assembly: Assembly) -> str:
@@ -109,3 +118,19 @@ def test_verify_detects_a_changed_pdf_and_a_changed_attendance_after_the_minutes
     # Results are frozen by the database; the attendance sheet is not, and the seal covers it.
     Attendance.objects.filter(entry=setup.entries[3]).update(mode="room")
     assert governance_verify() == [f"assembly {assembly.pk}: the minutes' seal does not match"]
+
+
+def test_minutes_list_the_documents_sent_with_the_convocation(in_a: World) -> None:
+    assembly = _draft(in_a)
+    assembly_document_add(
+        assembly=assembly, title="Comptes annuels 2025", upload=_pdf(), uploaded_by=in_a.carl
+    )
+    assembly = assembly_convene(assembly=assembly)
+    assembly_close(assembly=assembly_open(assembly=assembly, now=assembly.scheduled_at))
+
+    text = minutes_text(minutes_render(assembly_id=assembly.pk))
+
+    assert "Documents adressés avec la convocation" in text
+    assert "Document | Empreinte SHA-256 du fichier" in text
+    assert f"Comptes annuels 2025 | {hashlib.sha256(ACCOUNTS).hexdigest()}" in text
+    assert governance_verify() == []
