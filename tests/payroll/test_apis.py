@@ -224,3 +224,33 @@ def test_the_schema_lists_the_payroll_endpoints(db: None, client: Client) -> Non
         "/payroll/simulate/",
     ):
         assert path in schema
+
+
+def test_listing_payslips_and_runs_costs_the_same_whatever_their_number(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payroll.services import pay_profile_set
+    from tests.factories.entrepreneurs import ActivityMemberFactory, EntrepreneurFactory
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as payslips:
+            assert client.get(BASE + "payslips/").status_code == 200
+        with CaptureQueriesContext(connection) as runs:
+            assert client.get(BASE + "runs/").status_code == 200
+        return len(payslips), len(runs)
+
+    _issued(world)
+    client.force_login(world.carl)
+    before = counts()
+    with cooperative_context(world.coop_a.pk):
+        for _ in range(4):
+            person = EntrepreneurFactory(sector=payroll.alice.sector)
+            pay_profile_set(entrepreneur=person, monthly_gross=Decimal("2000.00"))
+            ActivityMemberFactory(entrepreneur=person, activity__sector=person.sector)
+        run = payroll_run_create(period=dt.date(2026, 3, 1), created_by=world.carl)
+        compute_run(run.pk)
+        assert Payslip.objects.count() == 4 + 6
+    assert counts() == before
