@@ -588,6 +588,9 @@ class RollEntry(TenantModel):
     )
     full_name = models.CharField(max_length=250)
     college_name = models.CharField(max_length=120, blank=True)
+    # SCIC: the college's weight (percent) at convocation, frozen with the roll (and in its
+    # hash), so editing the colleges later changes no vote already convened.
+    college_weight = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscrit·e sur la liste d'émargement")
@@ -733,7 +736,10 @@ class Candidacy(TenantModel):
     resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="candidacies")
     entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="candidacies")
     employee = models.BooleanField(_("associé·e salarié·e"))
+    withdrawn_at = models.DateTimeField(_("candidature retirée le"), null=True, blank=True)
     votes = models.PositiveIntegerField(null=True, blank=True)
+    # SCIC: the candidate's weighted share (percent) of the colleges' votes, frozen at close.
+    weighted_votes = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     elected = models.BooleanField(null=True, blank=True)
 
     class Meta:
@@ -748,6 +754,10 @@ class Candidacy(TenantModel):
                 condition=Q(votes__isnull=True, elected__isnull=True)
                 | Q(votes__isnull=False, elected__isnull=False),
                 name="candidacy_result_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(votes__isnull=True),
+                name="candidacy_withdrawn_has_no_result",
             ),
         ]
 
@@ -790,6 +800,7 @@ class AuditEvent(TenantModel):
         MINUTES = "minutes", _("Procès-verbal")
         AMENDMENT_PROPOSED = "amendment_proposed", _("Dépôt d'un amendement")
         RESOLUTION_AMENDED = "resolution_amended", _("Texte d'une résolution amendé")
+        CANDIDACY_WITHDRAWN = "candidacy_withdrawn", _("Retrait d'une candidature")
 
     seq = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=30, choices=Kind.choices)

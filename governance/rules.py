@@ -422,3 +422,8 @@ def _percent(value: Fraction) -> str:
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
     return str(quantized).replace(".", ",")
+
+
+# Public names for the explanations written elsewhere (elections).
+base_label = _base_label
+percent_text = _percent

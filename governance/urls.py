@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(R + "close/", views.resolution_close, name="governance_resolution_close"),
     path(R + "room/", views.resolution_room_counts, name="governance_resolution_room"),
     path(R + "candidacies/", views.candidacy_add, name="governance_candidacy_add"),
+    path(
+        R + "candidacies/withdraw/",
+        views.candidacy_withdraw,
+        name="governance_candidacy_withdraw",
+    ),
     path(R + "amendments/", views.amendment_add, name="governance_amendment_add"),
 ]
 

@@ -27,7 +27,7 @@ from governance.forms import (
     RoomCountsForm,
     VoteForm,
 )
-from governance.models import Assembly, Participation, Proxy, Resolution, RollEntry
+from governance.models import Assembly, Candidacy, Participation, Proxy, Resolution, RollEntry
 from governance.selectors import MANAGER_ROLES
 from governance.services.reauth import (
     no_second_factor_notice,
@@ -522,6 +522,30 @@ def candidacy_add(
     else:
         messages.success(
             request, _("Candidature de %(name)s enregistrée.") % {"name": entry.full_name}
+        )
+    return _to_assembly(cooperative_slug, resolution.assembly)
+
+
+@require_POST
+@role_required(*MANAGER_ROLES)
+def candidacy_withdraw(
+    request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
+) -> HttpResponse:
+    resolution = _resolution(request, assembly_id, resolution_id)
+    candidacy_id = request.POST.get("candidacy", "")
+    candidacy = get_object_or_404(
+        Candidacy,
+        resolution=resolution,
+        pk=int(candidacy_id) if candidacy_id.isdigit() else 0,
+    )
+    try:
+        candidacy = services.candidacy_withdraw(candidacy=candidacy)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Candidature de %(name)s retirée.") % {"name": candidacy.entry.full_name},
         )
     return _to_assembly(cooperative_slug, resolution.assembly)
 

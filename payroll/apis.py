@@ -215,6 +215,46 @@ class PayslipPdfApi(TenantApiView):
         return response
 
 
+class PayslipCorrectApi(TenantApiView):
+    permission_classes = [PayrollOnly]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "PayrollPayslipCorrectInput"
+
+        gross = serializers.DecimalField(
+            max_digits=10,
+            decimal_places=2,
+            min_value=0,
+            max_value=1000000,
+            help_text="Le salaire brut rectifié.",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: PayslipOutputSerializer},
+        summary="Rectifier un bulletin émis",
+        description="Émet la version suivante du bulletin (l'ancienne reste telle quelle, liée), "
+        "passe l'extourne de l'ancienne écriture et la nouvelle écriture ; le PDF est produit "
+        "par les workers.",
+    )
+    def post(self, request: Request, cooperative_slug: str, payslip_id: int) -> Response:
+        from payroll.corrections import payslip_correction_issue
+
+        payslip = selectors.payslip_get_for_member(
+            membership=self.membership, payslip_id=payslip_id
+        )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        correction = payslip_correction_issue(
+            payslip_id=payslip.pk, gross=serializer.validated_data["gross"]
+        )
+        correction = selectors.payslip_get_for_member(
+            membership=self.membership, payslip_id=correction.pk
+        )
+        return Response(PayslipOutputSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+
 class SimulateApi(TenantApiView):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:

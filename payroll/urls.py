@@ -82,5 +82,10 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         apis.PayslipPdfApi.as_view(),
         name="payroll_api_payslip_pdf",
     ),
+    path(
+        "payslips/<int:payslip_id>/correct/",
+        apis.PayslipCorrectApi.as_view(),
+        name="payroll_api_payslip_correct",
+    ),
     path("simulate/", apis.SimulateApi.as_view(), name="payroll_api_simulate"),
 ]

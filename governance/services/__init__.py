@@ -27,7 +27,7 @@ from governance.services.consultations import (
     consultations_close_due,
 )
 from governance.services.documents import assembly_document_add, assembly_document_remove
-from governance.services.elections import candidacy_file
+from governance.services.elections import candidacy_file, candidacy_withdraw
 from governance.services.register import (
     admission_apply,
     admission_complete,
@@ -68,6 +68,7 @@ __all__ = [
     "associate_refund_record",
     "attendance_record",
     "candidacy_file",
+    "candidacy_withdraw",
     "college_set",
     "college_weights_validate",
     "consultation_answer",

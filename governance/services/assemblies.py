@@ -178,8 +178,11 @@ def resolution_add(
     return created_resolution
 
 
-def roll_hash_compute(*, assembly_id: int, entries: list[tuple[int, str, str]]) -> str:
-    """SHA-256 of the canonical JSON of the roll: (associate id, name, college) sorted by id."""
+def roll_hash_compute(
+    *, assembly_id: int, entries: list[tuple[int, str, str, *tuple[str, ...]]]
+) -> str:
+    """SHA-256 of the canonical JSON of the roll: (associate id, name, college) sorted by id,
+    and the college's frozen weight (SCIC) as a fourth item when there is one."""
     payload = {
         "assembly": assembly_id,
         "roll": [list(entry) for entry in sorted(entries)],
@@ -189,11 +192,14 @@ def roll_hash_compute(*, assembly_id: int, entries: list[tuple[int, str, str]]) 
 
 
 def roll_hash_of(assembly: Assembly) -> str:
-    entries = [
+    rows = RollEntry.objects.filter(assembly=assembly).values_list(
+        "associate_id", "full_name", "college_name", "college_weight"
+    )
+    entries: list[tuple[int, str, str, *tuple[str, ...]]] = [
         (associate_id, name, college)
-        for associate_id, name, college in RollEntry.objects.filter(assembly=assembly).values_list(
-            "associate_id", "full_name", "college_name"
-        )
+        if weight is None
+        else (associate_id, name, college, str(weight))
+        for associate_id, name, college, weight in rows
     ]
     return roll_hash_compute(assembly_id=assembly.pk, entries=entries)
 
@@ -244,6 +250,7 @@ def roll_freeze(*, assembly: Assembly, now: dt.datetime) -> Assembly:
             user_id=associate.user_id,
             full_name=associate.full_name,
             college_name=associate.college.name if associate.college else "",
+            college_weight=associate.college.weight if associate.college else None,
         )
         for associate in associates.select_related("college")
     ]

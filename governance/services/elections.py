@@ -13,22 +13,30 @@ share, and the database checks the final set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import (
     Assembly,
     AssociateCategory,
+    AuditEvent,
+    BallotMark,
     Candidacy,
     Choice,
     DecisionClass,
+    MajorityBase,
     Resolution,
     RollEntry,
 )
-from governance.rules import Rule, majority_compute
+from governance.rules import Rule, base_label, majority_compute, percent_text
+from governance.services.audit import audit_record
 from perspectives.core.exceptions import ApplicationError
 
 EMPLOYEE_QUOTA_CITATION = "loi 78-763, statuts types CG Scop : deux tiers des gérant·es salarié·es"
@@ -51,7 +59,12 @@ def candidacy_file(*, resolution: Resolution, entry: RollEntry) -> Candidacy:
         raise ApplicationError(
             _("%(name)s n'est plus associé·e : candidature impossible.") % {"name": entry.full_name}
         )
-    if Candidacy.objects.filter(resolution=resolution, entry=entry).exists():
+    existing = Candidacy.objects.filter(resolution=resolution, entry=entry).first()
+    if existing is not None and existing.withdrawn_at is not None:
+        raise ApplicationError(
+            _("%(name)s a retiré sa candidature à cette élection.") % {"name": entry.full_name}
+        )
+    if existing is not None:
         raise ApplicationError(_("%(name)s est déjà candidat·e.") % {"name": entry.full_name})
     candidacy: Candidacy = Candidacy.objects.create(
         cooperative_id=resolution.cooperative_id,
@@ -74,7 +87,11 @@ def election_marks_check(*, resolution: Resolution, choice: str, candidates: lis
         raise ApplicationError(_("Cochez au moins un nom, ou votez blanc."))
     if len(candidates) > resolution.seats:
         raise ApplicationError(_("Cochez au plus %(seats)s nom(s).") % {"seats": resolution.seats})
-    known = set(resolution.candidacies.filter(pk__in=candidates).values_list("pk", flat=True))
+    known = set(
+        resolution.candidacies.filter(pk__in=candidates, withdrawn_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     if known != set(candidates):
         raise ApplicationError(_("Candidat·e inconnu·e dans cette élection."))
 
@@ -84,6 +101,7 @@ class ElectionResult:
     elected: list[int]  # candidacy ids, best placed first
     votes: dict[int, int]
     explanation: str
+    shares: dict[int, Fraction] = field(default_factory=dict)  # SCIC: weighted, in percent
 
 
 def election_compute(
@@ -96,32 +114,44 @@ def election_compute(
     present_or_represented: int,
     ballots_named: int,
     ballots_blank: int,
+    shares: dict[int, Fraction] | None = None,
 ) -> ElectionResult:
     """Pure: `candidates` are (candidacy id, name, employee, votes). A candidate needs the
     majority of the rule; seats go by votes; a tie for the last seat leaves it empty (the
     assembly votes again); the SCOP quota admits a non-employee only while at least two thirds
-    of the elected set stay employees."""
+    of the elected set stay employees. With `shares` (SCIC colleges: each candidate's weighted
+    share of the votes, in percent), the majority and the ranking apply to those shares."""
     lines: list[str] = []
     qualified: list[tuple[int, str, bool, int]] = []
     required = 0
-    for candidacy_id, name, employee, votes in sorted(candidates, key=lambda c: (-c[3], c[1])):
-        majority = majority_compute(
-            rule=rule,
-            eligible=eligible,
-            present_or_represented=present_or_represented,
-            votes_for=votes,
-            votes_against=ballots_named - votes,
-            votes_abstain=ballots_blank,
-        )
-        required = majority.required
-        if majority.adopted:
-            qualified.append((candidacy_id, name, employee, votes))
+
+    def score(c: tuple[int, str, bool, int]) -> Fraction:
+        return shares[c[0]] if shares is not None else Fraction(c[3])
+
+    threshold = Fraction(100 * rule.majority_numerator, rule.majority_denominator)
+    for candidate in sorted(candidates, key=lambda c: (-score(c), c[1])):
+        if shares is not None:
+            share = shares[candidate[0]]
+            adopted = share > threshold if rule.majority_strict else share >= threshold
+        else:
+            majority = majority_compute(
+                rule=rule,
+                eligible=eligible,
+                present_or_represented=present_or_represented,
+                votes_for=candidate[3],
+                votes_against=ballots_named - candidate[3],
+                votes_abstain=ballots_blank,
+            )
+            required = majority.required
+            adopted = majority.adopted
+        if adopted:
+            qualified.append(candidate)
     elected: list[tuple[int, str, bool, int]] = []
     skipped: list[str] = []
     for index, candidate in enumerate(qualified):
         if len(elected) == seats:
             break
-        tied = [c for c in qualified[index:] if c[3] == candidate[3]]
+        tied = [c for c in qualified[index:] if score(c) == score(candidate)]
         if len(elected) + len(tied) > seats:
             lines.append(
                 _("Égalité de voix pour le dernier siège entre %(names)s : siège non pourvu.")
@@ -142,21 +172,43 @@ def election_compute(
         employees = sum(1 for c in elected if c[2])
         if 3 * employees < 2 * len(elected):  # defensive: never happens with the loop above
             raise ApplicationError(_("Anomalie : quota de salarié·es non respecté."))
-    votes_text = ", ".join(
-        _("%(name)s %(votes)s voix") % {"name": c[1], "votes": c[3]}
-        for c in sorted(candidates, key=lambda c: (-c[3], c[1]))
-    )
-    head = _(
-        "%(seats)s siège(s), %(named)s bulletin(s) exprimé(s), %(blank)s blanc(s) : %(votes)s. "
-        "Majorité requise par candidat·e : %(required)s voix (%(rule)s)."
-    ) % {
-        "seats": seats,
-        "named": ballots_named,
-        "blank": ballots_blank,
-        "votes": votes_text or _("aucun·e candidat·e"),
-        "required": required,
-        "rule": rule.citation,
-    }
+    ordered = sorted(candidates, key=lambda c: (-score(c), c[1]))
+    if shares is not None:
+        votes_text = ", ".join(
+            _("%(name)s %(votes)s voix, %(share)s %% pondéré")
+            % {"name": c[1], "votes": c[3], "share": percent_text(shares[c[0]])}
+            for c in ordered
+        )
+        head = _(
+            "%(seats)s siège(s), %(named)s bulletin(s) exprimé(s), %(blank)s blanc(s), vote par "
+            "collèges pondérés : %(votes)s. Majorité requise par candidat·e : %(cmp)s "
+            "%(num)s/%(den)s %(base_label)s, après pondération (%(rule)s)."
+        ) % {
+            "seats": seats,
+            "named": ballots_named,
+            "blank": ballots_blank,
+            "votes": votes_text or _("aucun·e candidat·e"),
+            "cmp": _("plus de") if rule.majority_strict else _("au moins"),
+            "num": rule.majority_numerator,
+            "den": rule.majority_denominator,
+            "base_label": base_label(rule.majority_base),
+            "rule": rule.citation,
+        }
+    else:
+        votes_text = ", ".join(
+            _("%(name)s %(votes)s voix") % {"name": c[1], "votes": c[3]} for c in ordered
+        )
+        head = _(
+            "%(seats)s siège(s), %(named)s bulletin(s) exprimé(s), %(blank)s blanc(s) : "
+            "%(votes)s. Majorité requise par candidat·e : %(required)s voix (%(rule)s)."
+        ) % {
+            "seats": seats,
+            "named": ballots_named,
+            "blank": ballots_blank,
+            "votes": votes_text or _("aucun·e candidat·e"),
+            "required": required,
+            "rule": rule.citation,
+        }
     parts = [head]
     if elected:
         parts.append(_("Élu·es : %(names)s.") % {"names": ", ".join(c[1] for c in elected)})
@@ -177,20 +229,47 @@ def election_compute(
         elected=[c[0] for c in elected],
         votes={c[0]: c[3] for c in candidates},
         explanation=" ".join(parts),
+        shares=dict(shares or {}),
     )
 
 
 def election_count(
-    *, resolution: Resolution, assembly: Assembly, rule: Rule, present_or_represented: int
+    *,
+    resolution: Resolution,
+    assembly: Assembly,
+    rule: Rule,
+    present_or_represented: int,
+    blank_proxies: dict[str, int],
+    weights: dict[str, Decimal] | None = None,
 ) -> ElectionResult:
-    """Count the marks of a (locked, still open) election and compute its result."""
-    marks = dict(resolution.candidacies.annotate(n=Count("marks")).values_list("pk", "n"))
-    candidates = [
-        (c.pk, c.entry.full_name, c.employee, marks.get(c.pk, 0))
-        for c in resolution.candidacies.select_related("entry")
-    ]
+    """Count the marks of a (locked, still open) election and compute its result.
+
+    Blank proxies (`blank_proxies`, per college name, "" without colleges) count as blank
+    ballots: a blank proxy carries no choice of persons, and naming managers on someone's behalf
+    would go against the personal, secret ballot the statutes require for their election
+    (documented decision; L.225-106's rule on blank proxies speaks of draft resolutions).
+    With SCIC `weights`, each candidate's share is weighted by college like any resolution."""
+    candidacies = list(
+        resolution.candidacies.filter(withdrawn_at__isnull=True).select_related("entry")
+    )
+    marks = dict(
+        resolution.candidacies.filter(withdrawn_at__isnull=True)
+        .annotate(n=Count("marks"))
+        .values_list("pk", "n")
+    )
+    candidates = [(c.pk, c.entry.full_name, c.employee, marks.get(c.pk, 0)) for c in candidacies]
     named = resolution.ballots.filter(choice=Choice.FOR).count()
-    blank = resolution.ballots.filter(choice=Choice.ABSTAIN).count()
+    blank = resolution.ballots.filter(choice=Choice.ABSTAIN).count() + sum(blank_proxies.values())
+    shares = None
+    if weights is not None:
+        shares = election_weighted_shares(
+            resolution=resolution,
+            assembly=assembly,
+            rule=rule,
+            weights=weights,
+            blank_proxies=blank_proxies,
+            candidacy_ids=[c.pk for c in candidacies],
+        )
     return election_compute(
         rule=rule,
         seats=resolution.seats,
@@ -200,4 +279,91 @@ def election_count(
         present_or_represented=present_or_represented,
         ballots_named=named,
         ballots_blank=blank,
+        shares=shares,
     )
+
+
+def election_weighted_shares(
+    *,
+    resolution: Resolution,
+    assembly: Assembly,
+    rule: Rule,
+    weights: dict[str, Decimal],
+    blank_proxies: dict[str, int],
+    candidacy_ids: list[int],
+) -> dict[int, Fraction]:
+    """Each candidate's share (percent) of the votes, college by college, weighted: in a
+    college, the candidate's marks over the college's base (named ballots for "votes cast", all
+    its ballots and blank proxies for "present or represented", its associates on the roll for
+    "all"), times the college's weight; colleges with an empty base give their weight to the
+    others in proportion (as for resolutions). Exact fractions."""
+    named: dict[str, int] = dict.fromkeys(weights, 0)
+    present: dict[str, int] = {name: blank_proxies.get(name, 0) for name in weights}
+    for name, choice, n in (
+        resolution.ballots.values_list("college_name", "choice")
+        .annotate(n=Count("id"))
+        .values_list("college_name", "choice", "n")
+    ):
+        if name not in weights:
+            raise ApplicationError(_("Anomalie : bulletin sans collège dans un vote par collèges."))
+        present[name] += n
+        if choice == Choice.FOR:
+            named[name] += n
+    eligible = dict(
+        RollEntry.objects.filter(assembly=assembly)
+        .values("college_name")
+        .annotate(n=Count("id"))
+        .values_list("college_name", "n")
+    )
+    bases = {
+        name: named[name]
+        if rule.majority_base == MajorityBase.VOTES_CAST
+        else present[name]
+        if rule.majority_base == MajorityBase.PRESENT_OR_REPRESENTED
+        else eligible.get(name, 0)
+        for name in weights
+    }
+    counted = {name: Fraction(weights[name]) for name in weights if bases[name] > 0}
+    total = sum(counted.values(), Fraction(0))
+    marks: dict[tuple[int, str], int] = {
+        (candidacy_id, name): n
+        for candidacy_id, name, n in BallotMark.objects.filter(resolution=resolution)
+        .values_list("candidacy_id", "ballot__college_name")
+        .annotate(n=Count("id"))
+        .values_list("candidacy_id", "ballot__college_name", "n")
+    }
+    return {
+        candidacy_id: (
+            sum(
+                (
+                    weight * Fraction(marks.get((candidacy_id, name), 0), bases[name])
+                    for name, weight in counted.items()
+                ),
+                Fraction(0),
+            )
+            * 100
+            / total
+            if total
+            else Fraction(0)
+        )
+        for candidacy_id in candidacy_ids
+    }
+
+
+@transaction.atomic
+def candidacy_withdraw(*, candidacy: Candidacy, now: datetime | None = None) -> Candidacy:
+    """Withdraw a candidacy before the vote opens (it stays listed as withdrawn)."""
+    resolution = Resolution.objects.select_for_update().get(pk=candidacy.resolution_id)
+    candidacy = Candidacy.objects.select_for_update().select_related("entry").get(pk=candidacy.pk)
+    if resolution.status != Resolution.Status.PENDING:
+        raise ApplicationError(_("Le vote est ouvert : une candidature ne se retire plus."))
+    if candidacy.withdrawn_at is not None:
+        raise ApplicationError(_("Cette candidature est déjà retirée."))
+    candidacy.withdrawn_at = now or timezone.now()
+    candidacy.save(update_fields=["withdrawn_at"])
+    audit_record(
+        kind=AuditEvent.Kind.CANDIDACY_WITHDRAWN,
+        assembly=resolution.assembly,
+        payload={"resolution": resolution.pk, "candidacy": candidacy.pk},
+    )
+    return candidacy

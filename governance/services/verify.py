@@ -11,8 +11,10 @@ from governance.models import Assembly, AuditEvent, Candidacy, Resolution
 from governance.rules import weighted_majority_compute
 from governance.services.assemblies import roll_hash_of, rule_for
 from governance.services.audit import audit_chain_verify
+from governance.services.elections import election_weighted_shares
 from governance.services.minutes import minutes_data, minutes_seal
 from governance.services.voting import (
+    blank_proxies_by_college,
     college_tallies,
     college_weights,
     resolution_count,
@@ -45,20 +47,54 @@ def governance_verify() -> list[str]:
 
 
 def _election_problems(resolution: Resolution) -> list[str]:
-    """Each candidate's stored votes equal the marks on the published ballots."""
+    """Each candidate's stored votes equal the marks on the published ballots (none for a
+    withdrawn candidacy), and with SCIC colleges each stored weighted share equals the one
+    recomputed from the marks and the weights frozen with the roll."""
     problems = []
-    candidacies = Candidacy.objects.filter(resolution=resolution).annotate(n=Count("marks"))
-    for candidacy in candidacies.order_by("pk"):
-        if candidacy.votes != candidacy.n:
+    candidacies = list(
+        Candidacy.objects.filter(resolution=resolution).annotate(n=Count("marks")).order_by("pk")
+    )
+    for candidacy in candidacies:
+        expected = 0 if candidacy.withdrawn_at is not None else candidacy.votes
+        if expected != candidacy.n:
             problems.append(
                 f"resolution {resolution.pk}: candidacy {candidacy.pk} recount {candidacy.n} "
-                f"differs from {candidacy.votes}"
+                f"differs from {expected}"
+            )
+    weighted = [c for c in candidacies if c.weighted_votes is not None]
+    if not weighted:
+        return problems
+    assembly = resolution.assembly
+    try:
+        weights = college_weights(assembly=assembly)
+        if weights is None:
+            return [*problems, f"resolution {resolution.pk}: weighted result without colleges"]
+        shares = election_weighted_shares(
+            resolution=resolution,
+            assembly=assembly,
+            rule=rule_for(
+                profile=assembly.profile,
+                decision_class=resolution.decision_class,
+                convocation=assembly.convocation,
+            ),
+            weights=weights,
+            blank_proxies=blank_proxies_by_college(resolution=resolution, assembly=assembly),
+            candidacy_ids=[c.pk for c in weighted],
+        )
+    except ApplicationError as error:
+        return [*problems, f"resolution {resolution.pk}: {error.message}"]
+    for candidacy in weighted:
+        recount = weighted_share_quantize(shares[candidacy.pk])
+        if recount != candidacy.weighted_votes:
+            problems.append(
+                f"resolution {resolution.pk}: candidacy {candidacy.pk} weighted recount "
+                f"{recount} differs from {candidacy.weighted_votes}"
             )
     return problems
 
 
 def _weighted_problems(resolution: Resolution) -> list[str]:
-    """The weighted shares recomputed from the ballots and the colleges' current weights."""
+    """The weighted shares recomputed from the ballots and the weights frozen with the roll."""
     assembly = resolution.assembly
     try:
         weights = college_weights(assembly=assembly)

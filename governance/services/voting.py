@@ -102,7 +102,7 @@ def _is_candidate_election(resolution: Resolution) -> bool:
     named manager, say) is a for / against / abstain resolution like any other."""
     return (
         resolution.decision_class == DecisionClass.ELECTION
-        and Candidacy.objects.filter(resolution=resolution).exists()
+        and Candidacy.objects.filter(resolution=resolution, withdrawn_at__isnull=True).exists()
     )
 
 
@@ -323,20 +323,58 @@ def resolution_record_room_counts(
 
 
 def college_weights(*, assembly: Assembly) -> dict[str, Decimal] | None:
-    """The weights (percent) of the colleges on the assembly's frozen roll, or None when the
-    cooperative does not vote by colleges. Every college on the roll must have a weight."""
-    names = set(
+    """The weights (percent) of the colleges on the assembly's roll, as frozen at convocation
+    (and covered by the roll's hash), or None when the cooperative does not vote by colleges.
+    Rolls frozen before weights were stored with them read the colleges' current weights."""
+    rows = set(
         RollEntry.objects.filter(assembly=assembly)
         .exclude(college_name="")
-        .values_list("college_name", flat=True)
+        .values_list("college_name", "college_weight")
     )
-    if not names:
+    if not rows:
         return None
-    weights = dict(College.objects.filter(name__in=names).values_list("name", "weight"))
-    missing = sorted(names - set(weights))
-    if missing:
-        raise ApplicationError(_("Collège sans poids : %(names)s.") % {"names": ", ".join(missing)})
+    weights: dict[str, Decimal] = {}
+    unfrozen = set()
+    for name, weight in rows:
+        if weight is None:
+            unfrozen.add(name)
+        elif weights.setdefault(name, weight) != weight:
+            raise ApplicationError(
+                _("Anomalie : deux poids pour le collège %(name)s sur la liste figée.")
+                % {"name": name}
+            )
+    if unfrozen:
+        current = dict(College.objects.filter(name__in=unfrozen).values_list("name", "weight"))
+        missing = sorted(unfrozen - set(current))
+        if missing:
+            raise ApplicationError(
+                _("Collège sans poids : %(names)s.") % {"names": ", ".join(missing)}
+            )
+        weights.update(current)
     return weights
+
+
+def blank_proxies_by_college(*, resolution: Resolution, assembly: Assembly) -> dict[str, int]:
+    """Blank proxies of associates who did not vote on `resolution` nor attend, per college
+    name ("" without colleges)."""
+    counts: dict[str, int] = {}
+    for name in (
+        Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
+        .exclude(grantor__participations__resolution=resolution)
+        .exclude(grantor__attendances__assembly=assembly)
+        .values_list("grantor__college_name", flat=True)
+    ):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _blank_proxy_side(resolution: Resolution) -> str:
+    """Blank proxies vote for the resolutions the management presents or supports and against
+    the others (model statutes, art. 28; L.225-106); in an election between candidates they
+    count as blank ballots (see `election_count`)."""
+    if _is_candidate_election(resolution):
+        return str(Choice.ABSTAIN)
+    return str(Choice.FOR if resolution.management_supported else Choice.AGAINST)
 
 
 def college_tallies(
@@ -349,15 +387,9 @@ def college_tallies(
         if row["college_name"] not in counts:
             raise ApplicationError(_("Anomalie : bulletin sans collège dans un vote par collèges."))
         counts[row["college_name"]][row["choice"]] += row["n"]
-    blank = (
-        Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
-        .exclude(grantor__participations__resolution=resolution)
-        .exclude(grantor__attendances__assembly=assembly)
-        .values_list("grantor__college_name", flat=True)
-    )
-    side = Choice.FOR if resolution.management_supported else Choice.AGAINST
-    for name in blank:
-        counts[name][side] += 1
+    side = _blank_proxy_side(resolution)
+    for name, n in blank_proxies_by_college(resolution=resolution, assembly=assembly).items():
+        counts[name][side] += n
     eligible = dict(
         RollEntry.objects.filter(assembly=assembly)
         .values("college_name")
@@ -392,19 +424,13 @@ def resolution_count(*, resolution: Resolution, assembly: Assembly) -> tuple[int
     counts = tally_ballots(resolution=resolution)
     if sum(counts.values()) != resolution.participations.count():
         raise ApplicationError(_("Anomalie : le nombre de bulletins diffère des participations."))
-    blank = (
-        Proxy.objects.filter(assembly=assembly, holder__isnull=True, revoked_at__isnull=True)
-        .exclude(grantor__participations__resolution=resolution)
-        .exclude(grantor__attendances__assembly=assembly)
-        .count()
+    blank = sum(blank_proxies_by_college(resolution=resolution, assembly=assembly).values())
+    counts[_blank_proxy_side(resolution)] += blank
+    return (
+        counts[Choice.FOR] + resolution.room_for,
+        counts[Choice.AGAINST] + resolution.room_against,
+        counts[Choice.ABSTAIN] + resolution.room_abstain,
     )
-    votes_for = counts[Choice.FOR] + resolution.room_for
-    votes_against = counts[Choice.AGAINST] + resolution.room_against
-    if resolution.management_supported:
-        votes_for += blank
-    else:
-        votes_against += blank
-    return votes_for, votes_against, counts[Choice.ABSTAIN] + resolution.room_abstain
 
 
 def ballots_shuffle(*, resolution: Resolution) -> int:
@@ -458,11 +484,15 @@ def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution
             assembly=assembly,
             rule=rule,
             present_or_represented=presence.present_or_represented,
+            blank_proxies=blank_proxies_by_college(resolution=resolution, assembly=assembly),
+            weights=college_weights(assembly=assembly),
         )
-        for candidacy in Candidacy.objects.filter(resolution=resolution):
+        for candidacy in Candidacy.objects.filter(resolution=resolution, withdrawn_at__isnull=True):
             candidacy.votes = election.votes[candidacy.pk]
             candidacy.elected = candidacy.pk in election.elected
-            candidacy.save(update_fields=["votes", "elected"])
+            if candidacy.pk in election.shares:
+                candidacy.weighted_votes = weighted_share_quantize(election.shares[candidacy.pk])
+            candidacy.save(update_fields=["votes", "elected", "weighted_votes"])
         outcome = Resolution.Outcome.ADOPTED if election.elected else Resolution.Outcome.REJECTED
         explanation = f"{quorum.explanation} {election.explanation}"
     elif (weights := college_weights(assembly=assembly)) is not None:

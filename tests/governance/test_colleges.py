@@ -12,6 +12,8 @@ from governance.services import (
     resolution_close,
     resolution_open,
     resolution_record_room_counts,
+    roll_hash_compute,
+    roll_hash_of,
     vote_cast,
 )
 from governance.services.verify import governance_verify
@@ -99,14 +101,21 @@ def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
     assert (resolution.room_for, resolution.weighted_for) == (0, None)
 
 
-def test_verify_recounts_weighted_results_and_catches_changed_weights(in_a: World) -> None:
-    _setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
-    resolution_close(resolution=resolution)
-    assert governance_verify() == []
-    # College weights stay editable after close: verify recomputes and sees the change.
+def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
+    setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
+    # Editing the colleges after the convocation changes nothing already convened.
     College.objects.filter(name="A").update(weight=Decimal(40))
     College.objects.filter(name="C").update(weight=Decimal(30))
-    assert governance_verify() == [
-        f"resolution {resolution.pk}: weighted recount (Decimal('60.0000'), Decimal('40.0000')) "
-        "differs from (Decimal('55.0000'), Decimal('45.0000'))"
-    ]
+    closed = resolution_close(resolution=resolution)
+    weights = set(setup.assembly.roll.values_list("college_name", "college_weight"))
+
+    assert weights == {("A", Decimal(50)), ("B", Decimal(30)), ("C", Decimal(20))}
+    assert (closed.weighted_for, closed.weighted_against) == (Decimal(55), Decimal(45))
+    assert roll_hash_of(setup.assembly) == setup.assembly.roll_hash
+    assert governance_verify() == []
+    # The frozen weights are in the roll's hash: the same roll with another weight differs.
+    entries = [(1, "Ana", "A", "50.00"), (2, "Léo", "C", "20.00")]
+    changed = [(1, "Ana", "A", "40.00"), (2, "Léo", "C", "20.00")]
+    assert roll_hash_compute(assembly_id=1, entries=entries) != roll_hash_compute(
+        assembly_id=1, entries=changed
+    )

@@ -254,3 +254,35 @@ def test_listing_payslips_and_runs_costs_the_same_whatever_their_number(
         compute_run(run.pk)
         assert Payslip.objects.count() == 4 + 6
     assert counts() == before
+
+
+def test_the_payroll_officer_corrects_a_payslip_through_the_api(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    _run, ids = _issued(world)
+    original = ids[payroll.alice.pk]
+    url = BASE + f"payslips/{original}/correct/"
+    for user in (world.alice, world.bob):
+        client.force_login(user)
+        assert client.post(url, {"gross": "2600.00"}).status_code == 403
+    client.force_login(world.charlie)
+    assert client.post(url, {"gross": "2600.00"}).status_code == 404
+    assert client.post(url.replace("coop-a", "coop-b"), {"gross": "2600.00"}).status_code == 404
+    client.force_login(world.carl)
+    for bad in ({"gross": "-1"}, {"gross": "abc"}, {}):
+        response = client.post(url, bad, content_type="application/json")
+        assert response.status_code == 400
+        assert "gross" in response.json()
+    with cooperative_context(world.coop_a.pk):
+        assert Payslip.objects.filter(replaces__isnull=False).count() == 0
+        assert not Entry.objects.filter(reverses__isnull=False).exists()
+    created = client.post(url, {"gross": "2600.00"}, content_type="application/json")
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["version"], body["replaces_id"], body["gross"]) == (2, original, "2600.00")
+    again = client.post(url, {"gross": "2700.00"}, content_type="application/json")
+    assert again.status_code == 400
+    assert "déjà été rectifié" in again.json()["detail"]
+    with cooperative_context(world.coop_a.pk):
+        assert Entry.objects.filter(reverses__idempotency_key=f"payslip:{original}").count() == 1
+        assert Entry.objects.filter(idempotency_key=f"payslip:{body['id']}").count() == 1
