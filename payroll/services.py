@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -232,13 +233,40 @@ def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
     is the one retained in the run's salary proposal (the profile's otherwise), split into the
     fixed part and the advance on the variable part; the month's absences add their lines. In
     December, and in the month of an exit, a regularisation payslip follows."""
-    from payroll.absences import month_data, month_inputs
     from payroll.models import SalaryProposal
 
     run = _locked_run(run_id)
     profile = PayProfile.objects.select_related("entrepreneur").get(entrepreneur_id=entrepreneur_id)
     proposal = SalaryProposal.objects.filter(run=run, entrepreneur_id=entrepreneur_id).first()
     gross = proposal.chosen_gross if proposal else profile.monthly_gross
+    slip, data = _monthly_compute(run=run, profile=profile, gross=gross, status=profile.status)
+    payslip: Payslip
+    payslip, _created = Payslip.objects.update_or_create(
+        cooperative_id=run.cooperative_id,
+        run=run,
+        entrepreneur_id=entrepreneur_id,
+        kind=Payslip.Kind.MONTHLY,
+        version=1,
+        defaults={
+            "period": run.period,
+            **_payslip_fields(slip, profile.status),
+            "data": data,
+        },
+    )
+    _regularisation_compute(run=run, profile=profile, monthly=payslip, slip=slip)
+    if Payslip.objects.filter(run=run, kind=Payslip.Kind.MONTHLY).count() >= run.expected:
+        run.status = PayrollRun.Status.COMPUTED
+        run.save(update_fields=["status"])
+    return payslip
+
+
+def _monthly_compute(
+    *, run: PayrollRun, profile: PayProfile, gross: Decimal, status: str
+) -> tuple[EnginePayslip, dict[str, Any]]:
+    """A month's payslip for a base gross: the fixed part, the advance on the variable part
+    above it, and the lines of the month's absences."""
+    from payroll.absences import month_data, month_inputs
+
     fixed = min(profile.fixed_gross, gross)
     params = parameters_at(run.period)
     month = month_inputs(params, run=run, profile=profile, base_gross=gross)
@@ -251,30 +279,29 @@ def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
             base_label=FIXED_PART_LABEL,
             extras=advance + month.absences.items,
             ijss_subrogation=month.absences.ijss_subrogation,
-            status=profile.status,
+            status=status,
             company=company_at(run.period),
             pas_rate=profile.pas_rate,
-            ytd=payslip_year_to_date(entrepreneur_id=entrepreneur_id, period=run.period),
+            ytd=payslip_year_to_date(entrepreneur_id=profile.entrepreneur_id, period=run.period),
         ),
     )
-    payslip: Payslip
-    payslip, _created = Payslip.objects.update_or_create(
-        cooperative_id=run.cooperative_id,
-        run=run,
-        entrepreneur_id=entrepreneur_id,
-        kind=Payslip.Kind.MONTHLY,
-        version=1,
-        defaults={
-            "period": run.period,
-            **_payslip_fields(slip, profile.status),
-            "data": {**slip.as_json(), **month_data(month)},
-        },
+    return slip, {**slip.as_json(), **month_data(month)}
+
+
+def _regularisation_input(
+    *, run: PayrollRun, profile: PayProfile, status: str, ytd: YearToDate
+) -> PayslipInput:
+    return PayslipInput(
+        period=run.period,
+        gross=Decimal(0),
+        base_label=REGULARISATION_LABEL,
+        # The month's SMIC already counts in the monthly payslip's cumulatives.
+        hours=Decimal(0),
+        status=status,
+        company=company_at(run.period),
+        pas_rate=profile.pas_rate,
+        ytd=ytd,
     )
-    _regularisation_compute(run=run, profile=profile, monthly=payslip, slip=slip)
-    if Payslip.objects.filter(run=run, kind=Payslip.Kind.MONTHLY).count() >= run.expected:
-        run.status = PayrollRun.Status.COMPUTED
-        run.save(update_fields=["status"])
-    return payslip
 
 
 def _regularisation_compute(
@@ -309,16 +336,8 @@ def _regularisation_compute(
             "régularisation ; à reprendre sur les avances de l'an prochain."
         ) % {"amount": euros(-budget)}
     else:
-        template = PayslipInput(
-            period=run.period,
-            gross=Decimal(0),
-            base_label=REGULARISATION_LABEL,
-            # The month's SMIC already counts in the monthly payslip's cumulatives.
-            hours=Decimal(0),
-            status=profile.status,
-            company=company_at(run.period),
-            pas_rate=profile.pas_rate,
-            ytd=slip.ytd,
+        template = _regularisation_input(
+            run=run, profile=profile, status=profile.status, ytd=slip.ytd
         )
         try:
             regularisation = gross_from_budget(
@@ -447,32 +466,52 @@ def payslip_issued_notify(*, payslip: Payslip) -> bool:
 
 @transaction.atomic
 def payslip_correct(*, payslip_id: int, gross: Decimal) -> Payslip:
-    """Issue a corrective payslip (next version) for an issued one, which stays untouched."""
-    original: Payslip = Payslip.objects.select_for_update().select_related("run").get(pk=payslip_id)
+    """Issue a corrective payslip (next version) for an issued one, which stays untouched. A
+    monthly payslip is recomputed as the run computes it (fixed part, advance, the month's
+    absences) from the corrected base gross; a regularisation payslip from the cumulatives of
+    its month's latest monthly payslip."""
+    original: Payslip = (
+        Payslip.objects.select_for_update().select_related("run", "entrepreneur").get(pk=payslip_id)
+    )
     if original.issued_at is None:
         raise ApplicationError("Un bulletin en brouillon se recalcule, il ne se rectifie pas.")
     if Payslip.objects.filter(
-        run=original.run, entrepreneur_id=original.entrepreneur_id, version__gt=original.version
+        run=original.run,
+        entrepreneur_id=original.entrepreneur_id,
+        kind=original.kind,
+        version__gt=original.version,
     ).exists():
         raise ApplicationError("Ce bulletin a déjà été rectifié : rectifiez la dernière version.")
+    if gross < 0 or gross > ABSURD_GROSS or gross != gross.quantize(Decimal("0.01")):
+        raise ApplicationError("Salaire brut invraisemblable : un montant positif, au centime.")
     profile = PayProfile.objects.filter(entrepreneur_id=original.entrepreneur_id).first()
-    slip = payslip_compute(
-        parameters_at(original.period),
-        PayslipInput(
-            period=original.period,
-            gross=gross,
-            status=original.status,
-            company=company_at(original.period),
-            pas_rate=profile.pas_rate if profile else None,
-            ytd=payslip_year_to_date(
-                entrepreneur_id=original.entrepreneur_id, period=original.period
-            ),
-        ),
-    )
+    if profile is None:  # profiles are never deleted (PROTECT), but an import may lack one
+        profile = PayProfile(entrepreneur=original.entrepreneur, monthly_gross=gross)
+    if original.kind == Payslip.Kind.REGULARISATION:
+        monthly = (
+            Payslip.objects.filter(
+                run=original.run,
+                entrepreneur_id=original.entrepreneur_id,
+                kind=Payslip.Kind.MONTHLY,
+            )
+            .order_by("-version")
+            .first()
+        )
+        ytd = year_to_date_from_json(monthly.data["ytd"]) if monthly else YearToDate()
+        template = _regularisation_input(
+            run=original.run, profile=profile, status=original.status, ytd=ytd
+        )
+        slip = payslip_compute(parameters_at(original.period), replace(template, gross=gross))
+        data: dict[str, Any] = slip.as_json()
+    else:
+        slip, data = _monthly_compute(
+            run=original.run, profile=profile, gross=gross, status=original.status
+        )
     correction: Payslip = Payslip.objects.create(
         cooperative_id=original.cooperative_id,
         run=original.run,
         entrepreneur_id=original.entrepreneur_id,
+        kind=original.kind,
         version=original.version + 1,
         replaces=original,
         period=original.period,
@@ -483,7 +522,7 @@ def payslip_correct(*, payslip_id: int, gross: Decimal) -> Payslip:
         net_paid=slip.net_paid,
         employer_cost=slip.employer_cost,
         reduction=slip.reduction,
-        data=slip.as_json(),
+        data=data,
         issued_at=timezone.now(),
     )
     return correction

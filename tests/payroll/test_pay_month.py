@@ -24,6 +24,7 @@ from payroll.services import (
     pay_profile_set,
     payroll_run_create,
     payroll_run_validate,
+    payslip_correct,
     payslip_pdf_render,
 )
 from perspectives.core.exceptions import ApplicationError
@@ -449,3 +450,30 @@ def test_december_settles_the_variable_part_against_the_activity_result(
         run.refresh_from_db()
         assert (run.status, run.expected) == (PayrollRun.Status.COMPUTED, 2)
         assert len(payroll_run_validate(run_id=run.pk)) == 3
+
+
+def test_a_correction_recomputes_the_month_with_its_absences(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        run = _january_with_leave_and_sickness(world, payroll)
+        payroll_run_validate(run_id=run.pk)
+        original = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
+        correction = payslip_correct(payslip_id=original.pk, gross=D("2600.00"))
+    # At 2,600 € (the fixed 2,500 and 100 of advance): leave 2,600 × 3 / 26 = 300.00 either way (maintenance kept on a tie), sick
+    # days 2,600 × 9 / 26 = 900.00; the top-up depends on the previous months only.
+    assert correction.data["gross_items"] == [
+        {"label": "Salaire de base (part fixe)", "amount": "2500.00"},
+        {"label": "Avance sur la part variable", "amount": "100.00"},
+        {"label": "Absence congés payés du 05/01 au 07/01 (3 j)", "amount": "-300.00"},
+        {"label": "Indemnité de congés payés (3 j, maintien de salaire)", "amount": "300.00"},
+        {"label": "Absence maladie du 12/01 au 21/01 (10 j calendaires)", "amount": "-900.00"},
+        {"label": "Indemnité complémentaire maladie (maintien employeur)", "amount": "98.62"},
+    ]
+    assert (correction.kind, correction.version, correction.gross) == (
+        Payslip.Kind.MONTHLY,
+        2,
+        D("1798.62"),
+    )
+    assert correction.data["leave"] == original.data["leave"]
+    assert correction.data["ijss_subrogation"] == original.data["ijss_subrogation"]
