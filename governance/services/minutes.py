@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +68,11 @@ class MinutesResolution:
     ballots_digest: str  # SHA-256 of the published choices, sorted
     trackers_digest: str  # SHA-256 of the published receipts, sorted
 
+    @property
+    def weighted_candidates(self) -> bool:
+        """SCIC elections: the candidates' weighted shares, frozen at close."""
+        return any(getattr(c, "weighted_votes", None) is not None for c in self.candidacies)
+
 
 @dataclass(frozen=True)
 class MinutesData:
@@ -82,7 +88,7 @@ def _minutes_resolution(resolution: Resolution, assembly: Assembly) -> MinutesRe
         candidacies = list(
             Candidacy.objects.filter(resolution=resolution)
             .select_related("entry")
-            .order_by("-votes", "entry__full_name", "pk")
+            .order_by(F("votes").desc(nulls_last=True), "entry__full_name", "pk")
         )
     colleges: list[CollegeTally] = []
     if resolution.weighted_for is not None:
@@ -115,13 +121,27 @@ def minutes_data(*, assembly: Assembly) -> MinutesData:
         documents=[] if documents is None else list(documents.order_by("pk")),
         resolutions=[
             _minutes_resolution(resolution, assembly)
-            for resolution in Resolution.objects.filter(assembly=assembly).order_by("position")
+            for resolution in Resolution.objects.filter(assembly=assembly)
+            .select_related("amends")
+            .order_by("position")
         ],
     )
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def _candidate(candidacy: Candidacy) -> list[object]:
+    withdrawn = getattr(candidacy, "withdrawn_at", None)
+    return [
+        candidacy.entry_id,
+        candidacy.entry.full_name,
+        candidacy.votes,
+        candidacy.elected,
+        _text(getattr(candidacy, "weighted_votes", None)),
+        "" if withdrawn is None else withdrawn.isoformat(),
+    ]
 
 
 def minutes_seal(*, assembly: Assembly, data: MinutesData, chain_head: str) -> str:
@@ -147,6 +167,9 @@ def minutes_seal(*, assembly: Assembly, data: MinutesData, chain_head: str) -> s
                 "position": item.resolution.position,
                 "title": item.resolution.title,
                 "text": item.resolution.text,
+                "amends": item.resolution.amends_id,
+                "proposed_by": item.resolution.proposed_by,
+                "original_text": item.resolution.original_text,
                 "secret": item.resolution.secret,
                 "result": [
                     item.resolution.votes_for,
@@ -158,9 +181,7 @@ def minutes_seal(*, assembly: Assembly, data: MinutesData, chain_head: str) -> s
                     item.resolution.outcome,
                     item.resolution.explanation,
                 ],
-                "candidates": [
-                    [c.entry_id, c.entry.full_name, c.votes, c.elected] for c in item.candidacies
-                ],
+                "candidates": [_candidate(c) for c in item.candidacies],
                 "colleges": [
                     [c.name, str(c.weight), c.votes_for, c.votes_against, c.votes_abstain]
                     for c in item.colleges

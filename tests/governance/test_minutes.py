@@ -15,6 +15,7 @@ from governance.services import (
     assembly_document_add,
     assembly_open,
     candidacy_file,
+    resolution_close,
     resolution_open,
     vote_cast,
 )
@@ -22,6 +23,7 @@ from governance.services.minutes import minutes_render
 from governance.services.verify import governance_verify
 from tests.conftest import World
 from tests.governance.conftest import Setup, convened_assembly, opened
+from tests.governance.test_amendments import NEW_TEXT, _draft_with_amendment, _session
 from tests.governance.test_colleges import _scic
 from tests.governance.test_documents import ACCOUNTS, _draft, _pdf
 
@@ -133,4 +135,29 @@ def test_minutes_list_the_documents_sent_with_the_convocation(in_a: World) -> No
     assert "Documents adressés avec la convocation" in text
     assert "Document | Empreinte SHA-256 du fichier" in text
     assert f"Comptes annuels 2025 | {hashlib.sha256(ACCOUNTS).hexdigest()}" in text
+    assert governance_verify() == []
+
+
+def test_minutes_show_an_amendment_its_author_and_both_texts(in_a: World) -> None:
+    resolution, amendment = _draft_with_amendment(in_a)
+    a, b, c = _session(resolution)
+    resolution_open(resolution=amendment)
+    for entry, choice in ((a, "for"), (b, "for"), (c, "against")):
+        vote_cast(resolution=amendment, cast_by=entry, choice=choice)
+    resolution_close(resolution=amendment)
+    resolution_open(resolution=resolution)
+    vote_cast(resolution=resolution, cast_by=a, choice="for")
+    assembly_close(assembly=resolution.assembly)
+
+    text = minutes_text(minutes_render(assembly_id=resolution.assembly_id))
+
+    assert "Résolution n° 2 : Amendement n° 1 à la résolution 1" in text
+    assert "Amendement à la résolution n° 1, proposé par Associé·e 1." in text
+    assert "Texte initial, avant amendement :" in text
+    assert "L'assemblée affecte 45 % du résultat aux réserves impartageables." in text
+    assert "Texte mis aux voix, amendé :" in text
+    assert NEW_TEXT in text
+    # The amendment: 2 for, 1 against; the amended resolution: 1 for.
+    assert re.search(r"\n *2 \| 1 \| 0 \| Adoptée\n", text)
+    assert re.search(r"\n *1 \| 0 \| 0 \| Adoptée\n", text)
     assert governance_verify() == []
