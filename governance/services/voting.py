@@ -79,13 +79,14 @@ class Receipt:
 
 
 def _resolution_for_share(resolution_id: int) -> str:
-    """Lock the resolution's assembly, then the resolution, FOR SHARE: the same order as the
-    closes (assembly, then resolutions, FOR UPDATE), so a vote in flight and a close never wait
-    for each other crosswise (the attendance row a vote writes refers to the assembly)."""
+    """Lock the resolution's assembly (FOR KEY SHARE, the lock the attendance row's foreign key
+    takes anyway), then the resolution FOR SHARE: the same order as the closes (assembly, then
+    resolutions, FOR UPDATE), so a vote in flight and a close never wait for each other
+    crosswise."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT 1 FROM governance_assembly WHERE id = "
-            "(SELECT assembly_id FROM governance_resolution WHERE id = %s) FOR SHARE",
+            "(SELECT assembly_id FROM governance_resolution WHERE id = %s) FOR KEY SHARE",
             [resolution_id],
         )
         cursor.execute(
