@@ -58,7 +58,7 @@ def run(stdout: Any) -> None:
     budgets = [Decimal(1000 + 50 * i) for i in range(150)]
     template = _inputs(1)[0]
     _timed(
-        "budget → gross inversions (bisection)",
+        "budget → gross inversions (false position)",
         len(budgets),
         lambda: [gross_from_budget(params, budget=b, template=template) for b in budgets],
         stdout,
