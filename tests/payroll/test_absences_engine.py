@@ -196,3 +196,28 @@ def test_absences_outside_the_month_are_refused() -> None:
     late = AbsencePeriod(SICK, _day(30), dt.date(2026, 4, 2), _day(30))
     with pytest.raises(ApplicationError, match="sort du mois de la paie"):
         _month(late)
+
+
+def test_the_payslip_states_the_ijss_paid_directly_without_subrogation() -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    month = _month(_sick(2, 11), sick_reference=SICK_REF)
+    slip = payslip_compute(
+        PARAMS,
+        PayslipInput(period=MARCH, gross=D("2500.00"), company=SMALL, extras=month.items),
+    )
+    data = {**slip.as_json(), "ijss_estimate": str(month.ijss_estimate)}
+    html = render_to_string(
+        "payroll/pdf/payslip.html",
+        {
+            "payslip": SimpleNamespace(period=MARCH, version=1, kind="monthly", run=None),
+            "data": data,
+            "groups": [],
+            "cooperative": SimpleNamespace(name="Coopérative A"),
+            "entrepreneur": SimpleNamespace(first_name="Alice", last_name="Arnaud"),
+        },
+    )
+    assert "versées directement par l'Assurance maladie : 287.70 €" in html
+    assert "subrogation" not in html
