@@ -460,8 +460,9 @@ def test_a_correction_recomputes_the_month_with_its_absences(
         payroll_run_validate(run_id=run.pk)
         original = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
         correction = payslip_correct(payslip_id=original.pk, gross=D("2600.00"))
-    # At 2,600 € (the fixed 2,500 and 100 of advance): leave 2,600 × 3 / 26 = 300.00 either way (maintenance kept on a tie), sick
-    # days 2,600 × 9 / 26 = 900.00; the top-up depends on the previous months only.
+    # At 2,600 € (the fixed 2,500 and 100 of advance): leave 2,600 × 3 / 26 = 300.00 either
+    # way (maintenance kept on a tie), sick days 2,600 × 9 / 26 = 900.00; the top-up depends on
+    # the previous months only.
     assert correction.data["gross_items"] == [
         {"label": "Salaire de base (part fixe)", "amount": "2500.00"},
         {"label": "Avance sur la part variable", "amount": "100.00"},
@@ -477,3 +478,29 @@ def test_a_correction_recomputes_the_month_with_its_absences(
     )
     assert correction.data["leave"] == original.data["leave"]
     assert correction.data["ijss_subrogation"] == original.data["ijss_subrogation"]
+
+
+def test_a_sick_leave_continued_into_february_keeps_its_first_day(
+    world: World, payroll: Payroll
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice)
+        _history_2025(payroll.alice)
+        january = payroll_run_create(period=JAN, created_by=world.carl)
+        _absence(january, payroll.alice, "sick", dt.date(2026, 1, 26), dt.date(2026, 1, 31))
+        compute_run(january.pk)
+        payroll_run_validate(run_id=january.pk)
+        february = payroll_run_create(period=dt.date(2026, 2, 1), created_by=world.carl)
+        continued = _absence(
+            february, payroll.alice, "sick", dt.date(2026, 2, 1), dt.date(2026, 2, 5), True
+        )
+        compute_run(february.pk)
+        payslip = Payslip.objects.get(run=february, entrepreneur=payroll.alice)
+    assert continued.spell_start == dt.date(2026, 1, 26)
+    # The 3 waiting days were 26-28 January: the 5 February days are all paid, 5 × 41.10; the
+    # employer's 7 days ended on 1 February, so 4 days of top-up: 4 × (73.97 − 41.10) = 131.49.
+    assert payslip.data["ijss_subrogation"]["gross"] == "205.50"
+    assert payslip.data["gross_items"][-1] == {
+        "label": "Indemnité complémentaire maladie (maintien employeur)",
+        "amount": "131.49",
+    }
