@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -179,6 +180,26 @@ def test_an_answer_after_the_deadline_is_refused_in_french(in_a: World) -> None:
             answers=_answers(consultation, "for", "for"),
         )
     assert (Participation.objects.count(), Ballot.objects.count()) == (0, 0)
+
+
+def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
+    consultation = _consultation(in_a)
+    Assembly.objects.filter(pk=consultation.pk).update(
+        scheduled_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    entry = _entries(consultation)[0]
+    with (
+        pytest.raises(IntegrityError, match="written consultation is closed"),
+        transaction.atomic(),
+    ):
+        Participation.objects.create(
+            cooperative=in_a.coop_a,
+            resolution=consultation.resolutions.first(),
+            voter=entry,
+            cast_by=entry,
+            channel="written",
+        )
+    assert Participation.objects.count() == 0
 
 
 def test_an_associate_of_another_consultation_cannot_answer(in_a: World) -> None:
