@@ -121,6 +121,6 @@ def test_verify_command_exit_status(world: World) -> None:
         _session(world)
     out = io.StringIO()
     call_command("governance_verify", cooperative="coop-a", stdout=out)
-    assert out.getvalue().strip() == "OK: audit chain, voter rolls and tallies verified."
+    assert out.getvalue().strip() == "OK: audit chain, voter rolls, tallies and minutes verified."
     with pytest.raises(CommandError, match="No cooperative"):
         call_command("governance_verify", cooperative="nope")

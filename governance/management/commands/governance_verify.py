@@ -1,5 +1,6 @@
 """`manage.py governance_verify --cooperative <slug>`: exit status 0 only when the audit chain,
-the voter roll hashes and every published tally (recounted from the ballots) all hold."""
+the voter roll hashes, every published tally (recounted from the ballots) and the minutes (their
+seal recomputed, the PDF's hash) all hold."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from perspectives.tenancy.models import Cooperative
 
 
 class Command(BaseCommand):
-    help = "Re-check the governance audit chain, roll hashes and tallies of one cooperative."
+    help = "Re-check the governance audit chain, roll hashes, tallies and minutes of a cooperative."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cooperative", required=True, help="the cooperative's slug")
@@ -28,4 +29,4 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found.")
-        self.stdout.write("OK: audit chain, voter rolls and tallies verified.")
+        self.stdout.write("OK: audit chain, voter rolls, tallies and minutes verified.")
