@@ -504,3 +504,33 @@ def test_a_sick_leave_continued_into_february_keeps_its_first_day(
         "label": "Indemnité complémentaire maladie (maintien employeur)",
         "amount": "131.49",
     }
+
+
+def test_the_exit_month_stops_the_salary_pays_the_leave_and_settles_the_variable_part(
+    world: World, payroll: Payroll
+) -> None:
+    march = dt.date(2026, 3, 1)
+    with cooperative_context(world.coop_a.pk):
+        _hired(payroll.alice)
+        _history_2025(payroll.alice)
+        _cash_in(payroll.alice, "10000.00", dt.date(2026, 2, 27))
+        Entrepreneur.objects.filter(pk=payroll.alice.pk).update(
+            stage="exited", exited_on=dt.date(2026, 3, 20)
+        )
+        run = payroll_run_create(period=march, created_by=world.carl)
+        compute_run(run.pk)
+        slips = {p.kind: p for p in Payslip.objects.filter(run=run, entrepreneur=payroll.alice)}
+    # Exit on Friday 20 March: 9 jours ouvrables of 26 unpaid (865.38). Leave: 15 days from
+    # 2025 + 2.5 in March = 17.5 days; 1/10 rule 15,000 × 10 % × 17.5 / 17.5 = 1,500.00 against
+    # maintenance 2,500 × 17.5 / 26 = 1,682.69.
+    assert slips[Payslip.Kind.MONTHLY].data["gross_items"][1:] == [
+        {"label": "Salaire non dû après la sortie du 20/03/2026", "amount": "-865.38"},
+        {"label": "Indemnité compensatrice de congés payés (17.50 j)", "amount": "1682.69"},
+    ]
+    assert slips[Payslip.Kind.MONTHLY].gross == D("3317.31")
+    assert slips[Payslip.Kind.MONTHLY].data["leave"]["remaining"] == "0.00"
+    # What the activity earned and did not pay settles the variable part at exit.
+    budget = D("10000.00") - slips[Payslip.Kind.MONTHLY].employer_cost
+    regularisation = slips[Payslip.Kind.REGULARISATION]
+    assert regularisation.data["regularisation"] == {"budget": str(budget)}
+    assert D(0) < regularisation.employer_cost <= budget
