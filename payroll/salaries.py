@@ -91,8 +91,9 @@ def paid_profiles(*, period: dt.date) -> list[PayProfile]:
 
 @transaction.atomic
 def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
-    """Recompute every paid entrepreneur's budget and suggested gross from today's ledger; a
-    gross already retained stays, and only its employer cost is recomputed."""
+    """Recompute every paid entrepreneur's budget and suggested gross from today's ledger. A
+    gross retained by someone stays (only its employer cost is recomputed); otherwise the
+    profile's current monthly gross is taken, so a profile edited since is followed."""
     from payroll.services import locked_run
 
     run = locked_run(run_id)
@@ -105,7 +106,11 @@ def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
         budget = salary_budget(activity=activity, share=share, as_of=as_of)
         template = _template(run, profile)
         current = existing.get(profile.entrepreneur_id)
-        chosen = current.chosen_gross if current else profile.monthly_gross
+        chosen = (
+            current.chosen_gross
+            if current is not None and current.chosen_by_id is not None
+            else profile.monthly_gross
+        )
         cost = payslip_compute(params, replace(template, gross=chosen)).employer_cost
         proposal, _created = SalaryProposal.objects.update_or_create(
             cooperative_id=run.cooperative_id,

@@ -142,9 +142,11 @@ def test_the_run_suggests_the_largest_gross_the_treasury_pays_and_warns_over_bud
         payslip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
         assert payslip.gross == suggested
         assert payslip.employer_cost <= D("3000.00")
-        # A refresh keeps the retained gross.
+        # A refresh keeps the gross someone retained, and follows an edited profile otherwise.
+        pay_profile_set(entrepreneur=payroll.other, monthly_gross=D("2000.00"))
         salary_proposals_refresh(run_id=run.pk)
         assert SalaryProposal.objects.get(pk=alice.pk).chosen_gross == suggested
+        assert SalaryProposal.objects.get(pk=other.pk).chosen_gross == D("2000.00")
 
 
 def test_the_retained_gross_never_goes_below_the_fixed_part(world: World, payroll: Payroll) -> None:
