@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounting import selectors as ledger
 from entrepreneurs.models import Activity, ActivityMember
-from payroll.engine import PayslipInput, gross_from_budget, payslip_compute
+from payroll.engine import Company, Parameters, PayslipInput, gross_from_budget, payslip_compute
 from payroll.engine.absences import month_end
 from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import ABSURD_GROSS
@@ -55,22 +55,21 @@ def salary_budget(*, activity: Activity | None, share: Decimal, as_of: dt.date) 
     return max(ZERO, cents(treasury.future * share / 100))
 
 
-def _template(run: PayrollRun, profile: PayProfile) -> PayslipInput:
+def _template(run: PayrollRun, profile: PayProfile, company: Company) -> PayslipInput:
     from payroll.services import payslip_year_to_date
 
     return PayslipInput(
         period=run.period,
         gross=ZERO,
         status=profile.status,
-        company=company_at(run.period),
+        company=company,
         pas_rate=profile.pas_rate,
         ytd=payslip_year_to_date(entrepreneur_id=profile.entrepreneur_id, period=run.period),
     )
 
 
-def _suggest(template: PayslipInput, budget: Decimal) -> Decimal | None:
+def _suggest(params: Parameters, template: PayslipInput, budget: Decimal) -> Decimal | None:
     try:
-        params = parameters_at(template.period)
         return gross_from_budget(params, budget=budget, template=template).gross
     except ApplicationError:
         return None  # a zero or tiny budget covers no salary at all
@@ -97,14 +96,14 @@ def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
     from payroll.services import locked_run
 
     run = locked_run(run_id)
-    params = parameters_at(run.period)
+    params, company = parameters_at(run.period), company_at(run.period)
     as_of = min(timezone.localdate(), month_end(run.period))
     existing = {p.entrepreneur_id: p for p in SalaryProposal.objects.filter(run=run)}
     proposals = []
     for profile in paid_profiles(period=run.period):
         activity, share = main_activity(entrepreneur_id=profile.entrepreneur_id)
         budget = salary_budget(activity=activity, share=share, as_of=as_of)
-        template = _template(run, profile)
+        template = _template(run, profile, company)
         current = existing.get(profile.entrepreneur_id)
         chosen = (
             current.chosen_gross
@@ -119,7 +118,7 @@ def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
             defaults={
                 "activity": activity,
                 "budget": budget,
-                "suggested_gross": _suggest(template, budget) if budget > ZERO else None,
+                "suggested_gross": _suggest(params, template, budget) if budget > ZERO else None,
                 "chosen_gross": chosen,
                 "chosen_cost": cost,
                 "updated_at": timezone.now(),
@@ -130,6 +129,42 @@ def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
         entrepreneur_id__in=[p.entrepreneur_id for p in proposals]
     ).delete()
     return proposals
+
+
+def _retain(
+    *,
+    run: PayrollRun,
+    proposal: SalaryProposal,
+    profile: PayProfile,
+    gross: Decimal | None,
+    chosen_by: User | None,
+    params: Parameters,
+    company: Company,
+) -> None:
+    """Checks first, then one write: a refusal changes nothing."""
+    if gross is None:
+        if proposal.suggested_gross is None:
+            raise ApplicationError(
+                _("Le budget de l'activité (%(budget)s) ne permet de suggérer aucun salaire.")
+                % {"budget": euros(proposal.budget)}
+            )
+        gross = proposal.suggested_gross
+    if gross < ZERO or gross > ABSURD_GROSS or gross != gross.quantize(Decimal("0.01")):
+        raise ApplicationError(_("Salaire brut invraisemblable : un montant positif, au centime."))
+    if gross < profile.fixed_gross:
+        raise ApplicationError(
+            _(
+                "Le brut retenu (%(gross)s) est inférieur à la part fixe du contrat "
+                "(%(fixed)s), qui est toujours due."
+            )
+            % {"gross": euros(gross), "fixed": euros(profile.fixed_gross)}
+        )
+    template = _template(run, profile, company)
+    proposal.chosen_gross = gross
+    proposal.chosen_cost = payslip_compute(params, replace(template, gross=gross)).employer_cost
+    proposal.chosen_by = chosen_by
+    proposal.updated_at = timezone.now()
+    proposal.save(update_fields=["chosen_gross", "chosen_cost", "chosen_by", "updated_at"])
 
 
 @transaction.atomic
@@ -148,45 +183,42 @@ def salary_choose(
     )
     if proposal is None:
         raise ApplicationError(_("Aucune proposition de salaire pour cette personne : actualisez."))
-    if gross is None:
-        if proposal.suggested_gross is None:
-            raise ApplicationError(
-                _("Le budget de l'activité (%(budget)s) ne permet de suggérer aucun salaire.")
-                % {"budget": euros(proposal.budget)}
-            )
-        gross = proposal.suggested_gross
-    if gross < ZERO or gross > ABSURD_GROSS or gross != gross.quantize(Decimal("0.01")):
-        raise ApplicationError(_("Salaire brut invraisemblable : un montant positif, au centime."))
-    profile = PayProfile.objects.get(entrepreneur_id=entrepreneur_id)
-    if gross < profile.fixed_gross:
-        raise ApplicationError(
-            _(
-                "Le brut retenu (%(gross)s) est inférieur à la part fixe du contrat "
-                "(%(fixed)s), qui est toujours due."
-            )
-            % {"gross": euros(gross), "fixed": euros(profile.fixed_gross)}
-        )
-    params = parameters_at(run.period)
-    proposal.chosen_gross = gross
-    proposal.chosen_cost = payslip_compute(
-        params, replace(_template(run, profile), gross=gross)
-    ).employer_cost
-    proposal.chosen_by = chosen_by
-    proposal.updated_at = timezone.now()
-    proposal.save(update_fields=["chosen_gross", "chosen_cost", "chosen_by", "updated_at"])
+    _retain(
+        run=run,
+        proposal=proposal,
+        profile=PayProfile.objects.get(entrepreneur_id=entrepreneur_id),
+        gross=gross,
+        chosen_by=chosen_by,
+        params=parameters_at(run.period),
+        company=company_at(run.period),
+    )
     return proposal
 
 
+@transaction.atomic
 def salary_suggestions_accept_all(*, run_id: int, chosen_by: User | None) -> tuple[int, list[str]]:
     """Accept every suggestion that can be accepted; returns (accepted, French refusals)."""
+    from payroll.services import locked_run
+
+    run = locked_run(run_id)
+    params, company = parameters_at(run.period), company_at(run.period)
+    profiles = {p.entrepreneur_id: p for p in PayProfile.objects.all()}
     accepted, refusals = 0, []
-    for proposal in SalaryProposal.objects.filter(run_id=run_id).select_related("entrepreneur"):
+    for proposal in (
+        SalaryProposal.objects.select_for_update(of=("self",))
+        .filter(run=run)
+        .select_related("entrepreneur")
+        .order_by("entrepreneur_id")
+    ):
         try:
-            salary_choose(
-                run_id=run_id,
-                entrepreneur_id=proposal.entrepreneur_id,
+            _retain(
+                run=run,
+                proposal=proposal,
+                profile=profiles[proposal.entrepreneur_id],
                 gross=None,
                 chosen_by=chosen_by,
+                params=params,
+                company=company,
             )
         except ApplicationError as error:
             refusals.append(f"{proposal.entrepreneur} : {error.message}")
