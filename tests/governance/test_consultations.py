@@ -39,6 +39,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
+from tests.governance.conftest import totp_now
 
 
 def _consultation(
@@ -415,3 +416,28 @@ def test_other_cooperative_gets_404_on_every_consultation_url(world: World, clie
     with cooperative_context(world.coop_a.pk):
         assert Participation.objects.count() == 0
         assert Assembly.objects.get().status == "open"
+
+
+def test_a_secret_resolution_keeps_no_choice_and_asks_the_second_factor(
+    world: World, client: Client
+) -> None:
+    with cooperative_context(world.coop_a.pk):
+        consultation = _consultation(world, secret=True)
+        ids = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
+    answers = {f"resolution_{ids[0]}": "for", f"resolution_{ids[1]}": "against"}
+    client.force_login(world.carl)  # has TOTP
+    without_code = client.post(_url(consultation, "answer/"), answers, follow=True)
+    with cooperative_context(world.coop_a.pk):
+        before = Participation.objects.count()
+    with_code = client.post(
+        _url(consultation, "answer/"), {**answers, "otp_code": totp_now()}, follow=True
+    )
+
+    assert "saisissez le code à six chiffres" in without_code.text
+    assert before == 0
+    assert "Réponse enregistrée" in with_code.text
+    with cooperative_context(world.coop_a.pk):
+        choices = dict(Participation.objects.values_list("resolution_id", "choice"))
+        ballots = sorted(Ballot.objects.values_list("choice", flat=True))
+    assert choices == {ids[0]: "for", ids[1]: ""}  # the secret one keeps no choice
+    assert ballots == ["against", "for"]
