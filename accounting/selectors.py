@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -142,36 +142,36 @@ def _validated_lines() -> QuerySet[EntryLine]:
 def balance_start(day: dt.date) -> dt.date | None:
     """The start of the latest fiscal year whose opening entries are dated on or before `day`:
     balances at `day` sum the lines from there (None: from the ledger's first line)."""
-    # Journal by journal: each is a backward walk of the (cooperative, journal, date) index that
-    # stops at its first row, where filtering on the journal's kind would visit every entry of
-    # the cooperative when it has no opening entry yet (seconds on millions of entries).
-    found = [
-        Entry.objects.filter(journal_id=journal, status=Entry.Status.VALIDATED, date__lte=day)
-        .order_by("-date")
-        .values_list("date", "fiscal_year__start_date")
+    # A backward walk of the (cooperative, journal, date) index per opening journal, stopping at
+    # its first row. Filtering entries on their journal's kind instead walks every entry of the
+    # cooperative when it has no opening entry yet (seconds on millions of entries).
+    latest = Entry.objects.filter(
+        journal=OuterRef("pk"), status=Entry.Status.VALIDATED, date__lte=day
+    ).order_by("-date")
+    start: dt.date | None = (
+        Journal.objects.filter(kind=Journal.Kind.OPENING)
+        .annotate(
+            last=Subquery(latest.values("date")[:1]),
+            start=Subquery(latest.values("fiscal_year__start_date")[:1]),
+        )
+        .filter(last__isnull=False)
+        .order_by("-last")
+        .values_list("start", flat=True)
         .first()
-        for journal in _opening_journals()
-    ]
-    latest = max((row for row in found if row is not None), default=None)
-    return latest[1] if latest else None
-
-
-def _opening_journals() -> list[int]:
-    return list(Journal.objects.filter(kind=Journal.Kind.OPENING).values_list("pk", flat=True))
+    )
+    return start
 
 
 def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] | None:
     """Lines of the opening entries dated in the range (None when there is none)."""
-    entry_ids = [
-        pk
-        for journal in _opening_journals()
-        for pk in Entry.objects.filter(
-            journal_id=journal,
+    entry_ids = list(
+        Entry.objects.filter(
+            journal__kind=Journal.Kind.OPENING,
             status=Entry.Status.VALIDATED,
             date__gte=date_from,
             date__lte=date_to,
         ).values_list("pk", flat=True)
-    ]
+    )
     return EntryLine.objects.filter(entry_id__in=entry_ids) if entry_ids else None
 
 
