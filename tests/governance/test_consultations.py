@@ -330,9 +330,16 @@ def test_manager_creates_and_sends_through_the_pages(world: World, client: Clien
         _url(consultation, "resolutions/new/"),
         {"title": "Cotisation", "text": "Texte.", "decision_class": "ordinary"},
     )
+    draft = client.get(_url(consultation))
     sent = client.post(_url(consultation, "send/"), follow=True)
+    closing = client.post(_url(consultation, "close/"), follow=True)
 
     assert created.status_code == 302
+    assert "Envoyer la consultation (fige la liste des associé·es)" in draft.text
+    assert "Joindre un document à la convocation" in draft.text
+    assert "Proposer un amendement" not in draft.text
+    # Before the deadline, the management closes only once everyone has answered.
+    assert "n&#x27;ont pas encore répondu" in closing.text
     assert "Consultation envoyée" in sent.text
     with cooperative_context(world.coop_a.pk):
         consultation.refresh_from_db()
