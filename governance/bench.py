@@ -412,13 +412,13 @@ def _message_texts(headers: list[tuple[str, str]]) -> list[str]:
     return [str(message) for message in CookieStorage(request)]
 
 
-def _form_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
-    path = f"/c/{SLUG}/governance/assemblies/{assembly.pk}/resolutions/{resolution.pk}/vote/"
+def _post_sender(
+    port: int, path: str, encode: Callable[[Voter], tuple[bytes, dict[str, str]]]
+) -> Callable[[Voter], tuple[int, bytes, Any]]:
+    """POST as the voter's browser would: session and CSRF cookies, same-origin header."""
 
     def send(voter: Voter) -> tuple[int, bytes, Any]:
-        body = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": voter.csrf_token, "choice": CHOICES[voter.index % 3]}
-        ).encode()
+        body, headers = encode(voter)
         return _request(
             port,
             "POST",
@@ -426,13 +426,26 @@ def _form_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
             body,
             {
                 "Cookie": voter.cookie,
-                "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": f"http://127.0.0.1:{port}",
                 "Accept-Language": "fr",
+                **headers,
             },
         )
 
     return send
+
+
+def _form_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
+    """The page's vote form: the CSRF token in the body, answered by a redirect."""
+    path = f"/c/{SLUG}/governance/assemblies/{assembly.pk}/resolutions/{resolution.pk}/vote/"
+
+    def encode(voter: Voter) -> tuple[bytes, dict[str, str]]:
+        fields = {"csrfmiddlewaretoken": voter.csrf_token, "choice": CHOICES[voter.index % 3]}
+        return urllib.parse.urlencode(fields).encode(), {
+            "Content-Type": "application/x-www-form-urlencoded"
+        }
+
+    return _post_sender(port, path, encode)
 
 
 def _form_accepted(status: int, _body: bytes, headers: Any) -> Outcome:
@@ -450,27 +463,16 @@ def _form_refused(status: int, _body: bytes, headers: Any) -> Outcome:
 
 
 def _api_sender(port: int, assembly: Assembly, resolution: Resolution) -> Any:
+    """The JSON API with the browser's session: the CSRF token in a header."""
     path = (
         f"/api/v1/c/{SLUG}/governance/assemblies/{assembly.pk}/resolutions/{resolution.pk}/votes/"
     )
 
-    def send(voter: Voter) -> tuple[int, bytes, Any]:
+    def encode(voter: Voter) -> tuple[bytes, dict[str, str]]:
         body = json.dumps({"choice": CHOICES[(voter.index + 1) % 3]}).encode()
-        return _request(
-            port,
-            "POST",
-            path,
-            body,
-            {
-                "Cookie": voter.cookie,
-                "X-CSRFToken": voter.csrf_token,
-                "Content-Type": "application/json",
-                "Origin": f"http://127.0.0.1:{port}",
-                "Accept-Language": "fr",
-            },
-        )
+        return body, {"Content-Type": "application/json", "X-CSRFToken": voter.csrf_token}
 
-    return send
+    return _post_sender(port, path, encode)
 
 
 def _api_accepted(status: int, body: bytes, _headers: Any) -> Outcome:
