@@ -106,7 +106,7 @@ def _hired(entrepreneur: Entrepreneur, on: dt.date = dt.date(2020, 1, 1)) -> Non
 
 
 def test_the_run_suggests_the_largest_gross_the_treasury_pays_and_warns_over_budget(
-    world: World, payroll: Payroll
+    world: World, payroll: Payroll, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         _cash_in(payroll.alice, "3000.00", dt.date(2025, 12, 15))
@@ -134,6 +134,11 @@ def test_the_run_suggests_the_largest_gross_the_treasury_pays_and_warns_over_bud
                 run_id=run.pk, entrepreneur_id=payroll.other.pk, gross=None, chosen_by=None
             )
 
+        client.force_login(world.carl)
+        page = client.get(f"/c/coop-a/payroll/runs/{run.pk}/salaries/").content.decode()
+        missing = f"{alice.over_budget:.2f}".replace(".", ",")
+        assert f"il manque {missing}" in page
+        assert 'name="gross" type="number" step="0.01" min="0" value="2500.00"' in page
         accepted = salary_choose(
             run_id=run.pk, entrepreneur_id=payroll.alice.pk, gross=None, chosen_by=world.carl
         )
