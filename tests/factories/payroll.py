@@ -62,9 +62,41 @@ class PayslipFactory(factory.django.DjangoModelFactory):
     data: dict[str, Any] = {}
 
 
+class SalaryProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SalaryProposal
+
+    run = factory.SubFactory(PayrollRunFactory)
+    cooperative = factory.SelfAttribute("run.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector__cooperative=factory.SelfAttribute("...cooperative")
+    )
+    budget = Decimal("3200.00")
+    suggested_gross = Decimal("2558.70")
+    chosen_gross = Decimal("2500.00")
+    chosen_cost = Decimal("3126.90")
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Absence
+
+    run = factory.SubFactory(PayrollRunFactory)
+    cooperative = factory.SelfAttribute("run.cooperative")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, sector__cooperative=factory.SelfAttribute("...cooperative")
+    )
+    kind = m.Absence.Kind.PAID_LEAVE
+    start = factory.LazyAttribute(lambda o: o.run.period.replace(day=3))
+    end = factory.LazyAttribute(lambda o: o.run.period.replace(day=5))
+    spell_start = factory.SelfAttribute("start")
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.PayrollSettings: lambda coop: PayrollSettingsFactory(cooperative=coop),
     m.PayProfile: lambda coop: PayProfileFactory(entrepreneur__sector__cooperative=coop),
     m.PayrollRun: lambda coop: PayrollRunFactory(cooperative=coop),
     m.Payslip: lambda coop: PayslipFactory(run__cooperative=coop),
+    m.SalaryProposal: lambda coop: SalaryProposalFactory(run__cooperative=coop),
+    m.Absence: lambda coop: AbsenceFactory(run__cooperative=coop),
 }
