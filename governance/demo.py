@@ -29,7 +29,8 @@ from governance.models import (
     RollEntry,
     StatuteRule,
 )
-from perspectives.tenancy.models import Cooperative, LegalForm
+from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
 
 NOMINAL = Decimal("25.00")
 PRESET_BY_FORM = {
@@ -63,17 +64,18 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         preset=PRESET_BY_FORM.get(LegalForm(cooperative.legal_form), "scop_sarl")
     )
     june = dt.date(today.year if today.month > 6 else today.year - 1, 6, 25)
-    _register(rng=rng, before=june)
+    written = StatuteRule.objects.filter(
+        profile__is_active=True, convocation=1, written_consultation_allowed=True
+    ).exists()
+    _register(rng=rng, before=june, managers=written)
     _past_assembly(rng=rng, day=june)
     _upcoming_assembly(rng=rng, today=today)
-    if StatuteRule.objects.filter(
-        profile__is_active=True, convocation=1, written_consultation_allowed=True
-    ).exists():
+    if written:
         _open_consultation(rng=rng, today=today)
     return _counts()
 
 
-def _register(*, rng: random.Random, before: dt.date) -> None:
+def _register(*, rng: random.Random, before: dt.date, managers: bool) -> None:
     for entrepreneur in Entrepreneur.objects.filter(associate_since__isnull=False).order_by("pk"):
         number = rng.choice((4, 8, 20, 40))
         services.associate_import(
@@ -104,6 +106,22 @@ def _register(*, rng: random.Random, before: dt.date) -> None:
     services.associate_exit(
         associate=former, exited_on=before - dt.timedelta(days=90), reason="resignation"
     )
+    if managers:
+        # In the SCIC the managers are associates too: their demo logins can answer the open
+        # written consultation.
+        cooperative_id = require_cooperative_id()
+        for membership in Membership.objects.filter(
+            cooperative_id=cooperative_id, roles__contains=[Role.MANAGER]
+        ).select_related("user"):
+            services.associate_import(
+                full_name=membership.user.get_full_name(),
+                category=AssociateCategory.EMPLOYEE,
+                admitted_on=before - dt.timedelta(days=2 * 365),
+                number=4,
+                nominal_value=NOMINAL,
+                paid_amount=NOMINAL * 4,
+                user=membership.user,
+            )
 
 
 def _vote_session(
@@ -306,6 +324,13 @@ def _open_consultation(*, rng: random.Random, today: dt.date) -> None:
     consultation = services.consultation_send(consultation=consultation)
     resolutions = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     entries = list(RollEntry.objects.filter(assembly=consultation).order_by("full_name", "pk"))
+    # The managers' demo logins are left to answer.
+    managers = set(
+        Membership.objects.filter(
+            cooperative_id=require_cooperative_id(), roles__contains=[Role.MANAGER]
+        ).values_list("user_id", flat=True)
+    )
+    entries = [e for e in entries if e.user_id not in managers]
     rng.shuffle(entries)
     for entry in entries[: len(entries) // 3]:
         services.consultation_answer(

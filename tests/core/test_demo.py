@@ -48,9 +48,11 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "perspectives:associates": 37,
         "perspectives:assemblies": 2,
         "perspectives:ballots": 62,
-        "canigou:associates": 7,
-        "canigou:assemblies": 2,
-        "canigou:ballots": 6,
+        # The SCIC's managers are associates; its third "assembly" is the open written
+        # consultation, which two associates have answered (two resolutions each).
+        "canigou:associates": 8,
+        "canigou:assemblies": 3,
+        "canigou:ballots": 10,
     }
     assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
         "perspectives": 150,
