@@ -294,6 +294,9 @@ def _bulk_vs_copy(out: Any) -> None:
         spent += time.perf_counter() - start
         lines_posted += sum(len(e.lines) for e in entries)
     bulk_rate = lines_posted / spent
+    # Statistics for what was just posted: a cooperative the planner believes nearly empty gets
+    # its entries looked up by scanning them all (the interactive figure below).
+    _analyze()
 
     with cooperative_context(scratch.pk), connection.cursor() as cursor:
         cursor.execute(
