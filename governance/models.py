@@ -367,7 +367,7 @@ class Assembly(TenantModel):
         DRAFT = "draft", _("En préparation")
         CONVENED = "convened", _("Convoquée")
         OPEN = "open", _("En séance")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Clôturée")
 
     title = models.CharField(_("intitulé"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
