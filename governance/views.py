@@ -166,11 +166,13 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         context["my_votes"] = selectors.my_votes(entry=entry)
         context["proxy_given"] = selectors.proxy_given(entry=entry)
         context["proxies_held"] = selectors.proxies_held(entry=entry)
-        holders = [
-            (e.pk, e.full_name)
-            for e in RollEntry.objects.filter(assembly=assembly).exclude(pk=entry.pk)
-        ]
-        context["proxy_form"] = ProxyForm(holders=holders)
+        if not closed:
+            holders = list(
+                RollEntry.objects.filter(assembly=assembly)
+                .exclude(pk=entry.pk)
+                .values_list("pk", "full_name")
+            )
+            context["proxy_form"] = ProxyForm(holders=holders)
     context["candidacies"] = {
         r.pk: list(r.candidacies.select_related("entry").order_by("entry__full_name"))
         for r in resolutions
