@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -365,3 +366,62 @@ class AssociateListApi(TenantApiView):
     @extend_schema(responses=OutputSerializer(many=True), summary="Registre des associé·es")
     def get(self, request: Request, cooperative_slug: str) -> Response:
         return self.paginated_response(selectors.associate_list(), self.OutputSerializer)
+
+
+class AssemblyStepApi(TenantApiView):
+    """Managers take an assembly (or a written consultation) through its steps."""
+
+    permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
+
+    @extend_schema(
+        request=None,
+        responses=AssemblyOutputSerializer,
+        summary="Convoquer, envoyer, ouvrir ou clore",
+        description=(
+            "convene : liste d'émargement figée, convocations envoyées ; send : consultation "
+            "écrite envoyée ; open : séance ouverte ; close : résultats figés, procès-verbal "
+            "rendu par un worker."
+        ),
+    )
+    def post(
+        self, request: Request, cooperative_slug: str, assembly_id: int, step: str
+    ) -> Response:
+        if step not in services.STEPS:
+            raise Http404
+        assembly = selectors.assembly_get_for_member(
+            membership=self.membership, assembly_id=assembly_id
+        )
+        assembly = services.assembly_advance(assembly=assembly, step=step)
+        return Response(AssemblyOutputSerializer(assembly).data)
+
+
+class ResolutionStepApi(TenantApiView):
+    """Managers open and close the vote on a resolution."""
+
+    permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
+
+    @extend_schema(
+        request=None,
+        responses=ResolutionOutputSerializer,
+        summary="Ouvrir ou clore le vote d'une résolution",
+        description="close : dépouillement, résultat figé avec la règle statutaire appliquée.",
+    )
+    def post(
+        self,
+        request: Request,
+        cooperative_slug: str,
+        assembly_id: int,
+        resolution_id: int,
+        step: str,
+    ) -> Response:
+        resolution = selectors.resolution_get_for_member(
+            membership=self.membership, assembly_id=assembly_id, resolution_id=resolution_id
+        )
+        if step == "open":
+            services.resolution_open(resolution=resolution)
+        elif step == "close":
+            services.resolution_close(resolution=resolution)
+        else:
+            raise Http404
+        resolution.refresh_from_db()
+        return Response(ResolutionOutputSerializer(resolution).data)

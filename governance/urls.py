@@ -52,4 +52,22 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path(R + "votes/", apis.VoteCastApi.as_view(), name="api_governance_vote"),
     path(A + "answers/", apis.ConsultationAnswerApi.as_view(), name="api_governance_answers"),
     path(R + "amendments/", apis.AmendmentProposeApi.as_view(), name="api_governance_amendment"),
+    *(
+        path(
+            A + f"{step}/",
+            apis.AssemblyStepApi.as_view(),
+            {"step": step},
+            name=f"api_governance_assembly_{step}",
+        )
+        for step in ("convene", "send", "open", "close")
+    ),
+    *(
+        path(
+            R + f"{step}/",
+            apis.ResolutionStepApi.as_view(),
+            {"step": step},
+            name=f"api_governance_resolution_{step}",
+        )
+        for step in ("open", "close")
+    ),
 ]

@@ -390,52 +390,25 @@ def consultation_new(request: HttpRequest, cooperative_slug: str) -> HttpRespons
     )
 
 
-def _consultation_close(*, assembly: Assembly) -> Assembly:
-    return services.consultation_close(consultation=assembly)
-
-
-def _consultation_send(*, assembly: Assembly) -> Assembly:
-    return services.consultation_send(consultation=assembly)
-
-
 def _assembly_step(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, step: str
 ) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
     written = assembly.mode == Assembly.Mode.WRITTEN
-    actions: dict[str, tuple[Callable[..., Assembly], str]] = {
-        "convene": (
-            services.assembly_convene,
-            _("Assemblée convoquée : liste d'émargement figée."),
-        ),
-        "open": (services.assembly_open, _("Séance ouverte.")),
-        "close": (services.assembly_close, _("Assemblée close : résultats figés.")),
-        "send": (
-            _consultation_send,
-            _("Consultation envoyée : liste des associé·es figée, réponses ouvertes."),
-        ),
-    }
-    if written and step == "close":
-        actions["close"] = (_consultation_close, _("Consultation close : résultats figés."))
-    action, success = actions[step]
+    success = {
+        "convene": _("Assemblée convoquée : liste d'émargement figée."),
+        "open": _("Séance ouverte."),
+        "close": _("Consultation close : résultats figés.")
+        if written
+        else _("Assemblée close : résultats figés."),
+        "send": _("Consultation envoyée : liste des associé·es figée, réponses ouvertes."),
+    }[step]
     try:
-        assembly = action(assembly=assembly)
+        assembly = services.assembly_advance(assembly=assembly, step=step)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-        if step in ("convene", "send"):
-            from governance.tasks import convocation_send_task
-
-            convocation_send_task.delay_on_commit(
-                cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
-            )
-        if step == "close":
-            from governance.tasks import minutes_render_task
-
-            minutes_render_task.delay_on_commit(
-                cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
-            )
     return _to_assembly(cooperative_slug, assembly)
 
 

@@ -40,6 +40,7 @@ from governance.services.register import (
     share_pay,
     share_subscribe,
 )
+from governance.services.steps import STEPS, assembly_advance
 from governance.services.voting import (
     Receipt,
     assembly_close,
@@ -51,11 +52,13 @@ from governance.services.voting import (
 )
 
 __all__ = [
+    "STEPS",
     "Receipt",
     "admission_apply",
     "admission_complete",
     "admission_decide",
     "amendment_propose",
+    "assembly_advance",
     "assembly_close",
     "assembly_convene",
     "assembly_create",

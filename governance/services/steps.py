@@ -1,0 +1,42 @@
+"""An assembly's or a written consultation's steps as managers take them (pages and API), with
+the work each step hands to the workers once the transaction commits."""
+
+from __future__ import annotations
+
+from governance.models import Assembly
+from governance.services.assemblies import assembly_convene, assembly_open
+from governance.services.consultations import consultation_close, consultation_send
+from governance.services.voting import assembly_close
+
+STEPS = ("convene", "send", "open", "close")
+
+
+def assembly_advance(*, assembly: Assembly, step: str) -> Assembly:
+    """convene (assembly) or send (consultation): the roll is frozen and the convocation
+    e-mails queued; open: the session starts; close: results frozen and the minutes queued."""
+    from governance.tasks import convocation_send_task, minutes_render_task
+
+    written = assembly.mode == Assembly.Mode.WRITTEN
+    if step == "convene":
+        assembly = assembly_convene(assembly=assembly)
+    elif step == "send":
+        assembly = consultation_send(consultation=assembly)
+    elif step == "open":
+        assembly = assembly_open(assembly=assembly)
+    elif step == "close":
+        assembly = (
+            consultation_close(consultation=assembly)
+            if written
+            else assembly_close(assembly=assembly)
+        )
+    else:
+        raise ValueError(step)
+    if step in ("convene", "send"):
+        convocation_send_task.delay_on_commit(
+            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
+        )
+    elif step == "close":
+        minutes_render_task.delay_on_commit(
+            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
+        )
+    return assembly
