@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,7 +17,12 @@ from rest_framework.response import Response
 
 from governance import selectors, services
 from governance.models import Choice, RollEntry
-from governance.services.reauth import secret_ballot_reauthenticate
+from governance.services.reauth import (
+    secret_ballot_code_send,
+    secret_ballot_reauthenticate,
+    user_has_totp,
+)
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
@@ -141,8 +147,8 @@ class VoteCastApi(TenantApiView):
             required=False,
             default="",
             allow_blank=True,
-            help_text="Scrutin secret : code TOTP actuel, exigé si le compte a la double "
-            "authentification.",
+            help_text="Scrutin secret : code TOTP actuel, ou, sans double authentification, le "
+            "code reçu par e-mail (secret-code/).",
         )
 
     class OutputSerializer(serializers.Serializer[Any]):
@@ -425,3 +431,27 @@ class ResolutionStepApi(TenantApiView):
             raise Http404
         resolution.refresh_from_db()
         return Response(ResolutionOutputSerializer(resolution).data)
+
+
+class SecretCodeApi(TenantApiView):
+    """An associate without TOTP asks for the one-time code of a secret ballot."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Recevoir un code de vote secret par e-mail",
+        description=(
+            "Pour les associé·es sans application d'authentification : un code à six chiffres, "
+            "valable 10 minutes pour un vote, à donner dans otp_code."
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
+        assembly = selectors.assembly_get_for_member(
+            membership=self.membership, assembly_id=assembly_id
+        )
+        if selectors.roll_entry_for_member(assembly=assembly, membership=self.membership) is None:
+            raise PermissionDenied
+        if user_has_totp(user=request.user):  # type: ignore[arg-type]
+            raise ApplicationError(_("Utilisez le code de votre application d'authentification."))
+        secret_ballot_code_send(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

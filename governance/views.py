@@ -4,7 +4,7 @@ register, assembly preparation, live session and results. Parse → service/sele
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -30,10 +30,11 @@ from governance.forms import (
 from governance.models import Assembly, Candidacy, Participation, Proxy, Resolution, RollEntry
 from governance.selectors import MANAGER_ROLES
 from governance.services.reauth import (
-    no_second_factor_notice,
+    secret_ballot_code_send,
     secret_ballot_reauthenticate,
     user_has_totp,
 )
+from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -163,6 +164,9 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
     }
     if entry is not None:
         context["has_totp"] = user_has_totp(user=request.user)  # type: ignore[arg-type]
+        context["email_code"] = (
+            not context["has_totp"] and not closed and any(r.secret for r in resolutions)
+        )
         context["my_votes"] = selectors.my_votes(entry=entry)
         context["proxy_given"] = selectors.proxy_given(entry=entry)
         context["proxies_held"] = selectors.proxies_held(entry=entry)
@@ -205,18 +209,37 @@ def assembly_quorum(request: HttpRequest, cooperative_slug: str, assembly_id: in
 def _with_second_factor(
     request: HttpRequest, *, secret: bool, code: str, cast: Callable[[], T]
 ) -> T:
-    """Run `cast` and, for a secret ballot, check the second factor in the same transaction: a
-    wrong code undoes the vote; a refused vote spends no code. Associates without TOTP are told
-    their secret ballot went without it."""
+    """Run `cast` and, for a secret ballot, check the second factor (TOTP, or the code sent by
+    e-mail) in the same transaction: a wrong code undoes the vote; a refused vote spends no
+    code."""
     with transaction.atomic():
         result = cast()
-        second_factor = not secret or secret_ballot_reauthenticate(
-            user=request.user,  # type: ignore[arg-type]
-            code=code,
-        )
-    if not second_factor:
-        messages.warning(request, no_second_factor_notice())
+        if secret:
+            secret_ballot_reauthenticate(
+                user=request.user,  # type: ignore[arg-type]
+                code=code,
+            )
     return result
+
+
+@require_POST
+def secret_code_send(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    """E-mail a one-time code to an associate of the roll who has no TOTP."""
+    assembly = _assembly(request, assembly_id)
+    membership = current_membership(request)
+    if selectors.roll_entry_for_member(assembly=assembly, membership=membership) is None:
+        raise PermissionDenied
+    user = cast(User, request.user)
+    if user_has_totp(user=user):
+        messages.info(request, _("Utilisez le code de votre application d'authentification."))
+    else:
+        secret_ballot_code_send(user=user)
+        messages.success(
+            request,
+            _("Un code à six chiffres vient d'être envoyé à %(email)s ; il vaut 10 minutes.")
+            % {"email": user.email},
+        )
+    return _to_assembly(cooperative_slug, assembly)
 
 
 @require_POST

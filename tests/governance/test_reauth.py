@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -62,22 +65,78 @@ def test_secret_ballot_needs_a_fresh_second_factor_code(
     assert _counted(world) == [(1, world.carl.pk), (2, world.carl.pk)]
 
 
-def test_associate_without_totp_votes_secretly_with_a_clear_notice(
-    world: World, client: Client, setup: Setup
+def _mailed_code(outbox: list[Any]) -> str:
+    match = re.search(r"code de confirmation : (\d{6})", outbox[-1].body)
+    assert match, outbox[-1].body
+    return match.group(1)
+
+
+def test_associate_without_totp_confirms_a_secret_ballot_with_a_code_by_email(
+    world: World, client: Client, setup: Setup, mailoutbox: list[Any]
 ) -> None:
     client.force_login(world.alice)
     page = client.get(f"/c/coop-a/governance/assemblies/{setup.assembly.pk}/")
-    assert 'name="otp_code"' not in page.text
-    assert page.text.count("votre compte n'a pas de double authentification, votre vote") == 2
-    response = client.post(_vote_url(setup, 1), {"choice": "abstain"}, follow=True)
-    assert "Vote enregistré. Votre reçu" in response.text
-    assert "Votre compte n&#x27;a pas de double authentification : votre bulletin secret" in (
-        response.text
+    assert "Recevoir un code par e-mail" in page.text
+    assert page.text.count("Code reçu par e-mail (scrutin secret)") == 2
+    without = client.post(_vote_url(setup, 1), {"choice": "abstain"}, follow=True)
+    assert "demandez un code par e-mail" in without.text
+    assert _counted(world) == []
+    sent = client.post(
+        f"/c/coop-a/governance/assemblies/{setup.assembly.pk}/secret-code/", follow=True
     )
+    assert "Un code à six chiffres vient d&#x27;être envoyé à alice@a.example" in sent.text
+    assert [m.to for m in mailoutbox] == [["alice@a.example"]]
+    code = _mailed_code(mailoutbox)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    refused = client.post(
+        _vote_url(setup, 1), {"choice": "abstain", "otp_code": wrong}, follow=True
+    )
+    assert "Code reçu par e-mail incorrect" in refused.text
+    assert _counted(world) == []
+    response = client.post(
+        _vote_url(setup, 1), {"choice": "abstain", "otp_code": code}, follow=True
+    )
+    assert "Vote enregistré. Votre reçu" in response.text
+    assert _counted(world) == [(2, world.alice.pk)]
+    # The code was spent: the next secret ballot needs a new one.
+    replayed = client.post(_vote_url(setup, 2), {"choice": "for", "otp_code": code}, follow=True)
+    assert "demandez un code par e-mail" in replayed.text
     assert _counted(world) == [(2, world.alice.pk)]
     with cooperative_context(world.coop_a.pk):
         resolution_close(resolution=setup.resolutions[1])
         assert list(Ballot.objects.values_list("choice", flat=True)) == ["abstain"]
+
+
+def test_email_code_is_dropped_after_five_wrong_tries(
+    world: World, client: Client, setup: Setup, mailoutbox: list[Any]
+) -> None:
+    client.force_login(world.alice)
+    api = f"/api/v1/c/coop-a/governance/assemblies/{setup.assembly.pk}/"
+    assert client.post(api + "secret-code/").status_code == 204
+    code = _mailed_code(mailoutbox)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    vote = api + f"resolutions/{setup.resolutions[1].pk}/votes/"
+    for _try in range(5):
+        refused = client.post(
+            vote, {"choice": "for", "otp_code": wrong}, content_type="application/json"
+        )
+        assert "incorrect" in refused.json()["detail"]
+    late = client.post(vote, {"choice": "for", "otp_code": code}, content_type="application/json")
+    assert late.status_code == 400
+    assert "demandez un code par e-mail" in late.json()["detail"]
+    assert _counted(world) == []
+    # Carl has TOTP: no e-mail code for him; charlie cannot even find the assembly.
+    client.force_login(world.carl)
+    assert client.post(api + "secret-code/").status_code == 400
+    client.force_login(world.charlie)
+    assert client.post(api + "secret-code/").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/c/coop-b/governance/assemblies/{setup.assembly.pk}/secret-code/"
+        ).status_code
+        == 404
+    )
+    assert len(mailoutbox) == 1
 
 
 def test_api_secret_vote_refused_without_a_valid_code(
