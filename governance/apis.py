@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import selectors, services
-from governance.models import Choice, RollEntry
+from governance.models import Assembly, Choice, RollEntry
 from governance.services.reauth import (
     secret_ballot_code_send,
     secret_ballot_reauthenticate,
@@ -25,6 +24,16 @@ from governance.services.reauth import (
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.permissions import HasRole
+
+
+def _on_roll(api: TenantApiView, assembly_id: int) -> tuple[Assembly, RollEntry]:
+    """The assembly and the caller's line on its roll: 404 when the assembly is not theirs to
+    see, 403 when they are not on the roll."""
+    assembly = selectors.assembly_get_for_member(membership=api.membership, assembly_id=assembly_id)
+    entry = selectors.roll_entry_for_member(assembly=assembly, membership=api.membership)
+    if entry is None:
+        raise PermissionDenied
+    return assembly, entry
 
 
 class ResolutionOutputSerializer(serializers.Serializer[Any]):
@@ -247,12 +256,7 @@ class ConsultationAnswerApi(TenantApiView):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
-        consultation = selectors.assembly_get_for_member(
-            membership=self.membership, assembly_id=assembly_id
-        )
-        entry = selectors.roll_entry_for_member(assembly=consultation, membership=self.membership)
-        if entry is None:
-            raise PermissionDenied
+        consultation, entry = _on_roll(self, assembly_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = {a["resolution_id"]: a["choice"] for a in serializer.validated_data["answers"]}
@@ -332,12 +336,7 @@ class ProxyGrantApi(TenantApiView):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
-        assembly = selectors.assembly_get_for_member(
-            membership=self.membership, assembly_id=assembly_id
-        )
-        entry = selectors.roll_entry_for_member(assembly=assembly, membership=self.membership)
-        if entry is None:
-            raise PermissionDenied
+        assembly, entry = _on_roll(self, assembly_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         holder_id = serializer.validated_data["holder_id"]
@@ -392,8 +391,6 @@ class AssemblyStepApi(TenantApiView):
     def post(
         self, request: Request, cooperative_slug: str, assembly_id: int, step: str
     ) -> Response:
-        if step not in services.STEPS:
-            raise Http404
         assembly = selectors.assembly_get_for_member(
             membership=self.membership, assembly_id=assembly_id
         )
@@ -423,12 +420,10 @@ class ResolutionStepApi(TenantApiView):
         resolution = selectors.resolution_get_for_member(
             membership=self.membership, assembly_id=assembly_id, resolution_id=resolution_id
         )
-        if step == "open":
+        if step == "open":  # the URLs route only "open" and "close"
             services.resolution_open(resolution=resolution)
-        elif step == "close":
-            services.resolution_close(resolution=resolution)
         else:
-            raise Http404
+            services.resolution_close(resolution=resolution)
         resolution.refresh_from_db()
         return Response(ResolutionOutputSerializer(resolution).data)
 
@@ -446,11 +441,7 @@ class SecretCodeApi(TenantApiView):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, assembly_id: int) -> Response:
-        assembly = selectors.assembly_get_for_member(
-            membership=self.membership, assembly_id=assembly_id
-        )
-        if selectors.roll_entry_for_member(assembly=assembly, membership=self.membership) is None:
-            raise PermissionDenied
+        _on_roll(self, assembly_id)
         if user_has_totp(user=request.user):  # type: ignore[arg-type]
             raise ApplicationError(_("Utilisez le code de votre application d'authentification."))
         secret_ballot_code_send(user=request.user)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from governance import apis, views
+from governance.services.steps import STEPS
 
 A = "assemblies/<int:assembly_id>/"
 R = A + "resolutions/<int:resolution_id>/"
@@ -61,7 +62,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
             {"step": step},
             name=f"api_governance_assembly_{step}",
         )
-        for step in ("convene", "send", "open", "close")
+        for step in STEPS
     ),
     *(
         path(
