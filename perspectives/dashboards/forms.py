@@ -8,10 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from entrepreneurs.models import Activity
 
 
-class ForecastForm(forms.Form):
-    activity = forms.ModelChoiceField(
-        label=_("Activité"), queryset=Activity.all_cooperatives.none()
-    )
+class _ActivityForm(forms.Form):
+    """A choice among the entrepreneur's activities, from the list already loaded (the page
+    renders it without another query); cleaned into the Activity."""
+
+    activity = forms.TypedChoiceField(label=_("Activité"), coerce=int)
+
+    def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = {a.pk: a for a in activities}
+        field = cast(forms.TypedChoiceField, self.fields["activity"])
+        field.choices = [(a.pk, str(a)) for a in activities]
+        if len(activities) == 1:
+            field.initial = activities[0].pk
+
+    def clean_activity(self) -> Activity:
+        return self.activities[self.cleaned_data["activity"]]
+
+
+class ForecastForm(_ActivityForm):
     label = forms.CharField(label=_("Chantier ou paiement attendu"), max_length=200)
     expected_on = forms.DateField(
         label=_("Date attendue"), widget=forms.DateInput(attrs={"type": "date"})
@@ -23,17 +38,8 @@ class ForecastForm(forms.Form):
         label=_("Probabilité (%)"), min_value=1, max_value=100, initial=100
     )
 
-    def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["activity"]
-        field.queryset = Activity.objects.filter(pk__in=[a.pk for a in activities])  # type: ignore[attr-defined]
-        if len(activities) == 1:
-            field.initial = activities[0].pk
 
-
-class ReserveTargetForm(forms.Form):
-    # Choices from the activities already loaded: the page renders it without another query.
-    activity = forms.TypedChoiceField(label=_("Activité"), coerce=int)
+class ReserveTargetForm(_ActivityForm):
     amount = forms.DecimalField(
         label=_("Réserve cible (€)"),
         help_text=_("Laissez vide pour revenir à la règle de la coopérative."),
@@ -42,14 +48,3 @@ class ReserveTargetForm(forms.Form):
         decimal_places=2,
         min_value=0,
     )
-
-    def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.activities = {a.pk: a for a in activities}
-        field = cast(forms.TypedChoiceField, self.fields["activity"])
-        field.choices = [(a.pk, a.name) for a in activities]
-        if len(activities) == 1:
-            field.initial = activities[0].pk
-
-    def clean_activity(self) -> Activity:
-        return self.activities[self.cleaned_data["activity"]]
