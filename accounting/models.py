@@ -32,7 +32,7 @@ AUX_CODE_RE = r"^[A-Z0-9][A-Z0-9_-]{0,16}$"
 LETTERING_RE = r"^[A-Z]{1,6}$"
 
 
-def _cooperative_unindexed() -> models.ForeignKey:  # type: ignore[type-arg]
+def _cooperative_unindexed(*, db_constraint: bool = True) -> models.ForeignKey:  # type: ignore[type-arg]
     """TenantModel's cooperative, without its single-column index: on the ledger's big tables
     every index starts with cooperative already, and each extra index costs every posting."""
     return models.ForeignKey(
@@ -41,7 +41,15 @@ def _cooperative_unindexed() -> models.ForeignKey:  # type: ignore[type-arg]
         related_name="+",
         verbose_name=_("coopérative"),
         db_index=False,
+        db_constraint=db_constraint,
     )
+
+
+# Entries and lines hold no foreign-key constraints: PostgreSQL checks those row by row at
+# commit (a third of a bulk posting's time). Their references are checked set-based instead,
+# by the database too (migration 0009): the batch posting and the draft triggers join every
+# new row to its account, activity, third party, journal, year and reversed entry in the
+# cooperative, and the referenced rows refuse to be deleted while used (db_constraint=False).
 
 
 class Account(TenantModel):
@@ -226,7 +234,7 @@ class Entry(TenantModel):
     """A journal entry. Drafts are free; validation (draft → validated, by the database trigger)
     numbers, stamps and chains it, and freezes it for ever."""
 
-    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
+    cooperative = _cooperative_unindexed(db_constraint=False)  # type: ignore[assignment]
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillard")
@@ -235,9 +243,15 @@ class Entry(TenantModel):
     # Indexes of entries and lines: only the composite ones (cooperative first, as row-level
     # security filters on it) and those a rule needs; every index costs each posting.
     journal = models.ForeignKey(
-        Journal, on_delete=models.PROTECT, related_name="entries", db_index=False
+        Journal,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="entries")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+    )
     date = models.DateField(_("date"))
     piece_ref = models.CharField(_("pièce"), max_length=40, blank=True)
     piece_date = models.DateField(_("date de la pièce"), null=True, blank=True)
@@ -272,6 +286,7 @@ class Entry(TenantModel):
         related_name="reversals",
         verbose_name=_("extourne de"),
         db_index=False,
+        db_constraint=False,
     )
     idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     payload_hash = models.CharField(max_length=HASH_LENGTH, blank=True)
@@ -370,13 +385,15 @@ class Entry(TenantModel):
 
 
 class EntryLine(TenantModel):
-    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    cooperative = _cooperative_unindexed(db_constraint=False)  # type: ignore[assignment]
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
     line_no = models.PositiveSmallIntegerField(_("ligne"))
     # A copy of the entry's date, kept by the database, so ledgers and balances need no join.
     date = models.DateField(_("date"), editable=False)
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False, db_constraint=False
     )
     activity = models.ForeignKey(
         "entrepreneurs.Activity",
@@ -384,6 +401,7 @@ class EntryLine(TenantModel):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         related_name="ledger_lines",
         verbose_name=_("activité"),
         help_text=_("Vide : la section propre de la coopérative."),
@@ -395,6 +413,7 @@ class EntryLine(TenantModel):
         blank=True,
         related_name="lines",
         db_index=False,
+        db_constraint=False,
     )
     debit = models.DecimalField(_("débit"), default=0, **AMOUNT)  # type: ignore[arg-type]
     credit = models.DecimalField(_("crédit"), default=0, **AMOUNT)  # type: ignore[arg-type]

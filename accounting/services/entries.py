@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -676,11 +677,12 @@ def entries_post_bulk(
 ) -> BulkResult:
     """Post many entries at once, all or nothing (imports, history, automatic postings).
 
-    Every entry is checked first (a refused entry names its position and line); then the
-    drafts and lines are inserted in bulk and validated in date order by one UPDATE, so the
-    monthly balances are maintained once for the whole batch. Entries whose idempotency key exists
-    with the same payload are skipped; another payload under an existing key refuses the whole
-    batch."""
+    Entries are posted in date order (numbers follow dates), each checked first (a refused entry
+    names its position and line), then sent in chunks to the database's `accounting_post_batch`,
+    which checks every rule again set-based, numbers, chains and inserts them validated and
+    maintains the monthly balances. While the database posts one chunk, the next is checked
+    here. Entries whose idempotency key exists with the same payload are skipped; another
+    payload under an existing key refuses the whole batch."""
     refs = _Refs()
     refs.preload(entries)
     keys = [data.idempotency_key for data in entries if data.idempotency_key]
@@ -693,34 +695,42 @@ def entries_post_bulk(
         )
     }
     result = BulkResult()
-    prepared_list: list[_Prepared] = []
-    for position, data in enumerate(entries, start=1):
-        try:
-            prepared = _prepare(data, refs)
-            _check_postable(prepared, refs, allow_soft_locked=allow_soft_locked)
-        except ApplicationError as exc:
-            raise ApplicationError(
-                _("Écriture %(position)s (%(label)s) : %(error)s")
-                % {"position": position, "label": data.label, "error": exc.message}
-            ) from exc
-        if prepared.idempotency_key in known:
-            existing = known[prepared.idempotency_key]
-            if existing.payload_hash != prepared.payload_hash:
-                raise ApplicationError(
-                    _(
-                        "Écriture %(position)s : la clé %(key)s a déjà servi pour une autre "
-                        "écriture."
+    ordered = sorted(enumerate(entries, start=1), key=lambda item: item[1].date)
+    with _soft_locked_allowed(allow_soft_locked), _Poster(user) as poster:
+        for start in range(0, len(ordered), _CHUNK):
+            chunk: list[_Prepared] = []
+            for position, data in ordered[start : start + _CHUNK]:
+                prepared = _prepare_for_bulk(position, data, refs, allow_soft_locked)
+                existing = known.get(prepared.idempotency_key or "")
+                if existing is None:
+                    chunk.append(prepared)
+                elif existing.payload_hash == prepared.payload_hash:
+                    result.existing.append(existing.pk)
+                else:
+                    raise ApplicationError(
+                        _(
+                            "Écriture %(position)s : la clé %(key)s a déjà servi pour une autre "
+                            "écriture."
+                        )
+                        % {"position": position, "key": prepared.idempotency_key}
                     )
-                    % {"position": position, "key": prepared.idempotency_key}
-                )
-            result.existing.append(existing.pk)
-            continue
-        prepared_list.append(prepared)
-    prepared_list.sort(key=lambda p: p.date)
-    with _soft_locked_allowed(allow_soft_locked):
-        for start in range(0, len(prepared_list), _CHUNK):
-            result.created += _post_batch(prepared_list[start : start + _CHUNK], user=user)
+            poster.send(chunk)
+    result.created = poster.ids
     return result
+
+
+def _prepare_for_bulk(
+    position: int, data: EntryInput, refs: _Refs, allow_soft_locked: bool
+) -> _Prepared:
+    try:
+        prepared = _prepare(data, refs)
+        _check_postable(prepared, refs, allow_soft_locked=allow_soft_locked)
+    except ApplicationError as exc:
+        raise ApplicationError(
+            _("Écriture %(position)s (%(label)s) : %(error)s")
+            % {"position": position, "label": data.label, "error": exc.message}
+        ) from exc
+    return prepared
 
 
 # Columns travel as JSON arrays: the client-side quoting of Python lists costs more than the
@@ -738,16 +748,72 @@ _POST_BATCH = "SELECT accounting_post_batch({}, %s)".format(
         )
     )
 )
-_CHUNK = 20_000
+# Entries per database call: small enough for the checks of the next chunk to overlap the
+# posting of this one, large enough for the call's fixed cost (planning, locks) not to show.
+_CHUNK = 2_500
+
+
+class _Poster:
+    """Sends chunks of checked entries to `accounting_post_batch` (migration 0006, 0009), one
+    call at a time on this transaction's connection, from a helper thread: the caller goes on
+    checking the next chunk meanwhile. Leaving the block waits for the last call; a database
+    refusal surfaces as an ApplicationError (nothing written: the transaction rolls back)."""
+
+    def __init__(self, user: User | None) -> None:
+        self.user_id = user.pk if user else None
+        self.ids: list[int] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future[list[int]] | None = None
+
+    def __enter__(self) -> _Poster:
+        connection.ensure_connection()
+        return self
+
+    def send(self, prepared_list: list[_Prepared]) -> None:
+        if not prepared_list:
+            return
+        params = _batch_params(prepared_list, self.user_id)
+        self._collect()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="post-batch")
+        self._pending = self._executor.submit(_call_post_batch, connection.connection, params)
+
+    def _collect(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            with db_errors(), connection.wrap_database_errors:
+                self.ids.extend(pending.result())
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        try:
+            if exc_type is None:
+                self._collect()
+            elif self._pending is not None:
+                # Let the call in flight end before the transaction rolls back.
+                wait([self._pending])
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown()
 
 
 def _post_batch(prepared_list: list[_Prepared], *, user: User | None) -> list[int]:
-    """Post checked entries with one call of the database's `accounting_post_batch` (migration
-    0006): it inserts them validated, numbered and chained in this order, checks every rule of a
-    validation on the whole batch and maintains the monthly balances. Columns travel as arrays:
-    no model objects, no per-entry round trip."""
-    if not prepared_list:
-        return []
+    """Post checked entries with one call, in this thread (a single posting)."""
+    with db_errors(), connection.cursor() as cursor:
+        cursor.execute(_POST_BATCH, _batch_params(prepared_list, user.pk if user else None))
+        (ids,) = cursor.fetchone()
+    return list(ids)
+
+
+def _call_post_batch(raw_connection: Any, params: list[Any]) -> list[int]:
+    # The psycopg connection serialises its users: a query of the caller's thread waits.
+    with raw_connection.cursor() as cursor:
+        cursor.execute(_POST_BATCH, params)
+        row = cursor.fetchone()
+    return list(row[0])
+
+
+def _batch_params(prepared_list: list[_Prepared], user_id: int | None) -> list[Any]:
+    """The columns of `accounting_post_batch`: no model objects, no per-entry round trip."""
     entries: tuple[list[Any], ...] = ([], [], [], [], [], [], [], [], [], [])
     lines: tuple[list[Any], ...] = ([], [], [], [], [], [], [], [])
     for position, prepared in enumerate(prepared_list, start=1):
@@ -770,8 +836,5 @@ def _post_batch(prepared_list: list[_Prepared], *, user: User | None) -> list[in
             lines[5].append(str(line.debit))
             lines[6].append(str(line.credit))
             lines[7].append(line.label)
-    params = [json.dumps(column, ensure_ascii=False) for column in (*entries, *lines)]
-    with db_errors(), connection.cursor() as cursor:
-        cursor.execute(_POST_BATCH, [*params, user.pk if user else None])
-        (ids,) = cursor.fetchone()
-    return list(ids)
+    params: list[Any] = [json.dumps(column, ensure_ascii=False) for column in (*entries, *lines)]
+    return [*params, user_id]

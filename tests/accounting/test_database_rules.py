@@ -254,18 +254,74 @@ def test_lines_cannot_use_another_cooperatives_account_or_activity(ledger: Ledge
         theirs = build_ledger(other)
         their_bank = one("SELECT id FROM accounting_account WHERE code = '512'")
         their_activity = theirs.a1.pk
-    # Foreign keys do not see row-level security: the validation does.
+        their_customer = one("SELECT id FROM accounting_thirdparty LIMIT 1")
+    # Row-level security hides the other cooperative's rows: the line joins to nothing.
     entry = raw_entry(ledger)
-    raw_line(ledger, entry, "", debit="10.00", account_id=their_bank, activity=ledger.a1.pk)
-    raw_line(ledger, entry, "580", credit="10.00", activity=ledger.a1.pk)
-    with refused("visent un compte, une activité ou un tiers inconnu"):
-        validate(entry)
+    with refused("compte, activité ou tiers inconnu"):
+        raw_line(ledger, entry, "", debit="10.00", account_id=their_bank, activity=ledger.a1.pk)
+    with refused("compte, activité ou tiers inconnu"):
+        raw_line(ledger, entry, "512", debit="10.00", activity=their_activity)
+    with refused("compte, activité ou tiers inconnu"):
+        raw_line(ledger, entry, "411", debit="10.00", third_party=their_customer)
+    assert one("SELECT count(*) FROM accounting_entryline WHERE entry_id = %s", [entry]) == 0
 
+
+def test_lines_and_entries_cannot_point_to_missing_rows(ledger: Ledger) -> None:
+    """No foreign-key constraint on the ledger's big tables: the triggers check references."""
     entry = raw_entry(ledger)
-    raw_line(ledger, entry, "512", debit="10.00", activity=their_activity)
-    raw_line(ledger, entry, "580", credit="10.00", activity=their_activity)
-    with refused("inconnu"):
-        validate(entry)
+    with refused("compte, activité ou tiers inconnu"):
+        raw_line(ledger, entry, "", debit="10.00", account_id=10**12)
+    with refused("compte, activité ou tiers inconnu"):
+        raw_line(ledger, entry, "512", debit="10.00", activity=10**12)
+    with refused("écriture introuvable"):
+        sql(
+            "INSERT INTO accounting_entryline (cooperative_id, entry_id, line_no, date, "
+            "account_id, debit, credit, label) VALUES (%s, %s, 1, %s, "
+            "(SELECT id FROM accounting_account WHERE code = '512'), 10, 0, '')",
+            [ledger.cooperative.pk, 10**12, MARCH],
+        )
+    line = raw_line(ledger, entry, "512", debit="10.00", activity=ledger.a1.pk)
+    for column in ("account_id", "activity_id", "third_party_id"):
+        with refused("introuvable"):
+            sql(f"UPDATE accounting_entryline SET {column} = %s WHERE id = %s", [10**12, line])
+    with refused("journal introuvable"):
+        sql("UPDATE accounting_entry SET journal_id = %s WHERE id = %s", [10**12, entry])
+    with refused("écriture extournée introuvable"):
+        sql("UPDATE accounting_entry SET reverses_id = %s WHERE id = %s", [10**12, entry])
+    with refused("exercice introuvable"):
+        raw_entry(ledger, fiscal_year=10**12)
+    with refused("écriture extournée introuvable"):
+        raw_entry(ledger, reverses=10**12)
+    assert one("SELECT account_id FROM accounting_entryline WHERE id = %s", [line]) == one(
+        "SELECT id FROM accounting_account WHERE code = '512'"
+    )
+
+
+def test_rows_the_ledger_uses_cannot_be_deleted(ledger: Ledger) -> None:
+    entry = balanced_draft(ledger)
+    validate(entry)
+    draft = balanced_draft(ledger)
+    bank = one("SELECT id FROM accounting_account WHERE code = '512'")
+    journal = one("SELECT journal_id FROM accounting_entry WHERE id = %s", [entry])
+    for statement, params, message in (
+        ("DELETE FROM accounting_account WHERE id = %s", [bank], "compte"),
+        ("DELETE FROM entrepreneurs_activity WHERE id = %s", [ledger.a1.pk], "activité"),
+        ("DELETE FROM accounting_journal WHERE id = %s", [journal], "journal"),
+        ("DELETE FROM accounting_entry WHERE id = %s", [draft], "écriture"),
+    ):
+        with refused(f"{message} \\d+ : encore utilisé en écriture"):
+            sql(statement, params)
+    assert one("SELECT count(*) FROM accounting_account WHERE id = %s", [bank]) == 1
+    # Once its lines are gone, a draft goes; an unused account too.
+    sql("DELETE FROM accounting_entryline WHERE entry_id = %s", [draft])
+    sql("DELETE FROM accounting_entry WHERE id = %s", [draft])
+    unused = one(
+        "INSERT INTO accounting_account (cooperative_id, code, label, requires_third_party, "
+        "is_active) VALUES (%s, '471999', 'attente', false, true) RETURNING id",
+        [ledger.cooperative.pk],
+    )
+    sql("DELETE FROM accounting_account WHERE id = %s", [unused])
+    assert one("SELECT count(*) FROM accounting_entry WHERE id = %s", [draft]) == 0
 
 
 def test_a_collective_account_needs_a_third_party(ledger: Ledger) -> None:
