@@ -245,7 +245,10 @@ DECLARE
     seqs integer[];
     prevs text[] := '{}';
     hashes text[] := '{}';
-    stamps timestamptz[] := '{}';
+    year_ids bigint[] := '{}';
+    year_heads text[] := '{}';
+    year_stamps timestamptz[] := '{}';
+    position_years bigint[];
     bad record;
     fy record;
     head text;
@@ -253,7 +256,7 @@ DECLARE
     plan_mode text := current_setting('plan_cache_mode');
     seq regclass := pg_get_serial_sequence('accounting_entry', 'id');
     exempt bigint[];
-    positions integer[];
+    positions bigint[];
     canonicals text[];
 BEGIN
     IF coop IS NULL THEN
@@ -439,49 +442,53 @@ BEGIN
           JOIN chain_tops c ON c.y = u.y
       ) s;
 
-    -- The hash chain, year by year: canonical texts as accounting_entry_canonical writes them
-    -- (the casts give the columns' types), hashed in order.
+    -- The hash chain of each year continues from its head, stamped once per year (after the
+    -- head's own stamp). Canonical texts, as accounting_entry_canonical writes them (the casts
+    -- give the columns' types), are built set-based for the whole batch; only the hashing runs
+    -- in order, year by year.
     FOR fy IN SELECT DISTINCT u.y FROM unnest(e_year) AS u(y) ORDER BY 1 LOOP
         head := NULL;
         stamp := NULL;
         SELECT x.hash, x.validated_at INTO head, stamp FROM accounting_entry x
          WHERE x.cooperative_id = coop AND x.fiscal_year_id = fy.y AND x.chain_seq IS NOT NULL
          ORDER BY x.chain_seq DESC LIMIT 1;
-        head := coalesce(head, repeat('0', 64));
-        stamp := greatest(clock_timestamp(), stamp);
-        -- Canonical texts built set-based, then only the hashing runs in order.
-        SELECT array_agg(c.o ORDER BY c.o), array_agg(c.canonical ORDER BY c.o)
-          INTO positions, canonicals
-          FROM (
-            SELECT u.o, json_build_array(
-                       'v1', coop, u.y, u.j, u.num, u.seq, u.d, u.piece_ref::varchar(40),
-                       u.piece_date, u.label::varchar(200),
-                       to_char(stamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                       u.reverses, u.key::varchar(120), u.payload_hash::varchar(64),
-                       coalesce(lj.lines, '[]'::json))::text AS canonical
-              FROM unnest(e_year, e_journal, numbers, seqs, e_date, e_piece_ref, e_piece_date,
-                          e_label, e_reverses, e_key, e_payload_hash)
-                   WITH ORDINALITY AS u(y, j, num, seq, d, piece_ref, piece_date, label,
-                                        reverses, key, payload_hash, o)
-              LEFT JOIN (
-                  SELECT l.e, json_agg(json_build_array(
-                             l.line_no::smallint, l.account, l.activity, l.third_party,
-                             l.debit::numeric(14, 2), l.credit::numeric(14, 2),
-                             l.label::varchar(200)) ORDER BY l.line_no) AS lines
-                    FROM unnest(l_entry, l_line_no, l_account, l_activity, l_third_party,
-                                l_debit, l_credit, l_label)
-                         AS l(e, line_no, account, activity, third_party, debit, credit, label)
-                   WHERE e_year[l.e] = fy.y
-                   GROUP BY l.e
-              ) lj ON lj.e = u.o
-             WHERE u.y = fy.y
-          ) c;
-        FOR i IN 1 .. cardinality(positions) LOOP
-            prevs[positions[i]] := head;
-            head := accounting_chain_hash(head, canonicals[i]);
-            hashes[positions[i]] := head;
-            stamps[positions[i]] := stamp;
-        END LOOP;
+        year_ids := year_ids || fy.y;
+        year_heads := year_heads || coalesce(head, repeat('0', 64));
+        year_stamps := year_stamps || greatest(clock_timestamp(), stamp);
+    END LOOP;
+    SELECT array_agg(c.o ORDER BY c.y, c.o), array_agg(c.y ORDER BY c.y, c.o),
+           array_agg(c.canonical ORDER BY c.y, c.o)
+      INTO positions, position_years, canonicals
+      FROM (
+        SELECT u.o, u.y, json_build_array(
+                   'v1', coop, u.y, u.j, u.num, u.seq, u.d, u.piece_ref::varchar(40),
+                   u.piece_date, u.label::varchar(200),
+                   to_char(ys.stamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   u.reverses, u.key::varchar(120), u.payload_hash::varchar(64),
+                   coalesce(lj.lines, '[]'::json))::text AS canonical
+          FROM unnest(e_year, e_journal, numbers, seqs, e_date, e_piece_ref, e_piece_date,
+                      e_label, e_reverses, e_key, e_payload_hash)
+               WITH ORDINALITY AS u(y, j, num, seq, d, piece_ref, piece_date, label,
+                                    reverses, key, payload_hash, o)
+          JOIN unnest(year_ids, year_stamps) AS ys(y, stamp) ON ys.y = u.y
+          LEFT JOIN (
+              SELECT l.e, json_agg(json_build_array(
+                         l.line_no::smallint, l.account, l.activity, l.third_party,
+                         l.debit::numeric(14, 2), l.credit::numeric(14, 2),
+                         l.label::varchar(200)) ORDER BY l.line_no) AS lines
+                FROM unnest(l_entry, l_line_no, l_account, l_activity, l_third_party,
+                            l_debit, l_credit, l_label)
+                     AS l(e, line_no, account, activity, third_party, debit, credit, label)
+               GROUP BY l.e
+          ) lj ON lj.e = u.o
+      ) c;
+    FOR i IN 1 .. n LOOP
+        IF i = 1 OR position_years[i] <> position_years[i - 1] THEN
+            head := year_heads[array_position(year_ids, position_years[i])];
+        END IF;
+        prevs[positions[i]] := head;
+        head := accounting_chain_hash(head, canonicals[i]);
+        hashes[positions[i]] := head;
     END LOOP;
 
     PERFORM set_config('accounting.batch', 'on', true);
@@ -490,12 +497,13 @@ BEGIN
         validated_by_id, idempotency_key, payload_hash, source, created_at, created_by_id,
         reverses_id)
     SELECT u.id, coop, u.j, u.y, u.d, u.piece_ref, u.piece_date, u.label, 'validated', u.num,
-           u.seq, u.stamp, u.prev, u.hash, p_user, u.key, u.payload_hash, u.source, now(),
+           u.seq, ys.stamp, u.prev, u.hash, p_user, u.key, u.payload_hash, u.source, now(),
            p_user, u.reverses
       FROM unnest(ids, e_journal, e_year, e_date, e_piece_ref, e_piece_date, e_label, e_key,
-                  e_payload_hash, e_source, e_reverses, numbers, seqs, stamps, prevs, hashes)
+                  e_payload_hash, e_source, e_reverses, numbers, seqs, prevs, hashes)
            AS u(id, j, y, d, piece_ref, piece_date, label, key, payload_hash, source, reverses,
-                num, seq, stamp, prev, hash);
+                num, seq, prev, hash)
+      JOIN unnest(year_ids, year_stamps) AS ys(y, stamp) ON ys.y = u.y;
 
     INSERT INTO accounting_entryline (cooperative_id, entry_id, line_no, date, account_id,
                                       activity_id, third_party_id, debit, credit, label)

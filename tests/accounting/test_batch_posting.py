@@ -17,6 +17,7 @@ from accounting.integrity import ledger_verify
 from accounting.models import Entry, MonthlyBalance
 from accounting.services import EntryInput, LineInput
 from accounting.services.entries import _POST_BATCH
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import Ledger, build_ledger, one, sql
 from tests.accounting.test_database_rules import raw_entry, refused
@@ -229,3 +230,80 @@ def test_the_bulk_service_and_a_later_single_posting_share_one_chain(ledger: Led
         (10, 4, 4),
     ]
     assert ledger_verify().ok
+
+
+def test_a_bulk_posting_over_two_years_in_several_chunks_keeps_each_years_chain(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks overlap (the next one is checked while the database posts this one): the numbers,
+    chains and balances come out as from one call, each year's chain continuing its head."""
+    from accounting.services import entries as entries_module
+
+    monkeypatch.setattr(entries_module, "_CHUNK", 2)
+    next_year = services.fiscal_year_ensure(day=dt.date(2026, 6, 30))
+    ledger.post(
+        [
+            LineInput("512", debit="1.00", activity=ledger.a1),
+            LineInput("580", credit="1.00", activity=ledger.a1),
+        ]
+    )
+    days = [dt.date(2026, 1, 3), dt.date(2025, 5, 2), dt.date(2026, 1, 2), dt.date(2025, 5, 1)]
+    days += [dt.date(2025, 6, 1)]
+    result = services.entries_post_bulk(
+        entries=[
+            EntryInput(
+                "OD",
+                day,
+                f"Import {n}",
+                [
+                    LineInput("512", debit=D(n), activity=ledger.a1),
+                    LineInput("580", credit=D(n), activity=ledger.a1),
+                ],
+                idempotency_key=f"import:{n}",
+            )
+            for n, day in enumerate(days, start=1)
+        ]
+    )
+    posted = Entry.objects.filter(pk__in=result.created).order_by("pk")
+    assert [(e.date, e.fiscal_year_id, e.number, e.chain_seq) for e in posted] == [
+        (dt.date(2025, 5, 1), ledger.fiscal_year.pk, 2, 2),
+        (dt.date(2025, 5, 2), ledger.fiscal_year.pk, 3, 3),
+        (dt.date(2025, 6, 1), ledger.fiscal_year.pk, 4, 4),
+        (dt.date(2026, 1, 2), next_year.pk, 1, 1),
+        (dt.date(2026, 1, 3), next_year.pk, 2, 2),
+    ]
+    assert [e.prev_hash for e in posted][3] == "0" * 64
+    assert posted[1].prev_hash == posted[0].hash
+    assert ledger_verify(fiscal_year=ledger.fiscal_year).ok
+    assert ledger_verify(fiscal_year=next_year).ok
+    assert MonthlyBalance.objects.filter(month=dt.date(2026, 1, 1)).count() == 2
+
+
+def test_a_refusal_in_a_later_chunk_leaves_nothing_of_the_earlier_ones(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting.services import entries as entries_module
+
+    monkeypatch.setattr(entries_module, "_CHUNK", 1)
+    before = Entry.objects.count()
+
+    def entry(n: int, credit: str) -> EntryInput:
+        return EntryInput(
+            "OD",
+            dt.date(2025, 3, n),
+            f"Import {n}",
+            [
+                LineInput("512", debit=D(n), activity=ledger.a1),
+                LineInput("580", credit=D(credit), activity=ledger.a1),
+            ],
+        )
+
+    with pytest.raises(ApplicationError, match="Écriture 3 \\(Import 3\\) : Écriture déséq"):
+        services.entries_post_bulk(entries=[entry(1, "1"), entry(2, "2"), entry(3, "4")])
+    assert Entry.objects.count() == before
+    # A refusal by the database itself (the service's own check of locks skipped) too.
+    monkeypatch.setattr(entries_module, "_check_postable", lambda *args, **kwargs: None)
+    sql("UPDATE accounting_period SET lock = 'hard' WHERE start_date = '2025-03-01'")
+    with pytest.raises(ApplicationError, match="écriture 1 du lot : la période du 2025-03-0"):
+        services.entries_post_bulk(entries=[entry(1, "1"), entry(2, "2")])
+    assert Entry.objects.count() == before
