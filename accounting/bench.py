@@ -1,7 +1,8 @@
 """Benchmark of the ledger at scale (`make bench`, or `manage.py run_benchmarks accounting`).
 
 Builds once, in the development database, one cooperative (slug `bench-ledger`) with 150
-activities and 20 years of history (about 6 million lines) and 20 smaller cooperatives
+activities and 20 years of history (about 6 million lines; the years before last closed, with
+their opening entries) and 20 smaller cooperatives
 (`bench-ledger-01`…, 150 activities, 2 years each, lighter activity) in the same tables, so that
 row-level security and the other tenants' rows weigh on every figure. Then it measures:
 
@@ -65,11 +66,15 @@ REBUILD = os.environ.get("LEDGER_BENCH_REBUILD", "") not in ("", "0")
 RUNS = 9
 # Tables whose statistics the planner needs while the seed grows them (autovacuum may be off).
 ANALYZED = (
+    "accounting_account",
     "accounting_entry",
     "accounting_entryline",
+    "accounting_fiscalyear",
+    "accounting_journal",
     "accounting_monthlybalance",
     "accounting_period",
     "accounting_thirdparty",
+    "entrepreneurs_activity",
 )
 USER_EMAIL = "bench.ledger@perspectives.example"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a benchmark account
@@ -191,6 +196,30 @@ def _fill(
     if since_analyze:
         _analyze()
     return posted, spent
+
+
+def _close_past_years(cooperative: Cooperative, *, before: dt.date, out: Any) -> None:
+    """Close every year that ended before `before`, as a cooperative does each spring: balances
+    then start from the latest opening entries instead of the first day of the history."""
+    with cooperative_context(cooperative.pk):
+        years = list(
+            FiscalYear.objects.filter(end_date__lt=before)
+            .exclude(status=FiscalYear.Status.CLOSED)
+            .order_by("start_date")
+        )
+    if not years:
+        return
+    start = time.perf_counter()
+    for year in years:  # one transaction per year, as the closing page does
+        with cooperative_context(cooperative.pk):
+            if year.status == FiscalYear.Status.OPEN:
+                year = services.fiscal_year_start_closing(fiscal_year=year)
+            services.fiscal_year_close(fiscal_year=year)
+    _analyze()
+    out.write(
+        f"    closed {len(years)} past year(s) in {time.perf_counter() - start:.0f} s "
+        "(seal, FEC fingerprint, opening entries)\n"
+    )
 
 
 def _load() -> str:
@@ -602,6 +631,7 @@ def run(out: Any) -> None:
         posted, spent = _fill(main, first, last_month, invoices=DENSITY, purchases=DENSITY // 2)
         if posted:
             out.write(f"    posted {posted:,} lines in {spent:.0f} s ({posted / spent:,.0f}/s)\n")
+        _close_past_years(main, before=dt.date(today.year - 1, 1, 1), out=out)
         for n in range(1, SMALL + 1):
             small = _cooperative(f"{SLUG}-{n:02d}")
             posted, spent = _fill(

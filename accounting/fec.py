@@ -75,10 +75,11 @@ SELECT concat_ws('|',
        to_char(e.validated_at AT TIME ZONE %(tz)s, 'YYYYMMDD'),
        '', '')
   FROM accounting_entry e
-  JOIN accounting_journal j ON j.id = e.journal_id
-  JOIN accounting_entryline l ON l.entry_id = e.id
-  JOIN accounting_account a ON a.id = l.account_id
-  LEFT JOIN accounting_thirdparty tp ON tp.id = l.third_party_id
+  JOIN accounting_journal j ON j.id = e.journal_id AND j.cooperative_id = e.cooperative_id
+  JOIN accounting_entryline l ON l.entry_id = e.id AND l.cooperative_id = e.cooperative_id
+  JOIN accounting_account a ON a.id = l.account_id AND a.cooperative_id = e.cooperative_id
+  LEFT JOIN accounting_thirdparty tp
+         ON tp.id = l.third_party_id AND tp.cooperative_id = e.cooperative_id
  WHERE e.cooperative_id = %(cooperative)s AND e.fiscal_year_id = %(year)s
    AND e.status = 'validated'
  ORDER BY (j.kind <> 'opening'), e.chain_seq, l.line_no
