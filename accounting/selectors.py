@@ -162,17 +162,16 @@ def balance_start(day: dt.date) -> dt.date | None:
     return start
 
 
-def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] | None:
-    """Lines of the opening entries dated in the range (None when there is none)."""
-    entry_ids = list(
-        Entry.objects.filter(
-            journal__kind=Journal.Kind.OPENING,
-            status=Entry.Status.VALIDATED,
-            date__gte=date_from,
-            date__lte=date_to,
-        ).values_list("pk", flat=True)
-    )
-    return EntryLine.objects.filter(entry_id__in=entry_ids) if entry_ids else None
+def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine]:
+    """Lines of the opening entries dated in the range (a subquery: a history of many closed
+    years has hundreds of opening entries, one per section and year)."""
+    entries = Entry.objects.filter(
+        journal__kind=Journal.Kind.OPENING,
+        status=Entry.Status.VALIDATED,
+        date__gte=date_from,
+        date__lte=date_to,
+    ).values("pk")
+    return EntryLine.objects.filter(entry_id__in=entries)
 
 
 def sums(
@@ -201,19 +200,22 @@ def sums(
         account_ids=account_ids,
         source=source,
     )
-    restated = None if openings or date_from is None else _opening_lines(date_from, date_to)
-    if restated is None:
+    if openings or date_from is None:
         return totals
-    result = {k: [v[0], v[1]] for k, v in totals.items()}
     line_fields = ["m" if f == "month" else f for f in group_by]
     account_filter = Q() if account_ids is None else Q(account_id__in=list(account_ids))
-    for row in (
-        restated.filter(_scope_q(scope), account_filter)
+    restated = list(
+        _opening_lines(date_from, date_to)
+        .filter(_scope_q(scope), account_filter)
         .annotate(m=TruncMonth("date"))
         .values(*line_fields)
         .annotate(d=Sum("debit"), c=Sum("credit"))
         .order_by()
-    ):
+    )
+    if not restated:
+        return totals
+    result = {k: [v[0], v[1]] for k, v in totals.items()}
+    for row in restated:
         _add(result, tuple(row[f] for f in line_fields), -row["d"], -row["c"])
     return {k: (v[0], v[1]) for k, v in result.items() if v[0] or v[1]}
 

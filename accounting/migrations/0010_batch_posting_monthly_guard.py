@@ -390,5 +390,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(GUARD_SQL, GUARD_REVERSE_SQL),
+        migrations.RunSQL(
+            "ALTER TABLE accounting_monthlybalance SET (fillfactor = 70)",
+            "ALTER TABLE accounting_monthlybalance RESET (fillfactor)",
+        ),
         migrations.RunSQL(POST_BATCH, _previous_post_batch()),
     ]
