@@ -162,16 +162,20 @@ def balance_start(day: dt.date) -> dt.date | None:
     return start
 
 
-def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine]:
-    """Lines of the opening entries dated in the range (a subquery: a history of many closed
-    years has hundreds of opening entries, one per section and year)."""
+def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] | None:
+    """Lines of the opening entries dated in the range (None when there is none). Opening
+    entries fall on a few days, each year's first: the lines are found on those days through
+    the date indexes, the entries (hundreds after years of closings) by a subquery."""
     entries = Entry.objects.filter(
         journal__kind=Journal.Kind.OPENING,
         status=Entry.Status.VALIDATED,
         date__gte=date_from,
         date__lte=date_to,
-    ).values("pk")
-    return EntryLine.objects.filter(entry_id__in=entries)
+    )
+    days = list(entries.order_by().values_list("date", flat=True).distinct())
+    if not days:
+        return None
+    return EntryLine.objects.filter(date__in=days, entry_id__in=entries.values("pk"))
 
 
 def sums(
@@ -200,13 +204,13 @@ def sums(
         account_ids=account_ids,
         source=source,
     )
-    if openings or date_from is None:
+    opening_lines = None if openings or date_from is None else _opening_lines(date_from, date_to)
+    if opening_lines is None:
         return totals
     line_fields = ["m" if f == "month" else f for f in group_by]
     account_filter = Q() if account_ids is None else Q(account_id__in=list(account_ids))
     restated = list(
-        _opening_lines(date_from, date_to)
-        .filter(_scope_q(scope), account_filter)
+        opening_lines.filter(_scope_q(scope), account_filter)
         .annotate(m=TruncMonth("date"))
         .values(*line_fields)
         .annotate(d=Sum("debit"), c=Sum("credit"))

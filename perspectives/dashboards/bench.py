@@ -186,19 +186,19 @@ def run(stdout: Any) -> None:
             "entrepreneur dashboard (target p95 ≤ 100 ms)",
             support,
             f"{base}/dashboard/entrepreneurs/{person.pk}/",
-            30,
+            60,
         ),
         (
             "support dashboard, 150 people (target p95 ≤ 300 ms)",
             support,
             f"{base}/dashboard/portfolio/",
-            20,
+            30,
         ),
         (
             "cooperative dashboard (target p95 ≤ 500 ms)",
             manager,
             f"{base}/dashboard/cooperative/",
-            20,
+            30,
         ),
     ):
         if user is manager:
