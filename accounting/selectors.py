@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -137,6 +137,16 @@ def _validated_lines() -> QuerySet[EntryLine]:
     drafts' small partial index rather than a join to every entry."""
     drafts = Entry.objects.filter(status=Entry.Status.DRAFT).values("pk")
     return EntryLine.objects.exclude(entry_id__in=drafts)
+
+
+def ledger_version(*, scope: Scope) -> tuple[int, int, int]:
+    """Changes whenever a validated line enters the scope, whatever its date: validated lines
+    are never changed or deleted, and each one adds 1 to its monthly balance's line count. For
+    caching figures computed from the ledger (one index scan of the monthly balances)."""
+    row = MonthlyBalance.objects.filter(_scope_q(scope)).aggregate(
+        lines=Sum("line_count"), rows=Count("pk"), top=Max("pk")
+    )
+    return (row["lines"] or 0, row["rows"], row["top"] or 0)
 
 
 def balance_start(day: dt.date) -> dt.date | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,8 @@ from perspectives.dashboards.models import DashboardSettings, ForecastItem, Rese
 from perspectives.tenancy.context import require_cooperative_id
 
 HISTORY_YEARS = 5
+# A key per ledger version: a new line makes new keys, the old ones expire unread.
+HISTORY_CACHE_SECONDS = 24 * 3600
 TreasuryKey = TreasuryGroup.Key
 
 
@@ -82,8 +86,29 @@ class ActivityDashboard:
 def _history(
     scope: frozenset[int | None] | None, today: dt.date, years: int
 ) -> list[fig.MonthFigures]:
-    """Monthly figures from `years` years ago to the current month: one grouped query on the
-    monthly balances, plus the opening cash before the first month."""
+    """Monthly figures from `years` years ago to the current month, cached under the scope's
+    ledger version: any new line in the scope gives another key, so the figures are always
+    those of the ledger now."""
+    scope_key = "*" if scope is None else ",".join(sorted(str(i) for i in scope))
+    key = "dashboards:history:{}:{}:{}:{}:{}".format(
+        require_cooperative_id(),
+        today.isoformat(),
+        years,
+        hashlib.sha256(scope_key.encode()).hexdigest()[:32],
+        ":".join(map(str, ledger.ledger_version(scope=scope))),
+    )
+    history: list[fig.MonthFigures] | None = cache.get(key)
+    if history is None:
+        history = _history_compute(scope, today, years)
+        cache.set(key, history, HISTORY_CACHE_SECONDS)
+    return history
+
+
+def _history_compute(
+    scope: frozenset[int | None] | None, today: dt.date, years: int
+) -> list[fig.MonthFigures]:
+    """One grouped query on the monthly balances, plus the opening cash before the first
+    month."""
     first = dt.date(today.year - years, 1, 1)
     codes = _codes()
     movements = [

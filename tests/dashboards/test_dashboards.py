@@ -206,3 +206,33 @@ def test_entered_reserve_target_replaces_the_rule_and_drives_the_alert(
     )
     with cooperative_context(world.coop_a.pk):
         assert not ReserveTarget.objects.exists()
+
+
+def test_cached_history_follows_every_new_line(world: World, history: Activity) -> None:
+    """The monthly history is cached under the activity's ledger version: read again, it costs
+    fewer queries; a late entry, even dated last year, shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.dashboards.conftest import _sale
+
+    def revenue(months: list) -> dict[dt.date, Decimal]:
+        return {f.month: f.revenue for f in months}
+
+    with cooperative_context(world.coop_a.pk):
+        alice = Entrepreneur.objects.get(user=world.alice)
+        with CaptureQueriesContext(connection) as first:
+            before = selectors.activity_dashboard(
+                activities=[history], today=TODAY, entrepreneur=alice
+            )
+        with CaptureQueriesContext(connection) as second:
+            again = selectors.activity_dashboard(
+                activities=[history], today=TODAY, entrepreneur=alice
+            )
+        assert len(second) < len(first)
+        assert revenue(again.months) == revenue(before.months)
+        _sale(history, dt.date(2025, 12, 20), 700)
+        after = selectors.activity_dashboard(activities=[history], today=TODAY, entrepreneur=alice)
+    assert revenue(before.months)[dt.date(2025, 12, 1)] == D(3000)
+    assert revenue(after.months)[dt.date(2025, 12, 1)] == D(3700)
+    assert after.months[-2].cash_end == before.months[-2].cash_end + D(840)
