@@ -737,21 +737,33 @@ def _prepare_for_bulk(
     return prepared
 
 
-# Columns travel as JSON arrays: the client-side quoting of Python lists costs more than the
-# whole posting does in the database.
-_COLUMN = (
+# Columns travel as text the server splits in C: numbers, ids and dates (which hold no comma) as
+# comma-separated values, N for NULL; texts as JSON arrays. Quoting Python lists client-side, or
+# binding them as arrays, costs more than the whole posting does in the database.
+_KINDS = (
+    *("bigint", "bigint", "date", "text", "date", "text", "text", "text", "text", "bigint"),
+    *("integer", "integer", "bigint", "bigint", "bigint", "numeric", "numeric", "text"),
+)
+_CSV_COLUMN = "string_to_array(%s, ',', 'N')::{}[]"  # N: NULL (an empty text is no element)
+_JSON_COLUMN = (
     "ARRAY(SELECT v::{} FROM json_array_elements_text(%s::json) WITH ORDINALITY AS x(v, o) "
     "ORDER BY o)"
 )
 _POST_BATCH = "SELECT accounting_post_batch({}, %s)".format(
-    ", ".join(
-        _COLUMN.format(kind)
-        for kind in (
-            *("bigint", "bigint", "date", "text", "date", "text", "text", "text", "text", "bigint"),
-            *("integer", "integer", "bigint", "bigint", "bigint", "numeric", "numeric", "text"),
-        )
-    )
+    ", ".join((_JSON_COLUMN if kind == "text" else _CSV_COLUMN).format(kind) for kind in _KINDS)
 )
+
+
+def batch_columns(columns: Sequence[list[Any]]) -> list[str]:
+    """The 18 columns of `accounting_post_batch` as `_POST_BATCH` takes them (None: NULL)."""
+    return [
+        json.dumps(column, ensure_ascii=False)
+        if kind == "text"
+        else ",".join("N" if value is None else str(value) for value in column)
+        for kind, column in zip(_KINDS, columns, strict=True)
+    ]
+
+
 # Entries per database call: small enough for the checks of the next chunk to overlap the
 # posting of this one, large enough for the call's fixed cost (planning, locks) not to show.
 _CHUNK = 2_500
@@ -840,5 +852,4 @@ def _batch_params(prepared_list: list[_Prepared], user_id: int | None) -> list[A
             lines[5].append(str(line.debit))
             lines[6].append(str(line.credit))
             lines[7].append(line.label)
-    params: list[Any] = [json.dumps(column, ensure_ascii=False) for column in (*entries, *lines)]
-    return [*params, user_id]
+    return [*batch_columns((*entries, *lines)), user_id]

@@ -6,7 +6,6 @@ else, even with its setting turned on."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from accounting import services
 from accounting.integrity import ledger_verify
 from accounting.models import Entry, MonthlyBalance
 from accounting.services import EntryInput, LineInput
-from accounting.services.entries import _POST_BATCH
+from accounting.services.entries import _POST_BATCH, batch_columns
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import Ledger, build_ledger, one, sql
@@ -32,7 +31,7 @@ def _ids(code_or_table: str, code: str) -> int:
 
 
 def call(ledger: Ledger, entries: list[dict[str, Any]], lines: list[dict[str, Any]]) -> list[int]:
-    """accounting_post_batch with the columns the service sends (JSON arrays)."""
+    """accounting_post_batch with the columns as the service sends them."""
     entry_columns = [
         [e.get("journal", _ids("accounting_journal", "OD")) for e in entries],
         [e.get("year", ledger.fiscal_year.pk) for e in entries],
@@ -55,7 +54,7 @@ def call(ledger: Ledger, entries: list[dict[str, Any]], lines: list[dict[str, An
         [line.get("credit", "0.00") for line in lines],
         ["" for _ in lines],
     ]
-    params = [json.dumps(column) for column in (*entry_columns, *line_columns)]
+    params = batch_columns((*entry_columns, *line_columns))
     return list(one(_POST_BATCH, [*params, None]))
 
 
