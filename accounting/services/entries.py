@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -700,10 +701,12 @@ def entries_post_bulk(
     }
     result = BulkResult()
     ordered = sorted(enumerate(entries, start=1), key=lambda item: item[1].date)
+    # A small first chunk gets the database working early; the next ones are checked meanwhile.
+    bounds = [0, *range(min(_FIRST_CHUNK, _CHUNK), len(ordered), _CHUNK), len(ordered)]
     with _soft_locked_allowed(allow_soft_locked), _Poster(user) as poster:
-        for start in range(0, len(ordered), _CHUNK):
+        for start, end in itertools.pairwise(bounds):
             chunk: list[_Prepared] = []
-            for position, data in ordered[start : start + _CHUNK]:
+            for position, data in ordered[start:end]:
                 prepared = _prepare_for_bulk(position, data, refs, allow_soft_locked)
                 existing = known.get(prepared.idempotency_key or "")
                 if existing is None:
@@ -767,6 +770,7 @@ def batch_columns(columns: Sequence[list[Any]]) -> list[str]:
 # Entries per database call: small enough for the checks of the next chunk to overlap the
 # posting of this one, large enough for the call's fixed cost (planning, locks) not to show.
 _CHUNK = 2_500
+_FIRST_CHUNK = 500
 
 
 class _Poster:
