@@ -252,15 +252,21 @@ def _analyze() -> None:
 
 
 def _rebuild(out: Any) -> None:
-    """Delete the bench cooperatives' ledgers (the owner bypasses nothing: the guards are
-    disabled for the deletion only, in one transaction)."""
+    """Delete the bench cooperatives' ledgers and fiscal years, closed ones included (the owner
+    bypasses nothing: the guards are disabled for the deletion only, in one transaction)."""
     slugs = [SLUG, SCRATCH, *(f"{SLUG}-{n:02d}" for n in range(1, SMALL + 1))]
     ids = list(Cooperative.objects.filter(slug__in=slugs).values_list("pk", flat=True))
     if not ids:
         return
     out.write(f"  deleting the ledgers of {len(ids)} bench cooperative(s)…\n")
     with as_owner(), transaction.atomic(), connection.cursor() as cursor:
-        tables = ("accounting_monthlybalance", "accounting_entryline", "accounting_entry")
+        tables = (
+            "accounting_monthlybalance",
+            "accounting_entryline",
+            "accounting_entry",
+            "accounting_period",
+            "accounting_fiscalyear",
+        )
         for table in tables:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         for table in tables:
@@ -269,6 +275,8 @@ def _rebuild(out: Any) -> None:
                     cursor.execute(
                         f"DELETE FROM {table} WHERE cooperative_id = %s", [cooperative_id]
                     )
+        # Foreign keys checked now: a table with pending checks cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in tables:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
