@@ -701,10 +701,8 @@ def entries_post_bulk(
     }
     result = BulkResult()
     ordered = sorted(enumerate(entries, start=1), key=lambda item: item[1].date)
-    # A small first chunk gets the database working early; the next ones are checked meanwhile.
-    bounds = [0, *range(min(_FIRST_CHUNK, _CHUNK), len(ordered), _CHUNK), len(ordered)]
     with _soft_locked_allowed(allow_soft_locked), _Poster(user) as poster:
-        for start, end in itertools.pairwise(bounds):
+        for start, end in itertools.pairwise(_chunk_bounds(len(ordered))):
             chunk: list[_Prepared] = []
             for position, data in ordered[start:end]:
                 prepared = _prepare_for_bulk(position, data, refs, allow_soft_locked)
@@ -769,8 +767,18 @@ def batch_columns(columns: Sequence[list[Any]]) -> list[str]:
 
 # Entries per database call: small enough for the checks of the next chunk to overlap the
 # posting of this one, large enough for the call's fixed cost (planning, locks) not to show.
+# The first chunks are smaller, so that the database starts early and is not left waiting.
 _CHUNK = 2_500
-_FIRST_CHUNK = 500
+_FIRST_CHUNKS = (500, 1_000)
+
+
+def _chunk_bounds(count: int) -> list[int]:
+    """[0, end of chunk 1, end of chunk 2, …, count]."""
+    bounds = [0]
+    sizes = itertools.chain(_FIRST_CHUNKS, itertools.repeat(_CHUNK))
+    while bounds[-1] < count:
+        bounds.append(min(bounds[-1] + min(next(sizes), _CHUNK), count))
+    return bounds
 
 
 class _Poster:
