@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from accounting import services
 from accounting.models import Entry
 from accounting.services import LineInput
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import build_ledger, sql
 from tests.factories import CooperativeFactory
@@ -100,3 +102,105 @@ def test_the_same_key_posted_concurrently_makes_one_entry() -> None:
     assert first == second
     with cooperative_context(cooperative.pk):
         assert Entry.objects.count() == 1
+
+
+def _wait_for_a_blocked_writer() -> None:
+    """Until another transaction of this database waits on a row lock (at most 10 s)."""
+    for _ in range(200):
+        sql("SELECT pg_stat_clear_snapshot()")  # activity is read once per transaction otherwise
+        if sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        ) != [(0,)]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("no transaction waited for the lock")
+
+
+def _unused_account(cooperative_id: int) -> int:
+    with cooperative_context(cooperative_id):
+        return int(
+            sql(
+                "INSERT INTO accounting_account (cooperative_id, code, label, "
+                "requires_third_party, is_active) VALUES (%s, '471500', 'Attente', false, true) "
+                "RETURNING id",
+                [cooperative_id],
+            )[0][0]
+        )
+
+
+def _post_on(cooperative_id: int, ledger: Any) -> None:
+    services.entry_post(
+        journal="OD",
+        date=dt.date(2025, 3, 3),
+        label="Sur le compte d'attente",
+        lines=[
+            LineInput("471500", debit="5.00", activity=ledger.a1),
+            LineInput("580", credit="5.00", activity=ledger.a1),
+        ],
+    )
+
+
+def test_an_account_deleted_while_a_posting_uses_it_stays() -> None:
+    """No foreign key on the lines: the posting locks the account FOR KEY SHARE, the deletion
+    waits for it and then sees its line (the guard runs after the deletion)."""
+    cooperative = CooperativeFactory()
+    with cooperative_context(cooperative.pk):
+        ledger = build_ledger(cooperative)
+    account = _unused_account(cooperative.pk)
+    posted = threading.Event()
+
+    def run(index: int) -> str:
+        if index == 0:
+            with cooperative_context(cooperative.pk):
+                _post_on(cooperative.pk, ledger)
+                posted.set()
+                _wait_for_a_blocked_writer()  # the deletion, on the account's lock
+            return "posted"
+        posted.wait(10)
+        try:
+            with cooperative_context(cooperative.pk):
+                sql("DELETE FROM accounting_account WHERE id = %s", [account])
+        except DatabaseError as exc:
+            return str(exc).splitlines()[0]
+        return "deleted"
+
+    assert _in_threads(run) == [
+        "posted",
+        f"compte {account} : encore utilisé en écriture, il ne se supprime pas",
+    ]
+    with cooperative_context(cooperative.pk):
+        assert sql("SELECT count(*) FROM accounting_account WHERE id = %s", [account]) == [(1,)]
+
+
+def test_a_posting_on_an_account_being_deleted_is_refused() -> None:
+    """The other order: the posting waits for the deletion, then finds no account."""
+    cooperative = CooperativeFactory()
+    with cooperative_context(cooperative.pk):
+        ledger = build_ledger(cooperative)
+    account = _unused_account(cooperative.pk)
+    deleted = threading.Event()
+
+    def run(index: int) -> str:
+        if index == 0:
+            with cooperative_context(cooperative.pk):
+                sql("DELETE FROM accounting_account WHERE id = %s", [account])
+                deleted.set()
+                _wait_for_a_blocked_writer()  # the posting, having read the account
+            return "deleted"
+        deleted.wait(10)
+        try:
+            with cooperative_context(cooperative.pk):
+                _post_on(cooperative.pk, ledger)
+        except ApplicationError as exc:
+            return exc.message
+        return "posted"
+
+    assert _in_threads(run) == [
+        "deleted",
+        "écriture 1 du lot : 1 ligne(s) visent un compte, une activité ou un tiers inconnu",
+    ]
+    with cooperative_context(cooperative.pk):
+        assert sql("SELECT count(*) FROM accounting_entryline") == sql(
+            "SELECT count(*) FROM accounting_entryline WHERE account_id <> %s", [account]
+        )
