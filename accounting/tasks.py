@@ -5,8 +5,11 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from accounting.models import FiscalYear
+from accounting.services.closing import fiscal_year_close_run
 from accounting.services.contribution import contribution_post
 from accounting.services.fiscal import add_months
+from perspectives.accounts.models import User
 from perspectives.tenancy.models import Cooperative
 from perspectives.tenancy.tasks import TenantTask
 
@@ -25,3 +28,14 @@ def contribution_for_all_cooperatives() -> int:
     for cooperative_id in ids:
         contribution_post_task.delay(cooperative_id=cooperative_id, month=month.isoformat())
     return len(ids)
+
+
+@shared_task(base=TenantTask, max_retries=0)
+def fiscal_year_close_task(
+    *, cooperative_id: int, fiscal_year_id: int, user_id: int | None = None
+) -> bool:
+    """Seal the year and post the next year's opening entries (idempotent: a closed year only
+    gets the opening entries it would miss). False: refused, the reason left for the page."""
+    fiscal_year = FiscalYear.objects.get(pk=fiscal_year_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    return fiscal_year_close_run(fiscal_year=fiscal_year, user=user)

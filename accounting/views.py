@@ -556,7 +556,8 @@ def ledger_verify(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 @role_required(*CLOSING_ROLES)
 def fiscal_year_closing(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     """The fiscal years and their closing (`?year=<id>`): result per section, seal, opening
-    entries generated in the next year. POST `action=start` (soft locks) or `action=close`."""
+    entries generated in the next year. POST `action=start` (soft locks) or `action=close` (a
+    worker seals the year and posts the opening entries; the page follows its progress)."""
     year_param = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
     year = None
     if year_param:
@@ -575,10 +576,10 @@ def fiscal_year_closing(request: HttpRequest, cooperative_slug: str) -> HttpResp
                     _("Exercice en clôture : ses périodes sont verrouillées provisoirement."),
                 )
             elif action == "close":
-                services.fiscal_year_close(fiscal_year=year, user=request.user)  # type: ignore[arg-type]
+                services.fiscal_year_close_request(fiscal_year=year, user=request.user)  # type: ignore[arg-type]
                 messages.success(
                     request,
-                    _("Exercice clôturé et scellé ; à-nouveaux de l'exercice suivant passés."),
+                    _("Clôture lancée : l'exercice sera scellé et ses à-nouveaux passés."),
                 )
             else:
                 messages.error(request, _("Action inconnue."))
@@ -591,4 +592,5 @@ def fiscal_year_closing(request: HttpRequest, cooperative_slug: str) -> HttpResp
         context["total_result"] = sum((r.result for r in results), Decimal(0))
         context["openings"] = selectors.opening_entries(fiscal_year=year)
         context["earlier_open"] = selectors.fiscal_year_earlier_open(fiscal_year=year)
+        context["closing"] = services.closing_state(fiscal_year=year)
     return render(request, "accounting/closing.html", context)

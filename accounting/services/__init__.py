@@ -1,7 +1,14 @@
 """Writes of the ledger. Import from here: `from accounting.services import entry_post`."""
 
 from accounting.services.chart import account_create, chart_seed_defaults
-from accounting.services.closing import fiscal_year_close, opening_entries_generate
+from accounting.services.closing import (
+    closing_state,
+    fiscal_year_close,
+    fiscal_year_close_check,
+    fiscal_year_close_request,
+    fiscal_year_close_run,
+    opening_entries_generate,
+)
 from accounting.services.contribution import contribution_post
 from accounting.services.entries import (
     BulkResult,
@@ -32,6 +39,7 @@ __all__ = [
     "LineInput",
     "account_create",
     "chart_seed_defaults",
+    "closing_state",
     "contribution_post",
     "entries_post_bulk",
     "entry_draft_create",
@@ -41,6 +49,9 @@ __all__ = [
     "entry_reverse",
     "entry_validate",
     "fiscal_year_close",
+    "fiscal_year_close_check",
+    "fiscal_year_close_request",
+    "fiscal_year_close_run",
     "fiscal_year_create",
     "fiscal_year_ensure",
     "fiscal_year_for_date",

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -56,6 +57,28 @@ def fiscal_year_close(
     if fiscal_year.status == FiscalYear.Status.CLOSED:
         opening_entries_generate(fiscal_year=fiscal_year, user=user)
         return fiscal_year
+    fiscal_year_close_check(fiscal_year=fiscal_year)
+    with db_errors():
+        Period.objects.filter(fiscal_year=fiscal_year).exclude(lock=Period.Lock.HARD).update(
+            lock=Period.Lock.HARD
+        )
+        # Hard-locked and without drafts, the year's FEC is final: its fingerprint is the seal's.
+        if not fec_sha256:
+            cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+            fec_sha256 = fec.sha256_of(fec.fec_lines(cooperative, fiscal_year))
+        FiscalYear.objects.filter(pk=fiscal_year.pk).update(
+            status=FiscalYear.Status.CLOSED, fec_sha256=fec_sha256
+        )
+    fiscal_year.refresh_from_db()
+    opening_entries_generate(fiscal_year=fiscal_year, user=user)
+    return fiscal_year
+
+
+def fiscal_year_close_check(*, fiscal_year: FiscalYear) -> None:
+    """Refuse, with the reason, a year that cannot close now (a closed one can: its missing
+    opening entries are posted again)."""
+    if fiscal_year.status == FiscalYear.Status.CLOSED:
+        return
     if fiscal_year.status != FiscalYear.Status.CLOSING:
         raise ApplicationError(_("L'exercice doit d'abord passer en clôture."))
     from accounting.selectors import fiscal_year_earlier_open
@@ -71,20 +94,57 @@ def fiscal_year_close(
             _("%(count)s brouillard(s) restent dans l'exercice : validez-les ou supprimez-les.")
             % {"count": drafts}
         )
-    with db_errors():
-        Period.objects.filter(fiscal_year=fiscal_year).exclude(lock=Period.Lock.HARD).update(
-            lock=Period.Lock.HARD
+
+
+# A closing runs in a Celery worker (the FEC of a large year and its opening entries take
+# seconds); its state lives in the cache for the closing page: "running" no longer than a task
+# may run (CELERY_TASK_TIME_LIMIT), a refusal for an hour.
+RUNNING = {"state": "running"}
+RUNNING_SECONDS = 15 * 60
+REFUSED_SECONDS = 3600
+
+
+def _closing_key(fiscal_year: FiscalYear) -> str:
+    return f"accounting:closing:{fiscal_year.cooperative_id}:{fiscal_year.pk}"
+
+
+def fiscal_year_close_request(*, fiscal_year: FiscalYear, user: User | None) -> None:
+    """Check that the year can close, then hand the closing to a worker. Asking again while it
+    runs changes nothing (and two closings would not differ: closing is idempotent)."""
+    from accounting.tasks import fiscal_year_close_task
+
+    fiscal_year_close_check(fiscal_year=fiscal_year)
+    key = _closing_key(fiscal_year)
+    if not cache.add(key, RUNNING, RUNNING_SECONDS):
+        if cache.get(key) == RUNNING:
+            return
+        cache.set(key, RUNNING, RUNNING_SECONDS)  # after a refusal: try again
+    fiscal_year_close_task.delay(
+        cooperative_id=fiscal_year.cooperative_id,
+        fiscal_year_id=fiscal_year.pk,
+        user_id=user.pk if user else None,
+    )
+
+
+def fiscal_year_close_run(*, fiscal_year: FiscalYear, user: User | None) -> bool:
+    """The worker's part: close, and leave the outcome for the closing page."""
+    try:
+        fiscal_year_close(fiscal_year=fiscal_year, user=user)
+    except ApplicationError as error:
+        cache.set(
+            _closing_key(fiscal_year),
+            {"state": "refused", "message": error.message},
+            REFUSED_SECONDS,
         )
-        # Hard-locked and without drafts, the year's FEC is final: its fingerprint is the seal's.
-        if not fec_sha256:
-            cooperative = Cooperative.objects.get(pk=require_cooperative_id())
-            fec_sha256 = fec.sha256_of(fec.fec_lines(cooperative, fiscal_year))
-        FiscalYear.objects.filter(pk=fiscal_year.pk).update(
-            status=FiscalYear.Status.CLOSED, fec_sha256=fec_sha256
-        )
-    fiscal_year.refresh_from_db()
-    opening_entries_generate(fiscal_year=fiscal_year, user=user)
-    return fiscal_year
+        return False
+    cache.delete(_closing_key(fiscal_year))
+    return True
+
+
+def closing_state(*, fiscal_year: FiscalYear) -> dict[str, str] | None:
+    """{"state": "running"}, {"state": "refused", "message": …} or None (nothing pending)."""
+    state: dict[str, str] | None = cache.get(_closing_key(fiscal_year))
+    return state
 
 
 @dataclass

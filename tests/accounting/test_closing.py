@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from decimal import Decimal
 
 import pytest
@@ -217,8 +218,9 @@ def test_the_next_closing_carries_from_the_opening_entries(ledger: Ledger) -> No
 CLOSING = "/c/coop-a/accounting/closing/"
 
 
+@pytest.mark.celery_worker
 def test_the_closing_page_closes_a_year_and_shows_results_and_opening_entries(
-    books: Books, world: World, client: Client
+    books: Books, world: World, client: Client, worker: None
 ) -> None:
     year = books.ledger.fiscal_year
     client.force_login(world.carl)  # manager
@@ -238,6 +240,10 @@ def test_the_closing_page_closes_a_year_and_shows_results_and_opening_entries(
     assert _status(world, year) == "closing"
     response = client.post(CLOSING, {"year": year.pk, "action": "close"})
     assert response.status_code == 302
+    # A Celery worker seals the year and posts the opening entries.
+    deadline = time.monotonic() + 30
+    while _status(world, year) != "closed" and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert _status(world, year) == "closed"
 
     page = " ".join(client.get(CLOSING + f"?year={year.pk}").content.decode().split())
@@ -279,3 +285,61 @@ def test_only_accountants_and_managers_close_and_others_see_nothing(
     assert client.post(own, {"year": year.pk, "action": "start"}).status_code == 404
     assert client.get(own + "?year=abc").status_code == 404
     assert _status(world, year) == "open"
+
+
+def test_a_closing_request_hands_the_year_to_one_worker_and_the_page_follows_it(
+    books: Books, world: World, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting import tasks
+
+    year = books.ledger.fiscal_year
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(tasks.fiscal_year_close_task, "delay", lambda **kw: sent.append(kw))
+    with cooperative_context(world.coop_a.pk):
+        year = services.fiscal_year_start_closing(fiscal_year=year)
+        services.fiscal_year_close_request(fiscal_year=year, user=world.carl)
+        services.fiscal_year_close_request(fiscal_year=year, user=world.carl)  # ignored
+    assert sent == [
+        {"cooperative_id": world.coop_a.pk, "fiscal_year_id": year.pk, "user_id": world.carl.pk}
+    ]
+    client.force_login(world.carl)
+    page = client.get(CLOSING + f"?year={year.pk}").content.decode()
+    assert "Clôture en cours" in page
+    assert 'hx-trigger="every 3s"' in page
+    assert 'value="close"' not in page  # no second request while it runs
+
+    with cooperative_context(world.coop_a.pk):
+        assert services.fiscal_year_close_run(fiscal_year=year, user=world.carl) is True
+    page = client.get(CLOSING + f"?year={year.pk}").content.decode()
+    assert "Clôture en cours" not in page
+    assert 'hx-trigger="every 3s"' not in page
+    assert _status(world, year) == "closed"
+
+
+def test_a_closing_refused_in_the_worker_shows_its_reason(
+    books: Books, world: World, client: Client
+) -> None:
+    year = books.ledger.fiscal_year  # still open: the worker refuses it
+    with cooperative_context(world.coop_a.pk):
+        assert services.fiscal_year_close_run(fiscal_year=year, user=None) is False
+        assert services.closing_state(fiscal_year=year) == {
+            "state": "refused",
+            "message": "L'exercice doit d'abord passer en clôture.",
+        }
+    client.force_login(world.carl)
+    page = client.get(CLOSING + f"?year={year.pk}").content.decode()
+    assert "La clôture a été refusée : L&#x27;exercice doit d&#x27;abord passer en clôture." in page
+    assert _status(world, year) == "open"
+
+
+def test_the_closing_task_of_another_cooperative_finds_no_year(books: Books, world: World) -> None:
+    from accounting.tasks import fiscal_year_close_task
+
+    year = books.ledger.fiscal_year
+    with cooperative_context(world.coop_a.pk):
+        services.fiscal_year_start_closing(fiscal_year=year)
+    result = fiscal_year_close_task.apply(
+        kwargs={"cooperative_id": world.coop_b.pk, "fiscal_year_id": year.pk}
+    )
+    assert isinstance(result.result, FiscalYear.DoesNotExist)
+    assert _status(world, year) == "closing"
