@@ -119,25 +119,29 @@ def fiscal_year_close_request(*, fiscal_year: FiscalYear, user: User | None) -> 
         if cache.get(key) == RUNNING:
             return
         cache.set(key, RUNNING, RUNNING_SECONDS)  # after a refusal: try again
-    fiscal_year_close_task.delay(
-        cooperative_id=fiscal_year.cooperative_id,
-        fiscal_year_id=fiscal_year.pk,
-        user_id=user.pk if user else None,
-    )
+    try:
+        fiscal_year_close_task.delay(
+            cooperative_id=fiscal_year.cooperative_id,
+            fiscal_year_id=fiscal_year.pk,
+            user_id=user.pk if user else None,
+        )
+    except BaseException:
+        cache.delete(key)  # not handed over: the page offers the closing again
+        raise
 
 
 def fiscal_year_close_run(*, fiscal_year: FiscalYear, user: User | None) -> bool:
     """The worker's part: close, and leave the outcome for the closing page."""
+    key = _closing_key(fiscal_year)
     try:
         fiscal_year_close(fiscal_year=fiscal_year, user=user)
     except ApplicationError as error:
-        cache.set(
-            _closing_key(fiscal_year),
-            {"state": "refused", "message": error.message},
-            REFUSED_SECONDS,
-        )
+        cache.set(key, {"state": "refused", "message": error.message}, REFUSED_SECONDS)
         return False
-    cache.delete(_closing_key(fiscal_year))
+    except BaseException:
+        cache.delete(key)  # a failure the worker reports: the page offers the closing again
+        raise
+    cache.delete(key)
     return True
 
 

@@ -343,3 +343,27 @@ def test_the_closing_task_of_another_cooperative_finds_no_year(books: Books, wor
     )
     assert isinstance(result.result, FiscalYear.DoesNotExist)
     assert _status(world, year) == "closing"
+
+
+def test_a_closing_that_fails_in_the_worker_can_be_asked_again(
+    books: Books, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting import tasks
+    from accounting.services import closing
+
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(tasks.fiscal_year_close_task, "delay", lambda **kw: sent.append(kw))
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    with cooperative_context(world.coop_a.pk):
+        year = services.fiscal_year_start_closing(fiscal_year=books.ledger.fiscal_year)
+        services.fiscal_year_close_request(fiscal_year=year, user=None)
+        assert services.closing_state(fiscal_year=year) == {"state": "running"}
+        monkeypatch.setattr(closing, "fiscal_year_close", crash)
+        with pytest.raises(RuntimeError, match="disk full"):
+            services.fiscal_year_close_run(fiscal_year=year, user=None)
+        assert services.closing_state(fiscal_year=year) is None
+        services.fiscal_year_close_request(fiscal_year=year, user=None)
+    assert len(sent) == 2
