@@ -10,25 +10,15 @@ points to the CSV, which has no limit, or to a narrower account or period.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounting.selectors import Pnl
 from perspectives.core.charts import Chart, Series, render_svg
-from perspectives.tenancy.models import Cooperative
 
 PDF_MAX_LINES = 500
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
 
 
 def period_label(date_from: dt.date | None, date_to: dt.date) -> str:
@@ -36,31 +26,6 @@ def period_label(date_from: dt.date | None, date_to: dt.date) -> str:
     if date_from is None:
         return _("Au %(end)s") % {"end": end}
     return _("Du %(start)s au %(end)s") % {"start": date_format(date_from, "d/m/Y"), "end": end}
-
-
-def statement_pdf(
-    *,
-    template: str,
-    cooperative: Cooperative,
-    title: str,
-    period: str,
-    context: dict[str, Any],
-    landscape: bool = False,
-) -> bytes:
-    """The statement's PDF: the cooperative, SIREN, title, period and generation date in the
-    header of the first page and in the running header of the others, "Page X / Y" below."""
-    html = render_to_string(
-        template,
-        {
-            **context,
-            "cooperative": cooperative,
-            "title": title,
-            "period": period,
-            "generated_at": timezone.localtime(),
-            "landscape": landscape,
-        },
-    )
-    return render_pdf(html)
 
 
 def pnl_chart_svg(pnl: Pnl) -> SafeString:

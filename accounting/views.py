@@ -28,6 +28,7 @@ from accounting.permissions import (
 )
 from entrepreneurs.models import Activity
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.permissions import current_membership, role_required
 
 GENERAL_LEDGER_PAGE_LINES = 2000
@@ -100,7 +101,7 @@ def pdf_response(
     context: dict[str, Any],
     landscape: bool = False,
 ) -> HttpResponse:
-    body = pdf.statement_pdf(
+    body = document_pdf(
         template=template,
         cooperative=current_membership(request).cooperative,
         title=title,

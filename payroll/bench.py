@@ -99,7 +99,7 @@ def _payslip_html(slip: Any) -> str:
 
 
 def _render(html: str) -> int:
-    from payroll.services import render_pdf
+    from perspectives.core.pdf import render_pdf
 
     return len(render_pdf(html))
 

@@ -27,6 +27,7 @@ from payroll.parameter_files import PARAMETERS_DIR, parameter_rows_read
 from payroll.selectors import company_at, parameters_at
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.pdf import render_pdf
 from perspectives.tenancy.context import require_cooperative_id
 
 
@@ -397,12 +398,6 @@ def payroll_run_mark_paid(*, run_id: int) -> PayrollRun:
         payslip_payment_post(payslip=payslip, day=timezone.localdate())
     run.save(update_fields=["status", "paid_at"])
     return run
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
 
 
 @transaction.atomic

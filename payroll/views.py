@@ -238,11 +238,12 @@ def run_export(
     request: HttpRequest, cooperative_slug: str, run_id: int, kind: str, fmt: str = "csv"
 ) -> HttpResponse:
     """The month's payroll journal, or its contributions per collecting body, as CSV or PDF.
-    The PDF is rendered in the request (payroll.reports says why)."""
+    The PDF is rendered in the request, like the ledger's statements: one row per paid
+    entrepreneur (a few pages for a large cooperative), one per collecting body."""
     import csv
 
     from payroll.journal import JOURNAL_HEADER, contribution_summary, payroll_journal
-    from payroll.reports import report_pdf
+    from perspectives.core.pdf import document_pdf
 
     run = selectors.payroll_run_get_for_member(
         membership=current_membership(request), run_id=run_id
@@ -264,7 +265,7 @@ def run_export(
             ],
         }
     if fmt == "pdf":
-        body = report_pdf(
+        body = document_pdf(
             template=f"payroll/pdf/{kind}.html",
             cooperative=current_membership(request).cooperative,
             title=title,

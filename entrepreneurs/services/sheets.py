@@ -8,12 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from entrepreneurs.models import Workshop, WorkshopRegistration
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
+from perspectives.core.pdf import render_pdf
 
 
 @transaction.atomic

@@ -40,12 +40,7 @@ from governance.services.assemblies import assembly_presence, roll_hash_of
 from governance.services.audit import audit_chain_head, audit_record
 from governance.services.voting import college_tallies, college_weights
 from perspectives.core.exceptions import ApplicationError
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
+from perspectives.core.pdf import render_pdf
 
 
 def minutes_path(assembly: Assembly) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Entrepreneur, Stage
 from perspectives.core.charts import Chart, Series
+from perspectives.core.pdf import render_pdf
 from perspectives.dashboards import figures as fig
 from perspectives.dashboards import selectors
 from perspectives.dashboards.models import ReportSnapshot
@@ -150,12 +151,6 @@ def _chart(snapshot: ReportSnapshot) -> Chart | None:
         ),
         unit="€",
     )
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())
 
 
 def _recipients(snapshot: ReportSnapshot) -> list[str]:

@@ -1,7 +1,4 @@
-"""The month's payroll journal and contribution summary as printable PDFs (WeasyPrint).
-
-Rendered in the request, like the ledger's statements: a run has one row per paid entrepreneur
-(a few pages for a large cooperative) and the summary one row per collecting body."""
+"""PDFs of every app, rendered by WeasyPrint (imported when first used: it loads Pango)."""
 
 from __future__ import annotations
 
@@ -10,11 +7,16 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from payroll.services import render_pdf
 from perspectives.tenancy.models import Cooperative
 
 
-def report_pdf(
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf())
+
+
+def document_pdf(
     *,
     template: str,
     cooperative: Cooperative,
@@ -23,8 +25,9 @@ def report_pdf(
     context: dict[str, Any],
     landscape: bool = False,
 ) -> bytes:
-    """The cooperative, SIREN, title and period on top and at the foot of every page, with
-    "Page X / Y"."""
+    """A statement or report of the cooperative: its name, SIREN, the title, period and
+    generation date on the first page and in the running header of the others, "Page X / Y"
+    below (the templates extend a base that lays them out)."""
     html = render_to_string(
         template,
         {
