@@ -17,37 +17,18 @@ from django.utils.translation import gettext as _
 from governance.models import Assembly, AssemblyDocument
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.uploads import sniffed_content_type
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-_ZIP = (b"PK\x03\x04",)
-# Extension → (content type, magic bytes at the start of the file).
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", _ZIP),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
+EXTENSIONS = (".pdf", ".odt", ".ods", ".docx", ".xlsx", ".png", ".jpg", ".jpeg")
 
 
 def _content_type(upload: UploadedFile) -> str:
-    """The file's real type from its name and first bytes; what the browser claims is ignored."""
-    name = (upload.name or "").lower()
-    extension = name[name.rfind(".") :] if "." in name else ""
-    if extension not in ALLOWED_TYPES:
-        raise ApplicationError(
-            _("Type de fichier refusé : PDF, ODT, ODS, DOCX, XLSX, PNG ou JPEG seulement.")
-        )
-    content_type, signatures = ALLOWED_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
-        raise ApplicationError(_("Le contenu du fichier ne correspond pas à son extension."))
-    return content_type
+    return sniffed_content_type(
+        upload,
+        extensions=EXTENSIONS,
+        refusal=_("Type de fichier refusé : PDF, ODT, ODS, DOCX, XLSX, PNG ou JPEG seulement."),
+    )
 
 
 def _sha256(upload: UploadedFile) -> str:
