@@ -29,6 +29,7 @@ from entrepreneurs.permissions import (
     sees_personal_data,
 )
 from perspectives.accounts.models import User
+from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -402,14 +403,9 @@ def document_download(
     document = selectors.document_get_for_member(
         membership=current_membership(request), document_id=document_id
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
+    return private_file(
+        document.file, content_type=document.content_type, filename=document.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def activity_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:

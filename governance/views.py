@@ -35,6 +35,7 @@ from governance.services.reauth import (
     user_has_totp,
 )
 from perspectives.accounts.models import User
+from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -643,14 +644,9 @@ def document_download(
     )
     if not selectors.may_read_documents(assembly=document.assembly, membership=membership):
         raise PermissionDenied
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
+    return private_file(
+        document.file, content_type=document.content_type, filename=document.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def minutes(

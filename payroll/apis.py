@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from payroll import actions, selectors, services
 from payroll.models import PayProfile, PayrollRun, Payslip
+from perspectives.core.downloads import private_file
 from perspectives.tenancy.apis import TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
@@ -204,15 +205,12 @@ class PayslipPdfApi(TenantApiView):
         )
         if not payslip.pdf:
             raise Http404
-        response = FileResponse(
-            payslip.pdf.open("rb"),
+        return private_file(
+            payslip.pdf,
             content_type="application/pdf",
-            as_attachment=True,
             filename=f"bulletin-{payslip.period:%Y-%m}-v{payslip.version}.pdf",
+            no_store=True,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class PayslipCorrectApi(TenantApiView):

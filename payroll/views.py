@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from payroll import actions, selectors, services
 from payroll.engine import Payslip
 from payroll.forms import RunCreateForm, SimulatorForm
+from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -106,15 +107,12 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
     )
     if not payslip.pdf:
         raise Http404
-    response = FileResponse(
-        payslip.pdf.open("rb"),
+    return private_file(
+        payslip.pdf,
         content_type="application/pdf",
-        as_attachment=True,
         filename=f"bulletin-{payslip.period:%Y-%m}-v{payslip.version}.pdf",
+        no_store=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @role_required(*PAYROLL_ROLES)
