@@ -81,7 +81,7 @@ SELECT concat_ws('|',
   LEFT JOIN accounting_thirdparty tp
          ON tp.id = l.third_party_id AND tp.cooperative_id = e.cooperative_id
  WHERE e.cooperative_id = %(cooperative)s AND e.fiscal_year_id = %(year)s
-   AND e.status = 'validated'
+   AND e.status = 'validated' AND e.chain_seq IS NOT NULL
  ORDER BY (j.kind <> 'opening'), e.chain_seq, l.line_no
 """
 

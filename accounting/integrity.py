@@ -110,7 +110,7 @@ def _chain(year: FiscalYear, report: Report) -> None:
         cursor.execute(
             "SELECT e.id, e.chain_seq, e.prev_hash, e.hash, accounting_entry_canonical(e) "
             "FROM accounting_entry e WHERE e.fiscal_year_id = %s AND e.status = 'validated' "
-            "ORDER BY e.chain_seq",
+            "AND e.chain_seq IS NOT NULL ORDER BY e.chain_seq",
             [year.pk],
         )
         while rows := cursor.fetchmany(2000):
@@ -143,7 +143,12 @@ def ledger_verify(*, fiscal_year: FiscalYear | None = None) -> Report:
     months = ""
     params: dict[str, Any] | None = None
     if fiscal_year is not None:
-        entry = "(SELECT * FROM accounting_entry WHERE fiscal_year_id = %(year)s)"
+        # Every entry is validated with a chain position or a draft (entry_status_fields): the
+        # year's entries, found through the chain's and the drafts' indexes.
+        entry = (
+            "(SELECT * FROM accounting_entry WHERE fiscal_year_id = %(year)s "
+            "AND (chain_seq IS NOT NULL OR status = 'draft'))"
+        )
         months = "WHERE month BETWEEN %(start)s AND %(end)s"
         params = {
             "year": fiscal_year.pk,

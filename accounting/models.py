@@ -249,8 +249,16 @@ class Entry(TenantModel):
         db_index=False,
         db_constraint=False,
     )
+    # No index of its own: validated entries are found by year through the chain and number
+    # indexes (both start with cooperative and year), drafts through the drafts index. A year
+    # index was what the planner picked to find the last number of a year it had no statistics
+    # for yet (a new cooperative or year), scanning the whole year at each posting.
     fiscal_year = models.ForeignKey(
-        FiscalYear, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+        FiscalYear,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
     date = models.DateField(_("date"))
     piece_ref = models.CharField(_("pièce"), max_length=40, blank=True)
@@ -475,10 +483,20 @@ class MonthlyBalance(TenantModel):
     """Σ validated lines per (account, activity, month), written only by the validation trigger.
     Balances and statements read these rows instead of scanning lines."""
 
-    cooperative = _cooperative_unindexed()  # type: ignore[assignment]
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # No foreign-key constraint (each was checked once per new row, at commit) nor single-column
+    # index: a balance only comes from validated lines, whose references the ledger checks and
+    # whose accounts and activities cannot be deleted (accounting_referenced_guard).
+    cooperative = _cooperative_unindexed(db_constraint=False)  # type: ignore[assignment]
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     activity = models.ForeignKey(
-        "entrepreneurs.Activity", on_delete=models.PROTECT, null=True, related_name="+"
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     month = models.DateField(_("mois"))
     debit = models.DecimalField(default=0, **TOTAL)  # type: ignore[arg-type]

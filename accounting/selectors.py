@@ -780,7 +780,10 @@ def period_list(*, fiscal_year: FiscalYear) -> QuerySet[Period]:
 
 def entry_counts(*, fiscal_year: FiscalYear) -> dict[str, int]:
     rows = (
-        Entry.objects.filter(fiscal_year=fiscal_year)
+        # Validated with a chain position, or drafts (entry_status_fields): through their indexes.
+        Entry.objects.filter(
+            Q(chain_seq__isnull=False) | Q(status=Entry.Status.DRAFT), fiscal_year=fiscal_year
+        )
         .values("status")
         .annotate(n=Count("pk"))
         .order_by()

@@ -324,6 +324,29 @@ def test_rows_the_ledger_uses_cannot_be_deleted(ledger: Ledger) -> None:
     assert one("SELECT count(*) FROM accounting_entry WHERE id = %s", [draft]) == 0
 
 
+@pytest.mark.parametrize("validated_entry", [True, False], ids=["validated", "draft"])
+def test_a_fiscal_year_with_an_entry_cannot_be_deleted(
+    ledger: Ledger, validated_entry: bool
+) -> None:
+    entry = balanced_draft(ledger)
+    if validated_entry:
+        validate(entry)
+    year = ledger.fiscal_year.pk
+    sql("DELETE FROM accounting_period WHERE fiscal_year_id = %s", [year])
+    with refused("exercice \\d+ : encore utilisé en écriture"):
+        sql("DELETE FROM accounting_fiscalyear WHERE id = %s", [year])
+    assert one("SELECT count(*) FROM accounting_fiscalyear WHERE id = %s", [year]) == 1
+    # Without entries, the year goes.
+    empty = one(
+        "INSERT INTO accounting_fiscalyear (cooperative_id, start_date, end_date, status, "
+        "chain_head, chain_length, fec_sha256) VALUES (%s, '2030-01-01', '2030-12-31', 'open', "
+        "'', 0, '') RETURNING id",
+        [ledger.cooperative.pk],
+    )
+    sql("DELETE FROM accounting_fiscalyear WHERE id = %s", [empty])
+    assert one("SELECT count(*) FROM accounting_fiscalyear WHERE id = %s", [empty]) == 0
+
+
 def test_a_collective_account_needs_a_third_party(ledger: Ledger) -> None:
     entry = raw_entry(ledger, journal="VT")
     raw_line(ledger, entry, "411", debit="10.00", activity=ledger.a1.pk)

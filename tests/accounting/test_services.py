@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -279,6 +280,32 @@ def test_bulk_posting_numbers_in_date_order_and_keeps_balances(ledger: Ledger) -
     again = services.entries_post_bulk(entries=_bulk_input(ledger, 30, key_prefix="import"))
     assert (len(again.created), len(again.existing)) == (0, 30)
     assert Entry.objects.count() == 30
+
+
+def test_bulk_keys_are_found_again_whatever_their_characters(ledger: Ledger) -> None:
+    keys = ['fec:"AC",12', "fec:a\\b\\\\c", "fec:{x, y}", "fec:é NULL", "NULL", "fec: espace "]
+    entries = [
+        EntryInput(
+            journal="OD",
+            date=dt.date(2025, 3, 1 + n),
+            label=f"Import {n}",
+            lines=[
+                LineInput("512", debit="1.00", activity=ledger.a1),
+                LineInput("580", credit="1.00", activity=ledger.a1),
+            ],
+            idempotency_key=key,
+        )
+        for n, key in enumerate(keys)
+    ]
+    first = services.entries_post_bulk(entries=entries)
+    assert sorted(Entry.objects.values_list("idempotency_key", flat=True)) == sorted(keys)
+
+    again = services.entries_post_bulk(entries=entries)
+    assert (again.created, again.existing) == ([], first.created)
+    changed = [*entries[:2], dataclasses.replace(entries[2], label="Autre")]
+    with pytest.raises(ApplicationError, match=r"Écriture 3 : la clé fec:\{x, y\} a déjà servi"):
+        services.entries_post_bulk(entries=changed)
+    assert Entry.objects.count() == len(keys)
 
 
 def test_bulk_posting_is_all_or_nothing_and_names_the_entry(ledger: Ledger) -> None:
