@@ -11,6 +11,7 @@ characters that would break the structure (separators, tabs, line breaks).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -213,8 +214,14 @@ class Problem:
         return f"ligne {self.line} : {self.message}" if self.line else self.message
 
 
+_DATE_RE = re.compile(r"\d{8}")
+_ACCOUNT_RE = re.compile(r"\d{3}")
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+
+
+@functools.lru_cache(maxsize=4096)  # a file has a few hundred distinct dates on 5 per line
 def _parse_date(text: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{8}", text):
+    if not _DATE_RE.fullmatch(text):
         return None
     try:
         day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -314,11 +321,11 @@ def fec_validate(data: bytes, *, filename: str, year_start: dt.date | None = Non
             )
         if bool(row["EcritureLet"].strip()) != bool(row["DateLet"].strip()):
             problems.append(Problem(number, "EcritureLet et DateLet vont ensemble"))
-        if not re.match(r"^\d{3}", row["CompteNum"]):
+        if not _ACCOUNT_RE.match(row["CompteNum"]):
             problems.append(
                 Problem(number, f"CompteNum « {row['CompteNum']} » : trois chiffres du PCG en tête")
             )
-        if row["Idevise"] and not re.fullmatch(r"[A-Z]{3}", row["Idevise"]):
+        if row["Idevise"] and not _CURRENCY_RE.fullmatch(row["Idevise"]):
             problems.append(Problem(number, f"Idevise « {row['Idevise']} » : code ISO 4217"))
         if montant_sens:
             amount = _parse_amount(row["Montant"])

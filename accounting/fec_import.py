@@ -19,6 +19,7 @@ its own), foreign-currency amounts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounting import fec
-from accounting.models import AUX_CODE_RE, Account, EntryLine, Journal, ThirdParty
+from accounting.models import AUX_CODE_RE, Account, Journal, ThirdParty
 from accounting.services import EntryInput, LineInput, entries_post_bulk, fiscal_year_ensure
 from accounting.services.entries import _check_postable, _prepare, _Refs
 from entrepreneurs.models import Activity
@@ -80,6 +81,7 @@ class _Line:
     row: dict[str, str]
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred third parties on thousands of lines
 def _aux_code(raw: str) -> str:
     code = re.sub(r"[^A-Z0-9_-]", "-", raw.strip().upper())[:17]
     return code if re.match(AUX_CODE_RE, code) else ""
@@ -233,7 +235,7 @@ def _import(
 
     activities = {a.analytic_code: a.pk for a in Activity.objects.all()}
     entries: list[EntryInput] = []
-    refs = _Refs()
+    origins: list[tuple[int, str, str]] = []  # first line in the file, journal, entry number
     for (journal_code, number), lines in groups.items():
         head = lines[0].row
         entry_activity: int | None = default_activity.pk if default_activity else None
@@ -283,22 +285,35 @@ def _import(
             piece_date=_date(piece_date) if piece_date else None,
             source="import:fec",
         )
+        entries.append(data)
+        origins.append((lines[0].number, journal_code, number))
+    if report.problems:
+        report.problems.extend(_refusals(entries, origins))
+        return
+    try:
+        result = entries_post_bulk(entries=entries, allow_soft_locked=True)
+    except ApplicationError as error:
+        # The service stops at the first refusal: list them all, each with its line of the file.
+        report.problems.extend(_refusals(entries, origins) or [fec.Problem(0, error.message)])
+        return
+    report.entries = len(result.created)
+    report.already_imported = len(result.existing)
+    report.lines = result.lines
+
+
+def _refusals(entries: list[EntryInput], origins: list[tuple[int, str, str]]) -> list[fec.Problem]:
+    refs = _Refs()
+    refs.preload(entries)
+    problems = []
+    for data, (line, journal_code, number) in zip(entries, origins, strict=True):
         try:
-            prepared = _prepare(data, refs)
-            _check_postable(prepared, refs, allow_soft_locked=True)
+            _check_postable(_prepare(data, refs), refs, allow_soft_locked=True)
         except ApplicationError as error:
-            report.problems.append(
+            problems.append(
                 fec.Problem(
-                    lines[0].number,
+                    line,
                     _("écriture %(journal)s %(number)s : %(error)s")
                     % {"journal": journal_code, "number": number, "error": error.message},
                 )
             )
-            continue
-        entries.append(data)
-    if report.problems:
-        return
-    result = entries_post_bulk(entries=entries, allow_soft_locked=True)
-    report.entries = len(result.created)
-    report.already_imported = len(result.existing)
-    report.lines = EntryLine.objects.filter(entry_id__in=result.created).count()
+    return problems

@@ -665,6 +665,7 @@ def entry_reverse(
 class BulkResult:
     created: list[int] = field(default_factory=list)
     existing: list[int] = field(default_factory=list)
+    lines: int = 0  # of the created entries
 
     @property
     def count(self) -> int:
@@ -707,6 +708,7 @@ def entries_post_bulk(
                 existing = known.get(prepared.idempotency_key or "")
                 if existing is None:
                     chunk.append(prepared)
+                    result.lines += len(prepared.lines)
                 elif existing.payload_hash == prepared.payload_hash:
                     result.existing.append(existing.pk)
                 else:

@@ -83,6 +83,31 @@ def test_an_analytic_column_gives_each_line_its_activity(ledger: Ledger) -> None
         assert set(EntryLine.objects.values_list("activity_id", flat=True)) == {theirs.a1.pk}
 
 
+def test_every_refused_entry_is_reported_with_its_first_line(ledger: Ledger) -> None:
+    data, name = _export(ledger)
+    header, *body = [row for row in data.decode().split("\r\n") if row]
+    # Each entry's first line in A2, its other lines in A1: no entry balances per activity.
+    firsts: dict[tuple[str, str], int] = {}
+    tagged = []
+    for number, row in enumerate(body, start=2):
+        fields = row.split("|")
+        key = (fields[0], fields[2])
+        tagged.append(row + ("|A1" if key in firsts else "|A2"))
+        firsts.setdefault(key, number)
+    other = CooperativeFactory()
+    with cooperative_context(other.pk):
+        build_ledger(other)
+        text = "\r\n".join([header + "|CodeAnalytique", *tagged]) + "\r\n"
+        report = fec_import(text.encode(), filename=name)
+        assert [p.line for p in report.problems] == sorted(firsts.values())
+        assert all(
+            f"écriture {journal} {number} : " in str(problem)
+            and "déséquilibrée par activité" in str(problem)
+            for problem, (journal, number) in zip(report.problems, firsts, strict=True)
+        )
+        assert Entry.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
