@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import connection
 
 from accounting.models import FiscalYear
+from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
 
 FIELDS = (
@@ -57,6 +58,11 @@ _UNSAFE = re.compile(r"[|\t\r\n\x00-\x1f\x7f]+")
 # One pass over the year's validated lines, in validation order (opening journal first), each
 # record formatted by PostgreSQL. A named (server-side) cursor keeps memory constant whatever
 # the size of the year. %(tz)s: the cooperative's time zone, for the validation date.
+# The cooperative is not named as a constant: row-level security gives it as a parameter. A
+# constant the statistics do not know yet (a cooperative that just imported its history) was
+# estimated at one row per table, and the year's lines were joined to its entries by nested
+# loops without an index (hours); as a parameter, the plan follows the year's chain index and
+# each entry's lines.
 _CLEAN = "btrim(regexp_replace(coalesce({}, ''), '[|[:space:][:cntrl:]]+', ' ', 'g'))"
 EXPORT_SQL = f"""
 SELECT concat_ws('|',
@@ -81,8 +87,7 @@ SELECT concat_ws('|',
   JOIN accounting_account a ON a.id = l.account_id AND a.cooperative_id = e.cooperative_id
   LEFT JOIN accounting_thirdparty tp
          ON tp.id = l.third_party_id AND tp.cooperative_id = e.cooperative_id
- WHERE e.cooperative_id = %(cooperative)s AND e.fiscal_year_id = %(year)s
-   AND e.status = 'validated' AND e.chain_seq IS NOT NULL
+ WHERE e.fiscal_year_id = %(year)s AND e.status = 'validated' AND e.chain_seq IS NOT NULL
  ORDER BY (j.kind <> 'opening'), e.chain_seq, l.line_no
 """
 
@@ -113,9 +118,10 @@ def fec_lines(
 ) -> Iterator[str]:
     """The file, record by record (header first), each ending with CRLF. Run inside the
     cooperative's context (row-level security)."""
+    if require_cooperative_id() != cooperative.pk:
+        raise ValueError("fec_lines runs in the context of the cooperative it exports")
     yield SEPARATOR.join(FIELDS) + NEWLINE
     params: dict[str, int | str] = {
-        "cooperative": cooperative.pk,
         "year": fiscal_year.pk,
         "tz": cooperative.timezone or "Europe/Paris",
     }

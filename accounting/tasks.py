@@ -9,6 +9,7 @@ from accounting.models import FiscalYear
 from accounting.services.closing import fiscal_year_close_run
 from accounting.services.contribution import contribution_post
 from accounting.services.fiscal import add_months
+from accounting.services.planner import ledger_statistics_refresh
 from perspectives.accounts.models import User
 from perspectives.tenancy.models import Cooperative
 from perspectives.tenancy.tasks import TenantTask
@@ -39,3 +40,9 @@ def fiscal_year_close_task(
     fiscal_year = FiscalYear.objects.get(pk=fiscal_year_id)
     user = User.objects.filter(pk=user_id).first() if user_id else None
     return fiscal_year_close_run(fiscal_year=fiscal_year, user=user)
+
+
+@shared_task(max_retries=0)
+def ledger_statistics_refresh_task() -> None:
+    """Planner statistics after large postings (no cooperative's data: tables as a whole)."""
+    ledger_statistics_refresh()

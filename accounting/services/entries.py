@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounting.models import Account, Entry, EntryLine, FiscalYear, Journal, Period, ThirdParty
+from accounting.services import planner
 from accounting.services.errors import db_errors, db_message
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
@@ -721,6 +722,8 @@ def entries_post_bulk(
                     )
             poster.send(chunk)
     result.created = poster.ids
+    if result.lines >= planner.REFRESH_AFTER_LINES:
+        planner.ledger_statistics_refresh_request()
     return result
 
 
