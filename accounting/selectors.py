@@ -176,8 +176,13 @@ def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] 
     """Lines of the opening entries dated in the range (None when there is none). Opening
     entries fall on a few days, each year's first: the lines are found on those days through
     the date indexes, the entries (hundreds after years of closings) by a subquery."""
+    # By journal ids, not a join on the kind: the (cooperative, journal, date) index then finds
+    # the days even when the planner knows nothing of the cooperative's entries.
+    journals = list(Journal.objects.filter(kind=Journal.Kind.OPENING).values_list("pk", flat=True))
+    if not journals:
+        return None
     entries = Entry.objects.filter(
-        journal__kind=Journal.Kind.OPENING,
+        journal_id__in=journals,
         status=Entry.Status.VALIDATED,
         date__gte=date_from,
         date__lte=date_to,
@@ -185,7 +190,10 @@ def _opening_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine] 
     days = list(entries.order_by().values_list("date", flat=True).distinct())
     if not days:
         return None
-    return EntryLine.objects.filter(date__in=days, entry_id__in=entries.values("pk"))
+    # The entries' subquery on those days too: planned blind (a cooperative the statistics do
+    # not know yet), it was run again for each line over the whole range (minutes).
+    on_days = entries.filter(date__in=days).values("pk")
+    return EntryLine.objects.filter(date__in=days, entry_id__in=on_days)
 
 
 def sums(
