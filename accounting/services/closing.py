@@ -33,6 +33,7 @@ from accounting.services.fiscal import fiscal_year_create, fiscal_year_for_date
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.queue import delay_once
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
 
@@ -115,19 +116,18 @@ def fiscal_year_close_request(*, fiscal_year: FiscalYear, user: User | None) -> 
 
     fiscal_year_close_check(fiscal_year=fiscal_year)
     key = _closing_key(fiscal_year)
-    if not cache.add(key, RUNNING, RUNNING_SECONDS):
-        if cache.get(key) == RUNNING:
-            return
-        cache.set(key, RUNNING, RUNNING_SECONDS)  # after a refusal: try again
-    try:
-        fiscal_year_close_task.delay(
-            cooperative_id=fiscal_year.cooperative_id,
-            fiscal_year_id=fiscal_year.pk,
-            user_id=user.pk if user else None,
-        )
-    except BaseException:
-        cache.delete(key)  # not handed over: the page offers the closing again
-        raise
+    if cache.get(key) not in (None, RUNNING):
+        cache.delete(key)  # after a refusal: try again
+    # Not handed over (broker unreachable): no key left, the page offers the closing again.
+    delay_once(
+        key,
+        RUNNING,
+        RUNNING_SECONDS,
+        fiscal_year_close_task,
+        cooperative_id=fiscal_year.cooperative_id,
+        fiscal_year_id=fiscal_year.pk,
+        user_id=user.pk if user else None,
+    )
 
 
 def fiscal_year_close_run(*, fiscal_year: FiscalYear, user: User | None) -> bool:

@@ -16,6 +16,7 @@ import logging
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from perspectives.core.queue import delay_once
 from perspectives.tenancy.db import as_owner
 
 logger = logging.getLogger(__name__)
@@ -32,16 +33,10 @@ def ledger_statistics_refresh_request() -> None:
     already pending). A broker that cannot be reached costs the refresh, never the posting."""
     from accounting.tasks import ledger_statistics_refresh_task
 
-    def enqueue() -> None:
-        if not cache.add(PENDING_KEY, True, PENDING_SECONDS):
-            return
-        try:
-            ledger_statistics_refresh_task.delay()
-        except BaseException:
-            cache.delete(PENDING_KEY)
-            raise
-
-    transaction.on_commit(enqueue, robust=True)
+    transaction.on_commit(
+        lambda: delay_once(PENDING_KEY, True, PENDING_SECONDS, ledger_statistics_refresh_task),
+        robust=True,
+    )
 
 
 def ledger_statistics_refresh() -> None:
