@@ -10,6 +10,12 @@ STAMP := $(VENV)/.installed
 DEVSTACK := $(VPY) -m perspectives.devstack
 
 PYTEST_ARGS ?= -n 2
+# `make test DATE=2028-02-29` (or DATE=2027-03-27T23:30, Paris time) runs the suite as if on that day.
+DATE ?=
+# The parts whose results follow the calendar, run by `make test-dates` on each of these days.
+TEST_DATES ?= 2027-01-01 2028-02-29 2026-12-31T23:30 2027-03-27T12:00
+DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests/governance \
+	tests/accounting/test_closing.py tests/accounting/test_fec.py tests/core/test_demo.py
 ARGS ?=
 MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance
 
@@ -29,7 +35,7 @@ SHELL := bash
 PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test manage lint lock messages bench services stop clean
+.PHONY: help venv run test test-dates manage lint lock messages bench services stop clean
 
 help: ## List the targets
 	@echo "Perspectives – make targets:"
@@ -55,8 +61,15 @@ venv: $(STAMP) ## Create/refresh the virtualenv (only re-installs when the lock 
 run: $(STAMP) ## Migrate, seed the demo, serve on http://127.0.0.1:$PORT with Celery worker + beat
 	$(DEVSTACK) run $(if $(PORT),--port $(PORT))
 
-test: $(STAMP) ## Run the test suite (make test PYTEST_ARGS="-k invoice -n 0")
-	$(DEVSTACK) test $(PYTEST_ARGS)
+test: $(STAMP) ## Run the test suite (make test PYTEST_ARGS="-k invoice -n 0", DATE=2028-02-29)
+	PERSPECTIVES_TEST_DATE="$(DATE)" $(DEVSTACK) test $(PYTEST_ARGS)
+
+test-dates: $(STAMP) ## Run the calendar-dependent tests as if on each of TEST_DATES
+	@for day in $(TEST_DATES); do \
+		echo "[make] date-sensitive tests as if on $$day"; \
+		PERSPECTIVES_TEST_DATE="$$day" $(DEVSTACK) test $(PYTEST_ARGS) $(DATE_SENSITIVE_TESTS) \
+			|| exit 1; \
+	done
 
 manage: $(STAMP) ## Run a manage.py command (make manage ARGS="createsuperuser")
 	$(DEVSTACK) manage $(ARGS)

@@ -3,8 +3,9 @@
 Three years of ledger history for every demo activity (invoices and payments, purchases,
 payroll, the contribution coopérative, VAT returns), with the sectors' seasons and building
 falling this year, as in the interview. Posted through the bulk posting service (so every rule
-of the ledger applies) in a handful of statements; the two past years are then closed and
-sealed. Deterministic (the seeder's generator) and idempotent (a second run posts nothing).
+of the ledger applies) in a handful of statements; the past years are then closed and sealed
+once three months have passed. Deterministic (the seeder's generator) and idempotent (a second
+run posts nothing).
 """
 
 from __future__ import annotations
@@ -166,8 +167,10 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
             services.entries_post_bulk(entries=batch)
             batch = []
         month = add_months(month, 1)
-    # The past years are closed and sealed, as an accountant would have done.
-    for past in FiscalYear.objects.filter(end_date__lt=dt.date(today.year, 1, 1)):
+    # Years that ended over three months ago are closed and sealed, as an accountant would have
+    # done by spring; a year that has just ended stays open for its late entries (December's
+    # payslips are posted in January).
+    for past in FiscalYear.objects.filter(end_date__lt=add_months(today, -3)):
         services.fiscal_year_start_closing(fiscal_year=past)
         services.fiscal_year_close(fiscal_year=past)
     return _counts()

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import override_settings
 
@@ -23,6 +26,37 @@ from tests.factories import (
 )
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def travel_to(moment: str) -> time_machine.travel:
+    """The clock moved to ``moment`` (``YYYY-MM-DD``, noon in Paris, or ``YYYY-MM-DDTHH:MM``, Paris
+    time), still ticking. Use as a decorator, a context manager or in a fixture."""
+    when = dt.datetime.fromisoformat(moment)
+    if len(moment) == 10:
+        when = when.replace(hour=12)
+    return time_machine.travel(when.replace(tzinfo=PARIS), tick=True)
+
+
+# `make test DATE=2028-02-29` runs the whole suite as if on that day (see the Makefile): a test
+# whose result depends on today's date pins its own clock with travel_to, and every other test must
+# pass on any day. The travel starts before collection, so module-level dates see it too.
+_suite_clock: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _suite_clock
+    moment = os.environ.get("PERSPECTIVES_TEST_DATE", "").strip()
+    if moment and _suite_clock is None:
+        _suite_clock = travel_to(moment)
+        _suite_clock.start()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moment = os.environ.get("PERSPECTIVES_TEST_DATE", "").strip()
+    return f"clock: {moment} (Europe/Paris)" if moment else "clock: today"
+
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounting import fec, services
-from accounting.models import EntryLine
+from accounting.models import Entry, EntryLine
 from accounting.services import LineInput
 from tests.accounting.conftest import Ledger
 
@@ -43,7 +44,11 @@ def _small_ledger(ledger: Ledger) -> None:
 def test_the_file_is_exactly_what_the_text_asks(ledger: Ledger) -> None:
     _small_ledger(ledger)
     lines = list(fec.fec_lines(ledger.cooperative, ledger.fiscal_year))
-    today = dt.date.today().strftime("%Y%m%d")  # noqa: DTZ011 - validation date, Paris
+    # ValidDate is the day the database validated the entries, by its own clock.
+    stamps = Entry.objects.values_list("validated_at", flat=True)
+    validated = {timezone.localdate(at) for at in stamps}
+    assert len(validated) == 1
+    today = validated.pop().strftime("%Y%m%d")
     assert all(line.endswith("\r\n") for line in lines)
     assert [line.removesuffix("\r\n") for line in lines] == [
         "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|"

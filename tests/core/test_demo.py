@@ -9,6 +9,7 @@ from perspectives.accounts.models import User
 from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
+from tests.conftest import travel_to
 
 ENTREPRENEUR_KEYS = [
     f"{slug}{suffix}"
@@ -28,6 +29,7 @@ GOVERNANCE_KEYS = [
 
 
 @pytest.mark.django_db
+@travel_to("2026-11-20")  # the demo is built around today: its counts are those of a given day
 def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
     first = demo_seed()
     users, memberships = User.objects.count(), Membership.objects.count()

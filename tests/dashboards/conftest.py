@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from accounting.services import LineInput, entry_post, third_party_create
 from entrepreneurs.models import Activity, ActivityMember, Entrepreneur
 from entrepreneurs.services import path_step_record
 from perspectives.tenancy.context import cooperative_context
-from tests.conftest import World
+from tests.conftest import World, travel_to
 from tests.factories.accounting import ledger_ready
 
 D = Decimal
@@ -51,6 +52,13 @@ def _spend(activity: Activity, day: dt.date, account: str, amount: int) -> None:
             LineInput("512", credit=D(amount), activity=activity),
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def _late_november_2026() -> Iterator[None]:
+    """The history below is dated: every dashboard test reads it as of 20 November 2026."""
+    with travel_to("2026-11-20"):
+        yield
 
 
 @pytest.fixture

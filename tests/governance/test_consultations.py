@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.utils import timezone
 
@@ -185,8 +186,9 @@ def test_an_answer_after_the_deadline_is_refused_in_french(in_a: World) -> None:
 
 def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
     consultation = _consultation(in_a)
+    # The trigger reads the database's clock, which a test's travel in time does not move.
     Assembly.objects.filter(pk=consultation.pk).update(
-        scheduled_at=timezone.now() - dt.timedelta(seconds=1)
+        scheduled_at=RawSQL("clock_timestamp() - interval '1 second'", ())
     )
     entry = _entries(consultation)[0]
     with (
