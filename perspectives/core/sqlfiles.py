@@ -30,9 +30,7 @@ def frozen_sql(migration_file: str, name: str) -> str:
     return frozen_path(migration_file, name).read_text(encoding="utf-8")
 
 
-def RunSQLFile(  # noqa: N802 - reads like the migration operation it builds
-    migration_file: str, forward: str, reverse: str | None = None
-) -> migrations.RunSQL:
+def RunSQLFile(migration_file: str, forward: str, reverse: str | None = None) -> migrations.RunSQL:
     """A RunSQL operation whose statements are frozen files beside the migration."""
     return migrations.RunSQL(
         frozen_sql(migration_file, forward),
