@@ -11,7 +11,7 @@ from accounting.services.contribution import contribution_post
 from accounting.services.fiscal import add_months
 from accounting.services.planner import ledger_statistics_refresh
 from perspectives.accounts.models import User
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -25,21 +25,19 @@ def contribution_post_task(*, cooperative_id: int, month: str) -> int:
 def contribution_for_all_cooperatives() -> int:
     """Beat entry point (early each month): last month's contribution, one task per cooperative."""
     month = add_months(timezone.localdate().replace(day=1), -1)
-    ids = list(Cooperative.objects.values_list("pk", flat=True))
-    for cooperative_id in ids:
-        contribution_post_task.delay(cooperative_id=cooperative_id, month=month.isoformat())
-    return len(ids)
+    return jobs_fan_out(contribution_post_task, month=month.isoformat())
 
 
 @shared_task(base=TenantTask, max_retries=0)
 def fiscal_year_close_task(
     *, cooperative_id: int, fiscal_year_id: int, user_id: int | None = None
-) -> bool:
+) -> None:
     """Seal the year and post the next year's opening entries (idempotent: a closed year only
-    gets the opening entries it would miss). False: refused, the reason left for the page."""
+    gets the opening entries it would miss). A refusal fails the job with its reason, which
+    the closing page shows."""
     fiscal_year = FiscalYear.objects.get(pk=fiscal_year_id)
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    return fiscal_year_close_run(fiscal_year=fiscal_year, user=user)
+    fiscal_year_close_run(fiscal_year=fiscal_year, user=user)
 
 
 @shared_task(max_retries=0)

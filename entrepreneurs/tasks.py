@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from entrepreneurs.services.alerts import accompaniment_alerts_send
 from entrepreneurs.services.sheets import workshop_attendance_sheet_render
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -23,7 +23,4 @@ def accompaniment_alerts_send_task(*, cooperative_id: int) -> int:
 @shared_task
 def accompaniment_alerts_for_all_cooperatives() -> int:
     """Beat entry point: one task per cooperative."""
-    ids = list(Cooperative.objects.values_list("pk", flat=True))
-    for cooperative_id in ids:
-        accompaniment_alerts_send_task.delay(cooperative_id=cooperative_id)
-    return len(ids)
+    return jobs_fan_out(accompaniment_alerts_send_task)

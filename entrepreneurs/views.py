@@ -31,6 +31,7 @@ from entrepreneurs.permissions import (
 from perspectives.accounts.models import User
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
 from perspectives.tenancy.selectors import membership_list
@@ -577,9 +578,7 @@ def workshop_attendance_sheet(
 
     workshop = selectors.workshop_get(workshop_id=workshop_id)
     if request.method == "POST":
-        workshop_attendance_sheet_render_task.delay_on_commit(
-            cooperative_id=workshop.cooperative_id, workshop_id=workshop.pk
-        )
+        job_enqueue(workshop_attendance_sheet_render_task, workshop_id=workshop.pk)
         messages.info(
             request,
             _("La feuille d’émargement est en préparation, prête dans quelques secondes."),

@@ -5,7 +5,7 @@ from celery import shared_task
 from governance.services.consultations import consultations_close_due
 from governance.services.convocation import convocation_send
 from governance.services.minutes import minutes_render
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -30,14 +30,11 @@ def consultations_close_due_task(*, cooperative_id: int) -> list[int]:
     """Idempotent: only open consultations past their deadline are closed; their minutes follow."""
     closed = consultations_close_due()
     for assembly_id in closed:
-        minutes_render_task.delay_on_commit(cooperative_id=cooperative_id, assembly_id=assembly_id)
+        job_enqueue(minutes_render_task, assembly_id=assembly_id)
     return closed
 
 
 @shared_task  # type: ignore[untyped-decorator]
 def consultations_close_due_for_all_cooperatives() -> int:
     """Beat entry point (every quarter of an hour): one task per cooperative."""
-    ids = list(Cooperative.objects.values_list("pk", flat=True))
-    for cooperative_id in ids:
-        consultations_close_due_task.delay(cooperative_id=cooperative_id)
-    return len(ids)
+    return jobs_fan_out(consultations_close_due_task)

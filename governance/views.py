@@ -37,6 +37,7 @@ from governance.services.reauth import (
 from perspectives.accounts.models import User
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.permissions import current_membership, role_required
 
 T = TypeVar("T")
@@ -662,9 +663,7 @@ def minutes(
             raise PermissionDenied
         from governance.tasks import minutes_render_task
 
-        minutes_render_task.delay_on_commit(
-            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
-        )
+        job_enqueue(minutes_render_task, assembly_id=assembly.pk)
         messages.info(request, _("Le procès-verbal est en préparation."))
         return _to_assembly(cooperative_slug, assembly)
     on_roll = selectors.roll_entry_for_member(assembly=assembly, membership=membership)

@@ -13,22 +13,21 @@ from payroll import selectors, services, tasks
 from payroll.engine import Payslip, PayslipInput, gross_from_budget, payslip_compute
 from payroll.models import PayrollRun
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.jobs import job_enqueue
 
 
 def run_compute_start(*, run: PayrollRun) -> None:
     """Compute (or recompute) the drafts on the workers, once the request's transaction commits."""
     if run.is_locked:
         raise ApplicationError(_("La période est verrouillée."))
-    tasks.payroll_run_compute_task.delay_on_commit(cooperative_id=run.cooperative_id, run_id=run.pk)
+    job_enqueue(tasks.payroll_run_compute_task, run_id=run.pk)
 
 
 def run_validate(*, run: PayrollRun) -> list[int]:
     """Issue the run's payslips and post them; their PDFs are rendered by the workers."""
     payslip_ids = services.payroll_run_validate(run_id=run.pk)
     for payslip_id in payslip_ids:
-        tasks.payslip_pdf_render_task.delay_on_commit(
-            cooperative_id=run.cooperative_id, payslip_id=payslip_id
-        )
+        job_enqueue(tasks.payslip_pdf_render_task, payslip_id=payslip_id)
     return payslip_ids
 
 

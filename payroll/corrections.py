@@ -10,6 +10,7 @@ from django.db import transaction
 from payroll import services, tasks
 from payroll.ledger import payslip_post, payslip_reversal_post
 from payroll.models import Payslip
+from perspectives.tenancy.jobs import job_enqueue
 
 
 @transaction.atomic
@@ -19,7 +20,5 @@ def payslip_correction_issue(*, payslip_id: int, gross: Decimal) -> Payslip:
     original = Payslip.objects.select_related("entrepreneur").get(pk=payslip_id)
     payslip_reversal_post(payslip=original)
     payslip_post(payslip=correction)
-    tasks.payslip_pdf_render_task.delay_on_commit(
-        cooperative_id=correction.cooperative_id, payslip_id=correction.pk
-    )
+    job_enqueue(tasks.payslip_pdf_render_task, payslip_id=correction.pk)
     return correction

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from payroll import services
+from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -13,9 +14,7 @@ def payroll_run_compute_task(*, cooperative_id: int, run_id: int) -> int:
     """Fan out: one task per paid entrepreneur. Running it again recomputes the drafts."""
     entrepreneur_ids = services.payroll_run_start(run_id=run_id)
     for entrepreneur_id in entrepreneur_ids:
-        payslip_compute_task.delay(
-            cooperative_id=cooperative_id, run_id=run_id, entrepreneur_id=entrepreneur_id
-        )
+        job_enqueue(payslip_compute_task, run_id=run_id, entrepreneur_id=entrepreneur_id)
     return len(entrepreneur_ids)
 
 

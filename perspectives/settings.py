@@ -98,6 +98,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://perspectives_app@/perspectives")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails a request in seconds instead of holding a worker.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=5
+)
 # Every request runs in a transaction: the cooperative setting for row-level security is
 # transaction-local, and a failing view leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -126,12 +130,29 @@ def _celery_url(url: str) -> str:
     return url
 
 
+# Every connection to Redis is bounded: an outage costs a request at most a few seconds once,
+# then the cache uses the database table for a while (perspectives.core.cache).
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 CACHES = {
     "default": {
+        "BACKEND": "perspectives.core.cache.FailoverCache",
+        "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"},
+    },
+    "redis": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default=_redis_db_url(REDIS_URL, 1)),
         "KEY_PREFIX": "perspectives",
-    }
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
+    },
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "core_cache",
+        "KEY_PREFIX": "perspectives",
+    },
 }
 
 CELERY_BROKER_URL = _celery_url(env.str("CELERY_BROKER_URL", default=REDIS_URL))
@@ -145,9 +166,41 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any task's time limit, so that a running late-acked task is not redelivered.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3 * 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# A request hands its jobs to the broker after its commit: one quick retry, then the job waits
+# in PostgreSQL for the sweeper (perspectives.tenancy.jobs) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Every task is idempotent: it is acknowledged once done, and a worker that dies gives its task
+# back (reject_on_worker_lost); one message at a time per process, since tasks are long.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The job sweeper: pending jobs not taken by the broker after JOBS_SEND_DELAY_SECONDS are sent
+# again, as are those sent JOBS_QUEUE_PATIENCE_SECONDS ago that no worker started, and those
+# running past their time limit plus JOBS_RUNNING_GRACE_SECONDS (their worker died).
+JOBS_SEND_DELAY_SECONDS = env.int("JOBS_SEND_DELAY_SECONDS", default=10)
+JOBS_QUEUE_PATIENCE_SECONDS = env.int("JOBS_QUEUE_PATIENCE_SECONDS", default=3600)
+JOBS_RUNNING_GRACE_SECONDS = env.int("JOBS_RUNNING_GRACE_SECONDS", default=60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every minute: jobs the broker did not take, or whose worker died, are handed out again.
+    "jobs-sweep": {
+        "task": "perspectives.tenancy.tasks.jobs_sweep_for_all_cooperatives",
+        "schedule": 60.0,
+    },
     # Monday 7:00: each referent and manager receives the files that need attention this week.
     # Every morning; each cooperative sends last month's reports on its own report day.
     "monthly-reports": {

@@ -78,10 +78,19 @@ def _redis_url(db: int) -> str:
 _test_settings = override_settings(
     CACHES={
         "default": {
+            "BACKEND": "perspectives.core.cache.FailoverCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"},
+        },
+        "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url(2 + _worker_index()),
             "KEY_PREFIX": "test",
-        }
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache",
+            "KEY_PREFIX": "test",
+        },
     },
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -140,10 +149,11 @@ def _app_role() -> str:
 @pytest.fixture(autouse=True)
 def _clean_cache_and_language() -> Iterator[None]:
     """Each test starts with an empty cache and in French (a request may activate English)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.utils import translation
 
-    cache.clear()
+    # Redis only: the database fallback lives in the test database, emptied with it.
+    caches["redis"].clear()
     with translation.override("fr"):
         yield
 

@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -33,9 +32,9 @@ from accounting.services.fiscal import fiscal_year_create, fiscal_year_for_date
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.core.queue import delay_once
 from perspectives.tenancy.context import require_cooperative_id
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import job_enqueue, job_latest
+from perspectives.tenancy.models import Cooperative, Job
 
 ZERO = Decimal("0.00")
 RESULT_PROFIT, RESULT_LOSS = "120", "129"
@@ -98,57 +97,44 @@ def fiscal_year_close_check(*, fiscal_year: FiscalYear) -> None:
 
 
 # A closing runs in a Celery worker (the FEC of a large year and its opening entries take
-# seconds); its state lives in the cache for the closing page: "running" no longer than a task
-# may run (CELERY_TASK_TIME_LIMIT), a refusal for an hour.
-RUNNING = {"state": "running"}
-RUNNING_SECONDS = 15 * 60
-REFUSED_SECONDS = 3600
-
-
-def _closing_key(fiscal_year: FiscalYear) -> str:
-    return f"accounting:closing:{fiscal_year.cooperative_id}:{fiscal_year.pk}"
+# seconds); its state is its job's (perspectives.tenancy.jobs): pending or running, or failed with
+# the refusal's message, which the closing page shows.
 
 
 def fiscal_year_close_request(*, fiscal_year: FiscalYear, user: User | None) -> None:
     """Check that the year can close, then hand the closing to a worker. Asking again while it
-    runs changes nothing (and two closings would not differ: closing is idempotent)."""
+    is pending or running changes nothing (and two closings would not differ: closing is
+    idempotent)."""
     from accounting.tasks import fiscal_year_close_task
 
     fiscal_year_close_check(fiscal_year=fiscal_year)
-    key = _closing_key(fiscal_year)
-    if cache.get(key) not in (None, RUNNING):
-        cache.delete(key)  # after a refusal: try again
-    # Not handed over (broker unreachable): no key left, the page offers the closing again.
-    delay_once(
-        key,
-        RUNNING,
-        RUNNING_SECONDS,
+    if closing_state(fiscal_year=fiscal_year) == RUNNING:
+        return
+    job_enqueue(
         fiscal_year_close_task,
-        cooperative_id=fiscal_year.cooperative_id,
         fiscal_year_id=fiscal_year.pk,
         user_id=user.pk if user else None,
     )
 
 
-def fiscal_year_close_run(*, fiscal_year: FiscalYear, user: User | None) -> bool:
-    """The worker's part: close, and leave the outcome for the closing page."""
-    key = _closing_key(fiscal_year)
-    try:
-        fiscal_year_close(fiscal_year=fiscal_year, user=user)
-    except ApplicationError as error:
-        cache.set(key, {"state": "refused", "message": error.message}, REFUSED_SECONDS)
-        return False
-    except BaseException:
-        cache.delete(key)  # a failure the worker reports: the page offers the closing again
-        raise
-    cache.delete(key)
-    return True
+def fiscal_year_close_run(*, fiscal_year: FiscalYear, user: User | None) -> None:
+    """The worker's part. A refusal (ApplicationError) fails the job with its message."""
+    fiscal_year_close(fiscal_year=fiscal_year, user=user)
+
+
+RUNNING = {"state": "running"}
 
 
 def closing_state(*, fiscal_year: FiscalYear) -> dict[str, str] | None:
     """{"state": "running"}, {"state": "refused", "message": …} or None (nothing pending)."""
-    state: dict[str, str] | None = cache.get(_closing_key(fiscal_year))
-    return state
+    from accounting.tasks import fiscal_year_close_task
+
+    job = job_latest(fiscal_year_close_task, fiscal_year_id=fiscal_year.pk)
+    if job is None or job.state == Job.State.DONE:
+        return None
+    if job.state == Job.State.FAILED:
+        return {"state": "refused", "message": job.error}
+    return RUNNING
 
 
 @dataclass

@@ -7,6 +7,7 @@ from governance.models import Assembly
 from governance.services.assemblies import assembly_convene, assembly_open
 from governance.services.consultations import consultation_close, consultation_send
 from governance.services.voting import assembly_close
+from perspectives.tenancy.jobs import job_enqueue
 
 STEPS = ("convene", "send", "open", "close")
 
@@ -32,11 +33,7 @@ def assembly_advance(*, assembly: Assembly, step: str) -> Assembly:
     else:
         raise ValueError(step)
     if step in ("convene", "send"):
-        convocation_send_task.delay_on_commit(
-            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
-        )
+        job_enqueue(convocation_send_task, assembly_id=assembly.pk)
     elif step == "close":
-        minutes_render_task.delay_on_commit(
-            cooperative_id=assembly.cooperative_id, assembly_id=assembly.pk
-        )
+        job_enqueue(minutes_render_task, assembly_id=assembly.pk)
     return assembly

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from perspectives.dashboards import figures, reports
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
@@ -39,9 +39,7 @@ def monthly_reports_start_task(*, cooperative_id: int, month: str) -> int:
     """Freeze the month's figures, then fan out one task per report."""
     pending = reports.monthly_reports_prepare(month=dt.date.fromisoformat(month))
     for snapshot_id in pending:
-        report_render_and_send_task.delay_on_commit(
-            cooperative_id=cooperative_id, snapshot_id=snapshot_id
-        )
+        job_enqueue(report_render_and_send_task, snapshot_id=snapshot_id)
     return len(pending)
 
 
@@ -54,16 +52,11 @@ def monthly_reports_due_task(*, cooperative_id: int) -> bool:
     if today.day != settings_get().report_day:
         return False
     previous = figures.add_months(today.replace(day=1), -1)
-    monthly_reports_start_task.delay_on_commit(
-        cooperative_id=cooperative_id, month=previous.isoformat()
-    )
+    job_enqueue(monthly_reports_start_task, month=previous.isoformat())
     return True
 
 
 @shared_task
 def monthly_reports_for_all_cooperatives() -> int:
     """Daily beat entry point: one task per cooperative (each reads its own report day)."""
-    ids = list(Cooperative.objects.values_list("pk", flat=True))
-    for cooperative_id in ids:
-        monthly_reports_due_task.delay(cooperative_id=cooperative_id)
-    return len(ids)
+    return jobs_fan_out(monthly_reports_due_task)

@@ -21,6 +21,7 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.dashboards import charts, selectors, services
 from perspectives.dashboards.forms import ForecastForm, ReserveTargetForm
 from perspectives.dashboards.models import ForecastItem
+from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -215,9 +216,7 @@ def reports(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     except ValueError:
         month = default
     if request.method == "POST":
-        monthly_reports_start_task.delay_on_commit(
-            cooperative_id=current_membership(request).cooperative_id, month=month.isoformat()
-        )
+        job_enqueue(monthly_reports_start_task, month=month.isoformat())
         messages.info(
             request,
             _("Les rapports de %(month)s sont en préparation.")

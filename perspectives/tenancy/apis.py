@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -13,7 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from perspectives.tenancy.models import Cooperative, Membership
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy import jobs
+from perspectives.tenancy.models import Cooperative, Job, Membership
+from perspectives.tenancy.permissions import JOB_ROLES, HasRole
 from perspectives.tenancy.selectors import membership_list_for_user
 
 
@@ -72,3 +76,39 @@ class MembershipMeApi(TenantApiView):
     @extend_schema(responses=OutputSerializer, summary="My membership of this cooperative")
     def get(self, request: Request, cooperative_slug: str) -> Response:
         return Response(self.OutputSerializer(self.membership).data)
+
+
+class JobOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    task = serializers.CharField()
+    title = serializers.SerializerMethodField()
+    kwargs = serializers.JSONField()
+    state = serializers.CharField()
+    attempts = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField()
+
+    def get_title(self, job: Job) -> str:
+        return jobs.job_label(job)
+
+
+class JobListApi(TenantApiView):
+    permission_classes = [HasRole.of(*JOB_ROLES)]
+
+    @extend_schema(responses=JobOutputSerializer(many=True), summary="Background jobs")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(JobOutputSerializer(jobs.job_list(), many=True).data)
+
+
+class JobRetryApi(TenantApiView):
+    permission_classes = [HasRole.of(*JOB_ROLES)]
+
+    @extend_schema(request=None, responses=JobOutputSerializer, summary="Retry a failed job")
+    def post(self, request: Request, cooperative_slug: str, job_id: int) -> Response:
+        job = jobs.job_get_for_member(job_id=job_id)
+        if job.state != Job.State.FAILED:
+            raise ApplicationError(_("Ce travail n'a pas échoué : il n'y a rien à relancer."))
+        return Response(JobOutputSerializer(jobs.job_retry(job=job)).data)

@@ -235,3 +235,53 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Job(TenantModel):
+    """Work handed to a Celery worker, recorded in PostgreSQL first.
+
+    The row is written in the requester's transaction, so a job asked for while the broker is
+    down is not lost: the sweeper (Celery beat, every minute) hands out pending jobs the broker
+    did not take, and again those whose worker died (running past the task's time limit). A job
+    is done in the same transaction as its work; a duplicate delivery of a done job does nothing.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    task = models.CharField(_("tâche"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("confié au courtier le"), null=True, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("travail en arrière-plan")
+        verbose_name_plural = _("travaux en arrière-plan")
+        ordering = ("-created_at",)
+        constraints = [
+            # The same work asked twice before a worker takes it is one job.
+            models.UniqueConstraint(
+                fields=("cooperative", "task", "kwargs"),
+                condition=Q(state="pending"),
+                name="job_one_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("cooperative", "state", "created_at"),
+                condition=Q(state__in=("pending", "running")),
+                name="job_open",
+            ),
+            models.Index(fields=("cooperative", "created_at"), name="job_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk} ({self.state})"

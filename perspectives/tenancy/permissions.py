@@ -18,6 +18,8 @@ from perspectives.tenancy.models import Membership, Role
 ViewFunc = Callable[..., HttpResponseBase]
 
 MEMBER_ADMIN_ROLES = (Role.ADMIN, Role.MANAGER)
+# Who follows the work handed to the workers (and may hand a failed job out again).
+JOB_ROLES = (Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT, Role.PAYROLL)
 
 
 def current_membership(request: HttpRequest) -> Membership:

@@ -11,11 +11,15 @@ tenant_urlpatterns = [
     path(
         "invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/<int:job_id>/retry/", views.job_retry, name="job_retry"),
 ]
 
 # Mounted under /api/v1/c/<cooperative_slug>/.
 tenant_api_urlpatterns = [
     path("me/", apis.MembershipMeApi.as_view(), name="api_membership_me"),
+    path("jobs/", apis.JobListApi.as_view(), name="api_job_list"),
+    path("jobs/<int:job_id>/retry/", apis.JobRetryApi.as_view(), name="api_job_retry"),
 ]
 
 urlpatterns = [

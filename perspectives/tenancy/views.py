@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from perspectives.core.exceptions import ApplicationError
-from perspectives.tenancy import selectors, services
+from perspectives.tenancy import jobs, selectors, services
 from perspectives.tenancy.forms import InvitationForm, NewAccountForm
-from perspectives.tenancy.permissions import MEMBER_ADMIN_ROLES, current_membership, role_required
+from perspectives.tenancy.models import Job
+from perspectives.tenancy.permissions import (
+    JOB_ROLES,
+    MEMBER_ADMIN_ROLES,
+    current_membership,
+    role_required,
+)
 
 
 @login_required
@@ -154,8 +160,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 @never_cache
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and Redis status, for load balancers and `docker compose` health checks."""
+    """Database and Redis status, for load balancers and `docker compose` health checks: 503 as
+    soon as one of them does not answer (Redis itself, not the cache's database fallback)."""
     status = {"database": "ok", "redis": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -163,8 +171,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         status["database"] = "error"
     try:
-        cache.set("healthz", "1", timeout=5)
-        if cache.get("healthz") != "1":
+        redis_cache = caches["redis"]
+        redis_cache.set("healthz", "1", timeout=5)
+        if redis_cache.get("healthz") != "1":
             status["redis"] = "error"
     except Exception:
         status["redis"] = "error"
@@ -172,3 +181,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
     )
+
+
+@role_required(*JOB_ROLES)
+def job_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The work handed to the workers: what waits, runs, failed (with a button to try again)
+    and was done lately. The page follows itself while something waits or runs."""
+    rows = [(job, jobs.job_label(job)) for job in jobs.job_list()]
+    busy = any(job.state in (Job.State.PENDING, Job.State.RUNNING) for job, _label in rows)
+    return render(request, "tenancy/job_list.html", {"rows": rows, "busy": busy})
+
+
+@require_POST
+@role_required(*JOB_ROLES)
+def job_retry(request: HttpRequest, cooperative_slug: str, job_id: int) -> HttpResponse:
+    job = jobs.job_get_for_member(job_id=job_id)
+    if job.state == Job.State.FAILED:
+        jobs.job_retry(job=job)
+        messages.success(request, _("Le travail est relancé."))
+    else:
+        messages.info(request, _("Ce travail n'a pas échoué : il n'y a rien à relancer."))
+    return redirect("job_list", cooperative_slug=cooperative_slug)

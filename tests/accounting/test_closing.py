@@ -17,6 +17,8 @@ from accounting.models import Entry, FiscalYear
 from accounting.services import LineInput
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.jobs import JOB_KWARG, job_enqueue
+from perspectives.tenancy.models import Job
 from tests.accounting.conftest import Books, Ledger
 from tests.conftest import World
 
@@ -287,41 +289,61 @@ def test_only_accountants_and_managers_close_and_others_see_nothing(
     assert _status(world, year) == "open"
 
 
-def test_a_closing_request_hands_the_year_to_one_worker_and_the_page_follows_it(
-    books: Books, world: World, client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from accounting import tasks
+def _closing_job(world: World) -> Job:
+    with cooperative_context(world.coop_a.pk):
+        return Job.objects.get(task="accounting.tasks.fiscal_year_close_task")
 
+
+def _run_as_a_worker(job: Job) -> None:
+    """What a worker does with the job's message (the task, its job id included)."""
+    from accounting.tasks import fiscal_year_close_task
+
+    fiscal_year_close_task.apply(
+        kwargs={**job.kwargs, "cooperative_id": job.cooperative_id, JOB_KWARG: job.pk}
+    )
+
+
+def test_a_closing_request_hands_the_year_to_one_job_and_the_page_follows_it(
+    books: Books, world: World, client: Client
+) -> None:
     year = books.ledger.fiscal_year
-    sent: list[dict[str, object]] = []
-    monkeypatch.setattr(tasks.fiscal_year_close_task, "delay", lambda **kw: sent.append(kw))
     with cooperative_context(world.coop_a.pk):
         year = services.fiscal_year_start_closing(fiscal_year=year)
         services.fiscal_year_close_request(fiscal_year=year, user=world.carl)
         services.fiscal_year_close_request(fiscal_year=year, user=world.carl)  # ignored
-    assert sent == [
-        {"cooperative_id": world.coop_a.pk, "fiscal_year_id": year.pk, "user_id": world.carl.pk}
-    ]
+    job = _closing_job(world)
+    assert (job.state, job.kwargs) == (
+        "pending",
+        {"fiscal_year_id": year.pk, "user_id": world.carl.pk},
+    )
     client.force_login(world.carl)
     page = client.get(CLOSING + f"?year={year.pk}").content.decode()
     assert "Clôture en cours" in page
     assert 'hx-trigger="every 3s"' in page
     assert 'value="close"' not in page  # no second request while it runs
 
-    with cooperative_context(world.coop_a.pk):
-        assert services.fiscal_year_close_run(fiscal_year=year, user=world.carl) is True
+    _run_as_a_worker(job)
+    job = _closing_job(world)
+    assert (job.state, job.attempts, job.error) == ("done", 1, "")
     page = client.get(CLOSING + f"?year={year.pk}").content.decode()
     assert "Clôture en cours" not in page
     assert 'hx-trigger="every 3s"' not in page
     assert _status(world, year) == "closed"
+    _run_as_a_worker(job)  # delivered twice: the done job does nothing
+    job = _closing_job(world)
+    assert (job.state, job.attempts) == ("done", 1)
 
 
 def test_a_closing_refused_in_the_worker_shows_its_reason(
     books: Books, world: World, client: Client
 ) -> None:
+    from accounting.tasks import fiscal_year_close_task
+
     year = books.ledger.fiscal_year  # still open: the worker refuses it
     with cooperative_context(world.coop_a.pk):
-        assert services.fiscal_year_close_run(fiscal_year=year, user=None) is False
+        job_enqueue(fiscal_year_close_task, fiscal_year_id=year.pk, user_id=None)
+    _run_as_a_worker(_closing_job(world))
+    with cooperative_context(world.coop_a.pk):
         assert services.closing_state(fiscal_year=year) == {
             "state": "refused",
             "message": "L'exercice doit d'abord passer en clôture.",
@@ -348,11 +370,7 @@ def test_the_closing_task_of_another_cooperative_finds_no_year(books: Books, wor
 def test_a_closing_that_fails_in_the_worker_can_be_asked_again(
     books: Books, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accounting import tasks
     from accounting.services import closing
-
-    sent: list[dict[str, object]] = []
-    monkeypatch.setattr(tasks.fiscal_year_close_task, "delay", lambda **kw: sent.append(kw))
 
     def crash(**kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -361,9 +379,15 @@ def test_a_closing_that_fails_in_the_worker_can_be_asked_again(
         year = services.fiscal_year_start_closing(fiscal_year=books.ledger.fiscal_year)
         services.fiscal_year_close_request(fiscal_year=year, user=None)
         assert services.closing_state(fiscal_year=year) == {"state": "running"}
-        monkeypatch.setattr(closing, "fiscal_year_close", crash)
-        with pytest.raises(RuntimeError, match="disk full"):
-            services.fiscal_year_close_run(fiscal_year=year, user=None)
-        assert services.closing_state(fiscal_year=year) is None
+    monkeypatch.setattr(closing, "fiscal_year_close", crash)
+    _run_as_a_worker(_closing_job(world))
+    with cooperative_context(world.coop_a.pk):
+        assert services.closing_state(fiscal_year=year) == {
+            "state": "refused",
+            "message": "RuntimeError: disk full",
+        }
         services.fiscal_year_close_request(fiscal_year=year, user=None)
-    assert len(sent) == 2
+        assert services.closing_state(fiscal_year=year) == {"state": "running"}
+        states = list(Job.objects.order_by("pk").values_list("state", flat=True))
+    assert states == ["failed", "pending"]
+    assert _status(world, year) == "closing"

@@ -11,7 +11,7 @@ import factory
 from stdnum import luhn
 
 from perspectives.accounts.models import User
-from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
+from perspectives.tenancy.models import Cooperative, Job, LegalForm, Membership, Role
 
 
 def _siren(n: int) -> str:
@@ -61,4 +61,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 # The platform core has no tenant model; each app's factory module has its own registry.
-TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {}
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    task = "perspectives.dashboards.tasks.monthly_reports_due_task"
+    kwargs = factory.Sequence(lambda n: {"n": n})
+
+
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    Job: lambda cooperative: JobFactory(cooperative=cooperative),
+}
