@@ -4,6 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounting.models import FiscalYear
 from accounting.services.closing import fiscal_year_close_run
@@ -15,7 +16,7 @@ from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
-@shared_task(base=TenantTask, max_retries=0)
+@shared_task(base=TenantTask, label=_("Contribution coopérative du mois"))
 def contribution_post_task(*, cooperative_id: int, month: str) -> int:
     """Idempotent (keys per activity and month): a retry or a second run posts nothing."""
     return len(contribution_post(month=dt.date.fromisoformat(month)))
@@ -28,7 +29,7 @@ def contribution_for_all_cooperatives() -> int:
     return jobs_fan_out(contribution_post_task, month=month.isoformat())
 
 
-@shared_task(base=TenantTask, max_retries=0)
+@shared_task(base=TenantTask, label=_("Clôture de l'exercice"))
 def fiscal_year_close_task(
     *, cooperative_id: int, fiscal_year_id: int, user_id: int | None = None
 ) -> None:

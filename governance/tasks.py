@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from governance.services.consultations import consultations_close_due
 from governance.services.convocation import convocation_send
@@ -9,23 +10,19 @@ from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
 
-@shared_task(  # type: ignore[untyped-decorator]
-    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
+@shared_task(base=TenantTask, max_retries=3, label=_("Procès-verbal d'une assemblée"))
 def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
     """Idempotent: minutes already rendered are kept (the service checks under a row lock)."""
     minutes_render(assembly_id=assembly_id)
 
 
-@shared_task(  # type: ignore[untyped-decorator]
-    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
+@shared_task(base=TenantTask, max_retries=3, label=_("Envoi des convocations d'une assemblée"))
 def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
     """Idempotent: associates already sent to are skipped (one dispatch row each)."""
     return convocation_send(assembly_id=assembly_id)
 
 
-@shared_task(base=TenantTask, max_retries=0)  # type: ignore[untyped-decorator]
+@shared_task(base=TenantTask, label=_("Clôture des consultations écrites échues"))
 def consultations_close_due_task(*, cooperative_id: int) -> list[int]:
     """Idempotent: only open consultations past their deadline are closed; their minutes follow."""
     closed = consultations_close_due()

@@ -184,7 +184,7 @@ def absence_add(
     run = locked_run(run_id)
     # One absence at a time per person: the profile row serialises concurrent entries.
     profile = (
-        PayProfile.objects.select_for_update()
+        PayProfile.objects.select_for_update(of=("self",))
         .select_related("entrepreneur")
         .filter(entrepreneur_id=entrepreneur_id)
         .first()

@@ -23,12 +23,16 @@ def run_compute_start(*, run: PayrollRun) -> None:
     job_enqueue(tasks.payroll_run_compute_task, run_id=run.pk)
 
 
-def run_validate(*, run: PayrollRun) -> list[int]:
-    """Issue the run's payslips and post them; their PDFs are rendered by the workers."""
-    payslip_ids = services.payroll_run_validate(run_id=run.pk)
-    for payslip_id in payslip_ids:
-        job_enqueue(tasks.payslip_pdf_render_task, payslip_id=payslip_id)
-    return payslip_ids
+def run_validate(*, run: PayrollRun) -> PayrollRun:
+    """Hand the validation to a worker: it issues and posts the payslips, then their PDFs are
+    rendered by the workers; the run page follows it."""
+    return services.payroll_run_validate_request(run_id=run.pk)
+
+
+def run_pdfs_request(*, run: PayrollRun) -> int:
+    """Ask again for the PDFs of the run's issued payslips that have none (after a failure)."""
+    ids = list(run.payslips.values_list("pk", flat=True))
+    return services.payslip_pdfs_request(payslip_ids=ids)
 
 
 def payslip_simulate(

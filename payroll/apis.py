@@ -28,9 +28,18 @@ PayrollOnly = HasRole.of(*selectors.PAYROLL_ROLES)
 class RunOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     period = serializers.DateField(format="%Y-%m", help_text="Mois de paie, AAAA-MM.")
-    status = serializers.CharField(help_text="draft, computing, computed, validated ou paid.")
+    status = serializers.CharField(
+        help_text="draft, computing, computed, validating, validated ou paid."
+    )
     expected = serializers.IntegerField(help_text="Bulletins à calculer.")
-    computed = serializers.IntegerField(help_text="Bulletins mensuels déjà calculés.")
+    computed = serializers.IntegerField(
+        help_text="Bulletins mensuels calculés par le dernier calcul lancé."
+    )
+    issued = serializers.IntegerField(help_text="Bulletins émis.")
+    pdf_ready = serializers.IntegerField(help_text="Bulletins émis dont le PDF est prêt.")
+    validation_error = serializers.CharField(
+        help_text="Raison du dernier refus de validation, vide sinon."
+    )
     progress = serializers.SerializerMethodField(help_text="Avancement du calcul, en %.")
     validated_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
@@ -133,16 +142,18 @@ class RunValidateApi(TenantApiView):
 
     @extend_schema(
         request=None,
-        responses=RunOutputSerializer,
+        responses={202: RunOutputSerializer},
         summary="Valider la paie",
-        description="Émet les bulletins (immuables), les comptabilise et verrouille la période ; "
-        "les PDF sont produits par les workers.",
+        description="Confie la validation à un worker (état « validating ») : il émet les "
+        "bulletins (immuables), les comptabilise et verrouille la période, puis les PDF sont "
+        "produits par les workers. Un refus de la comptabilité remet la paie à l'état "
+        "« computed » avec sa raison (validation_error). Suivre l'avancement sur le détail.",
     )
     def post(self, request: Request, cooperative_slug: str, run_id: int) -> Response:
         run = selectors.payroll_run_get_for_member(membership=self.membership, run_id=run_id)
         actions.run_validate(run=run)
         run = selectors.payroll_run_get_for_member(membership=self.membership, run_id=run_id)
-        return Response(RunOutputSerializer(run).data)
+        return Response(RunOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RunMarkPaidApi(TenantApiView):

@@ -17,7 +17,7 @@ from payroll.services import (
     pay_profile_set,
     payroll_run_create,
     payroll_run_start,
-    payroll_run_validate,
+    payroll_run_validate_finish,
     payslip_draft_compute,
 )
 from perspectives.tenancy.models import Cooperative
@@ -58,9 +58,11 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     ):
         run = payroll_run_create(period=previous_month, created_by=None)
         _absences(run=run)
+        # What the workers do for a user's run, in line: compute each draft, then validate,
+        # which hands each payslip's PDF to the workers (rendered once a worker runs).
         for entrepreneur_id in payroll_run_start(run_id=run.pk):
             payslip_draft_compute(run_id=run.pk, entrepreneur_id=entrepreneur_id)
-        payroll_run_validate(run_id=run.pk)
+        payroll_run_validate_finish(run_id=run.pk)
     return {
         "pay_profiles": PayProfile.objects.count(),
         "payslips": Payslip.objects.count(),

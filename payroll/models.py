@@ -196,6 +196,7 @@ class PayrollRun(TenantModel):
         DRAFT = "draft", _("Brouillon")
         COMPUTING = "computing", _("Calcul en cours")
         COMPUTED = "computed", _("Calculée")
+        VALIDATING = "validating", _("Validation en cours")
         VALIDATED = "validated", _("Validée")
         PAID = "paid", _("Payée")
 
@@ -204,6 +205,11 @@ class PayrollRun(TenantModel):
         _("état"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     expected = models.PositiveIntegerField(_("bulletins attendus"), default=0)
+    # Drafts computed since this moment belong to the current computation: a recomputation is
+    # not shown as done while its tasks still wait.
+    computation_started_at = models.DateTimeField(_("calcul lancé le"), null=True, blank=True)
+    # Why the last validation was refused (the ledger's reason), until the next one.
+    validation_error = models.TextField(_("refus de la validation"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -227,14 +233,17 @@ class PayrollRun(TenantModel):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (self.Status.VALIDATED, self.Status.PAID)
+        return self.status in (self.Status.VALIDATING, self.Status.VALIDATED, self.Status.PAID)
 
 
 def payslip_pdf_path(instance: Payslip, filename: str) -> str:
-    """Under the cooperative's own folder; a random name reveals nothing."""
-    import secrets
+    """Under the cooperative's own folder, named by a keyed hash of the payslip: the name reveals
+    nothing and cannot be guessed, and rendering again (a worker killed mid-way, then retried)
+    writes the same file instead of leaving a second one."""
+    from django.utils.crypto import salted_hmac
 
-    return f"cooperatives/{instance.cooperative_id}/payslips/{secrets.token_hex(16)}.pdf"
+    digest = salted_hmac("payroll.payslip-pdf", str(instance.pk)).hexdigest()[:32]
+    return f"cooperatives/{instance.cooperative_id}/payslips/{digest}.pdf"
 
 
 class Payslip(TenantModel):

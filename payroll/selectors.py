@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from payroll.engine import Company, ParameterRow, Parameters
@@ -59,8 +59,20 @@ PAYROLL_ROLES = (Role.PAYROLL, Role.MANAGER, Role.ADMIN)
 
 def payroll_run_list() -> QuerySet[PayrollRun]:
     # Monthly payslips only: a regularisation payslip is not one more person computed.
+    # Drafts of an earlier computation do not count while a recomputation runs.
     runs: QuerySet[PayrollRun] = PayrollRun.objects.annotate(
-        computed=Count("payslips", filter=Q(payslips__kind=Payslip.Kind.MONTHLY))
+        computed=Count(
+            "payslips",
+            filter=Q(payslips__kind=Payslip.Kind.MONTHLY)
+            & (
+                Q(computation_started_at__isnull=True)
+                | Q(payslips__computed_at__gte=F("computation_started_at"))
+            ),
+        ),
+        pdf_ready=Count(
+            "payslips", filter=Q(payslips__issued_at__isnull=False) & ~Q(payslips__pdf="")
+        ),
+        issued=Count("payslips", filter=Q(payslips__issued_at__isnull=False)),
     )
     return runs.order_by("-period")
 

@@ -22,13 +22,21 @@ from payroll.engine import Payslip as EnginePayslip
 from payroll.engine import PayslipInput, YearToDate, gross_from_budget, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
 from payroll.ledger import payslip_payment_post, payslip_post
-from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
+from payroll.models import (
+    LegalParameter,
+    PayProfile,
+    PayrollRun,
+    PayrollSettings,
+    Payslip,
+    payslip_pdf_path,
+)
 from payroll.parameter_files import PARAMETERS_DIR, parameter_rows_read
 from payroll.selectors import company_at, parameters_at
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.core.pdf import render_pdf
 from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.jobs import job_enqueue
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,9 @@ def payroll_run_start(*, run_id: int) -> list[int]:
     ).delete()
     run.status = PayrollRun.Status.COMPUTING if ids else PayrollRun.Status.COMPUTED
     run.expected = len(ids)
-    run.save(update_fields=["status", "expected"])
+    run.computation_started_at = timezone.now()
+    run.validation_error = ""
+    run.save(update_fields=["status", "expected", "computation_started_at", "validation_error"])
     return ids
 
 
@@ -255,7 +265,10 @@ def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
         },
     )
     _regularisation_compute(run=run, profile=profile, monthly=payslip, slip=slip)
-    if Payslip.objects.filter(run=run, kind=Payslip.Kind.MONTHLY).count() >= run.expected:
+    current = Payslip.objects.filter(run=run, kind=Payslip.Kind.MONTHLY)
+    if run.computation_started_at is not None:
+        current = current.filter(computed_at__gte=run.computation_started_at)
+    if run.status == PayrollRun.Status.COMPUTING and current.count() >= run.expected:
         run.status = PayrollRun.Status.COMPUTED
         run.save(update_fields=["status"])
     return payslip
@@ -369,12 +382,60 @@ def _regularisation_compute(
     return payslip
 
 
+PAYSLIP_PDF_TASK = "payroll.tasks.payslip_pdf_render_task"
+RUN_VALIDATE_TASK = "payroll.tasks.payroll_run_validate_task"
+
+
+@transaction.atomic
+def payroll_run_validate_request(*, run_id: int) -> PayrollRun:
+    """Hand the validation of a computed run to a worker (posting every payslip takes seconds);
+    the run shows "Validation en cours" and nothing can be recomputed meanwhile."""
+    run = _locked_run(run_id)
+    if run.status != PayrollRun.Status.COMPUTED:
+        raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
+    run.status, run.validation_error = PayrollRun.Status.VALIDATING, ""
+    run.save(update_fields=["status", "validation_error"])
+    job_enqueue(RUN_VALIDATE_TASK, run_id=run.pk)
+    return run
+
+
+@transaction.atomic
+def payroll_run_validate_finish(*, run_id: int) -> list[int]:
+    """The worker's part: validate, then hand each payslip's PDF to the workers. A refusal of
+    the ledger puts the run back to computed with its reason, for the page to show."""
+    try:
+        with transaction.atomic():
+            ids = payroll_run_validate(run_id=run_id)
+    except ApplicationError as error:
+        PayrollRun.objects.filter(pk=run_id, status=PayrollRun.Status.VALIDATING).update(
+            status=PayrollRun.Status.COMPUTED, validation_error=error.message
+        )
+        return []
+    payslip_pdfs_request(payslip_ids=ids)
+    return ids
+
+
+def payslip_pdfs_request(*, payslip_ids: list[int]) -> int:
+    """Hand the PDFs of these issued payslips to the workers (those not rendered yet; a PDF
+    already waiting is not asked twice). Returns how many were asked."""
+    missing = list(
+        Payslip.objects.filter(pk__in=payslip_ids, issued_at__isnull=False, pdf="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for payslip_id in missing:
+        job_enqueue(PAYSLIP_PDF_TASK, payslip_id=payslip_id)
+    return len(missing)
+
+
 @transaction.atomic
 def payroll_run_validate(*, run_id: int) -> list[int]:
     """Issue every payslip of a computed run (they become immutable) and lock the period.
     Returns the payslip ids whose PDF is to be rendered."""
-    run = _locked_run(run_id)
-    if run.status != PayrollRun.Status.COMPUTED:
+    run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
+    if run.status in (PayrollRun.Status.VALIDATED, PayrollRun.Status.PAID):
+        _locked_run(run_id)  # refuses with the locked period's message
+    if run.status not in (PayrollRun.Status.COMPUTED, PayrollRun.Status.VALIDATING):
         raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
     now = timezone.now()
     payslips = list(Payslip.objects.filter(run=run).select_related("entrepreneur"))
@@ -405,7 +466,9 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
     """Render an issued payslip's PDF once, in the bulletin clarifié layout, under the
     cooperative's folder. Idempotent: an already rendered payslip is left as it is."""
     payslip: Payslip = (
-        Payslip.objects.select_for_update()
+        # The payslip only: the joined cooperative row, locked too, would stop every other
+        # write of the cooperative (their foreign-key checks) while the PDF renders.
+        Payslip.objects.select_for_update(of=("self",))
         .select_related("entrepreneur", "cooperative")
         .get(pk=payslip_id)
     )
@@ -428,7 +491,12 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
             "entrepreneur": payslip.entrepreneur,
         },
     )
-    payslip.pdf.save(f"{payslip.pk}.pdf", ContentFile(render_pdf(html)), save=False)
+    content = ContentFile(render_pdf(html))
+    # A render killed after writing its file but before its commit left that file: replace it.
+    storage, name = payslip.pdf.storage, payslip_pdf_path(payslip, "")
+    if storage.exists(name):
+        storage.delete(name)
+    payslip.pdf.save(f"{payslip.pk}.pdf", content, save=False)
     payslip.save(update_fields=["pdf"])
     transaction.on_commit(lambda: payslip_issued_notify(payslip=payslip))
     return payslip
@@ -466,7 +534,9 @@ def payslip_correct(*, payslip_id: int, gross: Decimal) -> Payslip:
     absences) from the corrected base gross; a regularisation payslip from the cumulatives of
     its month's latest monthly payslip."""
     original: Payslip = (
-        Payslip.objects.select_for_update().select_related("run", "entrepreneur").get(pk=payslip_id)
+        Payslip.objects.select_for_update(of=("self",))
+        .select_related("run", "entrepreneur")
+        .get(pk=payslip_id)
     )
     if original.issued_at is None:
         raise ApplicationError("Un bulletin en brouillon se recalcule, il ne se rectifie pas.")

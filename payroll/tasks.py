@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from payroll import services
 from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.tasks import TenantTask
 
 
-@shared_task(base=TenantTask)  # type: ignore[untyped-decorator]
+@shared_task(base=TenantTask, label=_("Calcul d'une paie mensuelle"))
 def payroll_run_compute_task(*, cooperative_id: int, run_id: int) -> int:
     """Fan out: one task per paid entrepreneur. Running it again recomputes the drafts."""
     entrepreneur_ids = services.payroll_run_start(run_id=run_id)
@@ -18,11 +19,22 @@ def payroll_run_compute_task(*, cooperative_id: int, run_id: int) -> int:
     return len(entrepreneur_ids)
 
 
-@shared_task(base=TenantTask)  # type: ignore[untyped-decorator]
+@shared_task(base=TenantTask, label=_("Calcul d'un bulletin de paie"))
 def payslip_compute_task(*, cooperative_id: int, run_id: int, entrepreneur_id: int) -> int:
     return services.payslip_draft_compute(run_id=run_id, entrepreneur_id=entrepreneur_id).pk
 
 
-@shared_task(base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)  # type: ignore[untyped-decorator]
+@shared_task(base=TenantTask, max_retries=3, label=_("PDF d'un bulletin de paie"))
 def payslip_pdf_render_task(*, cooperative_id: int, payslip_id: int) -> None:
     services.payslip_pdf_render(payslip_id=payslip_id)
+
+
+@shared_task(
+    base=TenantTask,
+    time_limit=1800,
+    soft_time_limit=1700,
+    label=_("Validation d'une paie mensuelle"),
+)  # type: ignore[untyped-decorator]
+def payroll_run_validate_task(*, cooperative_id: int, run_id: int) -> int:
+    """Idempotent: a validated run is not validated twice (the run is locked and checked)."""
+    return len(services.payroll_run_validate_finish(run_id=run_id))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from payroll import actions, selectors, services
@@ -91,6 +92,15 @@ def run_action(request: HttpRequest, cooperative_slug: str, run_id: int) -> Http
             actions.run_compute_start(run=run)
         elif action == "validate":
             actions.run_validate(run=run)
+        elif action == "pdfs":
+            asked = actions.run_pdfs_request(run=run)
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d PDF demandé à nouveau.", "%(count)d PDF demandés à nouveau.", asked
+                )
+                % {"count": asked},
+            )
         elif action == "paid":
             services.payroll_run_mark_paid(run_id=run.pk)
         else:

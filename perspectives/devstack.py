@@ -57,6 +57,9 @@ MAX_SOCKET_PATH = 107
 PG_SOCKET_NAME = ".s.PGSQL.5432"
 
 STOP_TIMEOUT = 15.0
+# `make run` starts a child again when it dies, unless it died this often within the window.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 60.0
 
 # Idempotent: psql's \gexec runs each CREATE only when the SELECT returns a row.
 BOOTSTRAP_SQL = r"""
@@ -375,10 +378,14 @@ def ensure_redis() -> tuple[dict[str, str], subprocess.Popen[bytes] | None]:
         str(REDIS_SOCK),
         "--unixsocketperm",
         "700",
+        # The broker's queues and the cache survive a restart: an append-only file, written
+        # every second.
         "--save",
         "",
         "--appendonly",
-        "no",
+        "yes",
+        "--appendfsync",
+        "everysec",
         "--dir",
         str(REDIS_DIR),
         "--daemonize",
@@ -578,13 +585,16 @@ def cmd_run(stack: Stack, args: list[str]) -> int:
                 log(f"stopping {name}…")
             stop_process(proc, name, group=True)
 
-    stack.cleanups.append(stop_children)
-    for name, cmd in children:
+    def start(name: str, cmd: list[str]) -> None:
         log(f"starting {name}: {' '.join(cmd[1:])}")
         # Own process group: the devstack decides the shutdown order on Ctrl-C/SIGTERM.
         procs[name] = subprocess.Popen(
             cmd, env=stack.env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, start_new_session=True
         )
+
+    stack.cleanups.append(stop_children)
+    for name, cmd in children:
+        start(name, cmd)
 
     if _wait_port(port, procs["web"]):
         banner = f"Perspectives is running at http://127.0.0.1:{port}/"
@@ -594,12 +604,26 @@ def cmd_run(stack: Stack, args: list[str]) -> int:
     elif not SIGNALS.stopping:
         log(f"the web server did not start listening on 127.0.0.1:{port}")
 
+    # A child that dies (a killed worker, a crash) is started again: its unfinished jobs are
+    # handed out again by the sweeper. One that keeps dying is a real failure: stop then.
+    commands = dict(children)
+    recent_exits: dict[str, list[float]] = {name: [] for name in commands}
     while not SIGNALS.stopping:
-        for name, proc in procs.items():
+        for name, proc in list(procs.items()):
             exit_code = proc.poll()
-            if exit_code is not None:
-                log(f"{name} exited unexpectedly with code {exit_code}; stopping everything")
+            if exit_code is None or SIGNALS.stopping:
+                continue
+            now = time.monotonic()
+            exits = [t for t in recent_exits[name] if now - t < RESTART_WINDOW] + [now]
+            recent_exits[name] = exits
+            if len(exits) > MAX_RESTARTS:
+                log(
+                    f"{name} exited {len(exits)} times in {RESTART_WINDOW:.0f} s "
+                    f"(last code {exit_code}); stopping everything"
+                )
                 return exit_code or 1
+            log(f"{name} exited unexpectedly with code {exit_code}; starting it again")
+            start(name, commands[name])
         time.sleep(0.5)
     return 0
 

@@ -171,6 +171,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
+# Results (read by tests and tools only): a lost Redis costs a few seconds, not twenty.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
@@ -194,6 +198,8 @@ JOBS_SEND_DELAY_SECONDS = env.int("JOBS_SEND_DELAY_SECONDS", default=10)
 JOBS_QUEUE_PATIENCE_SECONDS = env.int("JOBS_QUEUE_PATIENCE_SECONDS", default=3600)
 JOBS_RUNNING_GRACE_SECONDS = env.int("JOBS_RUNNING_GRACE_SECONDS", default=60)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+# A job a worker took this long ago that no live worker holds any more died with its worker.
+JOBS_ORPHAN_AFTER_SECONDS = env.int("JOBS_ORPHAN_AFTER_SECONDS", default=60)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: jobs the broker did not take, or whose worker died, are handed out again.

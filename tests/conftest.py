@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping, which workers answer
 import pytest
 import time_machine
 from django.db import connection
@@ -229,15 +230,27 @@ def world(db: None) -> World:
     return world
 
 
+def celery_test_broker_url() -> str:
+    """This test worker's own Redis database for Celery (its cache has another one)."""
+    return _redis_url(8 + _worker_index()).replace("unix://", "redis+socket://")
+
+
+def cache_test_url() -> str:
+    return _redis_url(2 + _worker_index())
+
+
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[None]:
     """A real Celery worker (in a thread of this process) on this test worker's Redis database."""
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the worker)
     from celery.contrib.testing.worker import start_worker
 
     from perspectives.celery import app as celery_app
 
-    url = _redis_url(8 + _worker_index()).replace("unix://", "redis+socket://")
+    url = celery_test_broker_url()
     celery_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    # Messages earlier tests' jobs left behind belong to rows that are gone: the worker starts
+    # on an empty queue instead of working through them before its ping.
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
     with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=True):
         yield

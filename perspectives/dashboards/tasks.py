@@ -7,34 +7,32 @@ from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from perspectives.dashboards import figures, reports
 from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
-from perspectives.tenancy.tasks import TenantTask
+from perspectives.tenancy.tasks import TRANSIENT_ERRORS, TenantTask
 
 
 @shared_task(
     base=TenantTask,
     bind=True,
-    autoretry_for=(OSError, ConnectionError),
-    retry_backoff=True,
     retry_jitter=True,
     max_retries=3,
     soft_time_limit=120,
     time_limit=180,
+    label=_("Rapport mensuel (PDF et e-mail)"),
 )
 def report_render_and_send_task(self: Any, *, cooperative_id: int, snapshot_id: int) -> str:
     try:
         return str(reports.report_render_and_send(snapshot_id=snapshot_id).status)
     except Exception as error:
-        if self.request.retries >= self.max_retries or not isinstance(
-            error, (OSError, ConnectionError)
-        ):
+        if self.request.retries >= self.max_retries or not isinstance(error, TRANSIENT_ERRORS):
             reports.report_failed(snapshot_id=snapshot_id, error=f"{type(error).__name__}: {error}")
         raise
 
 
-@shared_task(base=TenantTask)
+@shared_task(base=TenantTask, label=_("Préparation des rapports mensuels"))
 def monthly_reports_start_task(*, cooperative_id: int, month: str) -> int:
     """Freeze the month's figures, then fan out one task per report."""
     pending = reports.monthly_reports_prepare(month=dt.date.fromisoformat(month))
@@ -43,7 +41,7 @@ def monthly_reports_start_task(*, cooperative_id: int, month: str) -> int:
     return len(pending)
 
 
-@shared_task(base=TenantTask)
+@shared_task(base=TenantTask, label=_("Rapports mensuels du jour"))
 def monthly_reports_due_task(*, cooperative_id: int) -> bool:
     """Start last month's reports if today is this cooperative's report day."""
     from perspectives.dashboards.selectors import settings_get

@@ -18,10 +18,12 @@ from functools import partial
 from typing import Any
 
 from celery import Task, current_app
+from celery.signals import task_received
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from perspectives.tenancy.context import cooperative_context, require_cooperative_id
 from perspectives.tenancy.models import Cooperative, Job
@@ -88,7 +90,8 @@ def _dispatch(job: Job) -> bool:
         return False
     kwargs = {**job.kwargs, "cooperative_id": job.cooperative_id, JOB_KWARG: job.pk}
     try:
-        current_app.send_task(job.task, kwargs=kwargs)
+        # The job row is the result: no result backend involved (it would retry on its own).
+        current_app.send_task(job.task, kwargs=kwargs, ignore_result=True)
     except Exception as error:  # kombu and redis raise several kinds of connection errors
         _broker_down_until = time.monotonic() + _BROKER_PAUSE_SECONDS
         logger.warning("broker unavailable, job %s left for the sweeper: %s", job.pk, error)
@@ -101,6 +104,62 @@ def broker_available_again() -> None:
     """Forget a recent broker failure (the sweeper calls it: beat itself reached the broker)."""
     global _broker_down_until
     _broker_down_until = 0.0
+
+
+@task_received.connect(weak=False)  # type: ignore[untyped-decorator]
+def _job_received(request: Any = None, **kwargs: Any) -> None:
+    """In the worker, as a message arrives: the job is now held by a worker, which the sweeper
+    asks about (a worker that dies holds it no more)."""
+    arguments = getattr(request, "kwargs", None) or {}
+    job_id, cooperative_id = arguments.get(JOB_KWARG), arguments.get("cooperative_id")
+    if not isinstance(job_id, int) or not isinstance(cooperative_id, int):
+        return
+    try:
+        with cooperative_context(cooperative_id):
+            Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(
+                received_at=timezone.now()
+            )
+    except Exception:  # the mark only speeds recovery up: never refuse a message for it
+        logger.warning("could not mark job %s received", job_id, exc_info=True)
+    finally:
+        close_old_connections()
+
+
+def held_job_ids(*, timeout: float = 2.0) -> set[int] | None:
+    """The jobs the live workers hold (running, reserved or scheduled), by asking them; None
+    when no worker answers (then only the time limits tell a dead worker)."""
+    try:
+        inspect = current_app.control.inspect(timeout=timeout)
+        replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+    except Exception:
+        logger.warning("could not ask the workers what they hold", exc_info=True)
+        return None
+    if not any(replies):
+        return None
+    held: set[int] = set()
+    for reply in replies:
+        for requests in (reply or {}).values():
+            for request in requests:
+                request = request.get("request", request)  # scheduled ones are wrapped
+                job_id = (request.get("kwargs") or {}).get(JOB_KWARG)
+                if isinstance(job_id, int):
+                    held.add(job_id)
+    return held
+
+
+def broker_queue_empty() -> bool | None:
+    """Whether no message waits in the workers' queue (None: the broker did not answer). With
+    the queue empty, a job sent long ago that no live worker holds has been lost."""
+    try:
+        with current_app.connection_for_read() as connection:
+            queue = current_app.conf.task_default_queue
+            declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+            return bool(declared.message_count == 0)
+    except ChannelError:
+        return True  # no such queue: Redis drops an emptied list
+    except Exception:
+        logger.warning("could not ask the broker about its queue", exc_info=True)
+        return None
 
 
 def job_started(job_id: int) -> bool:
@@ -147,34 +206,75 @@ def _running_limit(name: str) -> dt.timedelta:
     return dt.timedelta(seconds=limit + settings.JOBS_RUNNING_GRACE_SECONDS)
 
 
-def jobs_sweep(*, now: dt.datetime | None = None) -> SweepReport:
-    """In the active cooperative: send the pending jobs the broker never took, send again the
-    ones it took long ago and no worker started (lost with the broker's memory), and the ones
-    still running past their time limit (their worker died); give up after a few attempts."""
+def jobs_sweep(
+    *,
+    cooperative_id: int,
+    now: dt.datetime | None = None,
+    held: set[int] | None = None,
+    queue_empty: bool | None = None,
+) -> SweepReport:
+    """A cooperative's jobs that need handing out again: the pending ones the broker never took,
+    the ones it took long ago and no worker started (lost with the broker's memory), and the
+    running ones past their time limit (their worker died); given up after a few attempts.
+
+    `held`: the jobs the live workers said they hold (`held_job_ids`). A job a worker received
+    or started over a minute ago that no live worker holds was lost with its worker: it is
+    handed out again at once, without waiting for its time limit. With `queue_empty` too (no
+    message waits in the broker), so was a job sent over a minute ago that no worker holds.
+
+    Each job is handled in its own short transaction, skipping a job a worker is updating at
+    that moment (the next sweep sees it again): the sweeper never waits on a task's locks."""
     now = now or timezone.now()
-    sent = resent = abandoned = 0
     fresh = now - dt.timedelta(seconds=settings.JOBS_SEND_DELAY_SECONDS)
-    for job in Job.objects.filter(
-        state=Job.State.PENDING, sent_at__isnull=True, created_at__lt=fresh
-    ).order_by("created_at"):
-        sent += _dispatch(job)
     patience = now - dt.timedelta(seconds=settings.JOBS_QUEUE_PATIENCE_SECONDS)
-    for job in Job.objects.filter(state=Job.State.PENDING, sent_at__lt=patience).order_by(
-        "created_at"
-    ):
-        resent += _dispatch(job)
-    for job in Job.objects.filter(state=Job.State.RUNNING).order_by("started_at"):
-        if job.started_at is None or job.started_at >= now - _running_limit(job.task):
-            continue
-        if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
-            job_failed(job.pk, f"Abandonné après {job.attempts} tentatives sans réponse du worker.")
-            abandoned += 1
-            continue
-        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
-            state=Job.State.PENDING, sent_at=None
+    settled = now - dt.timedelta(seconds=settings.JOBS_ORPHAN_AFTER_SECONDS)
+    never_sent = Q(state=Job.State.PENDING, sent_at__isnull=True, created_at__lt=fresh)
+    lost_by_broker = Q(state=Job.State.PENDING, sent_at__lt=patience)
+    orphans = Q(state=Job.State.PENDING, received_at__lt=settled) | Q(
+        state=Job.State.RUNNING, started_at__lt=settled
+    )
+    if queue_empty:
+        orphans |= Q(state=Job.State.PENDING, sent_at__lt=settled)
+    with cooperative_context(cooperative_id):
+        candidates = list(
+            Job.objects.filter(never_sent | lost_by_broker | Q(state=Job.State.RUNNING))
+            .order_by("created_at")
+            .values_list("pk", flat=True)
         )
-        resent += _dispatch(job)
+        if held is not None:
+            candidates += list(
+                Job.objects.filter(orphans).exclude(pk__in=held).values_list("pk", flat=True)
+            )
+    sent = resent = abandoned = 0
+    for job_id in dict.fromkeys(candidates):
+        with cooperative_context(cooperative_id):
+            job = Job.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None:
+                continue
+            orphan = held is not None and job.pk not in held and _matches(job, orphans)
+            if _matches(job, never_sent):
+                sent += _dispatch(job)
+            elif _matches(job, lost_by_broker):
+                resent += _dispatch(job)
+            elif orphan or (
+                job.state == Job.State.RUNNING
+                and job.started_at is not None
+                and job.started_at < now - _running_limit(job.task)
+            ):
+                if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
+                    message = f"Abandonné après {job.attempts} tentatives sans réponse du worker."
+                    job_failed(job.pk, message)
+                    abandoned += 1
+                    continue
+                Job.objects.filter(pk=job.pk).update(
+                    state=Job.State.PENDING, sent_at=None, received_at=None
+                )
+                resent += _dispatch(job)
     return SweepReport(sent=sent, resent=resent, abandoned=abandoned)
+
+
+def _matches(job: Job, condition: Q) -> bool:
+    return Job.objects.filter(condition, pk=job.pk).exists()
 
 
 def job_latest(task: Task | str, /, **kwargs: Any) -> Job | None:

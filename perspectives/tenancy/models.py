@@ -258,6 +258,8 @@ class Job(TenantModel):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("confié au courtier le"), null=True, blank=True)
+    # A worker took the message (it may still wait in that worker's reserve).
+    received_at = models.DateTimeField(_("reçu par un worker le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
@@ -13,6 +14,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 
+logger = logging.getLogger(__name__)
+
 # Errors that pass by themselves (a database restart, a broker or cache outage, the network):
 # a task that meets one is tried again later instead of failing for good.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -20,8 +23,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     InterfaceError,
     RedisConnectionError,
     RedisTimeoutError,
-    ConnectionError,
-    TimeoutError,
+    # Files and sockets: a full disk, a dropped connection (ConnectionError, TimeoutError).
+    OSError,
 )
 
 
@@ -97,10 +100,18 @@ def jobs_sweep_for_all_cooperatives() -> dict[str, int]:
     from perspectives.tenancy.models import Cooperative
 
     jobs.broker_available_again()
+    held = jobs.held_job_ids()
+    queue_empty = jobs.broker_queue_empty() if held is not None else None
     totals = {"sent": 0, "resent": 0, "abandoned": 0}
     for cooperative_id in Cooperative.objects.values_list("pk", flat=True):
-        with cooperative_context(cooperative_id):
-            report = jobs.jobs_sweep()
+        try:
+            report = jobs.jobs_sweep(
+                cooperative_id=cooperative_id, held=held, queue_empty=queue_empty
+            )
+        except DatabaseError:
+            # One cooperative's trouble (a lock, a restart) does not stop the others' sweep.
+            logger.warning("job sweep of cooperative %s failed", cooperative_id, exc_info=True)
+            continue
         totals["sent"] += report.sent
         totals["resent"] += report.resent
         totals["abandoned"] += report.abandoned

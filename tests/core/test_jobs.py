@@ -78,7 +78,8 @@ def test_a_job_belongs_to_the_active_cooperative_only(world: World) -> None:
             jobs.job_enqueue(sector_create, cooperative_id=world.coop_b.pk, name="X")
     with cooperative_context(world.coop_b.pk):
         assert not Job.objects.filter(pk=job.pk).exists()
-        assert jobs.jobs_sweep(now=timezone.now() + dt.timedelta(hours=2)) == jobs.SweepReport()
+    later = timezone.now() + dt.timedelta(hours=2)
+    assert jobs.jobs_sweep(cooperative_id=world.coop_b.pk, now=later) == jobs.SweepReport()
 
 
 @pytest.mark.celery_worker
@@ -97,8 +98,7 @@ def test_a_job_asked_while_the_broker_is_down_runs_once_it_is_back(
     monkeypatch.undo()  # the broker is back
     later = timezone.now() + dt.timedelta(seconds=30)
     jobs.broker_available_again()
-    with cooperative_context(world.coop_a.pk):
-        assert jobs.jobs_sweep(now=later) == jobs.SweepReport(sent=2)
+    assert jobs.jobs_sweep(cooperative_id=world.coop_a.pk, now=later) == jobs.SweepReport(sent=2)
     _wait_for(lambda: [state for state, *_ in _jobs(world)] == ["done", "done"])
     assert _sectors(world) == ["Bâtiment", "Communication", "Jardins"]
     assert [attempts for *_, attempts in _jobs(world)] == [1, 1]
@@ -119,21 +119,21 @@ def test_a_job_whose_worker_died_is_handed_out_again_then_given_up(
             started_at=timezone.now(),
             sent_at=timezone.now(),
         )
-    with cooperative_context(world.coop_a.pk):
-        # Within its time limit (30 s + the grace): still presumed running.
-        assert jobs.jobs_sweep(now=timezone.now() + dt.timedelta(seconds=60)) == jobs.SweepReport()
-        assert jobs.jobs_sweep(now=timezone.now() + dt.timedelta(seconds=120)) == jobs.SweepReport(
-            resent=1
-        )
+    # Within its time limit (30 s + the grace): still presumed running.
+    soon, later = (timezone.now() + dt.timedelta(seconds=s) for s in (60, 120))
+    assert jobs.jobs_sweep(cooperative_id=world.coop_a.pk, now=soon) == jobs.SweepReport()
+    assert jobs.jobs_sweep(cooperative_id=world.coop_a.pk, now=later) == jobs.SweepReport(resent=1)
     _wait_for(lambda: _jobs(world)[0][0] == "done")
     assert _jobs(world) == [("done", {"name": "Bâtiment"}, 2)]
     assert _sectors(world) == ["Bâtiment", "Communication"]
 
     with cooperative_context(world.coop_a.pk):
         Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, attempts=5)
-        assert jobs.jobs_sweep(now=timezone.now() + dt.timedelta(hours=1)) == jobs.SweepReport(
-            abandoned=1
-        )
+    hour = timezone.now() + dt.timedelta(hours=1)
+    assert jobs.jobs_sweep(cooperative_id=world.coop_a.pk, now=hour) == jobs.SweepReport(
+        abandoned=1
+    )
+    with cooperative_context(world.coop_a.pk):
         job.refresh_from_db()
     assert (job.state, job.error) == (
         "failed",

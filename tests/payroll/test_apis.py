@@ -12,8 +12,14 @@ from django.test import Client
 
 from accounting.models import Entry
 from payroll.models import PayrollRun, Payslip
-from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
+from payroll.services import (
+    payroll_run_create,
+    payroll_run_validate,
+    payroll_run_validate_finish,
+    payslip_pdf_render,
+)
 from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Job
 from tests.conftest import World
 from tests.payroll.conftest import Payroll, compute_run
 
@@ -54,8 +60,18 @@ def test_the_payroll_officer_runs_a_month_through_the_api(
     slips = client.get(BASE + f"payslips/?run={run['id']}").json()
     assert sorted(s["gross"] for s in slips["results"]) == ["1900.00", "2500.00"]
     assert all(s["issued_at"] is None for s in slips["results"])
-    validated = client.post(BASE + f"runs/{run['id']}/validate/").json()
-    assert validated["status"] == "validated"
+    validating = client.post(BASE + f"runs/{run['id']}/validate/")
+    assert (validating.status_code, validating.json()["status"]) == (202, "validating")
+    with cooperative_context(world.coop_a.pk):
+        assert list(Job.objects.order_by("pk").values_list("task", "kwargs")) == [
+            ("payroll.tasks.payroll_run_compute_task", {"run_id": run["id"]}),
+            ("payroll.tasks.payroll_run_validate_task", {"run_id": run["id"]}),
+        ]
+        payroll_run_validate_finish(run_id=run["id"])  # what the worker does
+        pdf_jobs = Job.objects.filter(task="payroll.tasks.payslip_pdf_render_task").count()
+    assert pdf_jobs == 2
+    validated = client.get(BASE + f"runs/{run['id']}/").json()
+    assert (validated["status"], validated["issued"], validated["pdf_ready"]) == ("validated", 2, 0)
     paid = client.post(BASE + f"runs/{run['id']}/mark-paid/").json()
     assert paid["status"] == "paid"
     with cooperative_context(world.coop_a.pk):

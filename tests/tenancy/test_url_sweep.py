@@ -21,6 +21,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
     ActionFactory,
@@ -94,6 +95,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
         resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
+        job = JobFactory(cooperative=world.coop_a, state="failed")
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -109,6 +111,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "resolution_id": str(resolution.pk),
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
+        "job_id": str(job.pk),
     }
 
 
