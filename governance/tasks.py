@@ -9,23 +9,19 @@ from perspectives.tenancy.models import Cooperative
 from perspectives.tenancy.tasks import TenantTask
 
 
-@shared_task(  # type: ignore[untyped-decorator]
-    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
+@shared_task(base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
     """Idempotent: minutes already rendered are kept (the service checks under a row lock)."""
     minutes_render(assembly_id=assembly_id)
 
 
-@shared_task(  # type: ignore[untyped-decorator]
-    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
+@shared_task(base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
     """Idempotent: associates already sent to are skipped (one dispatch row each)."""
     return convocation_send(assembly_id=assembly_id)
 
 
-@shared_task(base=TenantTask, max_retries=0)  # type: ignore[untyped-decorator]
+@shared_task(base=TenantTask, max_retries=0)
 def consultations_close_due_task(*, cooperative_id: int) -> list[int]:
     """Idempotent: only open consultations past their deadline are closed; their minutes follow."""
     closed = consultations_close_due()
@@ -34,7 +30,7 @@ def consultations_close_due_task(*, cooperative_id: int) -> list[int]:
     return closed
 
 
-@shared_task  # type: ignore[untyped-decorator]
+@shared_task
 def consultations_close_due_for_all_cooperatives() -> int:
     """Beat entry point (every quarter of an hour): one task per cooperative."""
     ids = list(Cooperative.objects.values_list("pk", flat=True))
