@@ -80,9 +80,10 @@ services: $(STAMP) ## Start the embedded PostgreSQL/Redis and print their env ex
 stop: ## Stop the embedded PostgreSQL/Redis running under var/
 	@if [ -x $(VPY) ]; then $(DEVSTACK) stop; fi
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy
+lint: $(STAMP) ## ruff check, ruff format --check, import contracts, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(NO_SERVICES_ENV) $(VENV)/bin/mypy $(MYPY_TARGETS)
 
 lock: $(STAMP) ## Re-lock requirements/base.txt and dev.txt from the *.in files
