@@ -35,7 +35,8 @@ SHELL := bash
 PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-dates manage lint lock messages bench services stop clean
+.PHONY: help venv run test test-dates manage lint migrations-check lock messages bench services \
+	stop clean
 
 help: ## List the targets
 	@echo "Perspectives – make targets:"
@@ -85,6 +86,10 @@ lint: $(STAMP) ## ruff check, ruff format --check, import contracts, mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(NO_SERVICES_ENV) $(VENV)/bin/mypy $(MYPY_TARGETS)
+
+# Without a database: makemigrations only warns that it cannot check the applied history.
+migrations-check: $(STAMP) ## Fail when a model change has no migration (no database needed)
+	$(NO_SERVICES_ENV) $(VPY) -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run
 
 lock: $(STAMP) ## Re-lock requirements/base.txt and dev.txt from the *.in files
 	@$(VPY) -m pip install --quiet pip-tools 2>&1 | { $(PIP_FILTER); }
