@@ -41,7 +41,7 @@ PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 help: ## List the targets
 	@echo "Perspectives – make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
-		| awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+		| awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON)  PORT=8000  PYTEST_ARGS='$(PYTEST_ARGS)'  ARGS='...'"
 
