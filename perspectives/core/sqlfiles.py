@@ -40,7 +40,7 @@ FROZEN_NAME = re.compile(
     r"^(?P<object>[a-z0-9_]+(?:\.[a-z0-9_]+)?)\.(?P<number>\d{4})(?P<reverse>\.reverse)?\.sql$"
 )
 CURRENT_NAME = re.compile(r"^(?P<object>[a-z0-9_]+(?:\.[a-z0-9_]+)?)\.sql$")
-# Where an object a current file creates again is set aside while the files run.
+# The suffix of an installed function renamed aside while the current files run.
 SET_ASIDE = "__installed"
 
 _loaded: set[Path] = set()
