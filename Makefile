@@ -35,12 +35,13 @@ SHELL := bash
 PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-dates manage lint lock messages bench services stop clean
+.PHONY: help venv run test test-dates manage lint migrations-check lock messages bench services \
+	stop clean
 
 help: ## List the targets
 	@echo "Perspectives – make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
-		| awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+		| awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON)  PORT=8000  PYTEST_ARGS='$(PYTEST_ARGS)'  ARGS='...'"
 
@@ -80,10 +81,15 @@ services: $(STAMP) ## Start the embedded PostgreSQL/Redis and print their env ex
 stop: ## Stop the embedded PostgreSQL/Redis running under var/
 	@if [ -x $(VPY) ]; then $(DEVSTACK) stop; fi
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy
+lint: $(STAMP) ## ruff check, ruff format --check, import contracts, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(NO_SERVICES_ENV) $(VENV)/bin/mypy $(MYPY_TARGETS)
+
+# Without a database: makemigrations only warns that it cannot check the applied history.
+migrations-check: $(STAMP) ## Fail when a model change has no migration (no database needed)
+	$(NO_SERVICES_ENV) $(VPY) -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run
 
 lock: $(STAMP) ## Re-lock requirements/base.txt and dev.txt from the *.in files
 	@$(VPY) -m pip install --quiet pip-tools 2>&1 | { $(PIP_FILTER); }

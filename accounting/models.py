@@ -1,11 +1,12 @@
 """The shared ledger: chart of accounts, journals, fiscal years and periods, third parties, entries
 and their lines, and the per (account, activity, month) balances kept at validation.
 
-The rules that make it a ledger live in the database (migration 0002, `accounting/sql.py`):
-validated entries balance, in total and per activity; they are numbered without gaps per fiscal
-year and journal, stamped and chained by the database; their lines never change except for the
-lettering; nothing validated is ever deleted; nothing is validated into a locked period or a
-closed year. The models below only declare the columns and the single-row constraints.
+The rules that make it a ledger live in the database (`accounting/sql/`, one file per function
+and trigger, e.g. `accounting_entry_guard.sql`, `accounting_post_batch.sql`): validated entries
+balance, in total and per activity; they are numbered without gaps per fiscal year and journal,
+stamped and chained by the database; their lines never change except for the lettering;
+nothing validated is ever deleted; nothing is validated into a locked period or a closed year.
+The models below only declare the columns and the single-row constraints.
 
 An entry line's `activity` is the analytic section: an entrepreneur's activity, or NULL for the
 cooperative's own section ("structure").
@@ -47,7 +48,7 @@ def _cooperative_unindexed(*, db_constraint: bool = True) -> models.ForeignKey: 
 
 # Entries and lines hold no foreign-key constraints: PostgreSQL checks those row by row at
 # commit (a third of a bulk posting's time). Their references are checked set-based instead,
-# by the database too (migration 0009): the batch posting and the draft triggers join every
+# by the database too (accounting/sql/): the batch posting and the draft triggers join every
 # new row to its account, activity, third party, journal, year and reversed entry in the
 # cooperative, and the referenced rows refuse to be deleted while used (db_constraint=False).
 

@@ -126,7 +126,7 @@ def _path(
             kind=kind,
             date=day,
             **extra,
-        )  # type: ignore[arg-type]
+        )
         for kind, day, extra in steps
     ]
 

@@ -269,7 +269,7 @@ def entrepreneur_timeline(
                     appointment.starts_at, "appointment", title, str(appointment.staff or "")
                 )
             )
-            for note in appointment.visible_notes:  # type: ignore[attr-defined]
+            for note in appointment.visible_notes:
                 events.append(
                     TimelineEvent(
                         note.created_at,

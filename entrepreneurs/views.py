@@ -353,7 +353,7 @@ def action_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
                 title=form.cleaned_data["title"],
                 owner=_user(request),
                 due_date=form.cleaned_data["due_date"],
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         return _back(cooperative_slug, entrepreneur)
@@ -434,7 +434,7 @@ def workshop_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                workshop = services.workshop_create(created_by=_user(request), **form.cleaned_data)  # type: ignore[arg-type]
+                workshop = services.workshop_create(created_by=_user(request), **form.cleaned_data)
             except ApplicationError as error:
                 _fail(form, error)
             else:
@@ -500,7 +500,7 @@ def workshop_register(
     try:
         services.workshop_register(
             workshop=workshop, entrepreneur=entrepreneur, registered_by=_user(request)
-        )  # type: ignore[arg-type]
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

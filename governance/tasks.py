@@ -31,7 +31,7 @@ def consultations_close_due_task(*, cooperative_id: int) -> list[int]:
     return closed
 
 
-@shared_task  # type: ignore[untyped-decorator]
+@shared_task
 def consultations_close_due_for_all_cooperatives() -> int:
     """Beat entry point (every quarter of an hour): one task per cooperative."""
     return jobs_fan_out(consultations_close_due_task)

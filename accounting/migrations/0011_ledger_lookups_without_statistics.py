@@ -16,77 +16,10 @@
   rather than descend the index made for the lookup.
 """
 
-import importlib
-
 import django.db.models.deletion
 from django.db import migrations, models
 
-_PREVIOUS = importlib.import_module("accounting.migrations.0009_unchecked_ledger_references")
-_BATCH = importlib.import_module("accounting.migrations.0010_batch_posting_monthly_guard")
-
-POST_BATCH = _PREVIOUS._patched(
-    _BATCH.POST_BATCH,
-    (
-        """               (SELECT coalesce(max(x.number), 0) FROM accounting_entry x
-                 WHERE x.cooperative_id = coop AND x.fiscal_year_id = g.y
-                   AND x.journal_id = g.j AND x.number IS NOT NULL) AS top""",
-        """               coalesce((SELECT x.number FROM accounting_entry x
-                          WHERE x.fiscal_year_id = g.y AND x.journal_id = g.j
-                            AND x.number IS NOT NULL
-                          ORDER BY x.number DESC LIMIT 1), 0) AS top""",
-    ),
-    (
-        """               (SELECT coalesce(max(x.chain_seq), 0) FROM accounting_entry x
-                 WHERE x.cooperative_id = coop AND x.fiscal_year_id = g.y
-                   AND x.chain_seq IS NOT NULL) AS top""",
-        """               coalesce((SELECT x.chain_seq FROM accounting_entry x
-                          WHERE x.fiscal_year_id = g.y AND x.chain_seq IS NOT NULL
-                          ORDER BY x.chain_seq DESC LIMIT 1), 0) AS top""",
-    ),
-    (
-        """         WHERE x.cooperative_id = coop AND x.fiscal_year_id = fy.y AND x.chain_seq IS NOT NULL""",
-        """         WHERE x.fiscal_year_id = fy.y AND x.chain_seq IS NOT NULL""",
-    ),
-    (
-        """                     WHERE l.cooperative_id = coop AND l.entry_id IN (rev.id, o.id)""",
-        """                     WHERE l.entry_id IN (rev.id, o.id)""",
-    ),
-)
-
-_VALIDATE = _PREVIOUS._source("0003_set_based_validation", "SQL", "accounting_entry_validate")
-VALIDATE = _PREVIOUS._patched(
-    _VALIDATE,
-    (
-        """    SELECT coalesce(max(x.number), 0) + 1 INTO e.number FROM accounting_entry x
-     WHERE x.cooperative_id = e.cooperative_id AND x.fiscal_year_id = fy.id
-       AND x.journal_id = e.journal_id AND x.number IS NOT NULL;""",
-        """    e.number := coalesce((SELECT x.number FROM accounting_entry x
-                           WHERE x.fiscal_year_id = fy.id AND x.journal_id = e.journal_id
-                             AND x.number IS NOT NULL
-                           ORDER BY x.number DESC LIMIT 1), 0) + 1;""",
-    ),
-    (
-        """     WHERE x.cooperative_id = e.cooperative_id AND x.fiscal_year_id = fy.id
-       AND x.chain_seq IS NOT NULL
-     ORDER BY x.chain_seq DESC LIMIT 1;""",
-        """     WHERE x.fiscal_year_id = fy.id AND x.chain_seq IS NOT NULL
-     ORDER BY x.chain_seq DESC LIMIT 1;""",
-    ),
-)
-_GUARD = _PREVIOUS._source(
-    "0009_unchecked_ledger_references", "REFERENCES_SQL", "accounting_referenced_guard"
-)
-GUARD = _PREVIOUS._patched(
-    _GUARD,
-    (
-        """                         WHERE cooperative_id = OLD.cooperative_id AND fiscal_year_id = OLD.id);""",
-        """                         WHERE cooperative_id = OLD.cooperative_id AND fiscal_year_id = OLD.id
-                           AND chain_seq IS NOT NULL)
-             OR EXISTS (SELECT 1 FROM accounting_entry
-                         WHERE cooperative_id = OLD.cooperative_id AND fiscal_year_id = OLD.id
-                           AND status = 'draft');""",
-    ),
-)
+from perspectives.core.sqlfiles import RunSQLFile
 
 
 class Migration(migrations.Migration):
@@ -143,7 +76,13 @@ class Migration(migrations.Migration):
                 verbose_name="coopérative",
             ),
         ),
-        migrations.RunSQL(GUARD, _GUARD),
-        migrations.RunSQL(POST_BATCH, _BATCH.POST_BATCH),
-        migrations.RunSQL(VALIDATE, _VALIDATE),
+        RunSQLFile(
+            __file__,
+            "accounting_referenced_guard.0011.sql",
+            "accounting_referenced_guard.0011.reverse.sql",
+        ),
+        RunSQLFile(__file__, "accounting_post_batch.0011.sql", "accounting_post_batch.0010.sql"),
+        RunSQLFile(
+            __file__, "accounting_entry_validate.0011.sql", "accounting_entry_validate.0003.sql"
+        ),
     ]

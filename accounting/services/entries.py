@@ -1,8 +1,8 @@
 """Posting: drafts, validation, one-shot and bulk posting with idempotency keys, reversals.
 
-The database enforces every rule of a validated entry (migration 0002); these services check the
-same rules first so that people get a French message naming the line, and so that nothing is
-written when a posting is refused.
+The database enforces every rule of a validated entry (`accounting/sql/`); these services check
+the same rules first so that people get a French message naming the line, and so that nothing
+is written when a posting is refused.
 """
 
 from __future__ import annotations
@@ -796,7 +796,7 @@ def _chunk_bounds(count: int) -> list[int]:
 
 
 class _Poster:
-    """Sends chunks of checked entries to `accounting_post_batch` (migration 0006, 0009), one
+    """Sends chunks of checked entries to `accounting_post_batch` (accounting/sql/), one
     call at a time on this transaction's connection, from a helper thread: the caller goes on
     checking the next chunk meanwhile. Leaving the block waits for the last call; a database
     refusal surfaces as an ApplicationError (nothing written: the transaction rolls back)."""

@@ -10,44 +10,12 @@ from django.db import migrations, models
 
 import entrepreneurs.models
 import entrepreneurs.validators
+from perspectives.core.sqlfiles import RunSQLFile
 from perspectives.tenancy.rls import EnableRowLevelSecurity
+
 
 # The shares of an activity sum to 100 % (décret 2015-1363). Deferred to the commit, so that a
 # split can be changed row by row inside one transaction.
-SHARES_TRIGGER = """
-CREATE FUNCTION entrepreneurs_check_activity_shares() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    checked bigint;
-    total numeric;
-BEGIN
-    FOR checked IN
-        SELECT DISTINCT a FROM unnest(ARRAY[
-            CASE WHEN TG_OP <> 'INSERT' THEN OLD.activity_id END,
-            CASE WHEN TG_OP <> 'DELETE' THEN NEW.activity_id END
-        ]) AS a WHERE a IS NOT NULL
-    LOOP
-        SELECT sum(share) INTO total FROM entrepreneurs_activitymember WHERE activity_id = checked;
-        IF total IS NOT NULL AND total <> 100 THEN
-            RAISE EXCEPTION 'the shares of activity % sum to %, not 100', checked, total
-                USING ERRCODE = 'check_violation';
-        END IF;
-    END LOOP;
-    RETURN NULL;
-END
-$$;
-CREATE CONSTRAINT TRIGGER activity_shares_sum_to_100
-    AFTER INSERT OR UPDATE OR DELETE ON entrepreneurs_activitymember
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION entrepreneurs_check_activity_shares();
-"""
-
-DROP_SHARES_TRIGGER = """
-DROP TRIGGER activity_shares_sum_to_100 ON entrepreneurs_activitymember;
-DROP FUNCTION entrepreneurs_check_activity_shares();
-"""
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -1334,5 +1302,14 @@ class Migration(migrations.Migration):
         EnableRowLevelSecurity("AccompanimentSettings"),
         EnableRowLevelSecurity("Document"),
         EnableRowLevelSecurity("CollaborationRecipient"),
-        migrations.RunSQL(SHARES_TRIGGER, DROP_SHARES_TRIGGER),
+        RunSQLFile(
+            __file__,
+            "entrepreneurs_check_activity_shares.0001.sql",
+            reverse_sql="DROP FUNCTION entrepreneurs_check_activity_shares();",
+        ),
+        RunSQLFile(
+            __file__,
+            "entrepreneurs_activitymember.activity_shares_sum_to_100.0001.sql",
+            reverse_sql="DROP TRIGGER activity_shares_sum_to_100 ON entrepreneurs_activitymember;",
+        ),
     ]

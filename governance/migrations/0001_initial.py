@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 import governance.models
+from perspectives.core.sqlfiles import RunSQLFile
 from perspectives.tenancy.rls import EnableRowLevelSecurity
+
 
 # Defence in depth below the services (which check the same rules under row locks):
 # - a ballot is immutable (no UPDATE, no DELETE; TRUNCATE in tests is not a row event). An
@@ -19,55 +21,6 @@ from perspectives.tenancy.rls import EnableRowLevelSecurity
 # - no participation or ballot is inserted for a closed resolution: the trigger takes a FOR SHARE
 #   lock on the resolution, so it waits for a concurrent close (FOR UPDATE) and then sees it;
 # - a closed resolution's frozen result cannot be changed.
-TRIGGERS_SQL = """
-CREATE FUNCTION governance_ballot_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'governance: ballots are immutable'
-        USING ERRCODE = 'integrity_constraint_violation';
-END $$;
-CREATE TRIGGER governance_ballot_immutable AFTER UPDATE OR DELETE ON governance_ballot
-    FOR EACH ROW EXECUTE FUNCTION governance_ballot_immutable();
-
-CREATE FUNCTION governance_vote_resolution_open() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE s text;
-BEGIN
-    SELECT status INTO s FROM governance_resolution WHERE id = NEW.resolution_id FOR SHARE;
-    IF s IS NULL OR s = 'closed' THEN
-        RAISE EXCEPTION 'governance: the vote on this resolution is closed'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER governance_participation_open BEFORE INSERT ON governance_participation
-    FOR EACH ROW EXECUTE FUNCTION governance_vote_resolution_open();
-CREATE TRIGGER governance_ballot_open BEFORE INSERT ON governance_ballot
-    FOR EACH ROW EXECUTE FUNCTION governance_vote_resolution_open();
-
-CREATE FUNCTION governance_resolution_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF OLD.status = 'closed' THEN
-        RAISE EXCEPTION 'governance: a closed resolution is frozen'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER governance_resolution_frozen BEFORE UPDATE OR DELETE ON governance_resolution
-    FOR EACH ROW EXECUTE FUNCTION governance_resolution_frozen();
-"""
-TRIGGERS_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS governance_resolution_frozen ON governance_resolution;
-DROP FUNCTION IF EXISTS governance_resolution_frozen();
-DROP TRIGGER IF EXISTS governance_ballot_open ON governance_ballot;
-DROP TRIGGER IF EXISTS governance_participation_open ON governance_participation;
-DROP FUNCTION IF EXISTS governance_vote_resolution_open();
-DROP TRIGGER IF EXISTS governance_ballot_immutable ON governance_ballot;
-DROP FUNCTION IF EXISTS governance_ballot_immutable();
-"""
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -1295,5 +1248,37 @@ class Migration(migrations.Migration):
         EnableRowLevelSecurity("Attendance"),
         EnableRowLevelSecurity("Participation"),
         EnableRowLevelSecurity("Ballot"),
-        migrations.RunSQL(TRIGGERS_SQL, reverse_sql=TRIGGERS_REVERSE_SQL),
+        *(
+            RunSQLFile(__file__, name, reverse_sql=drop)
+            for name, drop in (
+                (
+                    "governance_ballot_immutable.0001.sql",
+                    "DROP FUNCTION IF EXISTS governance_ballot_immutable();",
+                ),
+                (
+                    "governance_ballot.governance_ballot_immutable.0001.sql",
+                    "DROP TRIGGER IF EXISTS governance_ballot_immutable ON governance_ballot;",
+                ),
+                (
+                    "governance_vote_resolution_open.0001.sql",
+                    "DROP FUNCTION IF EXISTS governance_vote_resolution_open();",
+                ),
+                (
+                    "governance_participation.governance_participation_open.0001.sql",
+                    "DROP TRIGGER IF EXISTS governance_participation_open ON governance_participation;",
+                ),
+                (
+                    "governance_ballot.governance_ballot_open.0001.sql",
+                    "DROP TRIGGER IF EXISTS governance_ballot_open ON governance_ballot;",
+                ),
+                (
+                    "governance_resolution_frozen.0001.sql",
+                    "DROP FUNCTION IF EXISTS governance_resolution_frozen();",
+                ),
+                (
+                    "governance_resolution.governance_resolution_frozen.0001.sql",
+                    "DROP TRIGGER IF EXISTS governance_resolution_frozen ON governance_resolution;",
+                ),
+            )
+        ),
     ]

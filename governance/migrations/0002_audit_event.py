@@ -4,25 +4,12 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from perspectives.core.sqlfiles import RunSQLFile
 from perspectives.tenancy.rls import EnableRowLevelSecurity
+
 
 # The audit journal is append-only (an AFTER trigger, so row-level security refuses a
 # cross-cooperative move first).
-IMMUTABLE_SQL = """
-CREATE FUNCTION governance_audit_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'governance: the audit journal is immutable'
-        USING ERRCODE = 'integrity_constraint_violation';
-END $$;
-CREATE TRIGGER governance_auditevent_immutable AFTER UPDATE OR DELETE ON governance_auditevent
-    FOR EACH ROW EXECUTE FUNCTION governance_audit_immutable();
-"""
-IMMUTABLE_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS governance_auditevent_immutable ON governance_auditevent;
-DROP FUNCTION IF EXISTS governance_audit_immutable();
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0001_initial"),
@@ -90,5 +77,14 @@ class Migration(migrations.Migration):
             },
         ),
         EnableRowLevelSecurity("AuditEvent"),
-        migrations.RunSQL(IMMUTABLE_SQL, reverse_sql=IMMUTABLE_REVERSE_SQL),
+        RunSQLFile(
+            __file__,
+            "governance_audit_immutable.0002.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS governance_audit_immutable();",
+        ),
+        RunSQLFile(
+            __file__,
+            "governance_auditevent.governance_auditevent_immutable.0002.sql",
+            reverse_sql="DROP TRIGGER IF EXISTS governance_auditevent_immutable ON governance_auditevent;",
+        ),
     ]

@@ -2,38 +2,26 @@
 
 from django.db import migrations
 
+from perspectives.core.sqlfiles import RunSQLFile
+
+
 # The voter roll is written once, while its assembly is still a draft (the convocation inserts
 # it, then marks the assembly convened in the same transaction); afterwards the database refuses
 # any change, so the hash printed in the minutes keeps describing the roll that voted.
-ROLL_FROZEN_SQL = """
-CREATE FUNCTION governance_roll_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE s text;
-BEGIN
-    SELECT status INTO s FROM governance_assembly
-        WHERE id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.assembly_id ELSE NEW.assembly_id END);
-    IF s IS DISTINCT FROM 'draft' THEN
-        RAISE EXCEPTION 'governance: the voter roll is frozen once the assembly is convened'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER governance_roll_frozen BEFORE INSERT OR UPDATE OR DELETE ON governance_rollentry
-    FOR EACH ROW EXECUTE FUNCTION governance_roll_frozen();
-"""
-ROLL_FROZEN_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS governance_roll_frozen ON governance_rollentry;
-DROP FUNCTION IF EXISTS governance_roll_frozen();
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0002_audit_event"),
     ]
 
     operations = [
-        migrations.RunSQL(ROLL_FROZEN_SQL, reverse_sql=ROLL_FROZEN_REVERSE_SQL),
+        RunSQLFile(
+            __file__,
+            "governance_roll_frozen.0003.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS governance_roll_frozen();",
+        ),
+        RunSQLFile(
+            __file__,
+            "governance_rollentry.governance_roll_frozen.0003.sql",
+            reverse_sql="DROP TRIGGER IF EXISTS governance_roll_frozen ON governance_rollentry;",
+        ),
     ]

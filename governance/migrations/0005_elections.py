@@ -5,7 +5,9 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
+from perspectives.core.sqlfiles import RunSQLFile
 from perspectives.tenancy.rls import EnableRowLevelSecurity
+
 
 # Elections, enforced by the database as well as by the services:
 # - a candidacy is an associate on the roll of the same assembly, for an election, filed while
@@ -16,93 +18,6 @@ from perspectives.tenancy.rls import EnableRowLevelSecurity
 #   ballot of the same resolution, and never more marks on a ballot than seats (an AFTER
 #   trigger, so that row-level security refuses a cross-cooperative insert first); marks are
 #   immutable like ballots.
-ELECTION_SQL = """
-CREATE FUNCTION governance_candidacy_valid() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE r record; entry_assembly bigint;
-BEGIN
-    SELECT assembly_id, decision_class, status INTO r
-        FROM governance_resolution WHERE id = NEW.resolution_id FOR SHARE;
-    IF TG_OP = 'UPDATE' AND r.status = 'closed' THEN
-        RAISE EXCEPTION 'governance: the result of a closed election is frozen'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'UPDATE' AND (NEW.resolution_id <> OLD.resolution_id OR NEW.entry_id <> OLD.entry_id
-                             OR NEW.employee <> OLD.employee) THEN
-        RAISE EXCEPTION 'governance: a candidacy cannot be moved'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        SELECT assembly_id INTO entry_assembly FROM governance_rollentry WHERE id = NEW.entry_id;
-        IF r.decision_class <> 'election' OR r.status <> 'pending'
-           OR entry_assembly IS DISTINCT FROM r.assembly_id THEN
-            RAISE EXCEPTION 'governance: invalid candidacy'
-                USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER governance_candidacy_valid BEFORE INSERT OR UPDATE ON governance_candidacy
-    FOR EACH ROW EXECUTE FUNCTION governance_candidacy_valid();
-CREATE TRIGGER governance_candidacy_no_delete AFTER DELETE ON governance_candidacy
-    FOR EACH ROW EXECUTE FUNCTION governance_ballot_immutable();
-
-CREATE FUNCTION governance_elected_set_valid() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE seats int; quota boolean; elected int; employees int;
-BEGIN
-    SELECT r.seats, r.employee_quota INTO seats, quota
-        FROM governance_resolution r WHERE r.id = NEW.resolution_id;
-    SELECT count(*) FILTER (WHERE c.elected), count(*) FILTER (WHERE c.elected AND c.employee)
-        INTO elected, employees
-        FROM governance_candidacy c WHERE c.resolution_id = NEW.resolution_id;
-    IF elected > seats THEN
-        RAISE EXCEPTION 'governance: more elected candidates than seats'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF quota AND 3 * employees < 2 * elected THEN
-        RAISE EXCEPTION 'governance: fewer than two thirds of the elected are employees'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE CONSTRAINT TRIGGER governance_elected_set_valid AFTER INSERT OR UPDATE
-    ON governance_candidacy DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION governance_elected_set_valid();
-
-CREATE FUNCTION governance_mark_valid() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE seats int;
-BEGIN
-    SELECT r.seats INTO seats FROM governance_resolution r WHERE r.id = NEW.resolution_id;
-    IF NOT EXISTS (SELECT 1 FROM governance_ballot b
-                   WHERE b.id = NEW.ballot_id AND b.resolution_id = NEW.resolution_id)
-       OR NOT EXISTS (SELECT 1 FROM governance_candidacy c
-                      WHERE c.id = NEW.candidacy_id AND c.resolution_id = NEW.resolution_id)
-       OR (SELECT count(*) FROM governance_ballotmark m WHERE m.ballot_id = NEW.ballot_id)
-          > seats THEN
-        RAISE EXCEPTION 'governance: invalid election mark'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER governance_ballotmark_open BEFORE INSERT ON governance_ballotmark
-    FOR EACH ROW EXECUTE FUNCTION governance_vote_resolution_open();
-CREATE TRIGGER governance_ballotmark_valid AFTER INSERT ON governance_ballotmark
-    FOR EACH ROW EXECUTE FUNCTION governance_mark_valid();
-CREATE TRIGGER governance_ballotmark_immutable AFTER UPDATE OR DELETE ON governance_ballotmark
-    FOR EACH ROW EXECUTE FUNCTION governance_ballot_immutable();
-"""
-ELECTION_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS governance_ballotmark_immutable ON governance_ballotmark;
-DROP TRIGGER IF EXISTS governance_ballotmark_valid ON governance_ballotmark;
-DROP TRIGGER IF EXISTS governance_ballotmark_open ON governance_ballotmark;
-DROP FUNCTION IF EXISTS governance_mark_valid();
-DROP TRIGGER IF EXISTS governance_elected_set_valid ON governance_candidacy;
-DROP FUNCTION IF EXISTS governance_elected_set_valid();
-DROP TRIGGER IF EXISTS governance_candidacy_no_delete ON governance_candidacy;
-DROP TRIGGER IF EXISTS governance_candidacy_valid ON governance_candidacy;
-DROP FUNCTION IF EXISTS governance_candidacy_valid();
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0004_convocation_dispatch"),
@@ -261,5 +176,45 @@ class Migration(migrations.Migration):
         ),
         EnableRowLevelSecurity("Candidacy"),
         EnableRowLevelSecurity("BallotMark"),
-        migrations.RunSQL(ELECTION_SQL, reverse_sql=ELECTION_REVERSE_SQL),
+        *(
+            RunSQLFile(__file__, name, reverse_sql=drop)
+            for name, drop in (
+                (
+                    "governance_candidacy_valid.0005.sql",
+                    "DROP FUNCTION IF EXISTS governance_candidacy_valid();",
+                ),
+                (
+                    "governance_candidacy.governance_candidacy_valid.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_candidacy_valid ON governance_candidacy;",
+                ),
+                (
+                    "governance_candidacy.governance_candidacy_no_delete.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_candidacy_no_delete ON governance_candidacy;",
+                ),
+                (
+                    "governance_elected_set_valid.0005.sql",
+                    "DROP FUNCTION IF EXISTS governance_elected_set_valid();",
+                ),
+                (
+                    "governance_candidacy.governance_elected_set_valid.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_elected_set_valid ON governance_candidacy;",
+                ),
+                (
+                    "governance_mark_valid.0005.sql",
+                    "DROP FUNCTION IF EXISTS governance_mark_valid();",
+                ),
+                (
+                    "governance_ballotmark.governance_ballotmark_open.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_ballotmark_open ON governance_ballotmark;",
+                ),
+                (
+                    "governance_ballotmark.governance_ballotmark_valid.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_ballotmark_valid ON governance_ballotmark;",
+                ),
+                (
+                    "governance_ballotmark.governance_ballotmark_immutable.0005.sql",
+                    "DROP TRIGGER IF EXISTS governance_ballotmark_immutable ON governance_ballotmark;",
+                ),
+            )
+        ),
     ]

@@ -6,35 +6,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 import governance.models
+from perspectives.core.sqlfiles import RunSQLFile
 from perspectives.tenancy.rls import EnableRowLevelSecurity
+
 
 # The documents sent with a convocation are those the associates received: the database refuses
 # to add, change or remove one once its assembly has left the draft stage.
-DOCUMENTS_FROZEN_SQL = """
-CREATE FUNCTION governance_documents_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE s text;
-BEGIN
-    SELECT status INTO s FROM governance_assembly
-        WHERE id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.assembly_id ELSE NEW.assembly_id END);
-    IF s IS DISTINCT FROM 'draft' THEN
-        RAISE EXCEPTION 'governance: the documents are frozen once the assembly is convened'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER governance_documents_frozen
-    BEFORE INSERT OR UPDATE OR DELETE ON governance_assemblydocument
-    FOR EACH ROW EXECUTE FUNCTION governance_documents_frozen();
-"""
-DOCUMENTS_FROZEN_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS governance_documents_frozen ON governance_assemblydocument;
-DROP FUNCTION IF EXISTS governance_documents_frozen();
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0008_written_consultations"),
@@ -106,5 +83,14 @@ class Migration(migrations.Migration):
             },
         ),
         EnableRowLevelSecurity("AssemblyDocument"),
-        migrations.RunSQL(DOCUMENTS_FROZEN_SQL, reverse_sql=DOCUMENTS_FROZEN_REVERSE_SQL),
+        RunSQLFile(
+            __file__,
+            "governance_documents_frozen.0009.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS governance_documents_frozen();",
+        ),
+        RunSQLFile(
+            __file__,
+            "governance_assemblydocument.governance_documents_frozen.0009.sql",
+            reverse_sql="DROP TRIGGER IF EXISTS governance_documents_frozen ON governance_assemblydocument;",
+        ),
     ]

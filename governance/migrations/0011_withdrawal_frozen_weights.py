@@ -2,58 +2,11 @@
 
 from django.db import migrations, models
 
+from perspectives.core.sqlfiles import RunSQLFile
+
+
 # A candidacy is withdrawn (never deleted) only while the vote is pending, and a withdrawn
 # candidate cannot receive a mark.
-WITHDRAWAL_SQL = """
-CREATE OR REPLACE FUNCTION governance_candidacy_valid() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE r record; entry_assembly bigint;
-BEGIN
-    SELECT assembly_id, decision_class, status INTO r
-        FROM governance_resolution WHERE id = NEW.resolution_id FOR SHARE;
-    IF TG_OP = 'UPDATE' AND r.status = 'closed' THEN
-        RAISE EXCEPTION 'governance: the result of a closed election is frozen'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'UPDATE' AND (NEW.resolution_id <> OLD.resolution_id OR NEW.entry_id <> OLD.entry_id
-                             OR NEW.employee <> OLD.employee) THEN
-        RAISE EXCEPTION 'governance: a candidacy cannot be moved'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'UPDATE' AND NEW.withdrawn_at IS DISTINCT FROM OLD.withdrawn_at
-       AND (r.status <> 'pending' OR OLD.withdrawn_at IS NOT NULL) THEN
-        RAISE EXCEPTION 'governance: a candidacy is withdrawn once, before the vote opens'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        SELECT assembly_id INTO entry_assembly FROM governance_rollentry WHERE id = NEW.entry_id;
-        IF r.decision_class <> 'election' OR r.status <> 'pending'
-           OR entry_assembly IS DISTINCT FROM r.assembly_id THEN
-            RAISE EXCEPTION 'governance: invalid candidacy'
-                USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-    END IF;
-    RETURN NEW;
-END $$;
-
-CREATE OR REPLACE FUNCTION governance_mark_valid() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE seats int;
-BEGIN
-    SELECT r.seats INTO seats FROM governance_resolution r WHERE r.id = NEW.resolution_id;
-    IF NOT EXISTS (SELECT 1 FROM governance_ballot b
-                   WHERE b.id = NEW.ballot_id AND b.resolution_id = NEW.resolution_id)
-       OR NOT EXISTS (SELECT 1 FROM governance_candidacy c
-                      WHERE c.id = NEW.candidacy_id AND c.resolution_id = NEW.resolution_id
-                        AND c.withdrawn_at IS NULL)
-       OR (SELECT count(*) FROM governance_ballotmark m WHERE m.ballot_id = NEW.ballot_id)
-          > seats THEN
-        RAISE EXCEPTION 'governance: invalid election mark'
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NULL;
-END $$;
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("governance", "0010_amendments"),
@@ -107,5 +60,6 @@ class Migration(migrations.Migration):
                 name="candidacy_withdrawn_has_no_result",
             ),
         ),
-        migrations.RunSQL(WITHDRAWAL_SQL, reverse_sql=migrations.RunSQL.noop),
+        RunSQLFile(__file__, "governance_candidacy_valid.0011.sql"),
+        RunSQLFile(__file__, "governance_mark_valid.0011.sql"),
     ]

@@ -437,7 +437,7 @@ def resolution_count(*, resolution: Resolution, assembly: Assembly) -> tuple[int
 def ballots_shuffle(*, resolution: Resolution) -> int:
     """Rewrite the resolution's ballots (and election marks) in a random order, in the closing
     transaction: no insertion order, physical position or inserting-transaction id (`xmin`)
-    then links a ballot to its participation. See migration 0006."""
+    then links a ballot to its participation. See governance/sql/governance_ballots_shuffle.sql."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT governance_ballots_shuffle(%s)", [resolution.pk])
         row = cursor.fetchone()

@@ -10,30 +10,11 @@ from django.db import migrations, models
 
 import payroll.models
 import perspectives.tenancy.rls
+from perspectives.core.sqlfiles import RunSQLFile
+
 
 # An issued payslip is a legal document: only its PDF may still be attached, nothing else changes,
 # and it is never deleted (a correction is a new payslip that replaces it).
-IMMUTABLE_SQL = """
-CREATE OR REPLACE FUNCTION payroll_payslip_immutable() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF OLD.issued_at IS NOT NULL THEN
-            RAISE EXCEPTION 'Un bulletin de paie émis ne peut pas être supprimé.';
-        END IF;
-        RETURN OLD;
-    END IF;
-    IF OLD.issued_at IS NOT NULL
-       AND (to_jsonb(NEW) - 'pdf') IS DISTINCT FROM (to_jsonb(OLD) - 'pdf') THEN
-        RAISE EXCEPTION 'Un bulletin de paie émis est immuable : établissez un bulletin rectificatif.';
-    END IF;
-    RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER payroll_payslip_immutable BEFORE UPDATE OR DELETE ON payroll_payslip
-    FOR EACH ROW EXECUTE FUNCTION payroll_payslip_immutable();
-"""
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("entrepreneurs", "0003_alert_notice"),
@@ -293,8 +274,14 @@ class Migration(migrations.Migration):
         perspectives.tenancy.rls.EnableRowLevelSecurity("PayProfile"),
         perspectives.tenancy.rls.EnableRowLevelSecurity("PayrollRun"),
         perspectives.tenancy.rls.EnableRowLevelSecurity("Payslip"),
-        migrations.RunSQL(
-            IMMUTABLE_SQL,
-            "DROP TRIGGER IF EXISTS payroll_payslip_immutable ON payroll_payslip; DROP FUNCTION IF EXISTS payroll_payslip_immutable();",
+        RunSQLFile(
+            __file__,
+            "payroll_payslip_immutable.0003.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS payroll_payslip_immutable();",
+        ),
+        RunSQLFile(
+            __file__,
+            "payroll_payslip.payroll_payslip_immutable.0003.sql",
+            reverse_sql="DROP TRIGGER IF EXISTS payroll_payslip_immutable ON payroll_payslip;",
         ),
     ]

@@ -10,27 +10,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 import perspectives.tenancy.rls
+from perspectives.core.sqlfiles import RunSQLFile
+
 
 # Two absences of the same person never overlap (the service says so in French first; this keeps
 # the rule true whatever writes the table).
-NO_OVERLAP_SQL = """
-CREATE OR REPLACE FUNCTION payroll_absence_no_overlap() RETURNS trigger AS $$
-BEGIN
-    IF EXISTS (
-        SELECT 1 FROM payroll_absence a
-        WHERE a.cooperative_id = NEW.cooperative_id AND a.entrepreneur_id = NEW.entrepreneur_id
-          AND a.id <> NEW.id AND a.start <= NEW."end" AND a."end" >= NEW.start
-    ) THEN
-        RAISE EXCEPTION 'Cette absence chevauche une autre absence de la même personne.';
-    END IF;
-    RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER payroll_absence_no_overlap BEFORE INSERT OR UPDATE ON payroll_absence
-    FOR EACH ROW EXECUTE FUNCTION payroll_absence_no_overlap();
-"""
-
-
 def load_parameters(apps: Any, schema_editor: Any) -> None:
     """The IJSS CSG rates joined the parameter files."""
     from payroll.parameter_files import parameter_rows_read
@@ -307,10 +291,15 @@ class Migration(migrations.Migration):
         ),
         perspectives.tenancy.rls.EnableRowLevelSecurity("SalaryProposal"),
         perspectives.tenancy.rls.EnableRowLevelSecurity("Absence"),
-        migrations.RunSQL(
-            NO_OVERLAP_SQL,
-            "DROP TRIGGER IF EXISTS payroll_absence_no_overlap ON payroll_absence; "
-            "DROP FUNCTION IF EXISTS payroll_absence_no_overlap();",
+        RunSQLFile(
+            __file__,
+            "payroll_absence_no_overlap.0004.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS payroll_absence_no_overlap();",
+        ),
+        RunSQLFile(
+            __file__,
+            "payroll_absence.payroll_absence_no_overlap.0004.sql",
+            reverse_sql="DROP TRIGGER IF EXISTS payroll_absence_no_overlap ON payroll_absence;",
         ),
         migrations.RunPython(load_parameters, migrations.RunPython.noop),
     ]

@@ -9,7 +9,7 @@ def tenancy(request: HttpRequest) -> dict[str, object]:
     """The current cooperative and membership, and the user's cooperatives for the switcher."""
     user = getattr(request, "user", None)
     memberships = (
-        membership_list_for_user(user=user) if user is not None and user.is_authenticated else []  # type: ignore[arg-type]
+        membership_list_for_user(user=user) if user is not None and user.is_authenticated else []
     )
     return {
         "current_cooperative": getattr(request, "cooperative", None),

@@ -112,7 +112,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation=invitation, user=request.user)
             except ApplicationError as error:
                 messages.error(request, error.message)
                 return render(

@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from accounting import services
 from accounting.integrity import ledger_verify
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import Ledger, build_ledger, post_history
+from tests.database import owner_connection
 from tests.factories import CooperativeFactory
 
 
@@ -40,13 +38,7 @@ def test_a_closed_year_verifies_against_its_seal(ledger: Ledger) -> None:
 @contextmanager
 def _as_superuser_with_triggers_off(cooperative_id: int) -> Iterator[Any]:
     """What the application role can never do: the owner disables the ledger's triggers."""
-    owner = settings.DATABASE_OWNER
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    params.update({"user": owner["USER"], "password": owner.get("PASSWORD") or None})
-    params = {k: v for k, v in params.items() if v is not None}
-    with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cur:
+    with owner_connection(autocommit=True) as conn, conn.cursor() as cur:
         cur.execute("SELECT set_config('app.cooperative_id', %s, false)", [str(cooperative_id)])
         cur.execute("ALTER TABLE accounting_entryline DISABLE TRIGGER entryline_guard")
         cur.execute("ALTER TABLE accounting_entry DISABLE TRIGGER entry_guard")
