@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django import forms
@@ -29,6 +28,7 @@ from entrepreneurs.permissions import (
     sees_personal_data,
 )
 from perspectives.accounts.models import User
+from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
@@ -54,7 +54,7 @@ def _referents(membership: Membership) -> list[tuple[int, str]]:
 
 
 @role_required(*FILE_ROLES)
-def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
     membership = current_membership(request)
     form = f.PortfolioFilterForm(request.GET or None, referents=_referents(membership))
     data = form.cleaned_data if form.is_valid() else {}
@@ -90,53 +90,43 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
 
 
-def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> HttpResponse:
+def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> FileResponse:
     """The portfolio as CSV: identity, path and counts; never notes."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Nom"),
-            _("Prénom"),
-            _("Pôle"),
-            _("Étape"),
-            _("Référent·e"),
-            _("Début du CESA"),
-            _("Échéance du sociétariat"),
-            _("Associé·e depuis"),
-            _("Prochain rendez-vous"),
-            _("Actions en retard"),
-            _("Entretiens cette année"),
-        ]
-    )
-    for row in rows.iterator(chunk_size=500):
-        # Annotated by selectors.portfolio.
-        next_appointment = getattr(row, "next_appointment", None)
-        overdue, interviews = (
-            getattr(row, "overdue_actions", 0),
-            getattr(row, "interviews_this_year", 0),
-        )
-        deadline = services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days)
-        writer.writerow(
-            [
+    header = [
+        _("Nom"),
+        _("Prénom"),
+        _("Pôle"),
+        _("Étape"),
+        _("Référent·e"),
+        _("Début du CESA"),
+        _("Échéance du sociétariat"),
+        _("Associé·e depuis"),
+        _("Prochain rendez-vous"),
+        _("Actions en retard"),
+        _("Entretiens cette année"),
+    ]
+
+    def lines() -> Iterator[list[object]]:
+        for row in rows.iterator(chunk_size=500):
+            # Annotated by selectors.portfolio.
+            next_appointment = getattr(row, "next_appointment", None)
+            yield [
                 row.last_name,
                 row.first_name,
                 row.sector.name,
                 row.get_stage_display(),
                 str(row.referent or ""),
-                row.cesa_start or "",
-                deadline or "",
-                row.associate_since or "",
+                row.cesa_start,
+                services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days),
+                row.associate_since,
                 timezone.localtime(next_appointment).strftime("%Y-%m-%d %H:%M")
                 if next_appointment
                 else "",
-                overdue,
-                interviews,
+                getattr(row, "overdue_actions", 0),
+                getattr(row, "interviews_this_year", 0),
             ]
-        )
-    return response
+
+    return csv_response("portefeuille.csv", header, lines())
 
 
 def _file_context(
