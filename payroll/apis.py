@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from payroll import actions, selectors, services
 from payroll.models import PayProfile, PayrollRun, Payslip
 from perspectives.core.downloads import private_file
-from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
 PayrollOnly = HasRole.of(*selectors.PAYROLL_ROLES)
@@ -68,7 +68,7 @@ class PayslipOutputSerializer(serializers.Serializer[Any]):
         return bool(payslip.pdf)
 
 
-class RunListApi(TenantApiView):
+class RunListApi(PaginatedApiMixin, TenantApiView):
     permission_classes = [PayrollOnly]
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -161,7 +161,7 @@ class RunMarkPaidApi(TenantApiView):
         return Response(RunOutputSerializer(run).data)
 
 
-class PayslipListApi(TenantApiView):
+class PayslipListApi(PaginatedApiMixin, TenantApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("run", OpenApiTypes.INT, description="Les bulletins d'une paie.")

@@ -259,8 +259,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "perspectives.core.schema.AutoSchema",
+    # Lists are pages of 50 by default, 200 at most (`?limit=`); see perspectives.core.pagination.
+    "DEFAULT_PAGINATION_CLASS": "perspectives.core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "perspectives.core.exceptions.api_exception_handler",
 }

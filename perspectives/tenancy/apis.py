@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from perspectives.core.pagination import BoundedLimitOffsetPagination
 from perspectives.tenancy.models import Cooperative, Membership
 from perspectives.tenancy.selectors import membership_list_for_user
 
@@ -29,17 +29,6 @@ class TenantApiView(APIView):
         if membership is None or membership.user_id != request.user.pk:
             raise NotFound
 
-    def paginated_response(
-        self,
-        queryset: QuerySet[Any],
-        serializer_class: type[serializers.BaseSerializer[Any]],
-        context: dict[str, Any] | None = None,
-    ) -> Response:
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
-        data = serializer_class(page, many=True, context=context or {}).data
-        return paginator.get_paginated_response(data)
-
     @property
     def membership(self) -> Membership:
         return self.request._request.membership  # type: ignore[attr-defined,no-any-return]
@@ -47,6 +36,25 @@ class TenantApiView(APIView):
     @property
     def cooperative(self) -> Cooperative:
         return self.membership.cooperative
+
+
+class PaginatedApiMixin(APIView):
+    """For an endpoint whose GET answers a page of a list (`?limit=`, `?offset=`, bounded by
+    BoundedLimitOffsetPagination): `class XListApi(PaginatedApiMixin, TenantApiView)`. The
+    schema then documents the parameters and the page."""
+
+    pagination_class = BoundedLimitOffsetPagination
+
+    def paginated_response(
+        self,
+        queryset: QuerySet[Any],
+        serializer_class: type[serializers.BaseSerializer[Any]],
+        context: dict[str, Any] | None = None,
+    ) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        data = serializer_class(page, many=True, context=context or {}).data
+        return paginator.get_paginated_response(data)
 
 
 class CooperativeOutputSerializer(serializers.Serializer[Any]):
