@@ -259,6 +259,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "perspectives.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "perspectives.core.schema.AutoSchema",
     # Lists are pages of 50 by default, 200 at most (`?limit=`); see perspectives.core.pagination.
     "DEFAULT_PAGINATION_CLASS": "perspectives.core.pagination.BoundedLimitOffsetPagination",

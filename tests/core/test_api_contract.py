@@ -77,3 +77,36 @@ def test_every_list_is_documented_as_a_bounded_page(db: None, client: Client) ->
         assert parameters["limit"]["maximum"] == 200, path
         assert parameters["offset"]["minimum"] == 0, path
     assert pages == 12
+
+
+def _alice_file(world: World) -> int:
+    from entrepreneurs.models import Entrepreneur
+    from perspectives.tenancy.context import cooperative_context
+
+    with cooperative_context(world.coop_a.pk):
+        return Entrepreneur.objects.get(user=world.alice).pk
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 3000 + "]" * 3000, '{"a":' * 5000 + "1" + "}" * 5000, "[" * 65 + "]" * 65],
+    ids=["3000-arrays", "5000-objects", "65-levels"],
+)
+def test_a_json_body_nested_too_deeply_is_a_400(world: World, client: Client, body: str) -> None:
+    client.force_login(world.bob)
+    url = f"/api/v1/c/coop-a/entrepreneurs/{_alice_file(world)}/notes/"
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Le corps JSON est imbriqué sur plus de 64 niveaux."}
+    assert client.get(url).json()["count"] == 0
+
+
+def test_brackets_inside_strings_are_text(world: World, client: Client) -> None:
+    client.force_login(world.bob)
+    url = f"/api/v1/c/coop-a/entrepreneurs/{_alice_file(world)}/notes/"
+    text = "[{" * 100 + '\\"' + "]}" * 3
+    response = client.post(
+        url, '{"body": "' + text + '", "visibility": "shared"}', content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["body"] == "[{" * 100 + '"' + "]}" * 3
