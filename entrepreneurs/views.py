@@ -31,6 +31,7 @@ from perspectives.accounts.models import User
 from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
 from perspectives.tenancy.selectors import membership_list
@@ -260,6 +261,7 @@ def _record(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def path_step_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
@@ -278,6 +280,7 @@ def path_step_add(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def appointment_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
@@ -296,6 +299,7 @@ def appointment_add(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -310,6 +314,7 @@ def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) 
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -323,6 +328,7 @@ def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) 
 
 
 @require_POST
+@submitted_once
 def action_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     """Support staff, or the entrepreneur on their own plan."""
     membership = current_membership(request)
@@ -367,6 +373,7 @@ def action_status(request: HttpRequest, cooperative_slug: str, action_id: int) -
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def document_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -415,6 +422,7 @@ def activity_detail(request: HttpRequest, cooperative_slug: str, activity_id: in
     )
 
 
+@submitted_once
 def workshop_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     form = f.WorkshopForm(request.POST or None)
@@ -469,6 +477,7 @@ def workshop_detail(request: HttpRequest, cooperative_slug: str, workshop_id: in
 
 
 @require_POST
+@submitted_once
 def workshop_register(
     request: HttpRequest, cooperative_slug: str, workshop_id: int
 ) -> HttpResponse:
@@ -511,6 +520,7 @@ def workshop_attendance(
     return redirect("workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk)
 
 
+@submitted_once
 def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     me = selectors.entrepreneur_get_for_user(membership=membership)
@@ -587,6 +597,7 @@ def workshop_attendance_sheet(
 
 
 @role_required(Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT)
+@submitted_once
 def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = f.ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -626,6 +637,7 @@ def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
+@submitted_once
 def sector_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = f.SectorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

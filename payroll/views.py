@@ -20,6 +20,7 @@ from payroll.forms import RunCreateForm, SimulatorForm
 from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import current_membership, role_required
 
 PAYROLL_ROLES = selectors.PAYROLL_ROLES
@@ -48,6 +49,7 @@ def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 @require_POST
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def run_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = RunCreateForm(request.POST)
     if form.is_valid():
@@ -118,6 +120,7 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
 
 
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
     """A payroll officer corrects an issued payslip: a new version replaces it."""
     from payroll.corrections import payslip_correction_issue
@@ -285,6 +288,7 @@ def run_export(
 
 
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def settings_edit(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     """The cooperative's dated payroll settings: a change applies from its date onwards."""
     from payroll.forms import PayrollSettingsForm

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -13,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from perspectives.core.pagination import BoundedLimitOffsetPagination
-from perspectives.tenancy.models import Cooperative, Membership
+from perspectives.tenancy import idempotency
+from perspectives.tenancy.models import Cooperative, IdempotencyRecord, Membership
 from perspectives.tenancy.selectors import membership_list_for_user
 
 
@@ -21,13 +23,33 @@ class TenantApiView(APIView):
     """Base of every API view under /api/v1/c/<cooperative_slug>/.
 
     The middleware has already checked membership and entered the cooperative; this base makes the
-    membership available and refuses to run when mounted elsewhere."""
+    membership available and refuses to run when mounted elsewhere. A POST with an
+    `Idempotency-Key` header runs once (perspectives.tenancy.idempotency)."""
+
+    # Read by the schema generator: POSTs document the Idempotency-Key header.
+    idempotent_posts = True
+    _idempotency: IdempotencyRecord | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         membership = getattr(request._request, "membership", None)
         if membership is None or membership.user_id != request.user.pk:
             raise NotFound
+        self._idempotency = idempotency.api_claim(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.IdempotentReplay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # After an exception the transaction is rolled back, the claim with it.
+        if self._idempotency is not None and not connection.needs_rollback:
+            idempotency.api_finish(self._idempotency, response)
+        return response
 
     @property
     def membership(self) -> Membership:

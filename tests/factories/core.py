@@ -11,7 +11,13 @@ import factory
 from stdnum import luhn
 
 from perspectives.accounts.models import User
-from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
+from perspectives.tenancy.models import (
+    Cooperative,
+    IdempotencyRecord,
+    LegalForm,
+    Membership,
+    Role,
+)
 
 
 def _siren(n: int) -> str:
@@ -60,5 +66,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     roles = factory.LazyFunction(lambda: [Role.ENTREPRENEUR.value])
 
 
-# The platform core has no tenant model; each app's factory module has its own registry.
-TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {}
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdempotencyRecord
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    user = factory.SubFactory(UserFactory)
+    key = factory.Faker("uuid4")
+    path = "/c/coop/entrepreneurs/1/notes/"
+    location = "/c/coop/entrepreneurs/1/"
+
+
+# Each app's factory module has its own registry.
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    IdempotencyRecord: lambda c: IdempotencyRecordFactory(cooperative=c),
+}
