@@ -23,6 +23,7 @@ MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance
 NO_SERVICES_ENV := \
 	DJANGO_SETTINGS_MODULE=perspectives.settings \
 	SECRET_KEY="$${SECRET_KEY:-lint-only-secret-key}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" \
 	DATABASE_URL="$${DATABASE_URL:-postgres://perspectives_app@/perspectives}" \
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}"
 

@@ -608,6 +608,7 @@ def cmd_test(stack: Stack, args: list[str]) -> int:
     stack.env["DEBUG"] = "false"
     stack.env.setdefault("SECRET_KEY", TEST_SECRET_KEY)
     stack.env.setdefault("EMAIL_URL", "memorymail://")
+    stack.env.setdefault("SITE_URL", "http://127.0.0.1:8000")
     stack.start_services()
     if SIGNALS.stopping:
         return 130

@@ -205,7 +205,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Perspectives"
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 # Public address of the site, for links in e-mails sent outside a request (invitations, reports).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required outside development: a default would send production links to 127.0.0.1.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off: the public address (https://…) that e-mails "
+        "link to."
+    )
 
 # --- E-mail ---------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -218,11 +224,20 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS is sent on HTTPS responses only (Django's SecurityMiddleware): one year when the site is
+# served over HTTPS (SITE_URL https://…) unless SECURE_HSTS_SECONDS says otherwise.
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31_536_000 if SITE_URL.startswith("https://") else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# Reverse proxies in front of the application that append to X-Forwarded-For: the client's address
+# (for the login rate limits) is the one the outermost trusted proxy saw. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Oversize bodies are refused with a 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
