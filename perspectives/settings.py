@@ -101,7 +101,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Every request runs in a transaction: the cooperative setting for row-level security is
 # transaction-local, and a failing view leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASE_OWNER = env.db("DATABASE_OWNER_URL", default=env.str("DATABASE_URL", default="")) or None
+_owner_url = env.str("DATABASE_OWNER_URL", default="") or env.str("DATABASE_URL", default="")
+DATABASE_OWNER = env.db_url_config(_owner_url) if _owner_url else None
 DATABASE_APP_ROLE: str = DATABASES["default"].get("USER") or ""
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
