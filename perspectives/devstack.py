@@ -303,6 +303,9 @@ def ensure_postgres() -> tuple[dict[str, str], bool]:
     env = {
         "DATABASE_URL": f"postgres://{APP_ROLE}@/{DATABASE}?host={host}",
         "DATABASE_OWNER_URL": f"postgres://{OWNER_ROLE}@/{DATABASE}?host={host}",
+        # Backups (perspectives.core.backup): the superuser and the server's own client tools.
+        "DATABASE_BACKUP_URL": f"postgres://postgres@/{DATABASE}?host={host}",
+        "PG_BIN_DIR": str(_pg_bin("pg_dump").parent),
     }
     return env, not already_running
 

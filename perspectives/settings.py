@@ -104,6 +104,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 _owner_url = env.str("DATABASE_OWNER_URL", default="") or env.str("DATABASE_URL", default="")
 DATABASE_OWNER = env.db_url_config(_owner_url) if _owner_url else None
 DATABASE_APP_ROLE: str = DATABASES["default"].get("USER") or ""
+# `make backup` / `make restore`: a superuser (row-level security hides every row from the other
+# roles), the folder backups go to, and where pg_dump/pg_restore of the server's version live.
+DATABASE_BACKUP_URL = env.str("DATABASE_BACKUP_URL", default="")
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
