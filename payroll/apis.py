@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from payroll import actions, selectors, services
 from payroll.models import PayProfile, PayrollRun, Payslip
 from perspectives.core.downloads import private_file
+from perspectives.core.fields import MonthField
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
@@ -27,7 +28,7 @@ PayrollOnly = HasRole.of(*selectors.PAYROLL_ROLES)
 
 class RunOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    period = serializers.DateField(format="%Y-%m", help_text="Mois de paie, AAAA-MM.")
+    period = MonthField(help_text="Mois de paie, AAAA-MM.")
     status = serializers.CharField(help_text="draft, computing, computed, validated ou paid.")
     expected = serializers.IntegerField(help_text="Bulletins à calculer.")
     computed = serializers.IntegerField(help_text="Bulletins mensuels déjà calculés.")
@@ -49,7 +50,7 @@ class PayslipOutputSerializer(serializers.Serializer[Any]):
     run_id = serializers.IntegerField()
     entrepreneur_id = serializers.IntegerField()
     entrepreneur = serializers.CharField(source="entrepreneur.__str__")
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     kind = serializers.CharField(help_text="monthly ou regularisation.")
     version = serializers.IntegerField(help_text="1, puis 2, 3… pour les bulletins rectificatifs.")
     replaces_id = serializers.IntegerField(
@@ -75,11 +76,7 @@ class RunListApi(PaginatedApiMixin, TenantApiView):
         class Meta:
             ref_name = "PayrollRunCreateInput"
 
-        period = serializers.DateField(
-            input_formats=["%Y-%m"],
-            help_text="Mois de paie, AAAA-MM.",
-            error_messages={"invalid": _("Mois invalide : attendu AAAA-MM.")},
-        )
+        period = MonthField(help_text="Mois de paie, AAAA-MM.")
 
     @extend_schema(responses=RunOutputSerializer(many=True), summary="Paies mensuelles")
     def get(self, request: Request, cooperative_slug: str) -> Response:
@@ -258,11 +255,8 @@ class SimulateApi(TenantApiView):
         class Meta:
             ref_name = "PayrollSimulateInput"
 
-        period = serializers.DateField(
-            input_formats=["%Y-%m"],
-            required=False,
-            help_text="Mois de paie, AAAA-MM (par défaut le mois en cours).",
-            error_messages={"invalid": _("Mois invalide : attendu AAAA-MM.")},
+        period = MonthField(
+            required=False, help_text="Mois de paie, AAAA-MM (par défaut le mois en cours)."
         )
         gross = serializers.DecimalField(
             max_digits=10,

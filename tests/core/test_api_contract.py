@@ -110,3 +110,29 @@ def test_brackets_inside_strings_are_text(world: World, client: Client) -> None:
     )
     assert response.status_code == 201
     assert response.json()["body"] == "[{" * 100 + '"' + "]}" * 3
+
+
+def test_dates_far_outside_the_cooperative_life_are_refused(world: World, client: Client) -> None:
+    """Found by the API fuzzing: a year-670 appointment was stored and then listed with a
+    time-zone offset of 9 min 21 s (Paris mean time), which is no valid RFC 3339 date."""
+    client.force_login(world.bob)
+    base = f"/api/v1/c/coop-a/entrepreneurs/{_alice_file(world)}/"
+    appointment = client.post(
+        base + "appointments/",
+        {"starts_at": "0670-07-31T10:00:00+01:00", "duration_minutes": 30}
+        | {"mode": "phone", "kind": "follow_up"},
+        content_type="application/json",
+    )
+    step = client.post(
+        base + "path/",
+        {"kind": "info_session", "date": "1077-03-09"},
+        content_type="application/json",
+    )
+    assert (appointment.status_code, step.status_code) == (400, 400)
+    assert appointment.json()["detail"] == (
+        "La date du rendez-vous doit être comprise entre 1990 et 2100."
+    )
+    assert (
+        step.json()["detail"] == "Les dates du parcours doivent être comprises entre 1990 et 2100."
+    )
+    assert client.get(base + "timeline/").json() == []
