@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from psycopg import sql
 
 from entrepreneurs.models import Document, Entrepreneur
@@ -80,8 +81,9 @@ def _drop(database: str) -> None:
 def test_a_backup_restored_into_a_new_database_verifies_and_has_its_files(
     world: World, tmp_path: Path
 ) -> None:
-    document = _books_votes_and_a_file(world)
-    folder = backup_create(output_dir=tmp_path / "backups")
+    with override_settings(MEDIA_ROOT=str(tmp_path / "uploads")):
+        document = _books_votes_and_a_file(world)
+        folder = backup_create(output_dir=tmp_path / "backups")
     manifest = json.loads((folder / "manifest.json").read_text())
     assert sorted(path.name for path in folder.iterdir()) == [
         "database.dump",
