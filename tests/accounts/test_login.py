@@ -109,3 +109,16 @@ def test_behind_a_proxy_the_rate_limit_follows_each_client_address(
     blocked = attempt("alice@a.example", PASSWORD, "203.0.113.7")
     assert "Trop de tentatives de connexion échouées." in blocked.text
     assert attempt("alice@a.example", PASSWORD, "198.51.100.2").status_code == 302
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_request_that_skipped_the_proxies_is_limited_by_its_own_address(
+    world: World, client: Client
+) -> None:
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice@a.example", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    assert response.status_code == 302
