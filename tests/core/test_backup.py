@@ -30,12 +30,11 @@ from tests.governance.conftest import convened_assembly, opened
 REPO = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n%assurance decennale\n"
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.DATABASE_BACKUP_URL, reason="DATABASE_BACKUP_URL (a superuser) is not set"
-    ),
-]
+# pg_dump reads committed data only; it connects as a superuser (make test's server has one).
+committed = pytest.mark.django_db(transaction=True)
+needs_superuser = pytest.mark.skipif(
+    not settings.DATABASE_BACKUP_URL, reason="DATABASE_BACKUP_URL (a superuser) is not set"
+)
 
 
 def _books_votes_and_a_file(world: World) -> Document:
@@ -78,6 +77,8 @@ def _drop(database: str) -> None:
         )
 
 
+@committed
+@needs_superuser
 def test_a_backup_restored_into_a_new_database_verifies_and_has_its_files(
     world: World, tmp_path: Path
 ) -> None:
@@ -110,6 +111,8 @@ def test_a_backup_restored_into_a_new_database_verifies_and_has_its_files(
     assert (media / document.file.name).read_bytes() == PDF
 
 
+@committed
+@needs_superuser
 def test_a_database_that_is_not_empty_is_kept_unless_forced(world: World, tmp_path: Path) -> None:
     _books_votes_and_a_file(world)
     folder = backup_create(output_dir=tmp_path)
@@ -120,6 +123,8 @@ def test_a_database_that_is_not_empty_is_kept_unless_forced(world: World, tmp_pa
     assert not (tmp_path / "media").exists()
 
 
+@committed
+@needs_superuser
 def test_a_damaged_backup_is_refused(world: World, tmp_path: Path) -> None:
     folder = backup_create(output_dir=tmp_path)
     with (folder / "database.dump").open("ab") as dump:
