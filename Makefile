@@ -23,6 +23,7 @@ MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance
 NO_SERVICES_ENV := \
 	DJANGO_SETTINGS_MODULE=perspectives.settings \
 	SECRET_KEY="$${SECRET_KEY:-lint-only-secret-key}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" \
 	DATABASE_URL="$${DATABASE_URL:-postgres://perspectives_app@/perspectives}" \
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}"
 
@@ -35,8 +36,8 @@ SHELL := bash
 PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-dates manage lint migrations-check lock messages bench services \
-	stop clean
+.PHONY: help venv run test test-dates manage backup restore lint migrations-check lock \
+	messages bench services stop clean
 
 help: ## List the targets
 	@echo "Perspectives – make targets:"
@@ -74,6 +75,13 @@ test-dates: $(STAMP) ## Run the calendar-dependent tests as if on each of TEST_D
 
 manage: $(STAMP) ## Run a manage.py command (make manage ARGS="createsuperuser")
 	$(DEVSTACK) manage $(ARGS)
+
+backup: $(STAMP) ## Back up the database and media files to var/backups/<time>/ (or BACKUP_DIR=…)
+	$(DEVSTACK) manage backup $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+restore: $(STAMP) ## Restore make backup's folder: make restore BACKUP=var/backups/<time> [FORCE=1]
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup folder> [FORCE=1]" >&2; exit 2; }
+	$(DEVSTACK) manage restore "$(BACKUP)" $(if $(FORCE),--force)
 
 services: $(STAMP) ## Start the embedded PostgreSQL/Redis and print their env exports
 	$(DEVSTACK) services

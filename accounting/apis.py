@@ -18,7 +18,7 @@ from accounting.forms import AsOfForm, DateRangeForm
 from accounting.permissions import sees_statements, sees_whole_ledger
 from accounting.views import GENERAL_LEDGER_PAGE_LINES
 from entrepreneurs.models import Activity
-from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 
 RANGE_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="Début (AAAA-MM-JJ)"),
@@ -151,7 +151,7 @@ class ActivitySerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
-class ActivityListApi(_LedgerApi):
+class ActivityListApi(PaginatedApiMixin, _LedgerApi):
     @extend_schema(responses=ActivitySerializer(many=True), summary="Activités visibles")
     def get(self, request: Request, cooperative_slug: str) -> Response:
         if not sees_statements(self.membership):

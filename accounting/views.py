@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import tempfile
-from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,50 +23,12 @@ from accounting.permissions import (
     sees_whole_ledger,
 )
 from entrepreneurs.models import Activity
+from perspectives.core.csvexport import csv_response, spooled_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.permissions import current_membership, role_required
 
 GENERAL_LEDGER_PAGE_LINES = 2000
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-
-def csv_decimal(value: Decimal) -> str:
-    """French spreadsheets: decimal comma, no grouping."""
-    return f"{value:.2f}".replace(".", ",")
-
-
-def csv_text(value: object) -> object:
-    """A label a spreadsheet would run as a formula (=, +, -, @) is quoted with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _spooled() -> Any:
-    """A file for a download: in memory up to 4 MB, then on disk. A download is written
-    completely inside the request (its cooperative context and transaction), then sent: a
-    generator read after the view returns would run outside row-level security."""
-    return tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+b")
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
-    """CSV (semicolon, decimal comma, UTF-8 with BOM, like the platform's other exports)."""
-    spool = _spooled()
-    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-    text.write("\ufeff")
-    writer = csv.writer(text, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_decimal(v) if isinstance(v, Decimal) else csv_text(v) for v in row])
-    text.flush()
-    text.detach()
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8"
-    )
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -525,7 +483,7 @@ def fec_download(request: HttpRequest, cooperative_slug: str) -> Any:
             f'attachment; filename="{name.removesuffix(".txt")}_description.txt"'
         )
         return response
-    spool = _spooled()
+    spool = spooled_file()
     for line in fec.fec_lines(cooperative, year):
         spool.write(line.encode("utf-8"))
     spool.seek(0)

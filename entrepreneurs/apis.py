@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from entrepreneurs import selectors, services
 from entrepreneurs.models import Appointment, Entrepreneur, Note, PathStep
 from entrepreneurs.permissions import ACCOMPANIMENT_ROLES, sees_accompaniment, sees_personal_data
-from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
 
@@ -44,7 +44,7 @@ class EntrepreneurOutputSerializer(serializers.Serializer[Any]):
         return deadline.isoformat() if deadline else None
 
 
-class EntrepreneurListApi(TenantApiView):
+class EntrepreneurListApi(PaginatedApiMixin, TenantApiView):
     @extend_schema(
         responses=EntrepreneurOutputSerializer(many=True),
         summary="Entrepreneurs (staff: all files; an entrepreneur: their own)",
@@ -91,7 +91,7 @@ class EntrepreneurTimelineApi(_FileApi):
         return Response(self.OutputSerializer(events, many=True).data)
 
 
-class NoteListApi(_FileApi):
+class NoteListApi(PaginatedApiMixin, _FileApi):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         visibility = serializers.CharField()
@@ -197,7 +197,7 @@ class PathStepCreateApi(_FileApi):
         return Response(self.OutputSerializer(step).data, status=status.HTTP_201_CREATED)
 
 
-class ActivityListApi(TenantApiView):
+class ActivityListApi(PaginatedApiMixin, TenantApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         class ShareSerializer(serializers.Serializer[Any]):
             entrepreneur = serializers.IntegerField(source="entrepreneur_id")
@@ -218,7 +218,7 @@ class ActivityListApi(TenantApiView):
         return self.paginated_response(activities, self.OutputSerializer)
 
 
-class WorkshopListApi(TenantApiView):
+class WorkshopListApi(PaginatedApiMixin, TenantApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         title = serializers.CharField()
@@ -261,7 +261,7 @@ class WorkshopRegisterApi(TenantApiView):
         return Response(status=status.HTTP_201_CREATED)
 
 
-class DocumentListApi(_FileApi):
+class DocumentListApi(PaginatedApiMixin, _FileApi):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         kind = serializers.CharField()
@@ -281,7 +281,7 @@ class DocumentListApi(_FileApi):
         return self.paginated_response(documents.order_by("-uploaded_at"), self.OutputSerializer)
 
 
-class ActionListApi(_FileApi):
+class ActionListApi(PaginatedApiMixin, _FileApi):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         goal = serializers.CharField(source="goal.title")
@@ -300,7 +300,7 @@ class ActionListApi(_FileApi):
         return self.paginated_response(actions, self.OutputSerializer)
 
 
-class SkillDirectoryApi(TenantApiView):
+class SkillDirectoryApi(PaginatedApiMixin, TenantApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         title = serializers.CharField()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django import forms
@@ -29,8 +28,10 @@ from entrepreneurs.permissions import (
     sees_personal_data,
 )
 from perspectives.accounts.models import User
+from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.models import Membership, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -55,7 +56,7 @@ def _referents(membership: Membership) -> list[tuple[int, str]]:
 
 
 @role_required(*FILE_ROLES)
-def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
     membership = current_membership(request)
     form = f.PortfolioFilterForm(request.GET or None, referents=_referents(membership))
     data = form.cleaned_data if form.is_valid() else {}
@@ -91,53 +92,43 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
 
 
-def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> HttpResponse:
+def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> FileResponse:
     """The portfolio as CSV: identity, path and counts; never notes."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Nom"),
-            _("Prénom"),
-            _("Pôle"),
-            _("Étape"),
-            _("Référent·e"),
-            _("Début du CESA"),
-            _("Échéance du sociétariat"),
-            _("Associé·e depuis"),
-            _("Prochain rendez-vous"),
-            _("Actions en retard"),
-            _("Entretiens cette année"),
-        ]
-    )
-    for row in rows.iterator(chunk_size=500):
-        # Annotated by selectors.portfolio.
-        next_appointment = getattr(row, "next_appointment", None)
-        overdue, interviews = (
-            getattr(row, "overdue_actions", 0),
-            getattr(row, "interviews_this_year", 0),
-        )
-        deadline = services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days)
-        writer.writerow(
-            [
+    header = [
+        _("Nom"),
+        _("Prénom"),
+        _("Pôle"),
+        _("Étape"),
+        _("Référent·e"),
+        _("Début du CESA"),
+        _("Échéance du sociétariat"),
+        _("Associé·e depuis"),
+        _("Prochain rendez-vous"),
+        _("Actions en retard"),
+        _("Entretiens cette année"),
+    ]
+
+    def lines() -> Iterator[list[object]]:
+        for row in rows.iterator(chunk_size=500):
+            # Annotated by selectors.portfolio.
+            next_appointment = getattr(row, "next_appointment", None)
+            yield [
                 row.last_name,
                 row.first_name,
                 row.sector.name,
                 row.get_stage_display(),
                 str(row.referent or ""),
-                row.cesa_start or "",
-                deadline or "",
-                row.associate_since or "",
+                row.cesa_start,
+                services.associate_deadline(cesa_start=row.cesa_start, cape_days=row.cape_days),
+                row.associate_since,
                 timezone.localtime(next_appointment).strftime("%Y-%m-%d %H:%M")
                 if next_appointment
                 else "",
-                overdue,
-                interviews,
+                getattr(row, "overdue_actions", 0),
+                getattr(row, "interviews_this_year", 0),
             ]
-        )
-    return response
+
+    return csv_response("portefeuille.csv", header, lines())
 
 
 def _file_context(
@@ -271,6 +262,7 @@ def _record(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def path_step_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
@@ -289,6 +281,7 @@ def path_step_add(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def appointment_add(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
@@ -307,6 +300,7 @@ def appointment_add(
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -321,6 +315,7 @@ def note_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) 
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -334,6 +329,7 @@ def goal_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) 
 
 
 @require_POST
+@submitted_once
 def action_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     """Support staff, or the entrepreneur on their own plan."""
     membership = current_membership(request)
@@ -378,6 +374,7 @@ def action_status(request: HttpRequest, cooperative_slug: str, action_id: int) -
 
 @require_POST
 @role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
 def document_add(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     return _record(
         request,
@@ -426,6 +423,7 @@ def activity_detail(request: HttpRequest, cooperative_slug: str, activity_id: in
     )
 
 
+@submitted_once
 def workshop_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     form = f.WorkshopForm(request.POST or None)
@@ -480,6 +478,7 @@ def workshop_detail(request: HttpRequest, cooperative_slug: str, workshop_id: in
 
 
 @require_POST
+@submitted_once
 def workshop_register(
     request: HttpRequest, cooperative_slug: str, workshop_id: int
 ) -> HttpResponse:
@@ -522,6 +521,7 @@ def workshop_attendance(
     return redirect("workshop_detail", cooperative_slug=cooperative_slug, workshop_id=workshop.pk)
 
 
+@submitted_once
 def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     me = selectors.entrepreneur_get_for_user(membership=membership)
@@ -596,6 +596,7 @@ def workshop_attendance_sheet(
 
 
 @role_required(Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT)
+@submitted_once
 def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = f.ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -635,6 +636,7 @@ def activity_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
+@submitted_once
 def sector_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = f.SectorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from governance.services.reauth import (
     user_has_totp,
 )
 from perspectives.core.exceptions import ApplicationError
-from perspectives.tenancy.apis import TenantApiView
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
 
@@ -89,7 +89,7 @@ class AssemblyOutputSerializer(serializers.Serializer[Any]):
     roll_hash = serializers.CharField(help_text="SHA-256 de la liste d'émargement figée.")
 
 
-class AssemblyListApi(TenantApiView):
+class AssemblyListApi(PaginatedApiMixin, TenantApiView):
     @extend_schema(
         responses=AssemblyOutputSerializer(many=True),
         summary="Assemblées générales",
@@ -349,7 +349,7 @@ class ProxyGrantApi(TenantApiView):
         return Response(self.OutputSerializer(proxy).data, status=status.HTTP_201_CREATED)
 
 
-class AssociateListApi(TenantApiView):
+class AssociateListApi(PaginatedApiMixin, TenantApiView):
     permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
 
     class OutputSerializer(serializers.Serializer[Any]):

@@ -37,6 +37,7 @@ from governance.services.reauth import (
 from perspectives.accounts.models import User
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -126,6 +127,7 @@ def associate_register(request: HttpRequest, cooperative_slug: str) -> HttpRespo
 
 
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def assembly_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = AssemblyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -245,6 +247,7 @@ def secret_code_send(request: HttpRequest, cooperative_slug: str, assembly_id: i
 
 
 @require_POST
+@submitted_once
 def vote(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
 ) -> HttpResponse:
@@ -294,6 +297,7 @@ def vote(
 
 
 @require_POST
+@submitted_once
 def consultation_answer(
     request: HttpRequest, cooperative_slug: str, assembly_id: int
 ) -> HttpResponse:
@@ -333,6 +337,7 @@ def consultation_answer(
 
 
 @require_POST
+@submitted_once
 def proxy_give(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
     entry = selectors.roll_entry_for_member(
@@ -379,6 +384,7 @@ def proxy_withdraw(request: HttpRequest, cooperative_slug: str, assembly_id: int
 
 @require_POST
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def resolution_new(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
     form = ResolutionForm(request.POST)
@@ -395,6 +401,7 @@ def resolution_new(request: HttpRequest, cooperative_slug: str, assembly_id: int
 
 
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def consultation_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -465,6 +472,7 @@ def assembly_close(request: HttpRequest, cooperative_slug: str, assembly_id: int
 
 @require_POST
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
     form = AttendanceForm(request.POST)
@@ -483,6 +491,7 @@ def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int
 
 @require_POST
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def amendment_add(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
 ) -> HttpResponse:
@@ -507,6 +516,7 @@ def amendment_add(
 
 @require_POST
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def candidacy_add(
     request: HttpRequest, cooperative_slug: str, assembly_id: int, resolution_id: int
 ) -> HttpResponse:
@@ -597,6 +607,7 @@ def resolution_room_counts(
 
 @require_POST
 @role_required(*MANAGER_ROLES)
+@submitted_once
 def document_add(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     assembly = _assembly(request, assembly_id)
     form = AssemblyDocumentForm(request.POST, request.FILES)

@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from payroll import actions, selectors, services
 from payroll.models import PayProfile, PayrollRun, Payslip
 from perspectives.core.downloads import private_file
-from perspectives.tenancy.apis import TenantApiView
+from perspectives.core.fields import MonthField
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 
 PayrollOnly = HasRole.of(*selectors.PAYROLL_ROLES)
@@ -27,7 +28,7 @@ PayrollOnly = HasRole.of(*selectors.PAYROLL_ROLES)
 
 class RunOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    period = serializers.DateField(format="%Y-%m", help_text="Mois de paie, AAAA-MM.")
+    period = MonthField(help_text="Mois de paie, AAAA-MM.")
     status = serializers.CharField(
         help_text="draft, computing, computed, validating, validated ou paid."
     )
@@ -58,7 +59,7 @@ class PayslipOutputSerializer(serializers.Serializer[Any]):
     run_id = serializers.IntegerField()
     entrepreneur_id = serializers.IntegerField()
     entrepreneur = serializers.CharField(source="entrepreneur.__str__")
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     kind = serializers.CharField(help_text="monthly ou regularisation.")
     version = serializers.IntegerField(help_text="1, puis 2, 3… pour les bulletins rectificatifs.")
     replaces_id = serializers.IntegerField(
@@ -77,18 +78,14 @@ class PayslipOutputSerializer(serializers.Serializer[Any]):
         return bool(payslip.pdf)
 
 
-class RunListApi(TenantApiView):
+class RunListApi(PaginatedApiMixin, TenantApiView):
     permission_classes = [PayrollOnly]
 
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "PayrollRunCreateInput"
 
-        period = serializers.DateField(
-            input_formats=["%Y-%m"],
-            help_text="Mois de paie, AAAA-MM.",
-            error_messages={"invalid": _("Mois invalide : attendu AAAA-MM.")},
-        )
+        period = MonthField(help_text="Mois de paie, AAAA-MM.")
 
     @extend_schema(responses=RunOutputSerializer(many=True), summary="Paies mensuelles")
     def get(self, request: Request, cooperative_slug: str) -> Response:
@@ -172,7 +169,7 @@ class RunMarkPaidApi(TenantApiView):
         return Response(RunOutputSerializer(run).data)
 
 
-class PayslipListApi(TenantApiView):
+class PayslipListApi(PaginatedApiMixin, TenantApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("run", OpenApiTypes.INT, description="Les bulletins d'une paie.")
@@ -269,11 +266,8 @@ class SimulateApi(TenantApiView):
         class Meta:
             ref_name = "PayrollSimulateInput"
 
-        period = serializers.DateField(
-            input_formats=["%Y-%m"],
-            required=False,
-            help_text="Mois de paie, AAAA-MM (par défaut le mois en cours).",
-            error_messages={"invalid": _("Mois invalide : attendu AAAA-MM.")},
+        period = MonthField(
+            required=False, help_text="Mois de paie, AAAA-MM (par défaut le mois en cours)."
         )
         gross = serializers.DecimalField(
             max_digits=10,

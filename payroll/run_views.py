@@ -16,6 +16,7 @@ from payroll.forms import AbsenceForm, PayProfileForm, SalaryChoiceForm
 from payroll.models import PayProfile, SalaryProposal
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import current_membership, role_required
 
 PAYROLL_ROLES = selectors.PAYROLL_ROLES
@@ -79,6 +80,7 @@ def _int(value: str | None) -> int:
 
 
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def run_absences(
     request: HttpRequest, cooperative_slug: str, run_id: int, entrepreneur_id: int
 ) -> HttpResponse:

@@ -34,7 +34,7 @@ def payslip_pdf_render_task(*, cooperative_id: int, payslip_id: int) -> None:
     time_limit=1800,
     soft_time_limit=1700,
     label=_("Validation d'une paie mensuelle"),
-)  # type: ignore[untyped-decorator]
+)
 def payroll_run_validate_task(*, cooperative_id: int, run_id: int) -> int:
     """Idempotent: a validated run is not validated twice (the run is locked and checked)."""
     return len(services.payroll_run_validate_finish(run_id=run_id))

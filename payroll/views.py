@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,8 +18,10 @@ from django.views.decorators.http import require_POST
 from payroll import actions, selectors, services
 from payroll.engine import Payslip
 from payroll.forms import RunCreateForm, SimulatorForm
+from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import current_membership, role_required
 
 PAYROLL_ROLES = selectors.PAYROLL_ROLES
@@ -47,6 +50,7 @@ def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 @require_POST
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def run_create(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = RunCreateForm(request.POST)
     if form.is_valid():
@@ -126,6 +130,7 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
 
 
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
     """A payroll officer corrects an issued payslip: a new version replaces it."""
     from payroll.corrections import payslip_correction_issue
@@ -244,12 +249,10 @@ def my_rights(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 @role_required(*PAYROLL_ROLES)
 def run_export(
     request: HttpRequest, cooperative_slug: str, run_id: int, kind: str, fmt: str = "csv"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The month's payroll journal, or its contributions per collecting body, as CSV or PDF.
     The PDF is rendered in the request, like the ledger's statements: one row per paid
     entrepreneur (a few pages for a large cooperative), one per collecting body."""
-    import csv
-
     from payroll.journal import JOURNAL_HEADER, contribution_summary, payroll_journal
     from perspectives.core.pdf import document_pdf
 
@@ -272,36 +275,30 @@ def run_export(
                 for key in ("employee", "employer", "total")
             ],
         }
-    if fmt == "pdf":
-        body = document_pdf(
-            template=f"payroll/pdf/{kind}.html",
-            cooperative=current_membership(request).cooperative,
-            title=title,
-            period=period,
-            context={**context, "run": run},
-            landscape=kind == "journal",
+    if fmt == "csv" and kind == "journal":
+        return csv_response(filename, JOURNAL_HEADER, ([row.name, *row.amounts] for row in rows))
+    if fmt == "csv":
+        return csv_response(
+            filename,
+            [_("Organisme"), _("Compte"), _("Part salariale"), _("Part patronale"), _("Total")],
+            ([row.body, row.account, row.employee, row.employer, row.total] for row in summary),
         )
-        response = HttpResponse(body, content_type="application/pdf")
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response, delimiter=";")
-        if kind == "journal":
-            writer.writerow(JOURNAL_HEADER)
-            writer.writerows([row.name, *(str(a) for a in row.amounts)] for row in rows)
-        else:
-            writer.writerow(
-                [_("Organisme"), _("Compte"), _("Part salariale"), _("Part patronale"), _("Total")]
-            )
-            writer.writerows(
-                [row.body, row.account, str(row.employee), str(row.employer), str(row.total)]
-                for row in summary
-            )
+    body = document_pdf(
+        template=f"payroll/pdf/{kind}.html",
+        cooperative=current_membership(request).cooperative,
+        title=title,
+        period=period,
+        context={**context, "run": run},
+        landscape=kind == "journal",
+    )
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @role_required(*PAYROLL_ROLES)
+@submitted_once
 def settings_edit(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     """The cooperative's dated payroll settings: a change applies from its date onwards."""
     from payroll.forms import PayrollSettingsForm

@@ -306,6 +306,9 @@ def ensure_postgres() -> tuple[dict[str, str], bool]:
     env = {
         "DATABASE_URL": f"postgres://{APP_ROLE}@/{DATABASE}?host={host}",
         "DATABASE_OWNER_URL": f"postgres://{OWNER_ROLE}@/{DATABASE}?host={host}",
+        # Backups (perspectives.core.backup): the superuser and the server's own client tools.
+        "DATABASE_BACKUP_URL": f"postgres://postgres@/{DATABASE}?host={host}",
+        "PG_BIN_DIR": str(_pg_bin("pg_dump").parent),
     }
     return env, not already_running
 
@@ -632,6 +635,7 @@ def cmd_test(stack: Stack, args: list[str]) -> int:
     stack.env["DEBUG"] = "false"
     stack.env.setdefault("SECRET_KEY", TEST_SECRET_KEY)
     stack.env.setdefault("EMAIL_URL", "memorymail://")
+    stack.env.setdefault("SITE_URL", "http://127.0.0.1:8000")
     stack.start_services()
     if SIGNALS.stopping:
         return 130

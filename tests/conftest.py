@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,3 +255,26 @@ def worker(transactional_db: None) -> Iterator[None]:
         conn.default_channel.client.flushdb()
     with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=True):
         yield
+
+
+def at_once(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Start every job at the same instant, each in its own thread (so its own database
+    connection, closed at the end); the results, or the exceptions raised, in order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -12,6 +12,9 @@ from entrepreneurs.models import Action, Appointment, Entrepreneur, Goal, Note
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 
+# Appointments and path steps are dated within this span: a typo such as 0202 is refused.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
 
 @transaction.atomic
 def appointment_create(
@@ -28,6 +31,11 @@ def appointment_create(
     """An appointment, with optional notes: one shared with the entrepreneur, one staff-only."""
     if timezone.is_naive(starts_at):
         raise ApplicationError(_("La date du rendez-vous doit préciser son fuseau horaire."))
+    if not FIRST_YEAR <= starts_at.year <= LAST_YEAR:
+        raise ApplicationError(
+            _("La date du rendez-vous doit être comprise entre %(first)s et %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     if not 5 <= duration_minutes <= 600:
         raise ApplicationError(_("La durée doit être comprise entre 5 minutes et 10 heures."))
     if mode not in Appointment.Mode.values or kind not in Appointment.Kind.values:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Entrepreneur, PathStep, Stage
+from entrepreneurs.services.accompaniment import FIRST_YEAR, LAST_YEAR
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 
@@ -63,6 +64,12 @@ def _check(
     fixed_pay: Decimal | None,
     exit_reason: str,
 ) -> None:
+    for day in (date, planned_end):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ApplicationError(
+                _("Les dates du parcours doivent être comprises entre %(first)s et %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
     stage = entrepreneur.stage
     if stage == Stage.EXITED:
         raise ApplicationError(_("Ce parcours est terminé : la sortie a déjà été enregistrée."))

@@ -21,6 +21,7 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.dashboards import charts, selectors, services
 from perspectives.dashboards.forms import ForecastForm, ReserveTargetForm
 from perspectives.dashboards.models import ForecastItem
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -128,6 +129,7 @@ def cooperative(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def forecast_add(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     me = people.entrepreneur_get_for_user(membership=membership)

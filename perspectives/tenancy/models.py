@@ -287,3 +287,45 @@ class Job(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk} ({self.state})"
+
+
+class IdempotencyRecord(TenantModel):
+    """A create that must happen once: a form's one-time token (the result is where the form
+    redirected) or an API request's `Idempotency-Key` (the result is the stored response).
+
+    The unique constraint makes two concurrent submissions of one key wait for each other: the
+    second sees the first's outcome and answers it again (perspectives.tenancy.idempotency)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("personne"),
+    )
+    key = models.CharField(_("clé"), max_length=255)
+    path = models.CharField(_("adresse"), max_length=500)
+    # API: SHA-256 of the request's data, so that the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # Forms: where the first submission redirected.
+    location = models.CharField(max_length=1000, blank=True)
+    # API: the first response, answered again to a replay.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("envoi unique")
+        verbose_name_plural = _("envois uniques")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "user", "key", "path"), name="idempotency_unique_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("cooperative", "user", "created_at"), name="idempotency_user_created_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path} {self.key}"

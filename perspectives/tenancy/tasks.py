@@ -92,7 +92,7 @@ class TenantTask(DjangoTask):  # type: ignore[misc]
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
 
-@shared_task(ignore_result=True)  # type: ignore[untyped-decorator]
+@shared_task(ignore_result=True)
 def jobs_sweep_for_all_cooperatives() -> dict[str, int]:
     """Beat, every minute: each cooperative's jobs that the broker lost or whose worker died are
     handed out again. Beat reached the broker to start this, so requests may use it again."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy import jobs, selectors, services
 from perspectives.tenancy.forms import InvitationForm, NewAccountForm
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.models import Job
 from perspectives.tenancy.permissions import (
     JOB_ROLES,
@@ -36,6 +37,7 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MEMBER_ADMIN_ROLES)
+@submitted_once
 def member_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     cooperative = current_membership(request).cooperative
     form = InvitationForm(request.POST or None)

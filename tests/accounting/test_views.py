@@ -165,15 +165,17 @@ def test_the_fec_download(books: Books, world: World, client: Client) -> None:
 
 
 def test_csv_cells_never_start_a_formula() -> None:
-    from accounting.views import csv_text
+    from perspectives.core.csvexport import cell
 
-    assert [csv_text(v) for v in ("=1+1", "+33", "-2", "@SUM", "Facture", 3)] == [
+    assert [cell(v) for v in ("=1+1", "+33", "-2", "@SUM", "\tX", "\rX", "Facture", 3)] == [
         "'=1+1",
         "'+33",
         "'-2",
         "'@SUM",
+        "'\tX",
+        "'\rX",
         "Facture",
-        3,
+        "3",
     ]
 
 

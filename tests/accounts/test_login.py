@@ -5,7 +5,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.conftest import PASSWORD, TOTP_SECRET, World
 
@@ -87,3 +87,38 @@ def test_unverified_email_cannot_log_in(world: World, client: Client) -> None:
     response = _login(client, "alice@a.example", PASSWORD)
     assert (response.status_code, response["Location"]) == (302, "/accounts/confirm-email/")
     assert client.get("/c/coop-a/").status_code == 302
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_rate_limit_follows_each_client_address(
+    world: World, client: Client
+) -> None:
+    """Every request comes from the proxy (one REMOTE_ADDR); the client is the address the
+    proxy appended to X-Forwarded-For, which the client cannot forge."""
+
+    def attempt(email: str, password: str, client_ip: str):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/accounts/login/",
+            {"login": email, "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"1.1.1.1, {client_ip}",
+        )
+
+    for index in range(10):
+        attempt(f"nobody{index}@a.example", "wrong", "203.0.113.7")
+    blocked = attempt("alice@a.example", PASSWORD, "203.0.113.7")
+    assert "Trop de tentatives de connexion échouées." in blocked.text
+    assert attempt("alice@a.example", PASSWORD, "198.51.100.2").status_code == 302
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_request_that_skipped_the_proxies_is_limited_by_its_own_address(
+    world: World, client: Client
+) -> None:
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice@a.example", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    assert response.status_code == 302

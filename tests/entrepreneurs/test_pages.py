@@ -63,8 +63,8 @@ def test_staff_only_notes_never_reach_the_entrepreneur(
     client.force_login(world.carl)
     csv_export = client.get("/c/coop-a/entrepreneurs/?format=csv")
     assert csv_export.status_code == 200
-    assert SECRET not in csv_export.content.decode()
-    assert SHARED not in csv_export.content.decode()
+    assert SECRET not in csv_export.getvalue().decode()
+    assert SHARED not in csv_export.getvalue().decode()
 
 
 def test_accountant_sees_the_file_but_not_the_accompaniment(
@@ -138,7 +138,8 @@ def test_portfolio_filters_and_csv(world: World, client: Client, alice_file: Ent
     assert near.context["page"].paginator.count == expected
     csv_lines = (
         client.get("/c/coop-a/entrepreneurs/?format=csv&stage=cesa")
-        .content.decode("utf-8-sig")
+        .getvalue()
+        .decode("utf-8-sig")
         .splitlines()
     )
     assert csv_lines[0].startswith(

@@ -11,7 +11,14 @@ import factory
 from stdnum import luhn
 
 from perspectives.accounts.models import User
-from perspectives.tenancy.models import Cooperative, Job, LegalForm, Membership, Role
+from perspectives.tenancy.models import (
+    Cooperative,
+    IdempotencyRecord,
+    Job,
+    LegalForm,
+    Membership,
+    Role,
+)
 
 
 def _siren(n: int) -> str:
@@ -60,7 +67,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     roles = factory.LazyFunction(lambda: [Role.ENTREPRENEUR.value])
 
 
-# The platform core has no tenant model; each app's factory module has its own registry.
 class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Job
@@ -69,6 +75,19 @@ class JobFactory(factory.django.DjangoModelFactory):
     kwargs = factory.Sequence(lambda n: {"n": n})
 
 
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdempotencyRecord
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    user = factory.SubFactory(UserFactory)
+    key = factory.Faker("uuid4")
+    path = "/c/coop/entrepreneurs/1/notes/"
+    location = "/c/coop/entrepreneurs/1/"
+
+
+# Each app's factory module has its own registry.
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     Job: lambda cooperative: JobFactory(cooperative=cooperative),
+    IdempotencyRecord: lambda c: IdempotencyRecordFactory(cooperative=c),
 }

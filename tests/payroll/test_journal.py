@@ -25,7 +25,7 @@ def _run(world: World) -> PayrollRun:
 
 
 def _csv(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode()), delimiter=";"))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_contributions_per_collecting_body(world: World, payroll: Payroll, client: Client) -> None:
@@ -37,11 +37,11 @@ def test_contributions_per_collecting_body(world: World, payroll: Payroll, clien
     # insurance (176.00) and AGS (11.00) too; the RGDUs (429.75 + 681.72) are imputed on
     # AGIRC-ARRCO for 0.0601 / 0.3981 of each (64.88 + 102.92 = 167.80) and on URSSAF for the
     # rest; 71.76 € of PAS (the other is in the 0 % band).
-    assert _csv(response.content) == [
+    assert _csv(response.getvalue()) == [
         ["Organisme", "Compte", "Part salariale", "Part patronale", "Total"],
-        ["URSSAF", "431", "740.54", "651.59", "1392.13"],
-        ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176.44", "96.64", "273.08"],
-        ["DGFiP (prélèvement à la source)", "4421", "71.76", "0", "71.76"],
+        ["URSSAF", "431", "740,54", "651,59", "1392,13"],
+        ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176,44", "96,64", "273,08"],
+        ["DGFiP (prélèvement à la source)", "4421", "71,76", "0,00", "71,76"],
     ]
 
 
@@ -50,9 +50,9 @@ def test_the_journal_has_one_row_per_payslip(
 ) -> None:
     run = _run(world)
     client.force_login(world.carl)
-    rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").content)
+    rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").getvalue())
     assert rows[0][:3] == ["Entrepreneur·e", "Brut", "Cotisations salariales"]
-    assert sorted(row[1] for row in rows[1:]) == ["1900.00", "2500.00"]
+    assert sorted(row[1] for row in rows[1:]) == ["1900,00", "2500,00"]
     client.force_login(world.alice)
     assert client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").status_code == 403
     client.force_login(world.charlie)
@@ -100,8 +100,10 @@ def test_the_journal_pdf_totals_every_column(
 ) -> None:
     run = _run(world)
     client.force_login(world.carl)
-    rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").content)[1:]
-    totals = [sum((Decimal(row[i]) for row in rows), Decimal(0)) for i in range(1, 12)]
+    rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").getvalue())[1:]
+    totals = [
+        sum((Decimal(row[i].replace(",", ".")) for row in rows), Decimal(0)) for i in range(1, 12)
+    ]
     text = _pdf_text(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.pdf"))
     assert "Journal de paie" in text
     assert f"SIREN {world.coop_a.siren}" in text

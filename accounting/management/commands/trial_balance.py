@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -13,6 +12,7 @@ from accounting.management.commands._common import (
     cooperative_from,
     fiscal_year_from,
 )
+from perspectives.core.csvexport import CsvWriter
 from perspectives.tenancy.context import cooperative_context
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             year = fiscal_year_from(options)
             balance = selectors.trial_balance(date_from=year.start_date, date_to=year.end_date)
         if options["format"] == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = CsvWriter(self.stdout, delimiter=",", decimal_comma=False, lineterminator="\n")
             writer.writerow(["account", "label", "debit", "credit", "balance"])
             for row in balance.rows:
                 writer.writerow([row.code, row.label, row.debit, row.credit, row.balance])
