@@ -23,7 +23,8 @@ from governance.models import (
     RollEntry,
 )
 from governance.rules import quorum_compute
-from governance.services.assemblies import Presence, assembly_presence, rule_for
+from governance.services.assemblies import Presence, assembly_presence, presence_for
+from governance.services.statutes import assembly_rule
 from perspectives.tenancy.models import Membership, Role
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -200,15 +201,16 @@ def assembly_quorum_status(*, assembly: Assembly, presence: Presence) -> list[Qu
     labels = dict(DecisionClass.choices)
     classes = sorted(set(assembly.resolutions.values_list("decision_class", flat=True)))
     for decision_class in classes:
-        rule = rule_for(
-            profile=assembly.profile,
-            decision_class=decision_class,
-            convocation=assembly.convocation,
+        rule = assembly_rule(assembly=assembly, decision_class=decision_class)
+        counted = (
+            presence
+            if rule.remote_participation_allowed and assembly.remote_session_valid
+            else presence_for(assembly=assembly, rule=rule)
         )
         result = quorum_compute(
             rule=rule,
             eligible=assembly.roll_size,
-            present_or_represented=presence.present_or_represented,
+            present_or_represented=counted.present_or_represented,
         )
         lines.append(
             QuorumLine(

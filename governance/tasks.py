@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from governance.services.consultations import consultations_close_due
-from governance.services.convocation import convocation_send
+from governance.services.convocation import convocation_letters_render, convocation_send
 from governance.services.minutes import minutes_render
 from perspectives.tenancy.models import Cooperative
 from perspectives.tenancy.tasks import TenantTask
@@ -23,6 +23,14 @@ def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
 def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
     """Idempotent: associates already sent to are skipped (one dispatch row each)."""
     return convocation_send(assembly_id=assembly_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    base=TenantTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
+def convocation_letters_render_task(*, cooperative_id: int, assembly_id: int) -> None:
+    """Idempotent: letters already rendered are kept (the service checks under a row lock)."""
+    convocation_letters_render(assembly_id=assembly_id)
 
 
 @shared_task(base=TenantTask, max_retries=0)  # type: ignore[untyped-decorator]
