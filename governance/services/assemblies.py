@@ -555,6 +555,14 @@ def remote_presence_check(*, assembly: Assembly, rule: Rule | None) -> None:
     else:
         allowed = rule.remote_participation_allowed
         reference = rule.reference
+        if rule.decision_class in law.remote_excluded:
+            raise ApplicationError(
+                _(
+                    "Pas de participation à distance pour cette décision (%(law)s) : votez en "
+                    "salle ou donnez pouvoir."
+                )
+                % {"law": law.remote_excluded_source}
+            )
     if not allowed:
         raise ApplicationError(
             _(

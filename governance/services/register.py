@@ -504,7 +504,7 @@ def admission_admit_automatically(
     (loi 78-763 art. 8) and after the seniority they set; then subscription and register as
     for any admission (`admission_complete`)."""
     application = (
-        AdmissionApplication.objects.select_for_update()
+        AdmissionApplication.objects.select_for_update(of=("self",))
         .select_related("entrepreneur")
         .get(pk=application.pk)
     )
