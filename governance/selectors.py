@@ -301,6 +301,16 @@ def rule_line(rule: StatuteRule, law: FormLaw) -> RuleLine:
     )
 
 
+def statute_rules_in_order(*, profile: StatuteProfile) -> list[StatuteRule]:
+    """The profile's rules in the order of the decision classes (ordinary decisions first),
+    first convocation before the second."""
+    order = {value: index for index, value in enumerate(DecisionClass.values)}
+    return sorted(
+        StatuteRule.objects.filter(profile=profile),
+        key=lambda rule: (order[rule.decision_class], rule.convocation),
+    )
+
+
 def statute_profile_history(*, profile: StatuteProfile, limit: int = 30) -> list[dict[str, object]]:
     """Who changed, signed off or put in force this profile, and when (newest first)."""
     kinds = (

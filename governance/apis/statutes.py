@@ -97,9 +97,7 @@ def _profile_data(profile: StatuteProfile) -> dict[str, Any]:
             **{name: getattr(rule, name) for name in rule_fields},
             "legal_floor": selectors.rule_line(rule, law).floor,
         }
-        for rule in StatuteRule.objects.filter(profile=profile).order_by(
-            "decision_class", "convocation"
-        )
+        for rule in selectors.statute_rules_in_order(profile=profile)
     ]
     fields = set(StatuteProfileOutputSerializer().fields) - {"sources", "violations", "rules"}
     data: dict[str, Any] = StatuteProfileOutputSerializer(
