@@ -328,7 +328,9 @@ def assembly_open(*, assembly: Assembly, now: dt.datetime | None = None) -> Asse
         raise ApplicationError(_("Seule une assemblée convoquée peut être ouverte."))
     if timezone.localdate(now) < timezone.localdate(assembly.scheduled_at):
         raise ApplicationError(_("L'assemblée ne peut s'ouvrir avant sa date."))
-    problems = convocation_problems(assembly=assembly)
+    # Assemblies convened before consents and letters were tracked (no frozen statutes) keep
+    # the convocation they had; the others open only on a regular one.
+    problems = convocation_problems(assembly=assembly) if assembly.profile_snapshot else []
     if problems:
         shown = " ".join(problems[:5])
         more = len(problems) - 5

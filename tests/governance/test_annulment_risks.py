@@ -46,7 +46,7 @@ from governance.services import (
 from governance.services.verify import governance_verify
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Cooperative
-from tests.conftest import World
+from tests.conftest import World, travel_to
 from tests.factories.governance import AssociateFactory
 from tests.governance.conftest import (
     a_manager,
@@ -356,6 +356,7 @@ def test_the_employee_quota_counts_the_whole_body_after_the_election_loi_78_763_
     )
 
 
+@travel_to("2026-06-01")
 def test_automatic_admission_of_an_employee_where_the_statutes_provide_it_loi_78_763_art_8(
     in_a: World,
 ) -> None:

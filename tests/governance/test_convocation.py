@@ -224,3 +224,21 @@ def test_a_withdrawn_consent_means_letters_again(world: World) -> None:
         stored = Associate.objects.get(pk=associate.pk)
     assert (withdrawn.email_consent_on, stored.email_consent_address) == (None, "")
     assert [e["consent_on"] for e in events] == ["2024-01-15", None]
+
+
+def test_an_assembly_convened_before_consents_were_tracked_still_opens(world: World) -> None:
+    # Convened before this version: no frozen statutes, its e-mails sent without a recorded
+    # consent. It opens as it was convened; verify skips the checks it could not satisfy.
+    with cooperative_context(world.coop_a.pk):
+        assembly = _convened(world, consents={})
+        ConvocationDispatch.objects.filter(assembly=assembly).update(
+            channel="unconsented_email", email="x@example.org", sent_at=timezone.now()
+        )
+        Assembly.objects.filter(pk=assembly.pk).update(
+            profile_snapshot={}, scheduled_at=timezone.now()
+        )
+        assembly.refresh_from_db()
+        opened = assembly_open(assembly=assembly)
+        problems = convocation_problems(assembly=assembly)
+    assert opened.status == "open"
+    assert problems[0] == "Alice Arnaud : convocation par e-mail sans accord écrit enregistré."
