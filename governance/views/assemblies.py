@@ -31,7 +31,15 @@ from governance.forms import (
     RoomCountsForm,
     VoteForm,
 )
-from governance.models import Assembly, Candidacy, Participation, Proxy, Resolution, RollEntry
+from governance.models import (
+    Assembly,
+    Candidacy,
+    Participation,
+    Proxy,
+    Resolution,
+    RollEntry,
+    StatuteProfile,
+)
 from governance.selectors import MANAGER_ROLES
 from governance.services.reauth import (
     secret_ballot_code_send,
@@ -85,6 +93,7 @@ def assembly_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             "assemblies": selectors.assembly_list_for_member(membership=membership),
             "associate": selectors.associate_for_member(membership=membership),
             "is_manager": selectors.is_governance_manager(membership),
+            "profile": StatuteProfile.objects.filter(is_active=True).first(),
         },
     )
 

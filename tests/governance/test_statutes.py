@@ -177,6 +177,7 @@ def _rule_post(rule: StatuteRule, article: str) -> dict[str, object]:
 
 def test_manager_edits_signs_off_on_the_page(world: World, client: Client) -> None:
     client.force_login(world.carl)
+    listing = client.get("/c/coop-a/governance/")
     empty = client.get(PAGE.format(slug="coop-a"))
     client.post(PAGE.format(slug="coop-a") + "preset/")
     with cooperative_context(world.coop_a.pk):
@@ -190,6 +191,7 @@ def test_manager_edits_signs_off_on_the_page(world: World, client: Client) -> No
     )
     signed = client.post(PAGE.format(slug="coop-a") + "sign-off/", follow=True)
 
+    assert "Aucun profil statutaire : partez du modèle de votre forme juridique" in listing.text
     assert "Partir du modèle « SCOP SARL »" in empty.text
     assert "citez l&#x27;article des statuts qui admet le vote par correspondance" in refused.text
     assert "Règle enregistrée" in saved.text
