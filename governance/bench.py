@@ -66,9 +66,11 @@ from governance.models import (
     AssociateCategory,
     Ballot,
     Choice,
+    ConvocationDispatch,
     Participation,
     Resolution,
     RollEntry,
+    StatuteProfile,
 )
 from governance.selectors import resolution_trackers
 from governance.services import (
@@ -76,9 +78,13 @@ from governance.services import (
     assembly_convene,
     assembly_create,
     assembly_open,
+    assembly_remote_session_record,
+    convocation_letters_record,
     resolution_add,
     resolution_open,
     statute_profile_create_from_preset,
+    statute_profile_sign_off,
+    statute_rule_update,
 )
 from governance.services.verify import governance_verify
 from perspectives.accounts.models import User
@@ -130,7 +136,7 @@ def _build() -> Cooperative:
         ignore_conflicts=True,
     )
     with cooperative_context(cooperative.pk):
-        statute_profile_create_from_preset(preset="scop_sarl")
+        _statutes(_manager(cooperative))
         registered = set(
             Associate.objects.filter(exited_on__isnull=True).values_list("user_id", flat=True)
         )
@@ -146,6 +152,31 @@ def _build() -> Cooperative:
             if user.pk not in registered
         )
     return cooperative
+
+
+def _manager(cooperative: Cooperative) -> User:
+    """The bench cooperative's manager, who signs the statutes off and posts the letters."""
+    user, _created = User.objects.get_or_create(
+        email="bench.manager@perspectives.example",
+        defaults={"first_name": "Gérance", "last_name": "Banc d'essai"},
+    )
+    Membership.objects.get_or_create(
+        cooperative=cooperative, user=user, defaults={"roles": [Role.MANAGER]}
+    )
+    return user
+
+
+def _statutes(manager: User) -> StatuteProfile:
+    """The SCOP SARL profile, its statutes admitting remote participation (the associates vote
+    from a distance), signed off."""
+    profile = statute_profile_create_from_preset(preset="scop_sarl")
+    if profile.signed_off:
+        return profile
+    for rule in profile.rules.exclude(decision_class="accounts"):
+        statute_rule_update(
+            rule=rule, by=manager, remote_participation_allowed=True, statutes_article="art. 20"
+        )
+    return statute_profile_sign_off(profile=profile, by=manager)
 
 
 @dataclass
@@ -167,7 +198,8 @@ def _assembly(cooperative: Cooperative) -> tuple[Assembly, list[Resolution]]:
     """A new assembly each run (the roll is frozen at convocation), convened, open, two votes
     open. Committed before the server reads it."""
     with cooperative_context(cooperative.pk):
-        profile = statute_profile_create_from_preset(preset="scop_sarl")
+        manager = _manager(cooperative)
+        profile = _statutes(manager)
         now = timezone.now()
         assembly = assembly_create(
             title=f"Banc d'essai {timezone.localtime(now):%d/%m/%Y %H:%M:%S}",
@@ -181,6 +213,26 @@ def _assembly(cooperative: Cooperative) -> tuple[Assembly, list[Resolution]]:
             for title in ("Approbation des comptes", "Affectation du résultat")
         ]
         assembly = assembly_convene(assembly=assembly)
+        # No associate consented to e-mail convocation: every one gets a registered letter,
+        # posted today; the session is remote with voice and a continuous retransmission.
+        convocation_letters_record(
+            assembly=assembly,
+            posted_on=timezone.localdate(),
+            numbers={
+                pk: f"1A{pk:011d}"
+                for pk in ConvocationDispatch.objects.filter(assembly=assembly).values_list(
+                    "pk", flat=True
+                )
+            },
+            by=manager,
+        )
+        assembly_remote_session_record(
+            assembly=assembly,
+            means="Visioconférence (son et image)",
+            voice=True,
+            continuous=True,
+            by=manager,
+        )
         assembly = assembly_open(assembly=assembly, now=assembly.scheduled_at)
         resolutions = [resolution_open(resolution=r) for r in resolutions]
     return assembly, resolutions

@@ -1,7 +1,12 @@
 """Demo data of the governance app, called by `seed_demo` inside each demo cooperative.
 
-The register: every entrepreneur whose path says "associate" (with their shares), one outside
-associate and one former associate whose shares are being refunded. A past ordinary assembly
+The statute profile of the cooperative's legal form, adapted to its (fictional) statutes, which
+admit remote participation, votes by correspondence and, in the SCIC, written consultations,
+and signed off by a manager. The register: every entrepreneur whose path says "associate" (with
+their shares), one outside associate and one former associate whose shares are being refunded;
+the associates with an account consented to e-mail convocation after the June assembly, so
+June was convened by registered letters (posted, numbered) and the upcoming assembly goes by
+e-mail to them and by letter to the others. A past ordinary assembly
 (June) with attendance, proxies, live and room votes, an admission vote and a secret election,
 closed with its results; and an upcoming assembly, convened, with proxies and votes by
 correspondence already in; where the statutes allow it (the SCIC), an open written
@@ -20,27 +25,26 @@ from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur, Stage
 from governance import services
+from governance.law import law_for
 from governance.models import (
     Assembly,
     Associate,
     AssociateCategory,
     Ballot,
+    ConvocationDispatch,
     Resolution,
     RollEntry,
-    StatuteRule,
+    StatuteProfile,
 )
+from perspectives.accounts.models import User
 from perspectives.tenancy.context import require_cooperative_id
-from perspectives.tenancy.models import Cooperative, LegalForm, Membership, Role
+from perspectives.tenancy.models import Cooperative, Membership, Role
 
 NOMINAL = Decimal("25.00")
-PRESET_BY_FORM = {
-    LegalForm.SCOP_SARL: "scop_sarl",
-    LegalForm.SCOP_SA: "scop_sa",
-    LegalForm.SCOP_SAS: "scop_sa",
-    LegalForm.SCIC_SARL: "scic_sas",
-    LegalForm.SCIC_SA: "scic_sas",
-    LegalForm.SCIC_SAS: "scic_sas",
-}
+# The demo statutes' articles admitting each way of taking part.
+REMOTE_ARTICLE = "art. 22"
+CORRESPONDENCE_ARTICLE = "art. 23"
+WRITTEN_ARTICLE = "art. 24"
 
 
 def _counts() -> dict[str, int]:
@@ -60,25 +64,95 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     if Associate.objects.exists():
         return _counts()
     today = timezone.localdate()
-    services.statute_profile_create_from_preset(
-        preset=PRESET_BY_FORM.get(LegalForm(cooperative.legal_form), "scop_sarl")
-    )
+    manager = _manager()
+    profile = _statutes(cooperative=cooperative, manager=manager)
     june = dt.date(today.year if today.month > 6 else today.year - 1, 6, 25)
-    written = StatuteRule.objects.filter(
-        profile__is_active=True, convocation=1, written_consultation_allowed=True
-    ).exists()
+    written = profile.rules.filter(convocation=1, written_consultation_allowed=True).exists()
     _register(rng=rng, before=june, managers=written)
-    _past_assembly(rng=rng, day=june)
-    _upcoming_assembly(rng=rng, today=today)
+    _past_assembly(rng=rng, day=june, manager=manager)
+    _consents(after=june, today=today, manager=manager)
+    _upcoming_assembly(rng=rng, today=today, manager=manager)
     if written:
-        _open_consultation(rng=rng, today=today)
+        _open_consultation(rng=rng, today=today, manager=manager)
     return _counts()
+
+
+def _manager() -> User:
+    membership = (
+        Membership.objects.filter(
+            cooperative_id=require_cooperative_id(), roles__contains=[Role.MANAGER]
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise RuntimeError("The demo cooperative has no manager.")
+    return membership.user
+
+
+def _statutes(*, cooperative: Cooperative, manager: User) -> StatuteProfile:
+    """The preset of the cooperative's legal form, adapted to the demo statutes through the
+    same services as the statutes page, and signed off."""
+    profile = services.statute_profile_apply_preset(by=manager)
+    law = law_for(cooperative.legal_form)
+    for rule in profile.rules.order_by("decision_class", "convocation"):
+        remote = rule.decision_class not in law.remote_excluded
+        written = law.written_consultation_possible and cooperative.legal_form.startswith("scic")
+        services.statute_rule_update(
+            rule=rule,
+            by=manager,
+            remote_participation_allowed=remote,
+            correspondence_allowed=True,
+            written_consultation_allowed=written,
+            statutes_article=", ".join(
+                article
+                for article, on in (
+                    (REMOTE_ARTICLE, remote),
+                    (CORRESPONDENCE_ARTICLE, True),
+                    (WRITTEN_ARTICLE, written),
+                )
+                if on
+            ),
+        )
+    return services.statute_profile_sign_off(profile=profile, by=manager)
+
+
+def _address(rng: random.Random) -> str:
+    street = rng.choice(("rue des Lilas", "avenue du Canigou", "chemin de la Têt", "rue Arago"))
+    return f"{rng.randint(1, 80)} {street}\n66000 Perpignan"
+
+
+def _consents(*, after: dt.date, today: dt.date, manager: User) -> None:
+    """After the June assembly, the associates with an account give their written consent to
+    e-mail convocation through the platform."""
+    on = min(after + dt.timedelta(days=20), today)
+    for associate in Associate.objects.filter(exited_on__isnull=True, user__isnull=False):
+        services.associate_convocation_update(
+            associate=associate,
+            postal_address=associate.postal_address,
+            consent_on=on,
+            consent_how="electronic",
+            consent_address=associate.user.email,  # type: ignore[union-attr]
+            by=manager,
+        )
+
+
+def _post_letters(*, assembly: Assembly, posted_on: dt.date, manager: User) -> None:
+    letters = ConvocationDispatch.objects.filter(
+        assembly=assembly, channel=ConvocationDispatch.Channel.REGISTERED_LETTER
+    ).order_by("pk")
+    numbers = {d.pk: f"1A{180_000_000 + d.pk:011d}" for d in letters}
+    if numbers:
+        services.convocation_letters_record(
+            assembly=assembly, posted_on=posted_on, numbers=numbers, by=manager
+        )
 
 
 def _register(*, rng: random.Random, before: dt.date, managers: bool) -> None:
     for entrepreneur in Entrepreneur.objects.filter(associate_since__isnull=False).order_by("pk"):
         number = rng.choice((4, 8, 20, 40))
-        services.associate_import(
+        associate = services.associate_import(
             full_name=f"{entrepreneur.first_name} {entrepreneur.last_name}",
             category=AssociateCategory.EMPLOYEE,
             admitted_on=entrepreneur.associate_since,  # type: ignore[arg-type]
@@ -87,13 +161,24 @@ def _register(*, rng: random.Random, before: dt.date, managers: bool) -> None:
             paid_amount=NOMINAL * number if rng.random() < 0.8 else NOMINAL * (number // 2),
             entrepreneur=entrepreneur,
         )
-    services.associate_import(
+        if not entrepreneur.address_line:
+            services.associate_convocation_update(
+                associate=associate, postal_address=_address(rng), consent_on=None, by=None
+            )
+    outside = services.associate_import(
         full_name="Association Terres Catalanes Solidaires",
         category=AssociateCategory.OTHER,
         admitted_on=before - dt.timedelta(days=3 * 365),
         number=40,
         nominal_value=NOMINAL,
         paid_amount=NOMINAL * 40,
+    )
+    services.associate_convocation_update(
+        associate=outside,
+        postal_address="Association Terres Catalanes Solidaires\n12 place de la Loge\n"
+        "66000 Perpignan",
+        consent_on=None,
+        by=None,
     )
     former = services.associate_import(
         full_name="Marc Vidal",
@@ -170,7 +255,7 @@ def _vote_session(
     services.assembly_close(assembly=assembly, now=close_at)
 
 
-def _past_assembly(*, rng: random.Random, day: dt.date) -> None:
+def _past_assembly(*, rng: random.Random, day: dt.date, manager: User) -> None:
     scheduled = _at(day, 18)
     assembly = services.assembly_create(
         title=f"Assemblée générale ordinaire {day.year}",
@@ -233,7 +318,17 @@ def _past_assembly(*, rng: random.Random, day: dt.date) -> None:
         applied_on=day - dt.timedelta(days=40),
         shares_requested=20,
     )
-    services.assembly_convene(assembly=assembly, now=scheduled - dt.timedelta(days=21))
+    convened = scheduled - dt.timedelta(days=21)
+    assembly = services.assembly_convene(assembly=assembly, now=convened)
+    _post_letters(assembly=assembly, posted_on=timezone.localdate(convened), manager=manager)
+    services.assembly_remote_session_record(
+        assembly=assembly,
+        means="Visioconférence (son et image), salle équipée d'un micro d'ambiance",
+        voice=True,
+        continuous=True,
+        by=manager,
+        now=convened,
+    )
     assembly = services.assembly_open(assembly=assembly, now=scheduled)
     _vote_session(
         rng=rng,
@@ -259,7 +354,7 @@ def _past_assembly(*, rng: random.Random, day: dt.date) -> None:
         )
 
 
-def _upcoming_assembly(*, rng: random.Random, today: dt.date) -> None:
+def _upcoming_assembly(*, rng: random.Random, today: dt.date, manager: User) -> None:
     scheduled = _at(today + dt.timedelta(days=25), 18)
     assembly = services.assembly_create(
         title="Assemblée générale extraordinaire — révision des statuts",
@@ -285,7 +380,9 @@ def _upcoming_assembly(*, rng: random.Random, today: dt.date) -> None:
             decision_class="extraordinary",
         ),
     ]
-    assembly = services.assembly_convene(assembly=assembly)
+    # Through the managers' step: the e-mails and the letters PDF are handed to the workers.
+    assembly = services.assembly_advance(assembly=assembly, step="convene")
+    _post_letters(assembly=assembly, posted_on=today, manager=manager)
     entries = list(RollEntry.objects.filter(assembly=assembly).order_by("full_name", "pk"))
     rng.shuffle(entries)
     early = entries[: len(entries) // 5]
@@ -302,7 +399,7 @@ def _upcoming_assembly(*, rng: random.Random, today: dt.date) -> None:
         services.proxy_grant(assembly=assembly, grantor=grantor, holder=holder)
 
 
-def _open_consultation(*, rng: random.Random, today: dt.date) -> None:
+def _open_consultation(*, rng: random.Random, today: dt.date, manager: User) -> None:
     consultation = services.consultation_create(
         title="Consultation écrite — adhésion au réseau régional des CAE",
         kind=Assembly.Kind.ORDINARY,
@@ -321,7 +418,8 @@ def _open_consultation(*, rng: random.Random, today: dt.date) -> None:
         ),
     ):
         services.resolution_add(assembly=consultation, title=title, text=text)
-    consultation = services.consultation_send(consultation=consultation)
+    consultation = services.assembly_advance(assembly=consultation, step="send")
+    _post_letters(assembly=consultation, posted_on=today, manager=manager)
     resolutions = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     entries = list(RollEntry.objects.filter(assembly=consultation).order_by("full_name", "pk"))
     # The managers' demo logins are left to answer.

@@ -9,32 +9,30 @@ never do, so a secret ballot cannot be joined back to its voter through the data
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from perspectives.tenancy.models import TenantModel
+from perspectives.tenancy.models import LegalForm, TenantModel
 
 # --------------------------------------------------------------------------- register
 
 
 class College(TenantModel):
-    """A SCIC voting college (collège de vote) and its weight in percent of the votes."""
+    """A SCIC voting college (collège de vote) and its share of the votes, stored exactly as a
+    fraction (1/3 stays a third: no rounding, so equal colleges are equal)."""
 
     name = models.CharField(_("nom"), max_length=120)
-    weight = models.DecimalField(
-        _("poids (%)"),
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-    )
+    weight_numerator = models.PositiveIntegerField(_("part des voix (numérateur)"))
+    weight_denominator = models.PositiveIntegerField(_("part des voix (dénominateur)"))
 
     class Meta:
         verbose_name = _("collège de vote")
@@ -43,17 +41,29 @@ class College(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=("cooperative", "name"), name="college_unique_name"),
             models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="college_weight_percent"
+                condition=Q(weight_denominator__gte=1)
+                & Q(weight_numerator__lte=F("weight_denominator")),
+                name="college_weight_fraction",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def weight(self) -> Fraction:
+        return Fraction(self.weight_numerator, self.weight_denominator)
+
 
 class AssociateCategory(models.TextChoices):
     EMPLOYEE = "employee", _("Associé·e salarié·e")
     OTHER = "other", _("Autre associé·e")
+
+
+class ConsentChannel(models.TextChoices):
+    REGISTERED_LETTER = "registered_letter", _("Lettre recommandée")
+    ELECTRONIC = "electronic", _("Voie électronique")
+    SIGNED_FORM = "signed_form", _("Formulaire signé remis à la coopérative")
 
 
 class ExitReason(models.TextChoices):
@@ -100,6 +110,16 @@ class Associate(TenantModel):
     )
     refund_due_on = models.DateField(_("remboursement des parts dû le"), null=True, blank=True)
     refunded_on = models.DateField(_("parts remboursées le"), null=True, blank=True)
+    postal_address = models.TextField(_("adresse postale (convocations)"), blank=True)
+    # Written consent to be convened by e-mail (R.223-20 al. 2, R.225-63): without it, the
+    # convocation goes by registered letter.
+    email_consent_on = models.DateField(
+        _("accord pour la convocation par e-mail le"), null=True, blank=True
+    )
+    email_consent_how = models.CharField(
+        _("accord donné par"), max_length=20, choices=ConsentChannel.choices, blank=True
+    )
+    email_consent_address = models.EmailField(_("adresse e-mail indiquée"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -131,6 +151,17 @@ class Associate(TenantModel):
             models.CheckConstraint(
                 condition=Q(refund_due_on__isnull=True) | Q(exited_on__isnull=False),
                 name="associate_refund_only_after_exit",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    email_consent_on__isnull=True, email_consent_how="", email_consent_address=""
+                )
+                | (
+                    Q(email_consent_on__isnull=False)
+                    & ~Q(email_consent_how="")
+                    & ~Q(email_consent_address="")
+                ),
+                name="associate_email_consent_complete",
             ),
         ]
 
@@ -201,6 +232,8 @@ class AdmissionApplication(TenantModel):
         _("état"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )
     decided_on = models.DateField(_("décision du"), null=True, blank=True)
+    # Admitted without a vote, as the statutes of a SCOP may provide (loi 78-763 art. 8).
+    automatic = models.BooleanField(_("admission de plein droit"), default=False)
     resolution = models.ForeignKey(
         "Resolution",
         on_delete=models.PROTECT,
@@ -238,6 +271,10 @@ class AdmissionApplication(TenantModel):
                 condition=Q(status__in=("applied", "withdrawn")) | Q(decided_on__isnull=False),
                 name="admission_decision_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(automatic=False) | Q(resolution__isnull=True),
+                name="admission_automatic_without_vote",
+            ),
         ]
 
 
@@ -246,9 +283,13 @@ class AdmissionApplication(TenantModel):
 
 class DecisionClass(models.TextChoices):
     ORDINARY = "ordinary", _("Décision ordinaire")
+    ACCOUNTS = "accounts", _("Approbation des comptes")
     EXTRAORDINARY = "extraordinary", _("Décision extraordinaire")
     ELECTION = "election", _("Élection des gérant·es / administrateur·rices")
     ADMISSION = "admission", _("Admission d'associé·es")
+    # Decisions the law reserves to every associate's consent (a commitment that grows,
+    # Code civil 1836 al. 2; a change of nationality, L.223-30).
+    UNANIMITY = "unanimity", _("Décision à l'unanimité")
 
 
 class Convocation(models.IntegerChoices):
@@ -267,24 +308,76 @@ class MajorityBase(models.TextChoices):
     VOTES_CAST = "cast", _("Suffrages exprimés (hors abstentions et blancs)")
 
 
+class ProxyCap(models.TextChoices):
+    LAW = "law", _("Plafond légal des SCOP (1 pouvoir sous 20 associé·es, 1/20 au-delà)")
+    STATUTES = "statutes", _("Plafond fixé par les statuts")
+    NONE = "none", _("Pas de plafond")
+
+
 class StatuteProfile(TenantModel):
-    """The cooperative's quorum and majority rules, as data. Presets are marked for review."""
+    """The cooperative's rules for its assemblies, as data: delays, proxies, mandates and, per
+    decision class and convocation, quorum, majority and the ways of taking part
+    (`StatuteRule`). Created from the preset of the cooperative's legal form (the law's floor,
+    `governance.law`), edited by the managers with the statutes' article of each rule, and
+    signed off as "checked against our statutes" before any convocation."""
 
     name = models.CharField(_("nom"), max_length=120)
     preset = models.CharField(_("modèle d'origine"), max_length=40, blank=True)
-    to_check = models.BooleanField(
-        _("à vérifier au regard de vos statuts"),
-        default=True,
-        help_text=_("Un modèle n'est pas vos statuts : faites-le relire avant de l'utiliser."),
-    )
+    legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
     is_active = models.BooleanField(_("profil en vigueur"), default=False)
     convocation_delay_days = models.PositiveSmallIntegerField(
         _("délai de convocation (jours)"), default=15
     )
+    convocation_delay_article = models.CharField(
+        _("article des statuts (délai de convocation)"), max_length=120, blank=True
+    )
     second_convocation_delay_days = models.PositiveSmallIntegerField(
-        _("délai avant la seconde convocation (jours)"), default=6
+        _("délai de seconde convocation (jours)"), default=15
+    )
+    second_convocation_delay_article = models.CharField(
+        _("article des statuts (seconde convocation)"), max_length=120, blank=True
+    )
+    written_answer_delay_days = models.PositiveSmallIntegerField(
+        _("délai de réponse à une consultation écrite (jours, à compter de la réception)"),
+        default=15,
+    )
+    written_answer_delay_article = models.CharField(
+        _("article des statuts (consultation écrite)"), max_length=120, blank=True
+    )
+    proxy_cap = models.CharField(
+        _("plafond des pouvoirs"), max_length=20, choices=ProxyCap.choices, default=ProxyCap.NONE
+    )
+    proxy_max = models.PositiveSmallIntegerField(
+        _("pouvoirs au plus par mandataire (statuts)"), null=True, blank=True
+    )
+    proxy_article = models.CharField(
+        _("article des statuts (pouvoirs)"), max_length=120, blank=True
+    )
+    employee_quota = models.BooleanField(
+        _("deux tiers au moins des mandats aux associé·es salarié·es"), default=False
+    )
+    employee_quota_article = models.CharField(
+        _("article des statuts (mandats)"), max_length=120, blank=True
+    )
+    automatic_admission = models.BooleanField(
+        _("admission de plein droit des salarié·es qui la demandent"), default=False
+    )
+    automatic_admission_months = models.PositiveSmallIntegerField(
+        _("ancienneté requise (mois)"), null=True, blank=True
+    )
+    automatic_admission_article = models.CharField(
+        _("article des statuts (admission)"), max_length=120, blank=True
     )
     source = models.TextField(_("clauses des statuts"), blank=True)
+    checked_at = models.DateTimeField(_("vérifié au regard des statuts le"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifié par"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -296,10 +389,28 @@ class StatuteProfile(TenantModel):
             models.UniqueConstraint(
                 fields=("cooperative",), condition=Q(is_active=True), name="profile_one_active"
             ),
+            models.CheckConstraint(
+                condition=Q(checked_at__isnull=True, checked_by__isnull=True)
+                | Q(checked_at__isnull=False, checked_by__isnull=False),
+                name="profile_sign_off_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proxy_cap="statutes") | Q(proxy_max__gte=1),
+                name="profile_statutes_cap_set",
+            ),
+            models.CheckConstraint(
+                condition=Q(automatic_admission=False)
+                | Q(automatic_admission_months__isnull=False),
+                name="profile_admission_seniority_set",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def signed_off(self) -> bool:
+        return self.checked_at is not None
 
 
 class StatuteRule(TenantModel):
@@ -319,9 +430,16 @@ class StatuteRule(TenantModel):
     majority_denominator = models.PositiveSmallIntegerField(default=2)
     majority_strict = models.BooleanField(default=True)
     written_consultation_allowed = models.BooleanField(default=False)
-    correspondence_allowed = models.BooleanField(default=True)
+    correspondence_allowed = models.BooleanField(default=False)
+    # Present at the meeting through a session carrying voice and a continuous retransmission
+    # (R.223-20-1, R.225-97), where the statutes (or, in an SA, the law) allow it.
+    remote_participation_allowed = models.BooleanField(default=False)
+    # L.223-29 al. 2: a first consultation that misses the majority of all associates is
+    # followed by a second one, instead of the resolution being rejected.
+    second_round_if_majority_missed = models.BooleanField(default=False)
     secret_ballot_mandatory = models.BooleanField(default=False)
-    citation = models.CharField(_("référence"), max_length=250)
+    citation = models.CharField(_("source"), max_length=250)
+    statutes_article = models.CharField(_("article des statuts"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("règle statutaire")
@@ -342,6 +460,11 @@ class StatuteRule(TenantModel):
             models.CheckConstraint(
                 condition=Q(quorum_base="none", quorum_numerator=0) | ~Q(quorum_base="none"),
                 name="rule_no_quorum_no_threshold",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_round_if_majority_missed=False)
+                | Q(convocation=1, majority_base="all"),
+                name="rule_second_round_after_first",
             ),
         ]
 
@@ -402,6 +525,28 @@ class Assembly(TenantModel):
     scrutineers = models.CharField(_("scrutateur·rices"), max_length=400, blank=True)
     minutes_file = models.FileField(_("procès-verbal"), max_length=300, blank=True)
     minutes_generated_at = models.DateTimeField(null=True, blank=True)
+    # The statute profile in force, frozen at convocation (its SHA-256 is in the convocation's
+    # audit event): the assembly is held, counted and verified under these rules, whatever
+    # the profile becomes later.
+    profile_snapshot = models.JSONField(_("règles statutaires figées"), default=dict, blank=True)
+    # The remote session, as recorded by the bureau: remote participants count as present only
+    # through a session carrying their voice with a continuous and simultaneous retransmission
+    # of the deliberations (R.223-20-1, R.225-97).
+    remote_means = models.CharField(
+        _("moyen de participation à distance"), max_length=250, blank=True
+    )
+    remote_voice = models.BooleanField(_("transmet au moins la voix"), default=False)
+    remote_continuous = models.BooleanField(
+        _("retransmission continue et simultanée des délibérations"), default=False
+    )
+    remote_recorded_at = models.DateTimeField(null=True, blank=True)
+    remote_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The convocation letters to send by registered post, one page per associate without a
+    # recorded consent to e-mail convocation, rendered by a worker.
+    letters_file = models.FileField(_("lettres de convocation"), max_length=300, blank=True)
+    letters_generated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -423,11 +568,19 @@ class Assembly(TenantModel):
                 name="assembly_second_follows_first",
             ),
             models.CheckConstraint(
-                condition=~Q(mode="written")
-                | Q(convocation=1, correspondence_deadline__isnull=True),
-                name="assembly_written_single_round",
+                condition=~Q(mode="written") | Q(correspondence_deadline__isnull=True),
+                name="assembly_written_no_correspondence",
+            ),
+            models.CheckConstraint(
+                condition=Q(remote_recorded_at__isnull=False)
+                | Q(remote_voice=False, remote_continuous=False, remote_means=""),
+                name="assembly_remote_session_recorded",
             ),
         ]
+
+    @property
+    def remote_session_valid(self) -> bool:
+        return self.remote_recorded_at is not None and self.remote_voice and self.remote_continuous
 
     def __str__(self) -> str:
         return self.title
@@ -486,6 +639,9 @@ class Resolution(TenantModel):
         ADOPTED = "adopted", _("Adoptée")
         REJECTED = "rejected", _("Rejetée")
         NO_QUORUM = "no_quorum", _("Quorum non atteint")
+        # L.223-29 al. 2: the majority of all associates was missed at the first consultation;
+        # the associates are convened or consulted a second time.
+        SECOND_ROUND = "second_round", _("Seconde consultation")
 
     assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="resolutions")
     position = models.PositiveSmallIntegerField(_("numéro"))
@@ -520,7 +676,15 @@ class Resolution(TenantModel):
     # elected must be employee associates (loi 78-763; statuts types CG Scop).
     seats = models.PositiveSmallIntegerField(_("sièges à pourvoir"), default=1)
     employee_quota = models.BooleanField(
-        _("deux tiers au moins d'associé·es salarié·es parmi les élu·es"), default=False
+        _("deux tiers au moins d'associé·es salarié·es parmi les mandats"), default=False
+    )
+    # The members of the body whose mandates go on after this election: the employee quota is
+    # checked on the whole body (loi 78-763 art. 15), not on those elected alone.
+    continuing_employees = models.PositiveSmallIntegerField(
+        _("mandats en cours conservés : associé·es salarié·es"), default=0
+    )
+    continuing_others = models.PositiveSmallIntegerField(
+        _("mandats en cours conservés : autres"), default=0
     )
     # Counts the bureau enters for votes by show of hands in the room (not cast online).
     room_for = models.PositiveIntegerField(default=0)
@@ -564,7 +728,10 @@ class Resolution(TenantModel):
             ),
             models.CheckConstraint(
                 condition=Q(seats__gte=1)
-                & (Q(decision_class="election") | Q(seats=1, employee_quota=False)),
+                & (
+                    Q(decision_class="election")
+                    | Q(seats=1, employee_quota=False, continuing_employees=0, continuing_others=0)
+                ),
                 name="resolution_seats_only_for_elections",
             ),
             models.CheckConstraint(
@@ -588,9 +755,12 @@ class RollEntry(TenantModel):
     )
     full_name = models.CharField(max_length=250)
     college_name = models.CharField(max_length=120, blank=True)
-    # SCIC: the college's weight (percent) at convocation, frozen with the roll (and in its
-    # hash), so editing the colleges later changes no vote already convened.
+    # SCIC: the college's share of the votes at convocation, frozen with the roll (and in its
+    # hash) as an exact fraction, so editing the colleges later changes no vote already
+    # convened. Rolls frozen before fractions were stored keep their percent (`college_weight`).
     college_weight = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    college_weight_numerator = models.PositiveIntegerField(null=True, blank=True)
+    college_weight_denominator = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscrit·e sur la liste d'émargement")
@@ -801,6 +971,18 @@ class AuditEvent(TenantModel):
         AMENDMENT_PROPOSED = "amendment_proposed", _("Dépôt d'un amendement")
         RESOLUTION_AMENDED = "resolution_amended", _("Texte d'une résolution amendé")
         CANDIDACY_WITHDRAWN = "candidacy_withdrawn", _("Retrait d'une candidature")
+        PROFILE_CHANGED = "profile_changed", _("Profil statutaire modifié")
+        PROFILE_SIGNED_OFF = (
+            "profile_signed_off",
+            _("Profil statutaire vérifié au regard des statuts"),
+        )
+        PROFILE_ACTIVATED = "profile_activated", _("Profil statutaire mis en vigueur")
+        EMAIL_CONSENT = "email_consent", _("Accord pour la convocation par e-mail")
+        LETTERS_SENT = "letters_sent", _("Convocations envoyées par lettre recommandée")
+        LETTER_RECEIVED = "letter_received", _("Réception d'une lettre recommandée")
+        REMOTE_SESSION = "remote_session", _("Séance à distance : moyens enregistrés")
+        DEADLINE_EXTENDED = "deadline_extended", _("Date limite de réponse prolongée")
+        ADMITTED_AUTOMATICALLY = "admitted_automatically", _("Admission de plein droit")
 
     seq = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -822,13 +1004,33 @@ class AuditEvent(TenantModel):
 
 
 class ConvocationDispatch(TenantModel):
-    """Proof of sending of one associate's convocation (agenda and resolution texts)."""
+    """One associate's convocation (agenda and resolution texts), and its proof.
+
+    The channel is decided at convocation: e-mail only for an associate whose written consent
+    is recorded in time (R.223-20 al. 2, R.225-63; frozen here with its date), otherwise a
+    registered letter, printed from the letters PDF and tracked by its sending date and
+    registered-post number (and, where a delay runs from receipt, the date on the notice of
+    receipt)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail (accord écrit de l'associé·e)")
+        REGISTERED_LETTER = "registered_letter", _("Lettre recommandée")
+        # Convocations sent before consents were recorded: kept as they were sent.
+        UNCONSENTED_EMAIL = "unconsented_email", _("E-mail sans accord enregistré (ancien envoi)")
 
     assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="dispatches")
     entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.REGISTERED_LETTER
+    )
     email = models.EmailField(blank=True)
+    consent_on = models.DateField(null=True, blank=True)
+    postal_address = models.TextField(blank=True)
     message_id = models.CharField(max_length=250, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # e-mail
+    posted_on = models.DateField(_("postée le"), null=True, blank=True)  # registered letter
+    registered_number = models.CharField(_("numéro de recommandé"), max_length=40, blank=True)
+    received_on = models.DateField(_("reçue le"), null=True, blank=True)
     error = models.CharField(max_length=250, blank=True)
 
     class Meta:
@@ -838,4 +1040,29 @@ class ConvocationDispatch(TenantModel):
             models.UniqueConstraint(
                 fields=("cooperative", "assembly", "entry"), name="dispatch_unique_entry"
             ),
+            models.CheckConstraint(
+                condition=~Q(channel="email")
+                | (~Q(email="") & Q(consent_on__isnull=False) & Q(registered_number="")),
+                name="dispatch_email_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(posted_on__isnull=True, registered_number="", received_on__isnull=True)
+                | Q(channel="registered_letter", posted_on__isnull=False)
+                & ~Q(registered_number=""),
+                name="dispatch_letter_has_number",
+            ),
         ]
+
+    @property
+    def sent_on(self) -> dt.date | None:
+        if self.channel == self.Channel.REGISTERED_LETTER:
+            return self.posted_on
+        return None if self.sent_at is None else timezone.localdate(self.sent_at)
+
+    @property
+    def received(self) -> dt.date | None:
+        """When the associate received it: the day an e-mail was sent, or the date on the
+        registered letter's notice of receipt."""
+        if self.channel != self.Channel.REGISTERED_LETTER:
+            return None if self.sent_at is None else timezone.localdate(self.sent_at)
+        return self.received_on

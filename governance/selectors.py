@@ -9,21 +9,31 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from governance.law import FormLaw
 from governance.models import (
     AdmissionApplication,
     Assembly,
     AssemblyDocument,
     Associate,
+    AuditEvent,
     Ballot,
+    ConvocationDispatch,
     DecisionClass,
+    MajorityBase,
     Participation,
     Proxy,
+    QuorumBase,
     Resolution,
     RollEntry,
+    StatuteProfile,
+    StatuteRule,
 )
 from governance.rules import quorum_compute
-from governance.services.assemblies import Presence, assembly_presence, rule_for
+from governance.services.assemblies import Presence, assembly_presence, presence_for
+from governance.services.statutes import assembly_rule
+from perspectives.accounts.models import User
 from perspectives.tenancy.models import Membership, Role
 
 MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -200,15 +210,16 @@ def assembly_quorum_status(*, assembly: Assembly, presence: Presence) -> list[Qu
     labels = dict(DecisionClass.choices)
     classes = sorted(set(assembly.resolutions.values_list("decision_class", flat=True)))
     for decision_class in classes:
-        rule = rule_for(
-            profile=assembly.profile,
-            decision_class=decision_class,
-            convocation=assembly.convocation,
+        rule = assembly_rule(assembly=assembly, decision_class=decision_class)
+        counted = (
+            presence
+            if rule.remote_participation_allowed and assembly.remote_session_valid
+            else presence_for(assembly=assembly, rule=rule)
         )
         result = quorum_compute(
             rule=rule,
             eligible=assembly.roll_size,
-            present_or_represented=presence.present_or_represented,
+            present_or_represented=counted.present_or_represented,
         )
         lines.append(
             QuorumLine(
@@ -220,3 +231,131 @@ def assembly_quorum_status(*, assembly: Assembly, presence: Presence) -> list[Qu
             )
         )
     return lines
+
+
+# --------------------------------------------------------------------------- statutes
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One rule of the profile as the statutes page shows it, with the law's floor."""
+
+    rule: StatuteRule
+    label: str
+    quorum: str
+    majority: str
+    floor: str
+    ways: list[str]
+
+
+def _fraction_text(numerator: int, denominator: int) -> str:
+    return f"{numerator}/{denominator}"
+
+
+def rule_line(rule: StatuteRule, law: FormLaw) -> RuleLine:
+    labels = dict(DecisionClass.choices)
+    bases = dict(MajorityBase.choices)
+    quorum = (
+        str(_("aucun"))
+        if rule.quorum_base == QuorumBase.NONE
+        else _("%(fraction)s des associé·es")
+        % {"fraction": _fraction_text(rule.quorum_numerator, rule.quorum_denominator)}
+    )
+    majority = _("%(cmp)s %(fraction)s — %(base)s") % {
+        "cmp": _("plus de") if rule.majority_strict else _("au moins"),
+        "fraction": _fraction_text(rule.majority_numerator, rule.majority_denominator),
+        "base": str(bases[rule.majority_base]).lower(),
+    }
+    floor = law.floors.get((rule.decision_class, rule.convocation))
+    if floor is None:
+        floor_text = str(_("fixé par les statuts (Code de commerce L.227-9)"))
+    else:
+        floor_text = _(
+            "quorum %(quorum)s ; majorité %(cmp)s %(fraction)s — %(base)s (%(source)s)"
+        ) % {
+            "quorum": _("aucun") if floor.quorum is None else str(floor.quorum),
+            "cmp": _("plus de") if floor.strict else _("au moins"),
+            "fraction": str(floor.majority),
+            "base": str(bases[floor.majority_base]).lower(),
+            "source": floor.source,
+        }
+    ways = [
+        str(label)
+        for allowed, label in (
+            (rule.remote_participation_allowed, _("participation à distance")),
+            (rule.correspondence_allowed, _("vote par correspondance")),
+            (rule.written_consultation_allowed, _("consultation écrite")),
+            (rule.second_round_if_majority_missed, _("seconde consultation (L.223-29 al. 2)")),
+            (rule.secret_ballot_mandatory, _("scrutin secret")),
+        )
+        if allowed
+    ]
+    ordinal = _("1re convocation") if rule.convocation == 1 else _("2e convocation")
+    return RuleLine(
+        rule=rule,
+        label=f"{labels[rule.decision_class]}, {ordinal}",
+        quorum=str(quorum),
+        majority=str(majority),
+        floor=str(floor_text),
+        ways=ways,
+    )
+
+
+def statute_rules_in_order(*, profile: StatuteProfile) -> list[StatuteRule]:
+    """The profile's rules in the order of the decision classes (ordinary decisions first),
+    first convocation before the second."""
+    order = {value: index for index, value in enumerate(DecisionClass.values)}
+    return sorted(
+        StatuteRule.objects.filter(profile=profile),
+        key=lambda rule: (order[rule.decision_class], rule.convocation),
+    )
+
+
+def statute_profile_history(*, profile: StatuteProfile, limit: int = 30) -> list[dict[str, object]]:
+    """Who changed, signed off or put in force this profile, and when (newest first)."""
+    kinds = (
+        AuditEvent.Kind.PROFILE_CHANGED,
+        AuditEvent.Kind.PROFILE_SIGNED_OFF,
+        AuditEvent.Kind.PROFILE_ACTIVATED,
+    )
+    events = list(
+        AuditEvent.objects.filter(kind__in=kinds, payload__profile=profile.pk).order_by("-seq")[
+            :limit
+        ]
+    )
+    users = {
+        user.pk: user.get_full_name() or user.email
+        for user in User.objects.filter(pk__in={e.payload.get("by") for e in events})
+    }
+    return [
+        {
+            "at": event.created_at,
+            "kind": event.get_kind_display(),
+            "by": users.get(event.payload.get("by"), "—"),
+            "changes": event.payload.get("changes", {}),
+        }
+        for event in events
+    ]
+
+
+# --------------------------------------------------------------------------- convocations
+
+
+def dispatch_list(*, assembly: Assembly) -> QuerySet[ConvocationDispatch]:
+    return (
+        ConvocationDispatch.objects.filter(assembly=assembly)
+        .select_related("entry")
+        .order_by("entry__full_name", "pk")
+    )
+
+
+def letters_to_post(*, assembly: Assembly) -> list[ConvocationDispatch]:
+    """Convocations still to send by registered letter: letters not posted, and e-mails that
+    could not go (a letter replaces them)."""
+    return [
+        d
+        for d in dispatch_list(assembly=assembly)
+        if d.posted_on is None
+        and d.sent_at is None
+        and (d.channel != ConvocationDispatch.Channel.EMAIL or d.error)
+    ]

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from governance.services.consultations import consultations_close_due
-from governance.services.convocation import convocation_send
+from governance.services.convocation import convocation_letters_render, convocation_send
 from governance.services.minutes import minutes_render
 from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
@@ -20,6 +20,12 @@ def minutes_render_task(*, cooperative_id: int, assembly_id: int) -> None:
 def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
     """Idempotent: associates already sent to are skipped (one dispatch row each)."""
     return convocation_send(assembly_id=assembly_id)
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("Lettres de convocation à imprimer"))
+def convocation_letters_render_task(*, cooperative_id: int, assembly_id: int) -> None:
+    """Idempotent: letters already rendered are kept (the service checks under a row lock)."""
+    convocation_letters_render(assembly_id=assembly_id)
 
 
 @shared_task(base=TenantTask, label=_("Clôture des consultations écrites échues"))

@@ -14,6 +14,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.assembly_list, name="governance_assembly_list"),
     path("me/", views.my_governance, name="governance_me"),
     path("register/", views.associate_register, name="governance_register"),
+    path(
+        "register/<int:associate_id>/convocation/",
+        views.associate_convocation,
+        name="governance_associate_convocation",
+    ),
+    path(
+        "admissions/<int:application_id>/automatic/",
+        views.admission_automatic,
+        name="governance_admission_automatic",
+    ),
+    path("statutes/", views.statutes, name="governance_statutes"),
+    path("statutes/preset/", views.statutes_preset, name="governance_statutes_preset"),
+    path("statutes/terms/", views.statutes_terms, name="governance_statutes_terms"),
+    path("statutes/rules/<int:rule_id>/", views.statutes_rule, name="governance_statutes_rule"),
+    path("statutes/sign-off/", views.statutes_sign_off, name="governance_statutes_sign_off"),
+    path("statutes/colleges/", views.statutes_colleges, name="governance_statutes_colleges"),
     path("assemblies/new/", views.assembly_new, name="governance_assembly_new"),
     path("consultations/new/", views.consultation_new, name="governance_consultation_new"),
     path(A, views.assembly_detail, name="governance_assembly"),
@@ -29,6 +45,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(A + "close/", views.assembly_close, name="governance_assembly_close"),
     path(A + "attendance/", views.attendance_add, name="governance_attendance"),
     path(A + "minutes/", views.minutes, name="governance_minutes"),
+    path(A + "letters/", views.letters, name="governance_letters"),
+    path(A + "letters/posted/", views.letters_posted, name="governance_letters_posted"),
+    path(A + "receipts/", views.receipt, name="governance_receipt"),
+    path(A + "remote-session/", views.remote_session, name="governance_remote_session"),
+    path(A + "deadline/", views.consultation_deadline, name="governance_deadline"),
     path(A + "documents/", views.document_add, name="governance_document_add"),
     path(D, views.document_download, name="governance_document"),
     path(D + "remove/", views.document_remove, name="governance_document_remove"),
@@ -48,6 +69,51 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # API, mounted under /api/v1/c/<cooperative_slug>/governance/.
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("associates/", apis.AssociateListApi.as_view(), name="api_governance_associates"),
+    path(
+        "associates/<int:associate_id>/convocation/",
+        apis.AssociateConvocationApi.as_view(),
+        name="api_governance_associate_convocation",
+    ),
+    path(
+        "admissions/<int:application_id>/automatic/",
+        apis.AdmissionAutomaticApi.as_view(),
+        name="api_governance_admission_automatic",
+    ),
+    path("statutes/", apis.StatuteProfileApi.as_view(), name="api_governance_statutes"),
+    path(
+        "statutes/rules/<int:rule_id>/",
+        apis.StatuteRuleApi.as_view(),
+        name="api_governance_statute_rule",
+    ),
+    path(
+        "statutes/sign-off/",
+        apis.StatuteSignOffApi.as_view(),
+        name="api_governance_statutes_sign_off",
+    ),
+    path(
+        "statutes/preset/", apis.StatutePresetApi.as_view(), name="api_governance_statutes_preset"
+    ),
+    path(
+        A + "convocations/",
+        apis.ConvocationRecordApi.as_view(),
+        name="api_governance_convocations",
+    ),
+    path(
+        A + "convocations/letters/",
+        apis.LettersPostedApi.as_view(),
+        name="api_governance_letters_posted",
+    ),
+    path(
+        A + "convocations/<int:dispatch_id>/receipt/",
+        apis.ReceiptApi.as_view(),
+        name="api_governance_receipt",
+    ),
+    path(
+        A + "remote-session/",
+        apis.RemoteSessionApi.as_view(),
+        name="api_governance_remote_session",
+    ),
+    path(A + "deadline/", apis.DeadlineApi.as_view(), name="api_governance_deadline"),
     path("assemblies/", apis.AssemblyListApi.as_view(), name="api_governance_assemblies"),
     path(A, apis.AssemblyDetailApi.as_view(), name="api_governance_assembly"),
     path(A + "proxies/", apis.ProxyGrantApi.as_view(), name="api_governance_proxy_grant"),

@@ -7,13 +7,17 @@ statute rule cited, the minutes and the recount of `governance_verify`. What dif
 
 - every resolution's decision class must allow written consultation in the statute profile
   (`StatuteRule.written_consultation_allowed`), checked when it is added and when sent;
-- `scheduled_at` is the deadline for answers; the profile's convocation delay is the shortest
-  time left to answer (R.223-22 Code de commerce: fifteen days in a SARL);
+- `scheduled_at` is the deadline for answers; each associate has at least the profile's answer
+  delay counted from the day they received the texts (R.223-22 Code de commerce: fifteen days
+  in a SARL): the day an e-mail went (sent only with their written consent), or the date on a
+  registered letter's notice of receipt. Sending checks the delay from today; closing at the
+  deadline checks it from each receipt, and the management extends the deadline if a letter
+  arrived late;
 - sending freezes the roll and opens every resolution at once; associates answer personally,
   online, until the deadline (no proxy, no room count);
-- the quorum and majority are the profile's rules for the decision class at the first
-  consultation, counting the associates who answered as present; there is no automatic
-  second round;
+- the quorum and majority are the profile's rules for the decision class (frozen when sent),
+  counting the associates who answered as present; where the statutes and L.223-29 al. 2 call
+  for it, a missed majority of all associates prepares a second consultation;
 - the results are frozen at the deadline (a periodic task closes due consultations) or earlier
   by the management once every associate on the roll has answered every resolution.
 """
@@ -27,17 +31,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.law import law_for
 from governance.models import (
     Assembly,
     AuditEvent,
     Convocation,
+    ConvocationDispatch,
     Participation,
     Resolution,
     RollEntry,
 )
-from governance.services.assemblies import _active_profile, roll_freeze, rule_for
+from governance.services.assemblies import roll_freeze
 from governance.services.audit import audit_record
+from governance.services.statutes import active_profile, assembly_rule, statutes_of
 from governance.services.voting import Receipt, assembly_close_locked, vote_cast
+from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 
@@ -49,7 +57,7 @@ def consultation_create(*, title: str, kind: str, response_deadline: dt.datetime
         raise ApplicationError(_("Type de décision inconnu."))
     if not title.strip():
         raise ApplicationError(_("Donnez un intitulé à la consultation."))
-    profile = _active_profile()
+    profile = active_profile()
     if not profile.rules.filter(
         convocation=Convocation.FIRST, written_consultation_allowed=True
     ).exists():
@@ -88,18 +96,14 @@ def consultation_send(*, consultation: Assembly, now: dt.datetime | None = None)
     consultation = _lock_consultation(consultation)
     resolutions = list(consultation.resolutions.order_by("position"))
     for resolution in resolutions:
-        rule = rule_for(
-            profile=consultation.profile,
-            decision_class=resolution.decision_class,
-            convocation=Convocation.FIRST,
-        )
+        rule = assembly_rule(assembly=consultation, decision_class=resolution.decision_class)
         if not rule.written_consultation_allowed:
             raise ApplicationError(
                 _(
                     "Résolution %(position)s : les statuts n'admettent pas la consultation "
                     "écrite pour ce type de décision (%(rule)s)."
                 )
-                % {"position": resolution.position, "rule": rule.citation}
+                % {"position": resolution.position, "rule": rule.reference}
             )
     consultation = roll_freeze(assembly=consultation, now=now)
     consultation.status = Assembly.Status.OPEN
@@ -175,22 +179,27 @@ def consultation_close(*, consultation: Assembly, now: dt.datetime | None = None
     consultation = _lock_consultation(consultation)
     if consultation.status != Assembly.Status.OPEN:
         raise ApplicationError(_("Cette consultation n'est pas ouverte."))
-    if now < consultation.scheduled_at:
-        progress = consultation_progress(consultation=consultation)
-        if not progress.complete:
-            raise ApplicationError(
-                _(
-                    "La consultation reste ouverte jusqu'au %(deadline)s : %(missing)s "
-                    "associé·e(s) sur %(size)s n'ont pas encore répondu."
-                )
-                % {
-                    "deadline": timezone.localtime(consultation.scheduled_at).strftime(
-                        "%d/%m/%Y %H:%M"
-                    ),
-                    "missing": progress.roll_size - progress.answered,
-                    "size": progress.roll_size,
-                }
+    progress = consultation_progress(consultation=consultation)
+    if now < consultation.scheduled_at and not progress.complete:
+        raise ApplicationError(
+            _(
+                "La consultation reste ouverte jusqu'au %(deadline)s : %(missing)s "
+                "associé·e(s) sur %(size)s n'ont pas encore répondu."
             )
+            % {
+                "deadline": timezone.localtime(consultation.scheduled_at).strftime(
+                    "%d/%m/%Y %H:%M"
+                ),
+                "missing": progress.roll_size - progress.answered,
+                "size": progress.roll_size,
+            }
+        )
+    problems = [] if progress.complete else consultation_delay_problems(consultation=consultation)
+    if problems:
+        raise ApplicationError(
+            _("Le délai de réponse court à compter de la réception (%(source)s) : %(problems)s")
+            % {"source": _written_delay_source(consultation), "problems": " ".join(problems)}
+        )
     return assembly_close_locked(assembly=consultation, now=now)
 
 
@@ -209,3 +218,89 @@ def consultations_close_due(*, now: dt.datetime | None = None) -> list[int]:
             continue  # closed meanwhile by the management
         closed.append(consultation.pk)
     return closed
+
+
+def _written_delay_source(consultation: Assembly) -> str:
+    statutes = statutes_of(consultation)
+    article = statutes.articles.get("written_answer_delay_article", "")
+    source = law_for(statutes.legal_form).written_answer_delay_source
+    return f"{_('statuts')} {article} ; {source}" if article else source
+
+
+def consultation_delay_problems(*, consultation: Assembly) -> list[str]:
+    """The associates who have not answered everything and whose answer delay, counted from
+    the day they received the texts, is not over by the deadline (or whose receipt is not
+    known yet). Empty when the consultation may close at its deadline."""
+    delay = statutes_of(consultation).written_answer_delay_days
+    deadline = timezone.localdate(consultation.scheduled_at)
+    resolutions = consultation.resolutions.count()
+    answered: dict[int, int] = {}
+    for voter_id in Participation.objects.filter(resolution__assembly=consultation).values_list(
+        "voter_id", flat=True
+    ):
+        answered[voter_id] = answered.get(voter_id, 0) + 1
+    problems = []
+    for dispatch in (
+        ConvocationDispatch.objects.filter(assembly=consultation)
+        .select_related("entry")
+        .order_by("entry__full_name", "pk")
+    ):
+        if answered.get(dispatch.entry_id, 0) == resolutions:
+            continue
+        received = dispatch.received
+        name = dispatch.entry.full_name
+        if received is None:
+            problems.append(
+                _(
+                    "%(name)s : réception non consignée (e-mail non parti ou accusé de réception "
+                    "attendu)."
+                )
+                % {"name": name}
+            )
+        elif (deadline - received).days < delay:
+            problems.append(
+                _(
+                    "%(name)s : reçu le %(received)s, la date limite doit être au plus tôt le "
+                    "%(earliest)s."
+                )
+                % {
+                    "name": name,
+                    "received": received.strftime("%d/%m/%Y"),
+                    "earliest": (received + dt.timedelta(days=delay)).strftime("%d/%m/%Y"),
+                }
+            )
+    return problems
+
+
+@transaction.atomic
+def consultation_deadline_extend(
+    *,
+    consultation: Assembly,
+    deadline: dt.datetime,
+    by: User | None,
+    now: dt.datetime | None = None,
+) -> Assembly:
+    """Push the answer deadline back (never forward), for instance when a registered letter
+    was received late: every associate keeps the full delay from their receipt."""
+    now = now or timezone.now()
+    consultation = _lock_consultation(consultation)
+    if consultation.status != Assembly.Status.OPEN:
+        raise ApplicationError(_("Cette consultation n'est pas ouverte."))
+    if deadline <= consultation.scheduled_at or deadline <= now:
+        raise ApplicationError(
+            _("La nouvelle date limite suit l'actuelle (%(deadline)s) et aujourd'hui.")
+            % {"deadline": timezone.localtime(consultation.scheduled_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    previous = consultation.scheduled_at
+    consultation.scheduled_at = deadline
+    consultation.save(update_fields=["scheduled_at"])
+    audit_record(
+        kind=AuditEvent.Kind.DEADLINE_EXTENDED,
+        assembly=consultation,
+        payload={
+            "from": previous.isoformat(),
+            "to": deadline.isoformat(),
+            "by": None if by is None else by.pk,
+        },
+    )
+    return consultation

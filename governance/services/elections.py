@@ -6,16 +6,17 @@ associates on the assembly's frozen roll. The vote reuses the unlinked secret ba
 `BallotMark` per name ticked, neither carrying a voter nor a time. At close each candidate's
 marks are counted against the statute rule of the election (the same majority as any
 resolution: a candidate needs the required number of votes); the best placed fill the seats.
-In a SCOP (`employee_quota`), at least two thirds of those elected must be employee
-associates: non-employees are admitted in vote order only while the elected set keeps that
-share, and the database checks the final set.
+In a SCOP (`employee_quota`), at least two thirds of the mandates of the body must be held by
+employee associates (loi 78-763 art. 15): the quota is checked on the whole body after the
+election, those elected together with the members whose mandates go on (`continuing_employees`,
+`continuing_others` on the resolution). Non-employees are admitted in vote order only while the
+body keeps that share.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
@@ -39,7 +40,9 @@ from governance.rules import Rule, base_label, majority_compute, percent_text
 from governance.services.audit import audit_record
 from perspectives.core.exceptions import ApplicationError
 
-EMPLOYEE_QUOTA_CITATION = "loi 78-763, statuts types CG Scop : deux tiers des gérant·es salarié·es"
+EMPLOYEE_QUOTA_CITATION = (
+    "loi 78-763 art. 15 : deux tiers au moins des mandats aux associé·es salarié·es"
+)
 
 
 @transaction.atomic
@@ -115,12 +118,15 @@ def election_compute(
     ballots_named: int,
     ballots_blank: int,
     shares: dict[int, Fraction] | None = None,
+    continuing_employees: int = 0,
+    continuing_others: int = 0,
 ) -> ElectionResult:
     """Pure: `candidates` are (candidacy id, name, employee, votes). A candidate needs the
     majority of the rule; seats go by votes; a tie for the last seat leaves it empty (the
     assembly votes again); the SCOP quota admits a non-employee only while at least two thirds
-    of the elected set stay employees. With `shares` (SCIC colleges: each candidate's weighted
-    share of the votes, in percent), the majority and the ranking apply to those shares."""
+    of the whole body (those elected and the continuing members) stay employees. With `shares`
+    (SCIC colleges: each candidate's weighted share of the votes, in percent), the majority
+    and the ranking apply to those shares."""
     lines: list[str] = []
     qualified: list[tuple[int, str, bool, int]] = []
     required = 0
@@ -164,14 +170,14 @@ def election_compute(
             final_size = len(elected) + 1 + sum(1 for c in qualified[index + 1 :] if c[2])
             final_size = min(final_size, seats)
             final_employees = employees + (final_size - len(elected) - 1)
-            if 3 * final_employees < 2 * final_size:
+            body_employees = continuing_employees + final_employees
+            body_size = continuing_employees + continuing_others + final_size
+            if 3 * body_employees < 2 * body_size:
                 skipped.append(candidate[1])
                 continue
         elected.append(candidate)
-    if employee_quota:
-        employees = sum(1 for c in elected if c[2])
-        if 3 * employees < 2 * len(elected):  # defensive: never happens with the loop above
-            raise ApplicationError(_("Anomalie : quota de salarié·es non respecté."))
+    body_employees = continuing_employees + sum(1 for c in elected if c[2])
+    body_size = continuing_employees + continuing_others + len(elected)
     ordered = sorted(candidates, key=lambda c: (-score(c), c[1]))
     if shares is not None:
         votes_text = ", ".join(
@@ -192,7 +198,7 @@ def election_compute(
             "num": rule.majority_numerator,
             "den": rule.majority_denominator,
             "base_label": base_label(rule.majority_base),
-            "rule": rule.citation,
+            "rule": rule.reference,
         }
     else:
         votes_text = ", ".join(
@@ -207,7 +213,7 @@ def election_compute(
             "blank": ballots_blank,
             "votes": votes_text or _("aucun·e candidat·e"),
             "required": required,
-            "rule": rule.citation,
+            "rule": rule.reference,
         }
     parts = [head]
     if elected:
@@ -219,11 +225,42 @@ def election_compute(
             _("Non élu·es pour respecter les deux tiers de salarié·es (%(rule)s) : %(names)s.")
             % {"names": ", ".join(skipped), "rule": EMPLOYEE_QUOTA_CITATION}
         )
-    elif employee_quota:
-        parts.append(
-            _("Deux tiers au moins de salarié·es parmi les élu·es : respecté (%(rule)s).")
-            % {"rule": EMPLOYEE_QUOTA_CITATION}
+    if employee_quota and body_size:
+        kept = (
+            _(" dont %(continuing)s mandat(s) en cours conservé(s)")
+            % {"continuing": continuing_employees + continuing_others}
+            if continuing_employees + continuing_others
+            else ""
         )
+        if 3 * body_employees >= 2 * body_size:
+            parts.append(
+                _(
+                    "Deux tiers au moins de salarié·es dans l'organe après l'élection : "
+                    "%(employees)s sur %(size)s%(kept)s, respecté (%(rule)s)."
+                )
+                % {
+                    "employees": body_employees,
+                    "size": body_size,
+                    "kept": kept,
+                    "rule": EMPLOYEE_QUOTA_CITATION,
+                }
+            )
+        else:
+            # Only the mandates that go on can leave the body short: no non-employee was
+            # elected beyond the quota.
+            parts.append(
+                _(
+                    "Deux tiers de salarié·es non atteints dans l'organe après l'élection : "
+                    "%(employees)s sur %(size)s%(kept)s (%(rule)s) : complétez-le par des "
+                    "associé·es salarié·es."
+                )
+                % {
+                    "employees": body_employees,
+                    "size": body_size,
+                    "kept": kept,
+                    "rule": EMPLOYEE_QUOTA_CITATION,
+                }
+            )
     parts.extend(lines)
     return ElectionResult(
         elected=[c[0] for c in elected],
@@ -240,7 +277,7 @@ def election_count(
     rule: Rule,
     present_or_represented: int,
     blank_proxies: dict[str, int],
-    weights: dict[str, Decimal] | None = None,
+    weights: dict[str, Fraction] | None = None,
 ) -> ElectionResult:
     """Count the marks of a (locked, still open) election and compute its result.
 
@@ -280,6 +317,8 @@ def election_count(
         ballots_named=named,
         ballots_blank=blank,
         shares=shares,
+        continuing_employees=resolution.continuing_employees,
+        continuing_others=resolution.continuing_others,
     )
 
 
@@ -288,7 +327,7 @@ def election_weighted_shares(
     resolution: Resolution,
     assembly: Assembly,
     rule: Rule,
-    weights: dict[str, Decimal],
+    weights: dict[str, Fraction],
     blank_proxies: dict[str, int],
     candidacy_ids: list[int],
 ) -> dict[int, Fraction]:

@@ -178,7 +178,7 @@ def minutes_seal(*, assembly: Assembly, data: MinutesData, chain_head: str) -> s
                 ],
                 "candidates": [_candidate(c) for c in item.candidacies],
                 "colleges": [
-                    [c.name, str(c.weight), c.votes_for, c.votes_against, c.votes_abstain]
+                    [c.name, c.weight_label, c.votes_for, c.votes_against, c.votes_abstain]
                     for c in item.colleges
                 ],
                 "ballots": item.ballots_digest,

@@ -3,12 +3,18 @@ exits with the share refund schedule, and SCIC voting colleges."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Entrepreneur, Stage
@@ -17,12 +23,16 @@ from governance.models import (
     AdmissionApplication,
     Associate,
     AssociateCategory,
+    AuditEvent,
     College,
+    ConsentChannel,
     DecisionClass,
     ExitReason,
     Resolution,
     ShareSubscription,
 )
+from governance.services.audit import audit_record
+from governance.services.statutes import active_profile
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -31,29 +41,52 @@ from perspectives.tenancy.context import require_cooperative_id
 # SCOP statutes commonly set up to five years].
 REFUND_DELAY_YEARS = 5
 # SCIC voting colleges [M, loi 47-1775 art. 19 octies]: at least three, each between 10 % and
-# 50 % of the votes, the weights adding up to 100 %.
+# 50 % of the votes, the shares adding up to all the votes. Shares are exact fractions: three
+# equal colleges weigh 1/3 each, not 33.33 %.
 COLLEGE_MIN_COUNT = 3
-COLLEGE_MIN_WEIGHT = Decimal(10)
-COLLEGE_MAX_WEIGHT = Decimal(50)
+COLLEGE_MIN_WEIGHT = Fraction(1, 10)
+COLLEGE_MAX_WEIGHT = Fraction(1, 2)
 
 
-def college_weights_validate(weights: Sequence[Decimal]) -> None:
-    if len(weights) < COLLEGE_MIN_COUNT:
+def college_weight_parse(text: str) -> Fraction:
+    """A college's share of the votes as typed: a fraction ("1/3") or a percent ("40", "33,5 %")."""
+    cleaned = text.strip().replace("%", "").replace(",", ".").replace(" ", "")
+    try:
+        if "/" in cleaned:
+            numerator, denominator = cleaned.split("/", 1)
+            share = Fraction(int(numerator), int(denominator))
+        else:
+            share = Fraction(Decimal(cleaned)) / 100
+    except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
+        raise ApplicationError(
+            _("Poids de collège illisible (« %(text)s ») : écrivez 1/3 ou 40 %%.") % {"text": text}
+        ) from exc
+    return share
+
+
+def college_weights_validate(weights: Sequence[Fraction | Decimal]) -> None:
+    shares = [Fraction(w) / 100 if isinstance(w, Decimal) else Fraction(w) for w in weights]
+    if len(shares) < COLLEGE_MIN_COUNT:
         raise ApplicationError(_("Une SCIC qui vote par collèges en compte au moins trois."))
-    for weight in weights:
-        if not COLLEGE_MIN_WEIGHT <= weight <= COLLEGE_MAX_WEIGHT:
+    for share in shares:
+        if not COLLEGE_MIN_WEIGHT <= share <= COLLEGE_MAX_WEIGHT:
             raise ApplicationError(
-                _("Chaque collège pèse entre 10 %% et 50 %% des voix (%(weight)s %%).")
-                % {"weight": weight}
+                _("Chaque collège pèse entre 10 %% et 50 %% des voix (%(weight)s).")
+                % {"weight": f"{share.numerator}/{share.denominator}"}
             )
-    if sum(weights, Decimal(0)) != Decimal(100):
+    if sum(shares, Fraction(0)) != 1:
         raise ApplicationError(_("Les poids des collèges doivent totaliser 100 %."))
 
 
 @transaction.atomic
-def college_set(*, weights: dict[str, Decimal]) -> list[College]:
-    """Replace the colleges' weights as a whole (validated together), creating missing ones."""
+def college_set(*, weights: dict[str, Fraction | Decimal]) -> list[College]:
+    """Replace the colleges' shares of the votes as a whole (validated together), creating
+    missing ones. A share is an exact fraction (a Decimal is read as a percent)."""
     college_weights_validate(list(weights.values()))
+    shares = {
+        name: Fraction(w) / 100 if isinstance(w, Decimal) else Fraction(w)
+        for name, w in weights.items()
+    }
     existing = {c.name: c for c in College.objects.select_for_update()}
     unknown = set(existing) - set(weights)
     if unknown:
@@ -62,15 +95,19 @@ def college_set(*, weights: dict[str, Decimal]) -> list[College]:
             % {"names": ", ".join(sorted(unknown))}
         )
     colleges = []
-    for name, weight in weights.items():
+    for name, share in shares.items():
         college = existing.get(name)
         if college is None:
             college = College.objects.create(
-                cooperative_id=require_cooperative_id(), name=name, weight=weight
+                cooperative_id=require_cooperative_id(),
+                name=name,
+                weight_numerator=share.numerator,
+                weight_denominator=share.denominator,
             )
         else:
-            college.weight = weight
-            college.save(update_fields=["weight"])
+            college.weight_numerator = share.numerator
+            college.weight_denominator = share.denominator
+            college.save(update_fields=["weight_numerator", "weight_denominator"])
         colleges.append(college)
     return colleges
 
@@ -377,3 +414,146 @@ def associate_refund_record(*, associate: Associate, refunded_on: dt.date) -> As
     associate.refunded_on = refunded_on
     associate.save(update_fields=["refunded_on"])
     return associate
+
+
+# --------------------------------------------------------------------------- convocation by e-mail
+
+
+@transaction.atomic
+def associate_convocation_update(
+    *,
+    associate: Associate,
+    postal_address: str,
+    consent_on: dt.date | None,
+    consent_how: str = "",
+    consent_address: str = "",
+    by: User | None,
+) -> Associate:
+    """The associate's postal address (for registered letters) and their written consent to
+    be convened by e-mail: its date, how it was given and the address they indicated
+    (R.223-20 al. 2, R.225-63). `consent_on` None withdraws the consent: letters again. Each
+    change of consent is recorded in the governance audit chain."""
+    associate = Associate.objects.select_for_update().get(pk=associate.pk)
+    consent_address = consent_address.strip()
+    if consent_on is None:
+        consent_how, consent_address = "", ""
+    else:
+        if consent_on > timezone.localdate():
+            raise ApplicationError(_("L'accord ne peut être daté du futur."))
+        if consent_how not in ConsentChannel.values:
+            raise ApplicationError(
+                _(
+                    "Indiquez comment l'accord écrit a été donné (lettre recommandée, voie "
+                    "électronique ou formulaire signé)."
+                )
+            )
+        try:
+            validate_email(consent_address)
+        except ValidationError as exc:
+            raise ApplicationError(
+                _("Indiquez l'adresse e-mail que l'associé·e a donnée pour ses convocations.")
+            ) from exc
+    before = (
+        associate.email_consent_on,
+        associate.email_consent_how,
+        associate.email_consent_address,
+    )
+    associate.postal_address = postal_address.strip()
+    associate.email_consent_on = consent_on
+    associate.email_consent_how = consent_how
+    associate.email_consent_address = consent_address
+    associate.save(
+        update_fields=[
+            "postal_address",
+            "email_consent_on",
+            "email_consent_how",
+            "email_consent_address",
+        ]
+    )
+    if before != (consent_on, consent_how, consent_address):
+        audit_record(
+            kind=AuditEvent.Kind.EMAIL_CONSENT,
+            payload={
+                "associate": associate.pk,
+                "consent_on": None if consent_on is None else consent_on.isoformat(),
+                "how": consent_how,
+                "address_sha256": hashlib.sha256(consent_address.encode()).hexdigest()
+                if consent_address
+                else "",
+                "by": None if by is None else by.pk,
+            },
+        )
+    return associate
+
+
+# --------------------------------------------------------------------------- automatic admission
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+@transaction.atomic
+def admission_admit_automatically(
+    *, application: AdmissionApplication, decided_on: dt.date, by: User | None
+) -> AdmissionApplication:
+    """Admit without a vote an employee who applies, where the statutes of the SCOP provide it
+    (loi 78-763 art. 8) and after the seniority they set; then subscription and register as
+    for any admission (`admission_complete`)."""
+    application = (
+        AdmissionApplication.objects.select_for_update(of=("self",))
+        .select_related("entrepreneur")
+        .get(pk=application.pk)
+    )
+    profile = active_profile()
+    if not profile.automatic_admission or profile.automatic_admission_months is None:
+        raise ApplicationError(
+            _("Les statuts ne prévoient pas d'admission de plein droit : l'assemblée vote.")
+        )
+    if not profile.signed_off:
+        raise ApplicationError(
+            _("Le profil statutaire n'est pas vérifié au regard de vos statuts.")
+        )
+    if application.status != AdmissionApplication.Status.APPLIED:
+        raise ApplicationError(_("Cette candidature a déjà été tranchée."))
+    if decided_on < application.applied_on or decided_on > timezone.localdate():
+        raise ApplicationError(_("L'admission se date entre la candidature et aujourd'hui."))
+    entrepreneur = application.entrepreneur
+    if (
+        application.category != AssociateCategory.EMPLOYEE
+        or entrepreneur is None
+        or entrepreneur.cesa_start is None
+    ):
+        raise ApplicationError(
+            _("L'admission de plein droit est réservée aux salarié·es de la coopérative.")
+        )
+    eligible_on = _add_months(entrepreneur.cesa_start, profile.automatic_admission_months)
+    if decided_on < eligible_on:
+        raise ApplicationError(
+            _(
+                "Les statuts (%(article)s) demandent %(months)s mois d'ancienneté : admission "
+                "de plein droit possible à partir du %(day)s."
+            )
+            % {
+                "article": profile.automatic_admission_article,
+                "months": profile.automatic_admission_months,
+                "day": eligible_on.strftime("%d/%m/%Y"),
+            }
+        )
+    application.status = AdmissionApplication.Status.APPROVED
+    application.decided_on = decided_on
+    application.automatic = True
+    application.save(update_fields=["status", "decided_on", "automatic"])
+    audit_record(
+        kind=AuditEvent.Kind.ADMITTED_AUTOMATICALLY,
+        payload={
+            "application": application.pk,
+            "decided_on": decided_on.isoformat(),
+            "article": profile.automatic_admission_article,
+            "by": None if by is None else by.pk,
+        },
+    )
+    return application

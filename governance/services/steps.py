@@ -13,9 +13,14 @@ STEPS = ("convene", "send", "open", "close")
 
 
 def assembly_advance(*, assembly: Assembly, step: str) -> Assembly:
-    """convene (assembly) or send (consultation): the roll is frozen and the convocation
-    e-mails queued; open: the session starts; close: results frozen and the minutes queued."""
-    from governance.tasks import convocation_send_task, minutes_render_task
+    """convene (assembly) or send (consultation): the roll and the statutes are frozen, the
+    convocation e-mails (to associates who consented) and the letters to post queued; open:
+    the session starts; close: results frozen and the minutes queued."""
+    from governance.tasks import (
+        convocation_letters_render_task,
+        convocation_send_task,
+        minutes_render_task,
+    )
 
     written = assembly.mode == Assembly.Mode.WRITTEN
     if step == "convene":
@@ -34,6 +39,7 @@ def assembly_advance(*, assembly: Assembly, step: str) -> Assembly:
         raise ValueError(step)
     if step in ("convene", "send"):
         job_enqueue(convocation_send_task, assembly_id=assembly.pk)
+        job_enqueue(convocation_letters_render_task, assembly_id=assembly.pk)
     elif step == "close":
         job_enqueue(minutes_render_task, assembly_id=assembly.pk)
     return assembly

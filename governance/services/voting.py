@@ -51,6 +51,7 @@ from governance.models import (
     Proxy,
     Resolution,
     RollEntry,
+    StatuteProfile,
 )
 from governance.rules import (
     CollegeTally,
@@ -59,9 +60,14 @@ from governance.rules import (
     weighted_majority_compute,
 )
 from governance.services.amendments import amendment_apply, amendments_pending
-from governance.services.assemblies import assembly_presence, rule_for
+from governance.services.assemblies import (
+    presence_for,
+    remote_presence_check,
+    roll_weight_label,
+)
 from governance.services.audit import audit_record
 from governance.services.elections import election_count, election_marks_check
+from governance.services.statutes import assembly_rule, statutes_of
 from perspectives.core.exceptions import ApplicationError
 
 
@@ -167,13 +173,12 @@ def vote_cast(
         )
         correspondence = False
     elif correspondence:
-        rule = rule_for(
-            profile=assembly.profile,
-            decision_class=resolution.decision_class,
-            convocation=assembly.convocation,
-        )
+        rule = assembly_rule(assembly=assembly, decision_class=resolution.decision_class)
         if not rule.correspondence_allowed:
-            raise ApplicationError(_("Les statuts n'admettent pas le vote par correspondance."))
+            raise ApplicationError(
+                _("Les statuts n'admettent pas le vote par correspondance (%(rule)s).")
+                % {"rule": rule.reference}
+            )
         if voter.pk != cast_by.pk:
             raise ApplicationError(_("Le vote par correspondance est personnel."))
         deadline = assembly.correspondence_deadline
@@ -188,6 +193,17 @@ def vote_cast(
     else:
         if status != Resolution.Status.OPEN or assembly.status != Assembly.Status.OPEN:
             raise ApplicationError(_("Le vote sur cette résolution n'est pas ouvert."))
+        # Voting online in session: whoever casts is in the room (signed on the attendance
+        # sheet by the bureau), or present remotely where the rule admits it through a session
+        # recorded as carrying voice and a continuous retransmission.
+        in_room = Attendance.objects.filter(
+            assembly=assembly, entry=cast_by, mode=PresenceMode.ROOM
+        ).exists()
+        if not in_room:
+            remote_presence_check(
+                assembly=assembly,
+                rule=assembly_rule(assembly=assembly, decision_class=resolution.decision_class),
+            )
         channel = Participation.Channel.ONLINE
     if voter.pk != cast_by.pk:
         proxy = (
@@ -301,7 +317,10 @@ def resolution_record_room_counts(
         )
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ApplicationError(_("Les décomptes sont des nombres positifs."))
-    presence = assembly_presence(assembly=resolution.assembly)
+    presence = presence_for(
+        assembly=resolution.assembly,
+        rule=assembly_rule(assembly=resolution.assembly, decision_class=resolution.decision_class),
+    )
     online = resolution.participations.count()
     room_total = votes_for + votes_against + votes_abstain
     if room_total + online > presence.present_or_represented:
@@ -323,36 +342,65 @@ def resolution_record_room_counts(
     return resolution
 
 
-def college_weights(*, assembly: Assembly) -> dict[str, Decimal] | None:
-    """The weights (percent) of the colleges on the assembly's roll, as frozen at convocation
-    (and covered by the roll's hash), or None when the cooperative does not vote by colleges.
-    Rolls frozen before weights were stored with them read the colleges' current weights."""
+def _percent_label(share: Fraction) -> str:
+    """A share as the percent older rolls stored ("33.33"), when it has two decimals at most."""
+    percent = share * 100
+    if (100 % percent.denominator) != 0:
+        return f"{share.numerator}/{share.denominator}"
+    return str(
+        (Decimal(percent.numerator) / Decimal(percent.denominator)).quantize(Decimal("0.01"))
+    )
+
+
+def college_weights_labelled(*, assembly: Assembly) -> dict[str, tuple[Fraction, str]] | None:
+    """Each college's exact share of the votes on the assembly's roll and how it was frozen
+    (see `roll_weight_label`), or None when the cooperative does not vote by colleges. Rolls
+    frozen before weights were stored with them read the colleges' current weights."""
     rows = set(
         RollEntry.objects.filter(assembly=assembly)
         .exclude(college_name="")
-        .values_list("college_name", "college_weight")
+        .values_list(
+            "college_name",
+            "college_weight",
+            "college_weight_numerator",
+            "college_weight_denominator",
+        )
     )
     if not rows:
         return None
-    weights: dict[str, Decimal] = {}
+    weights: dict[str, tuple[Fraction, str]] = {}
     unfrozen = set()
-    for name, weight in rows:
-        if weight is None:
+    for name, percent, numerator, denominator in rows:
+        label = roll_weight_label(percent, numerator, denominator)
+        if label is None:
             unfrozen.add(name)
-        elif weights.setdefault(name, weight) != weight:
+            continue
+        if numerator is not None and denominator is not None:
+            share = Fraction(numerator, denominator)
+        else:
+            share = Fraction(percent or 0) / 100
+        if weights.setdefault(name, (share, label)) != (share, label):
             raise ApplicationError(
                 _("Anomalie : deux poids pour le collège %(name)s sur la liste figée.")
                 % {"name": name}
             )
     if unfrozen:
-        current = dict(College.objects.filter(name__in=unfrozen).values_list("name", "weight"))
+        current = {c.name: c.weight for c in College.objects.filter(name__in=unfrozen)}
         missing = sorted(unfrozen - set(current))
         if missing:
             raise ApplicationError(
                 _("Collège sans poids : %(names)s.") % {"names": ", ".join(missing)}
             )
-        weights.update(current)
+        weights.update({name: (share, _percent_label(share)) for name, share in current.items()})
     return weights
+
+
+def college_weights(*, assembly: Assembly) -> dict[str, Fraction] | None:
+    """The exact shares of the votes of the colleges on the assembly's roll, as frozen."""
+    labelled = college_weights_labelled(assembly=assembly)
+    if labelled is None:
+        return None
+    return {name: share for name, (share, _label) in labelled.items()}
 
 
 def blank_proxies_by_college(*, resolution: Resolution, assembly: Assembly) -> dict[str, int]:
@@ -379,7 +427,7 @@ def _blank_proxy_side(resolution: Resolution) -> str:
 
 
 def college_tallies(
-    *, resolution: Resolution, assembly: Assembly, weights: dict[str, Decimal]
+    *, resolution: Resolution, assembly: Assembly, weights: dict[str, Fraction]
 ) -> list[CollegeTally]:
     """Per college: the ballots, and the blank proxies of members who did not vote (for the
     resolutions the management supports, against the others)."""
@@ -397,10 +445,15 @@ def college_tallies(
         .annotate(n=Count("id"))
         .values_list("college_name", "n")
     )
+    labels = {
+        name: label
+        for name, (_share, label) in (college_weights_labelled(assembly=assembly) or {}).items()
+    }
     return [
         CollegeTally(
             name=name,
             weight=weights[name],
+            weight_label=labels.get(name, ""),
             votes_for=counts[name][Choice.FOR],
             votes_against=counts[name][Choice.AGAINST],
             votes_abstain=counts[name][Choice.ABSTAIN],
@@ -444,6 +497,12 @@ def ballots_shuffle(*, resolution: Resolution) -> int:
     return int(row[0]) if row else 0
 
 
+def _outcome(*, adopted: bool, second_round: bool) -> Resolution.Outcome:
+    if adopted:
+        return Resolution.Outcome.ADOPTED
+    return Resolution.Outcome.SECOND_ROUND if second_round else Resolution.Outcome.REJECTED
+
+
 @transaction.atomic
 def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) -> Resolution:
     """Close the vote, count it and freeze the result with the rule applied. Takes the
@@ -465,12 +524,8 @@ def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution
     votes_for, votes_against, votes_abstain = resolution_count(
         resolution=resolution, assembly=assembly
     )
-    rule = rule_for(
-        profile=assembly.profile,
-        decision_class=resolution.decision_class,
-        convocation=assembly.convocation,
-    )
-    presence = assembly_presence(assembly=assembly)
+    rule = assembly_rule(assembly=assembly, decision_class=resolution.decision_class)
+    presence = presence_for(assembly=assembly, rule=rule)
     quorum = quorum_compute(
         rule=rule,
         eligible=assembly.roll_size,
@@ -494,14 +549,16 @@ def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution
             if candidacy.pk in election.shares:
                 candidacy.weighted_votes = weighted_share_quantize(election.shares[candidacy.pk])
             candidacy.save(update_fields=["votes", "elected", "weighted_votes"])
-        outcome = Resolution.Outcome.ADOPTED if election.elected else Resolution.Outcome.REJECTED
+        outcome = _outcome(
+            adopted=bool(election.elected), second_round=rule.second_round_if_majority_missed
+        )
         explanation = f"{quorum.explanation} {election.explanation}"
     elif (weights := college_weights(assembly=assembly)) is not None:
         weighted = weighted_majority_compute(
             rule=rule,
             colleges=college_tallies(resolution=resolution, assembly=assembly, weights=weights),
         )
-        outcome = Resolution.Outcome.ADOPTED if weighted.adopted else Resolution.Outcome.REJECTED
+        outcome = _outcome(adopted=weighted.adopted, second_round=weighted.second_round)
         explanation = f"{quorum.explanation} {weighted.explanation}"
         resolution.weighted_for = weighted_share_quantize(weighted.weighted_for)
         resolution.weighted_against = weighted_share_quantize(weighted.weighted_against)
@@ -514,7 +571,7 @@ def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution
             votes_against=votes_against,
             votes_abstain=votes_abstain,
         )
-        outcome = Resolution.Outcome.ADOPTED if majority.adopted else Resolution.Outcome.REJECTED
+        outcome = _outcome(adopted=majority.adopted, second_round=majority.second_round)
         explanation = f"{quorum.explanation} {majority.explanation}"
     ballots_shuffle(resolution=resolution)
     resolution.votes_for = votes_for
@@ -570,14 +627,17 @@ def assembly_close_locked(*, assembly: Assembly, now: dt.datetime) -> Assembly:
     assembly.closed_at = now
     assembly.save(update_fields=["status", "closed_at"])
     audit_record(kind=AuditEvent.Kind.CLOSED, assembly=assembly)
-    # Amendments are not carried over: the resolution goes with the text it had reached.
+    # Amendments are not carried over: the resolution goes with the text it had reached. A
+    # missed quorum calls the assembly again; a missed majority of all associates where the
+    # statutes and L.223-29 al. 2 say so calls (or consults) the associates a second time. A
+    # written consultation has no quorum round: the management consults again if it wishes.
+    outcomes = [Resolution.Outcome.SECOND_ROUND]
+    if not written:
+        outcomes.append(Resolution.Outcome.NO_QUORUM)
     failed = list(
-        assembly.resolutions.filter(
-            outcome=Resolution.Outcome.NO_QUORUM, amends__isnull=True
-        ).order_by("position")
+        assembly.resolutions.filter(outcome__in=outcomes, amends__isnull=True).order_by("position")
     )
-    # A written consultation has no second round: the management consults again if it wishes.
-    if failed and assembly.convocation == Convocation.FIRST and not written:
+    if failed and assembly.convocation == Convocation.FIRST:
         second_convocation_create(assembly=assembly, resolutions=failed, now=now)
     return assembly
 
@@ -585,18 +645,28 @@ def assembly_close_locked(*, assembly: Assembly, now: dt.datetime) -> Assembly:
 def second_convocation_create(
     *, assembly: Assembly, resolutions: list[Resolution], now: dt.datetime
 ) -> Assembly:
-    delay = assembly.profile.second_convocation_delay_days
+    """The draft of the second convocation (or consultation), dated the first day the
+    statutes' delay allows, under the profile now in force; it is convened (or sent) like any
+    assembly, and the delay is checked again then."""
+    statutes = statutes_of(assembly)
+    written = assembly.mode == Assembly.Mode.WRITTEN
+    delay = (
+        statutes.written_answer_delay_days if written else statutes.second_convocation_delay_days
+    )
     local = timezone.localtime(assembly.scheduled_at)
     day = timezone.localdate(now) + dt.timedelta(days=delay + 1)
     scheduled_at = local.replace(year=day.year, month=day.month, day=day.day)
+    title = (
+        _("%(title)s (seconde consultation)") if written else _("%(title)s (seconde convocation)")
+    )
     second: Assembly = Assembly.objects.create(
         cooperative_id=assembly.cooperative_id,
-        title=_("%(title)s (seconde convocation)") % {"title": assembly.title},
+        title=title % {"title": assembly.title},
         kind=assembly.kind,
         mode=assembly.mode,
         convocation=Convocation.SECOND,
         first_assembly=assembly,
-        profile=assembly.profile,
+        profile=StatuteProfile.objects.filter(is_active=True).first() or assembly.profile,
         scheduled_at=scheduled_at,
         place=assembly.place,
     )
@@ -610,6 +680,10 @@ def second_convocation_create(
             decision_class=resolution.decision_class,
             secret=resolution.secret,
             management_supported=resolution.management_supported,
+            seats=resolution.seats,
+            employee_quota=resolution.employee_quota,
+            continuing_employees=resolution.continuing_employees,
+            continuing_others=resolution.continuing_others,
         )
         for index, resolution in enumerate(resolutions, start=1)
     )

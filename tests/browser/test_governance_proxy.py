@@ -99,9 +99,11 @@ def test_proxy_vote_close_and_minutes(
     assert "0 par correspondance, 1 représenté·es." in text
     assert "Alice Arnaud | En visioconférence" in text
     assert "Bob Bertin | Représenté·e par Alice Arnaud" in text
-    # For, against, abstentions: Alice's own vote and the one she cast with Bob's proxy.
+    # For, against, abstentions: Alice's own vote and the one she cast with Bob's proxy. One
+    # vote for out of five associates misses the majority of all associates at the first
+    # consultation of a SCOP SARL: the associates are consulted again (L.223-29 al. 2).
     assert "Pour | Contre | Abstentions | Résultat" in text
-    assert re.search(r"\n *1 \| 1 \| 0 \| Rejetée\n", text), text
+    assert re.search(r"\n *1 \| 1 \| 0 \| Seconde consultation\n", text), text
     try:
         with cooperative_context(world.coop_a.pk):
             channels = sorted(Participation.objects.values_list("channel", "voter__full_name"))

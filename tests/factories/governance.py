@@ -21,7 +21,8 @@ class CollegeFactory(factory.django.DjangoModelFactory):
 
     cooperative = factory.SubFactory(CooperativeFactory)
     name = factory.Sequence(lambda n: f"Collège {n}")
-    weight = Decimal("33.33")
+    weight_numerator = 1
+    weight_denominator = 3
 
 
 class AssociateFactory(factory.django.DjangoModelFactory):
@@ -62,6 +63,7 @@ class StatuteProfileFactory(factory.django.DjangoModelFactory):
 
     cooperative = factory.SubFactory(CooperativeFactory)
     name = factory.Sequence(lambda n: f"Profil {n}")
+    legal_form = "scop_sarl"
 
 
 class StatuteRuleFactory(factory.django.DjangoModelFactory):

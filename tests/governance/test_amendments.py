@@ -19,7 +19,6 @@ from governance.services import (
     resolution_add,
     resolution_close,
     resolution_open,
-    statute_profile_create_from_preset,
     vote_cast,
 )
 from governance.services.verify import governance_verify
@@ -27,13 +26,18 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
-from tests.governance.conftest import convened_assembly, opened
+from tests.governance.conftest import (
+    convened_assembly,
+    convocations_regular,
+    opened,
+    statutes_signed,
+)
 
 NEW_TEXT = "L'assemblée affecte 50 % du résultat aux réserves impartageables."
 
 
 def _draft_with_amendment(world: World, *, associates: int = 3) -> tuple[Resolution, Resolution]:
-    statute_profile_create_from_preset(preset="scop_sa")  # majority of the votes cast
+    statutes_signed(preset="scop_sa")  # majority of the votes cast
     for index in range(associates):
         AssociateFactory(cooperative=world.coop_a, full_name=f"Associé·e {index}")
     assembly = assembly_create(
@@ -52,7 +56,7 @@ def _draft_with_amendment(world: World, *, associates: int = 3) -> tuple[Resolut
 
 
 def _session(resolution: Resolution) -> list:
-    assembly = assembly_convene(assembly=resolution.assembly)
+    assembly = convocations_regular(assembly_convene(assembly=resolution.assembly))
     assembly_open(assembly=assembly, now=assembly.scheduled_at)
     return list(assembly.roll.order_by("full_name"))
 
@@ -152,7 +156,7 @@ def test_no_amendment_once_correspondence_votes_reached_the_text(in_a: World) ->
 
 
 def test_a_written_consultation_has_no_amendments(in_a: World) -> None:
-    statute_profile_create_from_preset(preset="scic_sas")
+    statutes_signed(preset="scic_sas", written=True)
     consultation = consultation_create(
         title="C", kind="ordinary", response_deadline=timezone.now() + dt.timedelta(days=20)
     )

@@ -8,18 +8,18 @@ from django.test import Client
 from django.utils import timezone
 
 from governance.models import Assembly, Resolution, RollEntry
-from governance.services import assembly_create, resolution_add, statute_profile_create_from_preset
+from governance.services import assembly_create, resolution_add
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
-from tests.governance.conftest import convened_assembly, opened
+from tests.governance.conftest import convened_assembly, opened, statutes_signed
 
 API = "/api/v1/c/{slug}/governance/assemblies/{assembly}/"
 
 
 def test_manager_convenes_with_the_api(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        statute_profile_create_from_preset(preset="scop_sarl")
+        statutes_signed(preset="scop_sarl")
         for index in range(3):
             AssociateFactory(cooperative=world.coop_a, full_name=f"Associé·e {index}")
         assembly = assembly_create(

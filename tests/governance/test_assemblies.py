@@ -18,13 +18,12 @@ from governance.services import (
     resolution_open,
     roll_hash_compute,
     roll_hash_of,
-    statute_profile_create_from_preset,
     vote_cast,
 )
 from perspectives.core.exceptions import ApplicationError
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
-from tests.governance.conftest import convened_assembly, opened
+from tests.governance.conftest import convened_assembly, opened, statutes_signed
 
 
 def test_convocation_freezes_the_roll_and_its_hash(in_a: World) -> None:
@@ -57,7 +56,7 @@ def test_roll_hash_changes_with_any_entry() -> None:
 
 
 def test_convocation_respects_the_statutory_delay(in_a: World) -> None:
-    statute_profile_create_from_preset(preset="scop_sarl")
+    statutes_signed(preset="scop_sarl")
     AssociateFactory(cooperative=in_a.coop_a)
     now = timezone.now()
     assembly = assembly_create(
@@ -75,7 +74,7 @@ def test_convocation_respects_the_statutory_delay(in_a: World) -> None:
 
 
 def test_election_of_managers_is_always_secret_in_scop_sarl(in_a: World) -> None:
-    statute_profile_create_from_preset(preset="scop_sarl")
+    statutes_signed(preset="scop_sarl")
     assembly = assembly_create(
         title="AGO",
         kind="ordinary",

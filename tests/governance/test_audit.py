@@ -47,8 +47,14 @@ def _session(world: World) -> Setup:
 def test_every_step_is_chained_and_verifies(in_a: World) -> None:
     _session(in_a)
     events = list(AuditEvent.objects.order_by("seq"))
-    assert [e.kind for e in events] == [
+    # Before the assembly: the statute profile put in force, edited (one event per rule: six
+    # decision classes, two convocations) and signed off.
+    setup = [e.kind for e in events if e.assembly_id is None]
+    assert setup == ["profile_activated", *["profile_changed"] * 12, "profile_signed_off"]
+    assert [e.kind for e in events if e.assembly_id is not None] == [
         "convened",
+        "letters_sent",
+        "remote_session",
         "proxy_granted",
         "proxy_revoked",
         "proxy_granted",
@@ -59,10 +65,10 @@ def test_every_step_is_chained_and_verifies(in_a: World) -> None:
         "resolution_closed",
         "closed",
     ]
-    assert [e.seq for e in events] == list(range(1, 11))
+    assert [e.seq for e in events] == list(range(1, 27))
     assert events[0].prev_hash == "0" * 64
     assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
-    closed = events[7].payload
+    closed = next(e for e in events if e.kind == "resolution_closed").payload
     # The blank proxy votes for the management's resolution: 2 for, 1 against.
     assert (closed["for"], closed["against"], closed["ballots"]) == (2, 1, 2)
     assert audit_chain_verify(events) == []
@@ -72,17 +78,18 @@ def test_every_step_is_chained_and_verifies(in_a: World) -> None:
 def test_tampering_with_any_event_breaks_the_chain(in_a: World) -> None:
     _session(in_a)
     events = list(AuditEvent.objects.order_by("seq"))
+    closed = next(i for i, e in enumerate(events) if e.kind == "resolution_closed")
     altered = copy.deepcopy(events)
-    altered[7].payload["for"] = 3
-    assert audit_chain_verify(altered) == ["event 8: content altered"]
+    altered[closed].payload["for"] = 3
+    assert audit_chain_verify(altered) == [f"event {closed + 1}: content altered"]
     removed = events[:4] + events[5:]
     assert audit_chain_verify(removed)[0] == "event 6: expected sequence number 5"
     # The database refuses to rewrite the journal anyway.
     with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
-        AuditEvent.objects.filter(seq=8).update(payload={})
+        AuditEvent.objects.filter(seq=closed + 1).update(payload={})
     with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
-        AuditEvent.objects.filter(seq=10).delete()
-    assert AuditEvent.objects.count() == 10
+        AuditEvent.objects.filter(seq=len(events)).delete()
+    assert AuditEvent.objects.count() == 26
 
 
 def test_the_roll_is_frozen_by_the_database_and_verify_finds_a_changed_proxy(
@@ -99,6 +106,9 @@ def test_the_roll_is_frozen_by_the_database_and_verify_finds_a_changed_proxy(
     Proxy.objects.filter(holder__isnull=True).update(revoked_at=timezone.now())
     first, second = setup.resolutions
     assert governance_verify() == [
+        # Against the statutes frozen at convocation: the blank proxy no longer counts.
+        f"resolution {first.pk}: 4 counted present, the statutes give 3",
+        f"resolution {second.pk}: 4 counted present, the statutes give 3",
         f"resolution {first.pk}: recount (1, 1, 0) differs from (2, 1, 0)",
         f"resolution {second.pk}: recount (1, 1, 0) differs from (2, 1, 0)",
     ]
@@ -113,7 +123,10 @@ def test_a_proxy_is_no_longer_revocable_once_the_assembly_closed(in_a: World) ->
         proxy_revoke(proxy=proxy)
     proxy.refresh_from_db()
     assert proxy.revoked_at is None
-    assert Resolution.objects.get().outcome == "rejected"
+    # One vote for (the blank proxy) out of three associates: the majority of all associates
+    # is missed at the first consultation, so a second one follows (L.223-29 al. 2).
+    assert Resolution.objects.get(assembly=setup.assembly).outcome == "second_round"
+    assert Resolution.objects.filter(assembly__first_assembly=setup.assembly).count() == 1
 
 
 def test_verify_command_exit_status(world: World) -> None:

@@ -8,6 +8,7 @@ from governance.models import Ballot, College, Resolution
 from governance.services import (
     attendance_record,
     college_set,
+    college_weight_parse,
     proxy_grant,
     resolution_close,
     resolution_open,
@@ -65,8 +66,8 @@ def test_college_weights_turn_a_minority_of_heads_into_an_adopted_resolution(
         "Adoptée : vote par collèges pondérés — A (50,00 %) : 2 pour, 0 contre, 0 abstentions; "
         "B (30,00 %) : 0 pour, 2 contre, 1 abstentions; C (20,00 %) : 1 pour, 4 contre, "
         "0 abstentions. Résultat pondéré : 54,00 % pour, 46,00 % contre. Majorité requise : "
-        "plus de 1/2 des suffrages exprimés, après pondération (Statuts types SCIC SAS, "
-        "décisions ordinaires, 1re — à vérifier au regard de vos statuts)."
+        "plus de 1/2 des suffrages exprimés, après pondération (statuts art. 25 ; Statuts "
+        "types SCIC SAS, décisions ordinaires, 1re consultation)."
     )
 
 
@@ -104,12 +105,16 @@ def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
 def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
     setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
     # Editing the colleges after the convocation changes nothing already convened.
-    College.objects.filter(name="A").update(weight=Decimal(40))
-    College.objects.filter(name="C").update(weight=Decimal(30))
+    College.objects.filter(name="A").update(weight_numerator=2, weight_denominator=5)
+    College.objects.filter(name="C").update(weight_numerator=3, weight_denominator=10)
     closed = resolution_close(resolution=resolution)
-    weights = set(setup.assembly.roll.values_list("college_name", "college_weight"))
+    weights = set(
+        setup.assembly.roll.values_list(
+            "college_name", "college_weight_numerator", "college_weight_denominator"
+        )
+    )
 
-    assert weights == {("A", Decimal(50)), ("B", Decimal(30)), ("C", Decimal(20))}
+    assert weights == {("A", 1, 2), ("B", 3, 10), ("C", 1, 5)}
     assert (closed.weighted_for, closed.weighted_against) == (Decimal(55), Decimal(45))
     assert roll_hash_of(setup.assembly) == setup.assembly.roll_hash
     assert governance_verify() == []
@@ -119,3 +124,28 @@ def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
     assert roll_hash_compute(assembly_id=1, entries=entries) != roll_hash_compute(
         assembly_id=1, entries=changed
     )
+
+
+def test_three_equal_colleges_count_exactly_a_third_each(in_a: World) -> None:
+    # A: 1 for out of 1; B: 1 for, 1 against; C: all against. Exactly 1/3 + 1/6 = 1/2 for:
+    # "more than half" is not reached. Rounded to 33.33 % each, A + B/2 would give 49.995 %.
+    colleges = college_set(weights={name: college_weight_parse("1/3") for name in "ABC"})
+    by_name = {c.name: c for c in colleges}
+    layout = ["A", "B", "B", "C", "C"]
+    setup = convened_assembly(
+        associates=5, preset="scic_sas", colleges=[by_name[n] for n in layout]
+    )
+    opened(setup)
+    resolution = resolution_open(resolution=setup.resolutions[0])
+    for entry, choice in zip(
+        setup.entries, ["for", "for", "against", "against", "against"], strict=True
+    ):
+        vote_cast(resolution=resolution, cast_by=entry, choice=choice)
+    closed = resolution_close(resolution=resolution)
+    assert (closed.weighted_for, closed.weighted_against) == (Decimal(50), Decimal(50))
+    assert closed.outcome == "rejected"
+    assert "A (33,33 %) : 1 pour" in closed.explanation
+    assert set(
+        setup.assembly.roll.values_list("college_weight_numerator", "college_weight_denominator")
+    ) == {(1, 3)}
+    assert governance_verify() == []

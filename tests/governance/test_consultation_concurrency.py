@@ -17,12 +17,12 @@ from governance.services import (
     consultation_create,
     consultation_send,
     resolution_add,
-    statute_profile_create_from_preset,
 )
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.factories import CooperativeFactory
 from tests.factories.governance import AssociateFactory
+from tests.governance.conftest import statutes_signed
 from tests.governance.test_concurrency import _run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, str]]:
     cooperative = CooperativeFactory()
     with cooperative_context(cooperative.pk):
-        statute_profile_create_from_preset(preset="scic_sas")
+        statutes_signed(preset="scic_sas", written=True)
         for index in range(associates):
             AssociateFactory(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
         consultation = consultation_create(

@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from governance.models import Assembly, ConvocationDispatch
+from governance.services import consultation_answer
 from governance.tasks import consultations_close_due_for_all_cooperatives, convocation_send_task
 from perspectives.celery import app
 from perspectives.tenancy.context import cooperative_context
@@ -22,7 +23,15 @@ from tests.governance.test_consultations import _consultation
 @pytest.mark.celery_worker
 def test_a_real_worker_sends_then_closes_the_consultation(world: World, worker: None) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        # Alice and Carl, both convened by e-mail with their consent, answer everything: the
+        # deadline may then close the consultation whatever the delay from receipt.
+        consultation = _consultation(world, associates=2, deliver=False)
+        for entry in consultation.roll.all():
+            consultation_answer(
+                consultation=consultation,
+                entry=entry,
+                answers=dict.fromkeys(consultation.resolutions.values_list("pk", flat=True), "for"),
+            )
     sent = convocation_send_task.delay(
         cooperative_id=world.coop_a.pk, assembly_id=consultation.pk
     ).get(timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models.expressions import RawSQL
@@ -31,7 +32,6 @@ from governance.services import (
     resolution_add,
     resolution_close,
     roll_hash_of,
-    statute_profile_create_from_preset,
 )
 from governance.services.verify import governance_verify
 from governance.tasks import consultations_close_due_task, convocation_send_task
@@ -40,25 +40,38 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
-from tests.governance.conftest import totp_now
+from tests.governance.conftest import (
+    consultation_delivered,
+    email_consent,
+    statutes_signed,
+    totp_now,
+)
 
 
 def _consultation(
-    world: World, *, associates: int = 5, secret: bool = False, send: bool = True
+    world: World,
+    *,
+    associates: int = 5,
+    secret: bool = False,
+    send: bool = True,
+    deliver: bool = True,
 ) -> Assembly:
-    """Inside cooperative A (SCIC SAS preset: written consultation allowed): `associates`
-    associates, Alice and Carl first; a consultation of two ordinary resolutions answered
-    within 20 days, sent now."""
-    statute_profile_create_from_preset(preset="scic_sas")
+    """Inside cooperative A (SCIC SAS preset, written consultation allowed by its statutes):
+    `associates` associates, Alice and Carl first (both consented to e-mail convocation); a
+    consultation of two ordinary resolutions answered within 20 days, sent now and, with
+    `deliver`, its e-mails sent and its registered letters posted and received today."""
+    statutes_signed(preset="scic_sas", written=True)
     cooperative = Cooperative.objects.get(pk=world.coop_a.pk)
     users = [world.alice, world.carl]
     for index in range(associates):
         user = users[index] if index < len(users) else None
-        AssociateFactory(
+        associate = AssociateFactory(
             cooperative=cooperative,
             full_name=user.get_full_name() if user else f"Associé·e {index:03d}",
             user=user,
         )
+        if user is not None:
+            email_consent(associate)
     consultation = consultation_create(
         title="Approbation des comptes 2025",
         kind="ordinary",
@@ -73,6 +86,8 @@ def _consultation(
         )
     if send:
         consultation = consultation_send(consultation=consultation)
+        if deliver:
+            consultation = consultation_delivered(consultation)
     return consultation
 
 
@@ -86,7 +101,7 @@ def _answers(consultation: Assembly, *choices: str) -> dict[int, str]:
 
 
 def test_statutes_that_forbid_written_consultation_refuse_it(in_a: World) -> None:
-    statute_profile_create_from_preset(preset="scop_sarl")
+    statutes_signed(preset="scop_sarl")
     with pytest.raises(ApplicationError, match="n'admet aucune consultation écrite"):
         consultation_create(
             title="Consultation",
@@ -99,7 +114,11 @@ def test_statutes_that_forbid_written_consultation_refuse_it(in_a: World) -> Non
 def test_sending_freezes_the_roll_opens_every_resolution_and_is_audited(in_a: World) -> None:
     consultation = _consultation(in_a)
     resolutions = list(consultation.resolutions.order_by("position"))
-    events = list(AuditEvent.objects.order_by("seq").values_list("kind", flat=True))
+    events = list(
+        AuditEvent.objects.filter(assembly=consultation)
+        .order_by("seq")
+        .values_list("kind", flat=True)
+    )
 
     assert (consultation.status, consultation.roll_size, consultation.mode) == (
         "open",
@@ -108,7 +127,14 @@ def test_sending_freezes_the_roll_opens_every_resolution_and_is_audited(in_a: Wo
     )
     assert roll_hash_of(consultation) == consultation.roll_hash
     assert [r.status for r in resolutions] == ["open", "open"]
-    assert events == ["convened", "opened", "resolution_opened", "resolution_opened"]
+    assert events == [
+        "convened",
+        "opened",
+        "resolution_opened",
+        "resolution_opened",
+        "letters_sent",
+        *["letter_received"] * 3,
+    ]
     # No proxy, no room count, no closing one resolution alone.
     a, b = _entries(consultation)[:2]
     with pytest.raises(ApplicationError, match="Pas de pouvoir dans une consultation écrite"):
@@ -129,7 +155,7 @@ def test_the_answer_delay_of_the_statutes_is_checked_at_sending(in_a: World) -> 
 
 def test_the_consultation_is_e_mailed_once_with_proof_of_sending(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = _consultation(world, deliver=False)
     first = convocation_send_task(cooperative_id=world.coop_a.pk, assembly_id=consultation.pk)
     again = convocation_send_task(cooperative_id=world.coop_a.pk, assembly_id=consultation.pk)
 
@@ -295,11 +321,10 @@ def test_too_few_answers_miss_the_quorum(in_a: World) -> None:
 def test_the_periodic_task_closes_due_consultations(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
         consultation = _consultation(world)
-        Assembly.objects.filter(pk=consultation.pk).update(
-            scheduled_at=timezone.now() - dt.timedelta(minutes=1)
-        )
-    closed = consultations_close_due_task(cooperative_id=world.coop_a.pk)
-    again = consultations_close_due_task(cooperative_id=world.coop_a.pk)
+    # The deadline has passed, and with it the fifteen days from every receipt.
+    with time_machine.travel(consultation.scheduled_at + dt.timedelta(minutes=1), tick=True):
+        closed = consultations_close_due_task(cooperative_id=world.coop_a.pk)
+        again = consultations_close_due_task(cooperative_id=world.coop_a.pk)
     assert (closed, again) == ([consultation.pk], [])
     with cooperative_context(world.coop_a.pk):
         assert Assembly.objects.get(pk=consultation.pk).status == "closed"
@@ -314,7 +339,7 @@ def _url(consultation: Assembly, suffix: str = "", slug: str = "coop-a") -> str:
 
 def test_manager_creates_and_sends_through_the_pages(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        statute_profile_create_from_preset(preset="scic_sas")
+        statutes_signed(preset="scic_sas", written=True)
         AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
     client.force_login(world.carl)
     deadline = timezone.localtime() + dt.timedelta(days=16)

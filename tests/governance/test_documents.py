@@ -19,13 +19,13 @@ from governance.services import (
     assembly_document_add,
     assembly_document_remove,
     resolution_add,
-    statute_profile_create_from_preset,
 )
 from governance.tasks import convocation_send_task
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
+from tests.governance.conftest import email_consent, statutes_signed
 
 ACCOUNTS = b"%PDF-1.7 comptes annuels 2025"
 
@@ -35,10 +35,11 @@ def _pdf(name: str = "comptes-2025.pdf", data: bytes = ACCOUNTS) -> SimpleUpload
 
 
 def _draft(world: World) -> Assembly:
-    """Inside cooperative A: Alice and Carl associates, an assembly in 20 days, a draft."""
-    statute_profile_create_from_preset(preset="scop_sarl")
-    AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
-    AssociateFactory(cooperative=world.coop_a, user=world.carl, full_name="Carl Cazals")
+    """Inside cooperative A: Alice and Carl associates, both convened by e-mail with their
+    consent, an assembly in 20 days, a draft."""
+    statutes_signed(preset="scop_sarl")
+    for user, name in ((world.alice, "Alice Arnaud"), (world.carl, "Carl Cazals")):
+        email_consent(AssociateFactory(cooperative=world.coop_a, user=user, full_name=name))
     assembly = assembly_create(
         title="AGO 2026",
         kind="ordinary",

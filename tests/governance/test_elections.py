@@ -81,15 +81,18 @@ def test_scop_election_of_three_managers_keeps_two_thirds_of_employees(in_a: Wor
     # Associé·e 003 (6 votes, not an employee) would leave one employee in three.
     assert elected == ["Associé·e 000", "Associé·e 001", "Associé·e 002"]
     assert (closed.outcome, closed.votes_for, closed.votes_abstain) == ("adopted", 7, 0)
+    reference = (
+        "statuts art. 25 ; Statuts types SCOP SARL (CG Scop) ; Code de commerce L.223-29, "
+        "nomination des gérant·es / administrateur·rices, 1re consultation"
+    )
+    quota = "loi 78-763 art. 15 : deux tiers au moins des mandats aux associé·es salarié·es"
     assert closed.explanation == (
-        "Aucun quorum requis (Statuts types SCOP SARL (CG Scop), nomination des gérant·es, 1re — "
-        "à vérifier au regard de vos statuts). 3 siège(s), 7 bulletin(s) exprimé(s), 0 blanc(s) : "
+        f"Aucun quorum requis ({reference}). 3 siège(s), 7 bulletin(s) exprimé(s), 0 blanc(s) : "
         "Associé·e 000 7 voix, Associé·e 003 6 voix, Associé·e 001 4 voix, Associé·e 002 4 voix. "
-        "Majorité requise par candidat·e : 4 voix (Statuts types SCOP SARL (CG Scop), nomination "
-        "des gérant·es, 1re — à vérifier au regard de vos statuts). Élu·es : Associé·e 000, "
+        f"Majorité requise par candidat·e : 4 voix ({reference}). Élu·es : Associé·e 000, "
         "Associé·e 001, Associé·e 002. Non élu·es pour respecter les deux tiers de salarié·es "
-        "(loi 78-763, statuts types CG Scop : deux tiers des gérant·es salarié·es) : "
-        "Associé·e 003."
+        f"({quota}) : Associé·e 003. Deux tiers au moins de salarié·es dans l'organe après "
+        f"l'élection : 2 sur 3, respecté ({quota})."
     )
     # Frozen: the database refuses to change the result afterwards.
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -201,18 +204,19 @@ def test_single_seat_blank_ballots_and_no_majority(in_a: World) -> None:
     assembly_close(assembly=setup.assembly)
 
     election.refresh_from_db()
-    # More than half of all 5 associates is 3 votes: 2 is not enough, nobody is elected.
-    assert (election.outcome, election.votes_for, election.votes_abstain) == ("rejected", 3, 1)
+    # More than half of all 5 associates is 3 votes: 2 is not enough, nobody is elected; the
+    # associates are consulted a second time (L.223-29 al. 2).
+    assert (election.outcome, election.votes_for, election.votes_abstain) == (
+        "second_round",
+        3,
+        1,
+    )
     assert list(Candidacy.objects.order_by("entry__full_name").values_list("votes", "elected")) == [
         (2, False),
         (1, False),
     ]
     assert "Majorité requise par candidat·e : 3 voix" in election.explanation
-    assert election.explanation.endswith(
-        "Aucun·e élu·e. Deux tiers au moins de salarié·es parmi "
-        "les élu·es : respecté (loi 78-763, statuts types CG "
-        "Scop : deux tiers des gérant·es salarié·es)."
-    )
+    assert election.explanation.endswith("Aucun·e élu·e.")
 
 
 CAST_RULE = Rule(

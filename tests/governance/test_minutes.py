@@ -22,7 +22,7 @@ from governance.services import (
 from governance.services.minutes import minutes_render
 from governance.services.verify import governance_verify
 from tests.conftest import World
-from tests.governance.conftest import Setup, convened_assembly, opened
+from tests.governance.conftest import Setup, convened_assembly, convocations_regular, opened
 from tests.governance.test_amendments import NEW_TEXT, _draft_with_amendment, _session
 from tests.governance.test_colleges import _scic
 from tests.governance.test_documents import ACCOUNTS, _draft, _pdf
@@ -96,9 +96,9 @@ def test_minutes_show_each_college_weight_and_counts(in_a: World) -> None:
 
     assert "Vote par collèges" in text
     assert "Collège | Poids | Pour | Contre | Abstentions" in text
-    assert "A | 50,00 % | 1 | 0 | 0" in text
-    assert "B | 30,00 % | 0 | 2 | 1" in text
-    assert "C | 20,00 % | 1 | 4 | 0" in text
+    assert "A | 1/2 (50,00 %) | 1 | 0 | 0" in text
+    assert "B | 3/10 (30,00 %) | 0 | 2 | 1" in text
+    assert "C | 1/5 (20,00 %) | 1 | 4 | 0" in text
     # 50 × 1 + 20 × 1/5 = 54 % for; 30 + 20 × 4/5 = 46 % against.
     assert "Résultat pondéré | 100 % | 54,00 % | 46,00 % | —" in text
     assert Resolution.objects.get(pk=resolution.pk).outcome == "adopted"
@@ -127,7 +127,7 @@ def test_minutes_list_the_documents_sent_with_the_convocation(in_a: World) -> No
     assembly_document_add(
         assembly=assembly, title="Comptes annuels 2025", upload=_pdf(), uploaded_by=in_a.carl
     )
-    assembly = assembly_convene(assembly=assembly)
+    assembly = convocations_regular(assembly_convene(assembly=assembly))
     assembly_close(assembly=assembly_open(assembly=assembly, now=assembly.scheduled_at))
 
     text = minutes_text(minutes_render(assembly_id=assembly.pk))

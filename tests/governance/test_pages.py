@@ -155,8 +155,9 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
             .values_list("votes_for", "votes_against", "votes_abstain", "outcome")
         )
     assert assembly.status == "closed"
-    # 5 associates, SCOP SARL 1st consultation: more than half of all (3) needed.
-    assert results == [(2, 0, 0, "rejected"), (0, 1, 0, "rejected")]
+    # 5 associates, SCOP SARL 1st consultation: more than half of all (3) needed; missed, the
+    # associates are convened a second time (L.223-29 al. 2).
+    assert results == [(2, 0, 0, "second_round"), (0, 1, 0, "second_round")]
 
     minutes_render_task(cooperative_id=world.coop_a.pk, assembly_id=assembly.pk)
     with cooperative_context(world.coop_a.pk):
@@ -173,7 +174,7 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
     assert "Résolution n° 2 : Résolution 2" in text
     assert "Texte de la résolution 2." in text
     assert assembly.roll_hash in text.replace("\n", "")
-    assert text.count("Rejetée") >= 2
+    assert text.count("Seconde consultation") >= 2
     client.force_login(world.bob)
     assert client.get(_url(setup, "minutes/")).status_code == 403
 

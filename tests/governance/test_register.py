@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from governance.services import (
     associate_import,
     associate_refund_record,
     college_set,
+    college_weight_parse,
     college_weights_validate,
     share_pay,
     share_subscribe,
@@ -231,9 +233,9 @@ def test_scic_college_weights_are_validated_together(in_a: World) -> None:
         weights={"Salarié·es": D("50"), "Bénéficiaires": D("30"), "Collectivités": D("20")}
     )
     assert [(c.name, c.weight) for c in colleges] == [
-        ("Salarié·es", D("50")),
-        ("Bénéficiaires", D("30")),
-        ("Collectivités", D("20")),
+        ("Salarié·es", Fraction(1, 2)),
+        ("Bénéficiaires", Fraction(3, 10)),
+        ("Collectivités", Fraction(1, 5)),
     ]
     with pytest.raises(ApplicationError, match="totaliser 100"):
         college_set(
@@ -245,11 +247,27 @@ def test_scic_college_weights_are_validated_together(in_a: World) -> None:
         college_weights_validate([D("50"), D("50")])
     with pytest.raises(ApplicationError, match="Tous les collèges"):
         college_set(weights={"A": D("40"), "B": D("30"), "C": D("30")})
-    assert sorted(College.objects.values_list("name", "weight")) == [
-        ("Bénéficiaires", D("30.00")),
-        ("Collectivités", D("20.00")),
-        ("Salarié·es", D("50.00")),
+    assert sorted(
+        College.objects.values_list("name", "weight_numerator", "weight_denominator")
+    ) == [
+        ("Bénéficiaires", 3, 10),
+        ("Collectivités", 1, 5),
+        ("Salarié·es", 1, 2),
     ]
+
+
+def test_three_equal_colleges_weigh_exactly_a_third_each(in_a: World) -> None:
+    thirds = {name: college_weight_parse("1/3") for name in ("A", "B", "C")}
+    college_set(weights=thirds)
+    assert sorted(
+        College.objects.values_list("name", "weight_numerator", "weight_denominator")
+    ) == [("A", 1, 3), ("B", 1, 3), ("C", 1, 3)]
+    # Rounded percents no longer add up: 33.33 × 3 is not 100.
+    with pytest.raises(ApplicationError, match="totaliser 100"):
+        college_set(weights={name: college_weight_parse("33,33 %") for name in "ABC"})
+    assert college_weight_parse("40") == Fraction(2, 5)
+    with pytest.raises(ApplicationError, match="illisible"):
+        college_weight_parse("un tiers")
 
 
 def test_import_of_an_existing_register_line_needs_the_path_to_say_associate(

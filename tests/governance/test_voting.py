@@ -167,11 +167,14 @@ def test_close_counts_room_online_correspondence_and_blank_proxies(in_a: World) 
     closed = resolution_close(resolution=resolution)
 
     assert (closed.votes_for, closed.votes_against, closed.votes_abstain) == (5, 2, 1)
-    assert (closed.present_or_represented, closed.outcome) == (8, "rejected")
+    # 5 is not more than half of 10: neither adopted nor rejected, the associates are
+    # convened a second time (L.223-29 al. 2).
+    assert (closed.present_or_represented, closed.outcome) == (8, "second_round")
     assert "soit 6 voix pour" in closed.explanation
-    assert "Statuts types SCOP SARL (CG Scop), décisions ordinaires, 1re consultation" in (
-        closed.explanation
-    )
+    assert (
+        "statuts art. 25 ; Statuts types SCOP SARL (CG Scop) ; Code de commerce L.223-29, "
+        "décisions ordinaires, 1re consultation"
+    ) in closed.explanation
 
 
 def test_room_counts_cannot_exceed_those_present(in_a: World) -> None:
@@ -205,7 +208,8 @@ def test_missed_quorum_prepares_the_second_convocation(in_a: World) -> None:
     ordinary.refresh_from_db()
     extraordinary.refresh_from_db()
     assert closed.status == "closed"
-    assert (ordinary.outcome, ordinary.votes_for) == ("rejected", 2)  # 2 is not more than 4/2
+    # 2 is not more than 4/2: a second consultation (L.223-29 al. 2).
+    assert (ordinary.outcome, ordinary.votes_for) == ("second_round", 2)
     assert extraordinary.outcome == "no_quorum"
     assert extraordinary.explanation.startswith(
         "Quorum non atteint : 2 associé·es présent·es ou représenté·es sur 4, pour un quorum de "
@@ -217,9 +221,9 @@ def test_missed_quorum_prepares_the_second_convocation(in_a: World) -> None:
         "draft",
         "ordinary",
     )
-    assert list(second.resolutions.values_list("position", "title", "decision_class")) == [
-        (1, "Résolution 2", "extraordinary")
-    ]
+    assert list(
+        second.resolutions.order_by("position").values_list("position", "title", "decision_class")
+    ) == [(1, "Résolution 1", "ordinary"), (2, "Résolution 2", "extraordinary")]
 
 
 def test_non_listed_voter_cannot_vote(in_a: World) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from entrepreneurs import models as people
 from governance import models as gov
-from governance.services import resolution_open, statute_profile_create_from_preset
+from governance.services import resolution_open
 from payroll import models as pay
 from payroll.services import payroll_run_validate, payslip_pdf_render
 from perspectives.dashboards.models import ForecastItem
@@ -40,7 +40,7 @@ COVERED = {
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
-        "governance.views": (
+        "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
         ),
@@ -446,9 +446,10 @@ def test_every_create_form_of_the_written_consultations_runs_once(
     world: World, client: Client
 ) -> None:
     from tests.factories.governance import AssociateFactory
+    from tests.governance.conftest import statutes_signed
 
     with cooperative_context(world.coop_a.pk):
-        statute_profile_create_from_preset(preset="scic_sas")
+        statutes_signed(preset="scic_sas", written=True)
         AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
     client.force_login(world.carl)
     consultation = created_once(

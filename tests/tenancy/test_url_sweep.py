@@ -29,7 +29,13 @@ from tests.factories.entrepreneurs import (
     DocumentFactory,
     WorkshopFactory,
 )
-from tests.factories.governance import ResolutionFactory
+from tests.factories.governance import (
+    AdmissionApplicationFactory,
+    AssociateFactory,
+    ConvocationDispatchFactory,
+    ResolutionFactory,
+    StatuteRuleFactory,
+)
 from tests.factories.payroll import PayslipFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
@@ -94,6 +100,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         forecast = ForecastItemFactory(activity=activity)
         snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
         resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
+        associate = AssociateFactory(cooperative=world.coop_a)
+        application = AdmissionApplicationFactory(cooperative=world.coop_a)
+        rule = StatuteRuleFactory(profile__cooperative=world.coop_a, profile__is_active=True)
+        dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory(cooperative=world.coop_a, state="failed")
     return {
@@ -109,6 +119,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "snapshot_id": str(snapshot.pk),
         "assembly_id": str(resolution.assembly_id),
         "resolution_id": str(resolution.pk),
+        "associate_id": str(associate.pk),
+        "application_id": str(application.pk),
+        "rule_id": str(rule.pk),
+        "dispatch_id": str(dispatch.pk),
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),

@@ -349,30 +349,6 @@ class ProxyGrantApi(TenantApiView):
         return Response(self.OutputSerializer(proxy).data, status=status.HTTP_201_CREATED)
 
 
-class AssociateListApi(PaginatedApiMixin, TenantApiView):
-    permission_classes = [HasRole.of(*selectors.MANAGER_ROLES)]
-
-    class OutputSerializer(serializers.Serializer[Any]):
-        class Meta:
-            ref_name = "GovernanceAssociate"
-
-        id = serializers.IntegerField()
-        full_name = serializers.CharField()
-        category = serializers.CharField(help_text="employee ou other.")
-        college = serializers.CharField(source="college.name", allow_null=True, default=None)
-        admitted_on = serializers.DateField()
-        exited_on = serializers.DateField(allow_null=True)
-        exit_reason = serializers.CharField()
-        refund_due_on = serializers.DateField(allow_null=True)
-        shares = serializers.IntegerField(help_text="Nombre de parts souscrites.")
-        subscribed = serializers.DecimalField(max_digits=14, decimal_places=2)
-        paid = serializers.DecimalField(max_digits=14, decimal_places=2)
-
-    @extend_schema(responses=OutputSerializer(many=True), summary="Registre des associé·es")
-    def get(self, request: Request, cooperative_slug: str) -> Response:
-        return self.paginated_response(selectors.associate_list(), self.OutputSerializer)
-
-
 class AssemblyStepApi(TenantApiView):
     """Managers take an assembly (or a written consultation) through its steps."""
 

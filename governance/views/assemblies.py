@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,12 +23,23 @@ from governance.forms import (
     AttendanceForm,
     ConsultationAnswerForm,
     ConsultationForm,
+    DeadlineForm,
+    LettersForm,
     ProxyForm,
+    RemoteSessionForm,
     ResolutionForm,
     RoomCountsForm,
     VoteForm,
 )
-from governance.models import Assembly, Candidacy, Participation, Proxy, Resolution, RollEntry
+from governance.models import (
+    Assembly,
+    Candidacy,
+    Participation,
+    Proxy,
+    Resolution,
+    RollEntry,
+    StatuteProfile,
+)
 from governance.selectors import MANAGER_ROLES
 from governance.services.reauth import (
     secret_ballot_code_send,
@@ -83,6 +95,7 @@ def assembly_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             "assemblies": selectors.assembly_list_for_member(membership=membership),
             "associate": selectors.associate_for_member(membership=membership),
             "is_manager": selectors.is_governance_manager(membership),
+            "profile": StatuteProfile.objects.filter(is_active=True).first(),
         },
     )
 
@@ -110,19 +123,6 @@ def my_governance(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         request,
         "governance/my_governance.html",
         {"participations": participations, "proxies": proxies, "held": held},
-    )
-
-
-@require_GET
-@role_required(*MANAGER_ROLES)
-def associate_register(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    return render(
-        request,
-        "governance/register.html",
-        {
-            "associates": selectors.associate_list(),
-            "applications": selectors.admission_list().select_related("associate")[:50],
-        },
     )
 
 
@@ -193,6 +193,7 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         context["participations"] = selectors.participation_list(assembly=assembly)
     if context["is_manager"]:
         context["roll"] = RollEntry.objects.filter(assembly=assembly).order_by("full_name")
+        context.update(_convocation_context(assembly))
     if assembly.mode == Assembly.Mode.WRITTEN:
         context["written"] = True
         context["progress"] = services.consultation_progress(consultation=assembly)
@@ -201,6 +202,30 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
             context["answer_form"] = ConsultationAnswerForm(resolutions=resolutions)
             context["any_secret"] = any(r.secret for r in resolutions)
     return render(request, "governance/assembly_detail.html", context)
+
+
+def _convocation_context(assembly: Assembly) -> dict[str, object]:
+    """For the managers: each associate's convocation, what is still irregular, and the forms
+    to record letters, receipts, the remote session and (consultations) a later deadline."""
+    if assembly.status == Assembly.Status.DRAFT:
+        return {}
+    to_post = selectors.letters_to_post(assembly=assembly)
+    return {
+        "dispatches": list(selectors.dispatch_list(assembly=assembly)),
+        "convocation_problems": services.convocation_problems(assembly=assembly),
+        "letters_form": LettersForm(dispatches=to_post, initial={"posted_on": timezone.localdate()})
+        if to_post
+        else None,
+        "remote_form": RemoteSessionForm(
+            initial={
+                "means": assembly.remote_means,
+                "voice": assembly.remote_voice,
+                "continuous": assembly.remote_continuous,
+            }
+        ),
+        "deadline_form": DeadlineForm(),
+        "today": timezone.localdate(),
+    }
 
 
 @require_GET
@@ -389,8 +414,9 @@ def resolution_new(request: HttpRequest, cooperative_slug: str, assembly_id: int
     assembly = _assembly(request, assembly_id)
     form = ResolutionForm(request.POST)
     if form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if v is not None}
         try:
-            services.resolution_add(assembly=assembly, **form.cleaned_data)
+            services.resolution_add(assembly=assembly, **values)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
