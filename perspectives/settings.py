@@ -209,8 +209,15 @@ JOBS_RUNNING_GRACE_SECONDS = env.int("JOBS_RUNNING_GRACE_SECONDS", default=60)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
 # A job a worker took this long ago that no live worker holds any more died with its worker.
 JOBS_ORPHAN_AFTER_SECONDS = env.int("JOBS_ORPHAN_AFTER_SECONDS", default=60)
+# Done jobs are kept this long for the jobs page, then deleted by the daily housekeeping.
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=30)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every night: done jobs and used form tokens past their retention are deleted.
+    "tenancy-housekeeping": {
+        "task": "perspectives.tenancy.tasks.housekeeping_for_all_cooperatives",
+        "schedule": crontab(minute="15", hour="3"),
+    },
     # Every minute: jobs the broker did not take, or whose worker died, are handed out again.
     "jobs-sweep": {
         "task": "perspectives.tenancy.tasks.jobs_sweep_for_all_cooperatives",

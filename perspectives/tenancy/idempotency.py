@@ -77,6 +77,13 @@ def idempotency_claim(
     return record, False
 
 
+def idempotency_records_purge(*, now: dt.datetime | None = None) -> int:
+    """The active cooperative's records past RETENTION (daily housekeeping); returns how many."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def idempotency_release(*, record: IdempotencyRecord) -> None:
     """Nothing was created: the key may be used again."""
     record.delete()

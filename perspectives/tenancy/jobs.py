@@ -277,6 +277,14 @@ def _matches(job: Job, condition: Q) -> bool:
     return Job.objects.filter(condition, pk=job.pk).exists()
 
 
+def jobs_purge(*, now: dt.datetime | None = None) -> int:
+    """The active cooperative's done jobs older than JOBS_RETENTION_DAYS (daily housekeeping;
+    failed ones stay until someone hands them out again). Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.JOBS_RETENTION_DAYS)
+    deleted, _by_model = Job.objects.filter(state=Job.State.DONE, finished_at__lt=cutoff).delete()
+    return deleted
+
+
 def job_latest(task: Task | str, /, **kwargs: Any) -> Job | None:
     """The latest job of `task` whose arguments include `kwargs`, in the active cooperative
     (what a page shows of the work it asked for)."""

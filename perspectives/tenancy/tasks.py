@@ -8,6 +8,7 @@ from typing import Any
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -116,3 +117,19 @@ def jobs_sweep_for_all_cooperatives() -> dict[str, int]:
         totals["resent"] += report.resent
         totals["abandoned"] += report.abandoned
     return totals
+
+
+@shared_task(base=TenantTask, label=_("Ménage : anciens travaux et jetons de formulaire"))
+def housekeeping_task(*, cooperative_id: int) -> int:
+    """Idempotent: deletes what is past its retention, nothing else."""
+    from perspectives.tenancy import idempotency, jobs
+
+    return jobs.jobs_purge() + idempotency.idempotency_records_purge()
+
+
+@shared_task(ignore_result=True)
+def housekeeping_for_all_cooperatives() -> int:
+    """Beat, every night: one housekeeping job per cooperative."""
+    from perspectives.tenancy import jobs
+
+    return jobs.jobs_fan_out(housekeeping_task)

@@ -187,3 +187,43 @@ def test_jobs_pages_and_api_are_for_staff_of_their_cooperative(
     assert client.get("/c/coop-b/jobs/").status_code == 200
     assert "Bâtiment" not in client.get("/api/v1/c/coop-b/jobs/").text
     assert _jobs(world) == [("failed", {"name": "Bâtiment"}, 0)]
+
+
+def test_housekeeping_deletes_old_done_jobs_and_form_tokens_of_its_cooperative_only(
+    world: World,
+) -> None:
+    from perspectives.tenancy.models import IdempotencyRecord
+    from perspectives.tenancy.tasks import housekeeping_task
+
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    for cooperative in (world.coop_a, world.coop_b):
+        with cooperative_context(cooperative.pk):
+            for state, finished in (
+                ("done", long_ago),
+                ("done", timezone.now()),
+                ("failed", long_ago),
+            ):
+                Job.objects.create(
+                    cooperative=cooperative,
+                    task="tests.sector_create",
+                    kwargs={"state": state, "at": finished.isoformat()},
+                    state=state,
+                    finished_at=finished,
+                )
+            record = IdempotencyRecord.objects.create(
+                cooperative=cooperative, user=world.carl, key="k", path="/p/"
+            )
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=8)
+            )
+            IdempotencyRecord.objects.create(
+                cooperative=cooperative, user=world.carl, key="fresh", path="/p/"
+            )
+    assert housekeeping_task(cooperative_id=world.coop_a.pk) == 2
+    for cooperative, jobs_left, tokens_left in (
+        (world.coop_a, ["done", "failed"], ["fresh"]),
+        (world.coop_b, ["done", "done", "failed"], ["fresh", "k"]),
+    ):
+        with cooperative_context(cooperative.pk):
+            assert sorted(Job.objects.values_list("state", flat=True)) == jobs_left
+            assert sorted(IdempotencyRecord.objects.values_list("key", flat=True)) == tokens_left

@@ -98,3 +98,20 @@ def test_unknown_role_is_refused(world: World) -> None:
         services.membership_set(cooperative=world.coop_a, user=world.alice, roles=["pilot"])
     world.alice_membership.refresh_from_db()
     assert world.alice_membership.roles == ["entrepreneur"]
+
+
+def test_healthz_reports_a_database_outage_as_503_json(
+    db: None, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError, connection
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OperationalError("connection to server on socket failed: No such file or directory")
+
+    # What a stopped server gives: every attempt to use the connection fails.
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", refused)
+        patched.setattr(connection, "ensure_connection", refused)
+        response = client.get("/healthz")
+    assert (response.status_code, response["Content-Type"]) == (503, "application/json")
+    assert response.json() == {"status": "error", "database": "error", "redis": "ok"}
