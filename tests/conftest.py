@@ -54,6 +54,25 @@ def pytest_configure(config: pytest.Config) -> None:
         _suite_clock.start()
 
 
+# Slow tests, run by `make test` and left out by `make test-fast`: a real browser, worker or
+# fault, and the tests that commit (each truncates the database after it); the demo tests mark
+# themselves.
+_SLOW_MARKERS = {"browser", "celery_worker", "faults"}
+_SLOW_FIXTURES = {"transactional_db", "live_server", "worker"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        names = {mark.name for mark in item.iter_markers()}
+        commits = any(
+            mark.kwargs.get("transaction") for mark in item.iter_markers(name="django_db")
+        )
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if names & _SLOW_MARKERS or commits or fixtures & _SLOW_FIXTURES:
+            item.add_marker(slow)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     moment = os.environ.get("PERSPECTIVES_TEST_DATE", "").strip()
     return f"clock: {moment} (Europe/Paris)" if moment else "clock: today"

@@ -11,6 +11,9 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
 from tests.conftest import travel_to
 
+# Each test seeds the whole demo.
+pytestmark = pytest.mark.slow
+
 ENTREPRENEUR_KEYS = [
     f"{slug}{suffix}"
     for slug in ("perspectives", "canigou")

@@ -23,7 +23,7 @@ from perspectives.tenancy.context import cooperative_context
 from tests.factories import CooperativeFactory
 from tests.factories.governance import AssociateFactory
 from tests.governance.conftest import statutes_signed
-from tests.governance.test_concurrency import _run_together
+from tests.helpers.governance import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, st
 
 def test_the_same_associate_answering_many_times_at_once_is_counted_once() -> None:
     cooperative_id, consultation, entries, answers = _sent(3)
-    results = _run_together(
+    results = run_together(
         cooperative_id,
         [lambda: consultation_answer(consultation=consultation, entry=entries[0], answers=answers)]
         * 8,
@@ -87,7 +87,7 @@ def test_answers_racing_the_close_at_the_deadline_none_after_close() -> None:
         return consultation_close(consultation=consultation, now=consultation.scheduled_at)
 
     jobs.append(close_after_some_answers)
-    results = _run_together(cooperative_id, jobs)
+    results = run_together(cooperative_id, jobs)
 
     accepted = [r for r in results[:-1] if not isinstance(r, Exception)]
     refused = [r for r in results[:-1] if isinstance(r, Exception)]

@@ -9,6 +9,9 @@ from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 
+# Each test seeds the whole demo.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 def test_demo_register_and_assemblies() -> None:
