@@ -101,14 +101,6 @@ def fec_date(day: dt.date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
 
-def fec_amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-def entry_number(journal_code: str, number: int) -> str:
-    return f"{journal_code}{number:06d}"
-
-
 def fec_filename(cooperative: Cooperative, fiscal_year: FiscalYear) -> str:
     return f"{cooperative.siren}FEC{fec_date(fiscal_year.end_date)}.txt"
 
