@@ -15,10 +15,8 @@ from django.utils import timezone
 
 from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
 from entrepreneurs.models import ActivityMember, Entrepreneur
-from payroll.absences import absence_add
 from payroll.engine import PayslipInput, payslip_compute
 from payroll.models import Absence, PayProfile, PayrollRun, Payslip, SalaryProposal
-from payroll.salaries import salary_choose, salary_proposals_refresh
 from payroll.selectors import company_at, parameters_at
 from payroll.services import (
     pay_profile_set,
@@ -27,6 +25,8 @@ from payroll.services import (
     payslip_correct,
     payslip_pdf_render,
 )
+from payroll.services.absences import absence_add
+from payroll.services.salaries import salary_choose, salary_proposals_refresh
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
