@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from accounting import fec
 from accounting.models import Account, Entry, EntryLine, FiscalYear, Journal, Period, ThirdParty
-from accounting.services.entries import EntryInput, LineInput, entries_post_bulk
+from accounting.services.batch import entries_post_bulk
+from accounting.services.entry_checks import EntryInput, LineInput
 from accounting.services.errors import db_errors
 from accounting.services.fiscal import fiscal_year_create, fiscal_year_for_date
 from entrepreneurs.models import Activity
