@@ -254,6 +254,8 @@ def _decode(data: bytes) -> tuple[str | None, str]:
         return None, ""
 
 
+# Long on purpose: the checks of the FEC norm (A47 A-1 of the LPF) in the norm's order, each with
+# its message.
 def fec_validate(data: bytes, *, filename: str, year_start: dt.date | None = None) -> list[Problem]:
     """Check a FEC file against the rules of A47 A-1 that a file alone can show. Every problem
     names its line (1 is the header)."""

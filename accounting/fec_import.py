@@ -138,6 +138,8 @@ def fec_import(
     return report
 
 
+# Long on purpose: one pass over the file's entries in the order of the norm's columns, collecting
+# every refusal before writing.
 def _import(
     groups: OrderedDict[tuple[str, str], list[_Line]],
     report: ImportReport,

@@ -465,6 +465,8 @@ def _attach_entries(batch: list[EntryLine]) -> Iterator[EntryLine]:
         yield line
 
 
+# Long on purpose: one ordered pass over the lines, with opening balances and section totals, so
+# that a ledger of a million lines streams.
 def general_ledger(
     *,
     date_from: dt.date,

@@ -164,6 +164,8 @@ def month_data(inputs: MonthInputs) -> dict[str, Any]:
 # --- Writes ------------------------------------------------------------------------------------
 
 
+# Long on purpose: one absence checked against the month, the contract and the rights, in the order
+# a payroll officer checks them.
 @transaction.atomic
 def absence_add(
     *,

@@ -56,6 +56,8 @@ def _fmt(value: float, unit: str) -> str:
     return f"{text}\u00a0{unit}" if unit else text
 
 
+# Long on purpose: one SVG drawn top to bottom (axes, bars, lines, labels); split, its coordinates
+# would travel through many arguments.
 def render_svg(chart: Chart, *, width: int = 680, height: int = 260, ident: str = "chart") -> str:
     values = [float(v) for s in chart.series for v in s.values if v is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
