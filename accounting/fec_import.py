@@ -138,8 +138,8 @@ def fec_import(
     return report
 
 
-# Long on purpose: one pass over the file's entries in the order of the norm's columns, collecting
-# every refusal before writing.
+# Long on purpose: one pass over the file's entries, from each record's columns to the entry
+# posted, with every refusal collected before anything is written.
 def _import(
     groups: OrderedDict[tuple[str, str], list[_Line]],
     report: ImportReport,

@@ -286,8 +286,7 @@ BASE_SALARY_LABEL = "Salaire de base (part fixe et avance sur la part variable)"
 
 
 # Long on purpose: the payslip's lines in the order of the legal model (gross, contributions by
-# body, reductions, net, tax); split, the order that the tests compare with URSSAF's engine would be
-# lost.
+# body, reductions, net, tax), each computed from the ones above it.
 def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
     if data.gross < ZERO or data.ijss_subrogation < ZERO:
         raise ApplicationError("Le salaire brut ne peut pas être négatif.")
