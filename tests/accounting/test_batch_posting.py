@@ -58,14 +58,14 @@ def call(ledger: Ledger, entries: list[dict[str, Any]], lines: list[dict[str, An
     return list(one(_POST_BATCH, [*params, None]))
 
 
-def pair(entry: int, account_debit: int, account_credit: int, amount: str, **kw: Any) -> list:
+def pair(entry: int, account_debit: int, account_credit: int, amount: str, **kw: Any) -> list[Any]:
     return [
         {"entry": entry, "no": 1, "account": account_debit, "debit": amount, **kw},
         {"entry": entry, "no": 2, "account": account_credit, "credit": amount, **kw},
     ]
 
 
-def snapshot() -> tuple[int, int, list]:
+def snapshot() -> tuple[int, int, list[Any]]:
     return (
         one("SELECT count(*) FROM accounting_entry"),
         one("SELECT count(*) FROM accounting_entryline"),
@@ -137,7 +137,7 @@ def test_a_batch_breaking_a_rule_is_refused_whole(ledger: Ledger, change: str, m
     elif change == "per_activity":
         bad[1]["activity"] = ledger.a2.pk
     elif change == "foreign_account":
-        other = CooperativeFactory()
+        other = CooperativeFactory.create()
         with cooperative_context(other.pk):
             build_ledger(other)
             bad[0]["account"] = _ids("accounting_account", "512")

@@ -107,8 +107,14 @@ def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
     assert roll_hash_of(setup.assembly) == setup.assembly.roll_hash
     assert governance_verify() == []
     # The frozen weights are in the roll's hash: the same roll with another weight differs.
-    entries = [(1, "Ana", "A", "50.00"), (2, "Léo", "C", "20.00")]
-    changed = [(1, "Ana", "A", "40.00"), (2, "Léo", "C", "20.00")]
+    entries: list[tuple[int, str, str, *tuple[str, ...]]] = [
+        (1, "Ana", "A", "50.00"),
+        (2, "Léo", "C", "20.00"),
+    ]
+    changed: list[tuple[int, str, str, *tuple[str, ...]]] = [
+        (1, "Ana", "A", "40.00"),
+        (2, "Léo", "C", "20.00"),
+    ]
     assert roll_hash_compute(assembly_id=1, entries=entries) != roll_hash_compute(
         assembly_id=1, entries=changed
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _setup(associates: int) -> tuple[int, Setup, Resolution]:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         setup = convened_assembly(associates=associates)
         opened(setup)
@@ -81,14 +82,18 @@ def test_many_voters_and_a_close_racing_the_last_votes() -> None:
         return run
 
     jobs: list[Callable[[], Any]] = [
-        staggered(i, lambda v=v: vote_cast(resolution=resolution, cast_by=v, choice="for"))
+        staggered(i, partial(vote_cast, resolution=resolution, cast_by=v, choice="for"))
         for i, v in enumerate(voters[:20])
     ]
     jobs += [
         staggered(
             2 * i + 1,
-            lambda i=i: vote_cast(
-                resolution=resolution, cast_by=voters[i], voter=voters[20 + i], choice="against"
+            partial(
+                vote_cast,
+                resolution=resolution,
+                cast_by=voters[i],
+                voter=voters[20 + i],
+                choice="against",
             ),
         )
         for i in range(4)
@@ -114,7 +119,7 @@ def test_many_voters_and_a_close_racing_the_last_votes() -> None:
         trackers = set(Ballot.objects.values_list("tracker", flat=True))
     # Every accepted vote is in the frozen count, no vote came after the close.
     assert participations == ballots == len(receipts)
-    assert closed.votes_for + closed.votes_against == len(receipts)
+    assert (closed.votes_for or 0) + (closed.votes_against or 0) == len(receipts)
     assert trackers == {r.tracker for r in receipts}
     assert len(receipts) + len(refused) == 24
     # The close waited for six votes; how many of the rest beat it depends on the scheduler.
@@ -122,17 +127,14 @@ def test_many_voters_and_a_close_racing_the_last_votes() -> None:
 
 
 def test_concurrent_proxies_to_one_holder_never_exceed_the_cap() -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         setup = convened_assembly(associates=40)  # cap: 40 // 20 = 2
     holder = setup.entries[0]
     grantors = setup.entries[1:9]
     results = run_together(
         cooperative.pk,
-        [
-            (lambda g=g: proxy_grant(assembly=setup.assembly, grantor=g, holder=holder))
-            for g in grantors
-        ],
+        [partial(proxy_grant, assembly=setup.assembly, grantor=g, holder=holder) for g in grantors],
     )
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -29,11 +30,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, str]]:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         statutes_signed(preset="scic_sas", written=True)
         for index in range(associates):
-            AssociateFactory(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
+            AssociateFactory.create(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
         consultation = consultation_create(
             title="Consultation",
             kind="ordinary",
@@ -74,7 +75,7 @@ def test_answers_racing_the_close_at_the_deadline_none_after_close() -> None:
     jobs: list[Callable[[], Any]] = [
         staggered(
             i,
-            lambda e=e: consultation_answer(consultation=consultation, entry=e, answers=answers),
+            partial(consultation_answer, consultation=consultation, entry=e, answers=answers),
         )
         for i, e in enumerate(entries)
     ]

@@ -178,7 +178,7 @@ def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
     ):
         Participation.objects.create(
             cooperative=in_a.coop_a,
-            resolution=consultation.resolutions.first(),
+            resolution=consultation.resolutions.order_by("position")[0],
             voter=entry,
             cast_by=entry,
             channel="written",
@@ -295,7 +295,9 @@ def _url(consultation: Assembly, suffix: str = "", slug: str = "coop-a") -> str:
 def test_manager_creates_and_sends_through_the_pages(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scic_sas", written=True)
-        AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
+        AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud"
+        )
     client.force_login(world.carl)
     deadline = timezone.localtime() + dt.timedelta(days=16)
     created = client.post(

@@ -26,7 +26,9 @@ def test_demo_register_and_assemblies() -> None:
         pending = AdmissionApplication.objects.filter(status="approved").count()
         assert roll_hash_of(past) == past.roll_hash
         assert roll_hash_of(upcoming) == upcoming.roll_hash
-        upcoming_participations = upcoming.resolutions.first().participations.count()
+        upcoming_participations = upcoming.resolutions.order_by("position")[
+            0
+        ].participations.count()
     assert (past.status, upcoming.status) == ("closed", "convened")
     assert outcomes == ["adopted", "adopted", "adopted", "adopted"]
     assert linked == employee_count == 34

@@ -134,6 +134,7 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
     client.force_login(world.carl)
     with cooperative_context(world.coop_a.pk):
         room_entry = setup.assembly.roll.exclude(user__in=[world.alice, world.carl]).first()
+    assert room_entry is not None
     client.post(_url(setup, "attendance/"), {"entry": room_entry.pk, "mode": "room"})
     client.post(
         _url(setup, f"resolutions/{first.pk}/room/"),

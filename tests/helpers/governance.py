@@ -60,7 +60,7 @@ def make_consultation(
     users = [world.alice, world.carl]
     for index in range(associates):
         user = users[index] if index < len(users) else None
-        associate = AssociateFactory(
+        associate = AssociateFactory.create(
             cooperative=cooperative,
             full_name=user.get_full_name() if user else f"Associé·e {index:03d}",
             user=user,
@@ -92,7 +92,7 @@ NEW_TEXT = "L'assemblée affecte 50 % du résultat aux réserves impartageables.
 def draft_with_amendment(world: World, *, associates: int = 3) -> tuple[Resolution, Resolution]:
     statutes_signed(preset="scop_sa")  # majority of the votes cast
     for index in range(associates):
-        AssociateFactory(cooperative=world.coop_a, full_name=f"Associé·e {index}")
+        AssociateFactory.create(cooperative=world.coop_a, full_name=f"Associé·e {index}")
     assembly = assembly_create(
         title="AGO",
         kind="ordinary",
@@ -108,7 +108,7 @@ def draft_with_amendment(world: World, *, associates: int = 3) -> tuple[Resoluti
     return resolution, amendment
 
 
-def open_session(resolution: Resolution) -> list:
+def open_session(resolution: Resolution) -> list[Any]:
     assembly = convocations_regular(assembly_convene(assembly=resolution.assembly))
     assembly_open(assembly=assembly, now=assembly.scheduled_at)
     return list(assembly.roll.order_by("full_name"))
@@ -143,7 +143,7 @@ def draft_assembly(world: World) -> Assembly:
     consent, an assembly in 20 days, a draft."""
     statutes_signed(preset="scop_sarl")
     for user, name in ((world.alice, "Alice Arnaud"), (world.carl, "Carl Cazals")):
-        email_consent(AssociateFactory(cooperative=world.coop_a, user=user, full_name=name))
+        email_consent(AssociateFactory.create(cooperative=world.coop_a, user=user, full_name=name))
     assembly = assembly_create(
         title="AGO 2026",
         kind="ordinary",

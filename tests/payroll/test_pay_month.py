@@ -65,7 +65,7 @@ def _history_2025(entrepreneur: Entrepreneur) -> None:
     """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
     for month in range(7, 13):
         acquired = D("2.5") * (month - 6)
-        PayslipFactory(
+        PayslipFactory.create(
             run__cooperative=entrepreneur.cooperative,
             run__period=dt.date(2025, month, 1),
             entrepreneur=entrepreneur,

@@ -82,7 +82,7 @@ def token_for(html: str, action: str, page: str) -> str:
 def counter(model: type[Model], world: World) -> Callable[[], int]:
     def count() -> int:
         with cooperative_context(world.coop_a.pk):
-            return model.objects.count()  # type: ignore[attr-defined]
+            return int(model.objects.count())  # type: ignore[attr-defined]
 
     return count
 
@@ -208,7 +208,7 @@ def test_every_create_form_of_the_files_workshops_and_members_runs_once(
     alice = _alice_file(world)
     file = f"/c/coop-a/entrepreneurs/{alice.pk}/"
     with cooperative_context(world.coop_a.pk):
-        membership = ActivityMemberFactory(entrepreneur=alice, activity__sector=alice.sector)
+        membership = ActivityMemberFactory.create(entrepreneur=alice, activity__sector=alice.sector)
         goal = people.Goal.objects.create(
             cooperative=world.coop_a, entrepreneur=alice, title="Développer"
         )
@@ -450,7 +450,9 @@ def test_every_create_form_of_the_written_consultations_runs_once(
 
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scic_sas", written=True)
-        AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
+        AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud"
+        )
     client.force_login(world.carl)
     consultation = created_once(
         client,

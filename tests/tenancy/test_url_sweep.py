@@ -68,12 +68,14 @@ COOPERATIVE_ROUTES = [(route, pattern) for route, pattern in ROUTES if "cooperat
 
 def _snapshot(world: World) -> dict[str, Any]:
     with cooperative_context(world.coop_a.pk):
-        entrepreneurs = list(Entrepreneur.objects.order_by("pk").values())
-        entrepreneurs += list(PathStep.objects.order_by("pk").values())
-        entrepreneurs += list(Note.objects.order_by("pk").values())
-        entrepreneurs += list(Appointment.objects.order_by("pk").values())
-        entrepreneurs += list(WorkshopRegistration.objects.order_by("pk").values())
-        entrepreneurs += list(Action.objects.order_by("pk").values())
+        entrepreneurs: list[dict[str, Any]] = [
+            dict(row) for row in Entrepreneur.objects.order_by("pk").values()
+        ]
+        entrepreneurs += [dict(row) for row in PathStep.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Note.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Appointment.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in WorkshopRegistration.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Action.objects.order_by("pk").values()]
     return {
         "memberships": list(
             Membership.objects.filter(cooperative=world.coop_a).order_by("pk").values()
@@ -91,21 +93,21 @@ def _a_object_ids(world: World) -> dict[str, str]:
     )
     with cooperative_context(world.coop_a.pk):
         entrepreneur = Entrepreneur.objects.get()
-        action = ActionFactory(goal__entrepreneur=entrepreneur)
-        document = DocumentFactory(entrepreneur=entrepreneur)
-        activity = ActivityMemberFactory(
+        action = ActionFactory.create(goal__entrepreneur=entrepreneur)
+        document = DocumentFactory.create(entrepreneur=entrepreneur)
+        activity = ActivityMemberFactory.create(
             entrepreneur=entrepreneur, activity__sector=entrepreneur.sector
         ).activity
-        workshop = WorkshopFactory(cooperative=world.coop_a)
-        forecast = ForecastItemFactory(activity=activity)
-        snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
-        resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
-        associate = AssociateFactory(cooperative=world.coop_a)
-        application = AdmissionApplicationFactory(cooperative=world.coop_a)
-        rule = StatuteRuleFactory(profile__cooperative=world.coop_a, profile__is_active=True)
-        dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
-        payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
-        job = JobFactory(cooperative=world.coop_a, state="failed")
+        workshop = WorkshopFactory.create(cooperative=world.coop_a)
+        forecast = ForecastItemFactory.create(activity=activity)
+        snapshot = ReportSnapshotFactory.create(entrepreneur=entrepreneur)
+        resolution = ResolutionFactory.create(assembly__profile__cooperative=world.coop_a)
+        associate = AssociateFactory.create(cooperative=world.coop_a)
+        application = AdmissionApplicationFactory.create(cooperative=world.coop_a)
+        rule = StatuteRuleFactory.create(profile__cooperative=world.coop_a, profile__is_active=True)
+        dispatch = ConvocationDispatchFactory.create(entry__assembly=resolution.assembly)
+        payslip = PayslipFactory.create(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
+        job = JobFactory.create(cooperative=world.coop_a, state="failed")
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
