@@ -34,7 +34,8 @@ COVERED = {
     for module, names in {
         "entrepreneurs.views": (
             "appointment_add note_add path_step_add goal_add action_add document_add "
-            "workshop_list workshop_register skill_directory sector_list activity_create"
+            "workshop_list workshop_register skill_directory sector_list activity_create "
+            "entrepreneur_new"
         ),
         "perspectives.dashboards.views": "forecast_add",
         "perspectives.tenancy.views": "member_list",
@@ -293,6 +294,18 @@ def test_every_create_form_of_the_files_workshops_and_members_runs_once(
             "share_0": "100",
         },
         count=counter(people.Activity, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/entrepreneurs/new/",
+        action="/c/coop-a/entrepreneurs/new/",
+        data={
+            "first_name": "Une",
+            "last_name": "Fois",
+            "sector": alice.sector_id,
+            "stage": "prospect",
+        },
+        count=counter(people.Entrepreneur, world),
     )
     created_once(
         client,
