@@ -35,6 +35,17 @@ class AssociateFactory(factory.django.DjangoModelFactory):
     admitted_on = dt.date(2024, 6, 1)
 
 
+class ShareRefundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ShareRefund
+
+    associate = factory.SubFactory("tests.factories.governance.AssociateFactory")
+    cooperative = factory.SelfAttribute("associate.cooperative")
+    refunded_on = dt.date(2026, 1, 15)
+    number = 1
+    amount = Decimal("25.00")
+
+
 class ShareSubscriptionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ShareSubscription
@@ -216,6 +227,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.College: lambda c: CollegeFactory(cooperative=c),
     m.Associate: lambda c: AssociateFactory(cooperative=c),
     m.ShareSubscription: lambda c: ShareSubscriptionFactory(associate__cooperative=c),
+    m.ShareRefund: lambda c: ShareRefundFactory(associate__cooperative=c),
     m.AdmissionApplication: lambda c: AdmissionApplicationFactory(cooperative=c),
     m.StatuteProfile: lambda c: StatuteProfileFactory(cooperative=c),
     m.StatuteRule: lambda c: StatuteRuleFactory(profile__cooperative=c),

@@ -41,6 +41,7 @@ COVERED = {
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
+        "governance.views.register": "admission_new shares_add share_payment share_refund",
         "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
@@ -492,6 +493,61 @@ def test_every_create_form_of_the_written_consultations_runs_once(
         action=f"{consultation}answer/",
         data={f"resolution_{resolution.pk}": "for"},
         count=counter(gov.Participation, world),
+    )
+
+
+def test_every_create_form_of_the_register_runs_once(world: World, client: Client) -> None:
+    from tests.factories.governance import AssociateFactory, ShareSubscriptionFactory
+
+    with cooperative_context(world.coop_a.pk):
+        associate = AssociateFactory(cooperative=world.coop_a, admitted_on=dt.date(2025, 1, 1))
+        subscription = ShareSubscriptionFactory(
+            associate=associate, number=4, nominal_value=50, paid_amount=0
+        )
+    register = "/c/coop-a/governance/register/"
+    client.force_login(world.carl)
+    created_once(
+        client,
+        page=register,
+        action=f"{register}applications/",
+        data={
+            "apply-full_name": "Une Fois",
+            "apply-category": "other",
+            "apply-applied_on": "2026-01-10",
+            "apply-shares_requested": "1",
+        },
+        count=counter(gov.AdmissionApplication, world),
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/shares/",
+        data={
+            "subscribed_on": "2026-01-05",
+            "number": "1",
+            "nominal_value": "50.00",
+            "paid_amount": "50.00",
+        },
+        count=counter(gov.ShareSubscription, world),
+    )
+
+    def paid_euros() -> int:
+        with cooperative_context(world.coop_a.pk):
+            return int(gov.ShareSubscription.objects.get(pk=subscription.pk).paid_amount)
+
+    created_once(
+        client,
+        page=register,
+        action=f"/c/coop-a/governance/subscriptions/{subscription.pk}/payment/",
+        data={"amount": "1.00"},
+        count=paid_euros,
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/refund/",
+        data={"refunded_on": "2026-02-01", "number": "1"},
+        count=counter(gov.ShareRefund, world),
     )
 
 

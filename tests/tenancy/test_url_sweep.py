@@ -34,6 +34,7 @@ from tests.factories.governance import (
     AssociateFactory,
     ConvocationDispatchFactory,
     ResolutionFactory,
+    ShareSubscriptionFactory,
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
@@ -101,6 +102,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
         resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
         associate = AssociateFactory(cooperative=world.coop_a)
+        subscription = ShareSubscriptionFactory(associate=associate)
         application = AdmissionApplicationFactory(cooperative=world.coop_a)
         rule = StatuteRuleFactory(profile__cooperative=world.coop_a, profile__is_active=True)
         dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
@@ -121,6 +123,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "resolution_id": str(resolution.pk),
         "associate_id": str(associate.pk),
         "application_id": str(application.pk),
+        "subscription_id": str(subscription.pk),
         "rule_id": str(rule.pk),
         "dispatch_id": str(dispatch.pk),
         "run_id": str(payslip.run_id),
