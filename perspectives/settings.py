@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "perspectives.tenancy",
     "perspectives.demo",
     "perspectives.dashboards",
+    "perspectives.onboarding",
     "entrepreneurs",
     "accounting",
     "payroll",

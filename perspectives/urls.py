@@ -18,6 +18,7 @@ from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
 from perspectives.dashboards import urls as dashboards_urls
+from perspectives.onboarding import urls as onboarding_urls
 from perspectives.tenancy import urls as tenancy_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
@@ -27,6 +28,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     *dashboards_urls.urlpatterns,
     *entrepreneurs_urls.urlpatterns,
     *tenancy_urls.tenant_urlpatterns,
+    *onboarding_urls.tenant_urlpatterns,
     path("accounting/", include(accounting_urls.urlpatterns)),
     path("payroll/", include(payroll_urls.urlpatterns)),
     path("governance/", include(governance_urls.urlpatterns)),
@@ -36,6 +38,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     *tenancy_urls.tenant_api_urlpatterns,
     *entrepreneurs_urls.api_urlpatterns,
     *dashboards_urls.api_urlpatterns,
+    *onboarding_urls.tenant_api_urlpatterns,
     path("accounting/", include(accounting_urls.api_urlpatterns)),
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),
@@ -43,6 +46,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", include(tenancy_urls.urlpatterns)),
+    path("", include(onboarding_urls.urlpatterns)),
     path("c/<slug:cooperative_slug>/", include(tenant_patterns)),
     path("api/v1/c/<slug:cooperative_slug>/", include(tenant_api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -35,6 +35,17 @@ class AssociateFactory(factory.django.DjangoModelFactory[m.Associate]):
     admitted_on = dt.date(2024, 6, 1)
 
 
+class ShareRefundFactory(factory.django.DjangoModelFactory[m.ShareRefund]):
+    class Meta:
+        model = m.ShareRefund
+
+    associate = factory.SubFactory("tests.factories.governance.AssociateFactory")
+    cooperative = factory.SelfAttribute("associate.cooperative")
+    refunded_on = dt.date(2026, 1, 15)
+    number = 1
+    amount = Decimal("25.00")
+
+
 class ShareSubscriptionFactory(factory.django.DjangoModelFactory[m.ShareSubscription]):
     class Meta:
         model = m.ShareSubscription
@@ -216,6 +227,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.College: lambda c: CollegeFactory.create(cooperative=c),
     m.Associate: lambda c: AssociateFactory.create(cooperative=c),
     m.ShareSubscription: lambda c: ShareSubscriptionFactory.create(associate__cooperative=c),
+    m.ShareRefund: lambda c: ShareRefundFactory.create(associate__cooperative=c),
     m.AdmissionApplication: lambda c: AdmissionApplicationFactory.create(cooperative=c),
     m.StatuteProfile: lambda c: StatuteProfileFactory.create(cooperative=c),
     m.StatuteRule: lambda c: StatuteRuleFactory.create(profile__cooperative=c),

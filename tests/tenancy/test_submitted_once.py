@@ -34,12 +34,14 @@ COVERED = {
     for module, names in {
         "entrepreneurs.views": (
             "appointment_add note_add path_step_add goal_add action_add document_add "
-            "workshop_list workshop_register skill_directory sector_list activity_create"
+            "workshop_list workshop_register skill_directory sector_list activity_create "
+            "entrepreneur_new"
         ),
         "perspectives.dashboards.views": "forecast_add",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
+        "governance.views.register": "admission_new shares_add share_payment share_refund",
         "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
@@ -296,6 +298,18 @@ def test_every_create_form_of_the_files_workshops_and_members_runs_once(
     )
     created_once(
         client,
+        page="/c/coop-a/entrepreneurs/new/",
+        action="/c/coop-a/entrepreneurs/new/",
+        data={
+            "first_name": "Une",
+            "last_name": "Fois",
+            "sector": alice.sector_id,
+            "stage": "prospect",
+        },
+        count=counter(people.Entrepreneur, world),
+    )
+    created_once(
+        client,
         page="/c/coop-a/members/",
         action="/c/coop-a/members/",
         data={"email": "nina@a.example", "roles": ["support"]},
@@ -481,6 +495,63 @@ def test_every_create_form_of_the_written_consultations_runs_once(
         action=f"{consultation}answer/",
         data={f"resolution_{resolution.pk}": "for"},
         count=counter(gov.Participation, world),
+    )
+
+
+def test_every_create_form_of_the_register_runs_once(world: World, client: Client) -> None:
+    from tests.factories.governance import AssociateFactory, ShareSubscriptionFactory
+
+    with cooperative_context(world.coop_a.pk):
+        associate = AssociateFactory.create(
+            cooperative=world.coop_a, admitted_on=dt.date(2025, 1, 1)
+        )
+        subscription = ShareSubscriptionFactory.create(
+            associate=associate, number=4, nominal_value=50, paid_amount=0
+        )
+    register = "/c/coop-a/governance/register/"
+    client.force_login(world.carl)
+    created_once(
+        client,
+        page=register,
+        action=f"{register}applications/",
+        data={
+            "apply-full_name": "Une Fois",
+            "apply-category": "other",
+            "apply-applied_on": "2026-01-10",
+            "apply-shares_requested": "1",
+        },
+        count=counter(gov.AdmissionApplication, world),
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/shares/",
+        data={
+            "subscribed_on": "2026-01-05",
+            "number": "1",
+            "nominal_value": "50.00",
+            "paid_amount": "50.00",
+        },
+        count=counter(gov.ShareSubscription, world),
+    )
+
+    def paid_euros() -> int:
+        with cooperative_context(world.coop_a.pk):
+            return int(gov.ShareSubscription.objects.get(pk=subscription.pk).paid_amount)
+
+    created_once(
+        client,
+        page=register,
+        action=f"/c/coop-a/governance/subscriptions/{subscription.pk}/payment/",
+        data={"amount": "1.00"},
+        count=paid_euros,
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/refund/",
+        data={"refunded_on": "2026-02-01", "number": "1"},
+        count=counter(gov.ShareRefund, world),
     )
 
 

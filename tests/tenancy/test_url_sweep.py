@@ -34,6 +34,7 @@ from tests.factories.governance import (
     AssociateFactory,
     ConvocationDispatchFactory,
     ResolutionFactory,
+    ShareSubscriptionFactory,
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
@@ -103,6 +104,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         snapshot = ReportSnapshotFactory.create(entrepreneur=entrepreneur)
         resolution = ResolutionFactory.create(assembly__profile__cooperative=world.coop_a)
         associate = AssociateFactory.create(cooperative=world.coop_a)
+        subscription = ShareSubscriptionFactory.create(associate=associate)
         application = AdmissionApplicationFactory.create(cooperative=world.coop_a)
         rule = StatuteRuleFactory.create(profile__cooperative=world.coop_a, profile__is_active=True)
         dispatch = ConvocationDispatchFactory.create(entry__assembly=resolution.assembly)
@@ -123,6 +125,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "resolution_id": str(resolution.pk),
         "associate_id": str(associate.pk),
         "application_id": str(application.pk),
+        "subscription_id": str(subscription.pk),
         "rule_id": str(rule.pk),
         "dispatch_id": str(dispatch.pk),
         "run_id": str(payslip.run_id),
