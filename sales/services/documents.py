@@ -417,7 +417,11 @@ def format_number(series: str, year: int, sequence: int) -> str:
 
 @transaction.atomic
 def invoice_validate(
-    *, document: Document, user: User | None = None, date: dt.date | None = None
+    *,
+    document: Document,
+    user: User | None = None,
+    date: dt.date | None = None,
+    render: bool = True,
 ) -> Document:
     """Check the mentions, number the invoice (or credit note) and post it, all or nothing."""
     from sales.services.posting import document_post
@@ -500,6 +504,10 @@ def invoice_validate(
         from sales.services.payments import letter_invoice
 
         letter_invoice(invoice=document.credited_invoice)  # type: ignore[arg-type]
+    if render:
+        from sales.services.rendering import document_pdf_request
+
+        document_pdf_request(document=document)
     return document
 
 

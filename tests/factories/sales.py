@@ -24,6 +24,8 @@ class SalesSettingsFactory(factory.django.DjangoModelFactory):
     share_capital = "capital variable"
     rcs = "RCS Perpignan"
     vat_number = "FR40303265045"
+    iban = "FR7630006000011234567890189"
+    bic = "AGRIFRPP"
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
