@@ -429,9 +429,12 @@ def invoice_validate(
     document = _locked_draft(document)
     if not document.is_invoice_like:
         raise ApplicationError(_("Seules les factures et les avoirs se valident."))
-    document = Document.objects.select_related(
-        "activity__cooperative", "customer", "credited_invoice"
-    ).get(pk=document.pk)
+    # The lines once for the mentions, the totals and the posting.
+    document = (
+        Document.objects.select_related("activity__cooperative", "customer", "credited_invoice")
+        .prefetch_related("lines")
+        .get(pk=document.pk)
+    )
     settings = settings_get()
     day = date or timezone.localdate()
     series = (
