@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounting",
     "payroll",
     "governance",
+    "sales",
 ]
 
 MIDDLEWARE = [

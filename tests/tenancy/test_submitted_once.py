@@ -46,6 +46,7 @@ COVERED = {
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
         ),
+        "sales.views": "customer_create document_create",
     }.items()
     for name in names.split()
 }
@@ -552,6 +553,51 @@ def test_every_create_form_of_the_register_runs_once(world: World, client: Clien
         action=f"{register}{associate.pk}/refund/",
         data={"refunded_on": "2026-02-01", "number": "1"},
         count=counter(gov.ShareRefund, world),
+    )
+
+
+def test_every_create_form_of_sales_runs_once(world: World, client: Client) -> None:
+    from sales.models import Customer, Document
+    from tests.factories.entrepreneurs import ActivityMemberFactory
+    from tests.factories.sales import CustomerFactory
+
+    with cooperative_context(world.coop_a.pk):
+        alice = people.Entrepreneur.objects.get(user=world.alice)
+        activity = ActivityMemberFactory.create(
+            entrepreneur=alice, activity__sector=alice.sector
+        ).activity
+        customer = CustomerFactory.create(activity=activity)
+    client.force_login(world.alice)
+    created_once(
+        client,
+        page="/c/coop-a/sales/customers/",
+        action="/c/coop-a/sales/customers/new/",
+        data={
+            "activity": activity.pk,
+            "kind": "individual",
+            "name": "Paul Roca",
+            "address_line": "3 rue Foch",
+            "postal_code": "66000",
+            "city": "Perpignan",
+            "country": "FR",
+        },
+        count=counter(Customer, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/sales/documents/new/?kind=quote",
+        action="/c/coop-a/sales/documents/new/",
+        data={
+            "kind": "quote",
+            "customer": customer.pk,
+            "category": "services",
+            "line0-label": "Conseil",
+            "line0-quantity": "1",
+            "line0-unit": "C62",
+            "line0-unit_price": "100",
+            "line0-vat_rate": "20.00",
+        },
+        count=counter(Document, world),
     )
 
 

@@ -38,6 +38,8 @@ from tests.factories.governance import (
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
+from tests.factories.sales import CustomerFactory
+from tests.factories.sales import DocumentFactory as SalesDocumentFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -110,6 +112,9 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory.create(entry__assembly=resolution.assembly)
         payslip = PayslipFactory.create(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory.create(cooperative=world.coop_a, state="failed")
+        sales_document = SalesDocumentFactory.create(
+            customer=CustomerFactory.create(activity=activity)
+        )
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -131,6 +136,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),
+        "customer_id": str(sales_document.customer_id),
+        "sales_document_id": str(sales_document.pk),
     }
 
 
