@@ -19,6 +19,7 @@ from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
 from perspectives.dashboards import urls as dashboards_urls
 from perspectives.tenancy import urls as tenancy_urls
+from purchases import urls as purchases_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -30,6 +31,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("accounting/", include(accounting_urls.urlpatterns)),
     path("payroll/", include(payroll_urls.urlpatterns)),
     path("governance/", include(governance_urls.urlpatterns)),
+    path("purchases/", include(purchases_urls.urlpatterns)),
 ]
 
 tenant_api_patterns: list[URLPattern | URLResolver] = [
@@ -39,6 +41,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("accounting/", include(accounting_urls.api_urlpatterns)),
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),
+    path("purchases/", include(purchases_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [
