@@ -135,6 +135,17 @@ def _siren_from(value: str) -> str:
     return ""
 
 
+def _french_siren(legal_id: str, scheme: str, vat_number: str, country: str) -> str:
+    """The seller's SIREN: its legal id under the SIRENE scheme (0002, or none stated for a
+    French seller), else from a French VAT number."""
+    if scheme in ("0002", "0009") or (not scheme and country == "FR"):
+        found = _siren_from(legal_id)
+        if found:
+            return found
+    vat_number = vat_number.replace(" ", "").upper()
+    return _siren_from(vat_number) if vat_number.startswith("FR") else ""
+
+
 def _first(root: etree._Element, path: str, ns: dict[str, str]) -> str:
     found = root.xpath(path, namespaces=ns)
     if not found:
@@ -162,6 +173,7 @@ def parse_cii(root: etree._Element) -> ParsedInvoice:
         root, f"{seller}/ram:SpecifiedLegalOrganization/ram:ID/@schemeID", ns
     )
     seller_vat = _first(root, f"{seller}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']", ns)
+    seller_country = _first(root, f"{seller}/ram:PostalTradeAddress/ram:CountryID", ns).upper()
     buyer_ids = {
         *_all(root, f"{buyer}/ram:SpecifiedLegalOrganization/ram:ID", ns),
         *_all(root, f"{buyer}/ram:SpecifiedTaxRegistration/ram:ID", ns),
@@ -228,11 +240,9 @@ def parse_cii(root: etree._Element) -> ParsedInvoice:
         due_date=_date(due, _("l'échéance")) if due else None,
         currency=currency,
         seller_name=_first(root, f"{seller}/ram:Name", ns),
-        seller_siren=_siren_from(seller_legal)
-        if seller_legal_scheme in ("", "0002", "0009")
-        else "",
+        seller_siren=_french_siren(seller_legal, seller_legal_scheme, seller_vat, seller_country),
         seller_vat=seller_vat.replace(" ", "").upper(),
-        seller_country=_first(root, f"{seller}/ram:PostalTradeAddress/ram:CountryID", ns).upper(),
+        seller_country=seller_country,
         seller_iban=_first(
             root,
             f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/"
@@ -260,6 +270,10 @@ def parse_ubl(root: etree._Element) -> ParsedInvoice:
     buyer = "cac:AccountingCustomerParty/cac:Party"
     seller_legal = _first(root, f"{seller}/cac:PartyLegalEntity/cbc:CompanyID", ns)
     seller_legal_scheme = _first(root, f"{seller}/cac:PartyLegalEntity/cbc:CompanyID/@schemeID", ns)
+    seller_vat = _first(root, f"{seller}/cac:PartyTaxScheme/cbc:CompanyID", ns)
+    seller_country = _first(
+        root, f"{seller}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", ns
+    ).upper()
     buyer_ids = {
         *_all(root, f"{buyer}/cac:PartyLegalEntity/cbc:CompanyID", ns),
         *_all(root, f"{buyer}/cac:PartyTaxScheme/cbc:CompanyID", ns),
@@ -302,15 +316,9 @@ def parse_ubl(root: etree._Element) -> ParsedInvoice:
         currency=currency,
         seller_name=_first(root, f"{seller}/cac:PartyLegalEntity/cbc:RegistrationName", ns)
         or _first(root, f"{seller}/cac:PartyName/cbc:Name", ns),
-        seller_siren=_siren_from(seller_legal)
-        if seller_legal_scheme in ("", "0002", "0009")
-        else "",
-        seller_vat=_first(root, f"{seller}/cac:PartyTaxScheme/cbc:CompanyID", ns)
-        .replace(" ", "")
-        .upper(),
-        seller_country=_first(
-            root, f"{seller}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", ns
-        ).upper(),
+        seller_siren=_french_siren(seller_legal, seller_legal_scheme, seller_vat, seller_country),
+        seller_vat=seller_vat.replace(" ", "").upper(),
+        seller_country=seller_country,
         seller_iban=_first(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", ns).replace(
             " ", ""
         ),

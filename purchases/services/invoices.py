@@ -100,7 +100,7 @@ def supplier_invoice_create(
         raise ApplicationError(_duplicate_message(supplier, number))
     resolved = [(line, *line.resolved()) for line in lines]
     for line, _amount, vat, deductible in resolved:
-        if deductible < 0 or (vat >= 0 and deductible > vat):
+        if not (min(vat, Decimal(0)) <= deductible <= max(vat, Decimal(0))):
             raise ApplicationError(
                 _("Ligne « %(label)s » : la TVA déductible dépasse la TVA.") % {"label": line.label}
             )

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from stdnum.eu import vat
+from stdnum.fr import siren as siren_number
 
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
@@ -18,7 +20,7 @@ from purchases.einvoice import ParsedInvoice, einvoice_check, einvoice_parse
 from purchases.models import LifecycleStatus, RoutingAddress, Supplier, SupplierInvoice
 from purchases.services.common import money
 from purchases.services.invoices import InvoiceLineData, supplier_invoice_create
-from purchases.services.suppliers import supplier_create
+from purchases.services.suppliers import bank_details_clean, supplier_create
 
 DEFAULT_EXPENSE_ACCOUNT = "604"
 
@@ -79,7 +81,7 @@ def _supplier_for(parsed: ParsedInvoice) -> Supplier:
     if parsed.seller_siren:
         found = Supplier.objects.filter(siren=parsed.seller_siren).first()
     if found is None and parsed.seller_vat:
-        found = Supplier.objects.filter(vat_number=parsed.seller_vat).first()
+        found = Supplier.objects.filter(vat_number=vat.compact(parsed.seller_vat)).first()
     if found is None:
         found = Supplier.objects.filter(
             siren="", vat_number="", name__iexact=parsed.seller_name
@@ -88,22 +90,24 @@ def _supplier_for(parsed: ParsedInvoice) -> Supplier:
         return found
     if not parsed.seller_name:
         raise ApplicationError(_("Facture refusée : le vendeur n'a pas de nom (BT-27)."))
+    # An identifier or bank account that fails its check is left out, never guessed: the
+    # staff completes the supplier before paying it.
+    siren = parsed.seller_siren if siren_number.is_valid(parsed.seller_siren) else ""
+    vat_number = vat.compact(parsed.seller_vat) if vat.is_valid(parsed.seller_vat) else ""
+    if siren and vat_number.startswith("FR") and vat_number[4:] != siren:
+        vat_number = ""
     try:
-        return supplier_create(
-            name=parsed.seller_name,
-            siren=parsed.seller_siren,
-            vat_number=parsed.seller_vat,
-            country=parsed.seller_country or "FR",
-            iban=parsed.seller_iban,
-        )
+        iban, bic = bank_details_clean(iban=parsed.seller_iban, bic="")
     except ApplicationError:
-        # A bank account or identifier that fails its check is left out, never guessed: the
-        # staff completes the supplier before paying it.
-        return supplier_create(
-            name=parsed.seller_name,
-            siren=parsed.seller_siren,
-            country=parsed.seller_country or "FR",
-        )
+        iban, bic = "", ""
+    return supplier_create(
+        name=parsed.seller_name,
+        siren=siren,
+        vat_number=vat_number,
+        country=parsed.seller_country or "FR",
+        iban=iban,
+        bic=bic,
+    )
 
 
 def draft_lines(parsed: ParsedInvoice) -> list[InvoiceLineData]:
