@@ -37,6 +37,7 @@ from tests.factories.governance import (
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
+from tests.factories.purchases import ExpenseLineFactory, PaymentFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -106,6 +107,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory(cooperative=world.coop_a, state="failed")
+        payment = PaymentFactory(batch__cooperative=world.coop_a)
+        expense_line = ExpenseLineFactory(report__entrepreneur=entrepreneur)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -126,6 +129,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),
+        "invoice_id": str(payment.supplier_invoice_id),
+        "batch_id": str(payment.batch_id),
+        "report_id": str(expense_line.report_id),
+        "line_id": str(expense_line.pk),
     }
 
 
