@@ -20,6 +20,7 @@ from purchases.services.invoices import (
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
+from purchases.services.platform import SyncReport, platform_sync
 from purchases.services.reception import (
     cooperative_vat_number,
     einvoice_receive,
@@ -30,6 +31,7 @@ from purchases.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
     "InvoiceLineData",
+    "SyncReport",
     "cooperative_vat_number",
     "einvoice_receive",
     "expense_line_add",
@@ -42,6 +44,7 @@ __all__ = [
     "mileage_add",
     "payment_batch_create",
     "payment_batch_mark_sent",
+    "platform_sync",
     "routing_address_for",
     "routing_addresses_ensure",
     "settings_get",
