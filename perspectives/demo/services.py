@@ -23,6 +23,7 @@ from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, LegalForm, Role
+from purchases import demo as purchases_demo
 
 DEMO_PASSWORD = "perspectives-demo"  # noqa: S105 - published demo password, printed by make run
 # Base32 TOTP secret of the privileged demo users, printed so the demo can be tried with any
@@ -233,6 +234,7 @@ def _seed_cooperative(
             ("accounting", accounting_demo.seed),
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),
+            ("purchases", purchases_demo.seed),
         ):
             app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")
             for key, count in seeder(cooperative=cooperative, rng=app_rng).items():

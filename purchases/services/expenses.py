@@ -222,7 +222,7 @@ def expense_report_submit(*, report: ExpenseReport) -> ExpenseReport:
 
 
 @transaction.atomic
-def expense_report_validate(*, report: ExpenseReport, user: User) -> ExpenseReport:
+def expense_report_validate(*, report: ExpenseReport, user: User | None) -> ExpenseReport:
     """Validate and post, per activity: D 6xx (amount less recoverable VAT), D 44566, mileage
     D 625, and C the expense payable account on the entrepreneur's own auxiliary account."""
     report = ExpenseReport.objects.select_for_update().get(pk=report.pk)
