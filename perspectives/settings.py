@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "payroll",
     "governance",
     "sales",
+    "purchases",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from perspectives.core import views as core_views
 from perspectives.dashboards import urls as dashboards_urls
 from perspectives.onboarding import urls as onboarding_urls
 from perspectives.tenancy import urls as tenancy_urls
+from purchases import urls as purchases_urls
 from sales import urls as sales_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
@@ -34,6 +35,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("payroll/", include(payroll_urls.urlpatterns)),
     path("governance/", include(governance_urls.urlpatterns)),
     path("sales/", include(sales_urls.urlpatterns)),
+    path("purchases/", include(purchases_urls.urlpatterns)),
 ]
 
 tenant_api_patterns: list[URLPattern | URLResolver] = [
@@ -45,6 +47,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),
     path("sales/", include(sales_urls.api_urlpatterns)),
+    path("purchases/", include(purchases_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [

@@ -23,6 +23,7 @@ from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, LegalForm, Role
+from purchases import demo as purchases_demo
 from sales import demo as sales_demo
 
 DEMO_PASSWORD = "perspectives-demo"  # noqa: S105 - published demo password, printed by make run
@@ -235,6 +236,7 @@ def _seed_cooperative(
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),
             ("sales", sales_demo.seed),
+            ("purchases", purchases_demo.seed),
         ):
             app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")
             for key, count in seeder(cooperative=cooperative, rng=app_rng).items():

@@ -30,6 +30,12 @@ GOVERNANCE_KEYS = [
     for key in ("associates", "assemblies", "ballots")
 ]
 
+PURCHASES_KEYS = [
+    f"{slug}:{key}"
+    for slug in ("perspectives", "canigou")
+    for key in ("supplier_invoices", "supplier_invoices_paid", "expense_reports", "sepa_batches")
+]
+
 
 @pytest.mark.django_db
 @travel_to("2026-11-20")  # the demo is built around today: its counts are those of a given day
@@ -58,6 +64,18 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "canigou:associates": 8,
         "canigou:assemblies": 3,
         "canigou:ballots": 10,
+    }
+    # Per cooperative: three received e-invoices (Factur-X, UBL, CII in the queue) and three
+    # entered; one supplier invoice and one expense report paid by a SEPA batch.
+    assert {key: first.counts[key] for key in PURCHASES_KEYS} == {
+        "perspectives:supplier_invoices": 6,
+        "perspectives:supplier_invoices_paid": 1,
+        "perspectives:expense_reports": 2,
+        "perspectives:sepa_batches": 1,
+        "canigou:supplier_invoices": 6,
+        "canigou:supplier_invoices_paid": 1,
+        "canigou:expense_reports": 2,
+        "canigou:sepa_batches": 1,
     }
     assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
         "perspectives": 150,

@@ -19,6 +19,7 @@ from tests.factories import (
     entrepreneurs,
     governance,
     payroll,
+    purchases,
     sales,
 )
 from tests.factories.core import CooperativeFactory, MembershipFactory, UserFactory
@@ -32,6 +33,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **governance.TENANT_FACTORIES,
     **dashboards.TENANT_FACTORIES,
     **sales.TENANT_FACTORIES,
+    **purchases.TENANT_FACTORIES,
 }
 
 __all__ = [

@@ -27,6 +27,7 @@ from tests.conftest import World, at_once
 from tests.factories.entrepreneurs import ActivityMemberFactory
 from tests.governance.conftest import convened_assembly, opened
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
+from tests.purchases.conftest import Purchases, purchases  # noqa: F401 (fixture)
 
 # The views the tests below post to (created_once checks each post reaches one of them).
 COVERED = {
@@ -42,6 +43,9 @@ COVERED = {
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
         "governance.views.register": "admission_new shares_add share_payment share_refund",
+        "purchases.views": (
+            "invoice_new supplier_list expense_list expense_line_add expense_mileage_add batch_list"
+        ),
         "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
@@ -598,6 +602,91 @@ def test_every_create_form_of_sales_runs_once(world: World, client: Client) -> N
             "line0-vat_rate": "20.00",
         },
         count=counter(Document, world),
+    )
+
+
+def test_every_create_form_of_the_purchases_runs_once(
+    world: World,
+    purchases: Purchases,  # noqa: F811 (fixture)
+    client: Client,
+) -> None:
+    from purchases import models as buy
+
+    client.force_login(world.alice)
+    created_once(
+        client,
+        page="/c/coop-a/purchases/invoices/new/",
+        action="/c/coop-a/purchases/invoices/new/",
+        data={
+            "kind": "manual",
+            "activity": purchases.activity.pk,
+            "supplier": purchases.supplier.pk,
+            "number": "T-1",
+            "issue_date": "2026-03-02",
+            "label": "Outillage",
+            "account_code": "6063",
+            "amount_excl_tax": "40.00",
+            "vat_rate": "20",
+        },
+        count=counter(buy.SupplierInvoice, world),
+    )
+    report_url = created_once(
+        client,
+        page="/c/coop-a/purchases/expenses/",
+        action="/c/coop-a/purchases/expenses/",
+        data={"month": "2026-03-01"},
+        count=counter(buy.ExpenseReport, world),
+    )
+    created_once(
+        client,
+        page=report_url,
+        action=f"{report_url}lines/",
+        data=lambda: {
+            "activity": purchases.activity.pk,
+            "date": "2026-03-04",
+            "category": "meals",
+            "amount_incl_tax": "18.50",
+            "vat_recoverable": "1.68",
+            "receipt": SimpleUploadedFile("t.jpg", b"\xff\xd8", content_type="image/jpeg"),
+        },
+        count=counter(buy.ExpenseLine, world),
+    )
+    created_once(
+        client,
+        page=report_url,
+        action=f"{report_url}mileage/",
+        data={
+            "activity": purchases.activity.pk,
+            "date": "2026-03-06",
+            "vehicle": "car",
+            "fiscal_power": "4",
+            "km": "52",
+            "purpose": "Salon",
+        },
+        count=counter(buy.MileageAllowance, world),
+    )
+    client.post(f"{report_url}submit/")
+    client.force_login(world.bob)
+    client.post(f"{report_url}validate/")
+    created_once(
+        client,
+        page="/c/coop-a/purchases/suppliers/",
+        action="/c/coop-a/purchases/suppliers/",
+        data={"name": "Imprimerie", "siren": "732829320", "country": "FR"},
+        count=counter(buy.Supplier, world),
+    )
+    client.force_login(world.carl)
+    with cooperative_context(world.coop_a.pk):
+        report = buy.ExpenseReport.objects.get()
+    created_once(
+        client,
+        page="/c/coop-a/purchases/payments/",
+        action="/c/coop-a/purchases/payments/",
+        data={
+            "execution_date": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+            "reports": [report.pk],
+        },
+        count=counter(buy.PaymentBatch, world),
     )
 
 

@@ -38,6 +38,7 @@ from tests.factories.governance import (
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
+from tests.factories.purchases import ExpenseLineFactory, PaymentFactory
 from tests.factories.sales import CustomerFactory
 from tests.factories.sales import DocumentFactory as SalesDocumentFactory
 
@@ -115,6 +116,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         sales_document = SalesDocumentFactory.create(
             customer=CustomerFactory.create(activity=activity)
         )
+        payment = PaymentFactory.create(batch__cooperative=world.coop_a)
+        expense_line = ExpenseLineFactory.create(report__entrepreneur=entrepreneur)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -138,6 +141,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "job_id": str(job.pk),
         "customer_id": str(sales_document.customer_id),
         "sales_document_id": str(sales_document.pk),
+        "invoice_id": str(payment.supplier_invoice_id),
+        "batch_id": str(payment.batch_id),
+        "report_id": str(expense_line.report_id),
+        "line_id": str(expense_line.pk),
     }
 
 
