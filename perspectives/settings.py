@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounting",
     "payroll",
     "governance",
+    "bank",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounting import urls as accounting_urls
+from bank import urls as bank_urls
 from entrepreneurs import urls as entrepreneurs_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
@@ -30,6 +31,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("accounting/", include(accounting_urls.urlpatterns)),
     path("payroll/", include(payroll_urls.urlpatterns)),
     path("governance/", include(governance_urls.urlpatterns)),
+    path("bank/", include(bank_urls.urlpatterns)),
 ]
 
 tenant_api_patterns: list[URLPattern | URLResolver] = [
@@ -39,6 +41,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("accounting/", include(accounting_urls.api_urlpatterns)),
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),
+    path("bank/", include(bank_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [
