@@ -58,6 +58,9 @@ class ParsedStatement:
     # Whether the file states its opening balance (OFX and most CSV files only give a closing
     # one, or none): the opening + movements = closing check only means something when it does.
     states_opening: bool = True
+    # False when the file states no balance at all (a CSV without a balance column): the import
+    # then takes the previous statement's closing balance as the opening one.
+    balances_known: bool = True
 
     @property
     def movements(self) -> Decimal:

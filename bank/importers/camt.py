@@ -111,12 +111,15 @@ def _detail(tx: Any, credit: bool) -> dict[str, Any]:
     name, iban = _counterparty(tx, credit)
     unstructured, structured = _remittance(tx)
     amount = _text(tx, "{*}AmtDtls/{*}TxAmt/{*}Amt") or _text(tx, "{*}Amt")
+    end_to_end = _text(tx, "{*}Refs/{*}EndToEndId")
+    if end_to_end.upper() == "NOTPROVIDED":
+        end_to_end = ""
     return {
         "amount": amount,
         "counterparty": name,
         "counterparty_iban": iban,
-        "reference": structured or _text(tx, "{*}Refs/{*}EndToEndId"),
-        "end_to_end_id": _text(tx, "{*}Refs/{*}EndToEndId"),
+        "reference": structured or end_to_end,
+        "end_to_end_id": end_to_end,
         "label": unstructured,
     }
 
@@ -161,7 +164,7 @@ def _entry(entry: Any, index: int, currency: str) -> ParsedLine | None:
         counterparty=first.get("counterparty", ""),
         counterparty_iban=first.get("counterparty_iban", ""),
         label=label or first.get("counterparty", ""),
-        reference=(first.get("reference") or batch_id or _text(entry, "{*}NtryRef"))[:140],
+        reference=(first.get("reference") or batch_id)[:140],
         bank_transaction_id=(_text(entry, "{*}AcctSvcrRef") or tx_ref)[:100],
         bank_code=domain[:40],
         details=details if len(details) > 1 else [],
