@@ -3,9 +3,14 @@ manager: another cooperative's id answers the same 404 as a missing one."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from accounting.models import Entry, EntryLine
 from bank.models import BankAccount, BankLine, Statement
 from perspectives.core.exceptions import ApplicationError
 
@@ -70,3 +75,32 @@ def bank_line_get(*, line_id: int) -> BankLine:
     if found is None:
         raise Http404
     return found
+
+
+def ledger_balance(*, bank_account: BankAccount, as_of: dt.date) -> Decimal:
+    """The ledger's balance of the account's 512x at the end of `as_of` (validated entries)."""
+    total = EntryLine.objects.filter(
+        account_id=bank_account.account_id,
+        date__lte=as_of,
+        entry__status=Entry.Status.VALIDATED,
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (total["debit"] or Decimal("0.00")) - (total["credit"] or Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class BalanceCheck:
+    """At a statement's end date: the bank's closing balance against the ledger's 512x."""
+
+    statement: Statement
+    ledger: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.statement.closing_balance - self.ledger
+
+
+def bank_balance_check(*, bank_account: BankAccount, limit: int = 12) -> list[BalanceCheck]:
+    return [
+        BalanceCheck(statement, ledger_balance(bank_account=bank_account, as_of=statement.end_date))
+        for statement in statement_list(bank_account=bank_account)[:limit]
+    ]

@@ -2,12 +2,32 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from bank import views
+from bank import apis, views
 
 # Pages, mounted under /c/<cooperative_slug>/bank/.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.bank_home, name="bank_home"),
+    path("accounts/<int:account_id>/", views.bank_account, name="bank_account"),
+    path(
+        "accounts/<int:account_id>/statements/",
+        views.statement_upload,
+        name="bank_statement_upload",
+    ),
+    path("statements/<int:statement_id>/", views.statement_detail, name="bank_statement"),
+    path("lines/<int:line_id>/", views.bank_line, name="bank_line"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/bank/.
-api_urlpatterns: list[URLPattern | URLResolver] = []
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("accounts/", apis.BankAccountListApi.as_view(), name="api_bank_account_list"),
+    path(
+        "accounts/<int:account_id>/statements/",
+        apis.StatementListApi.as_view(),
+        name="api_bank_statement_list",
+    ),
+    path(
+        "accounts/<int:account_id>/lines/",
+        apis.BankLineListApi.as_view(),
+        name="api_bank_line_list",
+    ),
+]

@@ -1,17 +1,141 @@
-"""Pages of the bank app: accounts, statements and their lines, reconciliation."""
+"""Pages of the bank app: accounts, statements and their lines."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any, cast
 
-from bank import selectors
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bank import selectors, services
+from bank.forms import BankAccountForm, StatementUploadForm
+from bank.models import BankLine
 from bank.permissions import BANK_ROLES
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import role_required
+
+LINES_PER_PAGE = 100
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def bank_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The bank accounts; POST adds one."""
+    form = BankAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.bank_account_create(
+                iban=data["iban"],
+                name=data["name"],
+                bic=data["bic"],
+                account_code=data["account_code"] or None,
+                activity=data["activity"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Compte bancaire ajouté."))
+            return redirect(
+                "bank_account", cooperative_slug=cooperative_slug, account_id=account.pk
+            )
+    return render(
+        request, "bank/home.html", {"accounts": selectors.bank_account_list(), "form": form}
+    )
+
+
+def _account_page(
+    request: HttpRequest, account_id: int, *, form: StatementUploadForm | None = None
+) -> HttpResponse:
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    state = request.GET.get("state", "")
+    if state not in ("", *BankLine.State.values):
+        raise Http404
+    page = Paginator(
+        selectors.bank_line_list(bank_account=account, state=state or None), LINES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bank/account.html",
+        {
+            "account": account,
+            "statements": selectors.statement_list(bank_account=account)[:24],
+            "page": page,
+            "state": state,
+            "form": form or StatementUploadForm(),
+            "balances": selectors.bank_balance_check(bank_account=account),
+        },
+    )
 
 
 @require_GET
 @role_required(*BANK_ROLES)
-def bank_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    return render(request, "bank/home.html", {"accounts": selectors.bank_account_list()})
+def bank_account(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    """An account: its statements, their balances against the ledger's, and its lines."""
+    return _account_page(request, account_id)
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+@submitted_once
+def statement_upload(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    form = StatementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.statement_import(
+                bank_account=account,
+                data=upload.read(),
+                file_name=upload.name or "",
+                file_format=form.cleaned_data["format"] or None,
+                closing_balance=form.cleaned_data["closing_balance"],
+                user=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, result.message)
+            return redirect(
+                "bank_account", cooperative_slug=cooperative_slug, account_id=account.pk
+            )
+    response = _account_page(request, account_id, form=form)
+    response.status_code = 400
+    return response
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def statement_detail(
+    request: HttpRequest, cooperative_slug: str, statement_id: int
+) -> HttpResponse:
+    statement = selectors.statement_get(statement_id=statement_id)
+    lines = selectors.bank_line_list(statement=statement)
+    context: dict[str, Any] = {
+        "statement": statement,
+        "lines": lines,
+        "open_count": sum(1 for line in lines if line.state == BankLine.State.OPEN),
+        "ledger_balance": selectors.ledger_balance(
+            bank_account=statement.bank_account, as_of=statement.end_date
+        ),
+    }
+    return render(request, "bank/statement.html", context)
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def bank_line(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    """A bank line and what may reconcile it."""
+    line = selectors.bank_line_get(line_id=line_id)
+    return render(request, "bank/line.html", _line_context(line))
+
+
+def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
+    return {"line": line, **extra}

@@ -21,6 +21,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.bank import BankLineFactory, StatementFactory, bank_account
 from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
@@ -106,6 +107,9 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory(cooperative=world.coop_a, state="failed")
+        bank_line = BankLineFactory(
+            statement=StatementFactory(bank_account=bank_account(world.coop_a))
+        )
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -126,6 +130,9 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),
+        "account_id": str(bank_line.bank_account_id),
+        "statement_id": str(bank_line.statement_id),
+        "line_id": str(bank_line.pk),
     }
 
 
