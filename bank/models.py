@@ -213,3 +213,119 @@ class BankLine(TenantModel):
     @property
     def is_batch(self) -> bool:
         return len(self.details) > 1
+
+
+class Reconciliation(TenantModel):
+    """A bank line confirmed against the ledger: the bank entry posted for it (512 against the
+    items it settles or the accounts it was split on) and the lettering codes it set. Undoing
+    it reverses the entry and clears the lettering; the row stays, dated, as history."""
+
+    bank_line = models.ForeignKey(
+        BankLine, on_delete=models.PROTECT, related_name="reconciliations"
+    )
+    entry = models.ForeignKey(
+        "accounting.Entry", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    # [[account id, lettering code], …]
+    letterings = models.JSONField(default=list, blank=True)
+    rule = models.ForeignKey(
+        "ReconciliationRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconciliations",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    reversal = models.ForeignKey(
+        "accounting.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("rapprochement")
+        verbose_name_plural = _("rapprochements")
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "bank_line"),
+                condition=Q(undone_at__isnull=True),
+                name="reconciliation_one_active_per_line",
+            ),
+            models.CheckConstraint(
+                condition=Q(undone_at__isnull=True, reversal__isnull=True)
+                | Q(undone_at__isnull=False, reversal__isnull=False),
+                name="reconciliation_undone_has_reversal",
+            ),
+        ]
+
+
+class ReconciliationRule(TenantModel):
+    """A rule the cooperative writes: "label contains FRAIS CB → 627". Applied to new lines
+    at import when `auto_apply`, otherwise offered as a suggestion."""
+
+    class Direction(models.TextChoices):
+        ANY = "any", _("Débits et crédits")
+        DEBIT = "debit", _("Débits (sorties)")
+        CREDIT = "credit", _("Crédits (entrées)")
+
+    name = models.CharField(_("nom"), max_length=100)
+    label_contains = models.CharField(
+        _("le libellé contient"),
+        max_length=100,
+        help_text=_(
+            "Sans distinction de casse ; cherché dans le libellé, la contrepartie et la référence."
+        ),
+    )
+    direction = models.CharField(
+        _("sens"), max_length=6, choices=Direction.choices, default=Direction.ANY
+    )
+    account = models.ForeignKey(
+        "accounting.Account",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("compte de contrepartie"),
+    )
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activité"),
+        help_text=_("Vide : l'activité du compte bancaire dédié, sinon la structure."),
+    )
+    auto_apply = models.BooleanField(_("appliquer à l'import"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("règle de rapprochement")
+        verbose_name_plural = _("règles de rapprochement")
+        ordering = ("name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "name"), name="reconciliationrule_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_contains=""), name="reconciliationrule_pattern"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches(self, line: BankLine) -> bool:
+        if self.direction == self.Direction.DEBIT and line.amount > 0:
+            return False
+        if self.direction == self.Direction.CREDIT and line.amount < 0:
+            return False
+        text = f"{line.label} {line.counterparty} {line.reference}".upper()
+        return self.label_contains.upper() in text

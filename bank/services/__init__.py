@@ -8,14 +8,38 @@ from bank.services.accounts import (
     iban_clean,
 )
 from bank.services.imports import ImportResult, format_detect, statement_import
+from bank.services.reconciliation import (
+    Allocation,
+    Matcher,
+    Suggestion,
+    open_items,
+    reconciliation_confirm,
+    reconciliation_undo,
+    rule_create,
+    rule_preview,
+    rules_apply,
+    suggestions_for,
+    suggestions_for_lines,
+)
 
 __all__ = [
+    "Allocation",
     "ImportResult",
+    "Matcher",
+    "Suggestion",
     "bank_account_create",
     "bank_account_csv_mapping_set",
     "bank_account_ensure",
     "bic_clean",
     "format_detect",
     "iban_clean",
+    "open_items",
+    "reconciliation_confirm",
+    "reconciliation_undo",
+    "rule_create",
+    "rule_preview",
+    "rules_apply",
     "statement_import",
+    "suggestions_for",
+    "suggestions_for_lines",
 ]

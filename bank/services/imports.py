@@ -41,13 +41,17 @@ class ImportResult:
     statements: list[Statement] = field(default_factory=list)
     added: int = 0
     duplicates: int = 0
+    ruled: int = 0  # reconciled at import by the cooperative's automatic rules
 
     @property
     def message(self) -> str:
-        return _("%(added)s ligne(s) ajoutée(s), %(dup)s déjà connue(s).") % {
+        message = _("%(added)s ligne(s) ajoutée(s), %(dup)s déjà connue(s).") % {
             "added": self.added,
             "dup": self.duplicates,
         }
+        if self.ruled:
+            message += " " + _("%(n)s rapprochée(s) par les règles.") % {"n": self.ruled}
+        return message
 
 
 def format_detect(data: bytes) -> str:
@@ -186,6 +190,14 @@ def statement_import(
             result=result,
         )
     if result.statements:
+        from bank.services.reconciliation import rules_apply
+
+        result.ruled = rules_apply(
+            lines=BankLine.objects.filter(statement__in=result.statements).select_related(
+                "bank_account"
+            ),
+            user=user,
+        )
         # Stored once every statement passed: a refused file leaves nothing on disk either.
         first = result.statements[0]
         name = first.file.storage.save(

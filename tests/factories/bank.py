@@ -67,8 +67,26 @@ def _line(cooperative: Cooperative) -> m.BankLine:
     return BankLineFactory(statement=_statement(cooperative))  # type: ignore[no-any-return]
 
 
+def _rule(cooperative: Cooperative) -> m.ReconciliationRule:
+    from bank import services
+
+    ledger_ready()
+    return services.rule_create(name="Frais CB", label_contains="FRAIS CB", account="627")
+
+
+def _reconciliation(cooperative: Cooperative) -> m.Reconciliation:
+    from bank import services
+
+    line = _line(cooperative)
+    return services.reconciliation_confirm(
+        line=line, allocations=[services.Allocation(account="627", amount=line.amount)]
+    )
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.BankAccount: bank_account,
     m.Statement: _statement,
     m.BankLine: _line,
+    m.ReconciliationRule: _rule,
+    m.Reconciliation: _reconciliation,
 }
