@@ -211,3 +211,142 @@ class BankLineListApi(PaginatedApiMixin, _BankApi):
         return self.paginated_response(
             selectors.bank_line_list(bank_account=account, state=state), BankLineOutputSerializer
         )
+
+
+class AllocationSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankAllocation"
+
+    account = serializers.CharField(help_text="Numéro de compte (411, 627…).")
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=True,
+        help_text="Côté banque, signé comme la ligne (positif pour un crédit).",
+    )
+    activity_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    third_party = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="Code du tiers."
+    )
+    items = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="Lignes ouvertes du grand livre soldées par cette part (lettrées).",
+    )
+
+
+class SuggestionOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankSuggestion"
+
+    index = serializers.IntegerField()
+    kind = serializers.CharField(help_text="reference, partial, amount, third_party ou rule.")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
+    score = serializers.IntegerField()
+    allocations = AllocationSerializer(many=True)
+
+
+def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, Any]:
+    return {
+        "index": index,
+        "kind": suggestion.kind,
+        "label": suggestion.label,
+        "score": suggestion.score,
+        "allocations": [
+            {
+                "account": str(a.account.code if hasattr(a.account, "code") else a.account),
+                "amount": a.amount,
+                "activity_id": a.activity.pk if isinstance(a.activity, Activity) else a.activity,
+                "third_party": a.third_party
+                if a.third_party is None or isinstance(a.third_party, str)
+                else a.third_party.code,
+                "items": a.items,
+            }
+            for a in suggestion.allocations
+        ],
+    }
+
+
+class BankLineSuggestionsApi(_BankApi):
+    @extend_schema(
+        responses=SuggestionOutputSerializer(many=True), summary="Suggestions de rapprochement"
+    )
+    def get(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
+        line = selectors.bank_line_get(line_id=line_id)
+        suggestions = services.suggestions_for(line) if line.state == BankLine.State.OPEN else []
+        data = [_suggestion_data(i, s) for i, s in enumerate(suggestions)]
+        return Response(SuggestionOutputSerializer(data, many=True).data)
+
+
+class ReconciliationOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankReconciliation"
+
+    id = serializers.IntegerField()
+    bank_line = serializers.IntegerField(source="bank_line_id")
+    entry = serializers.IntegerField(source="entry_id", help_text="Écriture de banque passée.")
+    letterings = serializers.JSONField(help_text="[[compte, code de lettrage], …]")
+
+
+class BankLineReconcileApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankReconcileInput"
+
+        suggestion = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="Rang de la suggestion."
+        )
+        allocations = AllocationSerializer(many=True, required=False, default=list)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ReconciliationOutputSerializer},
+        summary="Rapprocher une ligne",
+        description="Une suggestion acceptée, ou une répartition (comptes, activités, tiers).",
+    )
+    def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
+        line = selectors.bank_line_get(line_id=line_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["suggestion"] is not None:
+            suggestions = services.suggestions_for(line)
+            if not 0 <= data["suggestion"] < len(suggestions):
+                raise ValidationError({"suggestion": ["Cette suggestion n'existe pas."]})
+            allocations = suggestions[data["suggestion"]].allocations
+        else:
+            allocations = [
+                services.Allocation(
+                    account=a["account"],
+                    amount=a["amount"],
+                    activity=a["activity_id"],
+                    third_party=a["third_party"],
+                    items=a["items"],
+                )
+                for a in data["allocations"]
+            ]
+        reconciliation = services.reconciliation_confirm(
+            line=line, allocations=allocations, user=cast(User, request.user)
+        )
+        return Response(
+            ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
+        )
+
+
+class BankLineUndoApi(_BankApi):
+    @extend_schema(
+        request=None,
+        responses={201: ReconciliationOutputSerializer},
+        summary="Annuler le rapprochement d'une ligne (extourne)",
+    )
+    def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
+        line = selectors.bank_line_get(line_id=line_id)
+        reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
+        if reconciliation is None:
+            raise ValidationError({"detail": ["Cette ligne n'est pas rapprochée."]})
+        services.reconciliation_undo(reconciliation=reconciliation, user=cast(User, request.user))
+        reconciliation.refresh_from_db()
+        return Response(
+            ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
+        )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bank.models import Statement
+from bank.models import ReconciliationRule, Statement
 from entrepreneurs.models import Activity
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -55,3 +55,69 @@ class StatementUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Le fichier dépasse 30 Mo : découpez-le."))
         return upload
+
+
+SPLIT_ROWS = 4
+
+
+class SplitForm(forms.Form):
+    """A bank line split by hand over up to SPLIT_ROWS accounts and activities. Amounts are
+    entered without sign: each part takes the line's direction."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        activities = Activity.objects.order_by("analytic_code")
+        for row in range(SPLIT_ROWS):
+            required = row == 0
+            self.fields[f"account_{row}"] = forms.CharField(
+                label=_("Compte"), max_length=20, required=required
+            )
+            self.fields[f"activity_{row}"] = forms.ModelChoiceField(
+                label=_("Activité"),
+                queryset=activities,
+                required=False,
+                empty_label=_("— structure"),
+            )
+            self.fields[f"third_party_{row}"] = forms.CharField(
+                label=_("Tiers"), max_length=17, required=False
+            )
+            self.fields[f"amount_{row}"] = forms.DecimalField(
+                label=_("Montant"), max_digits=14, decimal_places=2, min_value=0, required=required
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "account": data[f"account_{row}"],
+                "activity": data[f"activity_{row}"],
+                "third_party": data[f"third_party_{row}"] or None,
+                "amount": data[f"amount_{row}"],
+            }
+            for row in range(SPLIT_ROWS)
+            if data.get(f"account_{row}") and data.get(f"amount_{row}")
+        ]
+
+    def row_fields(self) -> list[list[Any]]:
+        return [
+            [self[f"{name}_{row}"] for name in ("account", "activity", "third_party", "amount")]
+            for row in range(SPLIT_ROWS)
+        ]
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=100)
+    label_contains = forms.CharField(label=_("Le libellé contient"), max_length=100)
+    direction = forms.ChoiceField(label=_("Sens"), choices=ReconciliationRule.Direction.choices)
+    account = forms.CharField(label=_("Compte de contrepartie"), max_length=20)
+    activity = forms.ModelChoiceField(
+        label=_("Activité"),
+        queryset=Activity.all_cooperatives.none(),
+        required=False,
+        empty_label=_("— celle du compte bancaire dédié, sinon la structure"),
+    )
+    auto_apply = forms.BooleanField(label=_("Appliquer à l'import"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.order_by("analytic_code")  # type: ignore[attr-defined]

@@ -15,6 +15,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("statements/<int:statement_id>/", views.statement_detail, name="bank_statement"),
     path("lines/<int:line_id>/", views.bank_line, name="bank_line"),
+    path("lines/<int:line_id>/reconcile/", views.bank_line_reconcile, name="bank_line_reconcile"),
+    path("lines/<int:line_id>/undo/", views.bank_line_undo, name="bank_line_undo"),
+    path("rules/", views.rule_list, name="bank_rules"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/bank/.
@@ -30,4 +33,15 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         apis.BankLineListApi.as_view(),
         name="api_bank_line_list",
     ),
+    path(
+        "lines/<int:line_id>/suggestions/",
+        apis.BankLineSuggestionsApi.as_view(),
+        name="api_bank_line_suggestions",
+    ),
+    path(
+        "lines/<int:line_id>/reconcile/",
+        apis.BankLineReconcileApi.as_view(),
+        name="api_bank_line_reconcile",
+    ),
+    path("lines/<int:line_id>/undo/", apis.BankLineUndoApi.as_view(), name="api_bank_line_undo"),
 ]

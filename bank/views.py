@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services
-from bank.forms import BankAccountForm, StatementUploadForm
-from bank.models import BankLine
+from bank.forms import BankAccountForm, RuleForm, SplitForm, StatementUploadForm
+from bank.models import BankLine, ReconciliationRule
 from bank.permissions import BANK_ROLES
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
@@ -129,13 +129,124 @@ def statement_detail(
     return render(request, "bank/statement.html", context)
 
 
+def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
+    open_line = line.state == BankLine.State.OPEN
+    return {
+        "line": line,
+        "suggestions": services.suggestions_for(line) if open_line else [],
+        "split_form": extra.pop("split_form", None) or SplitForm(),
+        "reconciliations": line.reconciliations.select_related(
+            "entry__journal", "reversal__journal"
+        ),
+        **extra,
+    }
+
+
 @require_GET
 @role_required(*BANK_ROLES)
 def bank_line(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
-    """A bank line and what may reconcile it."""
+    """A bank line and what may reconcile it: suggestions, a split by hand, its history."""
     line = selectors.bank_line_get(line_id=line_id)
     return render(request, "bank/line.html", _line_context(line))
 
 
-def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
-    return {"line": line, **extra}
+def _allocations_from_split(line: BankLine, form: SplitForm) -> list[services.Allocation]:
+    sign = 1 if line.amount > 0 else -1
+    return [
+        services.Allocation(
+            account=row["account"],
+            amount=sign * row["amount"],
+            activity=row["activity"],
+            third_party=row["third_party"],
+        )
+        for row in form.rows()
+    ]
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+@submitted_once
+def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    """POST `suggestion=<n>` to accept the n-th suggestion, or the split form's rows."""
+    line = selectors.bank_line_get(line_id=line_id)
+    split_form = None
+    try:
+        if "suggestion" in request.POST:
+            index = request.POST["suggestion"]
+            suggestions = services.suggestions_for(line)
+            if not index.isdigit() or int(index) >= len(suggestions):
+                raise ApplicationError(_("Cette suggestion n'existe plus : actualisez la page."))
+            chosen = suggestions[int(index)]
+            rule = None
+            if chosen.rule_id is not None:
+                rule = ReconciliationRule.objects.filter(pk=chosen.rule_id).first()
+            services.reconciliation_confirm(
+                line=line, allocations=chosen.allocations, user=cast(User, request.user), rule=rule
+            )
+        else:
+            split_form = SplitForm(request.POST)
+            if not split_form.is_valid():
+                raise ApplicationError(_("Vérifiez la répartition."))
+            services.reconciliation_confirm(
+                line=line,
+                allocations=_allocations_from_split(line, split_form),
+                user=cast(User, request.user),
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        response = render(request, "bank/line.html", _line_context(line, split_form=split_form))
+        response.status_code = 400
+        return response
+    messages.success(request, _("Ligne rapprochée."))
+    return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+def bank_line_undo(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    line = selectors.bank_line_get(line_id=line_id)
+    reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
+    if reconciliation is None:
+        messages.error(request, _("Cette ligne n'est pas rapprochée."))
+    else:
+        try:
+            services.reconciliation_undo(
+                reconciliation=reconciliation, user=cast(User, request.user)
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Rapprochement annulé : l'écriture est extournée."))
+    return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def rule_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The cooperative's reconciliation rules; POST adds one. `?preview=<id>` shows the open
+    lines a rule would reconcile."""
+    form = RuleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.rule_create(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Règle ajoutée."))
+            return redirect(f"{request.path}?preview={rule.pk}")
+    rules = list(ReconciliationRule.objects.select_related("account", "activity"))
+    preview = request.GET.get("preview", "")
+    previewed = next((r for r in rules if str(r.pk) == preview), None)
+    if preview and previewed is None:
+        raise Http404
+    return render(
+        request,
+        "bank/rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "previewed": previewed,
+            "preview_lines": services.rule_preview(rule=previewed) if previewed else [],
+        },
+    )

@@ -178,3 +178,129 @@ def test_the_schema_lists_the_bank_endpoints(client: Client, world: World) -> No
     client.force_login(world.carl)
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/c/{cooperative_slug}/bank/accounts/{account_id}/statements/" in schema
+
+
+@pytest.fixture
+def imported(world: World, account: BankAccount):
+    from tests.accounting.conftest import Ledger  # noqa: F401
+
+    with cooperative_context(world.coop_a.pk):
+        from accounting.services import LineInput, entry_post
+        from entrepreneurs.models import Activity
+
+        a1 = Activity.objects.get(analytic_code="A1")
+        entry_post(
+            journal="VT",
+            date=dt.date(2025, 2, 20),
+            label="Facture",
+            piece_ref="F2025-0001",
+            lines=[
+                LineInput("411", debit="1200.00", activity=a1, third_party="CLIENT1"),
+                LineInput("706", credit="1000.00", activity=a1),
+                LineInput("44571", credit="200.00", activity=a1),
+            ],
+        )
+        services.statement_import(bank_account=account, data=sample("camt053-001-02-2025-03.xml"))
+        return {
+            "payment": BankLine.objects.get(amount=Decimal("1200.00")).pk,
+            "fee": BankLine.objects.get(amount=Decimal("-8.40")).pk,
+            "a1": a1.pk,
+            "a2": Activity.objects.get(analytic_code="A2").pk,
+        }
+
+
+def test_accept_a_suggestion_split_a_fee_and_undo_on_the_page(
+    world: World, imported, accountant, client: Client
+) -> None:
+    client.force_login(accountant)
+    page = client.get(f"{PAGES}lines/{imported['payment']}/").content.decode()
+    assert "Pièces F2025-0001" in page
+    accepted = client.post(f"{PAGES}lines/{imported['payment']}/reconcile/", {"suggestion": "0"})
+    assert accepted.status_code == 302
+    split = client.post(
+        f"{PAGES}lines/{imported['fee']}/reconcile/",
+        {
+            "account_0": "627",
+            "activity_0": imported["a1"],
+            "amount_0": "4.20",
+            "account_1": "627",
+            "activity_1": imported["a2"],
+            "amount_1": "4.20",
+        },
+    )
+    assert split.status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        assert list(
+            BankLine.objects.filter(state="reconciled")
+            .values_list("amount", flat=True)
+            .order_by("amount")
+        ) == [
+            Decimal("-8.40"),
+            Decimal("1200.00"),
+        ]
+        from bank.selectors import ledger_balance
+
+        assert ledger_balance(
+            bank_account=BankAccount.objects.get(), as_of=dt.date(2025, 3, 31)
+        ) == Decimal("1191.60")
+    wrong = client.post(
+        f"{PAGES}lines/{imported['fee']}/reconcile/", {"account_0": "627", "amount_0": "1.00"}
+    )
+    assert wrong.status_code == 400
+    assert "déjà rapprochée" in wrong.content.decode()
+    undone = client.post(f"{PAGES}lines/{imported['fee']}/undo/")
+    assert undone.status_code == 302
+    with cooperative_context(world.coop_a.pk):
+        assert BankLine.objects.get(pk=imported["fee"]).state == "open"
+
+
+def test_rules_page_previews_what_a_rule_would_take(
+    world: World, imported, accountant, client: Client
+) -> None:
+    client.force_login(accountant)
+    response = client.post(
+        f"{PAGES}rules/",
+        {"name": "Frais CB", "label_contains": "frais cb", "direction": "debit", "account": "627"},
+    )
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "FRAIS CB COMMISSION CARTE" in preview
+    assert "REGLEMENT FACTURE" not in preview
+
+
+def test_reconcile_through_the_api(world: World, imported, accountant, client: Client) -> None:
+    token = Token.objects.create(user=accountant)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    suggestions = client.get(f"{API}lines/{imported['payment']}/suggestions/", **auth).json()
+    assert [(s["kind"], s["label"]) for s in suggestions] == [("reference", "Pièces F2025-0001")]
+    assert suggestions[0]["allocations"][0]["third_party"] == "CLIENT1"
+    done = client.post(
+        f"{API}lines/{imported['payment']}/reconcile/",
+        {"suggestion": 0},
+        content_type="application/json",
+        **auth,
+    )
+    assert done.status_code == 201, done.content
+    assert done.json()["letterings"][0][1] == "A"
+    bad = client.post(
+        f"{API}lines/{imported['fee']}/reconcile/",
+        {"allocations": [{"account": "627", "amount": "-8.00"}]},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400
+    assert "ne fait pas le montant" in bad.json()["detail"]
+    undo = client.post(f"{API}lines/{imported['payment']}/undo/", **auth)
+    assert undo.status_code == 201
+    assert undo.json()["bank_line"] == imported["payment"]
+    client.force_login(world.charlie)
+    assert (
+        client.get(f"/api/v1/c/coop-b/bank/lines/{imported['payment']}/suggestions/").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/c/coop-b/bank/lines/{imported['fee']}/reconcile/", {"suggestion": "0"}
+        ).status_code
+        == 404
+    )
