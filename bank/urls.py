@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lines/<int:line_id>/reconcile/", views.bank_line_reconcile, name="bank_line_reconcile"),
     path("lines/<int:line_id>/undo/", views.bank_line_undo, name="bank_line_undo"),
     path("rules/", views.rule_list, name="bank_rules"),
+    path("vat/", views.vat_return, name="bank_vat_return"),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/bank/.

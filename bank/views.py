@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bank import selectors, services
+from bank import selectors, services, vat
 from bank.forms import BankAccountForm, RuleForm, SplitForm, StatementUploadForm
 from bank.models import BankLine, ReconciliationRule
 from bank.permissions import BANK_ROLES
 from perspectives.accounts.models import User
+from perspectives.core.csvexport import csv_response
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.idempotency import submitted_once
-from perspectives.tenancy.permissions import role_required
+from perspectives.tenancy.permissions import current_membership, role_required
 
 LINES_PER_PAGE = 100
 
@@ -250,3 +255,65 @@ def rule_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             "preview_lines": services.rule_preview(rule=previewed) if previewed else [],
         },
     )
+
+
+def _vat_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """?from=&to=, by default last month."""
+    today = timezone.localdate()
+    default_end = today.replace(day=1) - dt.timedelta(days=1)
+    default_start = default_end.replace(day=1)
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        start = dt.date.fromisoformat(source.get("from") or default_start.isoformat())
+        end = dt.date.fromisoformat(source.get("to") or default_end.isoformat())
+    except ValueError:
+        raise Http404 from None
+    if end < start or (end - start).days > 366:
+        raise Http404
+    return start, end
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+def vat_return(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
+    """The CA3 of a period: each box, its drill-down (`?box=20`), the CSV and PDF worksheet
+    (`?format=csv|pdf`); POST validates it (posts the settlement entry)."""
+    start, end = _vat_period(request)
+    if request.method == "POST":
+        try:
+            entry = vat.vat_return_validate(
+                date_from=start, date_to=end, user=cast(User, request.user)
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Déclaration validée : écriture %(ref)s.") % {"ref": entry.reference}
+            )
+        return redirect(f"{request.path}?from={start.isoformat()}&to={end.isoformat()}")
+    result = vat.vat_return_compute(date_from=start, date_to=end)
+    period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"ca3-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            [_("Case"), _("Code EDI"), _("Libellé"), _("Montant (euros)"), _("Montant exact")],
+            [(b.code, b.edi, str(b.label), int(b.amount), b.exact) for b in result.boxes],
+        )
+    if request.GET.get("format") == "pdf":
+        body = document_pdf(
+            template="bank/pdf/vat_return.html",
+            cooperative=current_membership(request).cooperative,
+            title=_("Déclaration de TVA CA3"),
+            period=period,
+            context={"vat": result},
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="ca3-{start:%Y%m}.pdf"'
+        return response
+    box = request.GET.get("box", "")
+    context: dict[str, Any] = {"vat": result, "period": period, "box": box}
+    if box:
+        if box not in {b.code for b in result.boxes}:
+            raise Http404
+        context["box_lines"] = vat.box_lines(date_from=start, date_to=end, code=box)[:500]
+    return render(request, "bank/vat_return.html", context)
