@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
@@ -350,3 +351,99 @@ class BankLineUndoApi(_BankApi):
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
         )
+
+
+class EntryOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankManualEntry"
+
+    id = serializers.IntegerField()
+    journal = serializers.CharField(source="journal.code")
+    date = serializers.DateField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
+    status = serializers.CharField(help_text="draft ou validated.")
+    reference = serializers.CharField(help_text="EcritureNum, vide pour un brouillard.")
+
+
+class EntryCreateApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankManualEntryInput"
+
+        class LineSerializer(serializers.Serializer[Any]):
+            class Meta:
+                ref_name = "BankManualEntryLineInput"
+
+            account = serializers.CharField()
+            activity_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+            third_party = serializers.CharField(required=False, allow_null=True, default=None)
+            debit = serializers.DecimalField(
+                max_digits=14, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
+            )
+            credit = serializers.DecimalField(
+                max_digits=14, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
+            )
+            label = serializers.CharField(required=False, default="", allow_blank=True)  # type: ignore[assignment]
+
+        journal = serializers.CharField(help_text="Code du journal (OD, BQ…).")
+        date = serializers.DateField()
+        label = serializers.CharField(max_length=200)  # type: ignore[assignment]
+        piece_ref = serializers.CharField(required=False, default="", allow_blank=True)
+        validated = serializers.BooleanField(
+            default=False, help_text="Valider tout de suite ; sinon un brouillard."
+        )
+        lines = LineSerializer(many=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: EntryOutputSerializer},
+        summary="Passer une écriture à la main",
+        description=(
+            "Les règles du grand livre s'appliquent : équilibre global et par activité, "
+            "périodes verrouillées, tiers des comptes collectifs (400, message en français)."
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.manual_entry_save(
+            journal=data["journal"],
+            date=data["date"],
+            label=data["label"],
+            piece_ref=data["piece_ref"],
+            validate=data["validated"],
+            lines=[
+                {
+                    "account": line["account"],
+                    "activity": line["activity_id"],
+                    "third_party": line["third_party"],
+                    "debit": line["debit"],
+                    "credit": line["credit"],
+                    "label": line["label"],
+                }
+                for line in data["lines"]
+            ],
+            user=cast(User, request.user),
+        )
+        entry = selectors.entry_get(entry_id=entry.pk)
+        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryActionApi(_BankApi):
+    action = ""
+
+    @extend_schema(
+        request=None,
+        responses={201: EntryOutputSerializer},
+        summary="Valider un brouillard, ou extourner une écriture validée",
+    )
+    def post(self, request: Request, cooperative_slug: str, entry_id: int) -> Response:
+        entry = selectors.entry_get(entry_id=entry_id)
+        user = cast(User, request.user)
+        if self.action == "validate":
+            result = services.manual_entry_validate(entry=entry, user=user)
+        else:
+            result = services.manual_entry_reverse(entry=entry, user=user)
+        result = selectors.entry_get(entry_id=result.pk)
+        return Response(EntryOutputSerializer(result).data, status=status.HTTP_201_CREATED)

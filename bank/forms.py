@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounting.models import Journal
 from bank.models import ReconciliationRule, Statement
 from entrepreneurs.models import Activity
 
@@ -121,3 +123,61 @@ class RuleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = Activity.objects.order_by("analytic_code")  # type: ignore[attr-defined]
+
+
+ENTRY_ROWS = 6
+
+
+class EntryForm(forms.Form):
+    """An entry by hand: header and up to ENTRY_ROWS lines (empty rows are ignored)."""
+
+    journal = forms.ModelChoiceField(label=_("Journal"), queryset=Journal.all_cooperatives.none())
+    date = forms.DateField(label=_("Date"))
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    piece_ref = forms.CharField(label=_("Pièce"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].queryset = Journal.objects.exclude(  # type: ignore[attr-defined]
+            kind=Journal.Kind.OPENING
+        ).order_by("code")
+        activities = Activity.objects.order_by("analytic_code")
+        for row in range(ENTRY_ROWS):
+            self.fields[f"account_{row}"] = forms.CharField(
+                label=_("Compte"), max_length=20, required=False
+            )
+            self.fields[f"activity_{row}"] = forms.ModelChoiceField(
+                label=_("Activité"),
+                queryset=activities,
+                required=False,
+                empty_label=_("— structure"),
+            )
+            self.fields[f"third_party_{row}"] = forms.CharField(
+                label=_("Tiers"), max_length=17, required=False
+            )
+            for side, label in (("debit", _("Débit")), ("credit", _("Crédit"))):
+                self.fields[f"{side}_{row}"] = forms.DecimalField(
+                    label=label, max_digits=14, decimal_places=2, min_value=0, required=False
+                )
+            self.fields[f"line_label_{row}"] = forms.CharField(
+                label=_("Libellé de ligne"), max_length=200, required=False
+            )
+
+    def lines(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "account": data[f"account_{row}"],
+                "activity": data[f"activity_{row}"],
+                "third_party": data[f"third_party_{row}"] or None,
+                "debit": data[f"debit_{row}"] or Decimal("0.00"),
+                "credit": data[f"credit_{row}"] or Decimal("0.00"),
+                "label": data[f"line_label_{row}"],
+            }
+            for row in range(ENTRY_ROWS)
+            if data.get(f"account_{row}")
+        ]
+
+    def row_fields(self) -> list[list[Any]]:
+        names = ("account", "activity", "third_party", "debit", "credit", "line_label")
+        return [[self[f"{name}_{row}"] for name in names] for row in range(ENTRY_ROWS)]

@@ -104,3 +104,19 @@ def bank_balance_check(*, bank_account: BankAccount, limit: int = 12) -> list[Ba
         BalanceCheck(statement, ledger_balance(bank_account=bank_account, as_of=statement.end_date))
         for statement in statement_list(bank_account=bank_account)[:limit]
     ]
+
+
+def entry_get(*, entry_id: int) -> Entry:
+    found = Entry.objects.select_related("journal").filter(pk=entry_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def manual_entry_list(*, limit: int = 50) -> QuerySet[Entry]:
+    """Drafts first, then the latest entries typed by hand."""
+    return (
+        Entry.objects.filter(source="manual")
+        .select_related("journal")
+        .order_by("status", "-date", "-pk")[:limit]
+    )

@@ -19,6 +19,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lines/<int:line_id>/undo/", views.bank_line_undo, name="bank_line_undo"),
     path("rules/", views.rule_list, name="bank_rules"),
     path("vat/", views.vat_return, name="bank_vat_return"),
+    path("entries/", views.entry_new, name="bank_entry_new"),
+    path(
+        "entries/<int:entry_id>/validate/",
+        views.entry_action,
+        {"action": "validate"},
+        name="bank_entry_validate",
+    ),
+    path(
+        "entries/<int:entry_id>/reverse/",
+        views.entry_action,
+        {"action": "reverse"},
+        name="bank_entry_reverse",
+    ),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/bank/.
@@ -45,4 +58,15 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="api_bank_line_reconcile",
     ),
     path("lines/<int:line_id>/undo/", apis.BankLineUndoApi.as_view(), name="api_bank_line_undo"),
+    path("entries/", apis.EntryCreateApi.as_view(), name="api_bank_entry_create"),
+    path(
+        "entries/<int:entry_id>/validate/",
+        apis.EntryActionApi.as_view(action="validate"),
+        name="api_bank_entry_validate",
+    ),
+    path(
+        "entries/<int:entry_id>/reverse/",
+        apis.EntryActionApi.as_view(action="reverse"),
+        name="api_bank_entry_reverse",
+    ),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services, vat
-from bank.forms import BankAccountForm, RuleForm, SplitForm, StatementUploadForm
+from bank.forms import BankAccountForm, EntryForm, RuleForm, SplitForm, StatementUploadForm
 from bank.models import BankLine, ReconciliationRule
 from bank.permissions import BANK_ROLES
 from perspectives.accounts.models import User
@@ -317,3 +317,60 @@ def vat_return(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
             raise Http404
         context["box_lines"] = vat.box_lines(date_from=start, date_to=end, code=box)[:500]
     return render(request, "bank/vat_return.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def entry_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The journal entry by hand: POST `action=draft` keeps a draft, `action=validate` posts
+    it; the balance overall and per activity is shown when it does not add up."""
+    form = EntryForm(request.POST if request.method == "POST" else None)
+    balance = None
+    if request.method == "POST" and form.is_valid():
+        lines = form.lines()
+        balance = services.entry_balance(lines)
+        try:
+            entry = services.manual_entry_save(
+                journal=form.cleaned_data["journal"],
+                date=form.cleaned_data["date"],
+                label=form.cleaned_data["label"],
+                piece_ref=form.cleaned_data["piece_ref"],
+                lines=lines,
+                validate=request.POST.get("action") == "validate",
+                user=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if entry.is_validated:
+                messages.success(request, _("Écriture %(ref)s validée.") % {"ref": entry.reference})
+            else:
+                messages.success(request, _("Brouillard enregistré."))
+            return redirect("bank_entry_new", cooperative_slug=cooperative_slug)
+    return render(
+        request,
+        "bank/entry.html",
+        {"form": form, "balance": balance, "entries": selectors.manual_entry_list()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+def entry_action(
+    request: HttpRequest, cooperative_slug: str, entry_id: int, action: str
+) -> HttpResponse:
+    entry = selectors.entry_get(entry_id=entry_id)
+    try:
+        if action == "validate":
+            entry = services.manual_entry_validate(entry=entry, user=cast(User, request.user))
+            messages.success(request, _("Écriture %(ref)s validée.") % {"ref": entry.reference})
+        elif action == "reverse":
+            reversal = services.manual_entry_reverse(entry=entry, user=cast(User, request.user))
+            messages.success(request, _("Extourne %(ref)s passée.") % {"ref": reversal.reference})
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("bank_entry_new", cooperative_slug=cooperative_slug)

@@ -7,6 +7,12 @@ from bank.services.accounts import (
     bic_clean,
     iban_clean,
 )
+from bank.services.entries import (
+    entry_balance,
+    manual_entry_reverse,
+    manual_entry_save,
+    manual_entry_validate,
+)
 from bank.services.imports import ImportResult, format_detect, statement_import
 from bank.services.reconciliation import (
     Allocation,
@@ -31,8 +37,12 @@ __all__ = [
     "bank_account_csv_mapping_set",
     "bank_account_ensure",
     "bic_clean",
+    "entry_balance",
     "format_detect",
     "iban_clean",
+    "manual_entry_reverse",
+    "manual_entry_save",
+    "manual_entry_validate",
     "open_items",
     "reconciliation_confirm",
     "reconciliation_undo",

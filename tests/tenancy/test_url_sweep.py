@@ -21,6 +21,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.accounting import EntryFactory
 from tests.factories.bank import BankLineFactory, StatementFactory, bank_account
 from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
@@ -107,6 +108,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory(cooperative=world.coop_a, state="failed")
+        entry = EntryFactory(journal__cooperative=world.coop_a)
         bank_line = BankLineFactory(
             statement=StatementFactory(bank_account=bank_account(world.coop_a))
         )
@@ -133,6 +135,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "account_id": str(bank_line.bank_account_id),
         "statement_id": str(bank_line.statement_id),
         "line_id": str(bank_line.pk),
+        "entry_id": str(entry.pk),
     }
 
 
