@@ -17,7 +17,7 @@ TEST_DATES ?= 2027-01-01 2028-02-29 2026-12-31T23:30 2027-03-27T12:00
 DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests/governance \
 	tests/accounting/test_closing.py tests/accounting/test_fec.py tests/core/test_demo.py
 ARGS ?=
-MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases tests
+MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases bank tests
 
 # lint and messages import the settings without starting any service: placeholder values.
 NO_SERVICES_ENV := \

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "governance",
     "sales",
     "purchases",
+    "bank",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounting import urls as accounting_urls
+from bank import urls as bank_urls
 from entrepreneurs import urls as entrepreneurs_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
@@ -36,6 +37,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("governance/", include(governance_urls.urlpatterns)),
     path("sales/", include(sales_urls.urlpatterns)),
     path("purchases/", include(purchases_urls.urlpatterns)),
+    path("bank/", include(bank_urls.urlpatterns)),
 ]
 
 tenant_api_patterns: list[URLPattern | URLResolver] = [
@@ -48,6 +50,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("governance/", include(governance_urls.api_urlpatterns)),
     path("sales/", include(sales_urls.api_urlpatterns)),
     path("purchases/", include(purchases_urls.api_urlpatterns)),
+    path("bank/", include(bank_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [

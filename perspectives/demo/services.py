@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounting import demo as accounting_demo
+from bank import demo as bank_demo
 from entrepreneurs import demo as entrepreneurs_demo
 from entrepreneurs import services as entrepreneur_services
 from entrepreneurs.models import Entrepreneur, Sector
@@ -237,6 +238,7 @@ def _seed_cooperative(
             ("governance", governance_demo.seed),
             ("sales", sales_demo.seed),
             ("purchases", purchases_demo.seed),
+            ("bank", bank_demo.seed),
         ):
             app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")
             for key, count in seeder(cooperative=cooperative, rng=app_rng).items():

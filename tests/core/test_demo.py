@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -122,6 +123,33 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "gerant@perspectives.example": ["manager"],
     }
     _check_ledger(perspectives, first.counts)
+    _check_bank(perspectives, first.counts)
+
+
+def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:
+    """This month's statement: the bank opens on the ledger's 512 balance, and the customers'
+    payments are suggested against the invoices they name."""
+    from bank import selectors as bank_selectors
+    from bank import services as bank_services
+    from bank.models import BankLine, Statement
+
+    assert {
+        key: counts[f"{slug}:{key}"]
+        for slug in ("perspectives", "canigou")
+        for key in ("bank_accounts", "bank_lines")
+    } == {
+        "bank_accounts": 1,
+        "bank_lines": 9,
+    }
+    with cooperative_context(perspectives.pk):
+        statement = Statement.objects.select_related("bank_account").get()
+        assert statement.opening_balance == bank_selectors.ledger_balance(
+            bank_account=statement.bank_account, as_of=statement.start_date - dt.timedelta(days=1)
+        )
+        payments = list(BankLine.objects.filter(amount__gt=0))
+        suggestions = bank_services.suggestions_for_lines(payments)
+        assert len(payments) == 6
+        assert all(suggestions[line.pk][0].kind == "reference" for line in payments)
 
 
 def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from perspectives.tenancy.models import Cooperative
 from tests.factories import (
     accounting,
+    bank,
     core,
     dashboards,
     entrepreneurs,
@@ -34,6 +35,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **dashboards.TENANT_FACTORIES,
     **sales.TENANT_FACTORIES,
     **purchases.TENANT_FACTORIES,
+    **bank.TENANT_FACTORIES,
 }
 
 __all__ = [

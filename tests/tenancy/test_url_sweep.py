@@ -21,6 +21,8 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.accounting import EntryFactory
+from tests.factories.bank import BankLineFactory, StatementFactory, bank_account
 from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
@@ -118,6 +120,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         )
         payment = PaymentFactory.create(batch__cooperative=world.coop_a)
         expense_line = ExpenseLineFactory.create(report__entrepreneur=entrepreneur)
+        entry = EntryFactory.create(journal__cooperative=world.coop_a)
+        bank_line = BankLineFactory.create(
+            statement=StatementFactory.create(bank_account=bank_account(world.coop_a))
+        )
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -145,6 +151,10 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "batch_id": str(payment.batch_id),
         "report_id": str(expense_line.report_id),
         "line_id": str(expense_line.pk),
+        "account_id": str(bank_line.bank_account_id),
+        "statement_id": str(bank_line.statement_id),
+        "bank:line_id": str(bank_line.pk),
+        "entry_id": str(entry.pk),
     }
 
 
@@ -152,8 +162,11 @@ def _fill(route: str, values: dict[str, str]) -> str:
     path = route
     for converter_and_name in [part.split(">")[0] for part in route.split("<")[1:]]:
         name = converter_and_name.split(":")[-1]
-        assert name in values, f"add a value for <{name}> to the sweep"
-        path = path.replace(f"<{converter_and_name}>", values[name])
+        # An app's own value for a name that several apps use ("bank:line_id").
+        app = route.split("<slug:cooperative_slug>/", 1)[-1].split("/", 1)[0]
+        value = values.get(f"{app}:{name}", values.get(name))
+        assert value is not None, f"add a value for <{name}> to the sweep"
+        path = path.replace(f"<{converter_and_name}>", value)
     return "/" + path
 
 
