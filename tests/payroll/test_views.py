@@ -126,15 +126,15 @@ def test_the_simulator_answers_live_from_gross_or_budget(
     assert gross.status_code == 200
     assert "HX-Request" in gross["Vary"]
     assert b"<html" not in gross.content
-    assert "3126,90 €".encode() in gross.content
-    assert "1907,23 €".encode() in gross.content
+    assert "3\u00a0126,90\u00a0€".encode() in gross.content
+    assert "1\u00a0907,23\u00a0€".encode() in gross.content
     budget = client.post(
         "/c/coop-a/payroll/simulator/",
         {"mode": "budget", "amount": "3126.90", "status": "non-cadre"},
         HTTP_HX_REQUEST="true",
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert "2500,00 €".encode() in budget.content
+    assert "2\u00a0500,00\u00a0€".encode() in budget.content
     assert b'<rect x="0" y="0" width="609.9"' in budget.content
 
 
