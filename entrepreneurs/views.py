@@ -146,8 +146,8 @@ def _file_context(
         "deadline": services.associate_deadline(
             cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
         ),
-        "timeline": selectors.entrepreneur_timeline(
-            entrepreneur=entrepreneur, membership=membership
+        "timeline": selectors.timeline_grouped(
+            selectors.entrepreneur_timeline(entrepreneur=entrepreneur, membership=membership)
         ),
         "activities": entrepreneur.activity_shares.select_related("activity"),
         "documents": entrepreneur.documents.all(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -43,8 +44,16 @@ def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         "is_payroll": membership.has_role(*PAYROLL_ROLES),
     }
     if context["is_payroll"]:
-        context["runs"] = selectors.payroll_run_list()
-        context["form"] = RunCreateForm()
+        context["runs"] = runs = selectors.payroll_run_list()
+        # The month to prepare next: the one after the latest run, else the current month.
+        latest = max((run.period for run in runs), default=None)
+        today = timezone.localdate()
+        following = (
+            (latest.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            if latest
+            else today.replace(day=1)
+        )
+        context["form"] = RunCreateForm(initial={"period": following})
     return render(request, "payroll/home.html", context)
 
 

@@ -96,7 +96,7 @@ def number(value: Any, places: int = 0, *, language: str | None = None) -> str:
         amount = abs(amount)  # no "-0,00"
     text = f"{amount:,.{places}f}"
     if _lang(language) == "fr":
-        return text.translate(str.maketrans({",": NBSP, ".": ","}))
+        return text.translate({ord(","): NBSP, ord("."): ","})
     return text
 
 
@@ -143,6 +143,17 @@ def day(value: dt.date | dt.datetime | None, *, language: str | None = None) -> 
         value = value.date()
     name = MONTHS_SHORT[_lang(language)][value.month - 1]
     return f"{value.day}{NBSP}{name} {value.year}"
+
+
+def day_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+    """ "14 janv. 2027, 10:00" in the cooperative's time zone."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{day(value, language=language)}, {value:%H:%M}"
 
 
 def person(first_name: str | None, last_name: str | None) -> str:

@@ -69,6 +69,18 @@
     if (best) { best.setAttribute("aria-current", "page"); }
   }
 
+  // A table wider than its page scrolls inside itself, never the page.
+  function wrapTables(root) {
+    root.querySelectorAll("table.table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("table-scroll")) { return; }
+      var wrapper = document.createElement("div");
+      wrapper.className = "table-scroll";
+      parent.insertBefore(wrapper, table);
+      wrapper.appendChild(table);
+    });
+  }
+
   // On a phone a table becomes one card per row: each cell is labelled with its column heading.
   function labelTables(root) {
     root.querySelectorAll("table.table:not(.no-stack):not(.is-stacked)").forEach(function (table) {
@@ -100,6 +112,7 @@
   function ready() {
     setUpMenu();
     markCurrentLink();
+    wrapTables(document);
     labelTables(document);
   }
   if (document.readyState === "loading") {
@@ -108,5 +121,8 @@
     ready();
   }
   // Rows swapped in by htmx get their labels too.
-  document.addEventListener("htmx:afterSwap", function (event) { labelTables(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    wrapTables(event.target);
+    labelTables(event.target);
+  });
 })();

@@ -1,11 +1,11 @@
 """The formatting filters of every template (a builtin library: no `{% load %}` needed).
 
-    {{ amount|euros }}            17 522,00 €        {{ amount|euros:0 }}   17 522 €
-    {{ value|number }}            1 234              {{ value|number:1 }}   1 234,5
-    {{ rate|percent }}            12,5 %
-    {{ date|day }}                6 déc. 2026
-    {{ date|month }}              décembre 2026      {{ date|month_short }} déc. 26
-    {{ user|person }}             Prénom Nom (a user, an entrepreneur, anything with first/last name)
+{{ amount|euros }}            17 522,00 €        {{ amount|euros:0 }}   17 522 €
+{{ value|number }}            1 234              {{ value|number:1 }}   1 234,5
+{{ rate|percent }}            12,5 %
+{{ date|day }}                6 déc. 2026
+{{ date|month }}              décembre 2026      {{ date|month_short }} déc. 26
+{{ user|person }}             Prénom Nom (a user, an entrepreneur, anything with first/last name)
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ def percent(value: Any, places: Any = 1) -> str:
 @register.filter
 def day(value: dt.date | dt.datetime | None) -> str:
     return formats.day(value)
+
+
+@register.filter
+def day_time(value: dt.datetime | None) -> str:
+    return formats.day_time(value)
 
 
 @register.filter
