@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from entrepreneurs.models import Entrepreneur
+from payroll import selectors
 from payroll.engine import Payslip as EnginePayslip
 from payroll.engine import PayslipInput, YearToDate, gross_from_budget, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
@@ -476,11 +477,7 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
         raise ApplicationError("Seul un bulletin émis a un PDF.")
     if payslip.pdf:
         return payslip
-    groups: list[tuple[str, list[dict[str, str]]]] = []
-    for line in payslip.data["lines"]:
-        if not groups or groups[-1][0] != line["group_label"]:
-            groups.append((line["group_label"], []))
-        groups[-1][1].append(line)
+    groups = selectors.payslip_line_groups(payslip)
     html = render_to_string(
         "payroll/pdf/payslip.html",
         {

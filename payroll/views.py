@@ -138,6 +138,23 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
     )
 
 
+def payslip_detail(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
+    """The payslip's lines as on its PDF: the employee, payroll and managers only."""
+    payslip = selectors.payslip_get_for_member(
+        membership=current_membership(request), payslip_id=payslip_id
+    )
+    if payslip.issued_at is None:
+        raise Http404
+    context = {
+        "payslip": payslip,
+        "data": payslip.data,
+        "groups": selectors.payslip_line_groups(payslip),
+        "cooperative": payslip.cooperative,
+        "entrepreneur": payslip.entrepreneur,
+    }
+    return render(request, "payroll/payslip_detail.html", context)
+
+
 @role_required(*PAYROLL_ROLES)
 @submitted_once
 def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:

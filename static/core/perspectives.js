@@ -81,6 +81,23 @@
     });
   }
 
+  // A region that scrolls sideways must be reachable with the keyboard (WCAG 2.1.1).
+  function focusScrollers(root) {
+    root.querySelectorAll(".chart-scroll, .table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        if (!box.hasAttribute("aria-label")) {
+          var named = box.closest("figure, section");
+          var heading = named && named.querySelector("h2, h3, caption");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+        }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
   // On a phone a table becomes one card per row: each cell is labelled with its column heading.
   function labelTables(root) {
     root.querySelectorAll("table.table:not(.no-stack):not(.is-stacked)").forEach(function (table) {
@@ -110,10 +127,12 @@
   }
 
   function ready() {
+    document.querySelectorAll("[data-check-all][hidden]").forEach(function (button) { button.hidden = false; });
     setUpMenu();
     markCurrentLink();
     wrapTables(document);
     labelTables(document);
+    focusScrollers(document);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
@@ -124,5 +143,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     wrapTables(event.target);
     labelTables(event.target);
+    focusScrollers(event.target);
   });
+  window.addEventListener("resize", function () { focusScrollers(document); });
 })();

@@ -35,6 +35,8 @@ def test_associate_votes_and_sees_the_receipt(world: World, live_server: Any, br
     page.wait_for_url(re.compile(rf".*/governance/assemblies/{setup.assembly.pk}/$"))
     assert page.get_by_text("Texte de la résolution 1.").is_visible()
     page.get_by_label("Pour").check()
+    # A ballot cannot be changed: the page asks for confirmation first.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Voter").click()
     message = page.get_by_text("Vote enregistré. Votre reçu :")
     message.wait_for()
