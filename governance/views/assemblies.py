@@ -146,6 +146,23 @@ def assembly_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 
 @require_GET
+def _receipts_to_keep(
+    request: HttpRequest, assembly: Assembly, receipts: list[tuple[str, str]]
+) -> None:
+    """The receipts just given, for the next page to hand to the browser, which keeps them on
+    the device ("Mes votes" lists them at any time). The server never keeps a voter's receipt:
+    that would tie a secret ballot to its voter."""
+    request.session["receipts_to_keep"] = [
+        {
+            "assembly": assembly.title,
+            "resolution": label,
+            "tracker": tracker,
+            "on": timezone.localdate().isoformat(),
+        }
+        for label, tracker in receipts
+    ]
+
+
 def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     membership = current_membership(request)
     assembly = _assembly(request, assembly_id)
@@ -158,6 +175,7 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         "resolutions": resolutions,
         "is_manager": selectors.is_governance_manager(membership),
         "small_electorate": assembly.roll_size < selectors.SMALL_ELECTORATE,
+        "receipts_to_keep": request.session.pop("receipts_to_keep", None),
         **_quorum_context(assembly),
         "resolution_form": ResolutionForm(initial={"management_supported": True}),
         "documents": list(assembly.documents.order_by("uploaded_at", "pk")),
@@ -323,6 +341,7 @@ def vote(
             )
             % {"tracker": receipt.tracker},
         )
+        _receipts_to_keep(request, resolution.assembly, [(str(resolution), receipt.tracker)])
     return _to_assembly(cooperative_slug, resolution.assembly)
 
 
@@ -362,6 +381,12 @@ def consultation_answer(
                 "dans la liste publiée à la clôture."
             )
             % {"trackers": ", ".join(r.tracker for r in receipts)},
+        )
+        labels = {r.pk: r for r in resolutions}
+        _receipts_to_keep(
+            request,
+            consultation,
+            [(str(labels.get(receipt.resolution_id, "")), receipt.tracker) for receipt in receipts],
         )
     return _to_assembly(cooperative_slug, consultation)
 

@@ -100,6 +100,17 @@ def number(value: Any, places: int = 0, *, language: str | None = None) -> str:
     return text
 
 
+def figure(value: Any, *, language: str | None = None) -> str:
+    """A number with the decimals it has ("6.90" → "6,90", "1744.78" → "1 744,78"): rates and
+    amounts stored as text (a payslip's lines)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    exponent = amount.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number(amount, places, language=language)
+
+
 def money(value: Any, places: int = 2, *, language: str | None = None) -> str:
     """An amount in euros: "17 522,00 €" in French, "€17,522.00" in English."""
     text = number(value, places, language=language)

@@ -126,7 +126,50 @@
     });
   }
 
+  // Vote receipts are kept on the voter's device only (the server must not tie a secret ballot
+  // to its voter): a page that just gave receipts hands them over, "Mes votes" lists them.
+  function receiptsKey(owner) { return "perspectives.receipts." + owner; }
+  function receiptsRead(owner) {
+    try { return JSON.parse(window.localStorage.getItem(receiptsKey(owner)) || "[]"); } catch (e) { return []; }
+  }
+  function keepReceipts() {
+    var data = document.getElementById("receipts-to-keep");
+    var owner = document.querySelector("[data-receipts-owner]");
+    if (!data || !owner) { return; }
+    var key = owner.getAttribute("data-receipts-owner");
+    var kept = receiptsRead(key);
+    var known = {};
+    kept.forEach(function (r) { known[r.tracker] = true; });
+    JSON.parse(data.textContent).forEach(function (r) { if (!known[r.tracker]) { kept.push(r); } });
+    try { window.localStorage.setItem(receiptsKey(key), JSON.stringify(kept)); } catch (e) { /* private mode */ }
+  }
+  function listReceipts() {
+    var section = document.querySelector("[data-receipts-list]");
+    if (!section) { return; }
+    var kept = receiptsRead(section.getAttribute("data-receipts-list"));
+    if (!kept.length) { return; }
+    var table = section.querySelector("table");
+    var body = table.tBodies[0];
+    kept.slice().reverse().forEach(function (r) {
+      var row = body.insertRow();
+      [r.assembly, r.resolution, r.tracker, r.on].forEach(function (text, index) {
+        var cell = row.insertCell();
+        if (index === 2) {
+          var code = document.createElement("code");
+          code.textContent = text;
+          cell.appendChild(code);
+        } else {
+          cell.textContent = text;
+        }
+      });
+    });
+    table.hidden = false;
+    section.querySelector("[data-receipts-empty]").hidden = true;
+  }
+
   function ready() {
+    keepReceipts();
+    listReceipts();
     document.querySelectorAll("[data-check-all][hidden]").forEach(function (button) { button.hidden = false; });
     setUpMenu();
     markCurrentLink();

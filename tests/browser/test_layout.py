@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -115,8 +116,13 @@ def test_every_role_s_pages_fit_a_phone_and_a_laptop(
 ) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     base = live_server.url
-    pages = _pages()
-    cookies = {email: _session_cookie(email, base) for email in pages}
+    # ORM calls while Playwright's event loop runs use their own connection: close it, so the
+    # test database can be dropped at the end.
+    try:
+        pages = _pages()
+        cookies = {email: _session_cookie(email, base) for email in pages}
+    finally:
+        connection.close()
     axe_source = AXE.read_text(encoding="utf-8") if AXE.exists() else None
     too_wide: list[str] = []
     blocking: list[str] = []

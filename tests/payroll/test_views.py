@@ -228,3 +228,17 @@ def test_the_payroll_officer_s_home_leads_to_the_payroll(world: World, client: C
     assert home.status_code == 200
     assert b'href="/c/coop-a/payroll/"' in home.content
     assert "Préparer ou suivre la paie".encode() in home.content
+
+
+def test_a_payslip_whose_file_is_gone_gives_the_friendly_404(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    with cooperative_context(world.coop_a.pk):
+        payslip = Payslip.objects.get(pk=ids[payroll.alice.pk])
+        payslip.pdf.storage.delete(payslip.pdf.name)
+    client.force_login(world.alice)
+    response = client.get(_pdf_url(payslip.pk))
+    assert response.status_code == 404
+    assert "Cette page n&#x27;existe pas." in response.content.decode()
+    assert "Revenir à l'accueil" in response.content.decode()

@@ -31,6 +31,11 @@ def number(value: Any, places: Any = 0) -> str:
 
 
 @register.filter
+def figure(value: Any) -> str:
+    return formats.figure(value)
+
+
+@register.filter
 def percent(value: Any, places: Any = 1) -> str:
     return formats.percent(value, int(places))
 
