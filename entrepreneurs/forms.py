@@ -274,7 +274,7 @@ class ActivityForm(forms.Form):
         people = Entrepreneur.objects.exclude(stage=Stage.EXITED).order_by(
             "last_name", "first_name"
         )
-        choices = [("", "—"), *((p.pk, f"{p.last_name} {p.first_name}") for p in people)]
+        choices = [("", "—"), *((p.pk, str(p)) for p in people)]
         for row in range(self.SHARE_ROWS):
             self.fields[f"entrepreneur_{row}"] = forms.TypedChoiceField(
                 label=_("Entrepreneur·e %(n)s") % {"n": row + 1},

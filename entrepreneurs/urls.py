@@ -4,6 +4,11 @@ from django.urls import path
 
 from entrepreneurs import apis, views
 
+# Outside /c/<slug>/: a calendar application fetches it with its token, without a session.
+feed_urlpatterns = [
+    path("agenda/<str:token>.ics", views.agenda_feed, name="agenda_feed"),
+]
+
 urlpatterns = [
     path("entrepreneurs/", views.entrepreneur_list, name="entrepreneur_list"),
     path("entrepreneurs/new/", views.entrepreneur_new, name="entrepreneur_new"),
@@ -41,6 +46,7 @@ urlpatterns = [
     path("sectors/", views.sector_list, name="sector_list"),
     path("sectors/<int:sector_id>/rename/", views.sector_rename, name="sector_rename"),
     path("activities/<int:activity_id>/", views.activity_detail, name="activity_detail"),
+    path("agenda/", views.agenda, name="agenda"),
     path("workshops/", views.workshop_list, name="workshop_list"),
     path("workshops/<int:workshop_id>/", views.workshop_detail, name="workshop_detail"),
     path(

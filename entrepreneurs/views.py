@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entrepreneurs import agenda as agenda_module
 from entrepreneurs import forms as f
 from entrepreneurs import selectors, services
 from entrepreneurs.models import Action, Entrepreneur, Goal, Stage, WorkshopRegistration
@@ -219,8 +222,8 @@ def _file_context(
         "deadline": services.associate_deadline(
             cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
         ),
-        "timeline": selectors.entrepreneur_timeline(
-            entrepreneur=entrepreneur, membership=membership
+        "timeline": selectors.timeline_grouped(
+            selectors.entrepreneur_timeline(entrepreneur=entrepreneur, membership=membership)
         ),
         "activities": entrepreneur.activity_shares.select_related("activity"),
         "documents": entrepreneur.documents.all(),
@@ -611,9 +614,12 @@ def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse
         for offer in offers
         if me is None or offer.entrepreneur_id != me.pk
     ]
+    # A card of the directory opens the collaboration form addressed to its author.
+    to = request.GET.get("to", "")
     collaboration_form = f.CollaborationForm(
         request.POST if request.POST.get("form") == "collaboration" else None,
         choices=list(dict(choices).items()),
+        initial={"recipients": [int(to)]} if to.isdigit() else None,
     )
     if request.method == "POST":
         if me is None:
@@ -642,6 +648,7 @@ def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse
         "me": me,
         "offer_form": offer_form,
         "collaboration_form": collaboration_form,
+        "sees_files": membership.is_staff_member,
     }
     status = 400 if offer_form.errors or collaboration_form.errors else 200
     return render(request, "entrepreneurs/skill_directory.html", context, status=status)
@@ -747,3 +754,70 @@ def sector_rename(request: HttpRequest, cooperative_slug: str, sector_id: int) -
         else:
             messages.success(request, _("Pôle renommé."))
     return redirect("sector_list", cooperative_slug=cooperative_slug)
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+def agenda(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """My appointments and workshops, by week or by month, and the address of their feed."""
+    membership = current_membership(request)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    start, end, previous, following = agenda_module.period_bounds(view=view, day=day)
+    items = agenda_module.agenda_items(user_id=membership.user_id, start=start, end=end)
+    feed = reverse(
+        "agenda_feed",
+        args=[
+            agenda_module.feed_token(
+                user=cast(User, request.user), cooperative_id=membership.cooperative_id
+            )
+        ],
+    )
+    context = {
+        "view": view,
+        "start": start,
+        "last": end - dt.timedelta(days=1),
+        "previous": previous,
+        "following": following,
+        "today": timezone.localdate(),
+        "days": agenda_module.agenda_days(items, start, end),
+        "count": len(items),
+        "feed_url": request.build_absolute_uri(feed),
+    }
+    return render(request, "entrepreneurs/agenda.html", context)
+
+
+def agenda_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The agenda as iCalendar, for calendar applications: the token stands for the session.
+    Three months back and a year ahead; a token whose person left the cooperative, lost the
+    role or changed password gets a 404 like a forged one."""
+    from perspectives.tenancy.context import cooperative_context
+    from perspectives.tenancy.models import Cooperative
+
+    checked = agenda_module.feed_token_check(token)
+    if checked is None:
+        raise Http404
+    user, cooperative_id = checked
+    cooperative = Cooperative.objects.filter(pk=cooperative_id).first()
+    membership = (
+        Membership.objects.filter(user=user, cooperative=cooperative).first()
+        if cooperative
+        else None
+    )
+    if membership is None or not membership.has_role(*ACCOMPANIMENT_ROLES):
+        raise Http404
+    today = timezone.localdate()
+    with cooperative_context(cooperative_id):
+        items = agenda_module.agenda_items(
+            user_id=user.pk,
+            start=today - dt.timedelta(days=92),
+            end=today + dt.timedelta(days=366),
+        )
+    body = agenda_module.feed_ics(
+        items=items, cooperative_name=membership.cooperative.name, site_url=settings.SITE_URL
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

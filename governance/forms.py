@@ -144,7 +144,10 @@ class RoomCountsForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    entry = forms.IntegerField(widget=forms.HiddenInput)
+    # One associate (entry), the ticked ones (entries), or everyone not yet present (all).
+    entry = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    entries = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    all = forms.BooleanField(required=False)
     mode = forms.ChoiceField(
         choices=[
             (PresenceMode.ROOM, PresenceMode.ROOM.label),

@@ -110,6 +110,16 @@ def payslip_get_for_member(*, membership: Membership, payslip_id: int) -> Paysli
     return payslip
 
 
+def payslip_line_groups(payslip: Payslip) -> list[tuple[str, list[dict[str, str]]]]:
+    """The payslip's contribution lines grouped by risk, in the order the law gives them."""
+    groups: list[tuple[str, list[dict[str, str]]]] = []
+    for line in payslip.data["lines"]:
+        if not groups or groups[-1][0] != line["group_label"]:
+            groups.append((line["group_label"], []))
+        groups[-1][1].append(line)
+    return groups
+
+
 def payslip_history(*, entrepreneur_id: int) -> list[tuple[dt.date, Decimal]]:
     """(month, gross) of the entrepreneur's issued payslips, the latest version of each month."""
     latest: dict[tuple[dt.date, str], Decimal] = {}

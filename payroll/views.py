@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -43,8 +44,16 @@ def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         "is_payroll": membership.has_role(*PAYROLL_ROLES),
     }
     if context["is_payroll"]:
-        context["runs"] = selectors.payroll_run_list()
-        context["form"] = RunCreateForm()
+        context["runs"] = runs = selectors.payroll_run_list()
+        # The month to prepare next: the one after the latest run, else the current month.
+        latest = max((run.period for run in runs), default=None)
+        today = timezone.localdate()
+        following = (
+            (latest.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            if latest
+            else today.replace(day=1)
+        )
+        context["form"] = RunCreateForm(initial={"period": following})
     return render(request, "payroll/home.html", context)
 
 
@@ -127,6 +136,23 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
         filename=f"bulletin-{payslip.period:%Y-%m}-v{payslip.version}.pdf",
         no_store=True,
     )
+
+
+def payslip_detail(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
+    """The payslip's lines as on its PDF: the employee, payroll and managers only."""
+    payslip = selectors.payslip_get_for_member(
+        membership=current_membership(request), payslip_id=payslip_id
+    )
+    if payslip.issued_at is None:
+        raise Http404
+    context = {
+        "payslip": payslip,
+        "data": payslip.data,
+        "groups": selectors.payslip_line_groups(payslip),
+        "cooperative": payslip.cooperative,
+        "entrepreneur": payslip.entrepreneur,
+    }
+    return render(request, "payroll/payslip_detail.html", context)
 
 
 @role_required(*PAYROLL_ROLES)

@@ -62,6 +62,7 @@ urlpatterns = [
     # The split view serves its script from a URL: the Content-Security-Policy allows no inline one.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("accounts/api-token/", account_views.api_token, name="api_token"),
+    path("", include(entrepreneurs_urls.feed_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Entrepreneur
+from payroll import selectors
 from payroll.engine import Payslip as EnginePayslip
 from payroll.engine import PayslipInput, YearToDate, gross_from_budget, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
@@ -38,7 +39,7 @@ from payroll.services.run_lock import locked_run
 from payroll.services.salaries import paid_profiles, regularisation_budget, salary_proposals_refresh
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.core.formats import euros
+from perspectives.core.formats import money
 from perspectives.core.pdf import render_pdf
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.jobs import job_enqueue
@@ -317,7 +318,7 @@ def _regularisation_compute(
         note = gettext(
             "Les avances versées dépassent le résultat de l'activité de %(amount)s : aucune "
             "régularisation ; à reprendre sur les avances de l'an prochain."
-        ) % {"amount": euros(-budget)}
+        ) % {"amount": money(-budget)}
     else:
         template = _regularisation_input(
             run=run, profile=profile, status=profile.status, ytd=slip.ytd
@@ -446,11 +447,7 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
         raise ApplicationError("Seul un bulletin émis a un PDF.")
     if payslip.pdf:
         return payslip
-    groups: list[tuple[str, list[dict[str, str]]]] = []
-    for line in payslip.data["lines"]:
-        if not groups or groups[-1][0] != line["group_label"]:
-            groups.append((line["group_label"], []))
-        groups[-1][1].append(line)
+    groups = selectors.payslip_line_groups(payslip)
     html = render_to_string(
         "payroll/pdf/payslip.html",
         {

@@ -29,7 +29,7 @@ from payroll.selectors import company_at, parameters_at, payslip_year_to_date
 from payroll.services.run_lock import locked_run
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.core.formats import euros
+from perspectives.core.formats import money
 
 
 def main_activity(*, entrepreneur_id: int) -> tuple[Activity | None, Decimal]:
@@ -141,7 +141,7 @@ def _retain(
         if proposal.suggested_gross is None:
             raise ApplicationError(
                 _("Le budget de l'activité (%(budget)s) ne permet de suggérer aucun salaire.")
-                % {"budget": euros(proposal.budget)}
+                % {"budget": money(proposal.budget)}
             )
         gross = proposal.suggested_gross
     if gross < ZERO or gross > ABSURD_GROSS or gross != gross.quantize(Decimal("0.01")):
@@ -152,7 +152,7 @@ def _retain(
                 "Le brut retenu (%(gross)s) est inférieur à la part fixe du contrat "
                 "(%(fixed)s), qui est toujours due."
             )
-            % {"gross": euros(gross), "fixed": euros(profile.fixed_gross)}
+            % {"gross": money(gross), "fixed": money(profile.fixed_gross)}
         )
     template = _template(run, profile, company)
     proposal.chosen_gross = gross
@@ -230,9 +230,9 @@ def proposal_warning(proposal: SalaryProposal) -> str:
         "Le budget de l'activité (%(budget)s) ne couvre pas le coût employeur du salaire retenu "
         "(%(cost)s) : il manque %(missing)s."
     ) % {
-        "budget": euros(proposal.budget),
-        "cost": euros(proposal.chosen_cost),
-        "missing": euros(proposal.over_budget),
+        "budget": money(proposal.budget),
+        "cost": money(proposal.chosen_cost),
+        "missing": money(proposal.over_budget),
     }
 
 

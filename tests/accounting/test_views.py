@@ -102,7 +102,7 @@ def test_the_pnl_and_treasury_pages_and_csv(books: Books, world: World, client: 
     client.force_login(world.alice)
     mine = books.alice_activity.pk
     pnl = client.get(BASE + f"activities/{mine}/pnl/?from=2025-01-01&to=2025-12-31")
-    assert "Résultat : 0,00 €" in pnl.content.decode()
+    assert "Résultat : 0,00\u00a0€" in pnl.content.decode()
     rows = _csv(
         client.get(BASE + f"activities/{mine}/pnl/?from=2025-01-01&to=2025-12-31&format=csv")
     )

@@ -42,7 +42,7 @@ def test_the_three_dashboards(
 
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
     log_in(page, base, "carl@a.example", totp=True)
-    assert page.get_by_role("heading", name="Chiffre d'affaires par pôle").is_visible()
+    assert page.get_by_role("heading", name="Chiffre d'affaires par pôle", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "cooperative-dashboard.png"), full_page=True)
     assert sorted(p.name for p in SHOTS.glob("*-dashboard.png")) == [
         "cooperative-dashboard.png",

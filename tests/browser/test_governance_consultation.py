@@ -37,6 +37,8 @@ def test_associate_answers_a_written_consultation(
     page.get_by_role("group", name="2. Résolution 2").get_by_label("Contre").check()
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/consultation.png", full_page=True)
+    # A ballot cannot be changed: the page asks for confirmation first.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Envoyer ma réponse").click()
     message = page.get_by_text("Réponse enregistrée. Vos reçus :")
     message.wait_for()

@@ -35,6 +35,8 @@ def _pdf_text(body: bytes) -> str:
 def _vote(page: Any, legend: str, choice: str) -> None:
     form = page.locator("fieldset", has=page.locator("legend", has_text=legend))
     form.get_by_label(choice, exact=True).check()
+    # A ballot cannot be changed: the page asks for confirmation first.
+    page.once("dialog", lambda dialog: dialog.accept())
     form.get_by_role("button", name="Voter").click()
     page.get_by_text("Vote enregistré. Votre reçu :").wait_for()
 

@@ -190,7 +190,9 @@ def test_timeline_has_a_bounded_number_of_queries(
     with django_assert_max_num_queries(21):
         response = client.get(f"/c/coop-a/entrepreneurs/{alice_file.pk}/")
     assert response.status_code == 200
-    assert len(response.context["timeline"]) == 40 + 80 + 1
+    # Each appointment carries its note; the staff-only notes stand alone; one document.
+    assert len(response.context["timeline"]) == 40 + 40 + 1
+    assert sum(len(entry.notes) for entry in response.context["timeline"]) == 40
 
 
 def test_concurrent_edits_do_not_silently_lose_data(

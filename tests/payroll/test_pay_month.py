@@ -309,17 +309,19 @@ def test_the_payslip_pdf_and_the_leave_page_show_the_month(
         run = _january_with_leave_and_sickness(world, payroll)
         payroll_run_validate(run_id=run.pk)
         text = _pdf_text(Payslip.objects.get(run=run, entrepreneur=payroll.alice).pk)
-    # Cells wrap in the PDF: each label and amount is looked for on its own.
+    # Cells wrap in the PDF: each label and amount is looked for on its own. Figures are
+    # written the French way (perspectives.core.formats), spaces collapsed by split().
     for expected in (
-        "Salaire de base (part fixe) 2500.00",
-        "Absence congés payés du -288.46",
-        "Indemnité de congés payés (3 j, règle du 300.00",
-        "Absence maladie du 12/01 -865.38",
-        "Indemnité complémentaire maladie (maintien 98.62",
-        "Salaire brut 1744.78",
+        "Salaire de base (part fixe) 2 500,00",
+        "Absence congés payés du -288,46",
+        "Indemnité de congés payés (3 j, règle du 300,00",
+        "Absence maladie du 12/01",
+        "-865,38",
+        "Indemnité complémentaire maladie 98,62",
+        "Salaire brut 1 744,78",
         "Indemnités journalières de sécurité sociale perçues par l'employeur (subrogation)",
-        "287.70, CSG/CRDS -19.27",
-        "Ce mois-ci 2.34 3 Cumul 17.34 3 14.34",
+        "287,70, CSG/CRDS -19,27",
+        "Ce mois-ci 2,34 3 Cumul 17,34 3 14,34",
         "Congés payés du 05/01/2026 au 07/01/2026 ; Arrêt maladie du 12/01/2026 au 21/01/2026 "
         "(subrogation)",
     ):

@@ -67,7 +67,8 @@ def _routes() -> list[tuple[str, URLPattern]]:
 
 
 ROUTES = _routes()
-# Invitation links carry an unguessable secret instead of an id: covered by the invitation tests.
+# Invitation links and calendar feeds carry an unguessable secret instead of an id: covered by
+# the invitation and agenda tests.
 OBJECT_ROUTES = [(route, pattern) for route, pattern in ROUTES if "<str:token>" not in route]
 COOPERATIVE_ROUTES = [(route, pattern) for route, pattern in ROUTES if "cooperative_slug" in route]
 
