@@ -12,7 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from perspectives.tenancy.models import Cooperative
-from tests.factories import accounting, core, dashboards, entrepreneurs, governance, payroll
+from tests.factories import (
+    accounting,
+    core,
+    dashboards,
+    entrepreneurs,
+    governance,
+    onboarding,
+    payroll,
+)
 from tests.factories.core import CooperativeFactory, MembershipFactory, UserFactory
 from tests.factories.entrepreneurs import EntrepreneurFactory, SectorFactory
 
@@ -23,6 +31,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **payroll.TENANT_FACTORIES,
     **governance.TENANT_FACTORIES,
     **dashboards.TENANT_FACTORIES,
+    **onboarding.TENANT_FACTORIES,
 }
 
 __all__ = [

@@ -191,7 +191,15 @@ class AccompanimentSettingsFactory(factory.django.DjangoModelFactory):
     cooperative = factory.SubFactory(CooperativeFactory)
 
 
+class PersonalDataAccessFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.PersonalDataAccess
+
+    action = m.PersonalDataAccess.Action.VIEW
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    m.PersonalDataAccess: lambda c: PersonalDataAccessFactory(entrepreneur__sector__cooperative=c),
     m.Sector: lambda c: SectorFactory(cooperative=c),
     m.Establishment: lambda c: EstablishmentFactory(cooperative=c),
     m.Entrepreneur: lambda c: EntrepreneurFactory(sector__cooperative=c),

@@ -37,6 +37,7 @@ from tests.factories.governance import (
     ShareSubscriptionFactory,
     StatuteRuleFactory,
 )
+from tests.factories.onboarding import ImportRunFactory
 from tests.factories.payroll import PayslipFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
@@ -108,6 +109,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
         payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory(cooperative=world.coop_a, state="failed")
+        import_run = ImportRunFactory(cooperative=world.coop_a)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -129,6 +131,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),
+        "import_id": str(import_run.pk),
     }
 
 
