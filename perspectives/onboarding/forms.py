@@ -122,3 +122,14 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Essai : vérifier le fichier sans rien écrire"), required=False, initial=True
     )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("La fin de la période précède son début."))
+        return data

@@ -22,6 +22,7 @@ tenant_urlpatterns = [
     path("setup/accompaniment/", views.setup_accompaniment, name="setup_accompaniment"),
     path("setup/treasury/", views.setup_treasury, name="setup_treasury"),
     path("setup/contribution/", views.setup_contribution, name="setup_contribution"),
+    path("funders/", views.funder_statistics, name="funder_statistics"),
     path("imports/", views.import_page, name="import_page"),
     path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
     # ?kind=entrepreneurs|activities|associates

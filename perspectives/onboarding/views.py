@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,6 +28,7 @@ from perspectives.onboarding.forms import (
     CooperativeCreateForm,
     IdentityForm,
     ImportForm,
+    PeriodForm,
     TreasuryForm,
 )
 from perspectives.onboarding.gdpr import personal_data_export
@@ -35,6 +37,7 @@ from perspectives.onboarding.imports.kinds import KINDS
 from perspectives.onboarding.imports.service import csv_text, data_export, template_csv
 from perspectives.onboarding.models import ImportRun
 from perspectives.onboarding.services import cooperative_set_up
+from perspectives.onboarding.statistics import funder_report, funder_report_xlsx
 from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.models import Cooperative, Role
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -316,4 +319,40 @@ def personal_data_download(
         raise PermissionDenied
     return _zip_response(
         personal_data_export(entrepreneur=entrepreneur, by=_by(request)), entrepreneur.pk
+    )
+
+
+# --------------------------------------------------------------------------- funders
+
+
+@role_required(*SETUP_ROLES)
+def funder_statistics(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET or None,
+        initial={"start": today.replace(month=1, day=1), "end": today},
+    )
+    report = None
+    if form.is_valid():
+        report = funder_report(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        name = f"financeurs-{report.start.isoformat()}-{report.end.isoformat()}"
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(
+                csv_text([_("Indicateur"), _("Détail"), _("Valeur")], report.rows()),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                funder_report_xlsx(report),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+    return render(
+        request,
+        "onboarding/funders.html",
+        {"form": form, "report": report, "query": request.GET.urlencode()},
+        status=400 if form.errors else 200,
     )
