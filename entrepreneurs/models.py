@@ -685,3 +685,37 @@ class AlertNotice(TenantModel):
                 fields=("cooperative", "user", "kind", "period"), name="alertnotice_once"
             ),
         ]
+
+
+class PersonalDataAccess(TenantModel):
+    """Who opened, changed, exported or anonymised a person's file, and when (GDPR art. 5(2),
+    accountability). Written by the views that show or change personal data."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Consultation")
+        CHANGE = "change", _("Modification")
+        EXPORT = "export", _("Export")
+        ANONYMISE = "anonymise", _("Anonymisation")
+
+    entrepreneur = models.ForeignKey(
+        Entrepreneur, on_delete=models.CASCADE, related_name="+", verbose_name=_("dossier")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accès aux données personnelles")
+        verbose_name_plural = _("accès aux données personnelles")
+        ordering = ("-at", "-pk")
+        indexes = [
+            models.Index(
+                fields=("cooperative", "entrepreneur", "at"), name="personaldata_access_idx"
+            )
+        ]

@@ -25,6 +25,11 @@ urlpatterns = [
         name="entrepreneur_edit",
     ),
     path(
+        "entrepreneurs/<int:entrepreneur_id>/anonymise/",
+        views.entrepreneur_anonymise,
+        name="entrepreneur_anonymise",
+    ),
+    path(
         "entrepreneurs/<int:entrepreneur_id>/archive/",
         views.entrepreneur_archive,
         name="entrepreneur_archive",

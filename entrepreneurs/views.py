@@ -168,6 +168,23 @@ def entrepreneur_archive(
     return _back(cooperative_slug, entrepreneur)
 
 
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def entrepreneur_anonymise(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    """Anonymise an exited person's file before the retention period ends, where the law
+    allows (the ledger, the payroll and the register keep what they need)."""
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    try:
+        services.entrepreneur_anonymise(entrepreneur=entrepreneur, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Données personnelles anonymisées."))
+    return _back(cooperative_slug, entrepreneur)
+
+
 def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> FileResponse:
     """The portfolio as CSV: identity, path and counts; never notes."""
     header = [
@@ -239,6 +256,8 @@ def _file_context(
         and entrepreneur.stage == Stage.EXITED
         and entrepreneur.archived_at is None,
         "referents": _referents(membership) if accompaniment else [],
+        "can_anonymise": membership.has_role(Role.MANAGER, Role.ADMIN)
+        and entrepreneur.stage == Stage.EXITED,
     }
     return context
 
@@ -246,9 +265,14 @@ def _file_context(
 def entrepreneur_detail(
     request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
 ) -> HttpResponse:
+    membership = current_membership(request)
     entrepreneur = selectors.entrepreneur_get_for_member(
-        membership=current_membership(request), entrepreneur_id=entrepreneur_id
+        membership=membership, entrepreneur_id=entrepreneur_id
     )
+    if entrepreneur.user_id != membership.user_id and sees_personal_data(membership, entrepreneur):
+        services.personal_data_access_record(
+            entrepreneur=entrepreneur, user=_user(request), action="view"
+        )
     return render(
         request, "entrepreneurs/entrepreneur_detail.html", _file_context(request, entrepreneur)
     )
@@ -305,6 +329,9 @@ def entrepreneur_edit(
         except ApplicationError as error:
             _fail(form, error)
         else:
+            services.personal_data_access_record(
+                entrepreneur=entrepreneur, user=_user(request), action="change"
+            )
             messages.success(request, _("Dossier enregistré."))
             return _back(cooperative_slug, entrepreneur)
     status = 400 if form.errors else 200

@@ -329,11 +329,20 @@ def settings_edit(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     """The cooperative's dated payroll settings: a change applies from its date onwards."""
     from payroll.forms import PayrollSettingsForm
     from payroll.models import PayrollSettings
+    from perspectives.tenancy.services import setting_change_record
 
     form = PayrollSettingsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        previous = PayrollSettings.objects.order_by("-valid_from").first()
         try:
             services.payroll_settings_set(**form.cleaned_data)
+            # Who changed what: the settings page's audit, shared with the set-up checklist.
+            setting_change_record(
+                section="payroll",
+                before={key: getattr(previous, key, None) for key in form.cleaned_data},
+                after=dict(form.cleaned_data),
+                by=request.user,  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

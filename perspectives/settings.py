@@ -218,6 +218,10 @@ JOBS_ORPHAN_AFTER_SECONDS = env.int("JOBS_ORPHAN_AFTER_SECONDS", default=60)
 # Done jobs are kept this long for the jobs page, then deleted by the daily housekeeping.
 JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=30)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Years after an exit before a person's file is anonymised (the ledger, the payroll and the
+# register keep their own rows for the periods the law sets).
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every night: done jobs and used form tokens past their retention are deleted.
     "tenancy-housekeeping": {
@@ -243,6 +247,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "ledger-contribution": {
         "task": "accounting.tasks.contribution_for_all_cooperatives",
         "schedule": crontab(minute="30", hour="5", day_of_month="5"),
+    },
+    # Every night: exited people's files past the retention period are anonymised.
+    "personal-data-retention": {
+        "task": "perspectives.onboarding.tasks.personal_data_retention_for_all_cooperatives",
+        "schedule": crontab(minute="45", hour="3"),
     },
     # Every quarter of an hour: written consultations past their deadline are closed.
     "governance-consultations-close": {

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entrepreneurs.models import Entrepreneur, Sector, Stage
+from entrepreneurs.models import Entrepreneur, PersonalDataAccess, Sector, Stage
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context, require_cooperative_id
@@ -300,3 +300,72 @@ def entrepreneur_link_account(membership: Membership) -> None:
             Entrepreneur.objects.filter(pk=file.pk).update(
                 user_id=membership.user_id, version=F("version") + 1
             )
+
+
+def personal_data_access_record(
+    *, entrepreneur: Entrepreneur, user: User | None, action: str
+) -> PersonalDataAccess:
+    access: PersonalDataAccess = PersonalDataAccess.objects.create(
+        cooperative_id=entrepreneur.cooperative_id,
+        entrepreneur=entrepreneur,
+        user=user,
+        action=action,
+    )
+    return access
+
+
+# What the law keeps after the retention period: the name stays in the register, the ledger and
+# the payslips through their own rows; the file keeps its path (dates) and sector, anonymised.
+ANONYMISED_BLANK_FIELDS = (
+    "email",
+    "phone",
+    "address_line",
+    "postal_code",
+    "city",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "iban",
+    "civility",
+    "education_level",
+    "entry_situation",
+    "prescriber",
+)
+
+
+@transaction.atomic
+def entrepreneur_anonymise(*, entrepreneur: Entrepreneur, by: User | None) -> Entrepreneur:
+    """Erase an exited person's personal data from their file (name, contact details, birth
+    date, social file), keeping what the ledger, the payroll and the register need: the row,
+    its path dates, its sector. Refused before the exit."""
+    entrepreneur = Entrepreneur.objects.select_for_update().get(pk=entrepreneur.pk)
+    if entrepreneur.stage != Stage.EXITED:
+        raise ApplicationError(
+            _("Seules les données d'une personne sortie peuvent être anonymisées.")
+        )
+    for name in ANONYMISED_BLANK_FIELDS:
+        setattr(entrepreneur, name, "")
+    entrepreneur.first_name = _("Anonyme")
+    entrepreneur.last_name = f"#{entrepreneur.pk}"
+    entrepreneur.birth_date = None
+    entrepreneur.unemployment_rights_end = None
+    entrepreneur.rqth = entrepreneur.qpv = entrepreneur.zrr = False
+    entrepreneur.user = None
+    if entrepreneur.archived_at is None:
+        entrepreneur.archived_at = timezone.now()
+    entrepreneur.version += 1
+    entrepreneur.save()
+    personal_data_access_record(entrepreneur=entrepreneur, user=by, action="anonymise")
+    return entrepreneur
+
+
+def entrepreneurs_due_for_anonymisation(*, today: dt.date, years: int) -> list[Entrepreneur]:
+    """Exited files whose exit is more than `years` ago and not yet anonymised."""
+    from entrepreneurs.services.path import add_years
+
+    return [
+        person
+        for person in Entrepreneur.objects.filter(stage=Stage.EXITED, exited_on__isnull=False)
+        .exclude(first_name=_("Anonyme"))
+        .order_by("exited_on", "pk")
+        if add_years(person.exited_on, years) <= today  # type: ignore[arg-type]
+    ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import Activity
+from perspectives.dashboards.models import DashboardSettings
 
 
 class _ActivityForm(forms.Form):
@@ -48,3 +49,9 @@ class ReserveTargetForm(_ActivityForm):
         decimal_places=2,
         min_value=0,
     )
+
+
+class DashboardSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = DashboardSettings
+        fields = ("reserve_months", "revenue_drop_percent", "no_salary_months", "report_day")

@@ -7,6 +7,7 @@ from perspectives.dashboards import apis, views
 # Mounted under /c/<cooperative_slug>/.
 urlpatterns = [
     path("", views.home, name="cooperative_home"),
+    path("setup/dashboard/", views.dashboard_settings, name="setup_dashboard"),
     path("dashboard/portfolio/", views.portfolio, name="dashboard_portfolio"),
     path("dashboard/cooperative/", views.cooperative, name="dashboard_cooperative"),
     path(

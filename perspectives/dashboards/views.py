@@ -21,8 +21,10 @@ from payroll import selectors as payroll_selectors
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.dashboards import charts, selectors, services
-from perspectives.dashboards.forms import ForecastForm, ReserveTargetForm
+from perspectives.dashboards.forms import DashboardSettingsForm, ForecastForm, ReserveTargetForm
 from perspectives.dashboards.models import ForecastItem
+from perspectives.onboarding.selectors import setup_checklist
+from perspectives.onboarding.services import settings_save
 from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.jobs import job_enqueue
 from perspectives.tenancy.models import Role
@@ -137,6 +139,7 @@ def portfolio(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 def cooperative(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     membership = current_membership(request)
     dashboard = selectors.cooperative_dashboard(today=timezone.localdate())
+    steps = setup_checklist(cooperative=current_membership(request).cooperative)
     return render(
         request,
         "dashboards/cooperative.html",
@@ -144,7 +147,35 @@ def cooperative(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             "dashboard": dashboard,
             "charts": charts.cooperative_charts(dashboard),
             "votes_waiting": governance_selectors.votes_waiting(user_id=membership.user_id),
+            # The set-up checklist stays on the manager's home until every step is done.
+            "setup_steps": None if all(step.done for step in steps) else steps,
         },
+    )
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def dashboard_settings(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Reserve rule, alert thresholds and report day of the cooperative's dashboards."""
+    instance = selectors.settings_get()
+    form = DashboardSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_save(
+                section="dashboard",
+                instance=selectors.settings_get(),
+                data=form.cleaned_data,
+                by=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Réglages des tableaux de bord enregistrés."))
+            return redirect("setup_checklist", cooperative_slug=cooperative_slug)
+    return render(
+        request,
+        "onboarding/settings_form.html",
+        {"form": form, "title": _("Tableaux de bord")},
+        status=400 if form.errors else 200,
     )
 
 

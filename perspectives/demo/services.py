@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -21,6 +20,7 @@ from entrepreneurs.models import Entrepreneur, Sector
 from governance import demo as governance_demo
 from payroll import demo as payroll_demo
 from perspectives.accounts.models import User
+from perspectives.onboarding.services import cooperative_set_up
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, LegalForm, Role
@@ -159,16 +159,16 @@ def _cooperative(*, name: str, slug: str, siren: str, legal_form: str, city: str
     existing = Cooperative.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
-    return tenancy_services.cooperative_create(
+    # The same service as platform staff use: the demo shows what a real cooperative gets.
+    return cooperative_set_up(
         name=name,
         slug=slug,
         siren=siren,
         legal_form=legal_form,
-        default_contribution_rate=Decimal("11.00"),
         address_line="1 place de la République" if slug == "perspectives" else "3 rue du Canigou",
         postal_code="66000" if slug == "perspectives" else "66500",
         city=city,
-    )
+    ).cooperative
 
 
 def _seed_cooperative(

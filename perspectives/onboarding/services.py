@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounting.services.chart import chart_seed_defaults
+from accounting.models import TreasuryGroup
+from accounting.services.chart import account_create, chart_seed_defaults
 from entrepreneurs.services.people import sector_seed_defaults
 from governance.services.statutes import statute_profile_create_from_preset
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy import services as tenancy_services
-from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.context import cooperative_context, require_cooperative_id
 from perspectives.tenancy.models import Cooperative, Invitation, LegalForm, Role
+from perspectives.tenancy.services import setting_change_record
 from perspectives.tenancy.validators import validate_siren
 
 FIRST_MANAGER_ROLES = [Role.MANAGER.value, Role.ADMIN.value]
@@ -99,3 +103,69 @@ def cooperative_set_up(
             invited_by=invited_by,
         )
     return CooperativeSetUp(cooperative=cooperative, invitation=invitation)
+
+
+def _values(instance: Any, fields: list[str]) -> dict[str, object]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+@transaction.atomic
+def settings_save(*, section: str, instance: Any, data: dict[str, Any], by: User | None) -> Any:
+    """Save one settings page (a cooperative's identity or contribution, accompaniment or
+    dashboard settings) and record who changed what. A save without change is recorded as
+    the confirmation of that set-up step."""
+    fields = list(data)
+    before = _values(instance, fields)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages)) from error
+    instance.save(update_fields=fields)
+    setting_change_record(section=section, before=before, after=_values(instance, fields), by=by)
+    return instance
+
+
+@transaction.atomic
+def treasury_groups_save(*, prefixes: dict[str, str], by: User | None) -> None:
+    """The account prefixes of each line of the treasury statement."""
+    groups = {group.key: group for group in TreasuryGroup.objects.select_for_update()}
+    before = {key: group.prefixes for key, group in groups.items()}
+    for key, value in prefixes.items():
+        cleaned = ",".join(part.strip() for part in value.split(",") if part.strip())
+        if not re.fullmatch(r"[1-8][0-9]*(,[1-8][0-9]*)*", cleaned):
+            raise ApplicationError(
+                _("« %(value)s » : des préfixes de comptes séparés par des virgules (ex. 401,404).")
+                % {"value": value}
+            )
+        group = groups.get(key)
+        if group is None:
+            TreasuryGroup.objects.create(
+                cooperative_id=require_cooperative_id(), key=key, prefixes=cleaned
+            )
+        elif group.prefixes != cleaned:
+            group.prefixes = cleaned
+            group.save(update_fields=["prefixes"])
+        prefixes[key] = cleaned
+    setting_change_record(section="treasury", before=dict(before), after=dict(prefixes), by=by)
+
+
+@transaction.atomic
+def chart_account_add(*, code: str, label: str, requires_third_party: bool, by: User | None) -> Any:
+    try:
+        account = account_create(code=code, label=label, requires_third_party=requires_third_party)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages)) from error
+    setting_change_record(
+        section="chart",
+        before={f"compte {account.code}": ""},
+        after={f"compte {account.code}": account.label},
+        by=by,
+    )
+    return account
+
+
+@transaction.atomic
+def chart_confirm(*, by: User | None) -> None:
+    setting_change_record(section="chart", before={}, after={}, by=by)

@@ -16,7 +16,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from perspectives.tenancy.context import require_cooperative_id
-from perspectives.tenancy.validators import validate_siren
+from perspectives.tenancy.validators import validate_siren, validate_vat_number
 
 
 class LegalForm(models.TextChoices):
@@ -43,10 +43,21 @@ PRIVILEGED_ROLES = frozenset({Role.MANAGER, Role.ACCOUNTANT, Role.PAYROLL, Role.
 STAFF_ROLES = frozenset({Role.SUPPORT, Role.ACCOUNTANT, Role.PAYROLL, Role.MANAGER, Role.ADMIN})
 
 
+class ContributionBase(models.TextChoices):
+    REVENUE = "revenue", _("Chiffre d'affaires")
+    MARGIN = "margin", _("Marge brute")
+
+
 class Cooperative(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=60, unique=True)
     siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    vat_number = models.CharField(
+        _("numéro de TVA intracommunautaire"),
+        max_length=13,
+        blank=True,
+        validators=[validate_vat_number],
+    )
     legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
     address_line = models.CharField(_("adresse"), max_length=250, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
@@ -62,6 +73,12 @@ class Cooperative(models.Model):
         decimal_places=2,
         default=Decimal("11.00"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    contribution_base = models.CharField(
+        _("assiette de la contribution coopérative"),
+        max_length=10,
+        choices=ContributionBase.choices,
+        default=ContributionBase.REVENUE,
     )
     timezone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
     created_at = models.DateTimeField(_("créée le"), default=now)
@@ -329,3 +346,30 @@ class IdempotencyRecord(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.path} {self.key}"
+
+
+class SettingChange(TenantModel):
+    """Who changed which of the cooperative's settings, when, from what to what. A save that
+    changes nothing is kept too: it is the manager's confirmation of a set-up step."""
+
+    section = models.CharField(_("réglage"), max_length=40)
+    changes = models.JSONField(_("changements"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    changed_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("modification d'un réglage")
+        verbose_name_plural = _("modifications des réglages")
+        ordering = ("-changed_at", "-pk")
+        indexes = [
+            models.Index(fields=("cooperative", "section", "changed_at"), name="settingchange_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import (
     Cooperative,
     Invitation,
     LegalForm,
     Membership,
     Role,
+    SettingChange,
     hash_token,
 )
 from perspectives.tenancy.validators import validate_siren
@@ -197,3 +199,24 @@ def invitation_accept_new_account(
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return _join(invitation, user)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def setting_change_record(
+    *, section: str, before: dict[str, object], after: dict[str, object], by: User | None
+) -> SettingChange:
+    """Record a save of one settings page in the active cooperative: the fields whose value
+    changed (as text, before and after), who saved and when."""
+    changes = {
+        key: {"avant": _shown(before.get(key)), "après": _shown(value)}
+        for key, value in after.items()
+        if _shown(before.get(key)) != _shown(value)
+    }
+    change: SettingChange = SettingChange.objects.create(
+        cooperative_id=require_cooperative_id(), section=section, changes=changes, changed_by=by
+    )
+    return change

@@ -186,8 +186,8 @@ def test_timeline_has_a_bounded_number_of_queries(
             NoteFactory.create(entrepreneur=alice_file, visibility=Note.Visibility.STAFF)
         DocumentFactory.create(entrepreneur=alice_file)
     client.force_login(world.bob)
-    # 20, and one for the team offered as referents.
-    with django_assert_max_num_queries(21):
+    # 20, one for the team offered as referents, one for the access log.
+    with django_assert_max_num_queries(22):
         response = client.get(f"/c/coop-a/entrepreneurs/{alice_file.pk}/")
     assert response.status_code == 200
     # Each appointment carries its note; the staff-only notes stand alone; one document.

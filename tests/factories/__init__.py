@@ -19,6 +19,7 @@ from tests.factories import (
     dashboards,
     entrepreneurs,
     governance,
+    onboarding,
     payroll,
     purchases,
     sales,
@@ -36,6 +37,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **sales.TENANT_FACTORIES,
     **purchases.TENANT_FACTORIES,
     **bank.TENANT_FACTORIES,
+    **onboarding.TENANT_FACTORIES,
 }
 
 __all__ = [

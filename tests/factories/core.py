@@ -18,6 +18,7 @@ from perspectives.tenancy.models import (
     LegalForm,
     Membership,
     Role,
+    SettingChange,
 )
 
 
@@ -86,8 +87,18 @@ class IdempotencyRecordFactory(factory.django.DjangoModelFactory[IdempotencyReco
     location = "/c/coop/entrepreneurs/1/"
 
 
+class SettingChangeFactory(factory.django.DjangoModelFactory[SettingChange]):
+    class Meta:
+        model = SettingChange
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    section = "identity"
+    changes = factory.LazyFunction(lambda: {"city": {"avant": "", "après": "Prades"}})
+
+
 # Each app's factory module has its own registry.
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     Job: lambda cooperative: JobFactory.create(cooperative=cooperative),
     IdempotencyRecord: lambda c: IdempotencyRecordFactory.create(cooperative=c),
+    SettingChange: lambda c: SettingChangeFactory.create(cooperative=c),
 }

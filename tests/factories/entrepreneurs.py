@@ -191,6 +191,13 @@ class AccompanimentSettingsFactory(factory.django.DjangoModelFactory[m.Accompani
     cooperative = factory.SubFactory(CooperativeFactory)
 
 
+class PersonalDataAccessFactory(_EntrepreneurChild):
+    class Meta:
+        model = m.PersonalDataAccess
+
+    action = m.PersonalDataAccess.Action.VIEW
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Sector: lambda c: SectorFactory.create(cooperative=c),
     m.Establishment: lambda c: EstablishmentFactory.create(cooperative=c),
@@ -211,6 +218,9 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     ),
     m.CollaborationRecipient: lambda c: CollaborationRecipientFactory.create(
         request__sender__sector__cooperative=c
+    ),
+    m.PersonalDataAccess: lambda c: PersonalDataAccessFactory.create(
+        entrepreneur__sector__cooperative=c
     ),
     m.AccompanimentSettings: lambda c: AccompanimentSettingsFactory.create(cooperative=c),
 }

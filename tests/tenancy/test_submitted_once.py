@@ -39,6 +39,7 @@ COVERED = {
             "entrepreneur_new"
         ),
         "perspectives.dashboards.views": "forecast_add",
+        "perspectives.onboarding.views": "import_page",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
@@ -687,6 +688,23 @@ def test_every_create_form_of_the_purchases_runs_once(
             "reports": [report.pk],
         },
         count=counter(buy.PaymentBatch, world),
+    )
+
+
+def test_the_import_form_runs_once(world: World, client: Client) -> None:
+    from perspectives.onboarding.models import ImportRun
+
+    client.force_login(world.carl)
+    created_once(
+        client,
+        page="/c/coop-a/imports/",
+        action="/c/coop-a/imports/",
+        data=lambda: {
+            "kind": "entrepreneurs",
+            "file": SimpleUploadedFile("e.csv", "Nom;Prénom\nRoux;Léa\n".encode()),
+            "dry_run": "on",
+        },
+        count=counter(ImportRun, world),
     )
 
 

@@ -39,6 +39,7 @@ from tests.factories.governance import (
     ShareSubscriptionFactory,
     StatuteRuleFactory,
 )
+from tests.factories.onboarding import ImportRunFactory
 from tests.factories.payroll import PayslipFactory
 from tests.factories.purchases import ExpenseLineFactory, PaymentFactory
 from tests.factories.sales import CustomerFactory
@@ -125,6 +126,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         bank_line = BankLineFactory.create(
             statement=StatementFactory.create(bank_account=bank_account(world.coop_a))
         )
+        import_run = ImportRunFactory.create(cooperative=world.coop_a)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -156,6 +158,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "statement_id": str(bank_line.statement_id),
         "bank:line_id": str(bank_line.pk),
         "entry_id": str(entry.pk),
+        "import_id": str(import_run.pk),
     }
 
 
