@@ -20,6 +20,7 @@ from entrepreneurs.services import associate_deadline
 from perspectives.dashboards import figures as fig
 from perspectives.dashboards.models import DashboardSettings, ForecastItem, ReserveTarget
 from perspectives.tenancy.context import require_cooperative_id
+from sales import selectors as sales_selectors
 
 HISTORY_YEARS = 5
 # A key per ledger version: a new line makes new keys, the old ones expire unread.
@@ -213,7 +214,10 @@ def activity_dashboard(
     projection = fig.project(
         start=this_month,
         treasury=treasury.future,
-        forecast=[(item.expected_on, item.amount, item.probability) for item in forecast],
+        forecast=[(item.expected_on, item.amount, item.probability) for item in forecast]
+        + sales_selectors.accepted_quotes_forecast(
+            activity_ids=[a.pk for a in activities], today=today
+        ),
         monthly_expenses=_average([f.expenses for f in closed]),
         contribution_rate=max(rates, default=Decimal(0)),
         salary_cost=salary_now,
