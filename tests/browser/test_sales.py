@@ -118,6 +118,7 @@ def test_quote_acceptance_deposit_balance_and_payment(
             Decimal("720.00"),
             Decimal("1680.00"),
         )
+        assert balance.entry_id is not None
         posted = {
             line.account.code: line.debit - line.credit
             for line in EntryLine.objects.filter(entry_id=balance.entry_id).select_related(

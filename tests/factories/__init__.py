@@ -14,11 +14,13 @@ from typing import Any
 from perspectives.tenancy.models import Cooperative
 from tests.factories import (
     accounting,
+    bank,
     core,
     dashboards,
     entrepreneurs,
     governance,
     payroll,
+    purchases,
     sales,
 )
 from tests.factories.core import CooperativeFactory, MembershipFactory, UserFactory
@@ -32,6 +34,8 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **governance.TENANT_FACTORIES,
     **dashboards.TENANT_FACTORIES,
     **sales.TENANT_FACTORIES,
+    **purchases.TENANT_FACTORIES,
+    **bank.TENANT_FACTORIES,
 }
 
 __all__ = [

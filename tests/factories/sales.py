@@ -15,7 +15,7 @@ from tests.factories.core import CooperativeFactory
 from tests.factories.entrepreneurs import ActivityFactory
 
 
-class SalesSettingsFactory(factory.django.DjangoModelFactory):
+class SalesSettingsFactory(factory.django.DjangoModelFactory[m.SalesSettings]):
     class Meta:
         model = m.SalesSettings
 
@@ -28,7 +28,7 @@ class SalesSettingsFactory(factory.django.DjangoModelFactory):
     bic = "AGRIFRPP"
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[m.Customer]):
     class Meta:
         model = m.Customer
 
@@ -42,7 +42,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     city = "Perpignan"
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[m.Contact]):
     class Meta:
         model = m.Contact
 
@@ -51,7 +51,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = "Jeanne Martin"
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(factory.django.DjangoModelFactory[m.Product]):
     class Meta:
         model = m.Product
 
@@ -63,7 +63,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     unit_price = Decimal("60.0000")
 
 
-class InvoiceCounterFactory(factory.django.DjangoModelFactory):
+class InvoiceCounterFactory(factory.django.DjangoModelFactory[m.InvoiceCounter]):
     class Meta:
         model = m.InvoiceCounter
 
@@ -72,7 +72,7 @@ class InvoiceCounterFactory(factory.django.DjangoModelFactory):
     year = factory.Sequence(lambda n: 2000 + n)
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(factory.django.DjangoModelFactory[m.Document]):
     class Meta:
         model = m.Document
 
@@ -83,7 +83,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     type_code = m.Document.InvoiceKind.QUOTE
 
 
-class DocumentLineFactory(factory.django.DjangoModelFactory):
+class DocumentLineFactory(factory.django.DjangoModelFactory[m.DocumentLine]):
     class Meta:
         model = m.DocumentLine
 
@@ -93,7 +93,7 @@ class DocumentLineFactory(factory.django.DjangoModelFactory):
     label = "Prestation"
 
 
-class DocumentFileFactory(factory.django.DjangoModelFactory):
+class DocumentFileFactory(factory.django.DjangoModelFactory[m.DocumentFile]):
     class Meta:
         model = m.DocumentFile
 
@@ -112,7 +112,7 @@ def _payment(cooperative: Cooperative) -> m.Payment:
     return payment_record(invoice=invoice, amount="10.00")
 
 
-class QuoteAcceptanceFactory(factory.django.DjangoModelFactory):
+class QuoteAcceptanceFactory(factory.django.DjangoModelFactory[m.QuoteAcceptance]):
     class Meta:
         model = m.QuoteAcceptance
 
@@ -124,20 +124,20 @@ class QuoteAcceptanceFactory(factory.django.DjangoModelFactory):
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.SalesSettings: lambda c: SalesSettingsFactory(cooperative=c),
-    m.Customer: lambda c: CustomerFactory(activity__sector__cooperative=c),
-    m.Contact: lambda c: ContactFactory(customer__activity__sector__cooperative=c),
-    m.Product: lambda c: ProductFactory(activity__sector__cooperative=c),
-    m.InvoiceCounter: lambda c: InvoiceCounterFactory(cooperative=c),
-    m.Document: lambda c: DocumentFactory(customer__activity__sector__cooperative=c),
-    m.DocumentLine: lambda c: DocumentLineFactory(
+    m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
+    m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
+    m.Contact: lambda c: ContactFactory.create(customer__activity__sector__cooperative=c),
+    m.Product: lambda c: ProductFactory.create(activity__sector__cooperative=c),
+    m.InvoiceCounter: lambda c: InvoiceCounterFactory.create(cooperative=c),
+    m.Document: lambda c: DocumentFactory.create(customer__activity__sector__cooperative=c),
+    m.DocumentLine: lambda c: DocumentLineFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
     m.Payment: _payment,
-    m.QuoteAcceptance: lambda c: QuoteAcceptanceFactory(
+    m.QuoteAcceptance: lambda c: QuoteAcceptanceFactory.create(
         quote__customer__activity__sector__cooperative=c
     ),
-    m.DocumentFile: lambda c: DocumentFileFactory(
+    m.DocumentFile: lambda c: DocumentFileFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
 }

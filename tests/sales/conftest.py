@@ -54,9 +54,11 @@ def build_sales(cooperative: Cooperative, *, year: int = 2026) -> Sales:
     cooperative.postal_code = "66000"
     cooperative.city = "Perpignan"
     cooperative.save()
-    SalesSettingsFactory(cooperative=cooperative)
-    sector = SectorFactory(cooperative=cooperative, name=f"Pôle ventes {cooperative.pk}")
-    activity = ActivityFactory(sector=sector, analytic_code=f"V{cooperative.pk}", name="Graphisme")
+    SalesSettingsFactory.create(cooperative=cooperative)
+    sector = SectorFactory.create(cooperative=cooperative, name=f"Pôle ventes {cooperative.pk}")
+    activity = ActivityFactory.create(
+        sector=sector, analytic_code=f"V{cooperative.pk}", name="Graphisme"
+    )
     customer = services.customer_create(
         activity=activity,
         kind=Customer.Kind.COMPANY,
@@ -71,6 +73,6 @@ def build_sales(cooperative: Cooperative, *, year: int = 2026) -> Sales:
 
 @pytest.fixture
 def sales(db: None) -> Iterator[Sales]:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with travel_to("2026-03-10T10:00"), cooperative_context(cooperative.pk):
         yield build_sales(cooperative)

@@ -12,7 +12,7 @@ D = Decimal
 def _lines(document: Document) -> list[tuple[str, Decimal, Decimal]]:
     return [
         (line.account.code, line.debit, line.credit)
-        for line in EntryLine.objects.filter(entry_id=document.entry_id)
+        for line in EntryLine.objects.filter(entry=document.entry)
         .select_related("account")
         .order_by("account__code")
     ]

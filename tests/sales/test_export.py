@@ -61,7 +61,7 @@ def test_invoices_export_of_another_year_writes_nothing(sales: Sales, tmp_path: 
 
 @pytest.mark.celery_worker
 def test_validation_hands_the_factur_x_render_to_a_real_worker(worker: None) -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         sales = build_sales(cooperative)
         invoice = sales.validated_invoice()

@@ -29,7 +29,7 @@ def _text(tree: etree._Element, path: str) -> list[str]:
     return [node.text for node in tree.xpath(path, namespaces=NS)]
 
 
-def _rich_invoice(sales: Sales):  # type: ignore[no-untyped-def]
+def _rich_invoice(sales: Sales):
     return sales.validated_invoice(
         discount_percent=Decimal("5"),
         lines=[
@@ -125,7 +125,7 @@ def test_the_pdf_is_pdf_a3_with_the_xml_attached(sales: Sales) -> None:
         "F2026-00001"
     ]
     reader = PdfReader(io.BytesIO(content))
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()  # type: ignore[index]
     assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
     assert "EN 16931" in xmp
     assert document_pdf_render(document_id=invoice.pk).sha256 == file.sha256

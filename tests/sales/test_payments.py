@@ -16,7 +16,8 @@ from tests.sales.conftest import DAY, Sales
 D = Decimal
 
 
-def _entry(entry_id: int) -> list[tuple[str, str, str]]:
+def _entry(entry_id: int | None) -> list[tuple[str, str, str]]:
+    assert entry_id is not None
     return [
         (line.account.code, str(line.debit), str(line.credit))
         for line in EntryLine.objects.filter(entry_id=entry_id)

@@ -4,6 +4,7 @@ line by line; the totals' equations (BR-CO-10, -13, -15, -16)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -75,7 +76,7 @@ percents = st.decimals(min_value=0, max_value=100, places=2)
     st.lists(st.tuples(quantities, prices, percents, rates), min_size=1, max_size=8),
     percents,
 )
-def test_the_br_co_equations_always_hold(lines: list[tuple], discount: Decimal) -> None:
+def test_the_br_co_equations_always_hold(lines: list[tuple[Any, ...]], discount: Decimal) -> None:
     totals = compute([LineAmounts(*line) for line in lines], discount_percent=discount)
 
     assert totals.lines_total == sum(b.lines_total for b in totals.breakdown)  # BR-CO-10

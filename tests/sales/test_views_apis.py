@@ -44,12 +44,14 @@ def shop(world: World) -> Iterator[Shop]:
         world.coop_a.postal_code = "66000"
         world.coop_a.city = "Perpignan"
         world.coop_a.save()
-        SalesSettingsFactory(cooperative=world.coop_a)
+        SalesSettingsFactory.create(cooperative=world.coop_a)
         alice = Entrepreneur.objects.get(user=world.alice)
-        mine = ActivityMemberFactory(
+        mine = ActivityMemberFactory.create(
             entrepreneur=alice, activity__sector=alice.sector, activity__name="Atelier Alice"
         ).activity
-        other = ActivityMemberFactory(activity=ActivityFactory(sector=alice.sector)).activity
+        other = ActivityMemberFactory.create(
+            activity=ActivityFactory.create(sector=alice.sector)
+        ).activity
         customers = [
             services.customer_create(
                 activity=activity,
@@ -78,7 +80,7 @@ def shop(world: World) -> Iterator[Shop]:
         yield Shop(mine, other, customers[0], customers[1], invoices[0], invoices[1])
 
 
-def travel_day():  # type: ignore[no-untyped-def]
+def travel_day():
     from django.utils import timezone
 
     return timezone.localdate()
@@ -202,7 +204,7 @@ def test_the_quote_to_payment_path_through_the_pages(
             Decimal("360.00"),
             Decimal("840.00"),
         )
-        lines = EntryLine.objects.filter(entry_id=balance.entry_id, account__code="4191")
+        lines = EntryLine.objects.filter(entry=balance.entry, account__code="4191")
         assert [line.debit for line in lines] == [Decimal("300.00")]
     rows = receivables.context["receivables"].rows
     assert {(r.invoice.number, r.outstanding) for r in rows} == {
