@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include(onboarding_urls.urlpatterns)),
     path("c/<slug:cooperative_slug>/", include(tenant_patterns)),
     path("api/v1/c/<slug:cooperative_slug>/", include(tenant_api_patterns)),
+    path("quotes/", include(sales_urls.public_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its script from a URL: the Content-Security-Policy allows no inline one.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -75,7 +75,9 @@ class DocumentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     category = forms.ChoiceField(
-        label=_("Catégorie d'opération"), choices=OperationCategory.choices
+        label=_("Catégorie d'opération"),
+        choices=OperationCategory.choices,
+        initial=OperationCategory.SERVICES,
     )
     discount_percent = forms.DecimalField(
         label=_("Remise globale (%)"), max_digits=5, decimal_places=2, initial=0, required=False

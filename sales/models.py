@@ -542,3 +542,20 @@ class DocumentFile(TenantModel):
     class Meta:
         verbose_name = _("fichier de document")
         verbose_name_plural = _("fichiers de documents")
+
+
+class QuoteAcceptance(TenantModel):
+    """The customer's "bon pour accord" given through the signed link: who, when, from where,
+    and the SHA-256 of the quote's PDF they were shown."""
+
+    quote = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="acceptance")
+    accepted = models.BooleanField(_("accepté"))
+    name = models.CharField(_("nom du signataire"), max_length=150)
+    answered_at = models.DateTimeField(_("date et heure"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("empreinte du PDF"), max_length=64)
+
+    class Meta:
+        verbose_name = _("réponse à un devis")
+        verbose_name_plural = _("réponses aux devis")

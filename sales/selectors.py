@@ -175,3 +175,37 @@ def receivables_by_age(
         result.totals[bucket] += outstanding
         result.total += outstanding
     return result
+
+
+def accepted_quotes_forecast(
+    *, activity_ids: list[int], today: dt.date
+) -> list[tuple[dt.date, Decimal, int]]:
+    """What accepted quotes will still bring (net of VAT, less what their validated invoices
+    already billed), at their delivery date or next month when it has passed; for the
+    dashboard's projection. Unpaid invoices need no line here: the treasury statement's
+    receivables (411) already hold them."""
+    quotes = Document.objects.filter(
+        kind=Document.Kind.QUOTE,
+        status=Document.Status.ACCEPTED,
+        activity_id__in=activity_ids,
+    ).annotate(
+        billed=Coalesce(
+            Sum(
+                "invoices__total_without_vat",
+                filter=Q(invoices__status=Document.Status.VALIDATED),
+            ),
+            Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        )
+    )
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    forecast = []
+    for quote in quotes:
+        left = quote.total_without_vat - quote.billed
+        if left > 0:
+            day = (
+                quote.delivery_date
+                if quote.delivery_date and quote.delivery_date > today
+                else next_month
+            )
+            forecast.append((day, left, 100))
+    return sorted(forecast)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from sales import apis, views
+from sales import apis, public_views, views
 
 # Pages, mounted under /c/<cooperative_slug>/sales/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -63,4 +63,9 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="sales_api_pdf",
     ),
     path("receivables/", apis.ReceivablesApi.as_view(), name="sales_api_receivables"),
+]
+
+# The customer's page behind a quote's signed link, mounted under /quotes/.
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("<str:token>/", public_views.quote_public, name="sales_quote_public"),
 ]

@@ -27,6 +27,7 @@ from sales.forms import (
 )
 from sales.models import Document
 from sales.permissions import SALES_ROLES
+from sales.services import acceptance
 from sales.services.rendering import document_pdf_request
 
 
@@ -173,6 +174,10 @@ def document_detail(
     }
     if document.kind == Document.Kind.INVOICE and document.status == Document.Status.VALIDATED:
         context["outstanding"] = services.invoice_outstanding(invoice=document)
+    if document.kind == Document.Kind.QUOTE and document.status == Document.Status.SENT:
+        context["public_link"] = request.build_absolute_uri(
+            acceptance.quote_link_path(quote=document)
+        )
     if document.is_draft and document.is_invoice_like:
         context["missing"] = services.missing_mentions(document)
     return render(request, "sales/document_detail.html", context)

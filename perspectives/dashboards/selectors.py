@@ -21,6 +21,7 @@ from governance import selectors as register
 from perspectives.dashboards import figures as fig
 from perspectives.dashboards.models import DashboardSettings, ForecastItem, ReserveTarget
 from perspectives.tenancy.context import require_cooperative_id
+from sales import selectors as sales_selectors
 
 HISTORY_YEARS = 5
 # A key per ledger version: a new line makes new keys, the old ones expire unread.
@@ -214,7 +215,10 @@ def activity_dashboard(
     projection = fig.project(
         start=this_month,
         treasury=treasury.future,
-        forecast=[(item.expected_on, item.amount, item.probability) for item in forecast],
+        forecast=[(item.expected_on, item.amount, item.probability) for item in forecast]
+        + sales_selectors.accepted_quotes_forecast(
+            activity_ids=[a.pk for a in activities], today=today
+        ),
         monthly_expenses=_average([f.expenses for f in closed]),
         contribution_rate=max(rates, default=Decimal(0)),
         salary_cost=salary_now,

@@ -89,8 +89,9 @@ def test_pages_show_the_dashboard_with_bounded_queries(
     world: World, history: Activity, client: Client, django_assert_max_num_queries
 ) -> None:
     client.force_login(world.alice)
-    # One query more than the dashboard itself: the votes waiting for the associate.
-    with django_assert_max_num_queries(36):
+    # Two queries more than the dashboard itself: the votes waiting for the associate, and the
+    # accepted quotes the projection reads (sales).
+    with django_assert_max_num_queries(37):
         page = client.get("/c/coop-a/")
     assert page.status_code == 200
     assert "Chiffre d&#x27;affaires sur 24 mois" in page.text

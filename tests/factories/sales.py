@@ -112,6 +112,17 @@ def _payment(cooperative: Cooperative) -> m.Payment:
     return payment_record(invoice=invoice, amount="10.00")
 
 
+class QuoteAcceptanceFactory(factory.django.DjangoModelFactory[m.QuoteAcceptance]):
+    class Meta:
+        model = m.QuoteAcceptance
+
+    quote = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("quote.cooperative")
+    accepted = True
+    name = "Jeanne Martin, gérante"
+    pdf_sha256 = "0" * 64
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -123,6 +134,9 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
         document__customer__activity__sector__cooperative=c
     ),
     m.Payment: _payment,
+    m.QuoteAcceptance: lambda c: QuoteAcceptanceFactory.create(
+        quote__customer__activity__sector__cooperative=c
+    ),
     m.DocumentFile: lambda c: DocumentFileFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
