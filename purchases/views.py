@@ -25,7 +25,6 @@ from purchases.models import ExpenseReport, SupplierInvoice
 from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES, may_pay, sees_all_purchases
 from purchases.services import InvoiceLineData
 
-
 # The two forms of an expense report share field names: their ids differ, so that each label
 # names its own field.
 LINE_IDS = "line_%s"
