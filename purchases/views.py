@@ -25,6 +25,11 @@ from purchases.models import ExpenseReport, SupplierInvoice
 from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES, may_pay, sees_all_purchases
 from purchases.services import InvoiceLineData
 
+# The two forms of an expense report share field names: their ids differ, so that each label
+# names its own field.
+LINE_IDS = "line_%s"
+TRIP_IDS = "trip_%s"
+
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
@@ -266,8 +271,10 @@ def _expense_context(request: HttpRequest, report: ExpenseReport, **forms_: Any)
         "total": services.expense_report_total(report),
         "staff": sees_all_purchases(membership),
         "own": report.entrepreneur.user_id == membership.user_id,
-        "line_form": forms_.get("line_form") or f.ExpenseLineForm(activities=activities),
-        "mileage_form": forms_.get("mileage_form") or f.MileageForm(activities=activities),
+        "line_form": forms_.get("line_form")
+        or f.ExpenseLineForm(activities=activities, auto_id=LINE_IDS),
+        "mileage_form": forms_.get("mileage_form")
+        or f.MileageForm(activities=activities, auto_id=TRIP_IDS),
     }
 
 
@@ -293,7 +300,7 @@ def _own_report(request: HttpRequest, report_id: int) -> ExpenseReport:
 def expense_line_add(request: HttpRequest, cooperative_slug: str, report_id: int) -> HttpResponse:
     report = _own_report(request, report_id)
     activities = selectors.activities_of(membership=current_membership(request))
-    form = f.ExpenseLineForm(request.POST, _files(request), activities=activities)
+    form = f.ExpenseLineForm(request.POST, _files(request), activities=activities, auto_id=LINE_IDS)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -327,7 +334,7 @@ def expense_mileage_add(
 ) -> HttpResponse:
     report = _own_report(request, report_id)
     activities = selectors.activities_of(membership=current_membership(request))
-    form = f.MileageForm(request.POST, activities=activities)
+    form = f.MileageForm(request.POST, activities=activities, auto_id=TRIP_IDS)
     if form.is_valid():
         data = form.cleaned_data
         try:
