@@ -117,6 +117,7 @@ class PortfolioFilters:
     search: str = ""
     deadline_months: int | None = None  # CESA holders whose associate deadline is this close
     overdue_only: bool = False
+    archived: bool = False
 
 
 def portfolio(*, filters: PortfolioFilters, today: dt.date | None = None) -> QuerySet[Entrepreneur]:
@@ -151,6 +152,7 @@ def portfolio(*, filters: PortfolioFilters, today: dt.date | None = None) -> Que
             )
         ),
     )
+    queryset = queryset.filter(archived_at__isnull=not filters.archived)
     if filters.stage:
         queryset = queryset.filter(stage=filters.stage)
     if filters.referent_id is not None:
@@ -235,6 +237,34 @@ class TimelineEvent:
     title: str
     detail: str = ""
     staff_only: bool = False
+    appointment_id: int | None = None  # an appointment, or the appointment a note belongs to
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An event of the page's history; an appointment carries the notes typed with it."""
+
+    event: TimelineEvent
+    notes: tuple[TimelineEvent, ...] = ()
+
+
+def timeline_grouped(events: list[TimelineEvent]) -> list[TimelineEntry]:
+    """Notes written with an appointment are shown with it, on the appointment's day, not as
+    separate items on the day they were typed."""
+    notes: dict[int, list[TimelineEvent]] = {}
+    for event in events:
+        if event.kind == "note" and event.appointment_id is not None:
+            notes.setdefault(event.appointment_id, []).append(event)
+    return [
+        TimelineEntry(
+            event,
+            tuple(sorted(notes.get(event.appointment_id or 0, ()), key=lambda n: n.when))
+            if event.kind == "appointment"
+            else (),
+        )
+        for event in events
+        if not (event.kind == "note" and event.appointment_id is not None)
+    ]
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -266,7 +296,11 @@ def entrepreneur_timeline(
                 title += " (annulé)"
             events.append(
                 TimelineEvent(
-                    appointment.starts_at, "appointment", title, str(appointment.staff or "")
+                    appointment.starts_at,
+                    "appointment",
+                    title,
+                    str(appointment.staff or ""),
+                    appointment_id=appointment.pk,
                 )
             )
             for note in appointment.visible_notes:
@@ -277,6 +311,7 @@ def entrepreneur_timeline(
                         note.get_visibility_display(),
                         note.body,
                         note.visibility == Note.Visibility.STAFF,
+                        appointment_id=appointment.pk,
                     )
                 )
         for note in notes.filter(appointment__isnull=True):

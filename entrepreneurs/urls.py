@@ -4,8 +4,15 @@ from django.urls import path
 
 from entrepreneurs import apis, views
 
+# Outside /c/<slug>/: a calendar application fetches it with its token, without a session.
+feed_urlpatterns = [
+    path("agenda/<str:token>.ics", views.agenda_feed, name="agenda_feed"),
+]
+
 urlpatterns = [
     path("entrepreneurs/", views.entrepreneur_list, name="entrepreneur_list"),
+    path("entrepreneurs/new/", views.entrepreneur_new, name="entrepreneur_new"),
+    path("entrepreneurs/referents/", views.referent_assign, name="referent_assign"),
     path("my-file/", views.my_file, name="my_file"),
     path(
         "entrepreneurs/<int:entrepreneur_id>/",
@@ -16,6 +23,11 @@ urlpatterns = [
         "entrepreneurs/<int:entrepreneur_id>/edit/",
         views.entrepreneur_edit,
         name="entrepreneur_edit",
+    ),
+    path(
+        "entrepreneurs/<int:entrepreneur_id>/archive/",
+        views.entrepreneur_archive,
+        name="entrepreneur_archive",
     ),
     path("entrepreneurs/<int:entrepreneur_id>/path/", views.path_step_add, name="path_step_add"),
     path(
@@ -34,6 +46,7 @@ urlpatterns = [
     path("sectors/", views.sector_list, name="sector_list"),
     path("sectors/<int:sector_id>/rename/", views.sector_rename, name="sector_rename"),
     path("activities/<int:activity_id>/", views.activity_detail, name="activity_detail"),
+    path("agenda/", views.agenda, name="agenda"),
     path("workshops/", views.workshop_list, name="workshop_list"),
     path("workshops/<int:workshop_id>/", views.workshop_detail, name="workshop_detail"),
     path(

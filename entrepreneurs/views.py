@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entrepreneurs import agenda as agenda_module
 from entrepreneurs import forms as f
 from entrepreneurs import selectors, services
 from entrepreneurs.models import Action, Entrepreneur, Goal, Stage, WorkshopRegistration
@@ -67,6 +70,7 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
         search=data.get("q") or "",
         deadline_months=data.get("deadline"),
         overdue_only=bool(data.get("overdue")),
+        archived=bool(data.get("archived")),
     )
     rows = selectors.portfolio(filters=filters)
     if request.GET.get("format") == "csv":
@@ -86,10 +90,82 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
             for row in page
         ],
         "query": request.GET.urlencode(),
+        "can_assign": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "referents": _referents(membership),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "entrepreneurs/entrepreneur_list.html#results", context)
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
+def entrepreneur_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    form = f.EntrepreneurOpenForm(request.POST or None, referents=_referents(membership))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        referent_id = data.pop("referent")
+        try:
+            entrepreneur = services.entrepreneur_open(
+                opened_by=_user(request),
+                referent=User.objects.get(pk=referent_id) if referent_id else None,
+                **data,
+            )
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Dossier ouvert."))
+            return _back(cooperative_slug, entrepreneur)
+    return render(
+        request,
+        "entrepreneurs/entrepreneur_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def referent_assign(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Give one or many files a referent (from the portfolio or from a file)."""
+    form = f.ReferentForm(request.POST, referents=_referents(current_membership(request)))
+    back = request.POST.get("next") or reverse("entrepreneur_list", args=[cooperative_slug])
+    if not back.startswith(f"/c/{cooperative_slug}/"):
+        back = reverse("entrepreneur_list", args=[cooperative_slug])
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choisissez au moins un dossier et un·e référent·e de l'équipe."))
+        return redirect(back)
+    referent_id = form.cleaned_data["referent"]
+    try:
+        changed = services.entrepreneur_referent_assign(
+            entrepreneur_ids=ids,
+            referent=User.objects.get(pk=referent_id) if referent_id else None,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Référent·e enregistré·e pour %(count)s dossier(s).") % {"count": changed},
+        )
+    return redirect(back)
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def entrepreneur_archive(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    try:
+        services.entrepreneur_archive(entrepreneur=entrepreneur)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dossier archivé : il ne paraît plus dans le portefeuille."))
+    return _back(cooperative_slug, entrepreneur)
 
 
 def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> FileResponse:
@@ -146,8 +222,8 @@ def _file_context(
         "deadline": services.associate_deadline(
             cesa_start=entrepreneur.cesa_start, cape_days=entrepreneur.cape_days
         ),
-        "timeline": selectors.entrepreneur_timeline(
-            entrepreneur=entrepreneur, membership=membership
+        "timeline": selectors.timeline_grouped(
+            selectors.entrepreneur_timeline(entrepreneur=entrepreneur, membership=membership)
         ),
         "activities": entrepreneur.activity_shares.select_related("activity"),
         "documents": entrepreneur.documents.all(),
@@ -158,6 +234,11 @@ def _file_context(
         "goal_form": forms_.get("goal_form") or f.GoalForm(),
         "document_form": forms_.get("document_form") or f.DocumentForm(),
         "action_statuses": Action.Status.choices,
+        "can_assign": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "can_archive": membership.has_role(Role.MANAGER, Role.ADMIN)
+        and entrepreneur.stage == Stage.EXITED
+        and entrepreneur.archived_at is None,
+        "referents": _referents(membership) if accompaniment else [],
     }
     return context
 
@@ -533,9 +614,12 @@ def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse
         for offer in offers
         if me is None or offer.entrepreneur_id != me.pk
     ]
+    # A card of the directory opens the collaboration form addressed to its author.
+    to = request.GET.get("to", "")
     collaboration_form = f.CollaborationForm(
         request.POST if request.POST.get("form") == "collaboration" else None,
         choices=list(dict(choices).items()),
+        initial={"recipients": [int(to)]} if to.isdigit() else None,
     )
     if request.method == "POST":
         if me is None:
@@ -564,6 +648,7 @@ def skill_directory(request: HttpRequest, cooperative_slug: str) -> HttpResponse
         "me": me,
         "offer_form": offer_form,
         "collaboration_form": collaboration_form,
+        "sees_files": membership.is_staff_member,
     }
     status = 400 if offer_form.errors or collaboration_form.errors else 200
     return render(request, "entrepreneurs/skill_directory.html", context, status=status)
@@ -669,3 +754,70 @@ def sector_rename(request: HttpRequest, cooperative_slug: str, sector_id: int) -
         else:
             messages.success(request, _("Pôle renommé."))
     return redirect("sector_list", cooperative_slug=cooperative_slug)
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+def agenda(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """My appointments and workshops, by week or by month, and the address of their feed."""
+    membership = current_membership(request)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    start, end, previous, following = agenda_module.period_bounds(view=view, day=day)
+    items = agenda_module.agenda_items(user_id=membership.user_id, start=start, end=end)
+    feed = reverse(
+        "agenda_feed",
+        args=[
+            agenda_module.feed_token(
+                user=cast(User, request.user), cooperative_id=membership.cooperative_id
+            )
+        ],
+    )
+    context = {
+        "view": view,
+        "start": start,
+        "last": end - dt.timedelta(days=1),
+        "previous": previous,
+        "following": following,
+        "today": timezone.localdate(),
+        "days": agenda_module.agenda_days(items, start, end),
+        "count": len(items),
+        "feed_url": request.build_absolute_uri(feed),
+    }
+    return render(request, "entrepreneurs/agenda.html", context)
+
+
+def agenda_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The agenda as iCalendar, for calendar applications: the token stands for the session.
+    Three months back and a year ahead; a token whose person left the cooperative, lost the
+    role or changed password gets a 404 like a forged one."""
+    from perspectives.tenancy.context import cooperative_context
+    from perspectives.tenancy.models import Cooperative
+
+    checked = agenda_module.feed_token_check(token)
+    if checked is None:
+        raise Http404
+    user, cooperative_id = checked
+    cooperative = Cooperative.objects.filter(pk=cooperative_id).first()
+    membership = (
+        Membership.objects.filter(user=user, cooperative=cooperative).first()
+        if cooperative
+        else None
+    )
+    if membership is None or not membership.has_role(*ACCOMPANIMENT_ROLES):
+        raise Http404
+    today = timezone.localdate()
+    with cooperative_context(cooperative_id):
+        items = agenda_module.agenda_items(
+            user_id=user.pk,
+            start=today - dt.timedelta(days=92),
+            end=today + dt.timedelta(days=366),
+        )
+    body = agenda_module.feed_ics(
+        items=items, cooperative_name=membership.cooperative.name, site_url=settings.SITE_URL
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

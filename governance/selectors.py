@@ -3,12 +3,14 @@ gives the same 404 for a missing object, another cooperative's, and one the memb
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.law import FormLaw
@@ -144,6 +146,43 @@ def proxies_held(*, entry: RollEntry) -> list[Proxy]:
 
 
 @dataclass(frozen=True)
+class VoteWaiting:
+    assembly: Assembly
+    resolutions: int
+
+
+def votes_waiting(*, user_id: int, now: dt.datetime | None = None) -> list[VoteWaiting]:
+    """The assemblies where this person can vote now and has not: resolutions open in session,
+    a written consultation open to answers, or a vote by correspondence before its deadline.
+    One associate who gave a proxy votes through it, not here."""
+    now = now or timezone.now()
+    entries = list(
+        RollEntry.objects.filter(user_id=user_id)
+        .filter(
+            Q(assembly__status=Assembly.Status.OPEN)
+            | Q(
+                assembly__status=Assembly.Status.CONVENED,
+                assembly__correspondence_deadline__gte=now,
+            )
+        )
+        .exclude(pk__in=Proxy.objects.filter(revoked_at__isnull=True).values("grantor_id"))
+        .select_related("assembly")
+    )
+    waiting = []
+    for entry in entries:
+        assembly = entry.assembly
+        resolutions = Resolution.objects.filter(assembly=assembly).exclude(
+            status=Resolution.Status.CLOSED
+        )
+        if assembly.status == Assembly.Status.OPEN and assembly.mode != Assembly.Mode.WRITTEN:
+            resolutions = resolutions.filter(status=Resolution.Status.OPEN)
+        count = resolutions.exclude(participations__voter=entry).count()
+        if count:
+            waiting.append(VoteWaiting(assembly, count))
+    return waiting
+
+
+@dataclass(frozen=True)
 class Ballotable:
     """One vote `entry` may cast on a resolution: their own, or one per proxy held."""
 
@@ -177,13 +216,6 @@ def resolution_trackers(*, resolution: Resolution) -> list[str]:
     if resolution.status != Resolution.Status.CLOSED:
         return []
     return sorted(Ballot.objects.filter(resolution=resolution).values_list("tracker", flat=True))
-
-
-def resolution_published_ballots(*, resolution: Resolution) -> list[str]:
-    """The choices of the ballots, for anyone to recount, after close, in a canonical order."""
-    if resolution.status != Resolution.Status.CLOSED:
-        return []
-    return sorted(Ballot.objects.filter(resolution=resolution).values_list("choice", flat=True))
 
 
 def participation_list(*, assembly: Assembly) -> QuerySet[Participation]:

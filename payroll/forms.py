@@ -10,7 +10,10 @@ from payroll.models import Absence, PayProfile
 
 class RunCreateForm(forms.Form):
     period = forms.DateField(
-        label=_("Mois"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+        label=_("Mois"),
+        # A month field shows its value as YYYY-MM; an empty one reads "--------- ----".
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
+        input_formats=["%Y-%m"],
     )
 
 

@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         {"kind": "contributions", "fmt": "pdf"},
         name="payroll_run_contributions_pdf",
     ),
+    path("payslips/<int:payslip_id>/", views.payslip_detail, name="payroll_payslip_detail"),
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payroll_payslip_pdf"),
     path(
         "payslips/<int:payslip_id>/correct/",

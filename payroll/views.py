@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from payroll import actions, selectors, services
+from payroll import selectors, services
 from payroll.engine import Payslip
 from payroll.forms import RunCreateForm, SimulatorForm
 from perspectives.core.csvexport import csv_response
@@ -43,8 +44,16 @@ def payroll_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         "is_payroll": membership.has_role(*PAYROLL_ROLES),
     }
     if context["is_payroll"]:
-        context["runs"] = selectors.payroll_run_list()
-        context["form"] = RunCreateForm()
+        context["runs"] = runs = selectors.payroll_run_list()
+        # The month to prepare next: the one after the latest run, else the current month.
+        latest = max((run.period for run in runs), default=None)
+        today = timezone.localdate()
+        following = (
+            (latest.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            if latest
+            else today.replace(day=1)
+        )
+        context["form"] = RunCreateForm(initial={"period": following})
     return render(request, "payroll/home.html", context)
 
 
@@ -93,11 +102,11 @@ def run_action(request: HttpRequest, cooperative_slug: str, run_id: int) -> Http
     action = request.POST.get("action")
     try:
         if action == "compute":
-            actions.run_compute_start(run=run)
+            services.run_compute_start(run=run)
         elif action == "validate":
-            actions.run_validate(run=run)
+            services.run_validate(run=run)
         elif action == "pdfs":
-            asked = actions.run_pdfs_request(run=run)
+            asked = services.run_pdfs_request(run=run)
             messages.info(
                 request,
                 ngettext(
@@ -129,12 +138,29 @@ def payslip_pdf(request: HttpRequest, cooperative_slug: str, payslip_id: int) ->
     )
 
 
+def payslip_detail(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
+    """The payslip's lines as on its PDF: the employee, payroll and managers only."""
+    payslip = selectors.payslip_get_for_member(
+        membership=current_membership(request), payslip_id=payslip_id
+    )
+    if payslip.issued_at is None:
+        raise Http404
+    context = {
+        "payslip": payslip,
+        "data": payslip.data,
+        "groups": selectors.payslip_line_groups(payslip),
+        "cooperative": payslip.cooperative,
+        "entrepreneur": payslip.entrepreneur,
+    }
+    return render(request, "payroll/payslip_detail.html", context)
+
+
 @role_required(*PAYROLL_ROLES)
 @submitted_once
 def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
     """A payroll officer corrects an issued payslip: a new version replaces it."""
-    from payroll.corrections import payslip_correction_issue
     from payroll.forms import PayslipCorrectionForm
+    from payroll.services.corrections import payslip_correction_issue
 
     payslip = selectors.payslip_get_for_member(
         membership=current_membership(request), payslip_id=payslip_id
@@ -165,7 +191,7 @@ def simulator(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         amount = form.cleaned_data["amount"]
         budget = form.cleaned_data["mode"] == "budget"
         try:
-            slip = actions.payslip_simulate(
+            slip = selectors.payslip_simulate(
                 period=timezone.localdate().replace(day=1),
                 status=form.cleaned_data["status"],
                 gross=None if budget else amount,

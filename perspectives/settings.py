@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     "perspectives.tenancy",
     "perspectives.demo",
     "perspectives.dashboards",
+    "perspectives.onboarding",
     "entrepreneurs",
     "accounting",
     "payroll",
     "governance",
+    "sales",
+    "purchases",
     "bank",
 ]
 
@@ -91,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "perspectives.tenancy.context_processors.tenancy",
             ],
+            # One way to write money, numbers, dates, months and names, in every template.
+            "builtins": ["perspectives.core.templatetags.fmt"],
         },
     },
 ]

@@ -19,7 +19,10 @@ from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
 from perspectives.dashboards import urls as dashboards_urls
+from perspectives.onboarding import urls as onboarding_urls
 from perspectives.tenancy import urls as tenancy_urls
+from purchases import urls as purchases_urls
+from sales import urls as sales_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -28,9 +31,12 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     *dashboards_urls.urlpatterns,
     *entrepreneurs_urls.urlpatterns,
     *tenancy_urls.tenant_urlpatterns,
+    *onboarding_urls.tenant_urlpatterns,
     path("accounting/", include(accounting_urls.urlpatterns)),
     path("payroll/", include(payroll_urls.urlpatterns)),
     path("governance/", include(governance_urls.urlpatterns)),
+    path("sales/", include(sales_urls.urlpatterns)),
+    path("purchases/", include(purchases_urls.urlpatterns)),
     path("bank/", include(bank_urls.urlpatterns)),
 ]
 
@@ -38,20 +44,25 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     *tenancy_urls.tenant_api_urlpatterns,
     *entrepreneurs_urls.api_urlpatterns,
     *dashboards_urls.api_urlpatterns,
+    *onboarding_urls.tenant_api_urlpatterns,
     path("accounting/", include(accounting_urls.api_urlpatterns)),
     path("payroll/", include(payroll_urls.api_urlpatterns)),
     path("governance/", include(governance_urls.api_urlpatterns)),
+    path("sales/", include(sales_urls.api_urlpatterns)),
+    path("purchases/", include(purchases_urls.api_urlpatterns)),
     path("bank/", include(bank_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [
     path("", include(tenancy_urls.urlpatterns)),
+    path("", include(onboarding_urls.urlpatterns)),
     path("c/<slug:cooperative_slug>/", include(tenant_patterns)),
     path("api/v1/c/<slug:cooperative_slug>/", include(tenant_api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its script from a URL: the Content-Security-Policy allows no inline one.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("accounts/api-token/", account_views.api_token, name="api_token"),
+    path("", include(entrepreneurs_urls.feed_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

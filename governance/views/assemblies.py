@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import selectors, services
@@ -33,6 +34,7 @@ from governance.forms import (
 )
 from governance.models import (
     Assembly,
+    Attendance,
     Candidacy,
     Participation,
     Proxy,
@@ -144,6 +146,23 @@ def assembly_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 
 @require_GET
+def _receipts_to_keep(
+    request: HttpRequest, assembly: Assembly, receipts: list[tuple[str, str]]
+) -> None:
+    """The receipts just given, for the next page to hand to the browser, which keeps them on
+    the device ("Mes votes" lists them at any time). The server never keeps a voter's receipt:
+    that would tie a secret ballot to its voter."""
+    request.session["receipts_to_keep"] = [
+        {
+            "assembly": assembly.title,
+            "resolution": label,
+            "tracker": tracker,
+            "on": timezone.localdate().isoformat(),
+        }
+        for label, tracker in receipts
+    ]
+
+
 def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     membership = current_membership(request)
     assembly = _assembly(request, assembly_id)
@@ -156,6 +175,7 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         "resolutions": resolutions,
         "is_manager": selectors.is_governance_manager(membership),
         "small_electorate": assembly.roll_size < selectors.SMALL_ELECTORATE,
+        "receipts_to_keep": request.session.pop("receipts_to_keep", None),
         **_quorum_context(assembly),
         "resolution_form": ResolutionForm(initial={"management_supported": True}),
         "documents": list(assembly.documents.order_by("uploaded_at", "pk")),
@@ -193,6 +213,9 @@ def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: in
         context["participations"] = selectors.participation_list(assembly=assembly)
     if context["is_manager"]:
         context["roll"] = RollEntry.objects.filter(assembly=assembly).order_by("full_name")
+        context["present_ids"] = set(
+            Attendance.objects.filter(assembly=assembly).values_list("entry_id", flat=True)
+        )
         context.update(_convocation_context(assembly))
     if assembly.mode == Assembly.Mode.WRITTEN:
         context["written"] = True
@@ -318,6 +341,7 @@ def vote(
             )
             % {"tracker": receipt.tracker},
         )
+        _receipts_to_keep(request, resolution.assembly, [(str(resolution), receipt.tracker)])
     return _to_assembly(cooperative_slug, resolution.assembly)
 
 
@@ -357,6 +381,12 @@ def consultation_answer(
                 "dans la liste publiée à la clôture."
             )
             % {"trackers": ", ".join(r.tracker for r in receipts)},
+        )
+        labels = {r.pk: r for r in resolutions}
+        _receipts_to_keep(
+            request,
+            consultation,
+            [(str(labels.get(receipt.resolution_id, "")), receipt.tracker) for receipt in receipts],
         )
     return _to_assembly(cooperative_slug, consultation)
 
@@ -500,18 +530,46 @@ def assembly_close(request: HttpRequest, cooperative_slug: str, assembly_id: int
 @role_required(*MANAGER_ROLES)
 @submitted_once
 def attendance_add(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
+    """The bureau signs people in: one, the ticked ones, or everyone not yet present."""
     assembly = _assembly(request, assembly_id)
+    roll = RollEntry.objects.filter(assembly=assembly)
     form = AttendanceForm(request.POST)
-    if form.is_valid():
-        entry = get_object_or_404(RollEntry, assembly=assembly, pk=form.cleaned_data["entry"])
+    form.fields["entries"].choices = [(pk, pk) for pk in roll.values_list("pk", flat=True)]  # type: ignore[attr-defined]
+    if not form.is_valid():
+        messages.error(request, _("Choisissez qui est présent·e et comment."))
+        return _to_assembly(cooperative_slug, assembly)
+    present = set(Attendance.objects.filter(assembly=assembly).values_list("entry_id", flat=True))
+    if form.cleaned_data["all"]:
+        entries = list(roll.exclude(pk__in=present).order_by("full_name"))
+    else:
+        wanted = set(form.cleaned_data["entries"] or [])
+        if form.cleaned_data["entry"]:
+            wanted.add(form.cleaned_data["entry"])
+        entries = list(roll.filter(pk__in=wanted).order_by("full_name"))
+        if not entries and form.cleaned_data["entry"]:
+            raise Http404
+    recorded, refused = 0, []
+    for entry in entries:
         try:
             services.attendance_record(
                 assembly=assembly, entry=entry, mode=form.cleaned_data["mode"]
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            refused.append(f"{entry.full_name} : {error.message}")
         else:
-            messages.success(request, _("Présence enregistrée."))
+            recorded += 1
+    if recorded == 1 and not refused:
+        messages.success(request, _("Présence enregistrée."))
+    elif recorded:
+        messages.success(
+            request,
+            ngettext("%(n)s présence enregistrée.", "%(n)s présences enregistrées.", recorded)
+            % {"n": recorded},
+        )
+    for text in refused:
+        messages.error(request, text)
+    if not recorded and not refused:
+        messages.warning(request, _("Personne à émarger : cochez au moins un nom."))
     return _to_assembly(cooperative_slug, assembly)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 
 def private_file(
@@ -11,8 +12,14 @@ def private_file(
 ) -> FileResponse:
     """An attachment the browser must not sniff; `no_store`: nor keep in any cache (personal
     data such as payslips)."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as missing:
+        # A row whose file is gone (a restore without its media, a purge): the reader gets the
+        # friendly "not found" page, never a server error.
+        raise Http404(_("Ce document est introuvable.")) from missing
     response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=True, filename=filename
+        handle, content_type=content_type, as_attachment=True, filename=filename
     )
     response["X-Content-Type-Options"] = "nosniff"
     if no_store:

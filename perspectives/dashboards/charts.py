@@ -3,29 +3,66 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from perspectives.core.charts import Chart, Series
+from perspectives.core.charts import Chart, Number, Series
+from perspectives.core.formats import month_short
+from perspectives.dashboards.figures import MonthFigures
 from perspectives.dashboards.selectors import ActivityDashboard, CooperativeDashboard
 
 
 def _label(month: dt.date) -> str:
-    return date_format(month, "M y")
+    return month_short(month)
+
+
+def _partial(months: list[dt.date], today: dt.date) -> int | None:
+    """The index of the month still being counted: drawn apart, never read as a fall."""
+    this_month = today.replace(day=1)
+    return months.index(this_month) if this_month in months else None
+
+
+def _has_history(figure: MonthFigures) -> bool:
+    return any(
+        (
+            figure.revenue,
+            figure.expenses,
+            figure.contribution,
+            figure.salary_cost,
+            figure.cash_movement,
+        )
+    )
+
+
+def _from_start(figures: list[MonthFigures], values: Sequence[Number]) -> tuple[Number | None, ...]:
+    """Months before the first one with any entry have no history: no bar, no line, not 0 €."""
+    start = next((i for i, f in enumerate(figures) if _has_history(f)), len(figures))
+    return tuple(None if i < start else v for i, v in enumerate(values))
+
+
+def _leading_none(values: Sequence[Number]) -> tuple[Number | None, ...]:
+    start = next((i for i, v in enumerate(values) if v), len(values))
+    return tuple(None if i < start else v for i, v in enumerate(values))
 
 
 def activity_charts(dashboard: ActivityDashboard) -> dict[str, Chart]:
     months = dashboard.months
-    previous = {f.month.replace(year=f.month.year + 1): f.revenue for f in dashboard.previous_year}
+    started = next((f.month for f in dashboard.previous_year if _has_history(f)), dt.date.max)
+    previous = {
+        f.month.replace(year=f.month.year + 1): f.revenue
+        for f in dashboard.previous_year
+        if f.month >= started
+    }
     fragile = tuple(i for i, f in enumerate(months) if f.month.month in dashboard.fragile)
+    partial = _partial([f.month for f in months], dashboard.today)
     return {
         "revenue": Chart(
             title=_("Chiffre d'affaires sur 24 mois, et l'année précédente"),
             categories=tuple(_label(f.month) for f in months),
             series=(
-                Series(_("Chiffre d'affaires"), tuple(f.revenue for f in months)),
+                Series(_("Chiffre d'affaires"), _from_start(months, [f.revenue for f in months])),
                 Series(
                     _("Un an plus tôt"), tuple(previous.get(f.month) for f in months), kind="line"
                 ),
@@ -33,17 +70,21 @@ def activity_charts(dashboard: ActivityDashboard) -> dict[str, Chart]:
             unit="€",
             description=_("Les mois surlignés ont été creux les années passées."),
             marks=fragile,
+            partial=partial,
         ),
         "margin": Chart(
             title=_("Marge mensuelle et trésorerie"),
             categories=tuple(_label(f.month) for f in months),
             series=(
-                Series(_("Marge"), tuple(f.margin for f in months)),
+                Series(_("Marge"), _from_start(months, [f.margin for f in months])),
                 Series(
-                    _("Trésorerie en fin de mois"), tuple(f.cash_end for f in months), kind="line"
+                    _("Trésorerie en fin de mois"),
+                    _from_start(months, [f.cash_end for f in months]),
+                    kind="line",
                 ),
             ),
             unit="€",
+            partial=partial,
         ),
         "expenses": Chart(
             title=_("Charges des douze derniers mois par catégorie"),
@@ -54,6 +95,7 @@ def activity_charts(dashboard: ActivityDashboard) -> dict[str, Chart]:
                 ),
             ),
             unit="€",
+            horizontal=True,
         ),
         "projection": Chart(
             title=_("Projection de trésorerie sur six mois"),
@@ -77,15 +119,17 @@ def activity_charts(dashboard: ActivityDashboard) -> dict[str, Chart]:
 
 def cooperative_charts(dashboard: CooperativeDashboard) -> dict[str, Chart]:
     categories = tuple(_label(m) for m in dashboard.months)
+    partial = _partial(dashboard.months, dashboard.today)
     return {
         "sectors": Chart(
             title=_("Chiffre d'affaires par pôle sur douze mois"),
             categories=categories,
             series=tuple(
-                Series(sector, tuple(values), kind="line")
+                Series(sector, _leading_none(values), kind="line")
                 for sector, values in dashboard.revenue_by_sector.items()
             ),
             unit="€",
+            partial=partial,
         ),
         "sector_change": Chart(
             title=_("Chiffre d'affaires par pôle : douze derniers mois et les douze d'avant"),
@@ -101,19 +145,26 @@ def cooperative_charts(dashboard: CooperativeDashboard) -> dict[str, Chart]:
                 ),
             ),
             unit="€",
+            horizontal=True,
         ),
         "payroll": Chart(
             title=_("Masse salariale et contribution coopérative"),
             categories=categories,
             series=(
-                Series(_("Coût salarial"), tuple(dashboard.payroll)),
-                Series(_("Contribution coopérative"), tuple(dashboard.contribution), kind="line"),
+                Series(_("Coût salarial"), _leading_none(dashboard.payroll)),
+                Series(
+                    _("Contribution coopérative"),
+                    _leading_none(dashboard.contribution),
+                    kind="line",
+                ),
             ),
             unit="€",
+            partial=partial,
         ),
         "stages": Chart(
             title=_("Entrepreneur·es par étape du parcours"),
             categories=tuple(label for label, _n in dashboard.stages),
             series=(Series(_("Personnes"), tuple(Decimal(n) for _l, n in dashboard.stages)),),
+            horizontal=True,
         ),
     }

@@ -17,6 +17,7 @@ from accounting.models import TreasuryGroup
 from entrepreneurs import selectors as people
 from entrepreneurs.models import Activity, Entrepreneur, Stage
 from entrepreneurs.services import associate_deadline
+from governance import selectors as register
 from perspectives.dashboards import figures as fig
 from perspectives.dashboards.models import DashboardSettings, ForecastItem, ReserveTarget
 from perspectives.tenancy.context import require_cooperative_id
@@ -246,6 +247,8 @@ def activity_dashboard(
     return dashboard
 
 
+# Long on purpose: each alert is a short independent rule; listed together they read as the alerts'
+# specification, in the order they show.
 def _alerts(
     dashboard: ActivityDashboard,
     history: list[fig.MonthFigures],
@@ -524,7 +527,10 @@ def cooperative_dashboard(*, today: dt.date) -> CooperativeDashboard:
             contribution[month] += debit - credit
         else:
             payroll[month] += debit - credit
-    reserve_ids = [pk for pk, code in codes.items() if code.startswith("106")]
+    # Reserves (106) and the results not yet allocated (11 report à nouveau, 12 result): a
+    # cooperative whose years are closed but whose assembly has not allocated the result yet
+    # still has those reserves to come, and "0 €" would misread it.
+    reserve_ids = [pk for pk, code in codes.items() if code.startswith(("106", "11", "12"))]
     reserves = -sum(
         (
             d - c
@@ -548,12 +554,11 @@ def cooperative_dashboard(*, today: dt.date) -> CooperativeDashboard:
         ):
             at_risk[entrepreneur.sector.name] += 1
     stage_counts: dict[str, int] = defaultdict(int)
-    associates = 0
-    for entrepreneur in Entrepreneur.objects.only("stage", "associate_since"):
+    for entrepreneur in Entrepreneur.objects.only("stage"):
         stage_counts[entrepreneur.stage] += 1
-        associates += (
-            entrepreneur.stage != Stage.EXITED and entrepreneur.associate_since is not None
-        )
+    # The register of associates is the one source: the assembly's roll is drawn from it, and
+    # it counts associates who are not entrepreneurs (staff, founders).
+    associates = register.associate_list(current_only=True).count()
     return CooperativeDashboard(
         today=today,
         months=current,

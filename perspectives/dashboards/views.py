@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from entrepreneurs import selectors as people
 from entrepreneurs.models import Stage
+from governance import selectors as governance_selectors
+from payroll import selectors as payroll_selectors
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.dashboards import charts, selectors, services
@@ -36,7 +38,18 @@ def home(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
     if membership.has_role(Role.SUPPORT):
         return portfolio(request, cooperative_slug)
     if membership.has_role(Role.ACCOUNTANT, Role.PAYROLL):
-        return render(request, "home/accounting.html", {"membership": membership})
+        is_payroll = membership.has_role(Role.PAYROLL)
+        runs = list(payroll_selectors.payroll_run_list()[:3]) if is_payroll else []
+        return render(
+            request,
+            "home/accounting.html",
+            {
+                "membership": membership,
+                "is_payroll": is_payroll,
+                "is_accountant": membership.has_role(Role.ACCOUNTANT),
+                "runs": runs,
+            },
+        )
     entrepreneur = people.entrepreneur_get_for_user(membership=membership)
     if entrepreneur is None:
         return render(request, "home/entrepreneur.html", {"entrepreneur": None})
@@ -70,6 +83,7 @@ def _entrepreneur_page(
             .order_by("starts_at")[:5]
         )
         context["workshops"] = people.workshop_list(upcoming_only=True)[:5]
+        context["votes_waiting"] = governance_selectors.votes_waiting(user_id=membership.user_id)
     return render(
         request,
         "dashboards/entrepreneur.html",
@@ -111,6 +125,7 @@ def portfolio(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         "overdue_actions": people.actions_overdue_for_referent(
             user_id=membership.user_id, today=today
         ),
+        "votes_waiting": governance_selectors.votes_waiting(user_id=membership.user_id),
     }
     template = "dashboards/portfolio.html#rows" if request.htmx else "dashboards/portfolio.html"  # type: ignore[attr-defined]
     response = render(request, template, context)
@@ -120,11 +135,16 @@ def portfolio(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 @role_required(Role.MANAGER, Role.ADMIN)
 def cooperative(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
     dashboard = selectors.cooperative_dashboard(today=timezone.localdate())
     return render(
         request,
         "dashboards/cooperative.html",
-        {"dashboard": dashboard, "charts": charts.cooperative_charts(dashboard)},
+        {
+            "dashboard": dashboard,
+            "charts": charts.cooperative_charts(dashboard),
+            "votes_waiting": governance_selectors.votes_waiting(user_id=membership.user_id),
+        },
     )
 
 

@@ -24,6 +24,8 @@ from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, LegalForm, Role
+from purchases import demo as purchases_demo
+from sales import demo as sales_demo
 
 DEMO_PASSWORD = "perspectives-demo"  # noqa: S105 - published demo password, printed by make run
 # Base32 TOTP secret of the privileged demo users, printed so the demo can be tried with any
@@ -234,6 +236,8 @@ def _seed_cooperative(
             ("accounting", accounting_demo.seed),
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),
+            ("sales", sales_demo.seed),
+            ("purchases", purchases_demo.seed),
             ("bank", bank_demo.seed),
         ):
             app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")

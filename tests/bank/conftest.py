@@ -19,6 +19,6 @@ def sample(name: str) -> bytes:
 def ledger(db: None) -> Iterator[Ledger]:
     from perspectives.tenancy.context import cooperative_context
 
-    cooperative = CooperativeFactory(slug="coop-bank")
+    cooperative = CooperativeFactory.create(slug="coop-bank")
     with cooperative_context(cooperative.pk):
         yield build_ledger(cooperative)

@@ -23,7 +23,7 @@ def _run(*args: str) -> str:
 
 @pytest.fixture
 def cooperative(db: None):
-    return CooperativeFactory(slug="coop-cli")
+    return CooperativeFactory.create(slug="coop-cli")
 
 
 def _count(cooperative) -> tuple[int, int, int]:

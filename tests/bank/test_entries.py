@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -75,7 +76,7 @@ def test_the_page_and_the_api(world: World, client: Client) -> None:
     assert page.status_code == 400
     assert "Écriture déséquilibrée : débit 120.00, crédit 100.00." in page.content.decode()
     token = Token.objects.create(user=world.carl)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     created = client.post(
         "/api/v1/c/coop-a/bank/entries/",
         {

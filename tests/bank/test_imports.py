@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.bank.conftest import sample
 from tests.factories.bank import IBANS
 
 D = Decimal
-CM_MAPPING = {
+CM_MAPPING: dict[str, object] = {
     "thousands_separator": " ",
     "value_date": "Date de valeur",
     "amount": "",
@@ -25,7 +26,7 @@ CM_MAPPING = {
 }
 
 
-def _lines(account: BankAccount) -> list[tuple]:
+def _lines(account: BankAccount) -> list[tuple[Any, ...]]:
     return list(
         BankLine.objects.filter(bank_account=account)
         .order_by("booking_date", "pk")

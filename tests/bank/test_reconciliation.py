@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.factories.bank import IBANS
 D = Decimal
 
 
-def _lines_of(entry: Entry) -> list[tuple]:
+def _lines_of(entry: Entry) -> list[tuple[Any, ...]]:
     return [
         (
             line.account.code,

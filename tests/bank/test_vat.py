@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,7 +19,7 @@ from tests.accounting.conftest import Ledger, build_ledger
 from tests.conftest import World
 
 D = Decimal
-MARCH = {"date_from": dt.date(2025, 3, 1), "date_to": dt.date(2025, 3, 31)}
+MARCH: dict[str, Any] = {"date_from": dt.date(2025, 3, 1), "date_to": dt.date(2025, 3, 31)}
 
 
 def month(ledger: Ledger) -> None:
@@ -156,7 +157,7 @@ def test_the_vat_page_csv_pdf_and_validation(world: World, client: Client) -> No
     drill = client.get(base + "&box=19").content.decode()
     assert "2\xa0183" not in drill
     assert "44562" in drill
-    csv_body = b"".join(client.get(base + "&format=csv").streaming_content).decode()
+    csv_body = client.get(base + "&format=csv").getvalue().decode()
     assert "27;JC;Crédit à reporter;39;39,00" in csv_body
     pdf = client.get(base + "&format=pdf")
     assert pdf.content.startswith(b"%PDF-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,9 +27,9 @@ API = "/api/v1/c/coop-a/bank/"
 
 @pytest.fixture
 def accountant(world: World):
-    user = UserFactory(email="nadia@a.example")
+    user = UserFactory.create(email="nadia@a.example")
     activate_totp(user)
-    MembershipFactory(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
+    MembershipFactory.create(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
     return user
 
 
@@ -126,7 +127,7 @@ def test_api_upload_and_lines_by_token(
     world: World, account: BankAccount, accountant, client: Client, django_assert_max_num_queries
 ) -> None:
     token = Token.objects.create(user=accountant)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     upload = SimpleUploadedFile("mars.xml", sample("camt053-001-02-2025-03.xml"))
     response = client.post(f"{API}accounts/{account.pk}/statements/", {"file": upload}, **auth)
     assert response.status_code == 201, response.content
@@ -270,7 +271,7 @@ def test_rules_page_previews_what_a_rule_would_take(
 
 def test_reconcile_through_the_api(world: World, imported, accountant, client: Client) -> None:
     token = Token.objects.create(user=accountant)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     suggestions = client.get(f"{API}lines/{imported['payment']}/suggestions/", **auth).json()
     assert [(s["kind"], s["label"]) for s in suggestions] == [("reference", "Pièces F2025-0001")]
     assert suggestions[0]["allocations"][0]["third_party"] == "CLIENT1"

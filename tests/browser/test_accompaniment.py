@@ -50,7 +50,7 @@ def test_support_records_notes_and_prints_the_attendance_sheet(
     staff.get_by_label("Places").fill("12")
     staff.get_by_role("button", name="Créer l'atelier").click()
     staff.get_by_text("Atelier créé.").wait_for()
-    staff.get_by_label("Entrepreneur·e").select_option(label="Martin Léa")
+    staff.get_by_label("Entrepreneur·e").select_option(label="Léa Martin")
     staff.get_by_role("button", name="Inscrire", exact=True).click()
     staff.get_by_text("Inscription enregistrée : Léa Martin.").wait_for()
     staff.get_by_role("button", name="Préparer la feuille d'émargement (PDF)").click()

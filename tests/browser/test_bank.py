@@ -19,9 +19,9 @@ from bank.selectors import ledger_balance
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import build_ledger
 from tests.bank.conftest import FILES
-from tests.browser.test_dashboards import _login
 from tests.conftest import World
 from tests.factories.bank import IBANS
+from tests.helpers.browser import log_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
@@ -38,7 +38,7 @@ def test_import_reconcile_split_and_reimport(world: World, live_server: Any, bro
         connection.close()
     base = live_server.url
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    _login(page, base, "carl@a.example", totp=True)
+    log_in(page, base, "carl@a.example", totp=True)
     page.goto(f"{base}/c/coop-a/bank/accounts/{account.pk}/")
     page.locator("#id_file").set_input_files(str(FILES / "camt053-001-02-2025-03.xml"))
     page.get_by_role("button", name="Importer").click()

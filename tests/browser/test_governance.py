@@ -35,6 +35,8 @@ def test_associate_votes_and_sees_the_receipt(world: World, live_server: Any, br
     page.wait_for_url(re.compile(rf".*/governance/assemblies/{setup.assembly.pk}/$"))
     assert page.get_by_text("Texte de la résolution 1.").is_visible()
     page.get_by_label("Pour").check()
+    # A ballot cannot be changed: the page asks for confirmation first.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Voter").click()
     message = page.get_by_text("Vote enregistré. Votre reçu :")
     message.wait_for()
@@ -52,4 +54,8 @@ def test_associate_votes_and_sees_the_receipt(world: World, live_server: Any, br
     assert (ballot.tracker, ballot.choice) == (shown.group(1), "for")
     assert (participation.voter.user_id, participation.channel) == (world.alice.pk, "online")
     assert page.get_by_text("Vote enregistré pour Alice Arnaud.").is_visible()
+    # The receipt stays on this device: "Mes votes" lists it at any time.
+    page.goto(f"{base}/c/coop-a/governance/me/")
+    assert page.locator("[data-receipts-list] code").text_content() == shown.group(1)
+    assert not page.get_by_text("Aucun reçu gardé sur cet appareil.").is_visible()
     page.close()  # stops the live quorum counter's polling before the server stops

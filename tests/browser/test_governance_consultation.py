@@ -13,7 +13,7 @@ from django.db import connection
 from governance.models import Ballot, Participation
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import PASSWORD, World
-from tests.governance.test_consultations import _consultation
+from tests.helpers.governance import make_consultation
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ def test_associate_answers_a_written_consultation(
     world: World, live_server: Any, browser: Any
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Courriel").fill("alice@a.example")
@@ -37,6 +37,8 @@ def test_associate_answers_a_written_consultation(
     page.get_by_role("group", name="2. Résolution 2").get_by_label("Contre").check()
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/consultation.png", full_page=True)
+    # A ballot cannot be changed: the page asks for confirmation first.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Envoyer ma réponse").click()
     message = page.get_by_text("Réponse enregistrée. Vos reçus :")
     message.wait_for()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ CHART = Chart(
 
 def test_svg_has_one_bar_per_value_a_line_a_legend_and_accessible_text() -> None:
     svg = render_svg(CHART, ident="ca")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 680 260"')
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 280"')
     assert 'role="img" aria-labelledby="ca-title ca-desc"' in svg
     assert '<title id="ca-title">Chiffre d&#x27;affaires</title>' in svg
     assert svg.count('fill="#0072B2"/>') == 3  # two bars and the legend swatch
@@ -33,8 +34,8 @@ def test_svg_has_one_bar_per_value_a_line_a_legend_and_accessible_text() -> None
     assert labels == [
         "0\u00a0€",
         "500\u00a0€",
-        "1\u202f000\u00a0€",
-        "1\u202f500\u00a0€",
+        "1\u00a0000\u00a0€",
+        "1\u00a0500\u00a0€",
         "janv.",
         "févr.",
         "mars",
@@ -55,11 +56,13 @@ def test_negative_values_draw_below_zero() -> None:
 
 def test_template_tag_renders_the_chart_and_its_data_table() -> None:
     html = Template("{% load core_charts %}{% chart c 'ca' %}").render(Context({"c": CHART}))
-    assert '<figure class="chart-figure">' in html
+    assert '<figure class="chart-figure" aria-labelledby="ca-heading">' in html
     assert "<caption>Chiffre d&#x27;affaires</caption>" in html
-    assert '<th scope="row">févr.</th><td>800&nbsp;€</td><td>1 500&nbsp;€</td>' in html.replace(
-        "\u202f", " "
-    ).replace("\xa0", " ")
+    assert '<h3 id="ca-heading">Chiffre d&#x27;affaires</h3>' in html  # the title is visible
+    assert (
+        '<th scope="row">févr.</th><td class="num">800 €</td><td class="num">1 500 €</td>'
+        in html.replace("\u202f", " ").replace("\xa0", " ")
+    )
 
 
 def test_sparkline_needs_two_points() -> None:
@@ -88,7 +91,60 @@ def test_long_legends_wrap_and_the_axis_fits_its_labels() -> None:
         unit="€",
     )
     svg = render_svg(chart)
-    legend_rows = set(re.findall(r'<text x="\d+" y="(\d+)" font-size="12"', svg))
-    assert legend_rows == {"18", "36"}
-    # "1 400 000 €" is 11 characters: the plot starts at 7 × 11 + 14 = 91 px.
-    assert '<line x1="91" x2="668"' in svg
+    legend_rows = set(re.findall(r'<text x="\d+" y="(\d+)" font-size="14"', svg))
+    assert legend_rows == {"19", "39"}
+    # "1 400 000 €" is 11 characters: the plot starts at 8 × 11 + 14 = 102 units.
+    assert '<line x1="102" x2="588"' in svg
+
+
+def test_axis_text_is_readable_and_months_are_unambiguous() -> None:
+    from perspectives.core.formats import month_short
+
+    labels = [month_short(dt.date(2026, m, 1)) for m in (6, 7)]
+    assert labels == ["juin\u00a026", "juil.\u00a026"]
+    svg = render_svg(CHART)
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', svg)}
+    # 14 units in a chart never drawn narrower than 600 units (34rem) read as 12 px or more.
+    assert sizes == {14}
+
+
+def test_the_current_month_is_drawn_apart_and_gaps_break_the_line() -> None:
+    chart = Chart(
+        title="CA",
+        categories=("a", "b", "c", "d", "e"),
+        series=(
+            Series("barres", (Decimal(5), Decimal(6), Decimal(7), Decimal(8), Decimal(1))),
+            Series("ligne", (None, Decimal(4), Decimal(5), Decimal(6), Decimal(1)), kind="line"),
+        ),
+        partial=4,
+    )
+    svg = render_svg(chart)
+    assert svg.count('fill-opacity="0.35" stroke="#0072B2" stroke-dasharray="2 2"') == 2  # bar, key
+    polylines = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert len(polylines) == 1
+    assert len(polylines[0].split()) == 3  # b, c, d: not a, not e
+    assert 'stroke-dasharray="2 4"' in svg  # the dotted step into the unfinished month
+    assert "mois en cours, incomplet" in svg
+
+    gap = Chart(
+        title="t",
+        categories=("a", "b", "c", "d"),
+        series=(Series("l", (Decimal(1), Decimal(2), None, Decimal(3)), kind="line"),),
+    )
+    svg = render_svg(gap)
+    assert len(re.findall(r"<polyline", svg)) == 1  # a–b; d alone is a dot
+    assert svg.count("<circle") == 1
+
+
+def test_horizontal_bars_write_long_names_in_full() -> None:
+    chart = Chart(
+        title="Pôles",
+        categories=("Formation et conseil", "Espaces verts et jardinage"),
+        series=(Series("CA", (Decimal(1000), Decimal(500))),),
+        unit="€",
+        horizontal=True,
+    )
+    svg = render_svg(chart)
+    texts = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert texts == ["Formation et conseil", "Espaces verts et jardinage"]
+    assert "…" not in svg

@@ -12,6 +12,9 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
 from tests.conftest import travel_to
 
+# Each test seeds the whole demo.
+pytestmark = pytest.mark.slow
+
 ENTREPRENEUR_KEYS = [
     f"{slug}{suffix}"
     for slug in ("perspectives", "canigou")
@@ -26,6 +29,12 @@ GOVERNANCE_KEYS = [
     f"{slug}:{key}"
     for slug in ("perspectives", "canigou")
     for key in ("associates", "assemblies", "ballots")
+]
+
+PURCHASES_KEYS = [
+    f"{slug}:{key}"
+    for slug in ("perspectives", "canigou")
+    for key in ("supplier_invoices", "supplier_invoices_paid", "expense_reports", "sepa_batches")
 ]
 
 
@@ -56,6 +65,18 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "canigou:associates": 8,
         "canigou:assemblies": 3,
         "canigou:ballots": 10,
+    }
+    # Per cooperative: three received e-invoices (Factur-X, UBL, CII in the queue) and three
+    # entered; one supplier invoice and one expense report paid by a SEPA batch.
+    assert {key: first.counts[key] for key in PURCHASES_KEYS} == {
+        "perspectives:supplier_invoices": 6,
+        "perspectives:supplier_invoices_paid": 1,
+        "perspectives:expense_reports": 2,
+        "perspectives:sepa_batches": 1,
+        "canigou:supplier_invoices": 6,
+        "canigou:supplier_invoices_paid": 1,
+        "canigou:expense_reports": 2,
+        "canigou:sepa_batches": 1,
     }
     assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
         "perspectives": 150,

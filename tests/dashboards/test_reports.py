@@ -61,7 +61,7 @@ def test_reports_are_frozen_rendered_sent_once(world: World, history: Activity) 
     text = _text(alice_report).replace("\u202f", " ").replace("\xa0", " ")
     assert "Rapport mensuel octobre 2026" in text
     assert "Alice Arnaud" in text
-    assert "15 000 €" in text
+    assert "15 000,00 €" in text
     attachment = next(m for m in mail.outbox if m.to == ["alice.pro@a.example"]).attachments[0]
     assert (attachment[0], attachment[2]) == ("rapport-2026-10.pdf", "application/pdf")
 

@@ -33,7 +33,7 @@ def bank_account(cooperative: Cooperative, *, iban: str = IBANS[0], **kwargs: An
         return services.bank_account_create(iban=iban, **kwargs)
 
 
-class StatementFactory(factory.django.DjangoModelFactory):
+class StatementFactory(factory.django.DjangoModelFactory[m.Statement]):
     class Meta:
         model = m.Statement
 
@@ -47,7 +47,7 @@ class StatementFactory(factory.django.DjangoModelFactory):
     closing_balance = Decimal("1000.00")
 
 
-class BankLineFactory(factory.django.DjangoModelFactory):
+class BankLineFactory(factory.django.DjangoModelFactory[m.BankLine]):
     class Meta:
         model = m.BankLine
 
@@ -60,11 +60,11 @@ class BankLineFactory(factory.django.DjangoModelFactory):
 
 
 def _statement(cooperative: Cooperative) -> m.Statement:
-    return StatementFactory(bank_account=bank_account(cooperative))  # type: ignore[no-any-return]
+    return StatementFactory.create(bank_account=bank_account(cooperative))
 
 
 def _line(cooperative: Cooperative) -> m.BankLine:
-    return BankLineFactory(statement=_statement(cooperative))  # type: ignore[no-any-return]
+    return BankLineFactory.create(statement=_statement(cooperative))
 
 
 def _rule(cooperative: Cooperative) -> m.ReconciliationRule:

@@ -134,6 +134,7 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
     client.force_login(world.carl)
     with cooperative_context(world.coop_a.pk):
         room_entry = setup.assembly.roll.exclude(user__in=[world.alice, world.carl]).first()
+    assert room_entry is not None
     client.post(_url(setup, "attendance/"), {"entry": room_entry.pk, "mode": "room"})
     client.post(
         _url(setup, f"resolutions/{first.pk}/room/"),
@@ -270,3 +271,54 @@ def test_small_electorate_warning_on_secret_ballots(
     with cooperative_context(world.coop_a.pk):
         Assembly.objects.filter(pk=small.assembly.pk).update(roll_size=4)
     assert "Petit corps électoral" in client.get(_url(small)).text
+
+
+def test_the_bureau_marks_everyone_present_in_one_click(
+    world: World, client: Client, setup: Setup
+) -> None:
+    from governance.models import Attendance
+
+    client.force_login(world.carl)
+    page = client.get(_url(setup))
+    assert "Marquer tout le monde présent" in page.text
+    assert page.text.count('name="entries"') == 5
+    with cooperative_context(world.coop_a.pk):
+        one = setup.assembly.roll.order_by("full_name").first()
+    assert one is not None
+    ticked = client.post(_url(setup, "attendance/"), {"entries": [one.pk], "mode": "room"})
+    assert ticked.status_code == 302
+    everyone = client.post(_url(setup, "attendance/"), {"all": "on", "mode": "room"}, follow=True)
+    assert "4 présences enregistrées." in everyone.text
+    again = client.post(_url(setup, "attendance/"), {"all": "on", "mode": "room"}, follow=True)
+    assert "Personne à émarger" in again.text
+    with cooperative_context(world.coop_a.pk):
+        modes = list(Attendance.objects.values_list("mode", flat=True))
+    assert modes == ["room"] * 5
+    assert client.get(_url(setup)).text.count('name="entries"') == 0
+
+    client.force_login(world.charlie)
+    for slug in ("coop-a", "coop-b"):
+        response = client.post(_url(setup, "attendance/", slug), {"all": "on", "mode": "room"})
+        assert response.status_code == 404
+    with cooperative_context(world.coop_a.pk):
+        assert Attendance.objects.count() == 5
+
+
+def test_the_home_page_says_a_vote_is_waiting_until_it_is_cast(
+    world: World, client: Client, setup: Setup
+) -> None:
+    client.force_login(world.alice)
+    home = client.get("/c/coop-a/")
+    assert home.status_code == 200
+    assert "Un vote vous attend" in home.text
+    assert "AGO 2026 : 1 résolution attend votre vote." in home.text
+    assert _url(setup) in home.text
+    page = client.get(_url(setup))
+    assert "ne peut plus être modifié" in page.text
+    assert 'data-confirm="Confirmer ce vote ? Il ne pourra plus être modifié."' in page.text
+    resolution = setup.resolutions[0]
+    client.post(_url(setup, f"resolutions/{resolution.pk}/vote/"), {"choice": "for"})
+    assert "Un vote vous attend" not in client.get("/c/coop-a/").text
+    # Bob is on no roll: nothing waits for him.
+    client.force_login(world.bob)
+    assert "Un vote vous attend" not in client.get("/c/coop-a/").text

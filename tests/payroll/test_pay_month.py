@@ -15,10 +15,8 @@ from django.utils import timezone
 
 from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
 from entrepreneurs.models import ActivityMember, Entrepreneur
-from payroll.absences import absence_add
 from payroll.engine import PayslipInput, payslip_compute
 from payroll.models import Absence, PayProfile, PayrollRun, Payslip, SalaryProposal
-from payroll.salaries import salary_choose, salary_proposals_refresh
 from payroll.selectors import company_at, parameters_at
 from payroll.services import (
     pay_profile_set,
@@ -27,6 +25,8 @@ from payroll.services import (
     payslip_correct,
     payslip_pdf_render,
 )
+from payroll.services.absences import absence_add
+from payroll.services.salaries import salary_choose, salary_proposals_refresh
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
@@ -65,7 +65,7 @@ def _history_2025(entrepreneur: Entrepreneur) -> None:
     """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
     for month in range(7, 13):
         acquired = D("2.5") * (month - 6)
-        PayslipFactory(
+        PayslipFactory.create(
             run__cooperative=entrepreneur.cooperative,
             run__period=dt.date(2025, month, 1),
             entrepreneur=entrepreneur,
@@ -309,17 +309,19 @@ def test_the_payslip_pdf_and_the_leave_page_show_the_month(
         run = _january_with_leave_and_sickness(world, payroll)
         payroll_run_validate(run_id=run.pk)
         text = _pdf_text(Payslip.objects.get(run=run, entrepreneur=payroll.alice).pk)
-    # Cells wrap in the PDF: each label and amount is looked for on its own.
+    # Cells wrap in the PDF: each label and amount is looked for on its own. Figures are
+    # written the French way (perspectives.core.formats), spaces collapsed by split().
     for expected in (
-        "Salaire de base (part fixe) 2500.00",
-        "Absence congés payés du -288.46",
-        "Indemnité de congés payés (3 j, règle du 300.00",
-        "Absence maladie du 12/01 -865.38",
-        "Indemnité complémentaire maladie (maintien 98.62",
-        "Salaire brut 1744.78",
+        "Salaire de base (part fixe) 2 500,00",
+        "Absence congés payés du -288,46",
+        "Indemnité de congés payés (3 j, règle du 300,00",
+        "Absence maladie du 12/01",
+        "-865,38",
+        "Indemnité complémentaire maladie 98,62",
+        "Salaire brut 1 744,78",
         "Indemnités journalières de sécurité sociale perçues par l'employeur (subrogation)",
-        "287.70, CSG/CRDS -19.27",
-        "Ce mois-ci 2.34 3 Cumul 17.34 3 14.34",
+        "287,70, CSG/CRDS -19,27",
+        "Ce mois-ci 2,34 3 Cumul 17,34 3 14,34",
         "Congés payés du 05/01/2026 au 07/01/2026 ; Arrêt maladie du 12/01/2026 au 21/01/2026 "
         "(subrogation)",
     ):

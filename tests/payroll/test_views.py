@@ -10,7 +10,7 @@ from payroll.models import PayrollRun, PayrollSettings, Payslip
 from payroll.selectors import company_at
 from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
 from perspectives.tenancy.context import cooperative_context
-from tests.conftest import World
+from tests.conftest import World, activate_totp
 from tests.payroll.conftest import Payroll, compute_run
 
 JAN = dt.date(2026, 1, 1)
@@ -126,15 +126,15 @@ def test_the_simulator_answers_live_from_gross_or_budget(
     assert gross.status_code == 200
     assert "HX-Request" in gross["Vary"]
     assert b"<html" not in gross.content
-    assert "3126,90 €".encode() in gross.content
-    assert "1907,23 €".encode() in gross.content
+    assert "3\u00a0126,90\u00a0€".encode() in gross.content
+    assert "1\u00a0907,23\u00a0€".encode() in gross.content
     budget = client.post(
         "/c/coop-a/payroll/simulator/",
         {"mode": "budget", "amount": "3126.90", "status": "non-cadre"},
         HTTP_HX_REQUEST="true",
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert "2500,00 €".encode() in budget.content
+    assert "2\u00a0500,00\u00a0€".encode() in budget.content
     assert b'<rect x="0" y="0" width="609.9"' in budget.content
 
 
@@ -181,3 +181,64 @@ def test_the_payroll_officer_sets_dated_settings(world: World, client: Client) -
         assert list(PayrollSettings.objects.values_list("headcount", "at_rate")) == [
             (12, Decimal("1.10"))
         ]
+
+
+def _page_url(payslip_id: int, slug: str = "coop-a") -> str:
+    return f"/c/{slug}/payroll/payslips/{payslip_id}/"
+
+
+def test_a_payslip_page_shows_the_lines_of_its_pdf(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    with cooperative_context(world.coop_a.pk):
+        payslip = Payslip.objects.get(pk=ids[payroll.alice.pk])
+        first_line = payslip.data["lines"][0]
+    client.force_login(world.alice)
+    home = client.get("/c/coop-a/payroll/")
+    assert _page_url(payslip.pk).encode() in home.content
+    page = client.get(_page_url(payslip.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Bulletin de paie — janvier 2026" in text
+    assert first_line["label"] in text
+    assert first_line["group_label"] in text
+    assert "Montant net social" in text
+    assert _pdf_url(payslip.pk) in text
+    # Someone else's payslip, support staff and another cooperative get the same 404.
+    assert client.get(_page_url(ids[payroll.other.pk])).status_code == 404
+    client.force_login(world.bob)
+    assert client.get(_page_url(payslip.pk)).status_code == 404
+    client.force_login(world.charlie)
+    for slug in ("coop-a", "coop-b"):
+        assert client.get(_page_url(payslip.pk, slug)).status_code == 404
+    client.force_login(world.carl)
+    assert client.get(_page_url(payslip.pk)).status_code == 200
+
+
+def test_the_payroll_officer_s_home_leads_to_the_payroll(world: World, client: Client) -> None:
+    from perspectives.tenancy.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    officer = UserFactory.create(email="paie@a.example", first_name="Paul", last_name="Ayet")
+    MembershipFactory.create(cooperative=world.coop_a, user=officer, roles=[Role.PAYROLL])
+    activate_totp(officer)
+    client.force_login(officer)
+    home = client.get("/c/coop-a/")
+    assert home.status_code == 200
+    assert b'href="/c/coop-a/payroll/"' in home.content
+    assert "Préparer ou suivre la paie".encode() in home.content
+
+
+def test_a_payslip_whose_file_is_gone_gives_the_friendly_404(
+    world: World, payroll: Payroll, client: Client
+) -> None:
+    ids = _issued(world, payroll)
+    with cooperative_context(world.coop_a.pk):
+        payslip = Payslip.objects.get(pk=ids[payroll.alice.pk])
+        payslip.pdf.storage.delete(payslip.pdf.name)
+    client.force_login(world.alice)
+    response = client.get(_pdf_url(payslip.pk))
+    assert response.status_code == 404
+    assert "Cette page n&#x27;existe pas." in response.content.decode()
+    assert "Revenir à l'accueil" in response.content.decode()

@@ -25,6 +25,7 @@ from payroll.engine.absences import (
 from payroll.engine.money import ZERO
 from payroll.engine.parameters import Parameters
 from payroll.models import Absence, PayProfile, PayrollRun, PayrollSettings, Payslip
+from payroll.services.run_lock import locked_run
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 
@@ -163,6 +164,8 @@ def month_data(inputs: MonthInputs) -> dict[str, Any]:
 # --- Writes ------------------------------------------------------------------------------------
 
 
+# Long on purpose: one absence checked against the month, the contract and the rights, in the order
+# a payroll officer checks them.
 @transaction.atomic
 def absence_add(
     *,
@@ -179,7 +182,6 @@ def absence_add(
     absence, or exceed the paid-leave balance."""
     from payroll.engine.absences import working_days
     from payroll.selectors import parameters_at
-    from payroll.services import locked_run
 
     run = locked_run(run_id)
     # One absence at a time per person: the profile row serialises concurrent entries.
@@ -277,7 +279,6 @@ def absence_add(
 
 @transaction.atomic
 def absence_delete(*, run_id: int, absence_id: int) -> None:
-    from payroll.services import locked_run
 
     run = locked_run(run_id)
     deleted, _detail = Absence.objects.filter(run=run, pk=absence_id).delete()

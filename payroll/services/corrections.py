@@ -7,18 +7,18 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from payroll import services, tasks
-from payroll.ledger import payslip_post, payslip_reversal_post
 from payroll.models import Payslip
+from payroll.services.ledger import payslip_post, payslip_reversal_post
+from payroll.services.runs import PAYSLIP_PDF_TASK, payslip_correct
 from perspectives.tenancy.jobs import job_enqueue
 
 
 @transaction.atomic
 def payslip_correction_issue(*, payslip_id: int, gross: Decimal) -> Payslip:
     """All or nothing: a refusal of the ledger (locked period) leaves no new version behind."""
-    correction = services.payslip_correct(payslip_id=payslip_id, gross=gross)
+    correction = payslip_correct(payslip_id=payslip_id, gross=gross)
     original = Payslip.objects.select_related("entrepreneur").get(pk=payslip_id)
     payslip_reversal_post(payslip=original)
     payslip_post(payslip=correction)
-    job_enqueue(tasks.payslip_pdf_render_task, payslip_id=correction.pk)
+    job_enqueue(PAYSLIP_PDF_TASK, payslip_id=correction.pk)
     return correction

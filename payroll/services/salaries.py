@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounting import selectors as ledger
@@ -26,13 +25,11 @@ from payroll.engine.absences import month_end
 from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import ABSURD_GROSS
 from payroll.models import PayProfile, PayrollRun, SalaryProposal
-from payroll.selectors import company_at, parameters_at
+from payroll.selectors import company_at, parameters_at, payslip_year_to_date
+from payroll.services.run_lock import locked_run
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-
-
-def euros(value: Decimal) -> str:
-    return f"{number_format(value, decimal_pos=2, force_grouping=True)} €"
+from perspectives.core.formats import money
 
 
 def main_activity(*, entrepreneur_id: int) -> tuple[Activity | None, Decimal]:
@@ -56,7 +53,6 @@ def salary_budget(*, activity: Activity | None, share: Decimal, as_of: dt.date) 
 
 
 def _template(run: PayrollRun, profile: PayProfile, company: Company) -> PayslipInput:
-    from payroll.services import payslip_year_to_date
 
     return PayslipInput(
         period=run.period,
@@ -93,7 +89,6 @@ def salary_proposals_refresh(*, run_id: int) -> list[SalaryProposal]:
     """Recompute every paid entrepreneur's budget and suggested gross from today's ledger. A
     gross retained by someone stays (only its employer cost is recomputed); otherwise the
     profile's current monthly gross is taken, so a profile edited since is followed."""
-    from payroll.services import locked_run
 
     run = locked_run(run_id)
     params, company = parameters_at(run.period), company_at(run.period)
@@ -146,7 +141,7 @@ def _retain(
         if proposal.suggested_gross is None:
             raise ApplicationError(
                 _("Le budget de l'activité (%(budget)s) ne permet de suggérer aucun salaire.")
-                % {"budget": euros(proposal.budget)}
+                % {"budget": money(proposal.budget)}
             )
         gross = proposal.suggested_gross
     if gross < ZERO or gross > ABSURD_GROSS or gross != gross.quantize(Decimal("0.01")):
@@ -157,7 +152,7 @@ def _retain(
                 "Le brut retenu (%(gross)s) est inférieur à la part fixe du contrat "
                 "(%(fixed)s), qui est toujours due."
             )
-            % {"gross": euros(gross), "fixed": euros(profile.fixed_gross)}
+            % {"gross": money(gross), "fixed": money(profile.fixed_gross)}
         )
     template = _template(run, profile, company)
     proposal.chosen_gross = gross
@@ -173,7 +168,6 @@ def salary_choose(
 ) -> SalaryProposal:
     """Retain `gross` for the entrepreneur in this run, or the suggestion when `gross` is None.
     The fixed part of the contract is always due: the retained gross cannot go below it."""
-    from payroll.services import locked_run
 
     run = locked_run(run_id)
     proposal = (
@@ -198,7 +192,6 @@ def salary_choose(
 @transaction.atomic
 def salary_suggestions_accept_all(*, run_id: int, chosen_by: User | None) -> tuple[int, list[str]]:
     """Accept every suggestion that can be accepted; returns (accepted, French refusals)."""
-    from payroll.services import locked_run
 
     run = locked_run(run_id)
     params, company = parameters_at(run.period), company_at(run.period)
@@ -237,9 +230,9 @@ def proposal_warning(proposal: SalaryProposal) -> str:
         "Le budget de l'activité (%(budget)s) ne couvre pas le coût employeur du salaire retenu "
         "(%(cost)s) : il manque %(missing)s."
     ) % {
-        "budget": euros(proposal.budget),
-        "cost": euros(proposal.chosen_cost),
-        "missing": euros(proposal.over_budget),
+        "budget": money(proposal.budget),
+        "cost": money(proposal.chosen_cost),
+        "missing": money(proposal.over_budget),
     }
 
 

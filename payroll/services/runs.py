@@ -16,12 +16,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Entrepreneur
+from payroll import selectors
 from payroll.engine import Payslip as EnginePayslip
 from payroll.engine import PayslipInput, YearToDate, gross_from_budget, payslip_compute
 from payroll.engine.payslip import ABSURD_GROSS, year_to_date_from_json
-from payroll.ledger import payslip_payment_post, payslip_post
 from payroll.models import (
     LegalParameter,
     PayProfile,
@@ -31,9 +32,14 @@ from payroll.models import (
     payslip_pdf_path,
 )
 from payroll.parameter_files import PARAMETERS_DIR, parameter_rows_read
-from payroll.selectors import company_at, parameters_at
+from payroll.selectors import company_at, parameters_at, payslip_year_to_date
+from payroll.services.absences import month_data, month_inputs
+from payroll.services.ledger import payslip_payment_post, payslip_post
+from payroll.services.run_lock import locked_run
+from payroll.services.salaries import paid_profiles, regularisation_budget, salary_proposals_refresh
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.formats import money
 from perspectives.core.pdf import render_pdf
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.jobs import job_enqueue
@@ -167,31 +173,15 @@ def payroll_run_create(*, period: dt.date, created_by: User | None) -> PayrollRu
             )
     except IntegrityError:
         raise ApplicationError(f"Une paie existe déjà pour {period:%m/%Y}.") from None
-    from payroll.salaries import salary_proposals_refresh
-
     salary_proposals_refresh(run_id=run.pk)
     return run
-
-
-def _locked_run(run_id: int) -> PayrollRun:
-    run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
-    if run.is_locked:
-        raise ApplicationError(
-            f"La paie de {run.period:%m/%Y} est validée : la période est verrouillée."
-        )
-    return run
-
-
-locked_run = _locked_run
 
 
 @transaction.atomic
 def payroll_run_start(*, run_id: int) -> list[int]:
     """Mark the run as computing and return the entrepreneurs to compute (one task each).
     Re-running drops the drafts of entrepreneurs no longer paid, and never duplicates."""
-    from payroll.salaries import paid_profiles
-
-    run = _locked_run(run_id)
+    run = locked_run(run_id)
     ids = [profile.entrepreneur_id for profile in paid_profiles(period=run.period)]
     Payslip.objects.filter(run=run, issued_at__isnull=True).exclude(
         entrepreneur_id__in=ids
@@ -202,22 +192,6 @@ def payroll_run_start(*, run_id: int) -> list[int]:
     run.validation_error = ""
     run.save(update_fields=["status", "expected", "computation_started_at", "validation_error"])
     return ids
-
-
-def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate:
-    """Cumulatives of the entrepreneur's issued payslips earlier in the same calendar year."""
-    previous = (
-        Payslip.objects.filter(
-            entrepreneur_id=entrepreneur_id,
-            issued_at__isnull=False,
-            period__year=period.year,
-            period__lt=period,
-        )
-        # The regularisation payslip of a month comes after its monthly payslip.
-        .order_by("-period", "-kind", "-version")
-        .first()
-    )
-    return year_to_date_from_json(previous.data["ytd"]) if previous else YearToDate()
 
 
 FIXED_PART_LABEL = "Salaire de base (part fixe)"
@@ -246,7 +220,7 @@ def payslip_draft_compute(*, run_id: int, entrepreneur_id: int) -> Payslip:
     December, and in the month of an exit, a regularisation payslip follows."""
     from payroll.models import SalaryProposal
 
-    run = _locked_run(run_id)
+    run = locked_run(run_id)
     profile = PayProfile.objects.select_related("entrepreneur").get(entrepreneur_id=entrepreneur_id)
     proposal = SalaryProposal.objects.filter(run=run, entrepreneur_id=entrepreneur_id).first()
     gross = proposal.chosen_gross if proposal else profile.monthly_gross
@@ -279,8 +253,6 @@ def _monthly_compute(
 ) -> tuple[EnginePayslip, dict[str, Any]]:
     """A month's payslip for a base gross: the fixed part, the advance on the variable part
     above it, and the lines of the month's absences."""
-    from payroll.absences import month_data, month_inputs
-
     fixed = min(profile.fixed_gross, gross)
     params = parameters_at(run.period)
     month = month_inputs(params, run=run, profile=profile, base_gross=gross)
@@ -325,8 +297,6 @@ def _regularisation_compute(
     a payslip whose employer cost uses up what is left of the year's result, with the year's
     cumulatives (so the RGDU's annual regularisation claws back what the bonus reduces). When
     the advances exceeded the result, no payslip: the note says by how much."""
-    from payroll.salaries import euros, regularisation_budget
-
     exit_on = profile.entrepreneur.exited_on
     exiting = exit_on is not None and exit_on.replace(day=1) == run.period
     drafts = Payslip.objects.filter(
@@ -348,7 +318,7 @@ def _regularisation_compute(
         note = gettext(
             "Les avances versées dépassent le résultat de l'activité de %(amount)s : aucune "
             "régularisation ; à reprendre sur les avances de l'an prochain."
-        ) % {"amount": euros(-budget)}
+        ) % {"amount": money(-budget)}
     else:
         template = _regularisation_input(
             run=run, profile=profile, status=profile.status, ytd=slip.ytd
@@ -382,6 +352,7 @@ def _regularisation_compute(
     return payslip
 
 
+RUN_COMPUTE_TASK = "payroll.tasks.payroll_run_compute_task"
 PAYSLIP_PDF_TASK = "payroll.tasks.payslip_pdf_render_task"
 RUN_VALIDATE_TASK = "payroll.tasks.payroll_run_validate_task"
 
@@ -390,7 +361,7 @@ RUN_VALIDATE_TASK = "payroll.tasks.payroll_run_validate_task"
 def payroll_run_validate_request(*, run_id: int) -> PayrollRun:
     """Hand the validation of a computed run to a worker (posting every payslip takes seconds);
     the run shows "Validation en cours" and nothing can be recomputed meanwhile."""
-    run = _locked_run(run_id)
+    run = locked_run(run_id)
     if run.status != PayrollRun.Status.COMPUTED:
         raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
     run.status, run.validation_error = PayrollRun.Status.VALIDATING, ""
@@ -434,7 +405,7 @@ def payroll_run_validate(*, run_id: int) -> list[int]:
     Returns the payslip ids whose PDF is to be rendered."""
     run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
     if run.status in (PayrollRun.Status.VALIDATED, PayrollRun.Status.PAID):
-        _locked_run(run_id)  # refuses with the locked period's message
+        locked_run(run_id)  # refuses with the locked period's message
     if run.status not in (PayrollRun.Status.COMPUTED, PayrollRun.Status.VALIDATING):
         raise ApplicationError("Seule une paie entièrement calculée peut être validée.")
     now = timezone.now()
@@ -476,11 +447,7 @@ def payslip_pdf_render(*, payslip_id: int) -> Payslip:
         raise ApplicationError("Seul un bulletin émis a un PDF.")
     if payslip.pdf:
         return payslip
-    groups: list[tuple[str, list[dict[str, str]]]] = []
-    for line in payslip.data["lines"]:
-        if not groups or groups[-1][0] != line["group_label"]:
-            groups.append((line["group_label"], []))
-        groups[-1][1].append(line)
+    groups = selectors.payslip_line_groups(payslip)
     html = render_to_string(
         "payroll/pdf/payslip.html",
         {
@@ -591,3 +558,25 @@ def payslip_correct(*, payslip_id: int, gross: Decimal) -> Payslip:
         issued_at=timezone.now(),
     )
     return correction
+
+
+# What the run pages and the API start alike: the work handed to the workers.
+
+
+def run_compute_start(*, run: PayrollRun) -> None:
+    """Compute (or recompute) the drafts on the workers, once the request's transaction commits."""
+    if run.is_locked:
+        raise ApplicationError(_("La période est verrouillée."))
+    job_enqueue(RUN_COMPUTE_TASK, run_id=run.pk)
+
+
+def run_validate(*, run: PayrollRun) -> PayrollRun:
+    """Hand the validation to a worker: it issues and posts the payslips, then their PDFs are
+    rendered by the workers; the run page follows it."""
+    return payroll_run_validate_request(run_id=run.pk)
+
+
+def run_pdfs_request(*, run: PayrollRun) -> int:
+    """Ask again for the PDFs of the run's issued payslips that have none (after a failure)."""
+    ids = list(run.payslips.values_list("pk", flat=True))
+    return payslip_pdfs_request(payslip_ids=ids)

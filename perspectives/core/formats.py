@@ -1,0 +1,172 @@
+"""How the platform writes money, numbers, percentages, dates, months and people's names.
+
+One rule for each, used by templates (the `fmt` filters, built into every template), PDFs,
+CSV headers and charts, in the active language:
+
+    money        French "17 522,00 €"   English "€17,522.00"   (non-breaking spaces)
+    number       French "1 234,5"       English "1,234.5"
+    percent      French "12,5 %"        English "12.5%"
+    day          French "6 déc. 2026"   English "6 Dec 2026"
+    month        French "juillet 2026"  English "July 2026"
+    month_short  French "juil. 26"      English "Jul 26"
+    person       "Prénom Nom" everywhere; lists are sorted by last name, never reordered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import get_language
+
+NBSP = "\u00a0"
+
+MONTHS_SHORT = {
+    "fr": (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def _lang(language: str | None = None) -> str:
+    code = (language or get_language() or "fr")[:2]
+    return code if code in MONTHS else "fr"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def number(value: Any, places: int = 0, *, language: str | None = None) -> str:
+    """Grouped by thousands with the language's separators; "" for a missing value."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)  # no "-0,00"
+    text = f"{amount:,.{places}f}"
+    if _lang(language) == "fr":
+        return text.translate({ord(","): NBSP, ord("."): ","})
+    return text
+
+
+def figure(value: Any, *, language: str | None = None) -> str:
+    """A number with the decimals it has ("6.90" → "6,90", "1744.78" → "1 744,78"): rates and
+    amounts stored as text (a payslip's lines)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    exponent = amount.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number(amount, places, language=language)
+
+
+def money(value: Any, places: int = 2, *, language: str | None = None) -> str:
+    """An amount in euros: "17 522,00 €" in French, "€17,522.00" in English."""
+    text = number(value, places, language=language)
+    if not text:
+        return ""
+    if _lang(language) == "fr":
+        return f"{text}{NBSP}€"
+    if text.startswith("-"):
+        return f"-€{text[1:]}"
+    return f"€{text}"
+
+
+def percent(value: Any, places: int = 1, *, language: str | None = None) -> str:
+    text = number(value, places, language=language)
+    if not text:
+        return ""
+    return f"{text}{NBSP}%" if _lang(language) == "fr" else f"{text}%"
+
+
+def month(value: dt.date | None, *, language: str | None = None) -> str:
+    if value is None:
+        return ""
+    return f"{MONTHS[_lang(language)][value.month - 1]} {value.year}"
+
+
+def month_short(value: dt.date | None, *, language: str | None = None) -> str:
+    """Unambiguous abbreviations ("juin"/"juil.") with a two-digit year, for chart axes."""
+    if value is None:
+        return ""
+    return f"{MONTHS_SHORT[_lang(language)][value.month - 1]}{NBSP}{value.year % 100:02d}"
+
+
+def day(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    name = MONTHS_SHORT[_lang(language)][value.month - 1]
+    return f"{value.day}{NBSP}{name} {value.year}"
+
+
+def day_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+    """ "14 janv. 2027, 10:00" in the cooperative's time zone."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{day(value, language=language)}, {value:%H:%M}"
+
+
+def person(first_name: str | None, last_name: str | None) -> str:
+    """The one name order of the platform: first name, then last name."""
+    return " ".join(part.strip() for part in (first_name or "", last_name or "") if part.strip())

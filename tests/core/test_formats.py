@@ -1,0 +1,98 @@
+"""The one way the platform writes money, numbers, dates, months and names, in both languages
+(the `fmt` filters built into every template, and perspectives.core.formats for Python)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+NB = "\u00a0"
+
+TEMPLATE = (
+    "{{ a|euros }}|{{ a|euros:0 }}|{{ neg|euros }}|{{ zero|euros }}|{{ a|number:1 }}|"
+    "{{ rate|percent }}|{{ d|day }}|{{ t|day_time }}|{{ d|month }}|{{ june|month_short }}|"
+    "{{ july|month_short }}|{{ someone|person }}|{{ missing|euros }}"
+)
+CONTEXT = {
+    "a": Decimal("17522"),
+    "neg": Decimal("-1234.567"),
+    "zero": Decimal("-0.001"),
+    "rate": Decimal("12.5"),
+    "d": dt.date(2026, 12, 6),
+    "t": dt.datetime(2026, 12, 6, 9, 30, tzinfo=dt.UTC),
+    "june": dt.date(2026, 6, 1),
+    "july": dt.date(2026, 7, 1),
+    "someone": SimpleNamespace(first_name="Léa", last_name="Martin"),
+    "missing": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            [
+                f"17{NB}522,00{NB}€",
+                f"17{NB}522{NB}€",
+                f"-1{NB}234,57{NB}€",
+                f"0,00{NB}€",
+                f"17{NB}522,0",
+                f"12,5{NB}%",
+                f"6{NB}déc. 2026",
+                f"6{NB}déc. 2026, 10:30",
+                "décembre 2026",
+                f"juin{NB}26",
+                f"juil.{NB}26",
+                "Léa Martin",
+                "",
+            ],
+        ),
+        (
+            "en",
+            [
+                "€17,522.00",
+                "€17,522",
+                "-€1,234.57",
+                "€0.00",
+                "17,522.0",
+                "12.5%",
+                f"6{NB}Dec 2026",
+                f"6{NB}Dec 2026, 10:30",
+                "December 2026",
+                f"Jun{NB}26",
+                f"Jul{NB}26",
+                "Léa Martin",
+                "",
+            ],
+        ),
+    ],
+)
+def test_the_filters_write_figures_one_way_per_language(language: str, expected: list[str]) -> None:
+    with translation.override(language):
+        rendered = Template(TEMPLATE).render(Context(CONTEXT))
+    assert rendered.split("|") == expected
+
+
+def test_every_french_month_abbreviation_is_unambiguous() -> None:
+    from perspectives.core.formats import month_short
+
+    with translation.override("fr"):
+        names = [month_short(dt.date(2026, m, 1)).split(NB)[0] for m in range(1, 13)]
+    assert names == [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin",
+        "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ]  # fmt: skip
+    assert len(set(names)) == 12
+
+
+def test_page_titles_name_perspectives_once(client, world) -> None:
+    client.force_login(world.alice)
+    page = client.get("/c/coop-a/").content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.count("Perspectives") == 1
