@@ -311,7 +311,7 @@ def test_the_csv_mapping_is_saved_through_the_api(
     world: World, account: BankAccount, accountant, client: Client
 ) -> None:
     token = Token.objects.create(user=accountant)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     mapping = {
         "thousands_separator": " ",
         "amount": "",

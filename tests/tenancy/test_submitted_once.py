@@ -505,6 +505,8 @@ def test_every_create_form_of_the_written_consultations_runs_once(
 
 
 def test_every_create_form_of_the_bank_runs_once(world: World, client: Client) -> None:
+    from decimal import Decimal
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounting.models import Entry, Journal
@@ -544,7 +546,7 @@ def test_every_create_form_of_the_bank_runs_once(world: World, client: Client) -
         count=counter(bank.ReconciliationRule, world),
     )
     with cooperative_context(world.coop_a.pk):
-        fee = bank.BankLine.objects.get(amount=-8.40).pk
+        fee = bank.BankLine.objects.get(amount=Decimal("-8.40")).pk
         assert bank_services.suggestions_for(bank.BankLine.objects.get(pk=fee))[0].kind == "rule"
     created_once(
         client,
