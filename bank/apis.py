@@ -447,3 +447,38 @@ class EntryActionApi(_BankApi):
             result = services.manual_entry_reverse(entry=entry, user=user)
         result = selectors.entry_get(entry_id=result.pk)
         return Response(EntryOutputSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class CsvMappingApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvMappingInput"
+
+        mapping = serializers.DictField(
+            help_text=(
+                "delimiter, decimal_separator, thousands_separator, encoding, date_format, "
+                "skip_lines, et les colonnes par leur en-tête : booking_date, value_date, amount "
+                "(ou debit et credit), label, counterparty, reference, transaction_id, currency, "
+                "balance."
+            )
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvMapping"
+
+        mapping = serializers.DictField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer},
+        summary="Enregistrer le format CSV de la banque d'un compte",
+    )
+    def put(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
+        account = selectors.bank_account_get(bank_account_id=account_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.bank_account_csv_mapping_set(
+            bank_account=account, mapping=dict(serializer.validated_data["mapping"])
+        )
+        return Response({"mapping": account.csv_mapping})

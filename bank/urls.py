@@ -48,6 +48,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="api_bank_line_list",
     ),
     path(
+        "accounts/<int:account_id>/csv-mapping/",
+        apis.CsvMappingApi.as_view(),
+        name="api_bank_csv_mapping",
+    ),
+    path(
         "lines/<int:line_id>/suggestions/",
         apis.BankLineSuggestionsApi.as_view(),
         name="api_bank_line_suggestions",

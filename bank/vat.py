@@ -78,9 +78,21 @@ def _euros(value: Decimal) -> Decimal:
 
 
 def _period_lines(date_from: dt.date, date_to: dt.date) -> QuerySet[EntryLine]:
-    return EntryLine.objects.filter(
+    """The period's validated lines, less the settlements of earlier returns (this app's, or
+    any entry that pays VAT out: 44551, or 44571 debited against deductible VAT credited)."""
+    lines = EntryLine.objects.filter(
         date__gte=date_from, date__lte=date_to, entry__status=Entry.Status.VALIDATED
-    ).exclude(entry__source=SOURCE)
+    )
+    settling = lines.filter(
+        Q(account__code=DUE)
+        | Q(
+            account__code=COLLECTED,
+            debit__gt=0,
+            entry__lines__account__code__in=(DEDUCTIBLE_OTHER, DEDUCTIBLE_ASSETS),
+            entry__lines__credit__gt=0,
+        )
+    ).values("entry_id")
+    return lines.exclude(entry__source=SOURCE).exclude(entry_id__in=settling)
 
 
 def _rate(base: Decimal, tax: Decimal) -> Decimal:

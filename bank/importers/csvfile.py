@@ -11,9 +11,7 @@ the movements.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -27,6 +25,7 @@ from bank.importers.base import (
     clean_text,
     decimal_or_refuse,
 )
+from perspectives.core.csvexport import csv_dict_rows
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,7 @@ def parse(
             _("Le fichier n'est pas encodé en %(enc)s.") % {"enc": mapping.encoding}
         ) from None
     rows = text.splitlines()[mapping.skip_lines :]
-    reader = csv.DictReader(io.StringIO("\n".join(rows)), delimiter=mapping.delimiter)
-    header = reader.fieldnames or []
+    header, reader = csv_dict_rows("\n".join(rows), delimiter=mapping.delimiter)
     wanted = [
         getattr(mapping, name)
         for name in (

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from bank.importers import camt, cfonb, csvfile, ofx
 from bank.importers.base import (
     ImportRefused,
+    ParsedLine,
     ParsedStatement,
     fingerprints_assign,
     statement_check,
@@ -33,7 +35,7 @@ from perspectives.accounts.models import User
 from perspectives.tenancy.context import require_cooperative_id
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
-INSERT_BATCH = 2000
+INSERT_CHUNK = 5000
 
 
 @dataclass
@@ -249,28 +251,54 @@ def _write(
         imported_by=user,
     )
     statement.save(force_insert=True)
-    BankLine.objects.bulk_create(
-        [
-            BankLine(
-                cooperative_id=cooperative_id,
-                bank_account=bank_account,
-                statement=statement,
-                booking_date=line.booking_date,
-                value_date=line.value_date,
-                amount=line.amount,
-                currency=line.currency[:3],
-                counterparty=line.counterparty,
-                counterparty_iban=line.counterparty_iban,
-                label=line.label,
-                reference=line.reference,
-                bank_transaction_id=line.bank_transaction_id,
-                bank_code=line.bank_code,
-                fingerprint=line.fingerprint,
-                details=line.details,
-            )
-            for line in new_lines
-        ],
-        batch_size=INSERT_BATCH,
+    _insert_lines(
+        new_lines,
+        cooperative_id=cooperative_id,
+        account_id=bank_account.pk,
+        statement_id=statement.pk,
     )
     result.statements.append(statement)
     result.added += len(new_lines)
+
+
+_INSERT_LINES = f"""
+INSERT INTO {BankLine._meta.db_table} (
+    cooperative_id, bank_account_id, statement_id, state, booking_date, value_date, amount,
+    currency, counterparty, counterparty_iban, label, reference, bank_transaction_id, bank_code,
+    fingerprint, details
+)
+SELECT %s, %s, %s, 'open', t.booking_date, t.value_date, t.amount, t.currency, t.counterparty,
+       t.counterparty_iban, t.label, t.reference, t.bank_transaction_id, t.bank_code,
+       t.fingerprint, t.details::jsonb
+FROM unnest(
+    %s::date[], %s::date[], %s::numeric[], %s::text[], %s::text[], %s::text[], %s::text[],
+    %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]
+) AS t(booking_date, value_date, amount, currency, counterparty, counterparty_iban, label,
+       reference, bank_transaction_id, bank_code, fingerprint, details)
+"""
+
+
+def _insert_lines(
+    lines: list[ParsedLine], *, cooperative_id: int, account_id: int, statement_id: int
+) -> None:
+    """One INSERT per chunk from column arrays: an ORM bulk_create spends more time preparing
+    10,000 rows' values in Python than the database spends inserting them. Row-level security
+    and every constraint apply as to any insert."""
+    for start in range(0, len(lines), INSERT_CHUNK):
+        chunk = lines[start : start + INSERT_CHUNK]
+        columns = (
+            [line.booking_date for line in chunk],
+            [line.value_date for line in chunk],
+            [line.amount for line in chunk],
+            [line.currency[:3] for line in chunk],
+            [line.counterparty for line in chunk],
+            [line.counterparty_iban for line in chunk],
+            [line.label for line in chunk],
+            [line.reference for line in chunk],
+            [line.bank_transaction_id for line in chunk],
+            [line.bank_code for line in chunk],
+            [line.fingerprint for line in chunk],
+            [json.dumps(line.details) for line in chunk],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_LINES, [cooperative_id, account_id, statement_id, *columns])

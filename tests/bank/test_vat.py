@@ -35,6 +35,16 @@ def month(ledger: Ledger) -> None:
         label="Crédit de TVA de février",
     )
     ledger.sale("600.00", date=dt.date(2025, 2, 10))
+    # February's VAT paid in March, as another tool would post it: not part of March's return.
+    ledger.post(
+        [
+            LineInput("44571", debit="100.00", activity=a1),
+            LineInput("44566", credit="40.00", activity=a1),
+            LineInput("512", credit="60.00", activity=a1),
+        ],
+        date=dt.date(2025, 3, 20),
+        label="TVA 02/2025",
+    )
     ledger.sale("1200.00", date=dt.date(2025, 3, 5))  # 1000 + 200
     ledger.post(
         [

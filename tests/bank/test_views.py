@@ -305,3 +305,44 @@ def test_reconcile_through_the_api(world: World, imported, accountant, client: C
         ).status_code
         == 404
     )
+
+
+def test_the_csv_mapping_is_saved_through_the_api(
+    world: World, account: BankAccount, accountant, client: Client
+) -> None:
+    token = Token.objects.create(user=accountant)
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    mapping = {
+        "thousands_separator": " ",
+        "amount": "",
+        "debit": "Débit",
+        "credit": "Crédit",
+        "balance": "Solde",
+    }
+    saved = client.put(
+        f"{API}accounts/{account.pk}/csv-mapping/",
+        {"mapping": mapping},
+        content_type="application/json",
+        **auth,
+    )
+    assert saved.status_code == 200, saved.content
+    upload = SimpleUploadedFile("juin.csv", sample("credit-mutuel-2025-06.csv"))
+    imported = client.post(f"{API}accounts/{account.pk}/statements/", {"file": upload}, **auth)
+    assert (imported.status_code, imported.json()["added"]) == (201, 3)
+    bad = client.put(
+        f"{API}accounts/{account.pk}/csv-mapping/",
+        {"mapping": {"colonne": "x"}},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400
+    assert "réglages inconnus colonne" in bad.json()["detail"]
+    client.force_login(world.charlie)
+    assert (
+        client.put(
+            f"/api/v1/c/coop-b/bank/accounts/{account.pk}/csv-mapping/",
+            {"mapping": mapping},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )

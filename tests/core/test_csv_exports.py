@@ -69,6 +69,7 @@ def hostile(world: World, payroll: Payroll) -> dict[str, str]:  # noqa: F811 (fi
         "ledger_activity_pnl": f"/c/coop-a/accounting/activities/{a1}/pnl/?{period}&format=csv",
         "ledger_activity_treasury": f"/c/coop-a/accounting/activities/{a1}/treasury/"
         "?as_of=2025-12-31&format=csv",
+        "bank_vat_return": "/c/coop-a/bank/vat/?from=2025-01-01&to=2025-12-31&format=csv",
     }
 
 

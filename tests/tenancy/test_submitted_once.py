@@ -40,6 +40,7 @@ COVERED = {
         ),
         "perspectives.dashboards.views": "forecast_add",
         "perspectives.onboarding.views": "import_page",
+        "bank.views": "bank_home statement_upload bank_line_reconcile rule_list entry_new",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
@@ -501,6 +502,73 @@ def test_every_create_form_of_the_written_consultations_runs_once(
         action=f"{consultation}answer/",
         data={f"resolution_{resolution.pk}": "for"},
         count=counter(gov.Participation, world),
+    )
+
+
+def test_every_create_form_of_the_bank_runs_once(world: World, client: Client) -> None:
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounting.models import Entry, Journal
+    from bank import models as bank
+    from bank import services as bank_services
+    from tests.accounting.conftest import build_ledger
+    from tests.bank.conftest import sample
+
+    with cooperative_context(world.coop_a.pk):
+        build_ledger(world.coop_a)
+        journal = Journal.objects.get(code="OD").pk
+    client.force_login(world.carl)
+    account_page = created_once(
+        client,
+        page="/c/coop-a/bank/",
+        action="/c/coop-a/bank/",
+        data={"iban": "FR7630006000011234567890189", "name": "Crédit Agricole"},
+        count=counter(bank.BankAccount, world),
+    )
+    created_once(
+        client,
+        page=account_page,
+        action=f"{account_page}statements/",
+        data=lambda: {"file": SimpleUploadedFile("m.xml", sample("camt053-001-02-2025-03.xml"))},
+        count=counter(bank.Statement, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/bank/rules/",
+        action="/c/coop-a/bank/rules/",
+        data={
+            "name": "Frais CB",
+            "label_contains": "FRAIS CB",
+            "direction": "debit",
+            "account": "627",
+        },
+        count=counter(bank.ReconciliationRule, world),
+    )
+    with cooperative_context(world.coop_a.pk):
+        fee = bank.BankLine.objects.get(amount=Decimal("-8.40")).pk
+        assert bank_services.suggestions_for(bank.BankLine.objects.get(pk=fee))[0].kind == "rule"
+    created_once(
+        client,
+        page=f"/c/coop-a/bank/lines/{fee}/",
+        action=f"/c/coop-a/bank/lines/{fee}/reconcile/",
+        data={"suggestion": "0"},
+        count=counter(bank.Reconciliation, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/bank/entries/",
+        action="/c/coop-a/bank/entries/",
+        data={
+            "journal": journal,
+            "date": "2025-04-01",
+            "label": "Loyer",
+            "action": "draft",
+            "account_0": "613",
+            "debit_0": "500.00",
+        },
+        count=counter(Entry, world),
     )
 
 

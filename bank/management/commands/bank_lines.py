@@ -1,16 +1,17 @@
 """`bank_lines --cooperative <slug> --account <IBAN> --format csv`: the account's lines, oldest
 first. Columns: booking_date, value_date (ISO dates), amount (signed, decimal point), currency,
-counterparty, label, reference; comma-separated, quoted where needed, UTF-8."""
+counterparty, label, reference; comma-separated, quoted where needed, UTF-8; a text cell that
+starts like a formula (=, +, -, @) is prefixed with an apostrophe."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from bank import selectors
 from bank.management.commands._common import cooperative_from
+from perspectives.core.csvexport import CsvWriter
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         cooperative = cooperative_from(options)
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        # Machine-read: comma, decimal point; text cells a spreadsheet would run are quoted.
+        writer = CsvWriter(self.stdout, delimiter=",", decimal_comma=False, lineterminator="\n")
         try:
             with cooperative_context(cooperative.pk):
                 account = selectors.bank_account_by_iban(iban=options["account"])
@@ -37,7 +39,7 @@ class Command(BaseCommand):
                         (
                             line.booking_date.isoformat(),
                             line.value_date.isoformat() if line.value_date else "",
-                            f"{line.amount:.2f}",
+                            line.amount,
                             line.currency,
                             line.counterparty,
                             line.label,
