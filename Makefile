@@ -17,7 +17,7 @@ TEST_DATES ?= 2027-01-01 2028-02-29 2026-12-31T23:30 2027-03-27T12:00
 DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests/governance \
 	tests/accounting/test_closing.py tests/accounting/test_fec.py tests/core/test_demo.py
 ARGS ?=
-MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance
+MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases bank tests
 
 # lint and messages import the settings without starting any service: placeholder values.
 NO_SERVICES_ENV := \
@@ -36,7 +36,7 @@ SHELL := bash
 PIP_FILTER := grep -v "^WARNING: Location 'file:" >&2 || true
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-dates manage backup restore lint migrations-check lock \
+.PHONY: help venv run test test-fast test-dates manage backup restore lint migrations-check lock \
 	messages bench services stop clean
 
 help: ## List the targets
@@ -65,6 +65,9 @@ run: $(STAMP) ## Migrate, seed the demo, serve on http://127.0.0.1:$PORT with Ce
 
 test: $(STAMP) ## Run the test suite (make test PYTEST_ARGS="-k invoice -n 0", DATE=2028-02-29)
 	PERSPECTIVES_TEST_DATE="$(DATE)" $(DEVSTACK) test $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## The suite without its slow tests (browser, worker, faults, demo, commits)
+	PERSPECTIVES_TEST_DATE="$(DATE)" $(DEVSTACK) test $(PYTEST_ARGS) -m "not slow"
 
 test-dates: $(STAMP) ## Run the calendar-dependent tests as if on each of TEST_DATES
 	@for day in $(TEST_DATES); do \

@@ -487,6 +487,7 @@ def _post_one(cooperative: Cooperative, day: dt.date, activity: int) -> None:
         )
 
 
+# Long on purpose: a benchmark script, read top to bottom.
 def _statements(out: Any) -> None:
     cooperative = Cooperative.objects.get(slug=SLUG)
     user = _user(cooperative)

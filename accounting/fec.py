@@ -101,14 +101,6 @@ def fec_date(day: dt.date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
 
-def fec_amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-def entry_number(journal_code: str, number: int) -> str:
-    return f"{journal_code}{number:06d}"
-
-
 def fec_filename(cooperative: Cooperative, fiscal_year: FiscalYear) -> str:
     return f"{cooperative.siren}FEC{fec_date(fiscal_year.end_date)}.txt"
 
@@ -262,6 +254,8 @@ def _decode(data: bytes) -> tuple[str | None, str]:
         return None, ""
 
 
+# Long on purpose: the checks of the FEC norm (A47 A-1 of the LPF) in the norm's order, each with
+# its message.
 def fec_validate(data: bytes, *, filename: str, year_start: dt.date | None = None) -> list[Problem]:
     """Check a FEC file against the rules of A47 A-1 that a file alone can show. Every problem
     names its line (1 is the header)."""

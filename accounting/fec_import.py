@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from accounting import fec
 from accounting.models import AUX_CODE_RE, Account, Journal, ThirdParty
 from accounting.services import EntryInput, LineInput, entries_post_bulk, fiscal_year_ensure
-from accounting.services.entries import _check_postable, _prepare, _Refs
+from accounting.services.entry_checks import Refs, entry_check_postable, entry_prepare
 from entrepreneurs.models import Activity
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -138,6 +138,8 @@ def fec_import(
     return report
 
 
+# Long on purpose: one pass over the file's entries, from each record's columns to the entry
+# posted, with every refusal collected before anything is written.
 def _import(
     groups: OrderedDict[tuple[str, str], list[_Line]],
     report: ImportReport,
@@ -302,12 +304,12 @@ def _import(
 
 
 def _refusals(entries: list[EntryInput], origins: list[tuple[int, str, str]]) -> list[fec.Problem]:
-    refs = _Refs()
+    refs = Refs()
     refs.preload(entries)
     problems = []
     for data, (line, journal_code, number) in zip(entries, origins, strict=True):
         try:
-            _check_postable(_prepare(data, refs), refs, allow_soft_locked=True)
+            entry_check_postable(entry_prepare(data, refs), refs, allow_soft_locked=True)
         except ApplicationError as error:
             problems.append(
                 fec.Problem(

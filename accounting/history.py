@@ -83,6 +83,8 @@ def _month_end(month: dt.date) -> dt.date:
     return _next_month(month) - dt.timedelta(days=1)
 
 
+# Long on purpose: one month of an activity's generated history (sales, purchases, payments,
+# payroll, contribution and VAT), yielded in that order.
 def month_entries(
     profile: ActivityProfile,
     month: dt.date,

@@ -71,12 +71,6 @@ def activity_get_for_member(*, membership: Membership, activity_id: int) -> Acti
     return get_object_or_404(activities_visible(membership=membership), pk=activity_id)
 
 
-def scope_for(*, membership: Membership) -> Scope:
-    if sees_whole_ledger(membership):
-        return None
-    return frozenset(activities_visible(membership=membership).values_list("pk", flat=True))
-
-
 # --- Date ranges -----------------------------------------------------------------------------
 
 
@@ -424,15 +418,6 @@ class LedgerSection:
         return self.opening + self.total_debit - self.total_credit
 
 
-def _opening_start(account: Account, date_from: dt.date) -> dt.date | None:
-    """Balance sheet accounts carry their whole history; income and expense accounts start
-    again with each fiscal year."""
-    if account.pcg_class in (6, 7):
-        year = FiscalYear.objects.filter(start_date__lte=date_from, end_date__gte=date_from).first()
-        return year.start_date if year else date_from
-    return None
-
-
 def ledger_lines(
     *,
     date_from: dt.date,
@@ -480,6 +465,8 @@ def _attach_entries(batch: list[EntryLine]) -> Iterator[EntryLine]:
         yield line
 
 
+# Long on purpose: one ordered pass over the lines, with opening balances and section totals, so
+# that a ledger of a million lines streams.
 def general_ledger(
     *,
     date_from: dt.date,
@@ -784,19 +771,6 @@ def fiscal_year_earlier_open(*, fiscal_year: FiscalYear) -> FiscalYear | None:
 
 def period_list(*, fiscal_year: FiscalYear) -> QuerySet[Period]:
     return Period.objects.filter(fiscal_year=fiscal_year).order_by("start_date")
-
-
-def entry_counts(*, fiscal_year: FiscalYear) -> dict[str, int]:
-    rows = (
-        # Validated with a chain position, or drafts (entry_status_fields): through their indexes.
-        Entry.objects.filter(
-            Q(chain_seq__isnull=False) | Q(status=Entry.Status.DRAFT), fiscal_year=fiscal_year
-        )
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["status"]: row["n"] for row in rows}
 
 
 # --- Closing ---------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounting import fec, integrity, pdf, selectors, services
 from accounting.forms import AsOfForm, DateRangeForm
+from accounting.models import Account, EntryLine, ThirdParty
 from accounting.permissions import (
     CLOSING_ROLES,
     LEDGER_ROLES,
@@ -150,96 +152,52 @@ def trial_balance(request: HttpRequest, cooperative_slug: str) -> Any:
     )
 
 
+GENERAL_LEDGER_CSV_HEADER = [
+    gettext_lazy("Compte"),
+    gettext_lazy("Date"),
+    gettext_lazy("Journal"),
+    gettext_lazy("N° écriture"),
+    gettext_lazy("Pièce"),
+    gettext_lazy("Libellé"),
+    gettext_lazy("Activité"),
+    gettext_lazy("Tiers"),
+    gettext_lazy("Débit"),
+    gettext_lazy("Crédit"),
+    gettext_lazy("Lettrage"),
+]
+
+
 @require_GET
 @role_required(*LEDGER_ROLES)
 def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
     """Grand livre; `?account=512` for one account's ledger, `?third_party=CODE` for one third
     party's (compte auxiliaire)."""
     form, date_from, date_to = _range(request)
-    account_code = request.GET.get("account", "").strip()[:20]
-    third_party_code = request.GET.get("third_party", "").strip()[:17]
-    account_ids = None
-    account = None
-    third_party = None
-    if account_code:
-        account = selectors.account_by_code(code=account_code)
-        if account is None:
-            raise Http404
-        account_ids = [account.pk]
-    if third_party_code:
-        third_party = selectors.third_party_by_code(code=third_party_code)
-        if third_party is None:
-            raise Http404
+    account, third_party = _ledger_filters(request)
+    scope: dict[str, Any] = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "account_ids": [account.pk] if account else None,
+        "third_party_id": third_party.pk if third_party else None,
+    }
     if _wants_csv(request):
-        lines = selectors.ledger_lines(
-            date_from=date_from,
-            date_to=date_to,
-            account_ids=account_ids,
-            third_party_id=third_party.pk if third_party else None,
-        )
+        lines = selectors.ledger_lines(**scope)
         return csv_response(
             f"grand-livre-{_stamp(date_from, date_to)}.csv",
-            [
-                _("Compte"),
-                _("Date"),
-                _("Journal"),
-                _("N° écriture"),
-                _("Pièce"),
-                _("Libellé"),
-                _("Activité"),
-                _("Tiers"),
-                _("Débit"),
-                _("Crédit"),
-                _("Lettrage"),
-            ],
+            [str(name) for name in GENERAL_LEDGER_CSV_HEADER],
             (
-                [
-                    line.account.code,
-                    line.date.isoformat(),
-                    line.entry.journal.code,
-                    line.entry.reference,
-                    line.entry.piece_ref,
-                    line.label or line.entry.label,
-                    line.activity.analytic_code if line.activity else "STRUCTURE",
-                    line.third_party.code if line.third_party else "",
-                    line.debit,
-                    line.credit,
-                    line.lettering or "",
-                ]
+                _ledger_csv_row(line)
                 for line in selectors.with_entries(lines.iterator(chunk_size=2000))
             ),
         )
-    count = selectors.ledger_lines(
-        date_from=date_from,
-        date_to=date_to,
-        account_ids=account_ids,
-        third_party_id=third_party.pk if third_party else None,
-    ).count()
+    count = selectors.ledger_lines(**scope).count()
     if _wants_pdf(request):
         if count > pdf.PDF_MAX_LINES:
             return pdf_refused(request, count=count)
-        if account is not None:
-            title = _("Grand livre du compte %(code)s · %(label)s") % {
-                "code": account.code,
-                "label": account.label,
-            }
-            name = f"grand-livre-{account.code}"
-        elif third_party is not None:
-            title = _("Compte auxiliaire %(code)s · %(name)s") % {
-                "code": third_party.code,
-                "name": third_party.name,
-            }
-            name = f"compte-{third_party.code}"
-        else:
-            title, name = _("Grand livre"), "grand-livre"
+        title, name = _ledger_title(account, third_party)
         return _ledger_pdf(
             request,
-            sections=selectors.general_ledger(
-                date_from=date_from,
-                date_to=date_to,
-                account_ids=account_ids,
-                third_party_id=third_party.pk if third_party else None,
-            ),
+            sections=selectors.general_ledger(**scope),
             title=title,
             filename=f"{name}-{_stamp(date_from, date_to)}.pdf",
             date_from=date_from,
@@ -249,17 +207,8 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
     # Beyond a page: the whole ledger asks for an account; one account shows its first lines.
     too_many = count > GENERAL_LEDGER_PAGE_LINES and account is None and third_party is None
     truncated = count > GENERAL_LEDGER_PAGE_LINES and not too_many
-    sections = (
-        []
-        if too_many
-        else selectors.general_ledger(
-            date_from=date_from,
-            date_to=date_to,
-            account_ids=account_ids,
-            third_party_id=third_party.pk if third_party else None,
-            limit=GENERAL_LEDGER_PAGE_LINES if truncated else None,
-        )
-    )
+    limit = GENERAL_LEDGER_PAGE_LINES if truncated else None
+    sections = [] if too_many else selectors.general_ledger(**scope, limit=limit)
     return render(
         request,
         "accounting/general_ledger.html",
@@ -277,6 +226,50 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
             "date_to": date_to,
         },
     )
+
+
+def _ledger_filters(request: HttpRequest) -> tuple[Account | None, ThirdParty | None]:
+    """The account and third party asked for in the query string; 404 for an unknown one."""
+    account_code = request.GET.get("account", "").strip()[:20]
+    third_party_code = request.GET.get("third_party", "").strip()[:17]
+    account = selectors.account_by_code(code=account_code) if account_code else None
+    third_party = selectors.third_party_by_code(code=third_party_code) if third_party_code else None
+    if (account_code and account is None) or (third_party_code and third_party is None):
+        raise Http404
+    return account, third_party
+
+
+def _ledger_csv_row(line: EntryLine) -> list[object]:
+    return [
+        line.account.code,
+        line.date.isoformat(),
+        line.entry.journal.code,
+        line.entry.reference,
+        line.entry.piece_ref,
+        line.label or line.entry.label,
+        line.activity.analytic_code if line.activity else "STRUCTURE",
+        line.third_party.code if line.third_party else "",
+        line.debit,
+        line.credit,
+        line.lettering or "",
+    ]
+
+
+def _ledger_title(account: Account | None, third_party: ThirdParty | None) -> tuple[str, str]:
+    """The PDF's title and file name stem."""
+    if account is not None:
+        title = _("Grand livre du compte %(code)s · %(label)s") % {
+            "code": account.code,
+            "label": account.label,
+        }
+        return title, f"grand-livre-{account.code}"
+    if third_party is not None:
+        title = _("Compte auxiliaire %(code)s · %(name)s") % {
+            "code": third_party.code,
+            "name": third_party.name,
+        }
+        return title, f"compte-{third_party.code}"
+    return _("Grand livre"), "grand-livre"
 
 
 def _ledger_pdf(

@@ -131,6 +131,7 @@ def _path(
     ]
 
 
+# Long on purpose: the demo cooperative's people told in order, through the services.
 def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     if PathStep.objects.exists():
         return _counts()

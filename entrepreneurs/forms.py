@@ -47,6 +47,7 @@ class PortfolioFilterForm(forms.Form):
         choices=[("", _("Toutes")), (6, _("dans les 6 mois")), (12, _("dans les 12 mois"))],
     )
     overdue = forms.BooleanField(label=_("Actions en retard"), required=False)
+    archived = forms.BooleanField(label=_("Dossiers archivés"), required=False)
 
     def __init__(self, *args: Any, referents: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +63,7 @@ class EntrepreneurForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Entrepreneur
         # The referent is chosen elsewhere (portfolio assignment), not on the identity form.
         fields = tuple(name for name in EDITABLE_FIELDS if name != "referent")
-        widgets = {"birth_date": DATE}
+        widgets = {"birth_date": DATE, "unemployment_rights_end": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +73,70 @@ class EntrepreneurForm(forms.ModelForm):  # type: ignore[type-arg]
         value = str(self.cleaned_data.get("iban") or "").replace(" ", "").upper()
         validate_iban(value)
         return value
+
+
+OPEN_STAGES = (
+    ("prospect", _("Prospect (après une réunion d'information)")),
+    ("cape", _("Entrée directe en CAPE")),
+    ("cesa", _("Entrée directe en CESA")),
+)
+
+
+class EntrepreneurOpenForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new file from the portfolio."""
+
+    sector = forms.ModelChoiceField(label=_("Pôle"), queryset=Sector.all_cooperatives.none())
+    stage = forms.ChoiceField(label=_("Entrée"), choices=OPEN_STAGES, initial="prospect")
+    start_date = forms.DateField(
+        label=_("Début du contrat (CAPE ou CESA)"), required=False, widget=DATE
+    )
+    planned_end = forms.DateField(label=_("Fin prévue (CAPE)"), required=False, widget=DATE)
+    fixed_pay = forms.DecimalField(
+        label=_("Part fixe mensuelle brute (CESA)"), required=False, max_digits=10, decimal_places=2
+    )
+    referent = forms.TypedChoiceField(
+        label=_("Référent·e"), required=False, coerce=int, empty_value=None
+    )
+    invite = forms.BooleanField(
+        label=_("Inviter la personne à se connecter (e-mail)"), required=False
+    )
+
+    class Meta:
+        model = Entrepreneur
+        fields = (
+            "civility",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "sector",
+            "birth_date",
+            "education_level",
+            "entry_situation",
+            "unemployment_rights_end",
+            "rqth",
+            "qpv",
+            "zrr",
+            "prescriber",
+        )
+        widgets = {"birth_date": DATE, "unemployment_rights_end": DATE}
+
+    def __init__(self, *args: Any, referents: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.all()  # type: ignore[attr-defined]
+        self.fields["referent"].choices = [("", "—"), *referents]  # type: ignore[attr-defined]
+
+
+class ReferentForm(forms.Form):
+    """One file's referent, or many at once from the portfolio (the files' `ids`)."""
+
+    referent = forms.TypedChoiceField(
+        label=_("Référent·e"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, referents: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].choices = [("", _("Aucun·e")), *referents]  # type: ignore[attr-defined]
 
 
 class PathStepForm(forms.Form):

@@ -67,11 +67,32 @@ class Stage(models.TextChoices):
 
 class EntrySituation(models.TextChoices):
     JOB_SEEKER = "job_seeker", _("Demandeur·se d'emploi")
+    JOB_SEEKER_ARE = "job_seeker_are", _("Demandeur·se d'emploi indemnisé·e (ARE)")
+    JOB_SEEKER_NO_ARE = "job_seeker_no_are", _("Demandeur·se d'emploi non indemnisé·e")
     BENEFIT = "benefit", _("Allocataire du RSA")
+    ASS = "ass", _("Allocataire de l'ASS")
     EMPLOYEE = "employee", _("Salarié·e")
     SELF_EMPLOYED = "self_employed", _("Indépendant·e")
     STUDENT = "student", _("Étudiant·e")
     OTHER = "other", _("Autre")
+
+
+class Civility(models.TextChoices):
+    WOMAN = "woman", _("Madame")
+    MAN = "man", _("Monsieur")
+    OTHER = "other", _("Autre ou non précisé")
+
+
+class EducationLevel(models.TextChoices):
+    """The levels of the national nomenclature of qualifications (décret 2019-14)."""
+
+    NONE = "none", _("Sans diplôme")
+    LEVEL_3 = "3", _("Niveau 3 (CAP, BEP)")
+    LEVEL_4 = "4", _("Niveau 4 (baccalauréat)")
+    LEVEL_5 = "5", _("Niveau 5 (bac + 2 : BTS, DUT)")
+    LEVEL_6 = "6", _("Niveau 6 (bac + 3 ou 4 : licence, maîtrise)")
+    LEVEL_7 = "7", _("Niveau 7 (bac + 5 : master)")
+    LEVEL_8 = "8", _("Niveau 8 (doctorat)")
 
 
 class Prescriber(models.TextChoices):
@@ -111,9 +132,19 @@ class Entrepreneur(TenantModel):
         related_name="+",
         verbose_name=_("accompagnateur·rice référent·e"),
     )
+    civility = models.CharField(_("civilité"), max_length=10, choices=Civility.choices, blank=True)
+    education_level = models.CharField(
+        _("niveau de formation"), max_length=10, choices=EducationLevel.choices, blank=True
+    )
     entry_situation = models.CharField(
         _("situation à l'entrée"), max_length=20, choices=EntrySituation.choices, blank=True
     )
+    unemployment_rights_end = models.DateField(
+        _("fin des droits au chômage"), null=True, blank=True
+    )
+    rqth = models.BooleanField(_("reconnaissance de travailleur handicapé (RQTH)"), default=False)
+    qpv = models.BooleanField(_("réside en quartier prioritaire (QPV)"), default=False)
+    zrr = models.BooleanField(_("réside en zone de revitalisation rurale (ZRR)"), default=False)
     prescriber = models.CharField(
         _("prescripteur"), max_length=20, choices=Prescriber.choices, blank=True
     )
@@ -130,6 +161,8 @@ class Entrepreneur(TenantModel):
     cape_days = models.PositiveIntegerField(_("durée du CAPE (jours)"), default=0)
     associate_since = models.DateField(_("associé·e depuis"), null=True, blank=True)
     exited_on = models.DateField(_("sorti·e le"), null=True, blank=True)
+    # Archived files leave the portfolio; they stay for the ledger, payroll and register.
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     # Optimistic locking: every edit of the file must name the version it started from.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
@@ -151,6 +184,10 @@ class Entrepreneur(TenantModel):
             models.CheckConstraint(
                 condition=~Q(stage="cesa") | Q(cesa_start__isnull=False),
                 name="entrepreneur_cesa_has_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True) | Q(stage="exited"),
+                name="entrepreneur_archived_only_after_exit",
             ),
         ]
         indexes = [

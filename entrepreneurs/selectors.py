@@ -117,6 +117,7 @@ class PortfolioFilters:
     search: str = ""
     deadline_months: int | None = None  # CESA holders whose associate deadline is this close
     overdue_only: bool = False
+    archived: bool = False
 
 
 def portfolio(*, filters: PortfolioFilters, today: dt.date | None = None) -> QuerySet[Entrepreneur]:
@@ -151,6 +152,7 @@ def portfolio(*, filters: PortfolioFilters, today: dt.date | None = None) -> Que
             )
         ),
     )
+    queryset = queryset.filter(archived_at__isnull=not filters.archived)
     if filters.stage:
         queryset = queryset.filter(stage=filters.stage)
     if filters.referent_id is not None:

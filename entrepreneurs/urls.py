@@ -11,6 +11,8 @@ feed_urlpatterns = [
 
 urlpatterns = [
     path("entrepreneurs/", views.entrepreneur_list, name="entrepreneur_list"),
+    path("entrepreneurs/new/", views.entrepreneur_new, name="entrepreneur_new"),
+    path("entrepreneurs/referents/", views.referent_assign, name="referent_assign"),
     path("my-file/", views.my_file, name="my_file"),
     path(
         "entrepreneurs/<int:entrepreneur_id>/",
@@ -21,6 +23,11 @@ urlpatterns = [
         "entrepreneurs/<int:entrepreneur_id>/edit/",
         views.entrepreneur_edit,
         name="entrepreneur_edit",
+    ),
+    path(
+        "entrepreneurs/<int:entrepreneur_id>/archive/",
+        views.entrepreneur_archive,
+        name="entrepreneur_archive",
     ),
     path("entrepreneurs/<int:entrepreneur_id>/path/", views.path_step_add, name="path_step_add"),
     path(

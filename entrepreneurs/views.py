@@ -70,6 +70,7 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
         search=data.get("q") or "",
         deadline_months=data.get("deadline"),
         overdue_only=bool(data.get("overdue")),
+        archived=bool(data.get("archived")),
     )
     rows = selectors.portfolio(filters=filters)
     if request.GET.get("format") == "csv":
@@ -89,10 +90,82 @@ def entrepreneur_list(request: HttpRequest, cooperative_slug: str) -> HttpRespon
             for row in page
         ],
         "query": request.GET.urlencode(),
+        "can_assign": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "referents": _referents(membership),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "entrepreneurs/entrepreneur_list.html#results", context)
     return render(request, "entrepreneurs/entrepreneur_list.html", context)
+
+
+@role_required(*ACCOMPANIMENT_ROLES)
+@submitted_once
+def entrepreneur_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    form = f.EntrepreneurOpenForm(request.POST or None, referents=_referents(membership))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        referent_id = data.pop("referent")
+        try:
+            entrepreneur = services.entrepreneur_open(
+                opened_by=_user(request),
+                referent=User.objects.get(pk=referent_id) if referent_id else None,
+                **data,
+            )
+        except ApplicationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Dossier ouvert."))
+            return _back(cooperative_slug, entrepreneur)
+    return render(
+        request,
+        "entrepreneurs/entrepreneur_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*ACCOMPANIMENT_ROLES)
+def referent_assign(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Give one or many files a referent (from the portfolio or from a file)."""
+    form = f.ReferentForm(request.POST, referents=_referents(current_membership(request)))
+    back = request.POST.get("next") or reverse("entrepreneur_list", args=[cooperative_slug])
+    if not back.startswith(f"/c/{cooperative_slug}/"):
+        back = reverse("entrepreneur_list", args=[cooperative_slug])
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choisissez au moins un dossier et un·e référent·e de l'équipe."))
+        return redirect(back)
+    referent_id = form.cleaned_data["referent"]
+    try:
+        changed = services.entrepreneur_referent_assign(
+            entrepreneur_ids=ids,
+            referent=User.objects.get(pk=referent_id) if referent_id else None,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Référent·e enregistré·e pour %(count)s dossier(s).") % {"count": changed},
+        )
+    return redirect(back)
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def entrepreneur_archive(
+    request: HttpRequest, cooperative_slug: str, entrepreneur_id: int
+) -> HttpResponse:
+    entrepreneur = _staff_file(request, entrepreneur_id)
+    try:
+        services.entrepreneur_archive(entrepreneur=entrepreneur)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dossier archivé : il ne paraît plus dans le portefeuille."))
+    return _back(cooperative_slug, entrepreneur)
 
 
 def _portfolio_csv(rows: QuerySet[Entrepreneur]) -> FileResponse:
@@ -161,6 +234,11 @@ def _file_context(
         "goal_form": forms_.get("goal_form") or f.GoalForm(),
         "document_form": forms_.get("document_form") or f.DocumentForm(),
         "action_statuses": Action.Status.choices,
+        "can_assign": membership.has_role(*ACCOMPANIMENT_ROLES),
+        "can_archive": membership.has_role(Role.MANAGER, Role.ADMIN)
+        and entrepreneur.stage == Stage.EXITED
+        and entrepreneur.archived_at is None,
+        "referents": _referents(membership) if accompaniment else [],
     }
     return context
 

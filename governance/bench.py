@@ -587,6 +587,7 @@ def _verify(
 # --------------------------------------------------------------------------- run
 
 
+# Long on purpose: a benchmark script, read top to bottom.
 def run(stdout: Any) -> None:
     started = time.perf_counter()
     cooperative = _build()

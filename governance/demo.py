@@ -255,6 +255,7 @@ def _vote_session(
     services.assembly_close(assembly=assembly, now=close_at)
 
 
+# Long on purpose: one demo assembly told in order (convened, held, voted, closed).
 def _past_assembly(*, rng: random.Random, day: dt.date, manager: User) -> None:
     scheduled = _at(day, 18)
     assembly = services.assembly_create(

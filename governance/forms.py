@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -7,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
     Assembly,
+    AssociateCategory,
     Choice,
     ConsentChannel,
     DecisionClass,
+    ExitReason,
     MajorityBase,
     PresenceMode,
     ProxyCap,
@@ -348,4 +351,89 @@ class DeadlineForm(forms.Form):
 class AutomaticAdmissionForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Admis·e de plein droit le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+# --------------------------------------------------------------------------- the register
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AdmissionApplicationForm(forms.Form):
+    """An application: an entrepreneur of the cooperative, or a person without a file (an
+    employee of the structure, a legal person, a supporter in a SCIC college)."""
+
+    entrepreneur = forms.TypedChoiceField(
+        label=_("Entrepreneur·e de la coopérative"), required=False, coerce=int, empty_value=None
+    )
+    full_name = forms.CharField(
+        label=_("Ou nom de la personne (physique ou morale)"), max_length=250, required=False
+    )
+    category = forms.ChoiceField(label=_("Catégorie"), choices=AssociateCategory.choices)
+    college = forms.TypedChoiceField(
+        label=_("Collège (SCIC)"), required=False, coerce=int, empty_value=None
+    )
+    applied_on = forms.DateField(label=_("Candidature du"), widget=_DATE)
+    shares_requested = forms.IntegerField(label=_("Parts demandées"), min_value=1, initial=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        entrepreneurs: list[tuple[int, str]],
+        colleges: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entrepreneur"].choices = [("", "—"), *entrepreneurs]  # type: ignore[attr-defined]
+        self.fields["college"].choices = [("", "—"), *colleges]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("entrepreneur") and not (data.get("full_name") or "").strip():
+            raise forms.ValidationError(
+                _("Choisissez un·e entrepreneur·e ou indiquez le nom de la personne.")
+            )
+        return data
+
+
+class AdmissionDecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("Décision"),
+        choices=[("1", _("Admission votée")), ("0", _("Admission refusée"))],
+        coerce=lambda value: value == "1",
+    )
+    decided_on = forms.DateField(label=_("Décision du"), widget=_DATE)
+
+
+class ShareSubscriptionForm(forms.Form):
+    subscribed_on = forms.DateField(label=_("Souscrites le"), widget=_DATE)
+    number = forms.IntegerField(label=_("Nombre de parts"), min_value=1)
+    nominal_value = forms.DecimalField(
+        label=_("Valeur nominale d'une part (€)"), max_digits=10, decimal_places=2, min_value=0
+    )
+    paid_amount = forms.DecimalField(
+        label=_("Montant libéré (€)"), max_digits=12, decimal_places=2, min_value=0
+    )
+
+
+class SharePaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Montant versé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class AssociateExitForm(forms.Form):
+    exited_on = forms.DateField(label=_("Sortie le"), widget=_DATE)
+    reason = forms.ChoiceField(label=_("Motif"), choices=ExitReason.choices)
+    refund_due_on = forms.DateField(
+        label=_("Remboursement des parts dû le (vide : délai des statuts)"),
+        required=False,
+        widget=_DATE,
+    )
+
+
+class ShareRefundForm(forms.Form):
+    refunded_on = forms.DateField(label=_("Remboursées le"), widget=_DATE)
+    number = forms.IntegerField(
+        label=_("Parts remboursées (vide : toutes, après la sortie)"), min_value=1, required=False
     )

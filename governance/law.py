@@ -287,6 +287,7 @@ def _fraction(numerator: int, denominator: int) -> Fraction:
     return Fraction(numerator, denominator or 1)
 
 
+# Long on purpose: one check per article of the law, in the law's order, each with its source.
 def rule_violations(*, law: FormLaw, rule: RuleTerms) -> list[str]:
     """French messages, one per point where `rule` is more permissive than the law."""
     where = _class_label(rule.decision_class, rule.convocation)

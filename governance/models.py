@@ -203,6 +203,29 @@ class ShareSubscription(TenantModel):
         return self.number * self.nominal_value
 
 
+class ShareRefund(TenantModel):
+    """Shares refunded to an associate who stays (a partial refund, within what the statutes
+    allow); a full refund follows the exit (`Associate.refunded_on`)."""
+
+    associate = models.ForeignKey(Associate, on_delete=models.PROTECT, related_name="refunds")
+    refunded_on = models.DateField(_("remboursées le"))
+    number = models.PositiveIntegerField(_("nombre de parts"))
+    amount = models.DecimalField(_("montant remboursé"), max_digits=12, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("remboursement partiel de parts")
+        verbose_name_plural = _("remboursements partiels de parts")
+        ordering = ("refunded_on", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="share_refund_number_positive"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="share_refund_amount_positive"),
+        ]
+
+
 class AdmissionApplication(TenantModel):
     """Admission as a workflow: application → vote → subscription → register."""
 

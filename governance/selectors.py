@@ -218,13 +218,6 @@ def resolution_trackers(*, resolution: Resolution) -> list[str]:
     return sorted(Ballot.objects.filter(resolution=resolution).values_list("tracker", flat=True))
 
 
-def resolution_published_ballots(*, resolution: Resolution) -> list[str]:
-    """The choices of the ballots, for anyone to recount, after close, in a canonical order."""
-    if resolution.status != Resolution.Status.CLOSED:
-        return []
-    return sorted(Ballot.objects.filter(resolution=resolution).values_list("choice", flat=True))
-
-
 def participation_list(*, assembly: Assembly) -> QuerySet[Participation]:
     """Who voted and how (never what, for secret resolutions); shown after close."""
     return (

@@ -19,6 +19,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.associate_convocation,
         name="governance_associate_convocation",
     ),
+    path("register/applications/", views.admission_new, name="governance_admission_new"),
+    path(
+        "admissions/<int:application_id>/decision/",
+        views.admission_decision,
+        name="governance_admission_decision",
+    ),
+    path(
+        "admissions/<int:application_id>/subscription/",
+        views.admission_subscribe,
+        name="governance_admission_subscribe",
+    ),
+    path("register/<int:associate_id>/shares/", views.shares_add, name="governance_shares_add"),
+    path(
+        "register/<int:associate_id>/exit/", views.associate_exit, name="governance_associate_exit"
+    ),
+    path("register/<int:associate_id>/refund/", views.share_refund, name="governance_share_refund"),
+    path(
+        "subscriptions/<int:subscription_id>/payment/",
+        views.share_payment,
+        name="governance_share_payment",
+    ),
     path(
         "admissions/<int:application_id>/automatic/",
         views.admission_automatic,

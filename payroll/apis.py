@@ -16,7 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from payroll import actions, selectors, services
+from payroll import selectors, services
 from payroll.models import PayProfile, PayrollRun, Payslip
 from perspectives.core.downloads import private_file
 from perspectives.core.fields import MonthField
@@ -130,7 +130,7 @@ class RunComputeApi(TenantApiView):
     )
     def post(self, request: Request, cooperative_slug: str, run_id: int) -> Response:
         run = selectors.payroll_run_get_for_member(membership=self.membership, run_id=run_id)
-        actions.run_compute_start(run=run)
+        services.run_compute_start(run=run)
         return Response(RunOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -148,7 +148,7 @@ class RunValidateApi(TenantApiView):
     )
     def post(self, request: Request, cooperative_slug: str, run_id: int) -> Response:
         run = selectors.payroll_run_get_for_member(membership=self.membership, run_id=run_id)
-        actions.run_validate(run=run)
+        services.run_validate(run=run)
         run = selectors.payroll_run_get_for_member(membership=self.membership, run_id=run_id)
         return Response(RunOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -245,7 +245,7 @@ class PayslipCorrectApi(TenantApiView):
         "par les workers.",
     )
     def post(self, request: Request, cooperative_slug: str, payslip_id: int) -> Response:
-        from payroll.corrections import payslip_correction_issue
+        from payroll.services.corrections import payslip_correction_issue
 
         payslip = selectors.payslip_get_for_member(
             membership=self.membership, payslip_id=payslip_id
@@ -314,7 +314,7 @@ class SimulateApi(TenantApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         period: dt.date = data.get("period") or timezone.localdate()
-        slip = actions.payslip_simulate(
+        slip = selectors.payslip_simulate(
             period=period.replace(day=1),
             status=data["status"],
             gross=data.get("gross"),

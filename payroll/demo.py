@@ -72,7 +72,7 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
 def _absences(*, run: PayrollRun) -> None:
     """Two days of paid leave for one CESA holder, a five-day sick leave in subrogation for
     another: the payslips, PDFs and leave pages then show both."""
-    from payroll.absences import absence_add
+    from payroll.services.absences import absence_add
 
     hired = list(
         entrepreneur_list()

@@ -11,9 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from payroll import absences, salaries, selectors
+from payroll import selectors
 from payroll.forms import AbsenceForm, PayProfileForm, SalaryChoiceForm
 from payroll.models import PayProfile, SalaryProposal
+from payroll.services import absences, salaries
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.idempotency import submitted_once

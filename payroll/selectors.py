@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from payroll.engine import Company, ParameterRow, Parameters
+from payroll.engine import (
+    Company,
+    ParameterRow,
+    Parameters,
+    PayslipInput,
+    YearToDate,
+    gross_from_budget,
+    payslip_compute,
+)
+from payroll.engine import (
+    Payslip as EnginePayslip,
+)
+from payroll.engine.payslip import year_to_date_from_json
 from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
@@ -124,3 +138,44 @@ def payslip_history(*, entrepreneur_id: int) -> list[tuple[dt.date, Decimal]]:
 
 def pay_profile_get(*, entrepreneur_id: int) -> PayProfile | None:
     return PayProfile.objects.filter(entrepreneur_id=entrepreneur_id).first()
+
+
+def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate:
+    """Cumulatives of the entrepreneur's issued payslips earlier in the same calendar year."""
+    previous = (
+        Payslip.objects.filter(
+            entrepreneur_id=entrepreneur_id,
+            issued_at__isnull=False,
+            period__year=period.year,
+            period__lt=period,
+        )
+        # The regularisation payslip of a month comes after its monthly payslip.
+        .order_by("-period", "-kind", "-version")
+        .first()
+    )
+    return year_to_date_from_json(previous.data["ytd"]) if previous else YearToDate()
+
+
+def payslip_simulate(
+    *,
+    period: dt.date,
+    status: str,
+    gross: Decimal | None = None,
+    budget: Decimal | None = None,
+    pas_rate: Decimal | None = None,
+) -> EnginePayslip:
+    """One payslip with the cooperative's settings of the month, from a gross or from a budget
+    (the total employer cost to fit), stored nowhere."""
+    if (gross is None) == (budget is None):
+        raise ApplicationError(_("Indiquez soit un salaire brut, soit un budget."))
+    params = parameters_at(period)
+    template = PayslipInput(
+        period=period,
+        gross=Decimal(0),
+        status=status,
+        company=company_at(period),
+        pas_rate=pas_rate,
+    )
+    if gross is None:
+        return gross_from_budget(params, budget=budget or Decimal(0), template=template)
+    return payslip_compute(params, replace(template, gross=gross))

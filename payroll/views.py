@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from payroll import actions, selectors, services
+from payroll import selectors, services
 from payroll.engine import Payslip
 from payroll.forms import RunCreateForm, SimulatorForm
 from perspectives.core.csvexport import csv_response
@@ -102,11 +102,11 @@ def run_action(request: HttpRequest, cooperative_slug: str, run_id: int) -> Http
     action = request.POST.get("action")
     try:
         if action == "compute":
-            actions.run_compute_start(run=run)
+            services.run_compute_start(run=run)
         elif action == "validate":
-            actions.run_validate(run=run)
+            services.run_validate(run=run)
         elif action == "pdfs":
-            asked = actions.run_pdfs_request(run=run)
+            asked = services.run_pdfs_request(run=run)
             messages.info(
                 request,
                 ngettext(
@@ -159,8 +159,8 @@ def payslip_detail(request: HttpRequest, cooperative_slug: str, payslip_id: int)
 @submitted_once
 def payslip_correct(request: HttpRequest, cooperative_slug: str, payslip_id: int) -> HttpResponse:
     """A payroll officer corrects an issued payslip: a new version replaces it."""
-    from payroll.corrections import payslip_correction_issue
     from payroll.forms import PayslipCorrectionForm
+    from payroll.services.corrections import payslip_correction_issue
 
     payslip = selectors.payslip_get_for_member(
         membership=current_membership(request), payslip_id=payslip_id
@@ -191,7 +191,7 @@ def simulator(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         amount = form.cleaned_data["amount"]
         budget = form.cleaned_data["mode"] == "budget"
         try:
-            slip = actions.payslip_simulate(
+            slip = selectors.payslip_simulate(
                 period=timezone.localdate().replace(day=1),
                 status=form.cleaned_data["status"],
                 gross=None if budget else amount,

@@ -541,6 +541,7 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) 
     return False
 
 
+# Long on purpose: the dev stack's start-up read as one script, in the order it runs.
 def cmd_run(stack: Stack, args: list[str]) -> int:
     port_text = os.environ.get("PORT", "8000")
     if args[:1] == ["--port"] and len(args) >= 2:

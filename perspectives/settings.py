@@ -52,10 +52,14 @@ INSTALLED_APPS = [
     "perspectives.tenancy",
     "perspectives.demo",
     "perspectives.dashboards",
+    "perspectives.onboarding",
     "entrepreneurs",
     "accounting",
     "payroll",
     "governance",
+    "sales",
+    "purchases",
+    "bank",
 ]
 
 MIDDLEWARE = [

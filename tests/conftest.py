@@ -54,6 +54,25 @@ def pytest_configure(config: pytest.Config) -> None:
         _suite_clock.start()
 
 
+# Slow tests, run by `make test` and left out by `make test-fast`: a real browser, worker or
+# fault, and the tests that commit (each truncates the database after it); the demo tests mark
+# themselves.
+_SLOW_MARKERS = {"browser", "celery_worker", "faults"}
+_SLOW_FIXTURES = {"transactional_db", "live_server", "worker"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        names = {mark.name for mark in item.iter_markers()}
+        commits = any(
+            mark.kwargs.get("transaction") for mark in item.iter_markers(name="django_db")
+        )
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if names & _SLOW_MARKERS or commits or fixtures & _SLOW_FIXTURES:
+            item.add_marker(slow)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     moment = os.environ.get("PERSPECTIVES_TEST_DATE", "").strip()
     return f"clock: {moment} (Europe/Paris)" if moment else "clock: today"
@@ -123,7 +142,10 @@ def django_db_setup(
     connection.settings_dict["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock(), as_owner():
         db_cfg = setup_databases(
-            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+            verbosity=0,
+            interactive=False,
+            aliases={"default"},  # type: ignore[arg-type]  # any collection of aliases works
+            serialized_aliases=set(),
         )
         with connection.cursor() as cursor:
             # Test-only: transactional tests empty the tables with TRUNCATE between tests.
@@ -185,8 +207,8 @@ def activate_totp(user: User) -> None:
 
 def _populate(cooperative: Cooperative, entrepreneur_user: User, referent: User) -> None:
     with cooperative_context(cooperative.pk):
-        sector = SectorFactory(cooperative=cooperative, name="Communication")
-        EntrepreneurFactory(
+        sector = SectorFactory.create(cooperative=cooperative, name="Communication")
+        EntrepreneurFactory.create(
             sector=sector,
             user=entrepreneur_user,
             first_name=entrepreneur_user.first_name,
@@ -197,12 +219,12 @@ def _populate(cooperative: Cooperative, entrepreneur_user: User, referent: User)
 
 @pytest.fixture
 def world(db: None) -> World:
-    coop_a = CooperativeFactory(name="Coopérative A", slug="coop-a")
-    coop_b = CooperativeFactory(name="Coopérative B", slug="coop-b")
-    alice = UserFactory(email="alice@a.example", first_name="Alice", last_name="Arnaud")
-    bob = UserFactory(email="bob@a.example", first_name="Bob", last_name="Bertin")
-    carl = UserFactory(email="carl@a.example", first_name="Carl", last_name="Cazals")
-    charlie = UserFactory(email="charlie@b.example", first_name="Charlie", last_name="Cruz")
+    coop_a = CooperativeFactory.create(name="Coopérative A", slug="coop-a")
+    coop_b = CooperativeFactory.create(name="Coopérative B", slug="coop-b")
+    alice = UserFactory.create(email="alice@a.example", first_name="Alice", last_name="Arnaud")
+    bob = UserFactory.create(email="bob@a.example", first_name="Bob", last_name="Bertin")
+    carl = UserFactory.create(email="carl@a.example", first_name="Carl", last_name="Cazals")
+    charlie = UserFactory.create(email="charlie@b.example", first_name="Charlie", last_name="Cruz")
     activate_totp(carl)
     activate_totp(charlie)
     world = World(
@@ -212,20 +234,24 @@ def world(db: None) -> World:
         bob=bob,
         carl=carl,
         charlie=charlie,
-        alice_membership=MembershipFactory(
+        alice_membership=MembershipFactory.create(
             cooperative=coop_a, user=alice, roles=[Role.ENTREPRENEUR]
         ),
-        bob_membership=MembershipFactory(cooperative=coop_a, user=bob, roles=[Role.SUPPORT]),
-        carl_membership=MembershipFactory(
+        bob_membership=MembershipFactory.create(cooperative=coop_a, user=bob, roles=[Role.SUPPORT]),
+        carl_membership=MembershipFactory.create(
             cooperative=coop_a, user=carl, roles=[Role.MANAGER, Role.ADMIN]
         ),
-        charlie_membership=MembershipFactory(
+        charlie_membership=MembershipFactory.create(
             cooperative=coop_b, user=charlie, roles=[role.value for role in Role]
         ),
     )
     # Cooperative B has the same shape as A, so a leak would show as an extra row.
-    charlie_entrepreneur = UserFactory(email="dora@b.example", first_name="Dora", last_name="Dumas")
-    MembershipFactory(cooperative=coop_b, user=charlie_entrepreneur, roles=[Role.ENTREPRENEUR])
+    charlie_entrepreneur = UserFactory.create(
+        email="dora@b.example", first_name="Dora", last_name="Dumas"
+    )
+    MembershipFactory.create(
+        cooperative=coop_b, user=charlie_entrepreneur, roles=[Role.ENTREPRENEUR]
+    )
     _populate(coop_a, alice, bob)
     _populate(coop_b, charlie_entrepreneur, charlie)
     return world

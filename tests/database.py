@@ -18,6 +18,7 @@ def owner_connection(
 ) -> Iterator[psycopg.Connection[Any]]:
     """A psycopg connection as DATABASE_OWNER to the test database (or ``dbname``)."""
     owner = settings.DATABASE_OWNER
+    assert owner is not None
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)

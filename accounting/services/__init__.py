@@ -1,5 +1,6 @@
 """Writes of the ledger. Import from here: `from accounting.services import entry_post`."""
 
+from accounting.services.batch import BulkResult, entries_post_bulk
 from accounting.services.chart import account_create, chart_seed_defaults
 from accounting.services.closing import (
     closing_state,
@@ -11,10 +12,6 @@ from accounting.services.closing import (
 )
 from accounting.services.contribution import contribution_post
 from accounting.services.entries import (
-    BulkResult,
-    EntryInput,
-    LineInput,
-    entries_post_bulk,
     entry_draft_create,
     entry_draft_delete,
     entry_draft_update,
@@ -22,6 +19,7 @@ from accounting.services.entries import (
     entry_reverse,
     entry_validate,
 )
+from accounting.services.entry_checks import EntryInput, LineInput
 from accounting.services.fiscal import (
     fiscal_year_create,
     fiscal_year_ensure,

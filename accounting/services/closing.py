@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from accounting import fec
 from accounting.models import Account, Entry, EntryLine, FiscalYear, Journal, Period, ThirdParty
-from accounting.services.entries import EntryInput, LineInput, entries_post_bulk
+from accounting.services.batch import entries_post_bulk
+from accounting.services.entry_checks import EntryInput, LineInput
 from accounting.services.errors import db_errors
 from accounting.services.fiscal import fiscal_year_create, fiscal_year_for_date
 from entrepreneurs.models import Activity
@@ -194,7 +195,8 @@ def _result_line(
     return LineInput(loss, debit=-amount, activity=activity_id, label=label)
 
 
-@transaction.atomic
+# Long on purpose: one pass from the closed year's balances, per activity then per account
+# and third party, to opening entries posted together (all or nothing).
 def opening_entries_generate(*, fiscal_year: FiscalYear, user: User | None = None) -> list[int]:
     """Post the opening entries of the year after a closed `fiscal_year` (created if missing);
     the ids of the entries posted now (none when they all exist)."""

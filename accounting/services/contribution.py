@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from accounting.models import Account, Entry, MonthlyBalance
-from accounting.services.entries import EntryInput, LineInput, entries_post_bulk
+from accounting.services.batch import entries_post_bulk
+from accounting.services.entry_checks import EntryInput, LineInput
 from accounting.services.fiscal import add_months, month_end
 from entrepreneurs.models import Activity
 from perspectives.core.exceptions import ApplicationError

@@ -15,10 +15,6 @@ from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after `day`'s month."""
     index = day.year * 12 + day.month - 1 + months

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entrepreneurs.models import Entrepreneur, Sector
+from entrepreneurs.models import Entrepreneur, Sector, Stage
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.context import cooperative_context, require_cooperative_id
+from perspectives.tenancy.models import Cooperative, Membership, Role
+from perspectives.tenancy.services import invitation_create
+
+# The stages a file may be opened in from the portfolio.
+OPENING_STAGES = ("prospect", "cape", "cesa")
 
 # The seven sectors of the Perspectives cooperative (interview), offered to every new cooperative.
 DEFAULT_SECTORS = (
@@ -36,7 +44,13 @@ EDITABLE_FIELDS = (
     "city",
     "sector",
     "referent",
+    "civility",
+    "education_level",
     "entry_situation",
+    "unemployment_rights_end",
+    "rqth",
+    "qpv",
+    "zrr",
     "prescriber",
     "emergency_contact_name",
     "emergency_contact_phone",
@@ -138,3 +152,151 @@ def sector_rename(*, sector: Sector, name: str) -> Sector:
     sector.name = name
     sector.save(update_fields=["name"])
     return sector
+
+
+def _check_referent(referent: User | None) -> None:
+    from entrepreneurs.permissions import ACCOMPANIMENT_ROLES
+
+    if referent is None:
+        return
+    membership = Membership.objects.filter(
+        cooperative_id=require_cooperative_id(), user=referent
+    ).first()
+    if membership is None or not membership.has_role(*ACCOMPANIMENT_ROLES):
+        raise ApplicationError(
+            _("%(name)s ne fait pas partie de l'équipe d'appui de la coopérative.")
+            % {"name": referent}
+        )
+
+
+@transaction.atomic
+def entrepreneur_open(
+    *,
+    first_name: str,
+    last_name: str,
+    sector: Sector,
+    opened_by: User | None,
+    email: str = "",
+    stage: str = "prospect",
+    start_date: dt.date | None = None,
+    planned_end: dt.date | None = None,
+    fixed_pay: Decimal | None = None,
+    weekly_hours: Decimal | None = None,
+    referent: User | None = None,
+    invite: bool = False,
+    **extra: Any,
+) -> Entrepreneur:
+    """Open a file from the portfolio: a prospect (after an information session) or a person
+    entering directly in CAPE or CESA (the path step recorded at `start_date`). With `invite`,
+    the person receives an invitation to log in, and the file is linked to their account when
+    they accept it (or at once if they already belong to the cooperative)."""
+    from entrepreneurs.services.path import path_step_record
+
+    if stage not in OPENING_STAGES:
+        raise ApplicationError(_("Un dossier s'ouvre en prospect, en CAPE ou en CESA."))
+    if stage != "prospect" and start_date is None:
+        raise ApplicationError(_("Indiquez la date de début du contrat."))
+    email = email.strip().lower()
+    if invite and not email:
+        raise ApplicationError(_("Une invitation à se connecter demande une adresse e-mail."))
+    if email and Entrepreneur.objects.filter(email__iexact=email, archived_at=None).exists():
+        raise ApplicationError(
+            _("Un dossier existe déjà pour l'adresse %(email)s.") % {"email": email}
+        )
+    _check_referent(referent)
+    cooperative_id = require_cooperative_id()
+    member = (
+        Membership.objects.filter(cooperative_id=cooperative_id, user__email__iexact=email)
+        .select_related("user")
+        .first()
+        if email
+        else None
+    )
+    user = None
+    if member is not None and not Entrepreneur.objects.filter(user=member.user).exists():
+        user = member.user
+    entrepreneur = entrepreneur_create(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        sector=sector,
+        email=email,
+        user=user,
+        referent=referent,
+        **extra,
+    )
+    if stage == "cape":
+        path_step_record(
+            entrepreneur=entrepreneur,
+            kind="cape_start",
+            date=start_date,  # type: ignore[arg-type]
+            planned_end=planned_end,
+            recorded_by=opened_by,
+        )
+    elif stage == "cesa":
+        path_step_record(
+            entrepreneur=entrepreneur,
+            kind="cesa_start",
+            date=start_date,  # type: ignore[arg-type]
+            fixed_pay=fixed_pay,
+            weekly_hours=weekly_hours,
+            recorded_by=opened_by,
+        )
+    if invite and user is None and member is None:
+        invitation_create(
+            cooperative=Cooperative.objects.get(pk=cooperative_id),
+            email=email,
+            roles=[Role.ENTREPRENEUR],
+            invited_by=opened_by,
+        )
+    entrepreneur.refresh_from_db()
+    return entrepreneur
+
+
+@transaction.atomic
+def entrepreneur_referent_assign(*, entrepreneur_ids: list[int], referent: User | None) -> int:
+    """Give one or many files the same referent (None: no referent). Returns how many changed."""
+    _check_referent(referent)
+    files = Entrepreneur.objects.filter(pk__in=entrepreneur_ids)
+    if files.count() != len(set(entrepreneur_ids)):
+        raise ApplicationError(_("Un des dossiers choisis n'existe pas."))
+    return files.exclude(referent=referent).update(referent=referent, version=F("version") + 1)
+
+
+@transaction.atomic
+def entrepreneur_archive(*, entrepreneur: Entrepreneur) -> Entrepreneur:
+    """Take an exited person's file out of the portfolio (kept for the ledger, the payroll and
+    the register)."""
+    entrepreneur = Entrepreneur.objects.select_for_update().get(pk=entrepreneur.pk)
+    if entrepreneur.stage != Stage.EXITED:
+        raise ApplicationError(
+            _(
+                "Seul le dossier d'une personne sortie peut être archivé : "
+                "enregistrez d'abord sa sortie."
+            )
+        )
+    if entrepreneur.archived_at is None:
+        entrepreneur.archived_at = timezone.now()
+        entrepreneur.version += 1
+        entrepreneur.save(update_fields=["archived_at", "version"])
+    return entrepreneur
+
+
+def entrepreneur_link_account(membership: Membership) -> None:
+    """When a person joins as an entrepreneur (invitation accepted), link the file opened for
+    their e-mail address to their account. Called by the tenancy invitation services."""
+    if Role.ENTREPRENEUR not in membership.roles:
+        return
+    with cooperative_context(membership.cooperative_id):
+        if Entrepreneur.objects.filter(user_id=membership.user_id).exists():
+            return
+        file = (
+            Entrepreneur.objects.filter(
+                user=None, email__iexact=membership.user.email, archived_at=None
+            )
+            .order_by("pk")
+            .first()
+        )
+        if file is not None:
+            Entrepreneur.objects.filter(pk=file.pk).update(
+                user_id=membership.user_id, version=F("version") + 1
+            )

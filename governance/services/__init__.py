@@ -45,6 +45,7 @@ from governance.services.register import (
     college_weight_parse,
     college_weights_validate,
     share_pay,
+    share_refund_partial,
     share_subscribe,
 )
 from governance.services.statutes import (
@@ -118,6 +119,7 @@ __all__ = [
     "roll_hash_of",
     "rule_for",
     "share_pay",
+    "share_refund_partial",
     "share_subscribe",
     "statute_profile_activate",
     "statute_profile_apply_preset",

@@ -107,6 +107,8 @@ class ElectionResult:
     shares: dict[int, Fraction] = field(default_factory=dict)  # SCIC: weighted, in percent
 
 
+# Long on purpose: the election's rules applied in order (majority, seats by votes, a tie for
+# the last seat, the employee quota on the whole body).
 def election_compute(
     *,
     rule: Rule,

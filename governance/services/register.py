@@ -29,6 +29,7 @@ from governance.models import (
     DecisionClass,
     ExitReason,
     Resolution,
+    ShareRefund,
     ShareSubscription,
 )
 from governance.services.audit import audit_record
@@ -414,6 +415,45 @@ def associate_refund_record(*, associate: Associate, refunded_on: dt.date) -> As
     associate.refunded_on = refunded_on
     associate.save(update_fields=["refunded_on"])
     return associate
+
+
+@transaction.atomic
+def share_refund_partial(
+    *, associate: Associate, refunded_on: dt.date, number: int, by: User | None
+) -> ShareRefund:
+    """Refund some of the shares of an associate who stays: at least one share is kept (all of
+    them is an exit). The amount is the nominal value of the latest subscription."""
+    associate = Associate.objects.select_for_update().get(pk=associate.pk)
+    if associate.exited_on is not None:
+        raise ApplicationError(
+            _("Cette personne est sortie : enregistrez le remboursement de toutes ses parts.")
+        )
+    if number < 1:
+        raise ApplicationError(_("Remboursez au moins une part."))
+    subscriptions = list(ShareSubscription.objects.filter(associate=associate))
+    held = sum(s.number for s in subscriptions) - sum(
+        ShareRefund.objects.filter(associate=associate).values_list("number", flat=True)
+    )
+    if number >= held:
+        raise ApplicationError(
+            _(
+                "%(name)s détient %(held)s part(s) : un remboursement partiel en laisse au "
+                "moins une (rembourser toutes les parts, c'est la sortie)."
+            )
+            % {"name": associate.full_name, "held": held}
+        )
+    if refunded_on < associate.admitted_on:
+        raise ApplicationError(_("Le remboursement ne peut précéder l'admission."))
+    nominal = subscriptions[-1].nominal_value
+    refund: ShareRefund = ShareRefund.objects.create(
+        cooperative_id=associate.cooperative_id,
+        associate=associate,
+        refunded_on=refunded_on,
+        number=number,
+        amount=nominal * number,
+        recorded_by=by,
+    )
+    return refund
 
 
 # --------------------------------------------------------------------------- convocation by e-mail

@@ -138,6 +138,8 @@ def resolution_open(*, resolution: Resolution) -> Resolution:
     return resolution
 
 
+# Long on purpose: one transaction under the resolution's lock; the order of the checks (channel,
+# deadline, proxy, uniqueness) is the rule.
 @transaction.atomic
 def vote_cast(
     *,
@@ -514,6 +516,8 @@ def resolution_close(*, resolution: Resolution, now: dt.datetime | None = None) 
     return _resolution_close(resolution=resolution, now=now or timezone.now())
 
 
+# Long on purpose: the count, quorum, majority and outcome of one resolution under its lock, in the
+# order the minutes state them.
 def _resolution_close(*, resolution: Resolution, now: dt.datetime) -> Resolution:
     resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     if resolution.status == Resolution.Status.CLOSED:

@@ -38,7 +38,18 @@ from governance.views.convocations import (
     receipt,
     remote_session,
 )
-from governance.views.register import admission_automatic, associate_convocation, associate_register
+from governance.views.register import (
+    admission_automatic,
+    admission_decision,
+    admission_new,
+    admission_subscribe,
+    associate_convocation,
+    associate_exit,
+    associate_register,
+    share_payment,
+    share_refund,
+    shares_add,
+)
 from governance.views.statutes import (
     statutes,
     statutes_colleges,
@@ -50,6 +61,9 @@ from governance.views.statutes import (
 
 __all__ = [
     "admission_automatic",
+    "admission_decision",
+    "admission_new",
+    "admission_subscribe",
     "amendment_add",
     "assembly_close",
     "assembly_convene",
@@ -59,6 +73,7 @@ __all__ = [
     "assembly_open",
     "assembly_quorum",
     "associate_convocation",
+    "associate_exit",
     "associate_register",
     "attendance_add",
     "candidacy_add",
@@ -83,6 +98,9 @@ __all__ = [
     "resolution_open",
     "resolution_room_counts",
     "secret_code_send",
+    "share_payment",
+    "share_refund",
+    "shares_add",
     "statutes",
     "statutes_colleges",
     "statutes_preset",

@@ -115,6 +115,8 @@ def _span(start: dt.date, end: dt.date) -> str:
     return f"du {start:%d/%m} au {end:%d/%m}"
 
 
+# Long on purpose: the month's absences valued in the legal order (unpaid, sick pay and its waiting
+# days, paid leave by both methods).
 def month_absences(
     params: Parameters,
     *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -12,10 +12,6 @@ HUNDRED = Decimal("100")
 def cents(value: Decimal) -> Decimal:
     """Round half up to the cent, as payslip amounts are."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def cents_down(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def of_percent(base: Decimal, rate_percent: Decimal) -> Decimal:

@@ -285,6 +285,8 @@ def pas_neutral_rate(params: Parameters, taxable: Decimal) -> Decimal:
 BASE_SALARY_LABEL = "Salaire de base (part fixe et avance sur la part variable)"
 
 
+# Long on purpose: the payslip's lines in the order of the legal model (gross, contributions by
+# body, reductions, net, tax), each computed from the ones above it.
 def payslip_compute(params: Parameters, data: PayslipInput) -> Payslip:
     if data.gross < ZERO or data.ijss_subrogation < ZERO:
         raise ApplicationError("Le salaire brut ne peut pas être négatif.")

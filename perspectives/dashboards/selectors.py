@@ -247,6 +247,8 @@ def activity_dashboard(
     return dashboard
 
 
+# Long on purpose: each alert is a short independent rule; listed together they read as the alerts'
+# specification, in the order they show.
 def _alerts(
     dashboard: ActivityDashboard,
     history: list[fig.MonthFigures],

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounting import demo as accounting_demo
+from bank import demo as bank_demo
 from entrepreneurs import demo as entrepreneurs_demo
 from entrepreneurs import services as entrepreneur_services
 from entrepreneurs.models import Entrepreneur, Sector
@@ -23,6 +24,8 @@ from perspectives.accounts.models import User
 from perspectives.tenancy import services as tenancy_services
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, LegalForm, Role
+from purchases import demo as purchases_demo
+from sales import demo as sales_demo
 
 DEMO_PASSWORD = "perspectives-demo"  # noqa: S105 - published demo password, printed by make run
 # Base32 TOTP secret of the privileged demo users, printed so the demo can be tried with any
@@ -233,6 +236,9 @@ def _seed_cooperative(
             ("accounting", accounting_demo.seed),
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),
+            ("sales", sales_demo.seed),
+            ("purchases", purchases_demo.seed),
+            ("bank", bank_demo.seed),
         ):
             app_rng = random.Random(f"{SEED}:{cooperative.slug}:{app_label}")
             for key, count in seeder(cooperative=cooperative, rng=app_rng).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -94,7 +95,7 @@ def _invitation_url(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, cooperative: Cooperative, email: str, roles: list[str], invited_by: User
+    *, cooperative: Cooperative, email: str, roles: list[str], invited_by: User | None
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail; returns the invitation and the (only) copy of its token."""
     email = email.strip().lower()
@@ -150,6 +151,12 @@ def _lock_pending(invitation: Invitation) -> Invitation:
     return invitation
 
 
+# What the domain apps do when a person joins a cooperative (the entrepreneurs app links the
+# file opened for their address). The foundation imports no domain app, so they register here
+# in their AppConfig.ready(); each runs in the accepting transaction.
+MEMBERSHIP_JOINED_HOOKS: list[Callable[[Membership], None]] = []
+
+
 def _join(invitation: Invitation, user: User) -> Membership:
     existing = Membership.objects.filter(cooperative=invitation.cooperative, user=user).first()
     roles = sorted(set(invitation.roles) | set(existing.roles if existing else []))
@@ -157,6 +164,8 @@ def _join(invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    for hook in MEMBERSHIP_JOINED_HOOKS:
+        hook(membership)
     return membership
 
 

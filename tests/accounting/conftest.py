@@ -63,9 +63,9 @@ class Ledger:
 
 def build_ledger(cooperative: Cooperative) -> Ledger:
     fiscal_year = ledger_ready(2025)
-    sector = SectorFactory(cooperative=cooperative, name=f"Pôle {cooperative.pk}")
-    a1 = ActivityFactory(sector=sector, analytic_code="A1", name="Graphisme")
-    a2 = ActivityFactory(sector=sector, analytic_code="A2", name="Menuiserie")
+    sector = SectorFactory.create(cooperative=cooperative, name=f"Pôle {cooperative.pk}")
+    a1 = ActivityFactory.create(sector=sector, analytic_code="A1", name="Graphisme")
+    a2 = ActivityFactory.create(sector=sector, analytic_code="A2", name="Menuiserie")
     customer = services.third_party_create(kind="customer", code="CLIENT1", name="Client Un")
     supplier = services.third_party_create(kind="supplier", code="FOURN1", name="Fournisseur Un")
     return Ledger(cooperative, fiscal_year, a1, a2, customer, supplier)
@@ -73,7 +73,7 @@ def build_ledger(cooperative: Cooperative) -> Ledger:
 
 @pytest.fixture
 def ledger(db: None) -> Iterator[Ledger]:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         yield build_ledger(cooperative)
 
@@ -152,9 +152,9 @@ def books(world: Any) -> Books:
     with cooperative_context(world.coop_a.pk):
         ledger = build_ledger(world.coop_a)
         alice = Entrepreneur.objects.get(user=world.alice)
-        ActivityMemberFactory(activity=ledger.a1, entrepreneur=alice)
-        ActivityMemberFactory(
-            activity=ledger.a2, entrepreneur=EntrepreneurFactory(sector=ledger.a2.sector)
+        ActivityMemberFactory.create(activity=ledger.a1, entrepreneur=alice)
+        ActivityMemberFactory.create(
+            activity=ledger.a2, entrepreneur=EntrepreneurFactory.create(sector=ledger.a2.sector)
         )
         post_history(ledger)
     return Books(ledger, ledger.a1, ledger.a2)

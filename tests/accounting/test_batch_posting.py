@@ -15,7 +15,7 @@ from accounting import services
 from accounting.integrity import ledger_verify
 from accounting.models import Entry, MonthlyBalance
 from accounting.services import EntryInput, LineInput
-from accounting.services.entries import _POST_BATCH, batch_columns
+from accounting.services.batch import _POST_BATCH, batch_columns
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import Ledger, build_ledger, one, sql
@@ -58,14 +58,14 @@ def call(ledger: Ledger, entries: list[dict[str, Any]], lines: list[dict[str, An
     return list(one(_POST_BATCH, [*params, None]))
 
 
-def pair(entry: int, account_debit: int, account_credit: int, amount: str, **kw: Any) -> list:
+def pair(entry: int, account_debit: int, account_credit: int, amount: str, **kw: Any) -> list[Any]:
     return [
         {"entry": entry, "no": 1, "account": account_debit, "debit": amount, **kw},
         {"entry": entry, "no": 2, "account": account_credit, "credit": amount, **kw},
     ]
 
 
-def snapshot() -> tuple[int, int, list]:
+def snapshot() -> tuple[int, int, list[Any]]:
     return (
         one("SELECT count(*) FROM accounting_entry"),
         one("SELECT count(*) FROM accounting_entryline"),
@@ -137,7 +137,7 @@ def test_a_batch_breaking_a_rule_is_refused_whole(ledger: Ledger, change: str, m
     elif change == "per_activity":
         bad[1]["activity"] = ledger.a2.pk
     elif change == "foreign_account":
-        other = CooperativeFactory()
+        other = CooperativeFactory.create()
         with cooperative_context(other.pk):
             build_ledger(other)
             bad[0]["account"] = _ids("accounting_account", "512")
@@ -236,9 +236,9 @@ def test_a_bulk_posting_over_two_years_in_several_chunks_keeps_each_years_chain(
 ) -> None:
     """Chunks overlap (the next one is checked while the database posts this one): the numbers,
     chains and balances come out as from one call, each year's chain continuing its head."""
-    from accounting.services import entries as entries_module
+    from accounting.services import batch as batch_module
 
-    monkeypatch.setattr(entries_module, "_CHUNK", 2)
+    monkeypatch.setattr(batch_module, "_CHUNK", 2)
     next_year = services.fiscal_year_ensure(day=dt.date(2026, 6, 30))
     ledger.post(
         [
@@ -281,9 +281,9 @@ def test_a_bulk_posting_over_two_years_in_several_chunks_keeps_each_years_chain(
 def test_a_refusal_in_a_later_chunk_leaves_nothing_of_the_earlier_ones(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accounting.services import entries as entries_module
+    from accounting.services import batch as batch_module
 
-    monkeypatch.setattr(entries_module, "_CHUNK", 1)
+    monkeypatch.setattr(batch_module, "_CHUNK", 1)
     before = Entry.objects.count()
 
     def entry(n: int, credit: str) -> EntryInput:
@@ -301,7 +301,7 @@ def test_a_refusal_in_a_later_chunk_leaves_nothing_of_the_earlier_ones(
         services.entries_post_bulk(entries=[entry(1, "1"), entry(2, "2"), entry(3, "4")])
     assert Entry.objects.count() == before
     # A refusal by the database itself (the service's own check of locks skipped) too.
-    monkeypatch.setattr(entries_module, "_check_postable", lambda *args, **kwargs: None)
+    monkeypatch.setattr(batch_module, "entry_check_postable", lambda *args, **kwargs: None)
     sql("UPDATE accounting_period SET lock = 'hard' WHERE start_date = '2025-03-01'")
     with pytest.raises(ApplicationError, match="écriture 1 du lot : la période du 2025-03-0"):
         services.entries_post_bulk(entries=[entry(1, "1"), entry(2, "2")])

@@ -48,7 +48,7 @@ def _in_threads(target: Callable[[int], Any], count: int = 2) -> list[Any]:
 
 
 def test_two_writers_keep_numbering_gapless_and_the_chain_linear() -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
 
@@ -80,7 +80,7 @@ def test_two_writers_keep_numbering_gapless_and_the_chain_linear() -> None:
 
 
 def test_the_same_key_posted_concurrently_makes_one_entry() -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
 
@@ -144,7 +144,7 @@ def _post_on(cooperative_id: int, ledger: Any) -> None:
 def test_an_account_deleted_while_a_posting_uses_it_stays() -> None:
     """No foreign key on the lines: the posting locks the account FOR KEY SHARE, the deletion
     waits for it and then sees its line (the guard runs after the deletion)."""
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
     account = _unused_account(cooperative.pk)
@@ -175,7 +175,7 @@ def test_an_account_deleted_while_a_posting_uses_it_stays() -> None:
 
 def test_a_posting_on_an_account_being_deleted_is_refused() -> None:
     """The other order: the posting waits for the deletion, then finds no account."""
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
     account = _unused_account(cooperative.pk)

@@ -249,7 +249,7 @@ def test_the_exemption_cannot_be_granted_after_use(ledger: Ledger) -> None:
 
 
 def test_lines_cannot_use_another_cooperatives_account_or_activity(ledger: Ledger) -> None:
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         theirs = build_ledger(other)
         their_bank = one("SELECT id FROM accounting_account WHERE code = '512'")

@@ -36,7 +36,7 @@ def test_our_export_imports_into_another_cooperative_with_the_same_figures(
 ) -> None:
     data, name = _export(ledger)
     expected = _trial(ledger.cooperative.pk)
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         report = fec_import(data, filename=name)
         assert report.problems == []
@@ -53,7 +53,7 @@ def test_our_export_imports_into_another_cooperative_with_the_same_figures(
 
 def test_a_dry_run_reports_and_writes_nothing(ledger: Ledger) -> None:
     data, name = _export(ledger)
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         report = fec_import(data, filename=name, dry_run=True)
         assert (report.ok, report.entries) == (True, 6)
@@ -69,7 +69,7 @@ def test_an_analytic_column_gives_each_line_its_activity(ledger: Ledger) -> None
     rows = [rows[0]] + [
         r + ("|A2" if "|706|" in r and "|500,00|" in r else "|A1") for r in rows[1:] if r
     ]
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         theirs = build_ledger(other)
         report = fec_import(("\r\n".join(rows) + "\r\n").encode(), filename=name)
@@ -94,7 +94,7 @@ def test_every_refused_entry_is_reported_with_its_first_line(ledger: Ledger) -> 
         key = (fields[0], fields[2])
         tagged.append(row + ("|A1" if key in firsts else "|A2"))
         firsts.setdefault(key, number)
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         build_ledger(other)
         text = "\r\n".join([header + "|CodeAnalytique", *tagged]) + "\r\n"
@@ -121,7 +121,7 @@ def test_bad_files_are_refused_with_the_line_and_nothing_written(
     ledger: Ledger, mutate, expected: str
 ) -> None:
     data, name = _export(ledger)
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     with cooperative_context(other.pk):
         report = fec_import(mutate(data.decode()).encode(), filename=name)
         assert any(expected in str(p) for p in report.problems), report.problems
@@ -132,7 +132,7 @@ def test_the_import_command(ledger: Ledger, tmp_path: Path, capsys) -> None:
     data, name = _export(ledger)
     path = tmp_path / name
     path.write_bytes(data)
-    other = CooperativeFactory()
+    other = CooperativeFactory.create()
     call_command("fec_import", str(path), "--cooperative", other.slug, "--dry-run")
     assert "6 écritures (17 lignes) seraient importées" in capsys.readouterr().out
     call_command("fec_import", str(path), "--cooperative", other.slug)

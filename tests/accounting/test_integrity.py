@@ -79,7 +79,7 @@ def _as_superuser_with_triggers_off(cooperative_id: int) -> Iterator[Any]:
     ],
 )
 def test_tampering_behind_the_database_rules_is_detected(tamper: str, expected: set[str]) -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
         post_history(ledger)

@@ -28,14 +28,14 @@ def pdf_text(response: Any) -> str:
     # poppler-utils' pdftotext, fixed arguments: the PDF's text as a reader would copy it.
     command = ["pdftotext", "-layout", "-", "-"]
     result = subprocess.run(command, input=body, capture_output=True, check=True)  # noqa: S603
-    return result.stdout.decode("utf-8")
+    return str(result.stdout.decode("utf-8"))
 
 
 @pytest.fixture
 def accountant(world: World):
-    user = UserFactory(email="nadia@a.example")
+    user = UserFactory.create(email="nadia@a.example")
     activate_totp(user)
-    MembershipFactory(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
+    MembershipFactory.create(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
     return user
 
 

@@ -83,7 +83,7 @@ def test_a_broker_out_of_reach_costs_the_refresh_not_the_posting(
 def test_a_worker_analyzes_the_ledger_tables_after_a_large_posting(
     worker: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         ledger = build_ledger(cooperative)
     monkeypatch.setattr(planner, "REFRESH_AFTER_LINES", 4)

@@ -17,16 +17,16 @@ BASE = "/c/coop-a/accounting/"
 
 
 def _csv(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
 
 
 @pytest.fixture
 def accountant(world: World):
-    user = UserFactory(email="nadia@a.example")
+    user = UserFactory.create(email="nadia@a.example")
     activate_totp(user)
-    MembershipFactory(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
+    MembershipFactory.create(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
     return user
 
 
@@ -157,7 +157,7 @@ def test_the_fec_download(books: Books, world: World, client: Client) -> None:
     assert response.status_code == 200
     siren = world.coop_a.siren
     assert f'filename="{siren}FEC20251231.txt"' in response["Content-Disposition"]
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("JournalCode|JournalLib|EcritureNum|")
     assert body.count("\r\n") == 1 + 17
     description = client.get(BASE + f"fec/?year={year.pk}&description=1")

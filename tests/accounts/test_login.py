@@ -10,13 +10,13 @@ from django.test import Client, override_settings
 from tests.conftest import PASSWORD, TOTP_SECRET, World
 
 
-def _login(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+def _login(client: Client, email: str, password: str):
     return client.post("/accounts/login/", {"login": email, "password": password})
 
 
 def _current_totp() -> str:
     counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+    return str(format_hotp_value(hotp_value(TOTP_SECRET, counter)))
 
 
 def test_login_with_email_and_password_reaches_the_cooperative(
@@ -96,7 +96,7 @@ def test_behind_a_proxy_the_rate_limit_follows_each_client_address(
     """Every request comes from the proxy (one REMOTE_ADDR); the client is the address the
     proxy appended to X-Forwarded-For, which the client cannot forge."""
 
-    def attempt(email: str, password: str, client_ip: str):  # type: ignore[no-untyped-def]
+    def attempt(email: str, password: str, client_ip: str):
         return client.post(
             "/accounts/login/",
             {"login": email, "password": password},

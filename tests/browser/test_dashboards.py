@@ -3,36 +3,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 
 from entrepreneurs.models import Activity
-from tests.conftest import PASSWORD, TOTP_SECRET, World
+from tests.conftest import World
+from tests.helpers.browser import log_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-
-
-def _login(page: Any, base: str, email: str, *, totp: bool = False) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    if totp:
-        page.wait_for_url(re.compile(r".*/accounts/2fa/authenticate/$"))
-        code = format_hotp_value(
-            hotp_value(TOTP_SECRET, next(iter(yield_hotp_counters_from_time())))
-        )
-        page.locator("input[name=code]").fill(code)
-        page.locator("button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r".*/c/coop-a/$"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,7 +23,7 @@ def test_the_three_dashboards(
     base = live_server.url
 
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    _login(page, base, "alice@a.example")
+    log_in(page, base, "alice@a.example")
     assert page.get_by_role("heading", name="À surveiller").is_visible()
     assert page.get_by_text("Vous devez devenir associé·e avant le").is_visible()
     charts = page.locator("svg.chart")
@@ -55,13 +35,13 @@ def test_the_three_dashboards(
     page.screenshot(path=str(SHOTS / "entrepreneur-dashboard.png"), full_page=True)
 
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    _login(page, base, "bob@a.example")
+    log_in(page, base, "bob@a.example")
     assert page.get_by_role("heading", name="Mon portefeuille").is_visible()
     assert page.locator("svg.sparkline").count() == 1
     page.screenshot(path=str(SHOTS / "support-dashboard.png"), full_page=True)
 
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    _login(page, base, "carl@a.example", totp=True)
+    log_in(page, base, "carl@a.example", totp=True)
     assert page.get_by_role("heading", name="Chiffre d'affaires par pôle", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "cooperative-dashboard.png"), full_page=True)
     assert sorted(p.name for p in SHOTS.glob("*-dashboard.png")) == [

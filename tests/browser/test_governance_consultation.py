@@ -13,7 +13,7 @@ from django.db import connection
 from governance.models import Ballot, Participation
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import PASSWORD, World
-from tests.governance.test_consultations import _consultation
+from tests.helpers.governance import make_consultation
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ def test_associate_answers_a_written_consultation(
     world: World, live_server: Any, browser: Any
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Courriel").fill("alice@a.example")

@@ -17,9 +17,9 @@ from django.db import connection
 from governance.models import Participation
 from governance.services import resolution_open
 from perspectives.tenancy.context import cooperative_context
-from tests.browser.test_dashboards import _login
 from tests.conftest import World
 from tests.governance.conftest import convened_assembly, opened
+from tests.helpers.browser import log_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
@@ -54,7 +54,7 @@ def test_proxy_vote_close_and_minutes(
     assembly_url = f"{base}/c/coop-a/governance/assemblies/{setup.assembly.pk}/"
 
     bob = browser.new_page(locale="fr-FR")
-    _login(bob, base, "bob@a.example")
+    log_in(bob, base, "bob@a.example")
     bob.goto(assembly_url)
     bob.get_by_label("Donner pouvoir à").select_option(label="Alice Arnaud")
     bob.get_by_role("button", name="Donner pouvoir").click()
@@ -63,7 +63,7 @@ def test_proxy_vote_close_and_minutes(
     bob.close()
 
     alice = browser.new_page(locale="fr-FR")
-    _login(alice, base, "alice@a.example")
+    log_in(alice, base, "alice@a.example")
     alice.goto(assembly_url)
     assert alice.get_by_text("Vous détenez les pouvoirs de : Bob Bertin.").is_visible()
     _vote(alice, "Mon vote", "Pour")
@@ -73,7 +73,7 @@ def test_proxy_vote_close_and_minutes(
     alice.close()
 
     carl = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    _login(carl, base, "carl@a.example", totp=True)
+    log_in(carl, base, "carl@a.example", totp=True)
     carl.goto(assembly_url)
     carl.get_by_role("button", name="Clore l'assemblée").click()
     carl.get_by_text("Assemblée close : résultats figés.").wait_for()

@@ -12,8 +12,8 @@ from django.db import connection
 
 from governance.models import StatuteProfile
 from perspectives.tenancy.context import cooperative_context
-from tests.browser.test_dashboards import _login
 from tests.conftest import World
+from tests.helpers.browser import log_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
@@ -24,7 +24,7 @@ def test_manager_adapts_and_signs_off_the_statutes_on_a_phone(
 ) -> None:
     base = live_server.url
     page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 844})
-    _login(page, base, "carl@a.example", totp=True)
+    log_in(page, base, "carl@a.example", totp=True)
     page.goto(f"{base}/c/coop-a/governance/statutes/")
     page.get_by_role("button", name="Partir du modèle « SCOP SARL »").click()
     page.get_by_text("Modèle « SCOP SARL » en vigueur").wait_for()

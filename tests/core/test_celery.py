@@ -44,7 +44,7 @@ def _sectors(world: World) -> None:
 
     for cooperative, name in ((world.coop_a, "Bâtiment A"), (world.coop_b, "Bâtiment B")):
         with cooperative_context(cooperative.pk):
-            SectorFactory(cooperative=cooperative, name=name)
+            SectorFactory.create(cooperative=cooperative, name=name)
 
 
 @pytest.mark.celery_worker

@@ -15,7 +15,7 @@ HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 
-def _policy(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _policy(response) -> dict[str, str]:
     header = response["Content-Security-Policy"]
     return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -10,6 +11,9 @@ from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
 from tests.conftest import travel_to
+
+# Each test seeds the whole demo.
+pytestmark = pytest.mark.slow
 
 ENTREPRENEUR_KEYS = [
     f"{slug}{suffix}"
@@ -25,6 +29,12 @@ GOVERNANCE_KEYS = [
     f"{slug}:{key}"
     for slug in ("perspectives", "canigou")
     for key in ("associates", "assemblies", "ballots")
+]
+
+PURCHASES_KEYS = [
+    f"{slug}:{key}"
+    for slug in ("perspectives", "canigou")
+    for key in ("supplier_invoices", "supplier_invoices_paid", "expense_reports", "sepa_batches")
 ]
 
 
@@ -55,6 +65,18 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "canigou:associates": 8,
         "canigou:assemblies": 3,
         "canigou:ballots": 10,
+    }
+    # Per cooperative: three received e-invoices (Factur-X, UBL, CII in the queue) and three
+    # entered; one supplier invoice and one expense report paid by a SEPA batch.
+    assert {key: first.counts[key] for key in PURCHASES_KEYS} == {
+        "perspectives:supplier_invoices": 6,
+        "perspectives:supplier_invoices_paid": 1,
+        "perspectives:expense_reports": 2,
+        "perspectives:sepa_batches": 1,
+        "canigou:supplier_invoices": 6,
+        "canigou:supplier_invoices_paid": 1,
+        "canigou:expense_reports": 2,
+        "canigou:sepa_batches": 1,
     }
     assert {key: first.counts[key] for key in ENTREPRENEUR_KEYS} == {
         "perspectives": 150,
@@ -101,6 +123,33 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "gerant@perspectives.example": ["manager"],
     }
     _check_ledger(perspectives, first.counts)
+    _check_bank(perspectives, first.counts)
+
+
+def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:
+    """This month's statement: the bank opens on the ledger's 512 balance, and the customers'
+    payments are suggested against the invoices they name."""
+    from bank import selectors as bank_selectors
+    from bank import services as bank_services
+    from bank.models import BankLine, Statement
+
+    assert {
+        key: counts[f"{slug}:{key}"]
+        for slug in ("perspectives", "canigou")
+        for key in ("bank_accounts", "bank_lines")
+    } == {
+        "bank_accounts": 1,
+        "bank_lines": 9,
+    }
+    with cooperative_context(perspectives.pk):
+        statement = Statement.objects.select_related("bank_account").get()
+        assert statement.opening_balance == bank_selectors.ledger_balance(
+            bank_account=statement.bank_account, as_of=statement.start_date - dt.timedelta(days=1)
+        )
+        payments = list(BankLine.objects.filter(amount__gt=0))
+        suggestions = bank_services.suggestions_for_lines(payments)
+        assert len(payments) == 6
+        assert all(suggestions[line.pk][0].kind == "reference" for line in payments)
 
 
 def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:

@@ -91,7 +91,7 @@ def test_every_french_month_abbreviation_is_unambiguous() -> None:
     assert len(set(names)) == 12
 
 
-def test_page_titles_name_perspectives_once(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_page_titles_name_perspectives_once(client, world) -> None:
     client.force_login(world.alice)
     page = client.get("/c/coop-a/").content.decode()
     title = page.split("<title>")[1].split("</title>")[0]

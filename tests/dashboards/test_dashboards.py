@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.test import Client
 
@@ -86,7 +87,7 @@ def test_forecast_raises_the_projection_and_the_sustainable_salary(
 
 def test_pages_show_the_dashboard_with_bounded_queries(
     world: World, history: Activity, client: Client, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(world.alice)
     # One query more than the dashboard itself: the votes waiting for the associate.
     with django_assert_max_num_queries(36):
@@ -217,7 +218,7 @@ def test_cached_history_follows_every_new_line(world: World, history: Activity) 
 
     from tests.dashboards.conftest import _sale
 
-    def revenue(months: list) -> dict[dt.date, Decimal]:
+    def revenue(months: list[Any]) -> dict[dt.date, Decimal]:
         return {f.month: f.revenue for f in months}
 
     with cooperative_context(world.coop_a.pk):

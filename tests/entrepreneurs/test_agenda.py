@@ -23,13 +23,13 @@ def _at(day: int, hour: int) -> dt.datetime:
 def _seed(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
         alice = Entrepreneur.objects.get(user=world.alice)
-        AppointmentFactory(entrepreneur=alice, staff=world.bob, starts_at=_at(8, 10))
-        AppointmentFactory(
+        AppointmentFactory.create(entrepreneur=alice, staff=world.bob, starts_at=_at(8, 10))
+        AppointmentFactory.create(
             entrepreneur=alice, staff=world.bob, starts_at=_at(9, 14), cancelled=True
         )
-        AppointmentFactory(entrepreneur=alice, staff=world.bob, starts_at=_at(22, 9))
-        AppointmentFactory(entrepreneur=alice, staff=world.carl, starts_at=_at(8, 11))
-        WorkshopFactory(
+        AppointmentFactory.create(entrepreneur=alice, staff=world.bob, starts_at=_at(22, 9))
+        AppointmentFactory.create(entrepreneur=alice, staff=world.carl, starts_at=_at(8, 11))
+        WorkshopFactory.create(
             cooperative=world.coop_a,
             created_by=world.bob,
             title="Fixer ses prix",

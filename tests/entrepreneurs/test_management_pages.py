@@ -82,9 +82,9 @@ def test_personal_data_only_for_the_person_their_referent_and_managers(
         Entrepreneur.objects.filter(pk=alice_id).update(
             email="alice.pro@a.example", phone="04 68 11 22 33"
         )
-    other_support = UserFactory(email="zoe@a.example")
+    other_support = UserFactory.create(email="zoe@a.example")
     Membership.objects.create(cooperative=world.coop_a, user=other_support, roles=["support"])
-    accountant = UserFactory(email="nadia@a.example")
+    accountant = UserFactory.create(email="nadia@a.example")
     activate_totp(accountant)
     Membership.objects.create(cooperative=world.coop_a, user=accountant, roles=["accountant"])
     seen = {}
@@ -122,7 +122,7 @@ def test_api_documents_actions_skills_and_collaboration(
             sector_id=sector_id,
             email="bruno@a.example",
         )
-        DocumentFactory(entrepreneur=alice, title="RC Pro")
+        DocumentFactory.create(entrepreneur=alice, title="RC Pro")
         goal = services.goal_create(entrepreneur=alice, title="Trois clients")
         services.action_create(goal=goal, title="Relancer")
         services.skill_offer_create(entrepreneur=bruno, title="Électricité", keywords="normes")

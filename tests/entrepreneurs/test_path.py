@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -20,12 +21,12 @@ D = dt.date
 
 
 @pytest.fixture
-def lea(world: World):  # type: ignore[no-untyped-def]
+def lea(world: World):
     with cooperative_context(world.coop_a.pk):
         yield Entrepreneur.objects.get(user=world.alice)
 
 
-def _record(entrepreneur: Entrepreneur, kind: str, date: dt.date, **kwargs):  # type: ignore[no-untyped-def]
+def _record(entrepreneur: Entrepreneur, kind: str, date: dt.date, **kwargs):
     return path_step_record(
         entrepreneur=entrepreneur, kind=kind, date=date, recorded_by=None, **kwargs
     )
@@ -146,7 +147,12 @@ def test_deadline_without_cape_and_on_29_february() -> None:
     ],
 )
 def test_forbidden_transitions_change_nothing(
-    lea: Entrepreneur, steps: list, kind: str, date: dt.date, kwargs: dict, message: str
+    lea: Entrepreneur,
+    steps: list[Any],
+    kind: str,
+    date: dt.date,
+    kwargs: dict[str, Any],
+    message: str,
 ) -> None:
     for step_kind, step_date, step_kwargs in steps:
         _record(lea, step_kind, step_date, **step_kwargs)

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from perspectives.tenancy.models import Cooperative
-from tests.factories import accounting, core, dashboards, entrepreneurs, governance, payroll
+from tests.factories import (
+    accounting,
+    bank,
+    core,
+    dashboards,
+    entrepreneurs,
+    governance,
+    payroll,
+    purchases,
+    sales,
+)
 from tests.factories.core import CooperativeFactory, MembershipFactory, UserFactory
 from tests.factories.entrepreneurs import EntrepreneurFactory, SectorFactory
 
@@ -23,6 +33,9 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     **payroll.TENANT_FACTORIES,
     **governance.TENANT_FACTORIES,
     **dashboards.TENANT_FACTORIES,
+    **sales.TENANT_FACTORIES,
+    **purchases.TENANT_FACTORIES,
+    **bank.TENANT_FACTORIES,
 }
 
 __all__ = [

@@ -17,7 +17,7 @@ from perspectives.tenancy.models import Cooperative
 from tests.factories.core import CooperativeFactory
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
+class AccountFactory(factory.django.DjangoModelFactory[m.Account]):
     class Meta:
         model = m.Account
 
@@ -26,7 +26,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Compte d'attente {n}")
 
 
-class JournalFactory(factory.django.DjangoModelFactory):
+class JournalFactory(factory.django.DjangoModelFactory[m.Journal]):
     class Meta:
         model = m.Journal
 
@@ -36,7 +36,7 @@ class JournalFactory(factory.django.DjangoModelFactory):
     kind = m.Journal.Kind.MISCELLANEOUS
 
 
-class FiscalYearFactory(factory.django.DjangoModelFactory):
+class FiscalYearFactory(factory.django.DjangoModelFactory[m.FiscalYear]):
     class Meta:
         model = m.FiscalYear
 
@@ -45,7 +45,7 @@ class FiscalYearFactory(factory.django.DjangoModelFactory):
     end_date = factory.LazyAttribute(lambda o: dt.date(o.start_date.year, 12, 31))
 
 
-class PeriodFactory(factory.django.DjangoModelFactory):
+class PeriodFactory(factory.django.DjangoModelFactory[m.Period]):
     class Meta:
         model = m.Period
 
@@ -55,7 +55,7 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     end_date = factory.LazyAttribute(lambda o: o.start_date.replace(day=31))
 
 
-class ThirdPartyFactory(factory.django.DjangoModelFactory):
+class ThirdPartyFactory(factory.django.DjangoModelFactory[m.ThirdParty]):
     class Meta:
         model = m.ThirdParty
 
@@ -66,7 +66,7 @@ class ThirdPartyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Client {n}")
 
 
-class EntryFactory(factory.django.DjangoModelFactory):
+class EntryFactory(factory.django.DjangoModelFactory[m.Entry]):
     """A draft entry (validated entries come from the posting services)."""
 
     class Meta:
@@ -81,7 +81,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
     label = "Brouillard"
 
 
-class EntryLineFactory(factory.django.DjangoModelFactory):
+class EntryLineFactory(factory.django.DjangoModelFactory[m.EntryLine]):
     class Meta:
         model = m.EntryLine
 
@@ -93,7 +93,7 @@ class EntryLineFactory(factory.django.DjangoModelFactory):
     debit = Decimal("10.00")
 
 
-class TreasuryGroupFactory(factory.django.DjangoModelFactory):
+class TreasuryGroupFactory(factory.django.DjangoModelFactory[m.TreasuryGroup]):
     class Meta:
         model = m.TreasuryGroup
         django_get_or_create = ("cooperative", "key")
@@ -118,17 +118,19 @@ def monthly_balance(cooperative: Cooperative) -> m.MonthlyBalance:
         label="Virement interne",
         lines=[LineInput("512", debit="10.00"), LineInput("580", credit="10.00")],
     )
-    return m.MonthlyBalance.objects.order_by("pk").first()  # type: ignore[no-any-return]
+    balance = m.MonthlyBalance.objects.order_by("pk").first()
+    assert balance is not None
+    return balance
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.Account: lambda c: AccountFactory(cooperative=c),
-    m.Journal: lambda c: JournalFactory(cooperative=c),
-    m.FiscalYear: lambda c: FiscalYearFactory(cooperative=c),
-    m.Period: lambda c: PeriodFactory(fiscal_year__cooperative=c),
-    m.ThirdParty: lambda c: ThirdPartyFactory(account__cooperative=c),
-    m.Entry: lambda c: EntryFactory(journal__cooperative=c),
-    m.EntryLine: lambda c: EntryLineFactory(entry__journal__cooperative=c),
+    m.Account: lambda c: AccountFactory.create(cooperative=c),
+    m.Journal: lambda c: JournalFactory.create(cooperative=c),
+    m.FiscalYear: lambda c: FiscalYearFactory.create(cooperative=c),
+    m.Period: lambda c: PeriodFactory.create(fiscal_year__cooperative=c),
+    m.ThirdParty: lambda c: ThirdPartyFactory.create(account__cooperative=c),
+    m.Entry: lambda c: EntryFactory.create(journal__cooperative=c),
+    m.EntryLine: lambda c: EntryLineFactory.create(entry__journal__cooperative=c),
     m.MonthlyBalance: monthly_balance,
-    m.TreasuryGroup: lambda c: TreasuryGroupFactory(cooperative=c),
+    m.TreasuryGroup: lambda c: TreasuryGroupFactory.create(cooperative=c),
 }

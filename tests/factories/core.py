@@ -26,7 +26,7 @@ def _siren(n: int) -> str:
     return base + luhn.calc_check_digit(base)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -47,7 +47,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
-class CooperativeFactory(factory.django.DjangoModelFactory):
+class CooperativeFactory(factory.django.DjangoModelFactory[Cooperative]):
     class Meta:
         model = Cooperative
 
@@ -58,7 +58,7 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     default_contribution_rate = Decimal("11.00")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -67,7 +67,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     roles = factory.LazyFunction(lambda: [Role.ENTREPRENEUR.value])
 
 
-class JobFactory(factory.django.DjangoModelFactory):
+class JobFactory(factory.django.DjangoModelFactory[Job]):
     class Meta:
         model = Job
 
@@ -75,7 +75,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     kwargs = factory.Sequence(lambda n: {"n": n})
 
 
-class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
+class IdempotencyRecordFactory(factory.django.DjangoModelFactory[IdempotencyRecord]):
     class Meta:
         model = IdempotencyRecord
 
@@ -88,6 +88,6 @@ class IdempotencyRecordFactory(factory.django.DjangoModelFactory):
 
 # Each app's factory module has its own registry.
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    Job: lambda cooperative: JobFactory(cooperative=cooperative),
-    IdempotencyRecord: lambda c: IdempotencyRecordFactory(cooperative=c),
+    Job: lambda cooperative: JobFactory.create(cooperative=cooperative),
+    IdempotencyRecord: lambda c: IdempotencyRecordFactory.create(cooperative=c),
 }

@@ -15,7 +15,7 @@ from tests.factories.core import CooperativeFactory
 from tests.factories.entrepreneurs import ActivityFactory, EntrepreneurFactory
 
 
-class DashboardSettingsFactory(factory.django.DjangoModelFactory):
+class DashboardSettingsFactory(factory.django.DjangoModelFactory[m.DashboardSettings]):
     class Meta:
         model = m.DashboardSettings
         django_get_or_create = ("cooperative",)
@@ -23,7 +23,7 @@ class DashboardSettingsFactory(factory.django.DjangoModelFactory):
     cooperative = factory.SubFactory(CooperativeFactory)
 
 
-class ForecastItemFactory(factory.django.DjangoModelFactory):
+class ForecastItemFactory(factory.django.DjangoModelFactory[m.ForecastItem]):
     class Meta:
         model = m.ForecastItem
 
@@ -35,7 +35,7 @@ class ForecastItemFactory(factory.django.DjangoModelFactory):
     probability = 80
 
 
-class ReserveTargetFactory(factory.django.DjangoModelFactory):
+class ReserveTargetFactory(factory.django.DjangoModelFactory[m.ReserveTarget]):
     class Meta:
         model = m.ReserveTarget
 
@@ -44,7 +44,7 @@ class ReserveTargetFactory(factory.django.DjangoModelFactory):
     amount = Decimal("6000.00")
 
 
-class ReportSnapshotFactory(factory.django.DjangoModelFactory):
+class ReportSnapshotFactory(factory.django.DjangoModelFactory[m.ReportSnapshot]):
     class Meta:
         model = m.ReportSnapshot
 
@@ -55,8 +55,8 @@ class ReportSnapshotFactory(factory.django.DjangoModelFactory):
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.DashboardSettings: lambda c: DashboardSettingsFactory(cooperative=c),
-    m.ForecastItem: lambda c: ForecastItemFactory(activity__sector__cooperative=c),
-    m.ReserveTarget: lambda c: ReserveTargetFactory(activity__sector__cooperative=c),
-    m.ReportSnapshot: lambda c: ReportSnapshotFactory(entrepreneur__sector__cooperative=c),
+    m.DashboardSettings: lambda c: DashboardSettingsFactory.create(cooperative=c),
+    m.ForecastItem: lambda c: ForecastItemFactory.create(activity__sector__cooperative=c),
+    m.ReserveTarget: lambda c: ReserveTargetFactory.create(activity__sector__cooperative=c),
+    m.ReportSnapshot: lambda c: ReportSnapshotFactory.create(entrepreneur__sector__cooperative=c),
 }

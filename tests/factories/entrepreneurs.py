@@ -18,7 +18,7 @@ from tests.factories.core import CooperativeFactory, UserFactory
 _parent_coop = factory.SelfAttribute("..cooperative")
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class SectorFactory(factory.django.DjangoModelFactory[m.Sector]):
     class Meta:
         model = m.Sector
 
@@ -27,7 +27,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class EstablishmentFactory(factory.django.DjangoModelFactory):
+class EstablishmentFactory(factory.django.DjangoModelFactory[m.Establishment]):
     class Meta:
         model = m.Establishment
 
@@ -35,7 +35,7 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Établissement {n}")
 
 
-class EntrepreneurFactory(factory.django.DjangoModelFactory):
+class EntrepreneurFactory(factory.django.DjangoModelFactory[m.Entrepreneur]):
     class Meta:
         model = m.Entrepreneur
 
@@ -46,7 +46,7 @@ class EntrepreneurFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"entrepreneur{n}@example.org")
 
 
-class _EntrepreneurChild(factory.django.DjangoModelFactory):
+class _EntrepreneurChild(factory.django.DjangoModelFactory[Any]):
     """Base of the factories whose rows hang off an entrepreneur."""
 
     class Meta:
@@ -64,7 +64,7 @@ class PathStepFactory(_EntrepreneurChild):
     date = dt.date(2025, 1, 6)
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[m.Activity]):
     class Meta:
         model = m.Activity
 
@@ -75,7 +75,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2025, 1, 1)
 
 
-class ActivityMemberFactory(factory.django.DjangoModelFactory):
+class ActivityMemberFactory(factory.django.DjangoModelFactory[m.ActivityMember]):
     class Meta:
         model = m.ActivityMember
 
@@ -112,7 +112,7 @@ class GoalFactory(_EntrepreneurChild):
     title = "Trouver trois clients"
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(factory.django.DjangoModelFactory[m.Action]):
     class Meta:
         model = m.Action
 
@@ -121,7 +121,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     title = "Relancer les devis"
 
 
-class WorkshopFactory(factory.django.DjangoModelFactory):
+class WorkshopFactory(factory.django.DjangoModelFactory[m.Workshop]):
     class Meta:
         model = m.Workshop
 
@@ -132,7 +132,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     capacity = 12
 
 
-class WorkshopRegistrationFactory(factory.django.DjangoModelFactory):
+class WorkshopRegistrationFactory(factory.django.DjangoModelFactory[m.WorkshopRegistration]):
     class Meta:
         model = m.WorkshopRegistration
 
@@ -162,7 +162,7 @@ class SkillOfferFactory(_EntrepreneurChild):
     title = "Identité visuelle"
 
 
-class CollaborationRequestFactory(factory.django.DjangoModelFactory):
+class CollaborationRequestFactory(factory.django.DjangoModelFactory[m.CollaborationRequest]):
     class Meta:
         model = m.CollaborationRequest
 
@@ -172,7 +172,7 @@ class CollaborationRequestFactory(factory.django.DjangoModelFactory):
     message = "Je cherche un·e électricien·ne pour un chantier en mars."
 
 
-class CollaborationRecipientFactory(factory.django.DjangoModelFactory):
+class CollaborationRecipientFactory(factory.django.DjangoModelFactory[m.CollaborationRecipient]):
     class Meta:
         model = m.CollaborationRecipient
 
@@ -183,7 +183,7 @@ class CollaborationRecipientFactory(factory.django.DjangoModelFactory):
     )
 
 
-class AccompanimentSettingsFactory(factory.django.DjangoModelFactory):
+class AccompanimentSettingsFactory(factory.django.DjangoModelFactory[m.AccompanimentSettings]):
     class Meta:
         model = m.AccompanimentSettings
         django_get_or_create = ("cooperative",)
@@ -192,31 +192,33 @@ class AccompanimentSettingsFactory(factory.django.DjangoModelFactory):
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.Sector: lambda c: SectorFactory(cooperative=c),
-    m.Establishment: lambda c: EstablishmentFactory(cooperative=c),
-    m.Entrepreneur: lambda c: EntrepreneurFactory(sector__cooperative=c),
-    m.PathStep: lambda c: PathStepFactory(entrepreneur__sector__cooperative=c),
-    m.Activity: lambda c: ActivityFactory(sector__cooperative=c),
-    m.ActivityMember: lambda c: ActivityMemberFactory(activity__sector__cooperative=c),
-    m.Appointment: lambda c: AppointmentFactory(entrepreneur__sector__cooperative=c),
-    m.Note: lambda c: NoteFactory(entrepreneur__sector__cooperative=c),
-    m.Goal: lambda c: GoalFactory(entrepreneur__sector__cooperative=c),
-    m.Action: lambda c: ActionFactory(goal__entrepreneur__sector__cooperative=c),
-    m.Workshop: lambda c: WorkshopFactory(cooperative=c),
-    m.WorkshopRegistration: lambda c: WorkshopRegistrationFactory(workshop__cooperative=c),
-    m.Document: lambda c: DocumentFactory(entrepreneur__sector__cooperative=c),
-    m.SkillOffer: lambda c: SkillOfferFactory(entrepreneur__sector__cooperative=c),
-    m.CollaborationRequest: lambda c: CollaborationRequestFactory(sender__sector__cooperative=c),
-    m.CollaborationRecipient: lambda c: CollaborationRecipientFactory(
+    m.Sector: lambda c: SectorFactory.create(cooperative=c),
+    m.Establishment: lambda c: EstablishmentFactory.create(cooperative=c),
+    m.Entrepreneur: lambda c: EntrepreneurFactory.create(sector__cooperative=c),
+    m.PathStep: lambda c: PathStepFactory.create(entrepreneur__sector__cooperative=c),
+    m.Activity: lambda c: ActivityFactory.create(sector__cooperative=c),
+    m.ActivityMember: lambda c: ActivityMemberFactory.create(activity__sector__cooperative=c),
+    m.Appointment: lambda c: AppointmentFactory.create(entrepreneur__sector__cooperative=c),
+    m.Note: lambda c: NoteFactory.create(entrepreneur__sector__cooperative=c),
+    m.Goal: lambda c: GoalFactory.create(entrepreneur__sector__cooperative=c),
+    m.Action: lambda c: ActionFactory.create(goal__entrepreneur__sector__cooperative=c),
+    m.Workshop: lambda c: WorkshopFactory.create(cooperative=c),
+    m.WorkshopRegistration: lambda c: WorkshopRegistrationFactory.create(workshop__cooperative=c),
+    m.Document: lambda c: DocumentFactory.create(entrepreneur__sector__cooperative=c),
+    m.SkillOffer: lambda c: SkillOfferFactory.create(entrepreneur__sector__cooperative=c),
+    m.CollaborationRequest: lambda c: CollaborationRequestFactory.create(
+        sender__sector__cooperative=c
+    ),
+    m.CollaborationRecipient: lambda c: CollaborationRecipientFactory.create(
         request__sender__sector__cooperative=c
     ),
-    m.AccompanimentSettings: lambda c: AccompanimentSettingsFactory(cooperative=c),
+    m.AccompanimentSettings: lambda c: AccompanimentSettingsFactory.create(cooperative=c),
 }
 
 __all__ = ["UserFactory"]
 
 
-class AlertNoticeFactory(factory.django.DjangoModelFactory):
+class AlertNoticeFactory(factory.django.DjangoModelFactory[m.AlertNotice]):
     class Meta:
         model = m.AlertNotice
 
@@ -226,4 +228,4 @@ class AlertNoticeFactory(factory.django.DjangoModelFactory):
     period = "2026-W48"
 
 
-TENANT_FACTORIES[m.AlertNotice] = lambda c: AlertNoticeFactory(cooperative=c)
+TENANT_FACTORIES[m.AlertNotice] = lambda c: AlertNoticeFactory.create(cooperative=c)

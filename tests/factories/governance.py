@@ -15,7 +15,7 @@ from perspectives.tenancy.models import Cooperative
 from tests.factories.core import CooperativeFactory
 
 
-class CollegeFactory(factory.django.DjangoModelFactory):
+class CollegeFactory(factory.django.DjangoModelFactory[m.College]):
     class Meta:
         model = m.College
 
@@ -25,7 +25,7 @@ class CollegeFactory(factory.django.DjangoModelFactory):
     weight_denominator = 3
 
 
-class AssociateFactory(factory.django.DjangoModelFactory):
+class AssociateFactory(factory.django.DjangoModelFactory[m.Associate]):
     class Meta:
         model = m.Associate
 
@@ -35,7 +35,18 @@ class AssociateFactory(factory.django.DjangoModelFactory):
     admitted_on = dt.date(2024, 6, 1)
 
 
-class ShareSubscriptionFactory(factory.django.DjangoModelFactory):
+class ShareRefundFactory(factory.django.DjangoModelFactory[m.ShareRefund]):
+    class Meta:
+        model = m.ShareRefund
+
+    associate = factory.SubFactory("tests.factories.governance.AssociateFactory")
+    cooperative = factory.SelfAttribute("associate.cooperative")
+    refunded_on = dt.date(2026, 1, 15)
+    number = 1
+    amount = Decimal("25.00")
+
+
+class ShareSubscriptionFactory(factory.django.DjangoModelFactory[m.ShareSubscription]):
     class Meta:
         model = m.ShareSubscription
 
@@ -47,7 +58,7 @@ class ShareSubscriptionFactory(factory.django.DjangoModelFactory):
     paid_amount = Decimal("100.00")
 
 
-class AdmissionApplicationFactory(factory.django.DjangoModelFactory):
+class AdmissionApplicationFactory(factory.django.DjangoModelFactory[m.AdmissionApplication]):
     class Meta:
         model = m.AdmissionApplication
 
@@ -57,7 +68,7 @@ class AdmissionApplicationFactory(factory.django.DjangoModelFactory):
     applied_on = dt.date(2025, 3, 1)
 
 
-class StatuteProfileFactory(factory.django.DjangoModelFactory):
+class StatuteProfileFactory(factory.django.DjangoModelFactory[m.StatuteProfile]):
     class Meta:
         model = m.StatuteProfile
 
@@ -66,7 +77,7 @@ class StatuteProfileFactory(factory.django.DjangoModelFactory):
     legal_form = "scop_sarl"
 
 
-class StatuteRuleFactory(factory.django.DjangoModelFactory):
+class StatuteRuleFactory(factory.django.DjangoModelFactory[m.StatuteRule]):
     class Meta:
         model = m.StatuteRule
 
@@ -79,7 +90,7 @@ class StatuteRuleFactory(factory.django.DjangoModelFactory):
     citation = "Statuts, art. 20"
 
 
-class AssemblyFactory(factory.django.DjangoModelFactory):
+class AssemblyFactory(factory.django.DjangoModelFactory[m.Assembly]):
     class Meta:
         model = m.Assembly
 
@@ -91,7 +102,7 @@ class AssemblyFactory(factory.django.DjangoModelFactory):
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
 
 
-class AssemblyDocumentFactory(factory.django.DjangoModelFactory):
+class AssemblyDocumentFactory(factory.django.DjangoModelFactory[m.AssemblyDocument]):
     class Meta:
         model = m.AssemblyDocument
 
@@ -105,7 +116,7 @@ class AssemblyDocumentFactory(factory.django.DjangoModelFactory):
     sha256 = "0" * 64
 
 
-class ResolutionFactory(factory.django.DjangoModelFactory):
+class ResolutionFactory(factory.django.DjangoModelFactory[m.Resolution]):
     class Meta:
         model = m.Resolution
 
@@ -116,7 +127,7 @@ class ResolutionFactory(factory.django.DjangoModelFactory):
     text = "L'assemblée approuve les comptes de l'exercice."
 
 
-class RollEntryFactory(factory.django.DjangoModelFactory):
+class RollEntryFactory(factory.django.DjangoModelFactory[m.RollEntry]):
     class Meta:
         model = m.RollEntry
 
@@ -128,7 +139,7 @@ class RollEntryFactory(factory.django.DjangoModelFactory):
     full_name = factory.SelfAttribute("associate.full_name")
 
 
-class ProxyFactory(factory.django.DjangoModelFactory):
+class ProxyFactory(factory.django.DjangoModelFactory[m.Proxy]):
     class Meta:
         model = m.Proxy
 
@@ -138,7 +149,7 @@ class ProxyFactory(factory.django.DjangoModelFactory):
     holder = None
 
 
-class AttendanceFactory(factory.django.DjangoModelFactory):
+class AttendanceFactory(factory.django.DjangoModelFactory[m.Attendance]):
     class Meta:
         model = m.Attendance
 
@@ -148,7 +159,7 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     mode = m.PresenceMode.ROOM
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(factory.django.DjangoModelFactory[m.Participation]):
     class Meta:
         model = m.Participation
 
@@ -161,7 +172,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     channel = m.Participation.Channel.ONLINE
 
 
-class BallotFactory(factory.django.DjangoModelFactory):
+class BallotFactory(factory.django.DjangoModelFactory[m.Ballot]):
     class Meta:
         model = m.Ballot
 
@@ -170,7 +181,7 @@ class BallotFactory(factory.django.DjangoModelFactory):
     choice = m.Choice.FOR
 
 
-class CandidacyFactory(factory.django.DjangoModelFactory):
+class CandidacyFactory(factory.django.DjangoModelFactory[m.Candidacy]):
     class Meta:
         model = m.Candidacy
 
@@ -182,7 +193,7 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
     employee = True
 
 
-class BallotMarkFactory(factory.django.DjangoModelFactory):
+class BallotMarkFactory(factory.django.DjangoModelFactory[m.BallotMark]):
     class Meta:
         model = m.BallotMark
 
@@ -192,7 +203,7 @@ class BallotMarkFactory(factory.django.DjangoModelFactory):
     ballot = factory.SubFactory(BallotFactory, resolution=factory.SelfAttribute("..resolution"))
 
 
-class AuditEventFactory(factory.django.DjangoModelFactory):
+class AuditEventFactory(factory.django.DjangoModelFactory[m.AuditEvent]):
     class Meta:
         model = m.AuditEvent
 
@@ -203,7 +214,7 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     hash = "f" * 64
 
 
-class ConvocationDispatchFactory(factory.django.DjangoModelFactory):
+class ConvocationDispatchFactory(factory.django.DjangoModelFactory[m.ConvocationDispatch]):
     class Meta:
         model = m.ConvocationDispatch
 
@@ -213,26 +224,27 @@ class ConvocationDispatchFactory(factory.django.DjangoModelFactory):
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.College: lambda c: CollegeFactory(cooperative=c),
-    m.Associate: lambda c: AssociateFactory(cooperative=c),
-    m.ShareSubscription: lambda c: ShareSubscriptionFactory(associate__cooperative=c),
-    m.AdmissionApplication: lambda c: AdmissionApplicationFactory(cooperative=c),
-    m.StatuteProfile: lambda c: StatuteProfileFactory(cooperative=c),
-    m.StatuteRule: lambda c: StatuteRuleFactory(profile__cooperative=c),
-    m.Assembly: lambda c: AssemblyFactory(profile__cooperative=c),
-    m.AssemblyDocument: lambda c: AssemblyDocumentFactory(assembly__profile__cooperative=c),
-    m.Resolution: lambda c: ResolutionFactory(assembly__profile__cooperative=c),
-    m.RollEntry: lambda c: RollEntryFactory(assembly__profile__cooperative=c),
-    m.Proxy: lambda c: ProxyFactory(grantor__assembly__profile__cooperative=c),
-    m.Attendance: lambda c: AttendanceFactory(entry__assembly__profile__cooperative=c),
-    m.Participation: lambda c: ParticipationFactory(voter__assembly__profile__cooperative=c),
-    m.Ballot: lambda c: BallotFactory(resolution__assembly__profile__cooperative=c),
-    m.Candidacy: lambda c: CandidacyFactory(resolution__assembly__profile__cooperative=c),
-    m.BallotMark: lambda c: BallotMarkFactory(
+    m.College: lambda c: CollegeFactory.create(cooperative=c),
+    m.Associate: lambda c: AssociateFactory.create(cooperative=c),
+    m.ShareSubscription: lambda c: ShareSubscriptionFactory.create(associate__cooperative=c),
+    m.ShareRefund: lambda c: ShareRefundFactory.create(associate__cooperative=c),
+    m.AdmissionApplication: lambda c: AdmissionApplicationFactory.create(cooperative=c),
+    m.StatuteProfile: lambda c: StatuteProfileFactory.create(cooperative=c),
+    m.StatuteRule: lambda c: StatuteRuleFactory.create(profile__cooperative=c),
+    m.Assembly: lambda c: AssemblyFactory.create(profile__cooperative=c),
+    m.AssemblyDocument: lambda c: AssemblyDocumentFactory.create(assembly__profile__cooperative=c),
+    m.Resolution: lambda c: ResolutionFactory.create(assembly__profile__cooperative=c),
+    m.RollEntry: lambda c: RollEntryFactory.create(assembly__profile__cooperative=c),
+    m.Proxy: lambda c: ProxyFactory.create(grantor__assembly__profile__cooperative=c),
+    m.Attendance: lambda c: AttendanceFactory.create(entry__assembly__profile__cooperative=c),
+    m.Participation: lambda c: ParticipationFactory.create(voter__assembly__profile__cooperative=c),
+    m.Ballot: lambda c: BallotFactory.create(resolution__assembly__profile__cooperative=c),
+    m.Candidacy: lambda c: CandidacyFactory.create(resolution__assembly__profile__cooperative=c),
+    m.BallotMark: lambda c: BallotMarkFactory.create(
         candidacy__resolution__assembly__profile__cooperative=c
     ),
-    m.AuditEvent: lambda c: AuditEventFactory(cooperative=c),
-    m.ConvocationDispatch: lambda c: ConvocationDispatchFactory(
+    m.AuditEvent: lambda c: AuditEventFactory.create(cooperative=c),
+    m.ConvocationDispatch: lambda c: ConvocationDispatchFactory.create(
         entry__assembly__profile__cooperative=c
     ),
 }

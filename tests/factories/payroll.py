@@ -15,7 +15,7 @@ from tests.factories.core import CooperativeFactory
 from tests.factories.entrepreneurs import EntrepreneurFactory
 
 
-class PayrollSettingsFactory(factory.django.DjangoModelFactory):
+class PayrollSettingsFactory(factory.django.DjangoModelFactory[m.PayrollSettings]):
     class Meta:
         model = m.PayrollSettings
 
@@ -25,7 +25,7 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     at_rate = Decimal("1.00")
 
 
-class PayProfileFactory(factory.django.DjangoModelFactory):
+class PayProfileFactory(factory.django.DjangoModelFactory[m.PayProfile]):
     class Meta:
         model = m.PayProfile
 
@@ -34,7 +34,7 @@ class PayProfileFactory(factory.django.DjangoModelFactory):
     monthly_gross = Decimal("2500.00")
 
 
-class PayrollRunFactory(factory.django.DjangoModelFactory):
+class PayrollRunFactory(factory.django.DjangoModelFactory[m.PayrollRun]):
     class Meta:
         model = m.PayrollRun
 
@@ -42,7 +42,7 @@ class PayrollRunFactory(factory.django.DjangoModelFactory):
     period = factory.Sequence(lambda n: dt.date(2030 + n // 12, n % 12 + 1, 1))
 
 
-class PayslipFactory(factory.django.DjangoModelFactory):
+class PayslipFactory(factory.django.DjangoModelFactory[m.Payslip]):
     class Meta:
         model = m.Payslip
 
@@ -62,7 +62,7 @@ class PayslipFactory(factory.django.DjangoModelFactory):
     data: dict[str, Any] = {}
 
 
-class SalaryProposalFactory(factory.django.DjangoModelFactory):
+class SalaryProposalFactory(factory.django.DjangoModelFactory[m.SalaryProposal]):
     class Meta:
         model = m.SalaryProposal
 
@@ -77,7 +77,7 @@ class SalaryProposalFactory(factory.django.DjangoModelFactory):
     chosen_cost = Decimal("3126.90")
 
 
-class AbsenceFactory(factory.django.DjangoModelFactory):
+class AbsenceFactory(factory.django.DjangoModelFactory[m.Absence]):
     class Meta:
         model = m.Absence
 
@@ -93,10 +93,10 @@ class AbsenceFactory(factory.django.DjangoModelFactory):
 
 
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
-    m.PayrollSettings: lambda coop: PayrollSettingsFactory(cooperative=coop),
-    m.PayProfile: lambda coop: PayProfileFactory(entrepreneur__sector__cooperative=coop),
-    m.PayrollRun: lambda coop: PayrollRunFactory(cooperative=coop),
-    m.Payslip: lambda coop: PayslipFactory(run__cooperative=coop),
-    m.SalaryProposal: lambda coop: SalaryProposalFactory(run__cooperative=coop),
-    m.Absence: lambda coop: AbsenceFactory(run__cooperative=coop),
+    m.PayrollSettings: lambda coop: PayrollSettingsFactory.create(cooperative=coop),
+    m.PayProfile: lambda coop: PayProfileFactory.create(entrepreneur__sector__cooperative=coop),
+    m.PayrollRun: lambda coop: PayrollRunFactory.create(cooperative=coop),
+    m.Payslip: lambda coop: PayslipFactory.create(run__cooperative=coop),
+    m.SalaryProposal: lambda coop: SalaryProposalFactory.create(run__cooperative=coop),
+    m.Absence: lambda coop: AbsenceFactory.create(run__cooperative=coop),
 }

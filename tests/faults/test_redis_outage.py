@@ -3,6 +3,7 @@ a job asked for meanwhile waits in PostgreSQL and runs once Redis is back. No 50
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 
@@ -61,7 +62,7 @@ def _forget_connections() -> None:
     celery_app._local.__dict__.pop("backend", None)
 
 
-def _timed(call):  # type: ignore[no-untyped-def]
+def _timed(call):
     start = time.monotonic()
     response = call()
     return response, time.monotonic() - start
@@ -108,7 +109,7 @@ def test_pages_logins_and_jobs_survive_a_redis_outage(
     on_own_redis.start()
     with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=False):
         jobs.broker_available_again()  # what the sweeper's own start says
-        later = job.created_at + jobs.dt.timedelta(seconds=30)
+        later = job.created_at + dt.timedelta(seconds=30)
         assert jobs.jobs_sweep(cooperative_id=world.coop_a.pk, now=later) == jobs.SweepReport(
             sent=1
         )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -32,7 +33,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.celery_worker]
 PEOPLE = 24
 
 
-def _run(world: World, run_id: int) -> PayrollRun:
+def _run(world: World, run_id: int) -> Any:  # annotated with the progress counts
     with cooperative_context(world.coop_a.pk):
         return payroll_run_list().get(pk=run_id)
 
@@ -68,9 +69,9 @@ def test_a_worker_killed_during_a_run_and_its_pdfs_loses_nothing_and_doubles_not
         payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=40, at_rate=Decimal("1"))
         sector = Entrepreneur.objects.get(user=world.alice).sector
         for n in range(PEOPLE):
-            person = EntrepreneurFactory(sector=sector)
+            person = EntrepreneurFactory.create(sector=sector)
             pay_profile_set(entrepreneur=person, monthly_gross=Decimal(1900 + 10 * n))
-            ActivityMemberFactory(entrepreneur=person, activity__sector=sector)
+            ActivityMemberFactory.create(entrepreneur=person, activity__sector=sector)
         run = payroll_run_create(period=dt.date(2026, 1, 1), created_by=world.carl)
     client.force_login(world.carl)
     action = f"/c/coop-a/payroll/runs/{run.pk}/action/"

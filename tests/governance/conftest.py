@@ -74,7 +74,7 @@ def a_manager() -> User:
         memberships__cooperative_id=cooperative_id, memberships__roles__contains=[Role.MANAGER]
     ).first()
     if user is None:
-        user = MembershipFactory(cooperative_id=cooperative_id, roles=[Role.MANAGER]).user
+        user = MembershipFactory.create(cooperative_id=cooperative_id, roles=[Role.MANAGER]).user
     return user
 
 
@@ -184,7 +184,7 @@ def convened_assembly(
     cooperative = Cooperative.objects.get(pk=require_cooperative_id())
     for index in range(associates):
         user = users[index] if index < len(users) else None
-        AssociateFactory(
+        AssociateFactory.create(
             cooperative=cooperative,
             full_name=f"Associé·e {index:03d}" if user is None else user.get_full_name(),
             user=user,

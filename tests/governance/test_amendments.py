@@ -12,9 +12,6 @@ from governance.models import AuditEvent, Resolution
 from governance.services import (
     amendment_propose,
     assembly_close,
-    assembly_convene,
-    assembly_create,
-    assembly_open,
     consultation_create,
     resolution_add,
     resolution_close,
@@ -25,45 +22,17 @@ from governance.services.verify import governance_verify
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.factories.governance import AssociateFactory
 from tests.governance.conftest import (
     convened_assembly,
-    convocations_regular,
     opened,
     statutes_signed,
 )
-
-NEW_TEXT = "L'assemblée affecte 50 % du résultat aux réserves impartageables."
-
-
-def _draft_with_amendment(world: World, *, associates: int = 3) -> tuple[Resolution, Resolution]:
-    statutes_signed(preset="scop_sa")  # majority of the votes cast
-    for index in range(associates):
-        AssociateFactory(cooperative=world.coop_a, full_name=f"Associé·e {index}")
-    assembly = assembly_create(
-        title="AGO",
-        kind="ordinary",
-        mode="hybrid",
-        scheduled_at=timezone.now() + dt.timedelta(days=20),
-    )
-    resolution = resolution_add(
-        assembly=assembly,
-        title="Affectation du résultat",
-        text="L'assemblée affecte 45 % du résultat aux réserves impartageables.",
-    )
-    amendment = amendment_propose(resolution=resolution, text=NEW_TEXT, proposed_by="Associé·e 1")
-    return resolution, amendment
-
-
-def _session(resolution: Resolution) -> list:
-    assembly = convocations_regular(assembly_convene(assembly=resolution.assembly))
-    assembly_open(assembly=assembly, now=assembly.scheduled_at)
-    return list(assembly.roll.order_by("full_name"))
+from tests.helpers.governance import NEW_TEXT, draft_with_amendment, open_session
 
 
 def test_an_amendment_is_a_resolution_with_its_author_voted_first(in_a: World) -> None:
-    resolution, amendment = _draft_with_amendment(in_a)
-    _session(resolution)
+    resolution, amendment = draft_with_amendment(in_a)
+    open_session(resolution)
 
     assert (amendment.position, amendment.amends_id, amendment.proposed_by) == (
         2,
@@ -78,9 +47,9 @@ def test_an_amendment_is_a_resolution_with_its_author_voted_first(in_a: World) -
 
 
 def test_an_adopted_amendment_replaces_the_text_voted_and_keeps_the_first(in_a: World) -> None:
-    resolution, amendment = _draft_with_amendment(in_a)
+    resolution, amendment = draft_with_amendment(in_a)
     first_text = resolution.text
-    a, b, c = _session(resolution)
+    a, b, c = open_session(resolution)
     resolution_open(resolution=amendment)
     for entry, choice in ((a, "for"), (b, "for"), (c, "against")):
         vote_cast(resolution=amendment, cast_by=entry, choice=choice)
@@ -101,9 +70,9 @@ def test_an_adopted_amendment_replaces_the_text_voted_and_keeps_the_first(in_a: 
 
 
 def test_a_rejected_amendment_leaves_the_text(in_a: World) -> None:
-    resolution, amendment = _draft_with_amendment(in_a)
+    resolution, amendment = draft_with_amendment(in_a)
     first_text = resolution.text
-    a, _b, _c = _session(resolution)
+    a, _b, _c = open_session(resolution)
     resolution_open(resolution=amendment)
     vote_cast(resolution=amendment, cast_by=a, choice="against")
     resolution_close(resolution=amendment)
@@ -113,8 +82,8 @@ def test_a_rejected_amendment_leaves_the_text(in_a: World) -> None:
 
 
 def test_closing_the_assembly_closes_amendments_before_their_resolution(in_a: World) -> None:
-    resolution, amendment = _draft_with_amendment(in_a)
-    a, b, _c = _session(resolution)
+    resolution, amendment = draft_with_amendment(in_a)
+    a, b, _c = open_session(resolution)
     resolution_open(resolution=amendment)
     vote_cast(resolution=amendment, cast_by=a, choice="for")
     vote_cast(resolution=amendment, cast_by=b, choice="for")

@@ -66,7 +66,9 @@ def _hybrid(*, remote_clause: bool, session: bool, preset: str = "scop_sarl") ->
     participation or not; the remote session recorded (voice, continuous) or not. Open."""
     statutes_signed(preset=preset, remote=remote_clause)
     for index in range(4):
-        AssociateFactory(cooperative=Cooperative.objects.get(slug="coop-a"), full_name=f"A{index}")
+        AssociateFactory.create(
+            cooperative=Cooperative.objects.get(slug="coop-a"), full_name=f"A{index}"
+        )
     assembly = assembly_create(
         title="AGO",
         kind="ordinary",
@@ -140,7 +142,7 @@ def test_remote_presence_never_for_a_sarl_s_approval_of_the_accounts_l223_27(
 
 def test_correspondence_votes_need_the_statutes_clause_l47_art_10(in_a: World) -> None:
     statutes_signed(preset="scic_sa", correspondence=False)
-    AssociateFactory(cooperative=in_a.coop_a, full_name="A")
+    AssociateFactory.create(cooperative=in_a.coop_a, full_name="A")
     assembly = assembly_create(
         title="AGO",
         kind="ordinary",
@@ -192,7 +194,7 @@ def test_a_scop_sa_second_convocation_waits_10_days_r225_69(in_a: World) -> None
 def test_the_written_answer_delay_runs_from_receipt_r223_22(in_a: World) -> None:
     statutes_signed(preset="scic_sarl", written=True)
     for index in range(3):
-        AssociateFactory(cooperative=in_a.coop_a, full_name=f"A{index}")
+        AssociateFactory.create(cooperative=in_a.coop_a, full_name=f"A{index}")
     consultation = consultation_create(
         title="Consultation",
         kind="ordinary",
@@ -238,7 +240,7 @@ def test_a_missed_majority_of_all_associates_calls_a_second_written_consultation
 ) -> None:
     statutes_signed(preset="scic_sarl", written=True)
     for index in range(4):
-        AssociateFactory(cooperative=in_a.coop_a, full_name=f"A{index}")
+        AssociateFactory.create(cooperative=in_a.coop_a, full_name=f"A{index}")
     consultation = consultation_create(
         title="Consultation",
         kind="ordinary",
@@ -299,7 +301,7 @@ def _single_seat_election(*, continuing_employees: int, continuing_others: int) 
     in the room votes for the candidate; the mandates that go on are given."""
     statutes_signed(preset="scop_sarl")
     for name, category in (("Non salariée", "other"), ("E1", "employee"), ("E2", "employee")):
-        AssociateFactory(
+        AssociateFactory.create(
             cooperative=Cooperative.objects.get(slug="coop-a"), full_name=name, category=category
         )
     assembly = assembly_create(

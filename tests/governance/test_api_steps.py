@@ -21,7 +21,7 @@ def test_manager_convenes_with_the_api(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scop_sarl")
         for index in range(3):
-            AssociateFactory(cooperative=world.coop_a, full_name=f"Associé·e {index}")
+            AssociateFactory.create(cooperative=world.coop_a, full_name=f"Associé·e {index}")
         assembly = assembly_create(
             title="AGO 2027",
             kind="ordinary",

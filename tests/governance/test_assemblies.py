@@ -43,7 +43,7 @@ def test_convocation_freezes_the_roll_and_its_hash(in_a: World) -> None:
         exited_on=timezone.localdate(),
         reason="resignation",
     )
-    AssociateFactory(cooperative=in_a.coop_a, full_name="Nouvelle")
+    AssociateFactory.create(cooperative=in_a.coop_a, full_name="Nouvelle")
     assert RollEntry.objects.filter(assembly=assembly).count() == 5
     assert roll_hash_of(assembly) == assembly.roll_hash
 
@@ -57,7 +57,7 @@ def test_roll_hash_changes_with_any_entry() -> None:
 
 def test_convocation_respects_the_statutory_delay(in_a: World) -> None:
     statutes_signed(preset="scop_sarl")
-    AssociateFactory(cooperative=in_a.coop_a)
+    AssociateFactory.create(cooperative=in_a.coop_a)
     now = timezone.now()
     assembly = assembly_create(
         title="AGO", kind="ordinary", mode="in_person", scheduled_at=now + dt.timedelta(days=14)

@@ -96,9 +96,9 @@ def test_the_roll_is_frozen_by_the_database_and_verify_finds_a_changed_proxy(
     in_a: World,
 ) -> None:
     setup = _session(in_a)
-    intruder = AssociateFactory(cooperative=in_a.coop_a, full_name="Intrus")
+    intruder = AssociateFactory.create(cooperative=in_a.coop_a, full_name="Intrus")
     with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
-        RollEntryFactory(assembly=setup.assembly, associate=intruder)
+        RollEntryFactory.create(assembly=setup.assembly, associate=intruder)
     with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
         RollEntry.objects.filter(assembly=setup.assembly).update(full_name="Intrus")
     assert governance_verify() == []

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from governance.models import Ballot, College, Resolution
+from governance.models import Ballot, College
 from governance.services import (
     attendance_record,
     college_set,
@@ -20,24 +20,8 @@ from governance.services import (
 from governance.services.verify import governance_verify
 from perspectives.core.exceptions import ApplicationError
 from tests.conftest import World
-from tests.governance.conftest import Setup, convened_assembly, opened
-
-
-def _scic(votes: list[str | None]) -> tuple[Setup, Resolution]:
-    """Ten associates: 0-1 in college A (50 %), 2-4 in B (30 %), 5-9 in C (20 %). `votes[i]`
-    is associate i's online vote (None: does not vote)."""
-    colleges = college_set(weights={"A": Decimal(50), "B": Decimal(30), "C": Decimal(20)})
-    by_name = {c.name: c for c in colleges}
-    layout = ["A"] * 2 + ["B"] * 3 + ["C"] * 5
-    setup = convened_assembly(
-        associates=10, preset="scic_sas", colleges=[by_name[n] for n in layout]
-    )
-    opened(setup)
-    resolution = resolution_open(resolution=setup.resolutions[0])
-    for entry, choice in zip(setup.entries, votes, strict=True):
-        if choice is not None:
-            vote_cast(resolution=resolution, cast_by=entry, choice=choice)
-    return setup, resolution
+from tests.governance.conftest import convened_assembly, opened
+from tests.helpers.governance import scic_resolution
 
 
 def test_college_weights_turn_a_minority_of_heads_into_an_adopted_resolution(
@@ -45,7 +29,7 @@ def test_college_weights_turn_a_minority_of_heads_into_an_adopted_resolution(
 ) -> None:
     # By heads 3 for, 6 against: rejected. By colleges: A 100 % for, B 0 %, C 20 %:
     # 50 × 1 + 30 × 0 + 20 × 1/5 = 54 % for, 30 × 1 + 20 × 4/5 = 46 % against.
-    setup, resolution = _scic(
+    setup, resolution = scic_resolution(
         ["for", None, "against", "against", "abstain", "for", *["against"] * 4]
     )
     # Associate 1 (college A) gave a proxy to associate 5 (college C), who votes it "for".
@@ -74,7 +58,7 @@ def test_college_weights_turn_a_minority_of_heads_into_an_adopted_resolution(
 def test_a_college_without_votes_cast_gives_its_weight_to_the_others(in_a: World) -> None:
     # A abstains entirely: B (30) 2/3 for, C (20) 1/5 for → (20 + 4) / 50 = 48 % for,
     # (10 + 16) / 50 = 52 % against: rejected, though 3 heads for and 5 against as well.
-    _setup, resolution = _scic(
+    _setup, resolution = scic_resolution(
         ["abstain", "abstain", "for", "for", "against", "for", *["against"] * 4]
     )
     closed = resolution_close(resolution=resolution)
@@ -86,13 +70,15 @@ def test_a_college_without_votes_cast_gives_its_weight_to_the_others(in_a: World
 def test_weighted_shares_keep_exact_fractions(in_a: World) -> None:
     # B: 1 for, 2 against (1/3); C: 5 for (1); A: 1 for, 1 against (1/2):
     # 50/2 + 30/3 + 20 = 55 % for; 25 + 20 + 0 = 45 % against.
-    _setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
+    _setup, resolution = scic_resolution(
+        ["for", "against", "for", "against", "against", *["for"] * 5]
+    )
     closed = resolution_close(resolution=resolution)
     assert (closed.weighted_for, closed.weighted_against) == (Decimal("55"), Decimal("45"))
 
 
 def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
-    setup, resolution = _scic([None] * 10)
+    setup, resolution = scic_resolution([None] * 10)
     attendance_record(assembly=setup.assembly, entry=setup.entries[0], mode="room")
     with pytest.raises(ApplicationError, match="Vote par collèges"):
         resolution_record_room_counts(
@@ -103,7 +89,9 @@ def test_room_counts_are_refused_when_voting_by_colleges(in_a: World) -> None:
 
 
 def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
-    setup, resolution = _scic(["for", "against", "for", "against", "against", *["for"] * 5])
+    setup, resolution = scic_resolution(
+        ["for", "against", "for", "against", "against", *["for"] * 5]
+    )
     # Editing the colleges after the convocation changes nothing already convened.
     College.objects.filter(name="A").update(weight_numerator=2, weight_denominator=5)
     College.objects.filter(name="C").update(weight_numerator=3, weight_denominator=10)
@@ -119,8 +107,14 @@ def test_weights_are_frozen_with_the_roll_and_verified(in_a: World) -> None:
     assert roll_hash_of(setup.assembly) == setup.assembly.roll_hash
     assert governance_verify() == []
     # The frozen weights are in the roll's hash: the same roll with another weight differs.
-    entries = [(1, "Ana", "A", "50.00"), (2, "Léo", "C", "20.00")]
-    changed = [(1, "Ana", "A", "40.00"), (2, "Léo", "C", "20.00")]
+    entries: list[tuple[int, str, str, *tuple[str, ...]]] = [
+        (1, "Ana", "A", "50.00"),
+        (2, "Léo", "C", "20.00"),
+    ]
+    changed: list[tuple[int, str, str, *tuple[str, ...]]] = [
+        (1, "Ana", "A", "40.00"),
+        (2, "Léo", "C", "20.00"),
+    ]
     assert roll_hash_compute(assembly_id=1, entries=entries) != roll_hash_compute(
         assembly_id=1, entries=changed
     )

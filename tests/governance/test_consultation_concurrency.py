@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,17 +24,17 @@ from perspectives.tenancy.context import cooperative_context
 from tests.factories import CooperativeFactory
 from tests.factories.governance import AssociateFactory
 from tests.governance.conftest import statutes_signed
-from tests.governance.test_concurrency import _run_together
+from tests.helpers.governance import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, str]]:
-    cooperative = CooperativeFactory()
+    cooperative = CooperativeFactory.create()
     with cooperative_context(cooperative.pk):
         statutes_signed(preset="scic_sas", written=True)
         for index in range(associates):
-            AssociateFactory(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
+            AssociateFactory.create(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
         consultation = consultation_create(
             title="Consultation",
             kind="ordinary",
@@ -49,7 +50,7 @@ def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, st
 
 def test_the_same_associate_answering_many_times_at_once_is_counted_once() -> None:
     cooperative_id, consultation, entries, answers = _sent(3)
-    results = _run_together(
+    results = run_together(
         cooperative_id,
         [lambda: consultation_answer(consultation=consultation, entry=entries[0], answers=answers)]
         * 8,
@@ -74,7 +75,7 @@ def test_answers_racing_the_close_at_the_deadline_none_after_close() -> None:
     jobs: list[Callable[[], Any]] = [
         staggered(
             i,
-            lambda e=e: consultation_answer(consultation=consultation, entry=e, answers=answers),
+            partial(consultation_answer, consultation=consultation, entry=e, answers=answers),
         )
         for i, e in enumerate(entries)
     ]
@@ -87,7 +88,7 @@ def test_answers_racing_the_close_at_the_deadline_none_after_close() -> None:
         return consultation_close(consultation=consultation, now=consultation.scheduled_at)
 
     jobs.append(close_after_some_answers)
-    results = _run_together(cooperative_id, jobs)
+    results = run_together(cooperative_id, jobs)
 
     accepted = [r for r in results[:-1] if not isinstance(r, Exception)]
     refused = [r for r in results[:-1] if isinstance(r, Exception)]

@@ -17,7 +17,7 @@ from governance.tasks import consultations_close_due_for_all_cooperatives, convo
 from perspectives.celery import app
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.governance.test_consultations import _consultation
+from tests.helpers.governance import make_consultation
 
 
 @pytest.mark.celery_worker
@@ -25,7 +25,7 @@ def test_a_real_worker_sends_then_closes_the_consultation(world: World, worker: 
     with cooperative_context(world.coop_a.pk):
         # Alice and Carl, both convened by e-mail with their consent, answer everything: the
         # deadline may then close the consultation whatever the delay from receipt.
-        consultation = _consultation(world, associates=2, deliver=False)
+        consultation = make_consultation(world, associates=2, deliver=False)
         for entry in consultation.roll.all():
             consultation_answer(
                 consultation=consultation,

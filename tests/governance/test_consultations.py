@@ -37,58 +37,13 @@ from governance.services.verify import governance_verify
 from governance.tasks import consultations_close_due_task, convocation_send_task
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
-from perspectives.tenancy.models import Cooperative
 from tests.conftest import World
 from tests.factories.governance import AssociateFactory
 from tests.governance.conftest import (
-    consultation_delivered,
-    email_consent,
     statutes_signed,
     totp_now,
 )
-
-
-def _consultation(
-    world: World,
-    *,
-    associates: int = 5,
-    secret: bool = False,
-    send: bool = True,
-    deliver: bool = True,
-) -> Assembly:
-    """Inside cooperative A (SCIC SAS preset, written consultation allowed by its statutes):
-    `associates` associates, Alice and Carl first (both consented to e-mail convocation); a
-    consultation of two ordinary resolutions answered within 20 days, sent now and, with
-    `deliver`, its e-mails sent and its registered letters posted and received today."""
-    statutes_signed(preset="scic_sas", written=True)
-    cooperative = Cooperative.objects.get(pk=world.coop_a.pk)
-    users = [world.alice, world.carl]
-    for index in range(associates):
-        user = users[index] if index < len(users) else None
-        associate = AssociateFactory(
-            cooperative=cooperative,
-            full_name=user.get_full_name() if user else f"Associé·e {index:03d}",
-            user=user,
-        )
-        if user is not None:
-            email_consent(associate)
-    consultation = consultation_create(
-        title="Approbation des comptes 2025",
-        kind="ordinary",
-        response_deadline=timezone.now() + dt.timedelta(days=20),
-    )
-    for index in (1, 2):
-        resolution_add(
-            assembly=consultation,
-            title=f"Résolution {index}",
-            text=f"Texte de la résolution {index}.",
-            secret=secret and index == 2,
-        )
-    if send:
-        consultation = consultation_send(consultation=consultation)
-        if deliver:
-            consultation = consultation_delivered(consultation)
-    return consultation
+from tests.helpers.governance import make_consultation
 
 
 def _entries(consultation: Assembly) -> list[RollEntry]:
@@ -112,7 +67,7 @@ def test_statutes_that_forbid_written_consultation_refuse_it(in_a: World) -> Non
 
 
 def test_sending_freezes_the_roll_opens_every_resolution_and_is_audited(in_a: World) -> None:
-    consultation = _consultation(in_a)
+    consultation = make_consultation(in_a)
     resolutions = list(consultation.resolutions.order_by("position"))
     events = list(
         AuditEvent.objects.filter(assembly=consultation)
@@ -144,7 +99,7 @@ def test_sending_freezes_the_roll_opens_every_resolution_and_is_audited(in_a: Wo
 
 
 def test_the_answer_delay_of_the_statutes_is_checked_at_sending(in_a: World) -> None:
-    consultation = _consultation(in_a, send=False)
+    consultation = make_consultation(in_a, send=False)
     consultation.scheduled_at = timezone.now() + dt.timedelta(days=10)
     consultation.save(update_fields=["scheduled_at"])
     with pytest.raises(ApplicationError, match="au moins 15 jours pour répondre"):
@@ -155,7 +110,7 @@ def test_the_answer_delay_of_the_statutes_is_checked_at_sending(in_a: World) -> 
 
 def test_the_consultation_is_e_mailed_once_with_proof_of_sending(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world, deliver=False)
+        consultation = make_consultation(world, deliver=False)
     first = convocation_send_task(cooperative_id=world.coop_a.pk, assembly_id=consultation.pk)
     again = convocation_send_task(cooperative_id=world.coop_a.pk, assembly_id=consultation.pk)
 
@@ -171,7 +126,7 @@ def test_the_consultation_is_e_mailed_once_with_proof_of_sending(world: World) -
 
 
 def test_associates_answer_once_each_personally(in_a: World) -> None:
-    consultation = _consultation(in_a)
+    consultation = make_consultation(in_a)
     alice = _entries(consultation)[0]
     receipts = consultation_answer(
         consultation=consultation, entry=alice, answers=_answers(consultation, "for", "against")
@@ -196,7 +151,7 @@ def test_associates_answer_once_each_personally(in_a: World) -> None:
 
 
 def test_an_answer_after_the_deadline_is_refused_in_french(in_a: World) -> None:
-    consultation = _consultation(in_a)
+    consultation = make_consultation(in_a)
     Assembly.objects.filter(pk=consultation.pk).update(
         scheduled_at=timezone.now() - dt.timedelta(minutes=1)
     )
@@ -211,7 +166,7 @@ def test_an_answer_after_the_deadline_is_refused_in_french(in_a: World) -> None:
 
 
 def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
-    consultation = _consultation(in_a)
+    consultation = make_consultation(in_a)
     # The trigger reads the database's clock, which a test's travel in time does not move.
     Assembly.objects.filter(pk=consultation.pk).update(
         scheduled_at=RawSQL("clock_timestamp() - interval '1 second'", ())
@@ -223,7 +178,7 @@ def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
     ):
         Participation.objects.create(
             cooperative=in_a.coop_a,
-            resolution=consultation.resolutions.first(),
+            resolution=consultation.resolutions.order_by("position")[0],
             voter=entry,
             cast_by=entry,
             channel="written",
@@ -232,7 +187,7 @@ def test_the_database_refuses_an_answer_after_the_deadline(in_a: World) -> None:
 
 
 def test_an_associate_of_another_consultation_cannot_answer(in_a: World) -> None:
-    consultation = _consultation(in_a)
+    consultation = make_consultation(in_a)
     other = consultation_create(
         title="Autre",
         kind="ordinary",
@@ -252,7 +207,7 @@ def test_an_associate_of_another_consultation_cannot_answer(in_a: World) -> None
 
 
 def test_close_before_the_deadline_needs_every_answer(in_a: World) -> None:
-    consultation = _consultation(in_a, associates=3)
+    consultation = make_consultation(in_a, associates=3)
     entries = _entries(consultation)
     consultation_answer(
         consultation=consultation, entry=entries[0], answers=_answers(consultation, "for", "for")
@@ -277,7 +232,7 @@ def test_close_before_the_deadline_needs_every_answer(in_a: World) -> None:
 
 
 def test_the_deadline_freezes_the_results_under_the_profile_rules(in_a: World) -> None:
-    consultation = _consultation(in_a, associates=10)
+    consultation = make_consultation(in_a, associates=10)
     entries = _entries(consultation)
     consultation_answer(
         consultation=consultation,
@@ -306,7 +261,7 @@ def test_the_deadline_freezes_the_results_under_the_profile_rules(in_a: World) -
 
 
 def test_too_few_answers_miss_the_quorum(in_a: World) -> None:
-    consultation = _consultation(in_a, associates=10)
+    consultation = make_consultation(in_a, associates=10)
     consultation_answer(
         consultation=consultation,
         entry=_entries(consultation)[0],
@@ -320,7 +275,7 @@ def test_too_few_answers_miss_the_quorum(in_a: World) -> None:
 
 def test_the_periodic_task_closes_due_consultations(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
     # The deadline has passed, and with it the fifteen days from every receipt.
     with time_machine.travel(consultation.scheduled_at + dt.timedelta(minutes=1), tick=True):
         closed = consultations_close_due_task(cooperative_id=world.coop_a.pk)
@@ -340,7 +295,9 @@ def _url(consultation: Assembly, suffix: str = "", slug: str = "coop-a") -> str:
 def test_manager_creates_and_sends_through_the_pages(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scic_sas", written=True)
-        AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
+        AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud"
+        )
     client.force_login(world.carl)
     deadline = timezone.localtime() + dt.timedelta(days=16)
     created = client.post(
@@ -381,7 +338,7 @@ def test_associate_answers_on_the_page_and_non_associates_cannot(
     world: World, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
         ids = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     client.force_login(world.alice)
     page = client.get(_url(consultation))
@@ -409,7 +366,7 @@ def test_associate_answers_on_the_page_and_non_associates_cannot(
 
 def test_api_answer_and_refusals(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
         ids = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     url = f"/api/v1/c/coop-a/governance/assemblies/{consultation.pk}/answers/"
     body = {"answers": [{"resolution_id": i, "choice": "for"} for i in ids]}
@@ -430,7 +387,7 @@ def test_api_answer_and_refusals(world: World, client: Client) -> None:
 
 def test_other_cooperative_gets_404_on_every_consultation_url(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world)
+        consultation = make_consultation(world)
         ids = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     client.force_login(world.charlie)
     answers = {f"resolution_{i}": "for" for i in ids}
@@ -456,7 +413,7 @@ def test_a_secret_resolution_keeps_no_choice_and_asks_the_second_factor(
     world: World, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        consultation = _consultation(world, secret=True)
+        consultation = make_consultation(world, secret=True)
         ids = list(consultation.resolutions.order_by("position").values_list("pk", flat=True))
     answers = {f"resolution_{ids[0]}": "for", f"resolution_{ids[1]}": "against"}
     client.force_login(world.carl)  # has TOTP

@@ -41,7 +41,7 @@ def _convened(world: World, *, consents: dict[str, dt.date | None], days: int = 
         "Dominique Durand": None,
     }
     for name, user in people.items():
-        associate = AssociateFactory(cooperative=world.coop_a, user=user, full_name=name)
+        associate = AssociateFactory.create(cooperative=world.coop_a, user=user, full_name=name)
         associate.postal_address = f"{name}\n1 rue des Lilas\n66000 Perpignan"
         associate.save(update_fields=["postal_address"])
         if consents.get(name) is not None:
@@ -208,7 +208,7 @@ def test_a_withdrawn_consent_means_letters_again(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scop_sarl")
         associate = email_consent(
-            AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice")
+            AssociateFactory.create(cooperative=world.coop_a, user=world.alice, full_name="Alice")
         )
         withdrawn = associate_convocation_update(
             associate=associate,

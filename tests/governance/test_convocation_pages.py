@@ -27,9 +27,11 @@ def _convened(world: World) -> tuple[Assembly, list[ConvocationDispatch]]:
     consent, a hybrid assembly in 20 days, convened now, its letters rendered."""
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scop_sarl")
-        AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
+        AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud"
+        )
         for name in ("Bruno Bès", "Chloé Coll"):
-            AssociateFactory(
+            AssociateFactory.create(
                 cooperative=world.coop_a, full_name=name, postal_address=f"{name}\nPerpignan"
             )
         assembly = assembly_create(
@@ -140,8 +142,10 @@ def test_register_records_the_consent_on_the_page_and_in_the_api(
 ) -> None:
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scop_sarl")
-        alice = AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice")
-        bruno = AssociateFactory(cooperative=world.coop_a, full_name="Bruno")
+        alice = AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice"
+        )
+        bruno = AssociateFactory.create(cooperative=world.coop_a, full_name="Bruno")
     client.force_login(world.carl)
     prefix = f"a{alice.pk}"
     alice_on = timezone.localdate() - dt.timedelta(days=40)
@@ -189,7 +193,7 @@ def test_other_cooperatives_and_non_managers_get_nothing(world: World, client: C
     assembly, dispatches = _convened(world)
     with cooperative_context(world.coop_a.pk):
         alice = Associate.objects.get(user=world.alice)
-        application = AdmissionApplicationFactory(cooperative=world.coop_a)
+        application = AdmissionApplicationFactory.create(cooperative=world.coop_a)
     a = f"assemblies/{assembly.pk}/"
     page_posts = [
         (a + "letters/", {}),

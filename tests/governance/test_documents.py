@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 import pytest
@@ -10,52 +9,29 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
-from django.utils import timezone
 
-from governance.models import Assembly, AssemblyDocument, AuditEvent
+from governance.models import AssemblyDocument, AuditEvent
 from governance.services import (
     assembly_convene,
-    assembly_create,
     assembly_document_add,
     assembly_document_remove,
-    resolution_add,
 )
 from governance.tasks import convocation_send_task
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.factories.governance import AssociateFactory
-from tests.governance.conftest import email_consent, statutes_signed
-
-ACCOUNTS = b"%PDF-1.7 comptes annuels 2025"
-
-
-def _pdf(name: str = "comptes-2025.pdf", data: bytes = ACCOUNTS) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
-
-
-def _draft(world: World) -> Assembly:
-    """Inside cooperative A: Alice and Carl associates, both convened by e-mail with their
-    consent, an assembly in 20 days, a draft."""
-    statutes_signed(preset="scop_sarl")
-    for user, name in ((world.alice, "Alice Arnaud"), (world.carl, "Carl Cazals")):
-        email_consent(AssociateFactory(cooperative=world.coop_a, user=user, full_name=name))
-    assembly = assembly_create(
-        title="AGO 2026",
-        kind="ordinary",
-        mode="hybrid",
-        scheduled_at=timezone.now() + dt.timedelta(days=20),
-    )
-    resolution_add(assembly=assembly, title="Comptes", text="L'assemblée approuve les comptes.")
-    return assembly
+from tests.helpers.governance import ACCOUNTS, accounts_pdf, draft_assembly
 
 
 def test_a_document_is_checked_stored_under_the_cooperative_and_fingerprinted(
     in_a: World,
 ) -> None:
-    assembly = _draft(in_a)
+    assembly = draft_assembly(in_a)
     document = assembly_document_add(
-        assembly=assembly, title="Comptes annuels 2025", upload=_pdf(), uploaded_by=in_a.carl
+        assembly=assembly,
+        title="Comptes annuels 2025",
+        upload=accounts_pdf(),
+        uploaded_by=in_a.carl,
     )
     assembly = assembly_convene(assembly=assembly)
     event = AuditEvent.objects.get(kind="convened")
@@ -73,28 +49,30 @@ def test_a_document_is_checked_stored_under_the_cooperative_and_fingerprinted(
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (_pdf("virus.exe", b"MZ\x90\x00"), "Type de fichier refusé"),
-        (_pdf("faux.pdf", b"GIF89a"), "ne correspond pas à son extension"),
-        (_pdf("vide.pdf", b""), "Le fichier est vide."),
+        (accounts_pdf("virus.exe", b"MZ\x90\x00"), "Type de fichier refusé"),
+        (accounts_pdf("faux.pdf", b"GIF89a"), "ne correspond pas à son extension"),
+        (accounts_pdf("vide.pdf", b""), "Le fichier est vide."),
     ],
 )
 def test_bad_files_are_refused_in_french(
     in_a: World, upload: SimpleUploadedFile, message: str
 ) -> None:
-    assembly = _draft(in_a)
+    assembly = draft_assembly(in_a)
     with pytest.raises(ApplicationError, match=message):
         assembly_document_add(assembly=assembly, title="X", upload=upload, uploaded_by=None)
     assert AssemblyDocument.objects.count() == 0
 
 
 def test_documents_are_frozen_once_convened(in_a: World) -> None:
-    assembly = _draft(in_a)
+    assembly = draft_assembly(in_a)
     document = assembly_document_add(
-        assembly=assembly, title="Rapport", upload=_pdf(), uploaded_by=None
+        assembly=assembly, title="Rapport", upload=accounts_pdf(), uploaded_by=None
     )
     assembly_convene(assembly=assembly)
     with pytest.raises(ApplicationError, match="avant l'envoi"):
-        assembly_document_add(assembly=assembly, title="Autre", upload=_pdf(), uploaded_by=None)
+        assembly_document_add(
+            assembly=assembly, title="Autre", upload=accounts_pdf(), uploaded_by=None
+        )
     with pytest.raises(ApplicationError, match="ne changent plus"):
         assembly_document_remove(document=document)
     # The database refuses too.
@@ -104,9 +82,9 @@ def test_documents_are_frozen_once_convened(in_a: World) -> None:
 
 
 def test_a_draft_document_can_be_removed(in_a: World) -> None:
-    assembly = _draft(in_a)
+    assembly = draft_assembly(in_a)
     document = assembly_document_add(
-        assembly=assembly, title="Rapport", upload=_pdf(), uploaded_by=None
+        assembly=assembly, title="Rapport", upload=accounts_pdf(), uploaded_by=None
     )
     assembly_document_remove(document=document)
     assert AssemblyDocument.objects.count() == 0
@@ -114,9 +92,9 @@ def test_a_draft_document_can_be_removed(in_a: World) -> None:
 
 def test_the_convocation_lists_the_documents_with_links(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
-        assembly = _draft(world)
+        assembly = draft_assembly(world)
         document = assembly_document_add(
-            assembly=assembly, title="Comptes annuels 2025", upload=_pdf(), uploaded_by=None
+            assembly=assembly, title="Comptes annuels 2025", upload=accounts_pdf(), uploaded_by=None
         )
         assembly_convene(assembly=assembly)
     convocation_send_task(cooperative_id=world.coop_a.pk, assembly_id=assembly.pk)
@@ -128,12 +106,14 @@ def test_the_convocation_lists_the_documents_with_links(world: World) -> None:
 
 def test_pages_upload_download_and_permissions(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        assembly = _draft(world)
+        assembly = draft_assembly(world)
     base = f"/c/coop-a/governance/assemblies/{assembly.pk}/"
     client.force_login(world.alice)
-    refused = client.post(base + "documents/", {"title": "R", "file": _pdf()})
+    refused = client.post(base + "documents/", {"title": "R", "file": accounts_pdf()})
     client.force_login(world.carl)
-    uploaded = client.post(base + "documents/", {"title": "Comptes", "file": _pdf()}, follow=True)
+    uploaded = client.post(
+        base + "documents/", {"title": "Comptes", "file": accounts_pdf()}, follow=True
+    )
     with cooperative_context(world.coop_a.pk):
         document = AssemblyDocument.objects.get()
         assembly_convene(assembly=assembly)
@@ -156,9 +136,9 @@ def test_pages_upload_download_and_permissions(world: World, client: Client) -> 
 
 def test_api_lists_the_documents(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        assembly = _draft(world)
+        assembly = draft_assembly(world)
         document = assembly_document_add(
-            assembly=assembly, title="Comptes", upload=_pdf(), uploaded_by=None
+            assembly=assembly, title="Comptes", upload=accounts_pdf(), uploaded_by=None
         )
         assembly_convene(assembly=assembly)
     client.force_login(world.alice)
@@ -178,15 +158,15 @@ def test_api_lists_the_documents(world: World, client: Client) -> None:
 
 def test_other_cooperative_gets_404_on_the_document_urls(world: World, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        assembly = _draft(world)
+        assembly = draft_assembly(world)
         document = assembly_document_add(
-            assembly=assembly, title="Comptes", upload=_pdf(), uploaded_by=None
+            assembly=assembly, title="Comptes", upload=accounts_pdf(), uploaded_by=None
         )
     client.force_login(world.charlie)
     for slug in ("coop-a", "coop-b"):
         base = f"/c/{slug}/governance/assemblies/{assembly.pk}/documents/"
         assert client.get(f"{base}{document.pk}/").status_code == 404
         assert client.post(f"{base}{document.pk}/remove/").status_code == 404
-        assert client.post(base, {"title": "X", "file": _pdf()}).status_code == 404
+        assert client.post(base, {"title": "X", "file": accounts_pdf()}).status_code == 404
     with cooperative_context(world.coop_a.pk):
         assert AssemblyDocument.objects.count() == 1

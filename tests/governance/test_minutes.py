@@ -23,9 +23,15 @@ from governance.services.minutes import minutes_render
 from governance.services.verify import governance_verify
 from tests.conftest import World
 from tests.governance.conftest import Setup, convened_assembly, convocations_regular, opened
-from tests.governance.test_amendments import NEW_TEXT, _draft_with_amendment, _session
-from tests.governance.test_colleges import _scic
-from tests.governance.test_documents import ACCOUNTS, _draft, _pdf
+from tests.helpers.governance import (
+    ACCOUNTS,
+    NEW_TEXT,
+    accounts_pdf,
+    draft_assembly,
+    draft_with_amendment,
+    open_session,
+    scic_resolution,
+)
 
 
 def minutes_text(assembly: Assembly) -> str:
@@ -87,7 +93,7 @@ def test_minutes_of_an_election_list_each_candidate_and_carry_the_seal(in_a: Wor
 
 def test_minutes_show_each_college_weight_and_counts(in_a: World) -> None:
     # A (50 %): 1 for; B (30 %): 2 against, 1 abstention; C (20 %): 1 for, 4 against.
-    setup, resolution = _scic(
+    setup, resolution = scic_resolution(
         ["for", None, "against", "against", "abstain", "for", *["against"] * 4]
     )
     assembly_close(assembly=setup.assembly)
@@ -123,9 +129,12 @@ def test_verify_detects_a_changed_pdf_and_a_changed_attendance_after_the_minutes
 
 
 def test_minutes_list_the_documents_sent_with_the_convocation(in_a: World) -> None:
-    assembly = _draft(in_a)
+    assembly = draft_assembly(in_a)
     assembly_document_add(
-        assembly=assembly, title="Comptes annuels 2025", upload=_pdf(), uploaded_by=in_a.carl
+        assembly=assembly,
+        title="Comptes annuels 2025",
+        upload=accounts_pdf(),
+        uploaded_by=in_a.carl,
     )
     assembly = convocations_regular(assembly_convene(assembly=assembly))
     assembly_close(assembly=assembly_open(assembly=assembly, now=assembly.scheduled_at))
@@ -139,8 +148,8 @@ def test_minutes_list_the_documents_sent_with_the_convocation(in_a: World) -> No
 
 
 def test_minutes_show_an_amendment_its_author_and_both_texts(in_a: World) -> None:
-    resolution, amendment = _draft_with_amendment(in_a)
-    a, b, c = _session(resolution)
+    resolution, amendment = draft_with_amendment(in_a)
+    a, b, c = open_session(resolution)
     resolution_open(resolution=amendment)
     for entry, choice in ((a, "for"), (b, "for"), (c, "against")):
         vote_cast(resolution=amendment, cast_by=entry, choice=choice)

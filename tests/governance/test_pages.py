@@ -134,6 +134,7 @@ def test_manager_runs_the_session_and_the_minutes_list_every_resolution(
     client.force_login(world.carl)
     with cooperative_context(world.coop_a.pk):
         room_entry = setup.assembly.roll.exclude(user__in=[world.alice, world.carl]).first()
+    assert room_entry is not None
     client.post(_url(setup, "attendance/"), {"entry": room_entry.pk, "mode": "room"})
     client.post(
         _url(setup, f"resolutions/{first.pk}/room/"),
@@ -283,6 +284,7 @@ def test_the_bureau_marks_everyone_present_in_one_click(
     assert page.text.count('name="entries"') == 5
     with cooperative_context(world.coop_a.pk):
         one = setup.assembly.roll.order_by("full_name").first()
+    assert one is not None
     ticked = client.post(_url(setup, "attendance/"), {"entries": [one.pk], "mode": "room"})
     assert ticked.status_code == 302
     everyone = client.post(_url(setup, "attendance/"), {"all": "on", "mode": "room"}, follow=True)

@@ -34,7 +34,7 @@ def _vote_url(setup: Setup, index: int) -> str:
     return f"/c/coop-a/governance/assemblies/{setup.assembly.pk}/resolutions/{resolution.pk}/vote/"
 
 
-def _counted(world: World) -> list[tuple[int, int]]:
+def _counted(world: World) -> list[tuple[int, int | None]]:
     with cooperative_context(world.coop_a.pk):
         return sorted(
             (p.resolution.position, p.voter.user_id)

@@ -174,7 +174,7 @@ def test_one_open_application_per_person_and_no_second_current_line(in_a: World)
 
 
 def test_paid_amount_never_exceeds_subscribed(in_a: World) -> None:
-    subscription = ShareSubscriptionFactory(
+    subscription = ShareSubscriptionFactory.create(
         associate__cooperative=in_a.coop_a,
         number=2,
         nominal_value=D("50.00"),
@@ -190,7 +190,7 @@ def test_paid_amount_never_exceeds_subscribed(in_a: World) -> None:
 
 
 def test_exit_sets_reason_and_refund_schedule(in_a: World) -> None:
-    associate = AssociateFactory(cooperative=in_a.coop_a, admitted_on=dt.date(2020, 3, 1))
+    associate = AssociateFactory.create(cooperative=in_a.coop_a, admitted_on=dt.date(2020, 3, 1))
     exited = associate_exit(
         associate=associate, exited_on=dt.date(2026, 2, 28), reason="resignation"
     )
@@ -217,7 +217,7 @@ def test_exit_sets_reason_and_refund_schedule(in_a: World) -> None:
 
 
 def test_exit_needs_a_known_reason_and_a_date_after_admission(in_a: World) -> None:
-    associate = AssociateFactory(cooperative=in_a.coop_a, admitted_on=dt.date(2024, 6, 1))
+    associate = AssociateFactory.create(cooperative=in_a.coop_a, admitted_on=dt.date(2024, 6, 1))
     with pytest.raises(ApplicationError, match="motif"):
         associate_exit(associate=associate, exited_on=dt.date(2025, 1, 1), reason="")
     with pytest.raises(ApplicationError, match="précéder l'admission"):
@@ -257,7 +257,9 @@ def test_scic_college_weights_are_validated_together(in_a: World) -> None:
 
 
 def test_three_equal_colleges_weigh_exactly_a_third_each(in_a: World) -> None:
-    thirds = {name: college_weight_parse("1/3") for name in ("A", "B", "C")}
+    thirds: dict[str, Fraction | Decimal] = {
+        name: college_weight_parse("1/3") for name in ("A", "B", "C")
+    }
     college_set(weights=thirds)
     assert sorted(
         College.objects.values_list("name", "weight_numerator", "weight_denominator")

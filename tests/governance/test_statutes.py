@@ -132,7 +132,7 @@ def test_no_convocation_before_the_sign_off_and_the_statutes_are_frozen_at_convo
     in_a: World,
 ) -> None:
     profile = statute_profile_apply_preset(by=in_a.carl)
-    AssociateFactory(cooperative=in_a.coop_a)
+    AssociateFactory.create(cooperative=in_a.coop_a)
     assembly = assembly_create(
         title="AGO",
         kind="ordinary",

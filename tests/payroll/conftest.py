@@ -39,12 +39,12 @@ def payroll(world: World) -> Payroll:
     with cooperative_context(world.coop_a.pk):
         payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=30, at_rate=Decimal("1.00"))
         alice = Entrepreneur.objects.get(user=world.alice)
-        other = EntrepreneurFactory(sector=alice.sector)
+        other = EntrepreneurFactory.create(sector=alice.sector)
         profile = pay_profile_set(entrepreneur=alice, monthly_gross=Decimal("2500.00"))
         pay_profile_set(entrepreneur=other, monthly_gross=Decimal("1900.00"))
         # Each salary is charged to its activity in the ledger.
         for person in (alice, other):
-            ActivityMemberFactory(entrepreneur=person, activity__sector=alice.sector)
+            ActivityMemberFactory.create(entrepreneur=person, activity__sector=alice.sector)
     with cooperative_context(world.coop_b.pk):
         payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=5, at_rate=Decimal("2.00"))
     return Payroll(alice=alice, other=other, alice_profile=profile)

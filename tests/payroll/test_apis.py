@@ -263,9 +263,9 @@ def test_listing_payslips_and_runs_costs_the_same_whatever_their_number(
     before = counts()
     with cooperative_context(world.coop_a.pk):
         for _ in range(4):
-            person = EntrepreneurFactory(sector=payroll.alice.sector)
+            person = EntrepreneurFactory.create(sector=payroll.alice.sector)
             pay_profile_set(entrepreneur=person, monthly_gross=Decimal("2000.00"))
-            ActivityMemberFactory(entrepreneur=person, activity__sector=person.sector)
+            ActivityMemberFactory.create(entrepreneur=person, activity__sector=person.sector)
         run = payroll_run_create(period=dt.date(2026, 3, 1), created_by=world.carl)
         compute_run(run.pk)
         assert Payslip.objects.count() == 4 + 6

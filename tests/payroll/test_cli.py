@@ -98,7 +98,7 @@ def test_headcount_drives_the_thresholds() -> None:
     large = _run("--period", "2026-01", "--gross", "2500", "--headcount", "60", "--at-rate", "1")
 
     def employer(result: dict[str, Any], label: str) -> str:
-        return next(x["employer_amount"] for x in result["lines"] if x["label"] == label)
+        return str(next(x["employer_amount"] for x in result["lines"] if x["label"] == label))
 
     assert employer(small, "Contribution à la formation professionnelle") == "13.75"
     assert employer(large, "FNAL") == "12.50"

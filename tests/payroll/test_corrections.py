@@ -11,9 +11,9 @@ from django.test import Client
 
 from accounting.models import Entry, EntryLine
 from payroll.journal import contribution_summary
-from payroll.ledger import payslip_post, payslip_reversal_post
 from payroll.models import PayrollRun, Payslip
 from payroll.services import payroll_run_create, payroll_run_validate, payslip_pdf_render
+from payroll.services.ledger import payslip_post, payslip_reversal_post
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.payroll.conftest import Payroll, compute_run

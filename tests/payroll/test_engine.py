@@ -25,7 +25,7 @@ SMALL = Company(headcount=30, at_rate=D("1.00"))
 LARGE = Company(headcount=60, at_rate=D("1.00"))
 
 
-def _slip(gross: str, company: Company = SMALL, period: dt.date = JAN, **kwargs: object):  # type: ignore[no-untyped-def]
+def _slip(gross: str, company: Company = SMALL, period: dt.date = JAN, **kwargs: object):
     return payslip_compute(
         parameters_from_files(period),
         PayslipInput(period=period, gross=D(gross), company=company, **kwargs),  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ import pytest
 from accounting.models import Entry, EntryLine
 from entrepreneurs.models import Activity
 from payroll.journal import contribution_summary
-from payroll.ledger import payslip_post
 from payroll.models import PayrollRun, Payslip
 from payroll.services import (
     pay_profile_set,
@@ -19,6 +18,7 @@ from payroll.services import (
     payroll_run_validate,
     payroll_settings_set,
 )
+from payroll.services.ledger import payslip_post
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World

@@ -150,7 +150,7 @@ def test_each_contribution_family_agrees_within_one_cent(case: dict[str, Any]) -
     slip = _ours(case)
     totals = slip.family_totals()
     zero = (Decimal(0), Decimal(0))
-    differences = {}
+    differences: dict[str, tuple[Decimal, ...]] = {}
     for family, (employee_var, employer_vars) in FAMILIES.items():
         ours_employee, ours_employer = totals.get(family, zero)
         theirs_employee = _value(case, employee_var) if employee_var else Decimal(0)

@@ -132,7 +132,7 @@ def test_cooperative_settings_are_dated_and_scoped(world: World) -> None:
 
 def test_absurd_settings_are_refused_and_nothing_is_stored(world: World) -> None:
     with cooperative_context(world.coop_a.pk):
-        PayrollSettingsFactory(cooperative=world.coop_a, valid_from=dt.date(2026, 1, 1))
+        PayrollSettingsFactory.create(cooperative=world.coop_a, valid_from=dt.date(2026, 1, 1))
         with pytest.raises(ApplicationError, match="entre 0 et 20 %"):
             payroll_settings_set(
                 valid_from=dt.date(2026, 1, 1), headcount=30, at_rate=Decimal("25")

@@ -15,10 +15,8 @@ from django.utils import timezone
 
 from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
 from entrepreneurs.models import ActivityMember, Entrepreneur
-from payroll.absences import absence_add
 from payroll.engine import PayslipInput, payslip_compute
 from payroll.models import Absence, PayProfile, PayrollRun, Payslip, SalaryProposal
-from payroll.salaries import salary_choose, salary_proposals_refresh
 from payroll.selectors import company_at, parameters_at
 from payroll.services import (
     pay_profile_set,
@@ -27,6 +25,8 @@ from payroll.services import (
     payslip_correct,
     payslip_pdf_render,
 )
+from payroll.services.absences import absence_add
+from payroll.services.salaries import salary_choose, salary_proposals_refresh
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
@@ -65,7 +65,7 @@ def _history_2025(entrepreneur: Entrepreneur) -> None:
     """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
     for month in range(7, 13):
         acquired = D("2.5") * (month - 6)
-        PayslipFactory(
+        PayslipFactory.create(
             run__cooperative=entrepreneur.cooperative,
             run__period=dt.date(2025, month, 1),
             entrepreneur=entrepreneur,

@@ -220,8 +220,8 @@ def test_the_payroll_officer_s_home_leads_to_the_payroll(world: World, client: C
     from perspectives.tenancy.models import Role
     from tests.factories import MembershipFactory, UserFactory
 
-    officer = UserFactory(email="paie@a.example", first_name="Paul", last_name="Ayet")
-    MembershipFactory(cooperative=world.coop_a, user=officer, roles=[Role.PAYROLL])
+    officer = UserFactory.create(email="paie@a.example", first_name="Paul", last_name="Ayet")
+    MembershipFactory.create(cooperative=world.coop_a, user=officer, roles=[Role.PAYROLL])
     activate_totp(officer)
     client.force_login(officer)
     home = client.get("/c/coop-a/")

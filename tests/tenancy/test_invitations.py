@@ -22,7 +22,7 @@ def _invite(client: Client, world: World, email: str = "eve@new.example") -> str
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    match = re.search(r"http://127.0.0.1:8000/invitations/([\w-]+)/", mail.outbox[0].body)
+    match = re.search(r"http://127.0.0.1:8000/invitations/([\w-]+)/", str(mail.outbox[0].body))
     assert match is not None
     client.logout()
     return match.group(1)

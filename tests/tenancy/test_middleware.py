@@ -125,7 +125,7 @@ def test_single_membership_goes_straight_home(world: World, client: Client) -> N
 def test_platform_staff_see_no_cooperative_data(world: World, client: Client) -> None:
     from tests.factories import UserFactory
 
-    staff = UserFactory(email="staff@platform.example", is_staff=True, is_superuser=True)
+    staff = UserFactory.create(email="staff@platform.example", is_staff=True, is_superuser=True)
     client.force_login(staff)
     assert client.get("/c/coop-a/").status_code == 404
     assert client.get("/api/v1/c/coop-a/entrepreneurs/").status_code == 404

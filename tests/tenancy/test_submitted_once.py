@@ -27,6 +27,7 @@ from tests.conftest import World, at_once
 from tests.factories.entrepreneurs import ActivityMemberFactory
 from tests.governance.conftest import convened_assembly, opened
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
+from tests.purchases.conftest import Purchases, purchases  # noqa: F401 (fixture)
 
 # The views the tests below post to (created_once checks each post reaches one of them).
 COVERED = {
@@ -34,16 +35,22 @@ COVERED = {
     for module, names in {
         "entrepreneurs.views": (
             "appointment_add note_add path_step_add goal_add action_add document_add "
-            "workshop_list workshop_register skill_directory sector_list activity_create"
+            "workshop_list workshop_register skill_directory sector_list activity_create "
+            "entrepreneur_new"
         ),
         "perspectives.dashboards.views": "forecast_add",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
+        "governance.views.register": "admission_new shares_add share_payment share_refund",
+        "purchases.views": (
+            "invoice_new supplier_list expense_list expense_line_add expense_mileage_add batch_list"
+        ),
         "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
         ),
+        "sales.views": "customer_create document_create",
     }.items()
     for name in names.split()
 }
@@ -82,7 +89,7 @@ def token_for(html: str, action: str, page: str) -> str:
 def counter(model: type[Model], world: World) -> Callable[[], int]:
     def count() -> int:
         with cooperative_context(world.coop_a.pk):
-            return model.objects.count()  # type: ignore[attr-defined]
+            return int(model.objects.count())  # type: ignore[attr-defined]
 
     return count
 
@@ -208,7 +215,7 @@ def test_every_create_form_of_the_files_workshops_and_members_runs_once(
     alice = _alice_file(world)
     file = f"/c/coop-a/entrepreneurs/{alice.pk}/"
     with cooperative_context(world.coop_a.pk):
-        membership = ActivityMemberFactory(entrepreneur=alice, activity__sector=alice.sector)
+        membership = ActivityMemberFactory.create(entrepreneur=alice, activity__sector=alice.sector)
         goal = people.Goal.objects.create(
             cooperative=world.coop_a, entrepreneur=alice, title="Développer"
         )
@@ -293,6 +300,18 @@ def test_every_create_form_of_the_files_workshops_and_members_runs_once(
             "share_0": "100",
         },
         count=counter(people.Activity, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/entrepreneurs/new/",
+        action="/c/coop-a/entrepreneurs/new/",
+        data={
+            "first_name": "Une",
+            "last_name": "Fois",
+            "sector": alice.sector_id,
+            "stage": "prospect",
+        },
+        count=counter(people.Entrepreneur, world),
     )
     created_once(
         client,
@@ -450,7 +469,9 @@ def test_every_create_form_of_the_written_consultations_runs_once(
 
     with cooperative_context(world.coop_a.pk):
         statutes_signed(preset="scic_sas", written=True)
-        AssociateFactory(cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud")
+        AssociateFactory.create(
+            cooperative=world.coop_a, user=world.alice, full_name="Alice Arnaud"
+        )
     client.force_login(world.carl)
     consultation = created_once(
         client,
@@ -479,6 +500,193 @@ def test_every_create_form_of_the_written_consultations_runs_once(
         action=f"{consultation}answer/",
         data={f"resolution_{resolution.pk}": "for"},
         count=counter(gov.Participation, world),
+    )
+
+
+def test_every_create_form_of_the_register_runs_once(world: World, client: Client) -> None:
+    from tests.factories.governance import AssociateFactory, ShareSubscriptionFactory
+
+    with cooperative_context(world.coop_a.pk):
+        associate = AssociateFactory.create(
+            cooperative=world.coop_a, admitted_on=dt.date(2025, 1, 1)
+        )
+        subscription = ShareSubscriptionFactory.create(
+            associate=associate, number=4, nominal_value=50, paid_amount=0
+        )
+    register = "/c/coop-a/governance/register/"
+    client.force_login(world.carl)
+    created_once(
+        client,
+        page=register,
+        action=f"{register}applications/",
+        data={
+            "apply-full_name": "Une Fois",
+            "apply-category": "other",
+            "apply-applied_on": "2026-01-10",
+            "apply-shares_requested": "1",
+        },
+        count=counter(gov.AdmissionApplication, world),
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/shares/",
+        data={
+            "subscribed_on": "2026-01-05",
+            "number": "1",
+            "nominal_value": "50.00",
+            "paid_amount": "50.00",
+        },
+        count=counter(gov.ShareSubscription, world),
+    )
+
+    def paid_euros() -> int:
+        with cooperative_context(world.coop_a.pk):
+            return int(gov.ShareSubscription.objects.get(pk=subscription.pk).paid_amount)
+
+    created_once(
+        client,
+        page=register,
+        action=f"/c/coop-a/governance/subscriptions/{subscription.pk}/payment/",
+        data={"amount": "1.00"},
+        count=paid_euros,
+    )
+    created_once(
+        client,
+        page=register,
+        action=f"{register}{associate.pk}/refund/",
+        data={"refunded_on": "2026-02-01", "number": "1"},
+        count=counter(gov.ShareRefund, world),
+    )
+
+
+def test_every_create_form_of_sales_runs_once(world: World, client: Client) -> None:
+    from sales.models import Customer, Document
+    from tests.factories.entrepreneurs import ActivityMemberFactory
+    from tests.factories.sales import CustomerFactory
+
+    with cooperative_context(world.coop_a.pk):
+        alice = people.Entrepreneur.objects.get(user=world.alice)
+        activity = ActivityMemberFactory.create(
+            entrepreneur=alice, activity__sector=alice.sector
+        ).activity
+        customer = CustomerFactory.create(activity=activity)
+    client.force_login(world.alice)
+    created_once(
+        client,
+        page="/c/coop-a/sales/customers/",
+        action="/c/coop-a/sales/customers/new/",
+        data={
+            "activity": activity.pk,
+            "kind": "individual",
+            "name": "Paul Roca",
+            "address_line": "3 rue Foch",
+            "postal_code": "66000",
+            "city": "Perpignan",
+            "country": "FR",
+        },
+        count=counter(Customer, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/sales/documents/new/?kind=quote",
+        action="/c/coop-a/sales/documents/new/",
+        data={
+            "kind": "quote",
+            "customer": customer.pk,
+            "category": "services",
+            "line0-label": "Conseil",
+            "line0-quantity": "1",
+            "line0-unit": "C62",
+            "line0-unit_price": "100",
+            "line0-vat_rate": "20.00",
+        },
+        count=counter(Document, world),
+    )
+
+
+def test_every_create_form_of_the_purchases_runs_once(
+    world: World,
+    purchases: Purchases,  # noqa: F811 (fixture)
+    client: Client,
+) -> None:
+    from purchases import models as buy
+
+    client.force_login(world.alice)
+    created_once(
+        client,
+        page="/c/coop-a/purchases/invoices/new/",
+        action="/c/coop-a/purchases/invoices/new/",
+        data={
+            "kind": "manual",
+            "activity": purchases.activity.pk,
+            "supplier": purchases.supplier.pk,
+            "number": "T-1",
+            "issue_date": "2026-03-02",
+            "label": "Outillage",
+            "account_code": "6063",
+            "amount_excl_tax": "40.00",
+            "vat_rate": "20",
+        },
+        count=counter(buy.SupplierInvoice, world),
+    )
+    report_url = created_once(
+        client,
+        page="/c/coop-a/purchases/expenses/",
+        action="/c/coop-a/purchases/expenses/",
+        data={"month": "2026-03-01"},
+        count=counter(buy.ExpenseReport, world),
+    )
+    created_once(
+        client,
+        page=report_url,
+        action=f"{report_url}lines/",
+        data=lambda: {
+            "activity": purchases.activity.pk,
+            "date": "2026-03-04",
+            "category": "meals",
+            "amount_incl_tax": "18.50",
+            "vat_recoverable": "1.68",
+            "receipt": SimpleUploadedFile("t.jpg", b"\xff\xd8", content_type="image/jpeg"),
+        },
+        count=counter(buy.ExpenseLine, world),
+    )
+    created_once(
+        client,
+        page=report_url,
+        action=f"{report_url}mileage/",
+        data={
+            "activity": purchases.activity.pk,
+            "date": "2026-03-06",
+            "vehicle": "car",
+            "fiscal_power": "4",
+            "km": "52",
+            "purpose": "Salon",
+        },
+        count=counter(buy.MileageAllowance, world),
+    )
+    client.post(f"{report_url}submit/")
+    client.force_login(world.bob)
+    client.post(f"{report_url}validate/")
+    created_once(
+        client,
+        page="/c/coop-a/purchases/suppliers/",
+        action="/c/coop-a/purchases/suppliers/",
+        data={"name": "Imprimerie", "siren": "732829320", "country": "FR"},
+        count=counter(buy.Supplier, world),
+    )
+    client.force_login(world.carl)
+    with cooperative_context(world.coop_a.pk):
+        report = buy.ExpenseReport.objects.get()
+    created_once(
+        client,
+        page="/c/coop-a/purchases/payments/",
+        action="/c/coop-a/purchases/payments/",
+        data={
+            "execution_date": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+            "reports": [report.pk],
+        },
+        count=counter(buy.PaymentBatch, world),
     )
 
 

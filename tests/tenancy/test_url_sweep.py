@@ -21,6 +21,8 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
+from tests.factories.accounting import EntryFactory
+from tests.factories.bank import BankLineFactory, StatementFactory, bank_account
 from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
@@ -34,9 +36,13 @@ from tests.factories.governance import (
     AssociateFactory,
     ConvocationDispatchFactory,
     ResolutionFactory,
+    ShareSubscriptionFactory,
     StatuteRuleFactory,
 )
 from tests.factories.payroll import PayslipFactory
+from tests.factories.purchases import ExpenseLineFactory, PaymentFactory
+from tests.factories.sales import CustomerFactory
+from tests.factories.sales import DocumentFactory as SalesDocumentFactory
 
 # URL prefixes that are not the platform's own pages (reviewed): Django admin, allauth, i18n,
 # API schema and docs. Everything else is swept, so a new route is covered by default.
@@ -69,12 +75,14 @@ COOPERATIVE_ROUTES = [(route, pattern) for route, pattern in ROUTES if "cooperat
 
 def _snapshot(world: World) -> dict[str, Any]:
     with cooperative_context(world.coop_a.pk):
-        entrepreneurs = list(Entrepreneur.objects.order_by("pk").values())
-        entrepreneurs += list(PathStep.objects.order_by("pk").values())
-        entrepreneurs += list(Note.objects.order_by("pk").values())
-        entrepreneurs += list(Appointment.objects.order_by("pk").values())
-        entrepreneurs += list(WorkshopRegistration.objects.order_by("pk").values())
-        entrepreneurs += list(Action.objects.order_by("pk").values())
+        entrepreneurs: list[dict[str, Any]] = [
+            dict(row) for row in Entrepreneur.objects.order_by("pk").values()
+        ]
+        entrepreneurs += [dict(row) for row in PathStep.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Note.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Appointment.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in WorkshopRegistration.objects.order_by("pk").values()]
+        entrepreneurs += [dict(row) for row in Action.objects.order_by("pk").values()]
     return {
         "memberships": list(
             Membership.objects.filter(cooperative=world.coop_a).order_by("pk").values()
@@ -92,21 +100,31 @@ def _a_object_ids(world: World) -> dict[str, str]:
     )
     with cooperative_context(world.coop_a.pk):
         entrepreneur = Entrepreneur.objects.get()
-        action = ActionFactory(goal__entrepreneur=entrepreneur)
-        document = DocumentFactory(entrepreneur=entrepreneur)
-        activity = ActivityMemberFactory(
+        action = ActionFactory.create(goal__entrepreneur=entrepreneur)
+        document = DocumentFactory.create(entrepreneur=entrepreneur)
+        activity = ActivityMemberFactory.create(
             entrepreneur=entrepreneur, activity__sector=entrepreneur.sector
         ).activity
-        workshop = WorkshopFactory(cooperative=world.coop_a)
-        forecast = ForecastItemFactory(activity=activity)
-        snapshot = ReportSnapshotFactory(entrepreneur=entrepreneur)
-        resolution = ResolutionFactory(assembly__profile__cooperative=world.coop_a)
-        associate = AssociateFactory(cooperative=world.coop_a)
-        application = AdmissionApplicationFactory(cooperative=world.coop_a)
-        rule = StatuteRuleFactory(profile__cooperative=world.coop_a, profile__is_active=True)
-        dispatch = ConvocationDispatchFactory(entry__assembly=resolution.assembly)
-        payslip = PayslipFactory(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
-        job = JobFactory(cooperative=world.coop_a, state="failed")
+        workshop = WorkshopFactory.create(cooperative=world.coop_a)
+        forecast = ForecastItemFactory.create(activity=activity)
+        snapshot = ReportSnapshotFactory.create(entrepreneur=entrepreneur)
+        resolution = ResolutionFactory.create(assembly__profile__cooperative=world.coop_a)
+        associate = AssociateFactory.create(cooperative=world.coop_a)
+        subscription = ShareSubscriptionFactory.create(associate=associate)
+        application = AdmissionApplicationFactory.create(cooperative=world.coop_a)
+        rule = StatuteRuleFactory.create(profile__cooperative=world.coop_a, profile__is_active=True)
+        dispatch = ConvocationDispatchFactory.create(entry__assembly=resolution.assembly)
+        payslip = PayslipFactory.create(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
+        job = JobFactory.create(cooperative=world.coop_a, state="failed")
+        sales_document = SalesDocumentFactory.create(
+            customer=CustomerFactory.create(activity=activity)
+        )
+        payment = PaymentFactory.create(batch__cooperative=world.coop_a)
+        expense_line = ExpenseLineFactory.create(report__entrepreneur=entrepreneur)
+        entry = EntryFactory.create(journal__cooperative=world.coop_a)
+        bank_line = BankLineFactory.create(
+            statement=StatementFactory.create(bank_account=bank_account(world.coop_a))
+        )
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -122,11 +140,22 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "resolution_id": str(resolution.pk),
         "associate_id": str(associate.pk),
         "application_id": str(application.pk),
+        "subscription_id": str(subscription.pk),
         "rule_id": str(rule.pk),
         "dispatch_id": str(dispatch.pk),
         "run_id": str(payslip.run_id),
         "payslip_id": str(payslip.pk),
         "job_id": str(job.pk),
+        "customer_id": str(sales_document.customer_id),
+        "sales_document_id": str(sales_document.pk),
+        "invoice_id": str(payment.supplier_invoice_id),
+        "batch_id": str(payment.batch_id),
+        "report_id": str(expense_line.report_id),
+        "line_id": str(expense_line.pk),
+        "account_id": str(bank_line.bank_account_id),
+        "statement_id": str(bank_line.statement_id),
+        "bank:line_id": str(bank_line.pk),
+        "entry_id": str(entry.pk),
     }
 
 
@@ -134,8 +163,11 @@ def _fill(route: str, values: dict[str, str]) -> str:
     path = route
     for converter_and_name in [part.split(">")[0] for part in route.split("<")[1:]]:
         name = converter_and_name.split(":")[-1]
-        assert name in values, f"add a value for <{name}> to the sweep"
-        path = path.replace(f"<{converter_and_name}>", values[name])
+        # An app's own value for a name that several apps use ("bank:line_id").
+        app = route.split("<slug:cooperative_slug>/", 1)[-1].split("/", 1)[0]
+        value = values.get(f"{app}:{name}", values.get(name))
+        assert value is not None, f"add a value for <{name}> to the sweep"
+        path = path.replace(f"<{converter_and_name}>", value)
     return "/" + path
 
 

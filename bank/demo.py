@@ -1,0 +1,193 @@
+"""Demo data of the bank app, called by `seed_demo` inside each demo cooperative.
+
+The cooperative's main account (on 512) and this month's camt.053 statement, imported through
+the import service: customers paying some of the demo's open invoices (their numbers in the
+remittance information, so the suggestions find them), a SEPA batch, card fees and the monthly
+account fee. The statement opens on the ledger's 512 balance at the end of last month, so the
+bank's balance and the ledger's agree once the lines are reconciled. A rule sends card fees to
+627. Deterministic and idempotent (a second run adds nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounting.models import Entry, EntryLine
+from bank import services
+from bank.models import BankAccount, BankLine, ReconciliationRule
+from perspectives.tenancy.models import Cooperative
+
+DEMO_IBANS = {
+    "perspectives": ("FR7630006000011234567890189", "Crédit Agricole Sud Méditerranée"),
+    "canigou": ("FR7610107001011234567890129", "BRED Perpignan"),
+}
+DEFAULT_IBAN = ("FR7630004000031234567890143", "BNP Paribas")
+
+
+@dataclass(frozen=True)
+class CamtEntry:
+    booking_date: dt.date
+    amount: Decimal  # signed
+    counterparty: str = ""
+    remittance: str = ""
+    reference: str = ""
+    additional: str = ""
+    details: tuple[tuple[Decimal, str, str], ...] = ()  # batch: (amount, name, remittance)
+
+
+def camt053_document(
+    *,
+    iban: str,
+    start: dt.date,
+    end: dt.date,
+    opening: Decimal,
+    entries: list[CamtEntry],
+    statement_id: str = "",
+) -> bytes:
+    """A camt.053.001.08 statement (the demo's and the benchmarks' files)."""
+    closing = opening + sum((e.amount for e in entries), Decimal("0.00"))
+
+    def balance(code: str, amount: Decimal, day: dt.date) -> str:
+        side = "CRDT" if amount >= 0 else "DBIT"
+        return (
+            f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
+            f'<Amt Ccy="EUR">{abs(amount):.2f}</Amt><CdtDbtInd>{side}</CdtDbtInd>'
+            f"<Dt><Dt>{day.isoformat()}</Dt></Dt></Bal>"
+        )
+
+    def party(credit: bool, name: str) -> str:
+        role = "Dbtr" if credit else "Cdtr"
+        return f"<RltdPties><{role}><Pty><Nm>{escape(name)}</Nm></Pty></{role}></RltdPties>"
+
+    parts = []
+    for number, entry in enumerate(entries, 1):
+        credit = entry.amount > 0
+        side = "CRDT" if credit else "DBIT"
+        if entry.details:
+            details = "".join(
+                f"<TxDtls><Refs><EndToEndId>{number}-{n}</EndToEndId></Refs>"
+                f'<Amt Ccy="EUR">{abs(amount):.2f}</Amt><CdtDbtInd>{side}</CdtDbtInd>'
+                f"{party(credit, name)}<RmtInf><Ustrd>{escape(text)}</Ustrd></RmtInf></TxDtls>"
+                for n, (amount, name, text) in enumerate(entry.details, 1)
+            )
+            details = (
+                f"<NtryDtls><Btch><PmtInfId>{escape(entry.reference)}</PmtInfId>"
+                f"<NbOfTxs>{len(entry.details)}</NbOfTxs></Btch>{details}</NtryDtls>"
+            )
+        elif entry.counterparty or entry.remittance:
+            details = (
+                f"<NtryDtls><TxDtls>{party(credit, entry.counterparty)}"
+                f"<RmtInf><Ustrd>{escape(entry.remittance)}</Ustrd></RmtInf></TxDtls></NtryDtls>"
+            )
+        else:
+            details = ""
+        parts.append(
+            f'<Ntry><Amt Ccy="EUR">{abs(entry.amount):.2f}</Amt><CdtDbtInd>{side}</CdtDbtInd>'
+            f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{entry.booking_date.isoformat()}</Dt></BookgDt>"
+            f"<ValDt><Dt>{entry.booking_date.isoformat()}</Dt></ValDt>"
+            f"<AcctSvcrRef>{start:%Y%m}{number:08d}</AcctSvcrRef>{details}"
+            f"<AddtlNtryInf>{escape(entry.additional)}</AddtlNtryInf></Ntry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        f"<GrpHdr><MsgId>{statement_id or start.isoformat()}</MsgId>"
+        f"<CreDtTm>{end.isoformat()}T06:00:00+01:00</CreDtTm></GrpHdr>"
+        f"<Stmt><Id>{statement_id or f'{start:%Y-%m}-{iban}'}</Id>"
+        f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        f"{balance('OPBD', opening, start)}{balance('CLBD', closing, end)}"
+        f"{''.join(parts)}</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def _ledger_512(before: dt.date) -> Decimal:
+    totals = EntryLine.objects.filter(
+        account__code="512", date__lt=before, entry__status=Entry.Status.VALIDATED
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (totals["debit"] or Decimal(0)) - (totals["credit"] or Decimal(0))
+
+
+def _open_invoices(limit: int) -> list[tuple[Decimal, str, str]]:
+    """Recent open customer items with an invoice number: (amount, customer, number)."""
+    rows = (
+        EntryLine.objects.filter(
+            account__code="411",
+            lettering__isnull=True,
+            debit__gt=0,
+            entry__status=Entry.Status.VALIDATED,
+        )
+        .exclude(entry__piece_ref="")
+        .order_by("-date", "-pk")
+        .values_list("debit", "third_party__name", "entry__piece_ref")[:limit]
+    )
+    return list(rows)
+
+
+def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
+    """Create this app's demo rows in the active cooperative (idempotent); returns counts."""
+    if not BankAccount.objects.exists():
+        iban, name = DEMO_IBANS.get(cooperative.slug, DEFAULT_IBAN)
+        account = services.bank_account_create(iban=iban, name=name)
+        services.rule_create(
+            name="Frais de carte",
+            label_contains="FRAIS CB",
+            account="627",
+            direction=ReconciliationRule.Direction.DEBIT,
+        )
+        today = timezone.localdate()
+        start = today.replace(day=1)
+        days = max(today.day, 1)
+        entries = [
+            CamtEntry(
+                booking_date=start + dt.timedelta(days=rng.randrange(days)),
+                amount=amount,
+                counterparty=(customer or "CLIENT").upper(),
+                remittance=f"FACTURE {number}",
+                additional=f"VIR SEPA RECU /DE {(customer or 'CLIENT').upper()}",
+            )
+            for amount, customer, number in _open_invoices(6)
+        ]
+        entries += [
+            CamtEntry(
+                booking_date=start + dt.timedelta(days=rng.randrange(days)),
+                amount=Decimal("-8.40"),
+                additional="FRAIS CB COMMISSION CARTE",
+            ),
+            CamtEntry(
+                booking_date=start,
+                amount=Decimal("-12.00"),
+                additional="COMMISSION TENUE DE COMPTE",
+            ),
+            CamtEntry(
+                booking_date=start + dt.timedelta(days=rng.randrange(days)),
+                amount=Decimal("-760.00"),
+                reference=f"PAY-{start:%Y-%m}",
+                additional=f"REMISE VIREMENTS SEPA PAY-{start:%Y-%m}",
+                details=(
+                    (Decimal("400.00"), "LEA MARTIN", "NOTE DE FRAIS"),
+                    (Decimal("360.00"), "FOURNITURES DE BUREAU 66", "FACTURE FB-2231"),
+                ),
+            ),
+        ]
+        entries.sort(key=lambda e: e.booking_date)
+        document = camt053_document(
+            iban=account.iban,
+            start=start,
+            end=today,
+            opening=_ledger_512(start),
+            entries=entries,
+        )
+        services.statement_import(
+            bank_account=account, data=document, file_name=f"releve-{start:%Y-%m}.xml"
+        )
+    return {
+        "bank_accounts": BankAccount.objects.count(),
+        "bank_lines": BankLine.objects.count(),
+    }

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounting.models import Journal
+from bank.models import ReconciliationRule, Statement
+from entrepreneurs.models import Activity
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+
+
+class BankAccountForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    bic = forms.CharField(
+        label=_("BIC"), max_length=14, required=False, help_text=_("Déduit de l'IBAN si vide.")
+    )
+    account_code = forms.CharField(
+        label=_("Compte comptable"),
+        max_length=20,
+        required=False,
+        help_text=_("512 ou un sous-compte 512x ; choisi automatiquement si vide."),
+    )
+    activity = forms.ModelChoiceField(
+        label=_("Activité dédiée"),
+        queryset=Activity.all_cooperatives.none(),
+        required=False,
+        empty_label=_("— aucune (compte de la coopérative)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.order_by("analytic_code")  # type: ignore[attr-defined]
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(label=_("Relevé"), help_text=_("camt.053, OFX, CFONB 120 ou CSV."))
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("Deviner d'après le fichier")), *Statement.Format.choices],
+        required=False,
+    )
+    closing_balance = forms.DecimalField(
+        label=_("Solde final"),
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+        help_text=_("Pour un CSV qui ne donne pas de solde."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 30 Mo : découpez-le."))
+        return upload
+
+
+SPLIT_ROWS = 4
+
+
+class SplitForm(forms.Form):
+    """A bank line split by hand over up to SPLIT_ROWS accounts and activities. Amounts are
+    entered without sign: each part takes the line's direction."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        activities = Activity.objects.order_by("analytic_code")
+        for row in range(SPLIT_ROWS):
+            required = row == 0
+            self.fields[f"account_{row}"] = forms.CharField(
+                label=_("Compte"), max_length=20, required=required
+            )
+            self.fields[f"activity_{row}"] = forms.ModelChoiceField(
+                label=_("Activité"),
+                queryset=activities,
+                required=False,
+                empty_label=_("— structure"),
+            )
+            self.fields[f"third_party_{row}"] = forms.CharField(
+                label=_("Tiers"), max_length=17, required=False
+            )
+            self.fields[f"amount_{row}"] = forms.DecimalField(
+                label=_("Montant"), max_digits=14, decimal_places=2, min_value=0, required=required
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "account": data[f"account_{row}"],
+                "activity": data[f"activity_{row}"],
+                "third_party": data[f"third_party_{row}"] or None,
+                "amount": data[f"amount_{row}"],
+            }
+            for row in range(SPLIT_ROWS)
+            if data.get(f"account_{row}") and data.get(f"amount_{row}")
+        ]
+
+    def row_fields(self) -> list[list[Any]]:
+        return [
+            [self[f"{name}_{row}"] for name in ("account", "activity", "third_party", "amount")]
+            for row in range(SPLIT_ROWS)
+        ]
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=100)
+    label_contains = forms.CharField(label=_("Le libellé contient"), max_length=100)
+    direction = forms.ChoiceField(label=_("Sens"), choices=ReconciliationRule.Direction.choices)
+    account = forms.CharField(label=_("Compte de contrepartie"), max_length=20)
+    activity = forms.ModelChoiceField(
+        label=_("Activité"),
+        queryset=Activity.all_cooperatives.none(),
+        required=False,
+        empty_label=_("— celle du compte bancaire dédié, sinon la structure"),
+    )
+    auto_apply = forms.BooleanField(label=_("Appliquer à l'import"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.order_by("analytic_code")  # type: ignore[attr-defined]
+
+
+ENTRY_ROWS = 6
+
+
+class EntryForm(forms.Form):
+    """An entry by hand: header and up to ENTRY_ROWS lines (empty rows are ignored)."""
+
+    journal = forms.ModelChoiceField(label=_("Journal"), queryset=Journal.all_cooperatives.none())
+    date = forms.DateField(label=_("Date"))
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    piece_ref = forms.CharField(label=_("Pièce"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].queryset = Journal.objects.exclude(  # type: ignore[attr-defined]
+            kind=Journal.Kind.OPENING
+        ).order_by("code")
+        activities = Activity.objects.order_by("analytic_code")
+        for row in range(ENTRY_ROWS):
+            self.fields[f"account_{row}"] = forms.CharField(
+                label=_("Compte"), max_length=20, required=False
+            )
+            self.fields[f"activity_{row}"] = forms.ModelChoiceField(
+                label=_("Activité"),
+                queryset=activities,
+                required=False,
+                empty_label=_("— structure"),
+            )
+            self.fields[f"third_party_{row}"] = forms.CharField(
+                label=_("Tiers"), max_length=17, required=False
+            )
+            for side, label in (("debit", _("Débit")), ("credit", _("Crédit"))):
+                self.fields[f"{side}_{row}"] = forms.DecimalField(
+                    label=label, max_digits=14, decimal_places=2, min_value=0, required=False
+                )
+            self.fields[f"line_label_{row}"] = forms.CharField(
+                label=_("Libellé de ligne"), max_length=200, required=False
+            )
+
+    def lines(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "account": data[f"account_{row}"],
+                "activity": data[f"activity_{row}"],
+                "third_party": data[f"third_party_{row}"] or None,
+                "debit": data[f"debit_{row}"] or Decimal("0.00"),
+                "credit": data[f"credit_{row}"] or Decimal("0.00"),
+                "label": data[f"line_label_{row}"],
+            }
+            for row in range(ENTRY_ROWS)
+            if data.get(f"account_{row}")
+        ]
+
+    def row_fields(self) -> list[list[Any]]:
+        names = ("account", "activity", "third_party", "debit", "credit", "line_label")
+        return [[self[f"{name}_{row}"] for name in names] for row in range(ENTRY_ROWS)]

@@ -1,0 +1,470 @@
+"""Reconciliation: suggestions for each bank line against the ledger's open items, confirming
+(one bank entry, lettering through the ledger's services), undoing (reversal, never a rewrite)
+and the cooperative's rules.
+
+An open item is a validated, unlettered line on a collective account (411 customers, 401
+suppliers, …: `requires_third_party`) — the ledger's own open items, whichever app posted the
+invoice. Suggestions, best first:
+1. items whose piece reference (invoice number) appears in the line's text, for the whole amount
+   (several invoices paid at once) or, when they cost more, a partial payment;
+2. a single item of exactly the amount, preferably of the third party named in the text;
+3. all open items of one third party named in the text when they add up to the amount;
+4. the cooperative's rules (label contains … → account).
+
+Confirming posts one entry in the bank account's journal, dated on the booking date: for each
+allocation, the bank account's 512x against the item's account (411/401 with its third party) or
+the chosen account, in the allocation's activity, so the entry balances activity by activity.
+Items paid in full are lettered with the new line; partial payments stay open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounting import services as ledger
+from accounting.models import Account, Entry, EntryLine, ThirdParty
+from accounting.services import LineInput
+from bank.models import BankLine, Reconciliation, ReconciliationRule, Statement
+from entrepreneurs.models import Activity
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
+
+ZERO = Decimal("0.00")
+MAX_SUGGESTIONS = 5
+_WORD = re.compile(r"[A-Z0-9][A-Z0-9/_.-]*[A-Z0-9]|[A-Z0-9]")
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    line_id: int
+    account_id: int
+    account_code: str
+    third_party_id: int
+    third_party_code: str
+    third_party_name: str
+    activity_id: int | None
+    amount: Decimal  # signed, debit > 0
+    piece_ref: str
+    date: object
+
+
+@dataclass
+class Allocation:
+    """A part of a bank line: `amount` is the bank side, signed like the line (credit > 0)."""
+
+    account: Account | str
+    amount: Decimal
+    activity: Activity | int | None = None
+    third_party: ThirdParty | str | None = None
+    items: list[int] = field(default_factory=list)
+    label: str = ""
+
+
+@dataclass
+class Suggestion:
+    kind: str  # reference, amount, third_party, partial, rule
+    label: str
+    allocations: list[Allocation]
+    score: int
+    rule_id: int | None = None
+
+    @property
+    def item_ids(self) -> list[int]:
+        return [item for allocation in self.allocations for item in allocation.items]
+
+
+def _text(line: BankLine) -> str:
+    parts = [line.label, line.counterparty, line.reference]
+    for detail in line.details or []:
+        parts += [str(detail.get("label", "")), str(detail.get("reference", ""))]
+        parts.append(str(detail.get("counterparty", "")))
+    return " ".join(parts).upper()
+
+
+def open_items() -> list[OpenItem]:
+    """Every open item of the active cooperative's collective accounts."""
+    rows = (
+        EntryLine.objects.filter(
+            lettering__isnull=True,
+            third_party__isnull=False,
+            account__requires_third_party=True,
+            entry__status=Entry.Status.VALIDATED,
+        )
+        .annotate(
+            account_code=F("account__code"),
+            tp_code=F("third_party__code"),
+            tp_name=F("third_party__name"),
+            piece_ref=F("entry__piece_ref"),
+        )
+        .values_list(
+            "pk",
+            "account_id",
+            "account_code",
+            "third_party_id",
+            "tp_code",
+            "tp_name",
+            "activity_id",
+            "debit",
+            "credit",
+            "piece_ref",
+            "date",
+        )
+    )
+    return [
+        OpenItem(pk, acc, code, tp, tp_code, tp_name or "", act, debit - credit, ref or "", day)
+        for pk, acc, code, tp, tp_code, tp_name, act, debit, credit, ref, day in rows
+    ]
+
+
+class Matcher:
+    """Open items indexed once (by amount, by piece reference, by third party), so that the
+    suggestions of many lines cost one pass over the items and a few lookups per line."""
+
+    def __init__(self, items: Iterable[OpenItem], rules: Sequence[ReconciliationRule] = ()):
+        self.by_amount: dict[Decimal, list[OpenItem]] = defaultdict(list)
+        self.by_ref: dict[str, list[OpenItem]] = defaultdict(list)
+        self.by_party: dict[int, list[OpenItem]] = defaultdict(list)
+        self.party_names: dict[str, int] = {}
+        for item in items:
+            self.by_amount[item.amount].append(item)
+            if item.piece_ref:
+                self.by_ref[item.piece_ref.upper()].append(item)
+            self.by_party[item.third_party_id].append(item)
+            if len(item.third_party_name) >= 4:
+                self.party_names[item.third_party_name.upper()] = item.third_party_id
+        self.rules = list(rules)
+
+    def _parties_named(self, text: str) -> set[int]:
+        return {party for name, party in self.party_names.items() if name in text}
+
+    def suggest(self, line: BankLine) -> list[Suggestion]:
+        # A credit to the bank settles debit items (customers), a debit settles credit items.
+        wanted = line.amount
+        text = _text(line)
+        words = set(_WORD.findall(text))
+        named = self._parties_named(text) if self.party_names else set()
+        suggestions: list[Suggestion] = []
+        seen: set[tuple[int, ...]] = set()
+
+        def add(kind: str, label: str, items: list[OpenItem], score: int, amount: Decimal) -> None:
+            key = tuple(sorted(item.line_id for item in items))
+            if key in seen:
+                return
+            seen.add(key)
+            suggestions.append(Suggestion(kind, label, _allocations(items, amount), score))
+
+        referenced = [
+            item
+            for word in words
+            for item in self.by_ref.get(word, ())
+            if (item.amount > 0) == (wanted > 0)
+        ]
+        if referenced:
+            total = sum((item.amount for item in referenced), ZERO)
+            refs = ", ".join(sorted({item.piece_ref for item in referenced}))
+            if total == wanted:
+                add("reference", _("Pièces %(refs)s") % {"refs": refs}, referenced, 100, wanted)
+            elif abs(total) > abs(wanted):
+                add(
+                    "partial",
+                    _("Paiement partiel de %(refs)s") % {"refs": refs},
+                    referenced,
+                    70,
+                    wanted,
+                )
+        for item in self.by_amount.get(wanted, ()):
+            score = 80 if item.third_party_id in named else 50
+            label = _("%(party)s, %(ref)s du %(date)s") % {
+                "party": item.third_party_name,
+                "ref": item.piece_ref or item.account_code,
+                "date": item.date.strftime("%d/%m/%Y"),  # type: ignore[attr-defined]
+            }
+            add("amount", label, [item], score, wanted)
+        for party in named:
+            items = [i for i in self.by_party.get(party, ()) if (i.amount > 0) == (wanted > 0)]
+            if len(items) > 1 and sum((i.amount for i in items), ZERO) == wanted:
+                add(
+                    "third_party",
+                    _("Toutes les pièces ouvertes de %(party)s")
+                    % {"party": items[0].third_party_name},
+                    items,
+                    90,
+                    wanted,
+                )
+        for rule in self.rules:
+            if rule.matches(line):
+                suggestions.append(
+                    Suggestion(
+                        "rule",
+                        _("Règle « %(name)s » → %(code)s")
+                        % {"name": rule.name, "code": rule.account.code},
+                        [
+                            Allocation(
+                                account=rule.account,
+                                amount=wanted,
+                                activity=rule.activity_id or line.bank_account.activity_id,
+                                label=rule.name,
+                            )
+                        ],
+                        60,
+                        rule_id=rule.pk,
+                    )
+                )
+        suggestions.sort(key=lambda s: -s.score)
+        return suggestions[:MAX_SUGGESTIONS]
+
+
+def _allocations(items: list[OpenItem], amount: Decimal) -> list[Allocation]:
+    """One allocation per item; a partial payment is spread over the items in date order."""
+    remaining = amount
+    allocations = []
+    for item in sorted(items, key=lambda i: (i.date, i.line_id)):
+        if not remaining:
+            break
+        part = item.amount if abs(item.amount) <= abs(remaining) else remaining
+        remaining -= part
+        allocations.append(
+            Allocation(
+                account=item.account_code,
+                amount=part,
+                activity=item.activity_id,
+                third_party=item.third_party_code,
+                items=[item.line_id] if part == item.amount else [],
+                label=item.piece_ref,
+            )
+        )
+    return allocations
+
+
+def _rules() -> list[ReconciliationRule]:
+    return list(ReconciliationRule.objects.filter(is_active=True).select_related("account"))
+
+
+def suggestions_for(line: BankLine) -> list[Suggestion]:
+    return Matcher(open_items(), _rules()).suggest(line)
+
+
+def suggestions_for_lines(lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
+    matcher = Matcher(open_items(), _rules())
+    return {line.pk: matcher.suggest(line) for line in lines}
+
+
+@transaction.atomic
+def reconciliation_confirm(
+    *,
+    line: BankLine,
+    allocations: Sequence[Allocation],
+    user: User | None = None,
+    rule: ReconciliationRule | None = None,
+) -> Reconciliation:
+    """Post the bank entry of `line` split as `allocations` and letter the items paid in full."""
+    line = (
+        BankLine.objects.select_for_update().select_related("bank_account__account").get(pk=line.pk)
+    )
+    if line.state != BankLine.State.OPEN:
+        raise ApplicationError(_("Cette ligne est déjà rapprochée."))
+    if not allocations:
+        raise ApplicationError(_("Indiquez au moins une contrepartie."))
+    total = sum((Decimal(a.amount) for a in allocations), ZERO)
+    if total != line.amount:
+        raise ApplicationError(
+            _("La répartition (%(total)s) ne fait pas le montant de la ligne (%(amount)s).")
+            % {"total": total, "amount": line.amount}
+        )
+    bank = line.bank_account
+    entry_lines: list[LineInput] = []
+    label = (line.label or line.counterparty or _("Banque"))[:200]
+    by_activity: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for allocation in allocations:
+        amount = Decimal(allocation.amount)
+        if not amount:
+            raise ApplicationError(_("Une contrepartie a un montant nul."))
+        activity = allocation.activity
+        activity_id = activity.pk if isinstance(activity, Activity) else activity
+        by_activity[activity_id] += amount
+        entry_lines.append(
+            LineInput(
+                account=allocation.account,
+                debit=-amount if amount < 0 else ZERO,
+                credit=amount if amount > 0 else ZERO,
+                activity=activity_id,
+                third_party=allocation.third_party,
+                label=(allocation.label or label)[:200],
+            )
+        )
+    bank_lines = [
+        LineInput(
+            account=bank.account,
+            debit=amount if amount > 0 else ZERO,
+            credit=-amount if amount < 0 else ZERO,
+            activity=activity_id,
+            label=label,
+        )
+        for activity_id, amount in by_activity.items()
+        if amount
+    ]
+    attempt = Reconciliation.objects.filter(bank_line=line).count() + 1
+    entry = ledger.entry_post(
+        journal=bank.journal,
+        date=line.booking_date,
+        label=label,
+        lines=[*bank_lines, *entry_lines],
+        piece_ref=(line.reference or line.bank_transaction_id)[:40],
+        piece_date=line.booking_date,
+        idempotency_key=f"bank-line:{line.pk}:{attempt}",
+        source="bank",
+        user=user,
+        allow_soft_locked=True,
+    )
+    letterings = _letter(entry, allocations, line)
+    reconciliation = Reconciliation.objects.create(
+        cooperative_id=require_cooperative_id(),
+        bank_line=line,
+        entry=entry,
+        letterings=letterings,
+        rule=rule,
+        created_by=user,
+    )
+    BankLine.objects.filter(pk=line.pk).update(state=BankLine.State.RECONCILED)
+    _statement_state_refresh(line.statement_id)
+    return reconciliation
+
+
+def _letter(entry: Entry, allocations: Sequence[Allocation], line: BankLine) -> list[list[object]]:
+    """Letter each group (account, third party) whose items were paid in full."""
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    item_ids = [item for allocation in allocations for item in allocation.items]
+    if not item_ids:
+        return []
+    items = EntryLine.objects.filter(pk__in=item_ids, lettering__isnull=True).values_list(
+        "pk", "account_id", "third_party_id"
+    )
+    if len(items) != len(set(item_ids)):
+        raise ApplicationError(_("Une des pièces n'est plus ouverte : actualisez la page."))
+    for pk, account_id, third_party_id in items:
+        groups[(account_id, third_party_id)].append(pk)
+    new_lines = entry.lines.filter(third_party__isnull=False).values_list(
+        "pk", "account_id", "third_party_id"
+    )
+    for pk, account_id, third_party_id in new_lines:
+        if (account_id, third_party_id) in groups:
+            groups[(account_id, third_party_id)].append(pk)
+    letterings: list[list[object]] = []
+    for (account_id, _party), ids in groups.items():
+        rows = EntryLine.objects.filter(pk__in=ids).values_list("debit", "credit")
+        if sum((d - c for d, c in rows), ZERO) == 0 and len(ids) >= 2:
+            code = ledger.lines_letter(line_ids=ids, date=line.booking_date)
+            letterings.append([account_id, code])
+    return letterings
+
+
+def _statement_state_refresh(statement_id: int) -> None:
+    still_open = BankLine.objects.filter(
+        statement_id=statement_id, state=BankLine.State.OPEN
+    ).exists()
+    Statement.objects.filter(pk=statement_id).update(
+        state=Statement.State.OPEN if still_open else Statement.State.RECONCILED
+    )
+
+
+@transaction.atomic
+def reconciliation_undo(*, reconciliation: Reconciliation, user: User | None = None) -> Entry:
+    """Clear the lettering and reverse the bank entry; the line is open again."""
+    reconciliation = Reconciliation.objects.select_for_update().get(pk=reconciliation.pk)
+    if reconciliation.undone_at is not None:
+        raise ApplicationError(_("Ce rapprochement est déjà annulé."))
+    for account_id, code in reconciliation.letterings:
+        ledger.lines_unletter(account=Account.objects.get(pk=account_id), code=str(code))
+    entry = Entry.objects.select_related("journal").get(pk=reconciliation.entry_id)
+    reversal = ledger.entry_reverse(
+        entry=entry,
+        label=_("Annulation du rapprochement : %(label)s") % {"label": entry.label},
+        user=user,
+        idempotency_key=f"bank-undo:{reconciliation.pk}",
+        allow_soft_locked=True,
+    )
+    Reconciliation.objects.filter(pk=reconciliation.pk).update(
+        undone_at=timezone.now(), reversal=reversal
+    )
+    BankLine.objects.filter(pk=reconciliation.bank_line_id).update(state=BankLine.State.OPEN)
+    Statement.objects.filter(lines__pk=reconciliation.bank_line_id).update(
+        state=Statement.State.OPEN
+    )
+    return reversal
+
+
+@transaction.atomic
+def rule_create(
+    *,
+    name: str,
+    label_contains: str,
+    account: Account | str,
+    activity: Activity | None = None,
+    direction: str = ReconciliationRule.Direction.ANY,
+    auto_apply: bool = False,
+) -> ReconciliationRule:
+    if isinstance(account, str):
+        found = Account.objects.filter(code=account.strip().upper()).first()
+        if found is None:
+            raise ApplicationError(_("Compte %(code)s inconnu.") % {"code": account})
+        account = found
+    if account.requires_third_party:
+        raise ApplicationError(
+            _("Une règle passe sur un compte sans tiers, pas sur le collectif %(code)s.")
+            % {"code": account.code}
+        )
+    pattern = " ".join(label_contains.split())
+    if not pattern:
+        raise ApplicationError(_("Indiquez le texte que le libellé contient."))
+    if ReconciliationRule.objects.filter(name=name.strip()).exists():
+        raise ApplicationError(_("Une règle porte déjà ce nom."))
+    return ReconciliationRule.objects.create(
+        cooperative_id=require_cooperative_id(),
+        name=name.strip()[:100],
+        label_contains=pattern[:100],
+        account=account,
+        activity=activity,
+        direction=direction,
+        auto_apply=auto_apply,
+    )
+
+
+def rule_preview(*, rule: ReconciliationRule, limit: int = 50) -> list[BankLine]:
+    """The open lines the rule would reconcile."""
+    lines = BankLine.objects.filter(state=BankLine.State.OPEN).select_related("bank_account")
+    return [line for line in lines.order_by("booking_date", "pk") if rule.matches(line)][:limit]
+
+
+def rules_apply(*, lines: Iterable[BankLine], user: User | None = None) -> int:
+    """Reconcile the lines matched by an automatic rule (at import); returns how many."""
+    rules = [r for r in _rules() if r.auto_apply]
+    if not rules:
+        return 0
+    done = 0
+    for line in lines:
+        rule = next((r for r in rules if r.matches(line)), None)
+        if rule is None:
+            continue
+        activity = rule.activity_id or line.bank_account.activity_id
+        allocation = Allocation(
+            account=rule.account, amount=line.amount, activity=activity, label=rule.name
+        )
+        try:
+            # A line the ledger refuses (no open fiscal year, locked period) stays to reconcile
+            # by hand; the import itself goes through.
+            with transaction.atomic():
+                reconciliation_confirm(line=line, allocations=[allocation], user=user, rule=rule)
+        except ApplicationError:
+            continue
+        done += 1
+    return done

@@ -1,0 +1,376 @@
+"""Pages of the bank app: accounts, statements and their lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bank import selectors, services, vat
+from bank.forms import BankAccountForm, EntryForm, RuleForm, SplitForm, StatementUploadForm
+from bank.models import BankLine, ReconciliationRule
+from bank.permissions import BANK_ROLES
+from perspectives.accounts.models import User
+from perspectives.core.csvexport import csv_response
+from perspectives.core.exceptions import ApplicationError
+from perspectives.core.pdf import document_pdf
+from perspectives.tenancy.idempotency import submitted_once
+from perspectives.tenancy.permissions import current_membership, role_required
+
+LINES_PER_PAGE = 100
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def bank_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The bank accounts; POST adds one."""
+    form = BankAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.bank_account_create(
+                iban=data["iban"],
+                name=data["name"],
+                bic=data["bic"],
+                account_code=data["account_code"] or None,
+                activity=data["activity"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Compte bancaire ajouté."))
+            return redirect(
+                "bank_account", cooperative_slug=cooperative_slug, account_id=account.pk
+            )
+    return render(
+        request, "bank/home.html", {"accounts": selectors.bank_account_list(), "form": form}
+    )
+
+
+def _account_page(
+    request: HttpRequest, account_id: int, *, form: StatementUploadForm | None = None
+) -> HttpResponse:
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    state = request.GET.get("state", "")
+    if state not in ("", *BankLine.State.values):
+        raise Http404
+    page = Paginator(
+        selectors.bank_line_list(bank_account=account, state=state or None), LINES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bank/account.html",
+        {
+            "account": account,
+            "statements": selectors.statement_list(bank_account=account)[:24],
+            "page": page,
+            "state": state,
+            "form": form or StatementUploadForm(),
+            "balances": selectors.bank_balance_check(bank_account=account),
+        },
+    )
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def bank_account(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    """An account: its statements, their balances against the ledger's, and its lines."""
+    return _account_page(request, account_id)
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+@submitted_once
+def statement_upload(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    form = StatementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.statement_import(
+                bank_account=account,
+                data=upload.read(),
+                file_name=upload.name or "",
+                file_format=form.cleaned_data["format"] or None,
+                closing_balance=form.cleaned_data["closing_balance"],
+                user=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, result.message)
+            return redirect(
+                "bank_account", cooperative_slug=cooperative_slug, account_id=account.pk
+            )
+    response = _account_page(request, account_id, form=form)
+    response.status_code = 400
+    return response
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def statement_detail(
+    request: HttpRequest, cooperative_slug: str, statement_id: int
+) -> HttpResponse:
+    statement = selectors.statement_get(statement_id=statement_id)
+    lines = selectors.bank_line_list(statement=statement)
+    context: dict[str, Any] = {
+        "statement": statement,
+        "lines": lines,
+        "open_count": sum(1 for line in lines if line.state == BankLine.State.OPEN),
+        "ledger_balance": selectors.ledger_balance(
+            bank_account=statement.bank_account, as_of=statement.end_date
+        ),
+    }
+    return render(request, "bank/statement.html", context)
+
+
+def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
+    open_line = line.state == BankLine.State.OPEN
+    return {
+        "line": line,
+        "suggestions": services.suggestions_for(line) if open_line else [],
+        "split_form": extra.pop("split_form", None) or SplitForm(),
+        "reconciliations": line.reconciliations.select_related(
+            "entry__journal", "reversal__journal"
+        ),
+        **extra,
+    }
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def bank_line(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    """A bank line and what may reconcile it: suggestions, a split by hand, its history."""
+    line = selectors.bank_line_get(line_id=line_id)
+    return render(request, "bank/line.html", _line_context(line))
+
+
+def _allocations_from_split(line: BankLine, form: SplitForm) -> list[services.Allocation]:
+    sign = 1 if line.amount > 0 else -1
+    return [
+        services.Allocation(
+            account=row["account"],
+            amount=sign * row["amount"],
+            activity=row["activity"],
+            third_party=row["third_party"],
+        )
+        for row in form.rows()
+    ]
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+@submitted_once
+def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    """POST `suggestion=<n>` to accept the n-th suggestion, or the split form's rows."""
+    line = selectors.bank_line_get(line_id=line_id)
+    split_form = None
+    try:
+        if "suggestion" in request.POST:
+            index = request.POST["suggestion"]
+            suggestions = services.suggestions_for(line)
+            if not index.isdigit() or int(index) >= len(suggestions):
+                raise ApplicationError(_("Cette suggestion n'existe plus : actualisez la page."))
+            chosen = suggestions[int(index)]
+            rule = None
+            if chosen.rule_id is not None:
+                rule = ReconciliationRule.objects.filter(pk=chosen.rule_id).first()
+            services.reconciliation_confirm(
+                line=line, allocations=chosen.allocations, user=cast(User, request.user), rule=rule
+            )
+        else:
+            split_form = SplitForm(request.POST)
+            if not split_form.is_valid():
+                raise ApplicationError(_("Vérifiez la répartition."))
+            services.reconciliation_confirm(
+                line=line,
+                allocations=_allocations_from_split(line, split_form),
+                user=cast(User, request.user),
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        response = render(request, "bank/line.html", _line_context(line, split_form=split_form))
+        response.status_code = 400
+        return response
+    messages.success(request, _("Ligne rapprochée."))
+    return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+def bank_line_undo(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
+    line = selectors.bank_line_get(line_id=line_id)
+    reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
+    if reconciliation is None:
+        messages.error(request, _("Cette ligne n'est pas rapprochée."))
+    else:
+        try:
+            services.reconciliation_undo(
+                reconciliation=reconciliation, user=cast(User, request.user)
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Rapprochement annulé : l'écriture est extournée."))
+    return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def rule_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The cooperative's reconciliation rules; POST adds one. `?preview=<id>` shows the open
+    lines a rule would reconcile."""
+    form = RuleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.rule_create(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Règle ajoutée."))
+            return redirect(f"{request.path}?preview={rule.pk}")
+    rules = list(ReconciliationRule.objects.select_related("account", "activity"))
+    preview = request.GET.get("preview", "")
+    previewed = next((r for r in rules if str(r.pk) == preview), None)
+    if preview and previewed is None:
+        raise Http404
+    return render(
+        request,
+        "bank/rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "previewed": previewed,
+            "preview_lines": services.rule_preview(rule=previewed) if previewed else [],
+        },
+    )
+
+
+def _vat_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """?from=&to=, by default last month."""
+    today = timezone.localdate()
+    default_end = today.replace(day=1) - dt.timedelta(days=1)
+    default_start = default_end.replace(day=1)
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        start = dt.date.fromisoformat(source.get("from") or default_start.isoformat())
+        end = dt.date.fromisoformat(source.get("to") or default_end.isoformat())
+    except ValueError:
+        raise Http404 from None
+    if end < start or (end - start).days > 366:
+        raise Http404
+    return start, end
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+def vat_return(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
+    """The CA3 of a period: each box, its drill-down (`?box=20`), the CSV and PDF worksheet
+    (`?format=csv|pdf`); POST validates it (posts the settlement entry)."""
+    start, end = _vat_period(request)
+    if request.method == "POST":
+        try:
+            entry = vat.vat_return_validate(
+                date_from=start, date_to=end, user=cast(User, request.user)
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Déclaration validée : écriture %(ref)s.") % {"ref": entry.reference}
+            )
+        return redirect(f"{request.path}?from={start.isoformat()}&to={end.isoformat()}")
+    result = vat.vat_return_compute(date_from=start, date_to=end)
+    period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"ca3-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            [_("Case"), _("Code EDI"), _("Libellé"), _("Montant (euros)"), _("Montant exact")],
+            [(b.code, b.edi, str(b.label), int(b.amount), b.exact) for b in result.boxes],
+        )
+    if request.GET.get("format") == "pdf":
+        body = document_pdf(
+            template="bank/pdf/vat_return.html",
+            cooperative=current_membership(request).cooperative,
+            title=_("Déclaration de TVA CA3"),
+            period=period,
+            context={"vat": result},
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="ca3-{start:%Y%m}.pdf"'
+        return response
+    box = request.GET.get("box", "")
+    context: dict[str, Any] = {"vat": result, "period": period, "box": box}
+    if box:
+        if box not in {b.code for b in result.boxes}:
+            raise Http404
+        context["box_lines"] = vat.box_lines(date_from=start, date_to=end, code=box)[:500]
+    return render(request, "bank/vat_return.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def entry_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The journal entry by hand: POST `action=draft` keeps a draft, `action=validate` posts
+    it; the balance overall and per activity is shown when it does not add up."""
+    form = EntryForm(request.POST if request.method == "POST" else None)
+    balance = None
+    if request.method == "POST" and form.is_valid():
+        lines = form.lines()
+        balance = services.entry_balance(lines)
+        try:
+            entry = services.manual_entry_save(
+                journal=form.cleaned_data["journal"],
+                date=form.cleaned_data["date"],
+                label=form.cleaned_data["label"],
+                piece_ref=form.cleaned_data["piece_ref"],
+                lines=lines,
+                validate=request.POST.get("action") == "validate",
+                user=cast(User, request.user),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if entry.is_validated:
+                messages.success(request, _("Écriture %(ref)s validée.") % {"ref": entry.reference})
+            else:
+                messages.success(request, _("Brouillard enregistré."))
+            return redirect("bank_entry_new", cooperative_slug=cooperative_slug)
+    return render(
+        request,
+        "bank/entry.html",
+        {"form": form, "balance": balance, "entries": selectors.manual_entry_list()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+def entry_action(
+    request: HttpRequest, cooperative_slug: str, entry_id: int, action: str
+) -> HttpResponse:
+    entry = selectors.entry_get(entry_id=entry_id)
+    try:
+        if action == "validate":
+            entry = services.manual_entry_validate(entry=entry, user=cast(User, request.user))
+            messages.success(request, _("Écriture %(ref)s validée.") % {"ref": entry.reference})
+        elif action == "reverse":
+            reversal = services.manual_entry_reverse(entry=entry, user=cast(User, request.user))
+            messages.success(request, _("Extourne %(ref)s passée.") % {"ref": reversal.reference})
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("bank_entry_new", cooperative_slug=cooperative_slug)

@@ -1,0 +1,239 @@
+"""REST API of the purchases app (under /api/v1/c/<cooperative_slug>/purchases/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from entrepreneurs.models import Activity
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
+from perspectives.tenancy.permissions import HasRole
+from purchases import selectors, services
+from purchases.models import ExpenseLine, MileageAllowance, SupplierInvoiceLine
+from purchases.permissions import VALIDATOR_ROLES
+
+
+class PurchaseSupplierOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    siren = serializers.CharField()
+    vat_number = serializers.CharField()
+    country = serializers.CharField()
+    iban = serializers.CharField()
+    bic = serializers.CharField()
+
+
+class PurchaseSupplierInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    siren = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
+    vat_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    country = serializers.CharField(max_length=2, required=False, default="FR")
+    iban = serializers.CharField(max_length=42, required=False, allow_blank=True, default="")
+    bic = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
+
+
+class SupplierListApi(PaginatedApiMixin, TenantApiView):
+    @extend_schema(
+        responses=PurchaseSupplierOutputSerializer(many=True),
+        summary="Suppliers (staff: all; an entrepreneur: those of their activities' invoices)",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(
+            selectors.supplier_list(membership=self.membership), PurchaseSupplierOutputSerializer
+        )
+
+    @extend_schema(
+        request=PurchaseSupplierInputSerializer,
+        responses={201: PurchaseSupplierOutputSerializer},
+        summary="Create a supplier (support staff, accountants, managers)",
+    )
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        if not HasRole.of(*VALIDATOR_ROLES)().has_permission(request, self):
+            self.permission_denied(request)
+        serializer = PurchaseSupplierInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        supplier = services.supplier_create(**serializer.validated_data)
+        return Response(
+            PurchaseSupplierOutputSerializer(supplier).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PurchaseInvoiceLineOutputSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField()  # type: ignore[assignment]
+    account_code = serializers.CharField()
+    amount_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    vat_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    deductible_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PurchaseActivityRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    analytic_code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PurchaseSupplierRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    siren = serializers.CharField()
+
+
+class SupplierInvoiceOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    supplier = PurchaseSupplierRefSerializer()
+    activity = PurchaseActivityRefSerializer(allow_null=True)
+    number = serializers.CharField()
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+    format = serializers.CharField()
+    routing_address = serializers.CharField()
+    total_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_incl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    lines = PurchaseInvoiceLineOutputSerializer(many=True)
+
+
+def _invoices(api: TenantApiView) -> Any:
+    return selectors.supplier_invoice_list(membership=api.membership).prefetch_related(
+        Prefetch("lines", queryset=SupplierInvoiceLine.objects.order_by("pk"))
+    )
+
+
+class SupplierInvoiceListApi(PaginatedApiMixin, TenantApiView):
+    @extend_schema(
+        responses=SupplierInvoiceOutputSerializer(many=True),
+        summary="Supplier invoices (staff: all; an entrepreneur: their activities')",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(_invoices(self), SupplierInvoiceOutputSerializer)
+
+
+class SupplierInvoiceDetailApi(TenantApiView):
+    @extend_schema(responses=SupplierInvoiceOutputSerializer, summary="A supplier invoice")
+    def get(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class SupplierInvoiceValidateApi(TenantApiView):
+    @extend_schema(
+        request=None,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Validate and post a supplier invoice (staff, or its entrepreneur under the cap)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        invoice = services.supplier_invoice_validate(invoice=invoice, membership=self.membership)
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class EInvoiceReceiveInputSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="Factur-X PDF, UN/CEFACT CII or UBL 2.1 XML")
+    activity = serializers.IntegerField(
+        required=False, help_text="Overrides the routing address (one of your activities)"
+    )
+
+
+class EInvoiceReceiveApi(TenantApiView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": EInvoiceReceiveInputSerializer},
+        responses={201: SupplierInvoiceOutputSerializer},
+        summary="Receive an e-invoice file as a draft supplier invoice",
+    )
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = EInvoiceReceiveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity: Activity | None = None
+        if "activity" in serializer.validated_data:
+            activity = (
+                selectors.activities_of(membership=self.membership)
+                .filter(pk=serializer.validated_data["activity"])
+                .first()
+            )
+            if activity is None:
+                raise ApplicationError(_("Activité inconnue."))
+        upload = serializer.validated_data["file"]
+        invoice = services.einvoice_receive(
+            data=upload.read(), filename=upload.name, user=self.membership.user, activity=activity
+        )
+        return Response(
+            SupplierInvoiceOutputSerializer(invoice).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PurchaseExpenseLineOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    activity = serializers.IntegerField(source="activity_id")
+    category = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    amount_incl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_recoverable = serializers.DecimalField(max_digits=14, decimal_places=2)
+    has_receipt = serializers.SerializerMethodField()
+
+    def get_has_receipt(self, line: ExpenseLine) -> bool:
+        return bool(line.receipt)
+
+
+class PurchaseMileageOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    activity = serializers.IntegerField(source="activity_id")
+    vehicle = serializers.CharField()
+    fiscal_power = serializers.IntegerField()
+    electric = serializers.BooleanField()
+    km = serializers.DecimalField(max_digits=8, decimal_places=1)
+    km_before = serializers.DecimalField(max_digits=9, decimal_places=1)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    purpose = serializers.CharField()
+
+
+class ExpenseReportOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    entrepreneur = serializers.IntegerField(source="entrepreneur_id")
+    month = serializers.DateField()
+    status = serializers.CharField()
+    lines = PurchaseExpenseLineOutputSerializer(many=True)
+    mileage = PurchaseMileageOutputSerializer(many=True)
+
+
+def _reports(api: TenantApiView) -> Any:
+    return selectors.expense_report_list(membership=api.membership).prefetch_related(
+        Prefetch("lines", queryset=ExpenseLine.objects.order_by("date", "pk")),
+        Prefetch("mileage", queryset=MileageAllowance.objects.order_by("date", "pk")),
+    )
+
+
+class ExpenseReportListApi(PaginatedApiMixin, TenantApiView):
+    @extend_schema(
+        responses=ExpenseReportOutputSerializer(many=True),
+        summary="Expense reports (staff: all; an entrepreneur: their own)",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(_reports(self), ExpenseReportOutputSerializer)
+
+
+class ExpenseReportDetailApi(TenantApiView):
+    @extend_schema(responses=ExpenseReportOutputSerializer, summary="An expense report")
+    def get(self, request: Request, cooperative_slug: str, report_id: int) -> Response:
+        report = selectors.expense_report_get_for_member(
+            membership=self.membership, report_id=report_id
+        )
+        return Response(ExpenseReportOutputSerializer(report).data)

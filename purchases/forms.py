@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from entrepreneurs.models import Activity
+from purchases.models import ExpenseCategory, MileageAllowance, Supplier, SupplierInvoice
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
+
+
+class _ActivityForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        label=_("Activité"),
+        # The tenant manager refuses to run outside a cooperative: the choices are set per request.
+        queryset=Activity.all_cooperatives.none(),
+    )
+
+    def __init__(self, *args: object, activities: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if activities is not None:
+            self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
+
+
+class EInvoiceUploadForm(_ActivityForm):
+    file = forms.FileField(
+        label=_("Facture électronique (Factur-X, CII ou UBL)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.xml,application/pdf,text/xml"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].required = False
+        self.fields["activity"].empty_label = _("Selon l'adresse de réception")  # type: ignore[attr-defined]
+
+
+class ManualInvoiceForm(_ActivityForm):
+    supplier = forms.ModelChoiceField(
+        label=_("Fournisseur"), queryset=Supplier.all_cooperatives.none(), required=False
+    )
+    supplier_name = forms.CharField(
+        label=_("ou nouveau fournisseur"), max_length=200, required=False
+    )
+    number = forms.CharField(label=_("Numéro de la facture"), max_length=60)
+    issue_date = forms.DateField(label=_("Date"), widget=DATE)
+    due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    account_code = forms.CharField(label=_("Compte de charge"), max_length=20, initial="604")
+    amount_excl_tax = forms.DecimalField(label=_("Montant HT"), **MONEY)
+    vat_rate = forms.DecimalField(
+        label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, initial=Decimal("20")
+    )
+    attachment = forms.FileField(
+        label=_("Pièce (PDF ou photo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    def __init__(self, *args: object, suppliers: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if suppliers is not None:
+            self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
+
+
+class SupplierForm(forms.Form):
+    name = forms.CharField(label=_("Raison sociale"), max_length=200)
+    siren = forms.CharField(label=_("SIREN"), max_length=11, required=False)
+    vat_number = forms.CharField(label=_("Numéro de TVA"), max_length=20, required=False)
+    country = forms.CharField(label=_("Pays (code ISO)"), max_length=2, initial="FR")
+    iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
+    bic = forms.CharField(label=_("BIC"), max_length=11, required=False)
+    email = forms.EmailField(label=_("Adresse e-mail"), required=False)
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Motif du refus"), max_length=300)
+
+
+class AssignForm(_ActivityForm):
+    pass
+
+
+class ExpenseLineForm(_ActivityForm):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    category = forms.ChoiceField(label=_("Catégorie"), choices=ExpenseCategory.choices)
+    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    amount_incl_tax = forms.DecimalField(label=_("Montant TTC"), **MONEY)
+    vat_recoverable = forms.DecimalField(
+        label=_("dont TVA récupérable"), initial=Decimal("0.00"), **MONEY
+    )
+    receipt = forms.FileField(
+        label=_("Justificatif (photo ou PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,application/pdf", "capture": "environment"}
+        ),
+    )
+
+
+class MileageForm(_ActivityForm):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    vehicle = forms.ChoiceField(label=_("Véhicule"), choices=MileageAllowance.Vehicle.choices)
+    fiscal_power = forms.IntegerField(label=_("Puissance fiscale (CV)"), min_value=0, initial=5)
+    electric = forms.BooleanField(label=_("Électrique"), required=False)
+    km = forms.DecimalField(label=_("Kilomètres"), max_digits=8, decimal_places=1)
+    purpose = forms.CharField(label=_("Motif"), max_length=200)
+    route = forms.CharField(label=_("Trajet"), max_length=200, required=False)
+
+
+class ExpenseMonthForm(forms.Form):
+    month = forms.DateField(label=_("Mois (un jour du mois)"), widget=DATE)
+
+
+class PaymentBatchForm(forms.Form):
+    execution_date = forms.DateField(label=_("Date d'exécution"), widget=DATE)
+    invoices = forms.ModelMultipleChoiceField(
+        label=_("Factures fournisseurs"),
+        queryset=SupplierInvoice.all_cooperatives.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reports = forms.ModelMultipleChoiceField(
+        label=_("Notes de dépenses"),
+        queryset=SupplierInvoice.all_cooperatives.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, invoices: object, reports: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["invoices"].queryset = invoices  # type: ignore[attr-defined]
+        self.fields["reports"].queryset = reports  # type: ignore[attr-defined]

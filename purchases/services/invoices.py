@@ -1,0 +1,301 @@
+"""Supplier invoices: entry, deduplication, submission, validation with posting in the purchases
+journal, refusal. Posting goes through the ledger's services in the same transaction, so an
+invoice is validated if and only if its entry exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounting.services import LineInput, entry_post, fiscal_year_ensure
+from entrepreneurs.models import Activity
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.models import Membership
+from purchases.models import LifecycleStatus, Supplier, SupplierInvoice, SupplierInvoiceLine
+from purchases.permissions import sees_all_purchases
+from purchases.services.common import (
+    DEDUCTIBLE_VAT,
+    PURCHASES_JOURNAL,
+    SUPPLIERS,
+    account_get,
+    money,
+    settings_get,
+    supplier_third_party,
+    upload_check,
+)
+
+
+@dataclass(frozen=True)
+class InvoiceLineData:
+    label: str
+    amount_excl_tax: Decimal
+    vat_rate: Decimal = Decimal("20.00")
+    account_code: str = "604"
+    vat_amount: Decimal | None = None  # None: amount × rate
+    deductible_vat: Decimal | None = None  # None: all of the VAT
+
+    def resolved(self) -> tuple[Decimal, Decimal, Decimal]:
+        amount = money(self.amount_excl_tax)
+        vat = (
+            money(amount * Decimal(self.vat_rate) / 100)
+            if self.vat_amount is None
+            else money(self.vat_amount)
+        )
+        deductible = vat if self.deductible_vat is None else money(self.deductible_vat)
+        return amount, vat, deductible
+
+
+def _duplicate_message(supplier: Supplier, number: str) -> str:
+    return _("Doublon : la facture n° %(number)s de %(supplier)s est déjà enregistrée.") % {
+        "number": number,
+        "supplier": supplier.name,
+    }
+
+
+def supplier_invoice_duplicate(*, supplier: Supplier, number: str) -> SupplierInvoice | None:
+    return SupplierInvoice.objects.filter(supplier=supplier, number=number.strip()).first()
+
+
+@transaction.atomic
+def supplier_invoice_create(
+    *,
+    supplier: Supplier,
+    activity: Activity | None,
+    number: str,
+    issue_date: dt.date,
+    lines: Sequence[InvoiceLineData],
+    due_date: dt.date | None = None,
+    nature: str = SupplierInvoice.Nature.SERVICES,
+    user: User | None = None,
+    source: str = SupplierInvoice.Source.MANUAL,
+    format: str = SupplierInvoice.Format.NONE,
+    attachment: UploadedFile | bytes | None = None,
+    attachment_name: str = "",
+    attachment_type: str = "",
+    routing_address: str = "",
+    platform_id: str = "",
+) -> SupplierInvoice:
+    """A draft supplier invoice (statut brouillon) with its lines; refused when the supplier
+    already billed this number."""
+    number = number.strip()
+    if not number:
+        raise ApplicationError(_("Le numéro de la facture est obligatoire."))
+    if not lines:
+        raise ApplicationError(_("Une facture a au moins une ligne."))
+    if due_date is not None and due_date < issue_date:
+        raise ApplicationError(_("L'échéance précède la date de la facture."))
+    if supplier_invoice_duplicate(supplier=supplier, number=number) is not None:
+        raise ApplicationError(_duplicate_message(supplier, number))
+    resolved = [(line, *line.resolved()) for line in lines]
+    for line, _amount, vat, deductible in resolved:
+        if not (min(vat, Decimal(0)) <= deductible <= max(vat, Decimal(0))):
+            raise ApplicationError(
+                _("Ligne « %(label)s » : la TVA déductible dépasse la TVA.") % {"label": line.label}
+            )
+        if not line.account_code.startswith(("6", "2")):
+            raise ApplicationError(
+                _(
+                    "Ligne « %(label)s » : %(code)s n'est pas un compte de charge "
+                    "ou d'immobilisation."
+                )
+                % {"label": line.label, "code": line.account_code}
+            )
+    total_excl = sum((r[1] for r in resolved), Decimal(0))
+    total_vat = sum((r[2] for r in resolved), Decimal(0))
+    if total_excl + total_vat <= 0:
+        raise ApplicationError(_("Le total de la facture doit être positif."))
+    invoice = SupplierInvoice(
+        cooperative_id=require_cooperative_id(),
+        supplier=supplier,
+        activity=activity,
+        number=number[:60],
+        issue_date=issue_date,
+        due_date=due_date,
+        nature=nature,
+        total_excl_tax=total_excl,
+        total_vat=total_vat,
+        total_incl_tax=total_excl + total_vat,
+        source=source,
+        format=format,
+        routing_address=routing_address[:60],
+        platform_id=platform_id[:100],
+        created_by=user,
+    )
+    if attachment is not None:
+        if isinstance(attachment, bytes):
+            invoice.attachment_sha256 = hashlib.sha256(attachment).hexdigest()
+            content: ContentFile[bytes] | UploadedFile = ContentFile(attachment)
+        else:
+            invoice.attachment_sha256 = upload_check(attachment)
+            attachment_name = attachment_name or attachment.name or ""
+            attachment_type = attachment_type or attachment.content_type or ""
+            content = attachment
+        invoice.attachment_name = attachment_name[:255]
+        invoice.attachment_type = attachment_type[:100]
+        invoice.attachment.save(attachment_name or "facture", content, save=False)
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError as exc:
+        # Two receptions of the same invoice at once: the unique constraint decides.
+        if "supplierinvoice_unique" in str(exc):
+            raise ApplicationError(_duplicate_message(supplier, number)) from exc
+        raise
+    SupplierInvoiceLine.objects.bulk_create(
+        [
+            SupplierInvoiceLine(
+                cooperative_id=invoice.cooperative_id,
+                invoice=invoice,
+                label=line.label[:200] or number,
+                account_code=line.account_code,
+                amount_excl_tax=amount,
+                vat_rate=Decimal(line.vat_rate),
+                vat_amount=vat,
+                deductible_vat=deductible,
+            )
+            for line, amount, vat, deductible in resolved
+        ]
+    )
+    return invoice
+
+
+def _locked(invoice: SupplierInvoice) -> SupplierInvoice:
+    locked: SupplierInvoice = SupplierInvoice.objects.select_for_update().get(pk=invoice.pk)
+    return locked
+
+
+@transaction.atomic
+def supplier_invoice_assign(*, invoice: SupplierInvoice, activity: Activity) -> SupplierInvoice:
+    """Route an invoice from the accountant's queue to an activity (before validation)."""
+    invoice = _locked(invoice)
+    if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
+        raise ApplicationError(_("Une facture validée ne change plus d'activité."))
+    invoice.activity = activity
+    invoice.save(update_fields=["activity"])
+    return invoice
+
+
+@transaction.atomic
+def supplier_invoice_submit(*, invoice: SupplierInvoice) -> SupplierInvoice:
+    """The entrepreneur confirms the draft and hands it to the support staff."""
+    invoice = _locked(invoice)
+    if invoice.status != SupplierInvoice.Status.DRAFT:
+        raise ApplicationError(_("Seul un brouillon se soumet."))
+    if invoice.activity_id is None:
+        raise ApplicationError(_("Choisissez d'abord l'activité de la facture."))
+    invoice.status = SupplierInvoice.Status.SUBMITTED
+    invoice.save(update_fields=["status"])
+    return invoice
+
+
+def may_validate(*, invoice: SupplierInvoice, membership: Membership) -> bool:
+    if sees_all_purchases(membership):
+        return True
+    return invoice.total_incl_tax <= settings_get().self_validation_cap
+
+
+@transaction.atomic
+def supplier_invoice_validate(
+    *, invoice: SupplierInvoice, membership: Membership
+) -> SupplierInvoice:
+    """Validate and post: D 6xx (with any non-deductible VAT) and D 44566 on the activity,
+    C 401 on the supplier's auxiliary account, in the purchases journal."""
+    invoice = _locked(invoice)
+    if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
+        raise ApplicationError(_("Cette facture est déjà validée ou refusée."))
+    if invoice.activity_id is None:
+        raise ApplicationError(_("Choisissez d'abord l'activité de la facture."))
+    if not may_validate(invoice=invoice, membership=membership):
+        raise ApplicationError(
+            _("Au-delà de %(cap)s € TTC, la facture est validée par l'équipe d'appui.")
+            % {"cap": settings_get().self_validation_cap}
+        )
+    third_party = supplier_third_party(invoice.supplier)
+    label = (
+        _("Facture %(number)s · %(supplier)s")
+        % {
+            "number": invoice.number,
+            "supplier": invoice.supplier.name,
+        }
+    )[:200]
+    charges: dict[str, Decimal] = defaultdict(Decimal)
+    deductible = Decimal(0)
+    for line in invoice.lines.all():
+        charges[line.account_code] += line.amount_excl_tax + line.vat_amount - line.deductible_vat
+        deductible += line.deductible_vat
+    for code in [*charges, DEDUCTIBLE_VAT, SUPPLIERS]:
+        account_get(code)
+    fiscal_year_ensure(day=invoice.issue_date)
+    activity = invoice.activity_id
+    lines = [
+        LineInput(code, debit=amount, activity=activity, label=label)
+        for code, amount in charges.items()
+        if amount
+    ]
+    if deductible:
+        lines.append(LineInput(DEDUCTIBLE_VAT, debit=deductible, activity=activity, label=label))
+    lines.append(
+        LineInput(
+            SUPPLIERS,
+            credit=invoice.total_incl_tax,
+            activity=activity,
+            third_party=third_party,
+            label=label,
+        )
+    )
+    invoice.entry = entry_post(
+        journal=PURCHASES_JOURNAL,
+        date=invoice.issue_date,
+        label=label,
+        lines=lines,
+        idempotency_key=f"supplier-invoice:{invoice.pk}",
+        piece_ref=invoice.number[:40],
+        piece_date=invoice.issue_date,
+        source="purchases",
+        user=membership.user,
+    )
+    invoice.status = SupplierInvoice.Status.VALIDATED
+    invoice.validated_by = membership.user
+    invoice.validated_at = timezone.now()
+    invoice.save(update_fields=["entry", "status", "validated_by", "validated_at"])
+    if invoice.source == SupplierInvoice.Source.PLATFORM:
+        LifecycleStatus.objects.create(
+            cooperative_id=invoice.cooperative_id,
+            invoice=invoice,
+            code=LifecycleStatus.Code.APPROVED,
+        )
+    return invoice
+
+
+@transaction.atomic
+def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> SupplierInvoice:
+    """Refuse a received invoice (status 210 for the platform, with its reason)."""
+    invoice = _locked(invoice)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Donnez le motif du refus : il est transmis au fournisseur."))
+    if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
+        raise ApplicationError(_("Une facture validée ne se refuse plus."))
+    invoice.status = SupplierInvoice.Status.REFUSED
+    invoice.refusal_reason = reason[:300]
+    invoice.save(update_fields=["status", "refusal_reason"])
+    if invoice.source == SupplierInvoice.Source.PLATFORM:
+        LifecycleStatus.objects.create(
+            cooperative_id=invoice.cooperative_id,
+            invoice=invoice,
+            code=LifecycleStatus.Code.REFUSED,
+            reason=reason[:300],
+        )
+    return invoice

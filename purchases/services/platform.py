@@ -1,0 +1,96 @@
+"""Exchanges with the accredited platform: receive new invoices, send pending lifecycle
+statuses, register routing addresses. Each is idempotent: a flow already received, a status
+already sent or an address already registered is skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.models import Cooperative
+from purchases.models import LifecycleStatus, RoutingAddress, SupplierInvoice
+from purchases.platform import HttpPlatformConnector, PlatformConnector
+from purchases.services.common import settings_get
+from purchases.services.reception import einvoice_receive, routing_addresses_ensure
+
+
+@dataclass
+class SyncReport:
+    received: list[int] = field(default_factory=list)  # supplier invoice ids
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (flow id, reason)
+    statuses_sent: int = 0
+    addresses_registered: int = 0
+
+
+def platform_connector() -> PlatformConnector:
+    config = settings_get()
+    if not config.platform_url or not config.platform_token:
+        raise ApplicationError(_("La plateforme agréée n'est pas configurée (adresse et jeton)."))
+    return HttpPlatformConnector(base_url=config.platform_url, token=config.platform_token)
+
+
+def platform_receive(*, connector: PlatformConnector, report: SyncReport) -> None:
+    config = settings_get()
+    for document in connector.fetch_received(after=config.platform_cursor):
+        # The cursor moves past every flow handled, received or refused, so none comes twice.
+        config.platform_cursor = document.platform_id
+        config.save(update_fields=["platform_cursor"])
+        if SupplierInvoice.objects.filter(platform_id=document.platform_id).exists():
+            continue
+        try:
+            invoice = einvoice_receive(
+                data=document.content,
+                filename=document.filename,
+                source=SupplierInvoice.Source.PLATFORM,
+                platform_id=document.platform_id,
+            )
+        except ApplicationError as error:
+            # Nothing was saved; the supplier learns why through the refusal status (210).
+            connector.send_status(
+                platform_id=document.platform_id,
+                code=LifecycleStatus.Code.REFUSED,
+                reason=str(error.message)[:300],
+            )
+            report.refused.append((document.platform_id, str(error.message)))
+            continue
+        report.received.append(invoice.pk)
+
+
+def platform_statuses_send(*, connector: PlatformConnector, report: SyncReport) -> None:
+    pending = LifecycleStatus.objects.filter(sent_at__isnull=True).select_related("invoice")
+    for status in pending.order_by("created_at", "pk"):
+        if not status.invoice.platform_id:
+            continue
+        connector.send_status(
+            platform_id=status.invoice.platform_id, code=status.code, reason=status.reason
+        )
+        LifecycleStatus.objects.filter(pk=status.pk).update(sent_at=timezone.now())
+        report.statuses_sent += 1
+
+
+def platform_addresses_register(*, connector: PlatformConnector, report: SyncReport) -> None:
+    cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    routing_addresses_ensure()
+    for address in RoutingAddress.objects.filter(registered_at__isnull=True).select_related(
+        "activity"
+    ):
+        label = address.activity.name if address.activity else cooperative.name
+        connector.register_address(siren=cooperative.siren, address=address.address, label=label)
+        RoutingAddress.objects.filter(pk=address.pk).update(registered_at=timezone.now())
+        report.addresses_registered += 1
+
+
+@transaction.atomic
+def platform_sync(*, connector: PlatformConnector | None = None) -> SyncReport:
+    """Register new addresses, receive new invoices, send pending statuses."""
+    connector = connector or platform_connector()
+    report = SyncReport()
+    platform_addresses_register(connector=connector, report=report)
+    platform_receive(connector=connector, report=report)
+    platform_statuses_send(connector=connector, report=report)
+    return report

@@ -1,0 +1,462 @@
+"""Pages of the purchases app: parse → service/selector → render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+import segno
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entrepreneurs.selectors import entrepreneur_get_for_user
+from perspectives.accounts.models import User
+from perspectives.core.downloads import private_file
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.idempotency import submitted_once
+from perspectives.tenancy.permissions import current_membership, role_required
+from purchases import forms as f
+from purchases import selectors, services
+from purchases.models import ExpenseReport, SupplierInvoice
+from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES, may_pay, sees_all_purchases
+from purchases.services import InvoiceLineData
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _files(request: HttpRequest) -> Any:
+    return request.FILES or None
+
+
+def purchases_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    status = request.GET.get("status", "")
+    if status not in SupplierInvoice.Status.values:
+        status = ""
+    queue = request.GET.get("queue") == "1" and sees_all_purchases(membership)
+    invoices = selectors.supplier_invoice_list(membership=membership, status=status, queue=queue)
+    return render(
+        request,
+        "purchases/home.html",
+        {
+            "invoices": invoices[:200],
+            "status": status,
+            "queue": queue,
+            "statuses": SupplierInvoice.Status.choices,
+            "staff": sees_all_purchases(membership),
+            "payer": may_pay(membership),
+        },
+    )
+
+
+@submitted_once
+def invoice_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Upload an e-invoice file, or enter a paper or foreign invoice (PDF or photo) by hand."""
+    membership = current_membership(request)
+    activities = selectors.activities_of(membership=membership)
+    suppliers = selectors.supplier_choices()
+    posted = request.method == "POST"
+    kind = request.POST.get("kind", "")
+    upload_form = f.EInvoiceUploadForm(
+        request.POST if posted and kind == "einvoice" else None,
+        _files(request) if kind == "einvoice" else None,
+        activities=activities,
+    )
+    manual_form = f.ManualInvoiceForm(
+        request.POST if posted and kind == "manual" else None,
+        _files(request) if kind == "manual" else None,
+        activities=activities,
+        suppliers=suppliers,
+    )
+    if posted and kind == "einvoice" and upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            invoice = services.einvoice_receive(
+                data=upload.read(),
+                filename=upload.name,
+                user=_user(request),
+                activity=upload_form.cleaned_data["activity"],
+            )
+        except ApplicationError as error:
+            upload_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Facture reçue : vérifiez-la puis confirmez-la."))
+            return redirect("purchases_invoice_detail", cooperative_slug, invoice.pk)
+    if posted and kind == "manual" and manual_form.is_valid():
+        data = manual_form.cleaned_data
+        try:
+            supplier = data["supplier"] or services.supplier_create(name=data["supplier_name"])
+            invoice = services.supplier_invoice_create(
+                supplier=supplier,
+                activity=data["activity"],
+                number=data["number"],
+                issue_date=data["issue_date"],
+                due_date=data["due_date"],
+                lines=[
+                    InvoiceLineData(
+                        data["label"],
+                        data["amount_excl_tax"],
+                        data["vat_rate"],
+                        data["account_code"],
+                    )
+                ],
+                user=_user(request),
+                attachment=data["attachment"],
+            )
+        except ApplicationError as error:
+            manual_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Facture enregistrée en brouillon."))
+            return redirect("purchases_invoice_detail", cooperative_slug, invoice.pk)
+    return render(
+        request,
+        "purchases/invoice_new.html",
+        {"upload_form": upload_form, "manual_form": manual_form},
+        status=400 if posted else 200,
+    )
+
+
+def invoice_detail(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=membership, invoice_id=invoice_id
+    )
+    return render(
+        request,
+        "purchases/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "lifecycle": invoice.lifecycle.all(),
+            "staff": sees_all_purchases(membership),
+            "may_validate": services.may_validate(invoice=invoice, membership=membership),
+            "assign_form": f.AssignForm(activities=selectors.activities_of(membership=membership)),
+            "refuse_form": f.RefuseForm(),
+        },
+    )
+
+
+def invoice_file(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> FileResponse:
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=current_membership(request), invoice_id=invoice_id
+    )
+    if not invoice.attachment:
+        from django.http import Http404
+
+        raise Http404
+    return private_file(
+        invoice.attachment,
+        content_type=invoice.attachment_type or "application/octet-stream",
+        filename=invoice.attachment_name or "facture",
+    )
+
+
+def _invoice_action(
+    request: HttpRequest, cooperative_slug: str, invoice_id: int, action: str
+) -> HttpResponse:
+    membership = current_membership(request)
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=membership, invoice_id=invoice_id
+    )
+    try:
+        if action == "submit":
+            services.supplier_invoice_submit(invoice=invoice)
+            messages.success(request, _("Facture confirmée : elle part en validation."))
+        elif action == "validate":
+            services.supplier_invoice_validate(invoice=invoice, membership=membership)
+            messages.success(request, _("Facture validée et comptabilisée."))
+        elif action == "refuse":
+            form = f.RefuseForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.supplier_invoice_refuse(invoice=invoice, reason=reason)
+            messages.success(request, _("Facture refusée."))
+        elif action == "assign":
+            assign = f.AssignForm(
+                request.POST, activities=selectors.activities_of(membership=membership)
+            )
+            if not assign.is_valid():
+                raise ApplicationError(_("Choisissez une activité."))
+            services.supplier_invoice_assign(
+                invoice=invoice, activity=assign.cleaned_data["activity"]
+            )
+            messages.success(request, _("Facture affectée."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("purchases_invoice_detail", cooperative_slug, invoice.pk)
+
+
+@require_POST
+def invoice_submit(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    return _invoice_action(request, cooperative_slug, invoice_id, "submit")
+
+
+@require_POST
+def invoice_validate(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    return _invoice_action(request, cooperative_slug, invoice_id, "validate")
+
+
+@require_POST
+def invoice_refuse(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    return _invoice_action(request, cooperative_slug, invoice_id, "refuse")
+
+
+@require_POST
+def invoice_assign(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    return _invoice_action(request, cooperative_slug, invoice_id, "assign")
+
+
+@role_required(*VALIDATOR_ROLES)
+@submitted_once
+def supplier_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    form = f.SupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supplier_create(**form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Fournisseur ajouté."))
+            return redirect("purchases_supplier_list", cooperative_slug)
+    return render(
+        request,
+        "purchases/supplier_list.html",
+        {"suppliers": selectors.supplier_list(membership=membership), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@submitted_once
+def expense_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Staff: every sheet; an entrepreneur: their own, and opens the sheet of a month."""
+    membership = current_membership(request)
+    entrepreneur = entrepreneur_get_for_user(membership=membership)
+    form = f.ExpenseMonthForm(request.POST or None)
+    if request.method == "POST":
+        if entrepreneur is None:
+            messages.error(request, _("Seul·e un·e entrepreneur·e a des notes de dépenses."))
+        elif form.is_valid():
+            report = services.expense_report_get_or_create(
+                entrepreneur=entrepreneur, day=form.cleaned_data["month"]
+            )
+            return redirect("purchases_expense_detail", cooperative_slug, report.pk)
+    reports = selectors.expense_report_list(membership=membership)
+    return render(
+        request,
+        "purchases/expense_list.html",
+        {"reports": reports[:200], "form": form, "entrepreneur": entrepreneur},
+    )
+
+
+def _expense_context(request: HttpRequest, report: ExpenseReport, **forms_: Any) -> dict[str, Any]:
+    membership = current_membership(request)
+    activities = selectors.activities_of(membership=membership).filter(
+        members__entrepreneur=report.entrepreneur
+    )
+    return {
+        "report": report,
+        "lines": report.lines.select_related("activity"),
+        "mileage": report.mileage.select_related("activity"),
+        "total": services.expense_report_total(report),
+        "staff": sees_all_purchases(membership),
+        "own": report.entrepreneur.user_id == membership.user_id,
+        "line_form": forms_.get("line_form") or f.ExpenseLineForm(activities=activities),
+        "mileage_form": forms_.get("mileage_form") or f.MileageForm(activities=activities),
+    }
+
+
+def expense_detail(request: HttpRequest, cooperative_slug: str, report_id: int) -> HttpResponse:
+    report = selectors.expense_report_get_for_member(
+        membership=current_membership(request), report_id=report_id
+    )
+    return render(request, "purchases/expense_detail.html", _expense_context(request, report))
+
+
+def _own_report(request: HttpRequest, report_id: int) -> ExpenseReport:
+    membership = current_membership(request)
+    report = selectors.expense_report_get_for_member(membership=membership, report_id=report_id)
+    if report.entrepreneur.user_id != membership.user_id:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return report
+
+
+@require_POST
+@submitted_once
+def expense_line_add(request: HttpRequest, cooperative_slug: str, report_id: int) -> HttpResponse:
+    report = _own_report(request, report_id)
+    activities = selectors.activities_of(membership=current_membership(request))
+    form = f.ExpenseLineForm(request.POST, _files(request), activities=activities)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.expense_line_add(
+                report=report,
+                activity=data["activity"],
+                day=data["date"],
+                category=data["category"],
+                label=data["label"],
+                amount_incl_tax=data["amount_incl_tax"],
+                vat_recoverable=data["vat_recoverable"] or Decimal(0),
+                receipt=data["receipt"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Dépense ajoutée."))
+            return redirect("purchases_expense_detail", cooperative_slug, report.pk)
+    return render(
+        request,
+        "purchases/expense_detail.html",
+        _expense_context(request, report, line_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@submitted_once
+def expense_mileage_add(
+    request: HttpRequest, cooperative_slug: str, report_id: int
+) -> HttpResponse:
+    report = _own_report(request, report_id)
+    activities = selectors.activities_of(membership=current_membership(request))
+    form = f.MileageForm(request.POST, activities=activities)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mileage_add(
+                report=report,
+                activity=data["activity"],
+                day=data["date"],
+                vehicle=data["vehicle"],
+                fiscal_power=data["fiscal_power"],
+                electric=data["electric"],
+                km=data["km"],
+                purpose=data["purpose"],
+                route=data["route"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Indemnité kilométrique ajoutée."))
+            return redirect("purchases_expense_detail", cooperative_slug, report.pk)
+    return render(
+        request,
+        "purchases/expense_detail.html",
+        _expense_context(request, report, mileage_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def expense_submit(request: HttpRequest, cooperative_slug: str, report_id: int) -> HttpResponse:
+    report = _own_report(request, report_id)
+    try:
+        services.expense_report_submit(report=report)
+        messages.success(request, _("Note soumise à l'équipe d'appui."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("purchases_expense_detail", cooperative_slug, report.pk)
+
+
+@require_POST
+@role_required(*VALIDATOR_ROLES)
+def expense_validate(request: HttpRequest, cooperative_slug: str, report_id: int) -> HttpResponse:
+    report = selectors.expense_report_get_for_member(
+        membership=current_membership(request), report_id=report_id
+    )
+    try:
+        services.expense_report_validate(report=report, user=_user(request))
+        messages.success(request, _("Note validée et comptabilisée."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("purchases_expense_detail", cooperative_slug, report.pk)
+
+
+def receipt_download(request: HttpRequest, cooperative_slug: str, line_id: int) -> FileResponse:
+    line = selectors.expense_line_get_for_member(
+        membership=current_membership(request), line_id=line_id
+    )
+    if not line.receipt:
+        from django.http import Http404
+
+        raise Http404
+    return private_file(
+        line.receipt,
+        content_type=line.receipt_type or "application/octet-stream",
+        filename=line.receipt_name or "justificatif",
+        no_store=True,
+    )
+
+
+@role_required(*PAYER_ROLES)
+@submitted_once
+def batch_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    form = f.PaymentBatchForm(
+        request.POST or None,
+        invoices=selectors.payable_invoices(),
+        reports=selectors.payable_reports(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = services.payment_batch_create(
+                execution_date=data["execution_date"],
+                supplier_invoices=list(data["invoices"]),
+                expense_reports=list(data["reports"]),
+                user=_user(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Lot %(ref)s prêt : téléchargez le fichier.") % {"ref": batch.reference}
+            )
+            return redirect("purchases_batch_list", cooperative_slug)
+    return render(
+        request,
+        "purchases/batch_list.html",
+        {"batches": selectors.payment_batch_list(membership=membership)[:100], "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def batch_file(request: HttpRequest, cooperative_slug: str, batch_id: int) -> FileResponse:
+    batch = selectors.payment_batch_get_for_member(
+        membership=current_membership(request), batch_id=batch_id
+    )
+    return private_file(
+        batch.file, content_type="application/xml", filename=f"{batch.reference}.xml"
+    )
+
+
+@require_POST
+def batch_sent(request: HttpRequest, cooperative_slug: str, batch_id: int) -> HttpResponseBase:
+    batch = selectors.payment_batch_get_for_member(
+        membership=current_membership(request), batch_id=batch_id
+    )
+    try:
+        services.payment_batch_mark_sent(batch=batch, user=_user(request))
+        messages.success(request, _("Lot marqué envoyé : paiements comptabilisés et lettrés."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("purchases_batch_list", cooperative_slug)
+
+
+def routing(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Each activity's address for receiving e-invoices, to give to suppliers (text and QR)."""
+    membership = current_membership(request)
+    services.routing_addresses_ensure()
+    addresses = [
+        (address, segno.make(address.address, micro=False).svg_inline(scale=4))
+        for address in selectors.routing_addresses_of(membership=membership)
+    ]
+    return render(request, "purchases/routing.html", {"addresses": addresses})

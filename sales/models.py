@@ -1,0 +1,544 @@
+"""Sales: customers, the catalogue, quotes, invoices and credit notes, their lines, payments.
+
+The cooperative invoices under its own name for each entrepreneur's activity. A quote, an
+invoice and a credit note share one table (`Document`) and one line table: their amounts are
+computed the same way (EN 16931, `sales/totals.py`). What makes an invoice an invoice lives in
+the database (`sales/sql/`): the number is assigned by the database at validation from a counter
+row per (cooperative, series, year), continuous and chronological; a validated invoice or credit
+note and its lines never change and are never deleted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from perspectives.tenancy.models import TenantModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PRICE = {"max_digits": 14, "decimal_places": 4}
+QUANTITY = {"max_digits": 12, "decimal_places": 4}
+RATE = {"max_digits": 5, "decimal_places": 2}
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+SERIES_RE = r"^[A-Z]{1,4}$"
+
+
+class OperationCategory(models.TextChoices):
+    """Décret 2022-1299: the category of operation printed on every invoice."""
+
+    GOODS = "goods", _("Livraison de biens")
+    SERVICES = "services", _("Prestation de services")
+    MIXED = "mixed", _("Livraison de biens et prestation de services")
+
+
+class Unit(models.TextChoices):
+    """UN/ECE recommendation 20 codes (EN 16931 BT-130)."""
+
+    UNIT = "C62", _("unité")
+    HOUR = "HUR", _("heure")
+    DAY = "DAY", _("jour")
+    PACKAGE = "XPK", _("forfait")
+    KILOGRAM = "KGM", _("kg")
+    METRE = "MTR", _("m")
+    SQUARE_METRE = "MTK", _("m²")
+    LITRE = "LTR", _("litre")
+
+
+class SalesSettings(TenantModel):
+    """The cooperative's invoicing facts that the cooperative table does not hold: the mandatory
+    mentions of a seller, the VAT regime, the default terms and the series."""
+
+    legal_form_label = models.CharField(_("forme juridique (telle qu'imprimée)"), max_length=120)
+    share_capital = models.CharField(
+        _("capital social"),
+        max_length=60,
+        help_text=_("Tel qu'il s'imprime, par exemple « capital variable » ou « 12 000 € »."),
+    )
+    rcs = models.CharField(_("RCS (ville)"), max_length=120, help_text=_("« RCS Perpignan »"))
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=20)
+    email = models.EmailField(_("courriel de facturation"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_on_debits = models.BooleanField(
+        _("option pour le paiement de la TVA d'après les débits"),
+        default=False,
+        help_text=_("Sans l'option, la TVA des services est due à l'encaissement."),
+    )
+    late_penalty_rate = models.DecimalField(
+        _("taux des pénalités de retard (%)"),
+        default=Decimal("12.15"),
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
+    payment_days = models.PositiveSmallIntegerField(
+        _("délai de paiement (jours)"), default=30, validators=[MaxValueValidator(60)]
+    )
+    discount_terms = models.CharField(
+        _("conditions d'escompte"),
+        max_length=200,
+        default="Pas d'escompte pour paiement anticipé.",
+    )
+    invoice_series = models.CharField(_("série des factures"), max_length=4, default="F")
+    credit_note_series = models.CharField(_("série des avoirs"), max_length=4, default="AV")
+    quote_validity_days = models.PositiveSmallIntegerField(
+        _("validité des devis (jours)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("réglages de facturation")
+        verbose_name_plural = _("réglages de facturation")
+        constraints = [
+            models.UniqueConstraint(fields=("cooperative",), name="salessettings_one"),
+            models.CheckConstraint(
+                condition=Q(invoice_series__regex=SERIES_RE, credit_note_series__regex=SERIES_RE),
+                name="salessettings_series_format",
+            ),
+        ]
+
+
+class Customer(TenantModel):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Entreprise")
+        INDIVIDUAL = "individual", _("Particulier")
+        PUBLIC = "public", _("Organisme public")
+
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("activité"),
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("nom ou raison sociale"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=60, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    vat_number = models.CharField(_("numéro de TVA"), max_length=20, blank=True)
+    service_code = models.CharField(_("code service (Chorus Pro)"), max_length=100, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address_line = models.CharField(_("adresse"), max_length=250)
+    address_line2 = models.CharField(_("complément d'adresse"), max_length=250, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("ville"), max_length=120)
+    country = models.CharField(_("pays (ISO)"), max_length=2, default="FR")
+    delivery_address_line = models.CharField(_("adresse de livraison"), max_length=250, blank=True)
+    delivery_postal_code = models.CharField(
+        _("code postal de livraison"), max_length=10, blank=True
+    )
+    delivery_city = models.CharField(_("ville de livraison"), max_length=120, blank=True)
+    # The auxiliary account (411) the customer's invoices post to, created at the first one.
+    third_party = models.ForeignKey(
+        "accounting.ThirdParty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"), name="customer_siren"
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=r"^[0-9]{14}$"), name="customer_siret"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="customer_country"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("cooperative", "activity", "name"), name="customer_activity_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_professional(self) -> bool:
+        return self.kind != self.Kind.INDIVIDUAL
+
+
+class Contact(TenantModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("fonction"), max_length=100, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ("name",)
+
+
+class Product(TenantModel):
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service")
+        GOODS = "goods", _("Bien")
+
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("activité"),
+    )
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("libellé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unité"), max_length=3, choices=Unit.choices, default=Unit.UNIT)
+    unit_price = models.DecimalField(_("prix unitaire HT"), **PRICE)  # type: ignore[arg-type]
+    vat_rate = models.DecimalField(
+        _("taux de TVA (%)"),
+        default=Decimal("20.00"),
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
+    revenue_account = models.CharField(
+        _("compte de produit"), max_length=20, blank=True, help_text=_("Vide : 706 ou 707.")
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("produit ou service")
+        verbose_name_plural = _("catalogue")
+        ordering = ("label",)
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="product_price_positive"),
+        ]
+        indexes = [
+            models.Index(fields=("cooperative", "activity", "label"), name="product_activity_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class InvoiceCounter(TenantModel):
+    """The last number given in one series and year, and the date of that invoice. Written only
+    by the numbering trigger, whose row lock serialises validations of the series."""
+
+    series = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+    last_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "series", "year"), name="invoicecounter_unique"
+            )
+        ]
+
+
+class Document(TenantModel):
+    class Kind(models.TextChoices):
+        QUOTE = "quote", _("Devis")
+        INVOICE = "invoice", _("Facture")
+        CREDIT_NOTE = "credit_note", _("Avoir")
+
+    class InvoiceKind(models.TextChoices):
+        """UNTDID 1001 document type codes (EN 16931 BT-3)."""
+
+        STANDARD = "380", _("Facture")
+        DEPOSIT = "386", _("Facture d'acompte")
+        CREDIT_NOTE = "381", _("Avoir")
+        QUOTE = "310", _("Devis")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        VALIDATED = "validated", _("Validée")
+        SENT = "sent", _("Envoyé")
+        ACCEPTED = "accepted", _("Accepté")
+        REFUSED = "refused", _("Refusé")
+        EXPIRED = "expired", _("Expiré")
+
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        related_name="sales_documents",
+        verbose_name=_("activité"),
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="documents", verbose_name=_("client")
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    type_code = models.CharField(
+        _("code de type"), max_length=3, choices=InvoiceKind.choices, default="380"
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Given by the database at validation (invoices, credit notes) or creation (quotes).
+    series = models.CharField(_("série"), max_length=4, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField(_("numéro"), max_length=30, blank=True)
+    title = models.CharField(_("objet"), max_length=200, blank=True)
+    issue_date = models.DateField(_("date"), null=True, blank=True)
+    delivery_date = models.DateField(_("date de livraison ou d'exécution"), null=True, blank=True)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    validity_date = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    category = models.CharField(
+        _("catégorie d'opération"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        default=OperationCategory.SERVICES,
+    )
+    # Frozen at validation: VAT due on receipts (services, no debit option) posts to 44574.
+    vat_on_receipts = models.BooleanField(default=True)
+    reverse_charge = models.BooleanField(
+        _("autoliquidation (sous-traitance du bâtiment)"), default=False
+    )
+    vat_exemption = models.CharField(_("mention d'exonération de TVA"), max_length=200, blank=True)
+    discount_percent = models.DecimalField(
+        _("remise globale (%)"),
+        default=Decimal(0),
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
+    payment_terms = models.CharField(_("conditions de paiement"), max_length=300, blank=True)
+    discount_terms = models.CharField(_("conditions d'escompte"), max_length=200, blank=True)
+    late_penalty_rate = models.DecimalField(
+        _("taux des pénalités de retard (%)"),
+        null=True,
+        blank=True,
+        **RATE,  # type: ignore[arg-type]
+    )
+    fixed_indemnity = models.BooleanField(
+        _("indemnité forfaitaire de 40 € pour frais de recouvrement"), default=False
+    )
+    buyer_reference = models.CharField(_("référence de commande"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Links between documents: an invoice from a quote (a balance invoice deducts the quote's
+    # validated deposit invoices), a credit note citing its invoice.
+    quote = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("devis"),
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("facture rectifiée"),
+    )
+    # Totals (EN 16931 BT-106…BT-115), computed by the services on every change of a draft.
+    lines_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    allowance_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    total_without_vat = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    vat_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    total_with_vat = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    prepaid_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    amount_due = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    # The sales entry posted at validation.
+    entry = models.ForeignKey(
+        "accounting.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    lines: models.Manager[DocumentLine]
+
+    class Meta:
+        verbose_name = _("document de vente")
+        verbose_name_plural = _("documents de vente")
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "series", "year", "sequence"),
+                condition=Q(sequence__isnull=False),
+                name="document_unique_sequence",
+            ),
+            models.UniqueConstraint(
+                fields=("cooperative", "number"),
+                condition=~Q(number=""),
+                name="document_unique_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind="quote", status__in=["draft", "sent", "accepted", "refused", "expired"]
+                )
+                | Q(kind__in=["invoice", "credit_note"], status__in=["draft", "validated"]),
+                name="document_status_of_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="validated")
+                | Q(
+                    sequence__isnull=False,
+                    issue_date__isnull=False,
+                    validated_at__isnull=False,
+                    entry__isnull=False,
+                ),
+                name="document_validated_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="credit_note") | Q(credited_invoice__isnull=True),
+                name="document_only_credit_notes_cite",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_with_vat=F("total_without_vat") + F("vat_total")),
+                name="document_total_with_vat",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_due=F("total_with_vat") - F("prepaid_total")),
+                name="document_amount_due",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=("cooperative", "activity", "kind", "-created_at"),
+                name="document_activity_idx",
+            ),
+            models.Index(fields=("cooperative", "kind", "-created_at"), name="document_kind_idx"),
+            models.Index(fields=("cooperative", "customer"), name="document_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.get_kind_display()} ({_('brouillon')})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_invoice_like(self) -> bool:
+        return self.kind in (self.Kind.INVOICE, self.Kind.CREDIT_NOTE)
+
+
+class DocumentLine(TenantModel):
+    class Kind(models.TextChoices):
+        ITEM = "item", _("Ligne")
+        SECTION = "section", _("Titre de section")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ITEM)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(_("désignation"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    quantity = models.DecimalField(
+        _("quantité"),
+        default=Decimal(1),
+        **QUANTITY,  # type: ignore[arg-type]
+    )
+    unit = models.CharField(_("unité"), max_length=3, choices=Unit.choices, default=Unit.UNIT)
+    unit_price = models.DecimalField(
+        _("prix unitaire HT"),
+        default=Decimal(0),
+        **PRICE,  # type: ignore[arg-type]
+    )
+    discount_percent = models.DecimalField(
+        _("remise (%)"),
+        default=Decimal(0),
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
+    vat_rate = models.DecimalField(
+        _("TVA (%)"),
+        default=Decimal("20.00"),
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
+    account = models.CharField(_("compte"), max_length=20, blank=True)
+    # BT-131: quantity × price, less the line's discount, rounded to the cent.
+    net_amount = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+
+    class Meta:
+        verbose_name = _("ligne")
+        verbose_name_plural = _("lignes")
+        ordering = ("document", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "document", "position"), name="documentline_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100)
+                & Q(vat_rate__gte=0, vat_rate__lte=100),
+                name="documentline_rates",
+            ),
+        ]
+
+
+class Payment(TenantModel):
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Virement")
+        CHEQUE = "cheque", _("Chèque")
+        CARD = "card", _("Carte")
+        CASH = "cash", _("Espèces")
+
+    invoice = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="payments", verbose_name=_("facture")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("montant"), **MONEY)  # type: ignore[arg-type]
+    method = models.CharField(_("mode"), max_length=10, choices=Method.choices)
+    reference = models.CharField(_("référence"), max_length=100, blank=True)
+    # VAT moved from pending (44574) to collected (44571) by this payment.
+    vat_released = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    entry = models.ForeignKey(
+        "accounting.Entry", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("encaissement")
+        verbose_name_plural = _("encaissements")
+        ordering = ("date", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+
+def document_pdf_path(instance: DocumentFile, filename: str) -> str:
+    """Under the cooperative's folder, with a name nobody can guess from the document's id."""
+    from django.utils.crypto import salted_hmac
+
+    digest = salted_hmac("sales.document-pdf", str(instance.document_id)).hexdigest()[:32]
+    return f"cooperatives/{instance.cooperative_id}/sales/{digest}.pdf"
+
+
+class DocumentFile(TenantModel):
+    """The PDF (Factur-X for invoices and credit notes) of a document, rendered by a worker."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="file")
+    pdf = models.FileField(upload_to=document_pdf_path, max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fichier de document")
+        verbose_name_plural = _("fichiers de documents")

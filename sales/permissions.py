@@ -1,0 +1,19 @@
+"""Who uses the sales tool: entrepreneurs for their own activities, the cooperative's staff for
+every activity."""
+
+from __future__ import annotations
+
+from perspectives.tenancy.models import Membership, Role
+
+# Everyone who may open the sales pages.
+SALES_ROLES = (Role.ENTREPRENEUR, Role.SUPPORT, Role.ACCOUNTANT, Role.MANAGER, Role.ADMIN)
+# Those who see and act on every activity's customers and documents.
+SALES_STAFF_ROLES = (Role.SUPPORT, Role.ACCOUNTANT, Role.MANAGER, Role.ADMIN)
+
+
+def sees_all_sales(membership: Membership) -> bool:
+    return membership.has_role(*SALES_STAFF_ROLES)
+
+
+def uses_sales(membership: Membership) -> bool:
+    return membership.has_role(*SALES_ROLES)

@@ -1,0 +1,177 @@
+"""Reads of the sales app. Every `_get_for_member` gives the same 404 for a missing row,
+another cooperative's and another entrepreneur's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from entrepreneurs.models import Activity
+from perspectives.tenancy.models import Membership
+from sales.models import Customer, Document, Payment, Product
+from sales.permissions import sees_all_sales
+
+ZERO = Decimal("0.00")
+
+
+def activities_for(*, membership: Membership) -> QuerySet[Activity]:
+    """The activities whose sales this member handles."""
+    activities = Activity.objects.order_by("analytic_code")
+    if sees_all_sales(membership):
+        return activities
+    return activities.filter(members__entrepreneur__user_id=membership.user_id).distinct()
+
+
+def activity_get_for_member(*, membership: Membership, activity_id: int) -> Activity:
+    return get_object_or_404(activities_for(membership=membership), pk=activity_id)
+
+
+def _visible(queryset: QuerySet, membership: Membership) -> QuerySet:  # type: ignore[type-arg]
+    if sees_all_sales(membership):
+        return queryset
+    return queryset.filter(
+        activity__in=Activity.objects.filter(members__entrepreneur__user_id=membership.user_id)
+    )
+
+
+def customer_list(*, membership: Membership, search: str = "") -> QuerySet[Customer]:
+    customers: QuerySet[Customer] = _visible(
+        Customer.objects.select_related("activity"), membership
+    )
+    for word in search.split():
+        customers = customers.filter(
+            Q(name__icontains=word) | Q(siren__startswith=word) | Q(city__icontains=word)
+        )
+    return customers.order_by("name", "pk")
+
+
+def customer_get_for_member(*, membership: Membership, customer_id: int) -> Customer:
+    return get_object_or_404(customer_list(membership=membership), pk=customer_id)
+
+
+def product_list(*, membership: Membership, active_only: bool = False) -> QuerySet[Product]:
+    products: QuerySet[Product] = _visible(Product.objects.select_related("activity"), membership)
+    if active_only:
+        products = products.filter(is_active=True)
+    return products.order_by("label", "pk")
+
+
+def product_get_for_member(*, membership: Membership, product_id: int) -> Product:
+    return get_object_or_404(product_list(membership=membership), pk=product_id)
+
+
+def _paid() -> Subquery:
+    return Subquery(
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _credited() -> Subquery:
+    return Subquery(
+        Document.objects.filter(credited_invoice=OuterRef("pk"), status=Document.Status.VALIDATED)
+        .values("credited_invoice")
+        .annotate(total=Sum("total_with_vat"))
+        .values("total"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def document_list(
+    *,
+    membership: Membership,
+    kind: str | None = None,
+    activity_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Document]:
+    """Newest first, with what each invoice still owes (`outstanding`)."""
+    documents: QuerySet[Document] = _visible(
+        Document.objects.select_related("customer", "activity"), membership
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if activity_id:
+        documents = documents.filter(activity_id=activity_id)
+    if status:
+        documents = documents.filter(status=status)
+    zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
+    return documents.annotate(
+        paid=Coalesce(_paid(), zero),
+        credited=Coalesce(_credited(), zero),
+    ).order_by("-created_at", "-pk")
+
+
+def document_get_for_member(*, membership: Membership, document_id: int) -> Document:
+    document: Document = get_object_or_404(
+        document_list(membership=membership).select_related(
+            "quote", "credited_invoice", "activity__cooperative"
+        ),
+        pk=document_id,
+    )
+    return document
+
+
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("not_due", 0),
+    ("1_30", 30),
+    ("31_60", 60),
+    ("61_90", 90),
+    ("over_90", None),
+)
+
+
+@dataclass
+class Receivable:
+    invoice: Document
+    outstanding: Decimal
+    days_overdue: int
+    bucket: str
+
+
+@dataclass
+class Receivables:
+    rows: list[Receivable] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    total: Decimal = ZERO
+
+
+def _bucket(days: int) -> str:
+    if days <= 0:
+        return "not_due"
+    for name, limit in AGE_BUCKETS[1:]:
+        if limit is None or days <= limit:
+            return name
+    return "over_90"
+
+
+def receivables_by_age(
+    *, membership: Membership, today: dt.date | None = None, activity_id: int | None = None
+) -> Receivables:
+    """Validated invoices not fully settled, by days past their due date."""
+    today = today or timezone.localdate()
+    invoices = document_list(
+        membership=membership,
+        kind=Document.Kind.INVOICE,
+        activity_id=activity_id,
+        status=Document.Status.VALIDATED,
+    ).order_by("due_date", "pk")
+    result = Receivables(totals={name: ZERO for name, _limit in AGE_BUCKETS})
+    for invoice in invoices:
+        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        if outstanding <= 0:
+            continue
+        days = (today - invoice.due_date).days if invoice.due_date else 0
+        bucket = _bucket(days)
+        result.rows.append(Receivable(invoice, outstanding, max(days, 0), bucket))
+        result.totals[bucket] += outstanding
+        result.total += outstanding
+    return result

@@ -1,0 +1,92 @@
+"""Factories of the bank app. Bank accounts come from the service (it picks the 512x account),
+statements and lines are plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from bank import models as m
+from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Cooperative
+from tests.factories.accounting import ledger_ready
+
+# Valid French IBANs (checksums right), for tests and the demo.
+IBANS = (
+    "FR7630006000011234567890189",
+    "FR7610107001011234567890129",
+    "FR7630004000031234567890143",
+    "FR1420041010050500013M02606",
+)
+
+
+def bank_account(cooperative: Cooperative, *, iban: str = IBANS[0], **kwargs: Any) -> m.BankAccount:
+    from bank import services
+
+    with cooperative_context(cooperative.pk):
+        ledger_ready()
+        return services.bank_account_create(iban=iban, **kwargs)
+
+
+class StatementFactory(factory.django.DjangoModelFactory[m.Statement]):
+    class Meta:
+        model = m.Statement
+
+    cooperative = factory.SelfAttribute("bank_account.cooperative")
+    format = m.Statement.Format.CAMT053
+    file = factory.django.FileField(filename="releve.xml", data=b"<Document/>")
+    file_sha256 = factory.Sequence(lambda n: hashlib.sha256(str(n).encode()).hexdigest())
+    start_date = dt.date(2025, 3, 1)
+    end_date = dt.date(2025, 3, 31)
+    opening_balance = Decimal("1000.00")
+    closing_balance = Decimal("1000.00")
+
+
+class BankLineFactory(factory.django.DjangoModelFactory[m.BankLine]):
+    class Meta:
+        model = m.BankLine
+
+    cooperative = factory.SelfAttribute("statement.cooperative")
+    bank_account = factory.SelfAttribute("statement.bank_account")
+    booking_date = dt.date(2025, 3, 10)
+    amount = Decimal("120.00")
+    label = factory.Sequence(lambda n: f"VIR SEPA CLIENT {n}")
+    fingerprint = factory.Sequence(lambda n: hashlib.sha256(f"line{n}".encode()).hexdigest())
+
+
+def _statement(cooperative: Cooperative) -> m.Statement:
+    return StatementFactory.create(bank_account=bank_account(cooperative))
+
+
+def _line(cooperative: Cooperative) -> m.BankLine:
+    return BankLineFactory.create(statement=_statement(cooperative))
+
+
+def _rule(cooperative: Cooperative) -> m.ReconciliationRule:
+    from bank import services
+
+    ledger_ready()
+    return services.rule_create(name="Frais CB", label_contains="FRAIS CB", account="627")
+
+
+def _reconciliation(cooperative: Cooperative) -> m.Reconciliation:
+    from bank import services
+
+    line = _line(cooperative)
+    return services.reconciliation_confirm(
+        line=line, allocations=[services.Allocation(account="627", amount=line.amount)]
+    )
+
+
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    m.BankAccount: bank_account,
+    m.Statement: _statement,
+    m.BankLine: _line,
+    m.ReconciliationRule: _rule,
+    m.Reconciliation: _reconciliation,
+}

@@ -1,0 +1,129 @@
+"""Factories of the sales app. Documents are drafts: numbering and validation belong to the
+services and the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from perspectives.tenancy.models import Cooperative
+from sales import models as m
+from tests.factories.core import CooperativeFactory
+from tests.factories.entrepreneurs import ActivityFactory
+
+
+class SalesSettingsFactory(factory.django.DjangoModelFactory[m.SalesSettings]):
+    class Meta:
+        model = m.SalesSettings
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    legal_form_label = "SCOP SARL à capital variable"
+    share_capital = "capital variable"
+    rcs = "RCS Perpignan"
+    vat_number = "FR40303265045"
+    iban = "FR7630006000011234567890189"
+    bic = "AGRIFRPP"
+
+
+class CustomerFactory(factory.django.DjangoModelFactory[m.Customer]):
+    class Meta:
+        model = m.Customer
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    kind = m.Customer.Kind.COMPANY
+    name = factory.Sequence(lambda n: f"Client {n}")
+    siren = "732829320"
+    address_line = "1 rue de la Loge"
+    postal_code = "66000"
+    city = "Perpignan"
+
+
+class ContactFactory(factory.django.DjangoModelFactory[m.Contact]):
+    class Meta:
+        model = m.Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    cooperative = factory.SelfAttribute("customer.cooperative")
+    name = "Jeanne Martin"
+
+
+class ProductFactory(factory.django.DjangoModelFactory[m.Product]):
+    class Meta:
+        model = m.Product
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    kind = m.Product.Kind.SERVICE
+    label = factory.Sequence(lambda n: f"Prestation {n}")
+    unit = m.Unit.HOUR
+    unit_price = Decimal("60.0000")
+
+
+class InvoiceCounterFactory(factory.django.DjangoModelFactory[m.InvoiceCounter]):
+    class Meta:
+        model = m.InvoiceCounter
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    series = "F"
+    year = factory.Sequence(lambda n: 2000 + n)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory[m.Document]):
+    class Meta:
+        model = m.Document
+
+    customer = factory.SubFactory(CustomerFactory)
+    activity = factory.SelfAttribute("customer.activity")
+    cooperative = factory.SelfAttribute("customer.cooperative")
+    kind = m.Document.Kind.QUOTE
+    type_code = m.Document.InvoiceKind.QUOTE
+
+
+class DocumentLineFactory(factory.django.DjangoModelFactory[m.DocumentLine]):
+    class Meta:
+        model = m.DocumentLine
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+    position = factory.Sequence(lambda n: n + 1)
+    label = "Prestation"
+
+
+class DocumentFileFactory(factory.django.DjangoModelFactory[m.DocumentFile]):
+    class Meta:
+        model = m.DocumentFile
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+
+
+def _payment(cooperative: Cooperative) -> m.Payment:
+    """A real payment: a validated invoice and its posting, through the services."""
+    from tests.sales.conftest import build_sales
+
+    sales = build_sales(cooperative)
+    invoice = sales.validated_invoice()
+    from sales.services import payment_record
+
+    return payment_record(invoice=invoice, amount="10.00")
+
+
+TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
+    m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
+    m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
+    m.Contact: lambda c: ContactFactory.create(customer__activity__sector__cooperative=c),
+    m.Product: lambda c: ProductFactory.create(activity__sector__cooperative=c),
+    m.InvoiceCounter: lambda c: InvoiceCounterFactory.create(cooperative=c),
+    m.Document: lambda c: DocumentFactory.create(customer__activity__sector__cooperative=c),
+    m.DocumentLine: lambda c: DocumentLineFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+    m.Payment: _payment,
+    m.DocumentFile: lambda c: DocumentFileFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+}
