@@ -145,7 +145,6 @@ def assembly_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
 def _receipts_to_keep(
     request: HttpRequest, assembly: Assembly, receipts: list[tuple[str, str]]
 ) -> None:
@@ -163,6 +162,7 @@ def _receipts_to_keep(
     ]
 
 
+@require_GET
 def assembly_detail(request: HttpRequest, cooperative_slug: str, assembly_id: int) -> HttpResponse:
     membership = current_membership(request)
     assembly = _assembly(request, assembly_id)

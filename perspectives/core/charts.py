@@ -65,8 +65,9 @@ def _fmt(value: float, unit: str) -> str:
     return formats.money(value, 0) if unit == "€" else f"{text}{formats.NBSP}{unit}"
 
 
-# Text sizes in the SVG's own units. Charts are drawn 600 units wide and shown at least that wide
-# (a narrower screen scrolls the chart inside its card), so 14 units read as 12 px or more.
+# Text sizes in the SVG's own units. Charts are drawn 560 units wide and shown at least 32rem
+# (512 px) wide (a narrower screen scrolls the chart inside its card): 14 units read as 12.8 px
+# or more.
 FONT = 14
 CHAR = 8.0  # the average advance of a character at FONT, for layout estimates
 
@@ -157,7 +158,7 @@ def _open(chart: Chart, width: int, height: int, ident: str) -> list[str]:
     ]
 
 
-def render_svg(chart: Chart, *, width: int = 600, height: int = 280, ident: str = "chart") -> str:
+def render_svg(chart: Chart, *, width: int = 560, height: int = 280, ident: str = "chart") -> str:
     if chart.horizontal:
         return _render_horizontal(chart, width=width, ident=ident)
     low, high, step = _scale(chart)

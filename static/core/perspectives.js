@@ -83,7 +83,7 @@
 
   // A region that scrolls sideways must be reachable with the keyboard (WCAG 2.1.1).
   function focusScrollers(root) {
-    root.querySelectorAll(".chart-scroll, .table-scroll").forEach(function (box) {
+    root.querySelectorAll(".chart-scroll, .table-scroll, .payslip table").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         box.setAttribute("tabindex", "0");
         if (!box.hasAttribute("aria-label")) {

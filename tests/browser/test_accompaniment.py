@@ -31,7 +31,7 @@ def test_support_records_notes_and_prints_the_attendance_sheet(
     staff = browser.new_page(locale="fr-FR")
     _login(staff, base, "accompagnatrice@perspectives.example")
     staff.get_by_role("link", name="Léa Martin").click()
-    staff.get_by_text("Un rendez-vous").click()
+    staff.get_by_text("Un rendez-vous", exact=True).click()
     staff.get_by_label("Date et heure").fill("2026-03-02T10:00")
     staff.get_by_label("Modalité").select_option("video")
     staff.get_by_label("Type").first.select_option("follow_up")

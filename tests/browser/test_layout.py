@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounting.models import FiscalYear
 from entrepreneurs.models import Activity, Entrepreneur
 from governance.models import Assembly
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, Payslip
 from perspectives.accounts.models import User
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
@@ -56,6 +56,11 @@ def _pages() -> dict[str, list[str]]:
         )
         assert activity is not None
         run = PayrollRun.objects.order_by("-period").first()
+        payslip = (
+            Payslip.objects.filter(entrepreneur=lea, issued_at__isnull=False)
+            .order_by("-period")
+            .first()
+        )
         assembly = Assembly.objects.order_by("-pk").first()
         assert FiscalYear.objects.exists()
 
@@ -70,6 +75,7 @@ def _pages() -> dict[str, list[str]]:
             url("ledger_activity_pnl", activity.pk),
             url("ledger_activity_treasury", activity.pk),
             url("payroll_home"),
+            *([url("payroll_payslip_detail", payslip.pk)] if payslip else []),
             url("payroll_my_rights"),
             url("governance_me"),
             url("skill_directory"),
@@ -78,6 +84,7 @@ def _pages() -> dict[str, list[str]]:
             url("cooperative_home"),
             url("entrepreneur_list"),
             url("entrepreneur_detail", lea.pk),
+            url("agenda"),
             url("workshop_list"),
         ],
         "comptable@perspectives.example": [

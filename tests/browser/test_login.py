@@ -22,4 +22,4 @@ def test_demo_entrepreneur_logs_in_and_sees_their_home(
     assert page.locator("p.muted").first.inner_text().startswith("Bâtiment · CESA")
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "entrepreneur-home.png"))
-    assert page.title() == "Mon activité · Perspectives · Perspectives"
+    assert page.title() == "Mon activité · Perspectives"

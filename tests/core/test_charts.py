@@ -22,7 +22,7 @@ CHART = Chart(
 
 def test_svg_has_one_bar_per_value_a_line_a_legend_and_accessible_text() -> None:
     svg = render_svg(CHART, ident="ca")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 280"')
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 280"')
     assert 'role="img" aria-labelledby="ca-title ca-desc"' in svg
     assert '<title id="ca-title">Chiffre d&#x27;affaires</title>' in svg
     assert svg.count('fill="#0072B2"/>') == 3  # two bars and the legend swatch
@@ -94,7 +94,7 @@ def test_long_legends_wrap_and_the_axis_fits_its_labels() -> None:
     legend_rows = set(re.findall(r'<text x="\d+" y="(\d+)" font-size="14"', svg))
     assert legend_rows == {"19", "39"}
     # "1 400 000 €" is 11 characters: the plot starts at 8 × 11 + 14 = 102 units.
-    assert '<line x1="102" x2="588"' in svg
+    assert '<line x1="102" x2="548"' in svg
 
 
 def test_axis_text_is_readable_and_months_are_unambiguous() -> None:
@@ -104,7 +104,7 @@ def test_axis_text_is_readable_and_months_are_unambiguous() -> None:
     assert labels == ["juin\u00a026", "juil.\u00a026"]
     svg = render_svg(CHART)
     sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', svg)}
-    # 14 units in a chart never drawn narrower than 600 units (34rem) read as 12 px or more.
+    # 14 units in a 560-unit chart never drawn narrower than 32rem (512 px) read as 12.8 px.
     assert sizes == {14}
 
 

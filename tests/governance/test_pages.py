@@ -322,3 +322,24 @@ def test_the_home_page_says_a_vote_is_waiting_until_it_is_cast(
     # Bob is on no roll: nothing waits for him.
     client.force_login(world.bob)
     assert "Un vote vous attend" not in client.get("/c/coop-a/").text
+
+
+def test_the_receipt_is_handed_to_the_browser_once(
+    world: World, client: Client, setup: Setup
+) -> None:
+    from governance.models import Ballot
+
+    client.force_login(world.alice)
+    resolution = setup.resolutions[0]
+    posted = client.post(_url(setup, f"resolutions/{resolution.pk}/vote/"), {"choice": "for"})
+    assert posted.status_code == 302, posted
+    after = client.get(posted["Location"])
+    with cooperative_context(world.coop_a.pk):
+        tracker = Ballot.objects.get().tracker
+    assert '<script id="receipts-to-keep" type="application/json">' in after.text
+    assert f'"tracker": "{tracker}"' in after.text
+    assert f'data-receipts-owner="{world.alice.pk}"' in after.text
+    assert "receipts-to-keep" not in client.get(_url(setup)).text
+    mine = client.get("/c/coop-a/governance/me/")
+    assert f'data-receipts-list="{world.alice.pk}"' in mine.text
+    assert tracker not in mine.text  # the server does not keep it

@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def chart(chart: Chart, ident: str = "chart", width: int = 680, height: int = 260) -> SafeString:
+def chart(chart: Chart, ident: str = "chart", width: int = 560, height: int = 280) -> SafeString:
     """The SVG chart and, behind it, the accessible data table it was drawn from."""
     svg = render_svg(chart, width=width, height=height, ident=ident)
     return mark_safe(  # noqa: S308 - render_svg escapes every text it writes
