@@ -160,6 +160,17 @@ def django_db_setup(
                     f"ALTER TABLE {connection.ops.quote_name(table)} SET (autovacuum_enabled = off)"
                 )
     yield
+    with django_db_blocker.unblock():
+        # A thread that outlived its test (a live server's request thread) may still hold an
+        # idle session of the application role: end those (a role may end its own sessions)
+        # so that the test database can be dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND usename = current_user"
+                " AND pid <> pg_backend_pid()"
+            )
+        connection.close()
     with django_db_blocker.unblock(), as_owner():
         teardown_databases(db_cfg, verbosity=0)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from perspectives.accounts.models import User
+from perspectives.core.csvexport import CsvWriter
 from perspectives.core.exceptions import ApplicationError
 from perspectives.onboarding.imports.kinds import (
     ALL_KINDS,
@@ -210,10 +210,10 @@ def _cell(value: object) -> str:
 
 def csv_text(headers: list[str], rows: list[list[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    # The project's one writer: a cell that a spreadsheet would run as a formula is quoted.
+    writer = CsvWriter(out, delimiter=";", decimal_comma=False, lineterminator="\n")
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 
