@@ -99,8 +99,16 @@ def csv_response(
     return response
 
 
-def csv_dict_rows(text: str, *, delimiter: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """Reading, for imports (bank statements): the header and the rows as dictionaries. Here so
-    that this module stays the only one importing `csv` (every writer neutralises its cells)."""
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+def csv_dict_rows(
+    text: str, *, delimiter: str | None = None, delimiters: str = ";,"
+) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """Reading, for imports (bank statements, customers): the header and the rows as
+    dictionaries; without `delimiter`, sniffed among `delimiters`. Here so that this module
+    stays the only one importing `csv` (every writer neutralises its cells)."""
+    if delimiter is None:
+        sample = text[:2000]
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=delimiters) if sample else csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    else:
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     return list(reader.fieldnames or []), iter(reader)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +14,7 @@ from stdnum.fr import siret as fr_siret
 from accounting.models import ThirdParty
 from accounting.services import third_party_create
 from entrepreneurs.models import Activity
+from perspectives.core.csvexport import csv_dict_rows
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from sales.models import Contact, Customer, Product, SalesSettings, Unit
@@ -202,10 +201,8 @@ CSV_COLUMNS = ("type", "nom", "siret", "tva", "adresse", "code_postal", "ville",
 def customers_import_csv(*, activity: Activity, content: str) -> list[Customer]:
     """Import customers from a CSV file (`;` or `,`, the columns of CSV_COLUMNS). All or
     nothing: a bad row stops the import with its line number."""
-    sample = content[:2000]
-    dialect = csv.Sniffer().sniff(sample, delimiters=";,") if sample else csv.excel
-    reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    missing = {"type", "nom"} - set(reader.fieldnames or ())
+    fieldnames, reader = csv_dict_rows(content, delimiters=";,")
+    missing = {"type", "nom"} - set(fieldnames)
     if missing:
         raise ApplicationError(
             _("Colonnes manquantes : %(columns)s.") % {"columns": ", ".join(sorted(missing))}
