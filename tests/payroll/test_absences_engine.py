@@ -219,5 +219,5 @@ def test_the_payslip_states_the_ijss_paid_directly_without_subrogation() -> None
             "entrepreneur": SimpleNamespace(first_name="Alice", last_name="Arnaud"),
         },
     )
-    assert "versées directement par l'Assurance maladie : 287,70\u00a0€" in html
+    assert "versées directement par l'Assurance maladie : 287,70 €" in html
     assert "subrogation" not in html
