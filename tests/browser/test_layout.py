@@ -79,6 +79,8 @@ def _pages() -> dict[str, list[str]]:
             url("payroll_my_rights"),
             url("governance_me"),
             url("skill_directory"),
+            url("sales_home"),
+            url("purchases_expense_list"),
         ],
         "accompagnatrice@perspectives.example": [
             url("cooperative_home"),
@@ -91,6 +93,8 @@ def _pages() -> dict[str, list[str]]:
             url("cooperative_home"),
             url("ledger_home"),
             url("ledger_trial_balance"),
+            url("bank_home"),
+            url("purchases_home"),
         ],
         "paie@perspectives.example": [
             url("cooperative_home"),
