@@ -100,6 +100,8 @@ def _rate(base: Decimal, tax: Decimal) -> Decimal:
     return min(RATES, key=lambda rate: abs(rate - ratio))
 
 
+# Long on purpose: the CA3 form's boxes computed in the form's order, each from the ledger's
+# accounts.
 def vat_return_compute(*, date_from: dt.date, date_to: dt.date) -> VatReturn:
     if date_to < date_from:
         raise ApplicationError(_("La période finit avant de commencer."))

@@ -58,6 +58,8 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     }
 
 
+# Long on purpose: the demo's purchases told in order (received e-invoices, entered invoices,
+# expense reports, a paid SEPA batch), through the services.
 def _seed(*, cooperative: Cooperative, rng: random.Random) -> None:
     today = timezone.localdate()
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -160,6 +160,8 @@ def _all(root: etree._Element, path: str, ns: dict[str, str]) -> list[str]:
     ]
 
 
+# Long on purpose: one pass over the CII document's business terms in the norm's order, each read
+# once.
 def parse_cii(root: etree._Element) -> ParsedInvoice:
     ns = CII_NS
     tx = "rsm:SupplyChainTradeTransaction"

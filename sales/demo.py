@@ -95,6 +95,8 @@ def _counts() -> dict[str, int]:
     }
 
 
+# Long on purpose: the demo's sales year told in order (customers, quote, deposit, balance, credit
+# note, payments), through the services.
 def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     """Create this app's demo rows in the active cooperative (idempotent); returns counts."""
     if Document.objects.exists():

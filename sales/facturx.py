@@ -68,6 +68,8 @@ def _mentions(document: Document, settings: SalesSettings) -> list[str]:
     return mentions
 
 
+# Long on purpose: one mapping of the document to the EN 16931 business terms, in the norm's order
+# (BT/BG), easier to check against the norm whole.
 def cii_data(document: Document) -> dict[str, Any]:
     """The EN 16931 data of a validated invoice or credit note, keyed by BT/BG as the
     `factur-x` library reads them."""

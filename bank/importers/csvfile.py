@@ -96,6 +96,8 @@ def _date(text: str, mapping: CsvMapping, *, where: str) -> dt.date:
         ) from None
 
 
+# Long on purpose: one pass over the file's rows with the saved column mapping, from the header
+# row to the balances.
 def parse(
     data: bytes, *, mapping: CsvMapping, closing_balance: Decimal | None = None
 ) -> list[ParsedStatement]:

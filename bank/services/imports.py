@@ -124,6 +124,8 @@ def _balance_before(bank_account: BankAccount, day: dt.date) -> Decimal | None:
     return first.opening_balance + (moved or Decimal("0.00"))
 
 
+# Long on purpose: the statement's checks (account, balances, continuity, duplicates) then its
+# writing, in one transaction, all or nothing.
 @transaction.atomic
 def statement_import(
     *,

@@ -85,6 +85,7 @@ def _rows(queryset: Any, fields: list[str]) -> list[dict[str, Any]]:
     return [_plain(model_to_dict(row, fields=fields)) for row in queryset]
 
 
+# Long on purpose: one section per table holding personal data, in the order of the exported file.
 def personal_data_collect(*, entrepreneur: Entrepreneur) -> dict[str, Any]:
     """What the cooperative holds about the person, table by table. Notes the support team keeps
     for itself are left out (they are the team's working notes, shared notes are included)."""

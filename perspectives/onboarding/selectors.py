@@ -37,6 +37,7 @@ def _identity_missing(cooperative: Cooperative) -> list[str]:
     return missing
 
 
+# Long on purpose: one short check per set-up step, in the order the checklist shows them.
 def setup_checklist(*, cooperative: Cooperative) -> list[Step]:
     """Each step of the set-up, done or not, and what is missing. Runs in the cooperative."""
     slug = cooperative.slug

@@ -68,6 +68,8 @@ def supplier_invoice_duplicate(*, supplier: Supplier, number: str) -> SupplierIn
     return SupplierInvoice.objects.filter(supplier=supplier, number=number.strip()).first()
 
 
+# Long on purpose: one draft with its lines and VAT, checked before anything is saved, all or
+# nothing.
 @transaction.atomic
 def supplier_invoice_create(
     *,

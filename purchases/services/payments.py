@@ -49,6 +49,8 @@ def _batch_reference(day: dt.date) -> str:
     return f"VIR-{day:%Y%m%d}-{count:03d}-{timezone.now():%H%M%S}"
 
 
+# Long on purpose: the batch's items checked, the pain.001 file built and validated against its XSD,
+# then saved: all or nothing in one place.
 @transaction.atomic
 def payment_batch_create(
     *,
@@ -227,6 +229,7 @@ def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: d
         lines_letter(line_ids=line_ids, date=day)
 
 
+# Long on purpose: each payment posted, lettered and marked paid in one transaction, item by item.
 @transaction.atomic
 def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) -> PaymentBatch:
     """The file went to the bank: post each payment (D 401 or the expense account / C 512, on

@@ -415,6 +415,8 @@ def format_number(series: str, year: int, sequence: int) -> str:
     return f"{series}{year}-{sequence:05d}"
 
 
+# Long on purpose: one transaction in the order the law and the ledger need it (mentions, number,
+# totals, posting), all or nothing.
 @transaction.atomic
 def invoice_validate(
     *,

@@ -94,6 +94,8 @@ def deposits_to_deduct(*, quote_id: int, exclude_id: int | None = None) -> list[
     return list(queryset)
 
 
+# Long on purpose: the three ways to invoice a quote (whole, deposit, balance) share their checks
+# and lines; side by side they read as one rule.
 @transaction.atomic
 def quote_invoice(
     *,
