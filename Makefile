@@ -14,7 +14,8 @@ PYTEST_ARGS ?= -n 2
 DATE ?=
 # The parts whose results follow the calendar, run by `make test-dates` on each of these days.
 TEST_DATES ?= 2027-01-01 2028-02-29 2026-12-31T23:30 2027-03-27T12:00
-DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests/governance \
+DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests/governance tests/sales \
+	tests/purchases tests/bank tests/onboarding \
 	tests/accounting/test_closing.py tests/accounting/test_fec.py tests/core/test_demo.py
 ARGS ?=
 MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases bank tests

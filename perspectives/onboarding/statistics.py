@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounting.models import MonthlyBalance
@@ -83,10 +83,13 @@ def _counted(values: list[str], labels: dict[str, str]) -> list[tuple[str, int]]
 
 def funder_report(*, start: dt.date, end: dt.date) -> FunderReport:
     report = FunderReport(start=start, end=end)
+    # Accompanied in the period: a path begun by its end (by the path's own dates, so that a
+    # file opened or imported later still counts), not left before its start.
+    begun = PathStep.objects.filter(entrepreneur=OuterRef("pk"), date__lte=end)
     people = list(
-        Entrepreneur.objects.select_related("sector").filter(
-            Q(exited_on__isnull=True) | Q(exited_on__gte=start), created_at__date__lte=end
-        )
+        Entrepreneur.objects.select_related("sector")
+        .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
+        .filter(Exists(begun) | Q(created_at__date__lte=end))
     )
     report.accompanied = len(people)
     entries = PathStep.objects.filter(

@@ -12,7 +12,7 @@ from entrepreneurs.models import Entrepreneur, Sector
 from entrepreneurs.services import path_step_record
 from perspectives.onboarding.statistics import funder_report
 from perspectives.tenancy.context import cooperative_context
-from tests.conftest import World
+from tests.conftest import World, travel_to
 
 
 def _people(world: World) -> None:
@@ -50,6 +50,7 @@ def _people(world: World) -> None:
         )
 
 
+@travel_to("2026-11-20")  # the files are created today: a day inside the 2026 report
 def test_the_report_counts_people_entries_exits_and_breakdowns(world: World) -> None:
     _people(world)
     with cooperative_context(world.coop_a.pk):
@@ -68,6 +69,7 @@ def test_the_report_counts_people_entries_exits_and_breakdowns(world: World) -> 
     assert breakdowns["Résidence et reconnaissance"][0] == ("quartier prioritaire (QPV)", 1)
 
 
+@travel_to("2026-11-20")
 def test_the_page_exports_xlsx_and_csv_for_managers_only(world: World, client: Client) -> None:
     _people(world)
     client.force_login(world.carl)
