@@ -1,13 +1,13 @@
 # Perspectives – developer entry points. `make` alone lists them.
 #
 # Without DATABASE_URL / REDIS_URL in the environment, `run`, `test` and `manage` start an
-# embedded PostgreSQL (var/pgdata) and Redis (var/redis) through perspectives/devstack.py.
+# embedded PostgreSQL (var/pgdata) and Redis (var/redis) through tools/devstack.py.
 
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEVSTACK := $(VPY) -m perspectives.devstack
+DEVSTACK := $(VPY) -m tools.devstack
 
 PYTEST_ARGS ?= -n 2
 # `make test DATE=2028-02-29` (or DATE=2027-03-27T23:30, Paris time) runs the suite as if on that day.
@@ -18,7 +18,7 @@ DATE_SENSITIVE_TESTS ?= tests/dashboards tests/payroll tests/entrepreneurs tests
 	tests/purchases tests/bank tests/onboarding \
 	tests/accounting/test_closing.py tests/accounting/test_fec.py tests/core/test_demo.py
 ARGS ?=
-MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases bank tests
+MYPY_TARGETS := perspectives entrepreneurs accounting payroll governance sales purchases bank top tools tests
 
 # lint and messages import the settings without starting any service: placeholder values.
 NO_SERVICES_ENV := \

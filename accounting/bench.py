@@ -664,7 +664,7 @@ def run(out: Any) -> None:
         last = dt.date(today.year - 1, 12, 31)
         first = dt.date(today.year - YEARS, 1, 1)
         # The big cooperative also has this year up to last month, so that dashboards (run on
-        # it by perspectives/dashboards/bench.py) show a current year; statements below take
+        # it by top/dashboards/bench.py) show a current year; statements below take
         # its last complete year.
         last_month = today.replace(day=1) - dt.timedelta(days=1)
         TABLE.clear()

@@ -50,9 +50,9 @@ INSTALLED_APPS = [
     "perspectives.core",
     "perspectives.accounts",
     "perspectives.tenancy",
-    "perspectives.demo",
-    "perspectives.dashboards",
-    "perspectives.onboarding",
+    "top.demo",
+    "top.dashboards",
+    "top.onboarding",
     "entrepreneurs",
     "accounting",
     "payroll",
@@ -236,7 +236,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Monday 7:00: each referent and manager receives the files that need attention this week.
     # Every morning; each cooperative sends last month's reports on its own report day.
     "monthly-reports": {
-        "task": "perspectives.dashboards.tasks.monthly_reports_for_all_cooperatives",
+        "task": "top.dashboards.tasks.monthly_reports_for_all_cooperatives",
         "schedule": crontab(minute="0", hour="6"),
     },
     "accompaniment-alerts": {
@@ -250,7 +250,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Every night: exited people's files past the retention period are anonymised.
     "personal-data-retention": {
-        "task": "perspectives.onboarding.tasks.personal_data_retention_for_all_cooperatives",
+        "task": "top.onboarding.tasks.personal_data_retention_for_all_cooperatives",
         "schedule": crontab(minute="45", hour="3"),
     },
     # Every quarter of an hour: written consultations past their deadline are closed.

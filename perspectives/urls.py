@@ -18,11 +18,11 @@ from governance import urls as governance_urls
 from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
 from perspectives.core import views as core_views
-from perspectives.dashboards import urls as dashboards_urls
-from perspectives.onboarding import urls as onboarding_urls
 from perspectives.tenancy import urls as tenancy_urls
 from purchases import urls as purchases_urls
 from sales import urls as sales_urls
+from top.dashboards import urls as dashboards_urls
+from top.onboarding import urls as onboarding_urls
 
 # Staff log in to the admin through allauth too, so rate limits and two-factor login apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

@@ -1,5 +1,5 @@
 -- Run once by the postgres image (docker-entrypoint-initdb.d) as the superuser, on an empty volume.
--- Same roles as perspectives/devstack.py creates for development:
+-- Same roles as tools/devstack.py creates for development:
 --   perspectives      owns the schema (migrate runs as it) and may create the test databases;
 --   perspectives_app  what the application connects as: not superuser, no BYPASSRLS, owns
 --                     nothing, so row-level security applies (grants are made after migrate).

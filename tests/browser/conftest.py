@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from perspectives.demo.services import demo_seed
 from tests.dashboards.conftest import history  # noqa: F401  (a ledger with history, as a fixture)
+from top.demo.services import demo_seed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

@@ -10,7 +10,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from perspectives.demo.services import DEMO_PASSWORD
+from top.demo.services import DEMO_PASSWORD
 
 SHARED = "Prochaine étape : envoyer les trois devis."
 SECRET = "Semble épuisée, à revoir vite."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from perspectives.demo.services import DEMO_PASSWORD
+from top.demo.services import DEMO_PASSWORD
 
 
 def test_demo_entrepreneur_logs_in_and_sees_their_home(

@@ -13,10 +13,10 @@ import facturx
 from django.utils import timezone
 
 from accounting.models import EntryLine
-from perspectives.demo.services import DEMO_PASSWORD
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 from sales.models import Document
+from top.demo.services import DEMO_PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots" / "sales"
 

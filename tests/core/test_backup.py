@@ -144,7 +144,7 @@ def test_the_make_targets_run_the_commands_through_the_devstack() -> None:
         text=True,
         check=True,
     )
-    assert 'perspectives.devstack manage backup --output-dir "/srv/backups"' in dry.stdout
+    assert 'tools.devstack manage backup --output-dir "/srv/backups"' in dry.stdout
     restore = subprocess.run(
         ["make", "-n", "restore", "BACKUP=var/backups/x", "FORCE=1"],  # noqa: S607
         cwd=REPO,
@@ -152,4 +152,4 @@ def test_the_make_targets_run_the_commands_through_the_devstack() -> None:
         text=True,
         check=True,
     )
-    assert 'perspectives.devstack manage restore "var/backups/x" --force' in restore.stdout
+    assert 'tools.devstack manage restore "var/backups/x" --force' in restore.stdout

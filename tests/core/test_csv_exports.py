@@ -113,7 +113,7 @@ def test_the_sweep_covers_every_view_that_writes_a_csv(hostile: dict[str, str]) 
 
 HEADER_ONLY = {"import_template"}
 CSV_READERS = {
-    "perspectives/onboarding/imports/tabular.py",
+    "top/onboarding/imports/tabular.py",
 }
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from entrepreneurs.models import Entrepreneur
 from perspectives.accounts.models import User
-from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership
 from tests.conftest import travel_to
+from top.demo.services import demo_seed
 
 # Each test seeds the whole demo.
 pytestmark = pytest.mark.slow

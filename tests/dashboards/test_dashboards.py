@@ -9,11 +9,11 @@ from typing import Any
 from django.test import Client
 
 from entrepreneurs.models import Activity, Entrepreneur
-from perspectives.dashboards import selectors
-from perspectives.dashboards.figures import fragile_months, monthly_figures, project
-from perspectives.dashboards.models import ForecastItem, ReserveTarget
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
+from top.dashboards import selectors
+from top.dashboards.figures import fragile_months, monthly_figures, project
+from top.dashboards.models import ForecastItem, ReserveTarget
 
 D = Decimal
 TODAY = dt.date(2026, 11, 26)

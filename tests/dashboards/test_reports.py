@@ -11,12 +11,12 @@ from django.test import Client
 from pypdf import PdfReader
 
 from entrepreneurs.models import Activity, Entrepreneur
-from perspectives.dashboards import reports
-from perspectives.dashboards.models import ReportSnapshot
-from perspectives.dashboards.tasks import monthly_reports_start_task
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.dashboards.conftest import _sale
+from top.dashboards import reports
+from top.dashboards.models import ReportSnapshot
+from top.dashboards.tasks import monthly_reports_start_task
 
 OCTOBER = dt.date(2026, 10, 1)
 

@@ -72,7 +72,7 @@ class JobFactory(factory.django.DjangoModelFactory[Job]):
     class Meta:
         model = Job
 
-    task = "perspectives.dashboards.tasks.monthly_reports_due_task"
+    task = "top.dashboards.tasks.monthly_reports_due_task"
     kwargs = factory.Sequence(lambda n: {"n": n})
 
 

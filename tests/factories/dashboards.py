@@ -9,10 +9,10 @@ from typing import Any
 
 import factory
 
-from perspectives.dashboards import models as m
 from perspectives.tenancy.models import Cooperative
 from tests.factories.core import CooperativeFactory
 from tests.factories.entrepreneurs import ActivityFactory, EntrepreneurFactory
+from top.dashboards import models as m
 
 
 class DashboardSettingsFactory(factory.django.DjangoModelFactory[m.DashboardSettings]):

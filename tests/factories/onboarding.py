@@ -5,9 +5,9 @@ from typing import Any
 
 import factory
 
-from perspectives.onboarding.models import ImportRun
 from perspectives.tenancy.models import Cooperative
 from tests.factories.core import CooperativeFactory
+from top.onboarding.models import ImportRun
 
 
 class ImportRunFactory(factory.django.DjangoModelFactory[ImportRun]):

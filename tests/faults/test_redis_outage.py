@@ -103,7 +103,7 @@ def test_pages_logins_and_jobs_survive_a_redis_outage(
     assert asked.status_code == 302
     assert seconds < 8
     with cooperative_context(world.coop_a.pk):
-        job = Job.objects.get(task="perspectives.dashboards.tasks.monthly_reports_start_task")
+        job = Job.objects.get(task="top.dashboards.tasks.monthly_reports_start_task")
     assert (job.state, job.sent_at, job.kwargs) == ("pending", None, {"month": "2026-10-01"})
 
     on_own_redis.start()

@@ -5,9 +5,9 @@ import pytest
 from governance.models import AdmissionApplication, Assembly, Associate
 from governance.services import consultation_progress, roll_hash_of
 from governance.services.verify import governance_verify
-from perspectives.demo.services import demo_seed
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
+from top.demo.services import demo_seed
 
 # Each test seeds the whole demo.
 pytestmark = pytest.mark.slow

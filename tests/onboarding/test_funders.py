@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from entrepreneurs.models import Entrepreneur, Sector
 from entrepreneurs.services import path_step_record
-from perspectives.onboarding.statistics import funder_report
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World, travel_to
+from top.onboarding.statistics import funder_report
 
 
 def _people(world: World) -> None:

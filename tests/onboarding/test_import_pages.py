@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from entrepreneurs.models import Entrepreneur
-from perspectives.onboarding.imports import runs
-from perspectives.onboarding.models import ImportRun
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Job
 from tests.conftest import World
+from top.onboarding.imports import runs
+from top.onboarding.models import ImportRun
 
 FILES = Path(__file__).parent / "files"
 
@@ -100,13 +100,13 @@ def test_a_large_file_goes_to_a_worker_and_shows_its_progress(
         job = Job.objects.get()
         assert (run.state, job.task, job.kwargs) == (
             "pending",
-            "perspectives.onboarding.tasks.import_run_execute_task",
+            "top.onboarding.tasks.import_run_execute_task",
             {"import_id": run.pk},
         )
     pending = client.get(response["Location"], headers={"HX-Request": "true"})
     assert 'hx-trigger="every 2s"' in pending.text
 
-    from perspectives.onboarding.tasks import import_run_execute_task
+    from top.onboarding.tasks import import_run_execute_task
 
     import_run_execute_task(cooperative_id=world.coop_a.pk, import_id=run.pk)
     import_run_execute_task(cooperative_id=world.coop_a.pk, import_id=run.pk)  # a second delivery

@@ -9,13 +9,13 @@ from django.test import Client
 
 from accounting.models import Account, TreasuryGroup
 from entrepreneurs.models import AccompanimentSettings
-from perspectives.dashboards.models import DashboardSettings
-from perspectives.onboarding.selectors import setup_checklist
-from perspectives.onboarding.services import cooperative_set_up
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative, Membership, SettingChange
 from tests.conftest import World, activate_totp
 from tests.factories import UserFactory
+from top.dashboards.models import DashboardSettings
+from top.onboarding.selectors import setup_checklist
+from top.onboarding.services import cooperative_set_up
 
 pytestmark = pytest.mark.django_db
 

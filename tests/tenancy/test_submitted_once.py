@@ -19,7 +19,6 @@ from governance import models as gov
 from governance.services import resolution_open
 from payroll import models as pay
 from payroll.services import payroll_run_validate, payslip_pdf_render
-from perspectives.dashboards.models import ForecastItem
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.idempotency import SUBMITTED_ONCE_VIEWS, TOKEN_FIELD
 from perspectives.tenancy.models import IdempotencyRecord, Invitation
@@ -28,6 +27,7 @@ from tests.factories.entrepreneurs import ActivityMemberFactory
 from tests.governance.conftest import convened_assembly, opened
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
 from tests.purchases.conftest import Purchases, purchases  # noqa: F401 (fixture)
+from top.dashboards.models import ForecastItem
 
 # The views the tests below post to (created_once checks each post reaches one of them).
 COVERED = {
@@ -38,8 +38,8 @@ COVERED = {
             "workshop_list workshop_register skill_directory sector_list activity_create "
             "entrepreneur_new"
         ),
-        "perspectives.dashboards.views": "forecast_add",
-        "perspectives.onboarding.views": "import_page",
+        "top.dashboards.views": "forecast_add",
+        "top.onboarding.views": "import_page",
         "bank.views": "bank_home statement_upload bank_line_reconcile rule_list entry_new",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
@@ -760,7 +760,7 @@ def test_every_create_form_of_the_purchases_runs_once(
 
 
 def test_the_import_form_runs_once(world: World, client: Client) -> None:
-    from perspectives.onboarding.models import ImportRun
+    from top.onboarding.models import ImportRun
 
     client.force_login(world.carl)
     created_once(

@@ -1,0 +1,1 @@
+"""Developer tooling: run by the Makefile, imported by no application module."""

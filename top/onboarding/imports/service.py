@@ -1,0 +1,221 @@
+"""An import: read, check every row, then write all of it or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from perspectives.accounts.models import User
+from perspectives.core.csvexport import CsvWriter
+from perspectives.core.exceptions import ApplicationError
+from top.onboarding.imports.kinds import (
+    ALL_KINDS,
+    KINDS,
+    PENDING_KINDS,
+    Column,
+    Context,
+    Kind,
+)
+from top.onboarding.imports.tabular import CellError, Table, normalise, read_table
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and not self.refused
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "refused": [list(item) for item in self.refused],
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def kind_get(key: str) -> Kind:
+    if key in PENDING_KINDS:
+        raise ApplicationError(
+            _(
+                "L'import des %(what)s n'est pas encore possible : les fiches clients et "
+                "fournisseurs arrivent avec la facturation et les achats. Rien n'a été importé."
+            )
+            % {"what": PENDING_KINDS[key]}
+        )
+    if key not in KINDS:
+        raise ApplicationError(
+            _("Type d'import inconnu « %(kind)s » : %(kinds)s.")
+            % {"kind": key, "kinds": ", ".join(ALL_KINDS)}
+        )
+    return KINDS[key]
+
+
+def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]]:
+    names: dict[str, Column] = {}
+    for column in kind.columns:
+        for header in (column.header, *column.aliases):
+            names.setdefault(normalise(header), column)
+    mapping: dict[str, Column] = {}
+    ignored: list[str] = []
+    taken: set[str] = set()
+    for header in table.headers:
+        found = names.get(normalise(header))
+        # The first header naming a column wins (enDI has "Tél. fixe" and "Tél. mobile").
+        if found is None or found.key in taken:
+            if header:
+                ignored.append(header)
+            continue
+        mapping[header] = found
+        taken.add(found.key)
+    missing = [c.header for c in kind.columns if c.required and c.key not in taken]
+    if missing:
+        raise ApplicationError(
+            _("Colonne obligatoire absente : %(columns)s. Partez du modèle à télécharger.")
+            % {"columns": ", ".join(missing)}
+        )
+    return mapping, ignored
+
+
+def _parse_row(kind: Kind, mapping: dict[str, Column], row: dict[str, object]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for header, column in mapping.items():
+        raw = row.get(header, "")
+        try:
+            values[column.key] = column.parse(raw)
+        except CellError as error:
+            raise CellError(f"{column.header} : {error}") from error
+        if column.required and values[column.key] in ("", None, []):
+            raise CellError(
+                _("%(column)s : valeur obligatoire manquante.") % {"column": column.header}
+            )
+    kind.check(values)
+    return values
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ApplicationError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def data_import(
+    *,
+    kind: str,
+    data: bytes,
+    filename: str,
+    dry_run: bool,
+    by: User | None = None,
+    activity_code: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a file into the active cooperative. Every row is checked and written in one
+    transaction; when any row is refused (or on a dry run) nothing is kept. A row whose natural
+    key is already known updates that record, so importing the same file again adds nothing."""
+    spec = kind_get(kind)
+    table = read_table(data=data, filename=filename)
+    mapping, ignored = _map_headers(spec, table)
+    result = ImportResult(
+        kind=kind, dry_run=dry_run, total=len(table.rows), ignored_columns=ignored
+    )
+    context = Context(by=by, activity_code=activity_code)
+    try:
+        with transaction.atomic():
+            existing = spec.existing()
+            seen: dict[tuple[object, ...], int] = {}
+            for index, (line, row) in enumerate(table.rows, start=1):
+                try:
+                    values = _parse_row(spec, mapping, row)
+                except CellError as error:
+                    result.refused.append((line, str(error)))
+                    continue
+                key = spec.natural_key(values)
+                if key in seen:
+                    result.refused.append(
+                        (
+                            line,
+                            _("même personne ou même code que la ligne %(line)s.")
+                            % {"line": seen[key]},
+                        )
+                    )
+                    continue
+                seen[key] = line
+                found = existing.get(key)
+                try:
+                    with transaction.atomic():
+                        changed = spec.write(values, found, context)
+                except (ApplicationError, ValidationError, DatabaseError, TypeError) as error:
+                    result.refused.append((line, _message(error)))
+                    # What the refused row created was rolled back: forget it.
+                    context.sectors.clear()
+                    context.cache.clear()
+                    continue
+                if found is None:
+                    result.created += 1
+                elif changed:
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+                if progress is not None and index % 100 == 0:
+                    progress(index, result.total)
+            if dry_run or result.refused:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if progress is not None:
+        progress(result.total, result.total)
+    return result
+
+
+def data_export(*, kind: str) -> tuple[list[str], list[list[object]]]:
+    spec = kind_get(kind)
+    return [c.header for c in spec.columns], spec.export()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()  # dates as YYYY-MM-DD
+    return str(value)
+
+
+def csv_text(headers: list[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    # The project's one writer: a cell that a spreadsheet would run as a formula is quoted.
+    writer = CsvWriter(out, delimiter=";", decimal_comma=False, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def template_csv(*, kind: str) -> str:
+    return csv_text([c.header for c in kind_get(kind).columns], [])
