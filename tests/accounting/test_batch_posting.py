@@ -18,8 +18,7 @@ from accounting.services import EntryInput, LineInput
 from accounting.services.batch import _POST_BATCH, batch_columns
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
-from tests.accounting.conftest import Ledger, build_ledger, one, sql
-from tests.accounting.test_database_rules import raw_entry, refused
+from tests.accounting.conftest import Ledger, build_ledger, one, raw_entry, refused, sql
 from tests.factories import CooperativeFactory
 
 D = Decimal

@@ -8,46 +8,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.utils import DatabaseError
 
 from accounting import services
 from accounting.models import Entry, EntryLine, FiscalYear, MonthlyBalance, Period
 from accounting.services import LineInput
 from perspectives.tenancy.context import cooperative_context
-from tests.accounting.conftest import Ledger, build_ledger, one, sql
+from tests.accounting.conftest import Ledger, build_ledger, one, raw_entry, refused, sql
 from tests.factories import CooperativeFactory
 
 D = Decimal
 MARCH = dt.date(2025, 3, 10)
-
-
-def raw_entry(
-    ledger: Ledger,
-    *,
-    journal: str = "OD",
-    date: dt.date = MARCH,
-    key: str | None = None,
-    payload: str = "",
-    reverses: int | None = None,
-    fiscal_year: int | None = None,
-) -> int:
-    return int(
-        one(
-            "INSERT INTO accounting_entry (cooperative_id, journal_id, fiscal_year_id, date, "
-            "piece_ref, label, status, idempotency_key, payload_hash, source, created_at, "
-            "reverses_id) VALUES (%s, (SELECT id FROM accounting_journal WHERE code = %s), %s, "
-            "%s, '', 'brut', 'draft', %s, %s, '', now(), %s) RETURNING id",
-            [
-                ledger.cooperative.pk,
-                journal,
-                fiscal_year or ledger.fiscal_year.pk,
-                date,
-                key,
-                payload,
-                reverses,
-            ],
-        )
-    )
 
 
 def raw_line(
@@ -91,26 +61,6 @@ def raw_line(
 
 def validate(entry_id: int) -> None:
     sql("UPDATE accounting_entry SET status = 'validated' WHERE id = %s", [entry_id])
-
-
-def refused(match: str):
-    """The statement fails with this message; the savepoint keeps the test transaction usable."""
-    return _Refused(match)
-
-
-class _Refused:
-    def __init__(self, match: str) -> None:
-        self.match = match
-
-    def __enter__(self) -> None:
-        self._raises = pytest.raises(DatabaseError, match=self.match)
-        self._raises.__enter__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-
-    def __exit__(self, *exc: object) -> bool:
-        self._atomic.__exit__(*exc)  # type: ignore[arg-type]
-        return bool(self._raises.__exit__(*exc))  # type: ignore[arg-type]
 
 
 def status(entry_id: int) -> str:

@@ -18,7 +18,7 @@ from tests.factories.accounting import ledger_ready
 D = Decimal
 
 
-def _sale(activity: Activity, day: dt.date, net: int, *, paid: bool = True) -> None:
+def sale(activity: Activity, day: dt.date, net: int, *, paid: bool = True) -> None:
     gross = D(net) * D("1.2")
     entry_post(
         journal="VT",
@@ -82,13 +82,13 @@ def history(world: World) -> Activity:
             cooperative=world.coop_a, activity=activity, entrepreneur=alice, share=D(100)
         )
         for month in range(1, 13):
-            _sale(activity, dt.date(2025, month, 10), 1000 if month == 8 else 3000)
+            sale(activity, dt.date(2025, month, 10), 1000 if month == 8 else 3000)
         for month in range(1, 11):
-            _sale(activity, dt.date(2026, month, 10), 1500)
+            sale(activity, dt.date(2026, month, 10), 1500)
             _spend(activity, dt.date(2026, month, 12), "604", 300)
             _spend(activity, dt.date(2026, month, 28), "6411", 1000)
             _spend(activity, dt.date(2026, month, 28), "6451", 400)
-        _sale(activity, dt.date(2026, 11, 5), 500, paid=False)
+        sale(activity, dt.date(2026, 11, 5), 500, paid=False)
         path_step_record(
             entrepreneur=alice, kind="cesa_start", date=dt.date(2024, 3, 1), recorded_by=None
         )

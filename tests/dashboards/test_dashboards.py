@@ -217,7 +217,7 @@ def test_cached_history_follows_every_new_line(world: World, history: Activity) 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.dashboards.conftest import _sale
+    from tests.dashboards.conftest import sale
 
     def revenue(months: list[Any]) -> dict[dt.date, Decimal]:
         return {f.month: f.revenue for f in months}
@@ -234,7 +234,7 @@ def test_cached_history_follows_every_new_line(world: World, history: Activity) 
             )
         assert len(second) < len(first)
         assert revenue(again.months) == revenue(before.months)
-        _sale(history, dt.date(2025, 12, 20), 700)
+        sale(history, dt.date(2025, 12, 20), 700)
         after = selectors.activity_dashboard(activities=[history], today=TODAY, entrepreneur=alice)
     assert revenue(before.months)[dt.date(2025, 12, 1)] == D(3000)
     assert revenue(after.months)[dt.date(2025, 12, 1)] == D(3700)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from entrepreneurs.models import Activity, Entrepreneur
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.dashboards.conftest import _sale
+from tests.dashboards.conftest import sale
 from top.dashboards import reports
 from top.dashboards.models import ReportSnapshot
 from top.dashboards.tasks import monthly_reports_start_task
@@ -35,7 +35,7 @@ def test_reports_are_frozen_rendered_sent_once(world: World, history: Activity) 
             reports.report_render_and_send(snapshot_id=snapshot_id)
         alice_report = ReportSnapshot.objects.get(kind="entrepreneur")
         # A late entry dated in October does not change the frozen report.
-        _sale(history, dt.date(2026, 10, 20), 9000)
+        sale(history, dt.date(2026, 10, 20), 9000)
         assert reports.monthly_reports_prepare(month=OCTOBER) == []
         for snapshot_id in pending:
             reports.report_render_and_send(snapshot_id=snapshot_id)

@@ -5,18 +5,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
-from payroll.models import PayProfile
+from payroll.models import Absence, PayProfile, PayrollRun
 from payroll.services import (
     pay_profile_set,
+    payroll_run_create,
     payroll_run_start,
     payroll_settings_set,
     payslip_draft_compute,
 )
+from payroll.services.absences import absence_add
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from tests.factories.entrepreneurs import ActivityMemberFactory, EntrepreneurFactory
+from tests.factories.payroll import PayslipFactory
+
+D = Decimal
+JAN = dt.date(2026, 1, 1)
 
 
 @dataclass
@@ -48,3 +55,60 @@ def payroll(world: World) -> Payroll:
     with cooperative_context(world.coop_b.pk):
         payroll_settings_set(valid_from=dt.date(2026, 1, 1), headcount=5, at_rate=Decimal("2.00"))
     return Payroll(alice=alice, other=other, alice_profile=profile)
+
+
+def history_2025(entrepreneur: Entrepreneur) -> None:
+    """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
+    for month in range(7, 13):
+        acquired = D("2.5") * (month - 6)
+        PayslipFactory.create(
+            run__cooperative=entrepreneur.cooperative,
+            run__period=dt.date(2025, month, 1),
+            entrepreneur=entrepreneur,
+            gross=D("2500.00"),
+            issued_at=timezone.now(),
+            data={
+                "leave": {
+                    "acquired": str(acquired),
+                    "taken": "0",
+                    "remaining": str(acquired),
+                    "month_acquired": "2.5",
+                    "month_taken": "0",
+                }
+            },
+        )
+
+
+def absence_record(
+    run: PayrollRun,
+    entrepreneur: Entrepreneur,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    subrogation: bool = False,
+) -> Absence:
+    return absence_add(
+        run_id=run.pk,
+        entrepreneur_id=entrepreneur.pk,
+        kind=kind,
+        start=start,
+        end=end,
+        subrogation=subrogation,
+    )
+
+
+def hired(entrepreneur: Entrepreneur, on: dt.date = dt.date(2020, 1, 1)) -> None:
+    Entrepreneur.objects.filter(pk=entrepreneur.pk).update(cesa_start=on)
+
+
+def january_with_leave_and_sickness(world: World, payroll: Payroll) -> PayrollRun:
+    hired(payroll.alice)
+    history_2025(payroll.alice)
+    run = payroll_run_create(period=JAN, created_by=world.carl)
+    for kind, start, end, subrogation in (
+        ("paid_leave", dt.date(2026, 1, 5), dt.date(2026, 1, 7), False),
+        ("sick", dt.date(2026, 1, 12), dt.date(2026, 1, 21), True),
+    ):
+        absence_record(run, payroll.alice, kind, start, end, subrogation=subrogation)
+    compute_run(run.pk)
+    return run

@@ -22,7 +22,7 @@ from payroll.services.ledger import payslip_post
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.payroll.conftest import Payroll, compute_run
+from tests.payroll.conftest import Payroll, compute_run, january_with_leave_and_sickness
 
 JAN = dt.date(2026, 1, 1)
 
@@ -157,10 +157,8 @@ def test_each_social_body_is_credited_on_its_account_as_the_summary_says(
 def test_ijss_in_subrogation_are_receivable_from_the_cpam_not_netted_with_urssaf(
     world: World, payroll: Payroll
 ) -> None:
-    from tests.payroll.test_pay_month import _january_with_leave_and_sickness
-
     with cooperative_context(world.coop_a.pk):
-        run = _january_with_leave_and_sickness(world, payroll)
+        run = january_with_leave_and_sickness(world, payroll)
         payroll_run_validate(run_id=run.pk)
         alice_slip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
         lines = _lines(Entry.objects.get(idempotency_key=f"payslip:{alice_slip.pk}"))

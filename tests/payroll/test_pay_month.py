@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from accounting.services import LineInput, chart_seed_defaults, entry_post, fiscal_year_ensure
 from entrepreneurs.models import ActivityMember, Entrepreneur
@@ -25,13 +24,18 @@ from payroll.services import (
     payslip_correct,
     payslip_pdf_render,
 )
-from payroll.services.absences import absence_add
 from payroll.services.salaries import salary_choose, salary_proposals_refresh
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from tests.factories.payroll import PayslipFactory
-from tests.payroll.conftest import Payroll, compute_run
+from tests.payroll.conftest import (
+    Payroll,
+    absence_record,
+    compute_run,
+    hired,
+    history_2025,
+    january_with_leave_and_sickness,
+)
 
 D = Decimal
 JAN = dt.date(2026, 1, 1)
@@ -59,50 +63,6 @@ def _cash_in(entrepreneur: Entrepreneur, amount: str, day: dt.date) -> None:
             LineInput("706", credit=D(amount), activity=activity, label="Prestation"),
         ],
     )
-
-
-def _history_2025(entrepreneur: Entrepreneur) -> None:
-    """Six issued payslips at 2,500 € (July to December 2025), 2.5 days of leave a month."""
-    for month in range(7, 13):
-        acquired = D("2.5") * (month - 6)
-        PayslipFactory.create(
-            run__cooperative=entrepreneur.cooperative,
-            run__period=dt.date(2025, month, 1),
-            entrepreneur=entrepreneur,
-            gross=D("2500.00"),
-            issued_at=timezone.now(),
-            data={
-                "leave": {
-                    "acquired": str(acquired),
-                    "taken": "0",
-                    "remaining": str(acquired),
-                    "month_acquired": "2.5",
-                    "month_taken": "0",
-                }
-            },
-        )
-
-
-def _absence(
-    run: PayrollRun,
-    entrepreneur: Entrepreneur,
-    kind: str,
-    start: dt.date,
-    end: dt.date,
-    subrogation: bool = False,
-) -> Absence:
-    return absence_add(
-        run_id=run.pk,
-        entrepreneur_id=entrepreneur.pk,
-        kind=kind,
-        start=start,
-        end=end,
-        subrogation=subrogation,
-    )
-
-
-def _hired(entrepreneur: Entrepreneur, on: dt.date = dt.date(2020, 1, 1)) -> None:
-    Entrepreneur.objects.filter(pk=entrepreneur.pk).update(cesa_start=on)
 
 
 def test_the_run_suggests_the_largest_gross_the_treasury_pays_and_warns_over_budget(
@@ -213,12 +173,12 @@ def test_bad_absences_are_refused_in_french_and_nothing_is_recorded(
     world: World, payroll: Payroll, kind: str, start: str, end: str, message: str
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice)
+        hired(payroll.alice)
         run = payroll_run_create(period=JAN, created_by=world.carl)
-        _absence(run, payroll.alice, "paid_leave", dt.date(2026, 1, 12), dt.date(2026, 1, 12))
+        absence_record(run, payroll.alice, "paid_leave", dt.date(2026, 1, 12), dt.date(2026, 1, 12))
         first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
         with pytest.raises(ApplicationError, match=re.escape(message)):
-            _absence(run, payroll.alice, kind, first, last)
+            absence_record(run, payroll.alice, kind, first, last)
         assert Absence.objects.count() == 1
 
 
@@ -226,34 +186,21 @@ def test_absences_before_the_hire_or_after_the_exit_are_refused(
     world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice, dt.date(2026, 1, 15))
+        hired(payroll.alice, dt.date(2026, 1, 15))
         run = payroll_run_create(period=JAN, created_by=world.carl)
         with pytest.raises(ApplicationError, match=r"avant l'embauche .*15/01/2026"):
-            _absence(run, payroll.alice, "sick", dt.date(2026, 1, 14), dt.date(2026, 1, 16))
+            absence_record(run, payroll.alice, "sick", dt.date(2026, 1, 14), dt.date(2026, 1, 16))
         Entrepreneur.objects.filter(pk=payroll.alice.pk).update(
             stage="exited", exited_on=dt.date(2026, 1, 20)
         )
         with pytest.raises(ApplicationError, match=r"après la sortie .*20/01/2026"):
-            _absence(run, payroll.alice, "sick", dt.date(2026, 1, 19), dt.date(2026, 1, 21))
+            absence_record(run, payroll.alice, "sick", dt.date(2026, 1, 19), dt.date(2026, 1, 21))
         assert not Absence.objects.exists()
-
-
-def _january_with_leave_and_sickness(world: World, payroll: Payroll) -> PayrollRun:
-    _hired(payroll.alice)
-    _history_2025(payroll.alice)
-    run = payroll_run_create(period=JAN, created_by=world.carl)
-    for kind, start, end, subrogation in (
-        ("paid_leave", dt.date(2026, 1, 5), dt.date(2026, 1, 7), False),
-        ("sick", dt.date(2026, 1, 12), dt.date(2026, 1, 21), True),
-    ):
-        _absence(run, payroll.alice, kind, start, end, subrogation=subrogation)
-    compute_run(run.pk)
-    return run
 
 
 def test_paid_leave_and_sick_leave_on_the_january_payslip(world: World, payroll: Payroll) -> None:
     with cooperative_context(world.coop_a.pk):
-        run = _january_with_leave_and_sickness(world, payroll)
+        run = january_with_leave_and_sickness(world, payroll)
         compute_run(run.pk)  # computing again changes nothing and duplicates nothing
         assert Payslip.objects.filter(run=run).count() == 2
         payslip = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
@@ -306,7 +253,7 @@ def test_the_payslip_pdf_and_the_leave_page_show_the_month(
     world: World, payroll: Payroll, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        run = _january_with_leave_and_sickness(world, payroll)
+        run = january_with_leave_and_sickness(world, payroll)
         payroll_run_validate(run_id=run.pk)
         text = _pdf_text(Payslip.objects.get(run=run, entrepreneur=payroll.alice).pk)
     # Cells wrap in the PDF: each label and amount is looked for on its own. Figures are
@@ -336,7 +283,7 @@ def test_the_officer_enters_absences_from_the_run_pages(
     world: World, payroll: Payroll, client: Client
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice)
+        hired(payroll.alice)
         run = payroll_run_create(period=JAN, created_by=world.carl)
     client.force_login(world.carl)
     page = client.get(f"/c/coop-a/payroll/runs/{run.pk}/salaries/")
@@ -364,7 +311,7 @@ def test_the_officer_enters_absences_from_the_run_pages(
 
 def test_charlie_gets_404_on_every_new_page(world: World, payroll: Payroll, client: Client) -> None:
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice)
+        hired(payroll.alice)
         run = payroll_run_create(period=JAN, created_by=world.carl)
     client.force_login(world.charlie)
     for slug in ("coop-a", "coop-b"):
@@ -465,7 +412,7 @@ def test_a_correction_recomputes_the_month_with_its_absences(
     world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        run = _january_with_leave_and_sickness(world, payroll)
+        run = january_with_leave_and_sickness(world, payroll)
         payroll_run_validate(run_id=run.pk)
         original = Payslip.objects.get(run=run, entrepreneur=payroll.alice)
         correction = payslip_correct(payslip_id=original.pk, gross=D("2600.00"))
@@ -493,14 +440,14 @@ def test_a_sick_leave_continued_into_february_keeps_its_first_day(
     world: World, payroll: Payroll
 ) -> None:
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice)
-        _history_2025(payroll.alice)
+        hired(payroll.alice)
+        history_2025(payroll.alice)
         january = payroll_run_create(period=JAN, created_by=world.carl)
-        _absence(january, payroll.alice, "sick", dt.date(2026, 1, 26), dt.date(2026, 1, 31))
+        absence_record(january, payroll.alice, "sick", dt.date(2026, 1, 26), dt.date(2026, 1, 31))
         compute_run(january.pk)
         payroll_run_validate(run_id=january.pk)
         february = payroll_run_create(period=dt.date(2026, 2, 1), created_by=world.carl)
-        continued = _absence(
+        continued = absence_record(
             february, payroll.alice, "sick", dt.date(2026, 2, 1), dt.date(2026, 2, 5), True
         )
         compute_run(february.pk)
@@ -520,8 +467,8 @@ def test_the_exit_month_stops_the_salary_pays_the_leave_and_settles_the_variable
 ) -> None:
     march = dt.date(2026, 3, 1)
     with cooperative_context(world.coop_a.pk):
-        _hired(payroll.alice)
-        _history_2025(payroll.alice)
+        hired(payroll.alice)
+        history_2025(payroll.alice)
         _cash_in(payroll.alice, "10000.00", dt.date(2026, 2, 27))
         Entrepreneur.objects.filter(pk=payroll.alice.pk).update(
             stage="exited", exited_on=dt.date(2026, 3, 20)
