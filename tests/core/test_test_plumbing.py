@@ -10,7 +10,7 @@ TESTS = Path(__file__).resolve().parents[1]
 
 def _imports_from_tests(path: Path) -> list[tuple[str, str]]:
     tree = ast.parse(path.read_text(), filename=str(path))
-    found = []
+    found: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests."):
             found.extend((node.module or "", alias.name) for alias in node.names)
