@@ -8,6 +8,8 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounting.models import Account, Entry, MonthlyBalance
 from accounting.services.batch import entries_post_bulk
@@ -47,16 +49,17 @@ def _base_by_activity(month: dt.date, base: str) -> dict[int, Decimal]:
 
 
 @transaction.atomic
-def contribution_post(*, month: dt.date, base: str = "revenue") -> list[int]:
-    """Post the month's contribution of every activity with a positive base (rate: the
-    activity's, else the cooperative's). Idempotent per activity and month; returns the ids of
-    the entries posted now."""
-    if base not in ("revenue", "margin"):
-        raise ApplicationError("Base de contribution inconnue : « revenue » ou « margin ».")
-    month = month.replace(day=1)
-    if add_months(month, 1) > dt.date.today():  # noqa: DTZ011 - a calendar month
-        raise ApplicationError("La contribution se calcule sur un mois terminé.")
+def contribution_post(*, month: dt.date, base: str | None = None) -> list[int]:
+    """Post the month's contribution of every activity with a positive base (the cooperative's
+    setting, revenue or margin, unless given; rate: the activity's, else the cooperative's).
+    Idempotent per activity and month; returns the ids of the entries posted now."""
     cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    base = base or cooperative.contribution_base
+    if base not in ("revenue", "margin"):
+        raise ApplicationError(_("Base de contribution inconnue : « revenue » ou « margin »."))
+    month = month.replace(day=1)
+    if add_months(month, 1) > timezone.localdate():
+        raise ApplicationError(_("La contribution se calcule sur un mois terminé."))
     rates = {a.pk: (a.analytic_code, a.contribution_rate) for a in Activity.objects.all()}
     # An activity whose contribution for the month is already in the ledger (posted here, by
     # hand or by an import) is left alone.

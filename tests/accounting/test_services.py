@@ -472,6 +472,24 @@ def test_the_contribution_on_margin(ledger: Ledger) -> None:
     assert line.debit == D("66.00")  # 11 % of 600
 
 
+def test_the_contribution_task_takes_the_base_the_cooperative_chose(ledger: Ledger) -> None:
+    from accounting.tasks import contribution_post_task
+
+    ledger.sale("1200.00", date=dt.date(2025, 3, 3))
+    ledger.post(
+        [
+            LineInput("604", debit="400.00", activity=ledger.a1),
+            LineInput("401", credit="400.00", activity=ledger.a1, third_party=ledger.supplier),
+        ],
+        journal="AC",
+    )
+    ledger.cooperative.contribution_base = "margin"
+    ledger.cooperative.save(update_fields=["contribution_base"])
+
+    assert contribution_post_task.run(cooperative_id=ledger.cooperative.pk, month="2025-03-01") == 1
+    assert EntryLine.objects.get(account__code="6288").debit == D("66.00")  # 11 % of 600
+
+
 def test_a_contribution_already_in_the_ledger_is_not_posted_again(ledger: Ledger) -> None:
     ledger.sale("1200.00", date=dt.date(2025, 3, 3))
     ledger.post(
