@@ -74,12 +74,19 @@ class PurchaseSettings(TenantModel):
         choices=SepaVersion.choices,
         default=SepaVersion.PAIN_001_001_09,
     )
-    # The cooperative's accredited platform (PA): its API root and the access token it issued.
-    platform_url = models.URLField(_("adresse de l'API de la plateforme agréée"), blank=True)
+    # The cooperative's accredited platform (PA): the roots of its AFNOR XP Z12-013 Flow and
+    # Directory Services (the directory's defaults to the flow's when a PA serves both under
+    # one root) and the access token it issued.
+    platform_url = models.URLField(
+        _("adresse de l'API Flux (Flow Service) de la plateforme agréée"), blank=True
+    )
+    platform_directory_url = models.URLField(
+        _("adresse de l'API Annuaire (Directory Service) de la plateforme agréée"), blank=True
+    )
     platform_token = models.CharField(
         _("jeton d'accès à la plateforme"), max_length=200, blank=True
     )
-    # The last flow received from the platform: the next call asks for the ones after it.
+    # The `updatedAt` of the last flow received: the next search asks for the ones after it.
     platform_cursor = models.CharField(max_length=100, blank=True)
 
     class Meta:

@@ -1,6 +1,8 @@
-"""Exchanges with the accredited platform: receive new invoices, send pending lifecycle
-statuses, register routing addresses. Each is idempotent: a flow already received, a status
-already sent or an address already registered is skipped."""
+"""Exchanges with the accredited platform through its AFNOR XP Z12-013 API (see
+`purchases.platform`): receive new supplier invoices, send pending lifecycle statuses as CDAR
+messages, register routing addresses as directory lines. Each is idempotent: a flow already
+received (even when the platform lists it again after an update), a status already sent or an
+address already registered is skipped. The cursor is the `updatedAt` of the last flow handled."""
 
 from __future__ import annotations
 
@@ -13,8 +15,14 @@ from django.utils.translation import gettext as _
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
+from purchases.einvoice import einvoice_parse
 from purchases.models import LifecycleStatus, RoutingAddress, SupplierInvoice
-from purchases.platform import HttpPlatformConnector, PlatformConnector
+from purchases.platform import (
+    AfnorPlatformConnector,
+    InvoiceReference,
+    PlatformConnector,
+    ReceivedDocument,
+)
 from purchases.services.common import settings_get
 from purchases.services.reception import einvoice_receive, routing_addresses_ensure
 
@@ -31,14 +39,52 @@ def platform_connector() -> PlatformConnector:
     config = settings_get()
     if not config.platform_url or not config.platform_token:
         raise ApplicationError(_("La plateforme agréée n'est pas configurée (adresse et jeton)."))
-    return HttpPlatformConnector(base_url=config.platform_url, token=config.platform_token)
+    return AfnorPlatformConnector(
+        flow_url=config.platform_url,
+        directory_url=config.platform_directory_url or config.platform_url,
+        token=config.platform_token,
+    )
+
+
+def _reference(invoice: SupplierInvoice, cooperative: Cooperative) -> InvoiceReference:
+    return InvoiceReference(
+        platform_id=invoice.platform_id,
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        seller_siren=invoice.supplier.siren,
+        seller_name=invoice.supplier.name,
+        buyer_siren=cooperative.siren,
+        buyer_name=cooperative.name,
+    )
+
+
+def _refused_reference(
+    document: ReceivedDocument, cooperative: Cooperative
+) -> InvoiceReference | None:
+    """The invoice a refusal names, when the file can at least be read; an unreadable one is
+    the platform's to reject (213), since a CDAR must cite the invoice's number and seller."""
+    try:
+        parsed = einvoice_parse(document.content)
+    except ApplicationError:
+        return None
+    return InvoiceReference(
+        platform_id=document.platform_id,
+        number=parsed.number,
+        issue_date=parsed.issue_date,
+        seller_siren=parsed.seller_siren,
+        seller_name=parsed.seller_name,
+        buyer_siren=cooperative.siren,
+        buyer_name=cooperative.name,
+        type_code=parsed.type_code,
+    )
 
 
 def platform_receive(*, connector: PlatformConnector, report: SyncReport) -> None:
     config = settings_get()
-    for document in connector.fetch_received(after=config.platform_cursor):
+    cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    for document in connector.fetch_received(since=config.platform_cursor):
         # The cursor moves past every flow handled, received or refused, so none comes twice.
-        config.platform_cursor = document.platform_id
+        config.platform_cursor = document.updated_at
         config.save(update_fields=["platform_cursor"])
         if SupplierInvoice.objects.filter(platform_id=document.platform_id).exists():
             continue
@@ -51,23 +97,28 @@ def platform_receive(*, connector: PlatformConnector, report: SyncReport) -> Non
             )
         except ApplicationError as error:
             # Nothing was saved; the supplier learns why through the refusal status (210).
-            connector.send_status(
-                platform_id=document.platform_id,
-                code=LifecycleStatus.Code.REFUSED,
-                reason=str(error.message)[:300],
-            )
+            reference = _refused_reference(document, cooperative)
+            if reference is not None:
+                connector.send_status(
+                    invoice=reference,
+                    code=LifecycleStatus.Code.REFUSED,
+                    reason=str(error.message)[:300],
+                )
             report.refused.append((document.platform_id, str(error.message)))
             continue
         report.received.append(invoice.pk)
 
 
 def platform_statuses_send(*, connector: PlatformConnector, report: SyncReport) -> None:
-    pending = LifecycleStatus.objects.filter(sent_at__isnull=True).select_related("invoice")
+    cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    pending = LifecycleStatus.objects.filter(sent_at__isnull=True).select_related(
+        "invoice__supplier"
+    )
     for status in pending.order_by("created_at", "pk"):
         if not status.invoice.platform_id:
             continue
         connector.send_status(
-            platform_id=status.invoice.platform_id, code=status.code, reason=status.reason
+            invoice=_reference(status.invoice, cooperative), code=status.code, reason=status.reason
         )
         LifecycleStatus.objects.filter(pk=status.pk).update(sent_at=timezone.now())
         report.statuses_sent += 1
