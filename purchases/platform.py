@@ -84,7 +84,7 @@ class PlatformConnector(Protocol):
         """A routing address of the cooperative in the directory (annuaire)."""
 
 
-HTTP_MEANINGS = {
+HTTP_MEANINGS: dict[int, str] = {
     400: gettext_noop("requête refusée"),
     401: gettext_noop("jeton d'accès refusé"),
     403: gettext_noop("accès interdit"),
@@ -181,16 +181,16 @@ class AfnorPlatformConnector:
         return response
 
     def _content(self, response: requests.Response, path: str) -> bytes:
-        content = b""
+        content = bytearray()
         for chunk in response.iter_content(chunk_size=64 * 1024):
-            content += chunk
+            content.extend(chunk)
             if len(content) > MAX_DOCUMENT_BYTES:
                 response.close()
                 raise ApplicationError(
                     _("La plateforme a envoyé plus de 10 Mo pour %(path)s : refusé.")
                     % {"path": path}
                 )
-        return content
+        return bytes(content)
 
     def _json(self, method: str, url: str, path: str, **kwargs: Any) -> dict[str, Any]:
         response = self._call(method, url, path, **kwargs)

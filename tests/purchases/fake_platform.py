@@ -372,9 +372,15 @@ def _multipart(content_type: str, body: bytes) -> dict[str, tuple[str, bytes]]:
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
     parts = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.walk():
+        if part.is_multipart():
+            continue
         name = part.get_param("name", header="content-disposition")
-        parts[str(name)] = (part.get_filename() or "", part.get_payload(decode=True) or b"")
+        payload = part.get_payload(decode=True)
+        parts[str(name)] = (
+            part.get_filename() or "",
+            payload if isinstance(payload, bytes) else b"",
+        )
     return parts
 
 

@@ -282,3 +282,14 @@ def test_unconfigured_platform(world: World, purchases: Purchases) -> None:
         pytest.raises(ApplicationError, match="n'est pas configurée"),
     ):
         services.platform_sync()
+
+
+def test_a_document_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("purchases.platform.MAX_DOCUMENT_BYTES", 1000)
+    with fake_platform() as platform:
+        platform.receive("flow-1", "lourd.xml", b"<f>" + b"x" * 70_000 + b"</f>")
+        with pytest.raises(ApplicationError) as raised:
+            list(_connector(platform).fetch_received())
+    assert raised.value.message == (
+        "La plateforme a envoyé plus de 10 Mo pour /v1/flows/flow-1 : refusé."
+    )
