@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -17,7 +18,7 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 from purchases import selectors, services
-from purchases.models import ExpenseLine, MileageAllowance, SupplierInvoiceLine
+from purchases.models import ExpenseLine, MileageAllowance, SupplierInvoice, SupplierInvoiceLine
 from purchases.permissions import VALIDATOR_ROLES
 
 
@@ -119,12 +120,56 @@ class SupplierInvoiceListApi(PaginatedApiMixin, TenantApiView):
         return self.paginated_response(_invoices(self), SupplierInvoiceOutputSerializer)
 
 
+class PurchaseInvoiceLineInputSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]
+    account_code = serializers.CharField(max_length=20, default="604")
+    amount_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20.00"))
+    vat_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    deductible_vat = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
+class SupplierInvoiceDraftInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=60)
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    nature = serializers.ChoiceField(choices=SupplierInvoice.Nature.choices)
+    lines = PurchaseInvoiceLineInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
 class SupplierInvoiceDetailApi(TenantApiView):
     @extend_schema(responses=SupplierInvoiceOutputSerializer, summary="A supplier invoice")
     def get(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
         invoice = selectors.supplier_invoice_get_for_member(
             membership=self.membership, invoice_id=invoice_id
         )
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+    @extend_schema(
+        request=SupplierInvoiceDraftInputSerializer,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Correct a draft supplier invoice: header and all its lines (replaced)",
+    )
+    def put(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = SupplierInvoiceDraftInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        invoice = services.supplier_invoice_update(
+            invoice=invoice,
+            number=data["number"],
+            issue_date=data["issue_date"],
+            due_date=data["due_date"],
+            nature=data["nature"],
+            lines=[services.InvoiceLineData(**line) for line in data["lines"]],
+        )
+        invoice.refresh_from_db()
         return Response(SupplierInvoiceOutputSerializer(invoice).data)
 
 

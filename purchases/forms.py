@@ -134,3 +134,34 @@ class PaymentBatchForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["invoices"].queryset = invoices  # type: ignore[attr-defined]
         self.fields["reports"].queryset = reports  # type: ignore[attr-defined]
+
+
+class InvoiceDraftForm(forms.Form):
+    number = forms.CharField(label=_("Numéro de la facture"), max_length=60)
+    issue_date = forms.DateField(label=_("Date"), widget=DATE)
+    due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+    nature = forms.ChoiceField(label=_("Nature"), choices=SupplierInvoice.Nature.choices)
+
+
+class InvoiceLineForm(forms.Form):
+    """One line of a draft; a row left without a label is ignored."""
+
+    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    account_code = forms.CharField(label=_("Compte de charge"), max_length=20, initial="604")
+    amount_excl_tax = forms.DecimalField(label=_("Montant HT"), required=False, **MONEY)
+    vat_rate = forms.DecimalField(
+        label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, initial=Decimal("20")
+    )
+    vat_amount = forms.DecimalField(label=_("TVA (vide : calculée)"), required=False, **MONEY)
+    deductible_vat = forms.DecimalField(
+        label=_("dont TVA déductible (vide : toute)"), required=False, **MONEY
+    )
+
+    def has_content(self) -> bool:
+        return bool(self.cleaned_data.get("label"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("label") and data.get("amount_excl_tax") is None:
+            self.add_error("amount_excl_tax", _("Indiquez le montant HT de la ligne."))
+        return data

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.purchases_home, name="purchases_home"),
     path("invoices/new/", views.invoice_new, name="purchases_invoice_new"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="purchases_invoice_detail"),
+    path("invoices/<int:invoice_id>/edit/", views.invoice_edit, name="purchases_invoice_edit"),
     path("invoices/<int:invoice_id>/file/", views.invoice_file, name="purchases_invoice_file"),
     path(
         "invoices/<int:invoice_id>/submit/", views.invoice_submit, name="purchases_invoice_submit"

@@ -147,6 +147,88 @@ def invoice_detail(request: HttpRequest, cooperative_slug: str, invoice_id: int)
     )
 
 
+MAX_LINE_ROWS = 50
+
+
+def _draft_line_forms(request: HttpRequest, invoice: SupplierInvoice) -> list[f.InvoiceLineForm]:
+    """The draft's lines and two blank rows; on POST, as many rows as the page sent (bounded)."""
+    if request.method == "POST":
+        try:
+            rows = min(max(int(request.POST.get("rows", "0")), 1), MAX_LINE_ROWS)
+        except ValueError:
+            rows = 1
+        return [f.InvoiceLineForm(request.POST, prefix=f"line{i}") for i in range(rows)]
+    initial = [
+        {
+            "label": line.label,
+            "account_code": line.account_code,
+            "amount_excl_tax": line.amount_excl_tax,
+            "vat_rate": line.vat_rate,
+            "vat_amount": line.vat_amount,
+            "deductible_vat": line.deductible_vat,
+        }
+        for line in invoice.lines.all()
+    ]
+    initial += [{}, {}]
+    return [
+        f.InvoiceLineForm(initial=data or None, prefix=f"line{i}")
+        for i, data in enumerate(initial[:MAX_LINE_ROWS])
+    ]
+
+
+def invoice_edit(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    """Correct a draft before submitting it: number, dates, nature, lines, accounts and VAT."""
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=current_membership(request), invoice_id=invoice_id
+    )
+    form = f.InvoiceDraftForm(
+        request.POST or None,
+        initial={
+            "number": invoice.number,
+            "issue_date": invoice.issue_date,
+            "due_date": invoice.due_date,
+            "nature": invoice.nature,
+        },
+    )
+    lines = _draft_line_forms(request, invoice)
+    if request.method == "POST":
+        if form.is_valid() and all(line.is_valid() for line in lines):
+            data = form.cleaned_data
+            try:
+                services.supplier_invoice_update(
+                    invoice=invoice,
+                    number=data["number"],
+                    issue_date=data["issue_date"],
+                    due_date=data["due_date"],
+                    nature=data["nature"],
+                    lines=[
+                        InvoiceLineData(
+                            label=line.cleaned_data["label"],
+                            amount_excl_tax=line.cleaned_data["amount_excl_tax"],
+                            vat_rate=line.cleaned_data["vat_rate"],
+                            account_code=line.cleaned_data["account_code"].strip(),
+                            vat_amount=line.cleaned_data["vat_amount"],
+                            deductible_vat=line.cleaned_data["deductible_vat"],
+                        )
+                        for line in lines
+                        if line.has_content()
+                    ],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Brouillon enregistré."))
+                return redirect("purchases_invoice_detail", cooperative_slug, invoice.pk)
+        else:
+            form.add_error(None, _("Brouillon non enregistré : vérifiez les champs."))
+    return render(
+        request,
+        "purchases/invoice_edit.html",
+        {"invoice": invoice, "form": form, "lines": lines},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def invoice_file(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> FileResponse:
     invoice = selectors.supplier_invoice_get_for_member(
         membership=current_membership(request), invoice_id=invoice_id

@@ -17,6 +17,7 @@ from purchases.services.invoices import (
     supplier_invoice_create,
     supplier_invoice_refuse,
     supplier_invoice_submit,
+    supplier_invoice_update,
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
@@ -53,6 +54,7 @@ __all__ = [
     "supplier_invoice_create",
     "supplier_invoice_refuse",
     "supplier_invoice_submit",
+    "supplier_invoice_update",
     "supplier_invoice_validate",
     "supplier_update",
 ]

@@ -57,6 +57,53 @@ class InvoiceLineData:
         return amount, vat, deductible
 
 
+Resolved = list[tuple[InvoiceLineData, Decimal, Decimal, Decimal]]
+
+
+def _lines_resolved(lines: Sequence[InvoiceLineData]) -> tuple[Resolved, Decimal, Decimal]:
+    """Each line with its amount, VAT and deductible VAT, checked; and the totals excluding VAT
+    and of VAT. Raises in French on the first wrong line."""
+    if not lines:
+        raise ApplicationError(_("Une facture a au moins une ligne."))
+    resolved = [(line, *line.resolved()) for line in lines]
+    for line, _amount, vat, deductible in resolved:
+        if not (min(vat, Decimal(0)) <= deductible <= max(vat, Decimal(0))):
+            raise ApplicationError(
+                _("Ligne « %(label)s » : la TVA déductible dépasse la TVA.") % {"label": line.label}
+            )
+        if not line.account_code.startswith(("6", "2")):
+            raise ApplicationError(
+                _(
+                    "Ligne « %(label)s » : %(code)s n'est pas un compte de charge "
+                    "ou d'immobilisation."
+                )
+                % {"label": line.label, "code": line.account_code}
+            )
+    total_excl = sum((r[1] for r in resolved), Decimal(0))
+    total_vat = sum((r[2] for r in resolved), Decimal(0))
+    if total_excl + total_vat <= 0:
+        raise ApplicationError(_("Le total de la facture doit être positif."))
+    return resolved, total_excl, total_vat
+
+
+def _lines_save(invoice: SupplierInvoice, resolved: Resolved) -> None:
+    SupplierInvoiceLine.objects.bulk_create(
+        [
+            SupplierInvoiceLine(
+                cooperative_id=invoice.cooperative_id,
+                invoice=invoice,
+                label=line.label[:200] or invoice.number,
+                account_code=line.account_code,
+                amount_excl_tax=amount,
+                vat_rate=Decimal(line.vat_rate),
+                vat_amount=vat,
+                deductible_vat=deductible,
+            )
+            for line, amount, vat, deductible in resolved
+        ]
+    )
+
+
 def _duplicate_message(supplier: Supplier, number: str) -> str:
     return _("Doublon : la facture n° %(number)s de %(supplier)s est déjà enregistrée.") % {
         "number": number,
@@ -94,30 +141,11 @@ def supplier_invoice_create(
     number = number.strip()
     if not number:
         raise ApplicationError(_("Le numéro de la facture est obligatoire."))
-    if not lines:
-        raise ApplicationError(_("Une facture a au moins une ligne."))
     if due_date is not None and due_date < issue_date:
         raise ApplicationError(_("L'échéance précède la date de la facture."))
     if supplier_invoice_duplicate(supplier=supplier, number=number) is not None:
         raise ApplicationError(_duplicate_message(supplier, number))
-    resolved = [(line, *line.resolved()) for line in lines]
-    for line, _amount, vat, deductible in resolved:
-        if not (min(vat, Decimal(0)) <= deductible <= max(vat, Decimal(0))):
-            raise ApplicationError(
-                _("Ligne « %(label)s » : la TVA déductible dépasse la TVA.") % {"label": line.label}
-            )
-        if not line.account_code.startswith(("6", "2")):
-            raise ApplicationError(
-                _(
-                    "Ligne « %(label)s » : %(code)s n'est pas un compte de charge "
-                    "ou d'immobilisation."
-                )
-                % {"label": line.label, "code": line.account_code}
-            )
-    total_excl = sum((r[1] for r in resolved), Decimal(0))
-    total_vat = sum((r[2] for r in resolved), Decimal(0))
-    if total_excl + total_vat <= 0:
-        raise ApplicationError(_("Le total de la facture doit être positif."))
+    resolved, total_excl, total_vat = _lines_resolved(lines)
     invoice = SupplierInvoice(
         cooperative_id=require_cooperative_id(),
         supplier=supplier,
@@ -155,21 +183,7 @@ def supplier_invoice_create(
         if "supplierinvoice_unique" in str(exc):
             raise ApplicationError(_duplicate_message(supplier, number)) from exc
         raise
-    SupplierInvoiceLine.objects.bulk_create(
-        [
-            SupplierInvoiceLine(
-                cooperative_id=invoice.cooperative_id,
-                invoice=invoice,
-                label=line.label[:200] or number,
-                account_code=line.account_code,
-                amount_excl_tax=amount,
-                vat_rate=Decimal(line.vat_rate),
-                vat_amount=vat,
-                deductible_vat=deductible,
-            )
-            for line, amount, vat, deductible in resolved
-        ]
-    )
+    _lines_save(invoice, resolved)
     return invoice
 
 
@@ -300,4 +314,53 @@ def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> Supplie
             code=LifecycleStatus.Code.REFUSED,
             reason=reason[:300],
         )
+    return invoice
+
+
+@transaction.atomic
+def supplier_invoice_update(
+    *,
+    invoice: SupplierInvoice,
+    number: str,
+    issue_date: dt.date,
+    due_date: dt.date | None,
+    nature: str,
+    lines: Sequence[InvoiceLineData],
+) -> SupplierInvoice:
+    """Correct a draft before it is submitted: its header and all its lines (replaced), the
+    totals recomputed. A received e-invoice keeps its file: the draft records how we book it."""
+    invoice = _locked(invoice)
+    if invoice.status != SupplierInvoice.Status.DRAFT:
+        raise ApplicationError(_("Seul un brouillon se modifie."))
+    number = number.strip()
+    if not number:
+        raise ApplicationError(_("Le numéro de la facture est obligatoire."))
+    if due_date is not None and due_date < issue_date:
+        raise ApplicationError(_("L'échéance précède la date de la facture."))
+    if nature not in SupplierInvoice.Nature.values:
+        raise ApplicationError(_("Nature inconnue : biens, services ou mixte."))
+    duplicate = supplier_invoice_duplicate(supplier=invoice.supplier, number=number)
+    if duplicate is not None and duplicate.pk != invoice.pk:
+        raise ApplicationError(_duplicate_message(invoice.supplier, number))
+    resolved, total_excl, total_vat = _lines_resolved(lines)
+    invoice.number = number[:60]
+    invoice.issue_date = issue_date
+    invoice.due_date = due_date
+    invoice.nature = nature
+    invoice.total_excl_tax = total_excl
+    invoice.total_vat = total_vat
+    invoice.total_incl_tax = total_excl + total_vat
+    invoice.save(
+        update_fields=[
+            "number",
+            "issue_date",
+            "due_date",
+            "nature",
+            "total_excl_tax",
+            "total_vat",
+            "total_incl_tax",
+        ]
+    )
+    invoice.lines.all().delete()
+    _lines_save(invoice, resolved)
     return invoice
