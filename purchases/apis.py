@@ -102,6 +102,11 @@ class SupplierInvoiceOutputSerializer(serializers.Serializer[Any]):
     total_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_incl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_pending = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Deductible VAT on services waiting for the payment (44564)",
+    )
     lines = PurchaseInvoiceLineOutputSerializer(many=True)
 
 

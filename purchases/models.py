@@ -172,6 +172,11 @@ class SupplierInvoice(TenantModel):
     total_excl_tax = models.DecimalField(_("total HT"), **AMOUNT)
     total_vat = models.DecimalField(_("TVA"), **AMOUNT)
     total_incl_tax = models.DecimalField(_("total TTC"), **AMOUNT)
+    # Deductible VAT on services, posted at validation to the pending account (4456x) and moved
+    # to 44566 when the supplier is paid (VAT on services is deductible once paid).
+    vat_pending = models.DecimalField(
+        _("TVA déductible en attente de paiement"), default=Decimal("0.00"), **AMOUNT
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

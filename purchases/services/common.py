@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from accounting.models import Account, ThirdParty
-from accounting.services import chart_seed_defaults, third_party_create
+from accounting.services import account_create, chart_seed_defaults, third_party_create
 from entrepreneurs.models import Entrepreneur
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -18,6 +18,9 @@ from purchases.models import PurchaseSettings, Supplier
 CENT = Decimal("0.01")
 SUPPLIERS = "401"
 DEDUCTIBLE_VAT = "44566"
+# Deductible VAT on services waiting for the payment to the supplier (a 4456x sub-account).
+DEDUCTIBLE_VAT_PENDING = "44564"
+DEDUCTIBLE_VAT_PENDING_LABEL = "TVA déductible en attente de paiement"
 BANK = "512"
 PURCHASES_JOURNAL = "AC"
 EXPENSES_JOURNAL = "OD"
@@ -50,6 +53,9 @@ def account_get(code: str) -> Account:
     if account is None:
         chart_seed_defaults()
         account = Account.objects.filter(code=code).first()
+    if account is None and code == DEDUCTIBLE_VAT_PENDING:
+        # Not in the default chart: created at its first use, like sales' 44574.
+        account = account_create(code=code, label=DEDUCTIBLE_VAT_PENDING_LABEL)
     if account is None:
         raise ApplicationError(
             _("Le compte %(code)s n'existe pas dans le plan comptable.") % {"code": code}

@@ -27,6 +27,7 @@ from purchases.models import LifecycleStatus, Supplier, SupplierInvoice, Supplie
 from purchases.permissions import sees_all_purchases
 from purchases.services.common import (
     DEDUCTIBLE_VAT,
+    DEDUCTIBLE_VAT_PENDING,
     PURCHASES_JOURNAL,
     SUPPLIERS,
     account_get,
@@ -187,6 +188,21 @@ def supplier_invoice_create(
     return invoice
 
 
+GOODS_ACCOUNTS = ("601", "602", "606", "607", "2")
+
+
+def vat_due_at_payment(*, nature: str, account_code: str) -> bool:
+    """Whether a line's deductible VAT waits for the payment: VAT on services is deductible
+    once the supplier is paid, VAT on goods at the invoice. A mixed invoice decides line by
+    line on the account: goods bought (601, 602, 606, 607) and fixed assets (2x) at the
+    invoice; services, studies and works (604, 605, 61x, 62x…) at payment."""
+    if nature == SupplierInvoice.Nature.GOODS:
+        return False
+    if nature == SupplierInvoice.Nature.SERVICES:
+        return True
+    return not account_code.startswith(GOODS_ACCOUNTS)
+
+
 def _locked(invoice: SupplierInvoice) -> SupplierInvoice:
     locked: SupplierInvoice = SupplierInvoice.objects.select_for_update().get(pk=invoice.pk)
     return locked
@@ -226,8 +242,9 @@ def may_validate(*, invoice: SupplierInvoice, membership: Membership) -> bool:
 def supplier_invoice_validate(
     *, invoice: SupplierInvoice, membership: Membership
 ) -> SupplierInvoice:
-    """Validate and post: D 6xx (with any non-deductible VAT) and D 44566 on the activity,
-    C 401 on the supplier's auxiliary account, in the purchases journal."""
+    """Validate and post: D 6xx (with any non-deductible VAT), D 44566 for goods or D 44564
+    (pending until payment) for services, on the activity; C 401 on the supplier's auxiliary
+    account, in the purchases journal."""
     invoice = _locked(invoice)
     if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
         raise ApplicationError(_("Cette facture est déjà validée ou refusée."))
@@ -247,12 +264,17 @@ def supplier_invoice_validate(
         }
     )[:200]
     charges: dict[str, Decimal] = defaultdict(Decimal)
-    deductible = Decimal(0)
+    deductible = pending = Decimal(0)
     for line in invoice.lines.all():
         charges[line.account_code] += line.amount_excl_tax + line.vat_amount - line.deductible_vat
-        deductible += line.deductible_vat
+        if vat_due_at_payment(nature=invoice.nature, account_code=line.account_code):
+            pending += line.deductible_vat
+        else:
+            deductible += line.deductible_vat
     for code in [*charges, DEDUCTIBLE_VAT, SUPPLIERS]:
         account_get(code)
+    if pending:
+        account_get(DEDUCTIBLE_VAT_PENDING)
     fiscal_year_ensure(day=invoice.issue_date)
     activity = invoice.activity_id
     lines = [
@@ -262,6 +284,10 @@ def supplier_invoice_validate(
     ]
     if deductible:
         lines.append(LineInput(DEDUCTIBLE_VAT, debit=deductible, activity=activity, label=label))
+    if pending:
+        lines.append(
+            LineInput(DEDUCTIBLE_VAT_PENDING, debit=pending, activity=activity, label=label)
+        )
     lines.append(
         LineInput(
             SUPPLIERS,
@@ -282,10 +308,11 @@ def supplier_invoice_validate(
         source="purchases",
         user=membership.user,
     )
+    invoice.vat_pending = pending
     invoice.status = SupplierInvoice.Status.VALIDATED
     invoice.validated_by = membership.user
     invoice.validated_at = timezone.now()
-    invoice.save(update_fields=["entry", "status", "validated_by", "validated_at"])
+    invoice.save(update_fields=["entry", "vat_pending", "status", "validated_by", "validated_at"])
     if invoice.source == SupplierInvoice.Source.PLATFORM:
         LifecycleStatus.objects.create(
             cooperative_id=invoice.cooperative_id,

@@ -23,6 +23,8 @@ from purchases.models import ExpenseReport, Payment, PaymentBatch, SupplierInvoi
 from purchases.services.common import (
     BANK,
     BANK_JOURNAL,
+    DEDUCTIBLE_VAT,
+    DEDUCTIBLE_VAT_PENDING,
     SUPPLIERS,
     account_get,
     entrepreneur_third_party,
@@ -219,6 +221,24 @@ def sepa_xml_build(
     return xml
 
 
+def _vat_released(invoice: SupplierInvoice, label: str) -> list[LineInput]:
+    """Paid: the VAT on services waiting in 44564 becomes deductible (D 44566 / C 44564)."""
+    if not invoice.vat_pending:
+        return []
+    account_get(DEDUCTIBLE_VAT_PENDING)
+    return [
+        LineInput(
+            DEDUCTIBLE_VAT, debit=invoice.vat_pending, activity=invoice.activity_id, label=label
+        ),
+        LineInput(
+            DEDUCTIBLE_VAT_PENDING,
+            credit=invoice.vat_pending,
+            activity=invoice.activity_id,
+            label=label,
+        ),
+    ]
+
+
 def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: dt.date) -> None:
     line_ids = list(
         EntryLine.objects.filter(
@@ -233,7 +253,8 @@ def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: d
 @transaction.atomic
 def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) -> PaymentBatch:
     """The file went to the bank: post each payment (D 401 or the expense account / C 512, on
-    the item's activities), letter it with the invoice or report, mark the items paid."""
+    the item's activities; for services, the pending VAT to 44566), letter it with the invoice
+    or report, mark the items paid."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PaymentBatch.Status.DRAFT:
         raise ApplicationError(_("Ce lot est déjà marqué envoyé."))
@@ -269,6 +290,7 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
                     LineInput(
                         BANK, credit=payment.amount, activity=invoice.activity_id, label=label
                     ),
+                    *_vat_released(invoice, label),
                 ],
                 idempotency_key=f"payment:{payment.pk}",
                 piece_ref=batch.reference,
