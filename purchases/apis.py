@@ -90,6 +90,10 @@ class PurchaseSupplierRefSerializer(serializers.Serializer[Any]):
 
 class SupplierInvoiceOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="invoice, or credit_note (amounts positive)")
+    credited_invoice = serializers.IntegerField(
+        source="credited_invoice_id", allow_null=True, help_text="The invoice a credit note cancels"
+    )
     supplier = PurchaseSupplierRefSerializer()
     activity = PurchaseActivityRefSerializer(allow_null=True)
     number = serializers.CharField()
@@ -144,6 +148,9 @@ class SupplierInvoiceDraftInputSerializer(serializers.Serializer[Any]):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     nature = serializers.ChoiceField(choices=SupplierInvoice.Nature.choices)
     lines = PurchaseInvoiceLineInputSerializer(many=True, allow_empty=False, max_length=200)
+    credited_invoice = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="For a credit note"
+    )
 
 
 class SupplierInvoiceDetailApi(TenantApiView):
@@ -166,8 +173,18 @@ class SupplierInvoiceDetailApi(TenantApiView):
         serializer = SupplierInvoiceDraftInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        credited = None
+        if data["credited_invoice"] is not None:
+            credited = (
+                selectors.credit_note_targets(credit_note=invoice)
+                .filter(pk=data["credited_invoice"])
+                .first()
+            )
+            if credited is None:
+                raise ApplicationError(_("Facture d'origine inconnue pour ce fournisseur."))
         invoice = services.supplier_invoice_update(
             invoice=invoice,
+            credited_invoice=credited,
             number=data["number"],
             issue_date=data["issue_date"],
             due_date=data["due_date"],
@@ -176,6 +193,35 @@ class SupplierInvoiceDetailApi(TenantApiView):
         )
         invoice.refresh_from_db()
         return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class CreditNoteInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=60)
+    issue_date = serializers.DateField()
+    lines = PurchaseInvoiceLineInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class CreditNoteCreateApi(TenantApiView):
+    @extend_schema(
+        request=CreditNoteInputSerializer,
+        responses={201: SupplierInvoiceOutputSerializer},
+        summary="Enter a supplier's credit note against this invoice (a draft, amounts positive)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = CreditNoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        note = services.supplier_credit_note_create(
+            invoice=invoice,
+            number=data["number"],
+            issue_date=data["issue_date"],
+            lines=[services.InvoiceLineData(**line) for line in data["lines"]],
+            user=self.membership.user,
+        )
+        return Response(SupplierInvoiceOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class SupplierInvoiceValidateApi(TenantApiView):

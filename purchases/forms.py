@@ -165,3 +165,31 @@ class InvoiceLineForm(forms.Form):
         if data.get("label") and data.get("amount_excl_tax") is None:
             self.add_error("amount_excl_tax", _("Indiquez le montant HT de la ligne."))
         return data
+
+
+class CreditNoteForm(forms.Form):
+    """A credit note entered by hand against an invoice: one line, as on the supplier's paper."""
+
+    number = forms.CharField(label=_("Numéro de l'avoir"), max_length=60)
+    issue_date = forms.DateField(label=_("Date"), widget=DATE)
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    account_code = forms.CharField(label=_("Compte de charge"), max_length=20)
+    amount_excl_tax = forms.DecimalField(label=_("Montant HT"), min_value=Decimal("0.01"), **MONEY)
+    vat_rate = forms.DecimalField(label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2)
+    attachment = forms.FileField(
+        label=_("Pièce (PDF ou photo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+
+class CreditedInvoiceForm(forms.Form):
+    credited_invoice = forms.ModelChoiceField(
+        label=_("Facture annulée par l'avoir"),
+        queryset=SupplierInvoice.all_cooperatives.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: object, invoices: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["credited_invoice"].queryset = invoices  # type: ignore[attr-defined]

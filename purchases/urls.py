@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invoices/new/", views.invoice_new, name="purchases_invoice_new"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="purchases_invoice_detail"),
     path("invoices/<int:invoice_id>/edit/", views.invoice_edit, name="purchases_invoice_edit"),
+    path(
+        "invoices/<int:invoice_id>/credit-notes/new/",
+        views.credit_note_new,
+        name="purchases_credit_note_new",
+    ),
     path("invoices/<int:invoice_id>/file/", views.invoice_file, name="purchases_invoice_file"),
     path(
         "invoices/<int:invoice_id>/submit/", views.invoice_submit, name="purchases_invoice_submit"
@@ -64,6 +69,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "invoices/<int:invoice_id>/",
         apis.SupplierInvoiceDetailApi.as_view(),
         name="api_purchases_invoice",
+    ),
+    path(
+        "invoices/<int:invoice_id>/credit-notes/",
+        apis.CreditNoteCreateApi.as_view(),
+        name="api_purchases_credit_notes",
     ),
     path(
         "invoices/<int:invoice_id>/validate/",

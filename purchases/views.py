@@ -139,6 +139,8 @@ def invoice_detail(request: HttpRequest, cooperative_slug: str, invoice_id: int)
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "lifecycle": invoice.lifecycle.all(),
+            "credit_notes": invoice.credit_notes.order_by("issue_date", "pk"),
+            "remaining": services.supplier_invoice_remaining(invoice),
             "staff": sees_all_purchases(membership),
             "may_validate": services.may_validate(invoice=invoice, membership=membership),
             "assign_form": f.AssignForm(activities=selectors.activities_of(membership=membership)),
@@ -191,12 +193,26 @@ def invoice_edit(request: HttpRequest, cooperative_slug: str, invoice_id: int) -
         },
     )
     lines = _draft_line_forms(request, invoice)
+    credit = (
+        f.CreditedInvoiceForm(
+            request.POST or None,
+            invoices=selectors.credit_note_targets(credit_note=invoice),
+            initial={"credited_invoice": invoice.credited_invoice_id},
+        )
+        if invoice.kind == SupplierInvoice.Kind.CREDIT_NOTE
+        else None
+    )
     if request.method == "POST":
-        if form.is_valid() and all(line.is_valid() for line in lines):
+        if (
+            form.is_valid()
+            and all(line.is_valid() for line in lines)
+            and (credit is None or credit.is_valid())
+        ):
             data = form.cleaned_data
             try:
                 services.supplier_invoice_update(
                     invoice=invoice,
+                    credited_invoice=credit.cleaned_data["credited_invoice"] if credit else None,
                     number=data["number"],
                     issue_date=data["issue_date"],
                     due_date=data["due_date"],
@@ -224,7 +240,53 @@ def invoice_edit(request: HttpRequest, cooperative_slug: str, invoice_id: int) -
     return render(
         request,
         "purchases/invoice_edit.html",
-        {"invoice": invoice, "form": form, "lines": lines},
+        {"invoice": invoice, "form": form, "lines": lines, "credit_form": credit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@submitted_once
+def credit_note_new(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    """Enter a supplier's credit note (avoir) against this invoice, as a draft."""
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=current_membership(request), invoice_id=invoice_id
+    )
+    first = invoice.lines.first()
+    form = f.CreditNoteForm(
+        request.POST or None,
+        _files(request),
+        initial={
+            "account_code": first.account_code if first else "604",
+            "vat_rate": first.vat_rate if first else Decimal("20"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = services.supplier_credit_note_create(
+                invoice=invoice,
+                number=data["number"],
+                issue_date=data["issue_date"],
+                lines=[
+                    InvoiceLineData(
+                        data["label"],
+                        data["amount_excl_tax"],
+                        data["vat_rate"],
+                        data["account_code"].strip(),
+                    )
+                ],
+                user=_user(request),
+                attachment=data["attachment"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Avoir enregistré en brouillon."))
+            return redirect("purchases_invoice_detail", cooperative_slug, note.pk)
+    return render(
+        request,
+        "purchases/credit_note_new.html",
+        {"invoice": invoice, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -1,6 +1,10 @@
 """Writes of the purchases app. Import from here: `from purchases.services import ...`."""
 
 from purchases.services.common import settings_get
+from purchases.services.credit_notes import (
+    supplier_credit_note_create,
+    supplier_invoice_remaining,
+)
 from purchases.services.expenses import (
     expense_line_add,
     expense_report_get_or_create,
@@ -50,9 +54,11 @@ __all__ = [
     "routing_addresses_ensure",
     "settings_get",
     "supplier_create",
+    "supplier_credit_note_create",
     "supplier_invoice_assign",
     "supplier_invoice_create",
     "supplier_invoice_refuse",
+    "supplier_invoice_remaining",
     "supplier_invoice_submit",
     "supplier_invoice_update",
     "supplier_invoice_validate",

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from accounting.models import Account, ThirdParty
-from accounting.services import account_create, chart_seed_defaults, third_party_create
+from accounting.models import Account, EntryLine, ThirdParty
+from accounting.services import (
+    account_create,
+    chart_seed_defaults,
+    lines_letter,
+    third_party_create,
+)
 from entrepreneurs.models import Entrepreneur
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -101,3 +107,17 @@ def upload_check(upload: UploadedFile) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def supplier_lines_letter(
+    *, supplier: Supplier, entry_ids: list[int], day: dt.date, account_code: str = SUPPLIERS
+) -> None:
+    """Letter the supplier's lines on the account in these entries (they must cancel out)."""
+    third_party = supplier_third_party(supplier)
+    line_ids = list(
+        EntryLine.objects.filter(
+            entry_id__in=entry_ids, account__code=account_code, third_party_id=third_party.pk
+        ).values_list("pk", flat=True)
+    )
+    if len(line_ids) >= 2:
+        lines_letter(line_ids=line_ids, date=day)

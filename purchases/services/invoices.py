@@ -23,7 +23,14 @@ from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership
-from purchases.models import LifecycleStatus, Supplier, SupplierInvoice, SupplierInvoiceLine
+from purchases.models import (
+    LifecycleStatus,
+    Payment,
+    PaymentBatch,
+    Supplier,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
 from purchases.permissions import sees_all_purchases
 from purchases.services.common import (
     DEDUCTIBLE_VAT,
@@ -105,6 +112,16 @@ def _lines_save(invoice: SupplierInvoice, resolved: Resolved) -> None:
     )
 
 
+def credited_check(*, credit_kind: str, supplier: Supplier, credited: SupplierInvoice) -> None:
+    """A credit note cancels an invoice of its own supplier."""
+    if credit_kind != SupplierInvoice.Kind.CREDIT_NOTE:
+        raise ApplicationError(_("Seul un avoir annule une facture."))
+    if credited.kind != SupplierInvoice.Kind.INVOICE or credited.supplier_id != supplier.pk:
+        raise ApplicationError(
+            _("L'avoir annule une facture du même fournisseur, pas un autre avoir.")
+        )
+
+
 def _duplicate_message(supplier: Supplier, number: str) -> str:
     return _("Doublon : la facture n° %(number)s de %(supplier)s est déjà enregistrée.") % {
         "number": number,
@@ -136,10 +153,14 @@ def supplier_invoice_create(
     attachment_type: str = "",
     routing_address: str = "",
     platform_id: str = "",
+    kind: str = SupplierInvoice.Kind.INVOICE,
+    credited_invoice: SupplierInvoice | None = None,
 ) -> SupplierInvoice:
     """A draft supplier invoice (statut brouillon) with its lines; refused when the supplier
-    already billed this number."""
+    already billed this number. A credit note (kind) may name the invoice it cancels."""
     number = number.strip()
+    if credited_invoice is not None:
+        credited_check(credit_kind=kind, supplier=supplier, credited=credited_invoice)
     if not number:
         raise ApplicationError(_("Le numéro de la facture est obligatoire."))
     if due_date is not None and due_date < issue_date:
@@ -163,6 +184,8 @@ def supplier_invoice_create(
         routing_address=routing_address[:60],
         platform_id=platform_id[:100],
         created_by=user,
+        kind=kind,
+        credited_invoice=credited_invoice,
     )
     if attachment is not None:
         if isinstance(attachment, bytes):
@@ -227,6 +250,8 @@ def supplier_invoice_submit(*, invoice: SupplierInvoice) -> SupplierInvoice:
         raise ApplicationError(_("Seul un brouillon se soumet."))
     if invoice.activity_id is None:
         raise ApplicationError(_("Choisissez d'abord l'activité de la facture."))
+    if invoice.kind == SupplierInvoice.Kind.CREDIT_NOTE and invoice.credited_invoice_id is None:
+        raise ApplicationError(_("Indiquez la facture que cet avoir annule."))
     invoice.status = SupplierInvoice.Status.SUBMITTED
     invoice.save(update_fields=["status"])
     return invoice
@@ -238,13 +263,53 @@ def may_validate(*, invoice: SupplierInvoice, membership: Membership) -> bool:
     return invoice.total_incl_tax <= settings_get().self_validation_cap
 
 
+def _side(amount: Decimal, *, reverse: bool) -> dict[str, Decimal]:
+    """A debit, or for a credit note (posted in reverse) a credit."""
+    return {"credit": amount} if reverse else {"debit": amount}
+
+
+def _in_unsent_batch(invoice: SupplierInvoice) -> bool:
+    return Payment.objects.filter(
+        supplier_invoice=invoice, batch__status=PaymentBatch.Status.DRAFT
+    ).exists()
+
+
+def _credit_note_check(credit_note: SupplierInvoice) -> SupplierInvoice:
+    """The invoice a credit note cancels, locked; refuses a credit note beyond what is left."""
+    from purchases.services.credit_notes import supplier_invoice_remaining
+
+    if credit_note.credited_invoice_id is None:
+        raise ApplicationError(_("Indiquez la facture que cet avoir annule."))
+    invoice = _locked(credit_note.credited_invoice)  # type: ignore[arg-type]
+    if invoice.status not in (SupplierInvoice.Status.VALIDATED, SupplierInvoice.Status.PAID):
+        raise ApplicationError(_("La facture d'origine n'est pas encore validée."))
+    if invoice.status == SupplierInvoice.Status.VALIDATED and _in_unsent_batch(invoice):
+        raise ApplicationError(
+            _(
+                "La facture d'origine est dans un lot de virements pas encore envoyé : "
+                "marquez le lot envoyé avant de valider l'avoir."
+            )
+        )
+    remaining = supplier_invoice_remaining(invoice)
+    if credit_note.total_incl_tax > remaining:
+        raise ApplicationError(
+            _("L'avoir (%(credit)s €) dépasse ce qui reste de la facture (%(left)s €).")
+            % {"credit": credit_note.total_incl_tax, "left": remaining}
+        )
+    return invoice
+
+
+# Long on purpose: the posting of an invoice and of a credit note (in reverse) side by side,
+# with the VAT split between deductible now and deductible at payment.
 @transaction.atomic
 def supplier_invoice_validate(
     *, invoice: SupplierInvoice, membership: Membership
 ) -> SupplierInvoice:
     """Validate and post: D 6xx (with any non-deductible VAT), D 44566 for goods or D 44564
     (pending until payment) for services, on the activity; C 401 on the supplier's auxiliary
-    account, in the purchases journal."""
+    account, in the purchases journal. A credit note posts the same in reverse, its VAT on
+    services pending only while the invoice it cancels is unpaid; it is lettered with the
+    invoice when nothing is left to pay."""
     invoice = _locked(invoice)
     if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
         raise ApplicationError(_("Cette facture est déjà validée ou refusée."))
@@ -255,19 +320,20 @@ def supplier_invoice_validate(
             _("Au-delà de %(cap)s € TTC, la facture est validée par l'équipe d'appui.")
             % {"cap": settings_get().self_validation_cap}
         )
+    reverse = invoice.kind == SupplierInvoice.Kind.CREDIT_NOTE
+    credited = _credit_note_check(invoice) if reverse else None
+    # The cancelled invoice's VAT is already deductible once it is paid.
+    waits = credited is None or credited.status == SupplierInvoice.Status.VALIDATED
     third_party = supplier_third_party(invoice.supplier)
-    label = (
-        _("Facture %(number)s · %(supplier)s")
-        % {
-            "number": invoice.number,
-            "supplier": invoice.supplier.name,
-        }
-    )[:200]
+    template = (
+        _("Avoir %(number)s · %(supplier)s") if reverse else _("Facture %(number)s · %(supplier)s")
+    )
+    label = (template % {"number": invoice.number, "supplier": invoice.supplier.name})[:200]
     charges: dict[str, Decimal] = defaultdict(Decimal)
     deductible = pending = Decimal(0)
     for line in invoice.lines.all():
         charges[line.account_code] += line.amount_excl_tax + line.vat_amount - line.deductible_vat
-        if vat_due_at_payment(nature=invoice.nature, account_code=line.account_code):
+        if waits and vat_due_at_payment(nature=invoice.nature, account_code=line.account_code):
             pending += line.deductible_vat
         else:
             deductible += line.deductible_vat
@@ -278,23 +344,22 @@ def supplier_invoice_validate(
     fiscal_year_ensure(day=invoice.issue_date)
     activity = invoice.activity_id
     lines = [
-        LineInput(code, debit=amount, activity=activity, label=label)
+        LineInput(code, activity=activity, label=label, **_side(amount, reverse=reverse))
         for code, amount in charges.items()
         if amount
     ]
-    if deductible:
-        lines.append(LineInput(DEDUCTIBLE_VAT, debit=deductible, activity=activity, label=label))
-    if pending:
-        lines.append(
-            LineInput(DEDUCTIBLE_VAT_PENDING, debit=pending, activity=activity, label=label)
-        )
+    for code, amount in ((DEDUCTIBLE_VAT, deductible), (DEDUCTIBLE_VAT_PENDING, pending)):
+        if amount:
+            lines.append(
+                LineInput(code, activity=activity, label=label, **_side(amount, reverse=reverse))
+            )
     lines.append(
         LineInput(
             SUPPLIERS,
-            credit=invoice.total_incl_tax,
             activity=activity,
             third_party=third_party,
             label=label,
+            **_side(invoice.total_incl_tax, reverse=not reverse),
         )
     )
     invoice.entry = entry_post(
@@ -319,6 +384,10 @@ def supplier_invoice_validate(
             invoice=invoice,
             code=LifecycleStatus.Code.APPROVED,
         )
+    if credited is not None and credited.status == SupplierInvoice.Status.VALIDATED:
+        from purchases.services.credit_notes import supplier_invoice_settle_if_credited
+
+        supplier_invoice_settle_if_credited(invoice=credited, day=invoice.issue_date)
     return invoice
 
 
@@ -353,12 +422,20 @@ def supplier_invoice_update(
     due_date: dt.date | None,
     nature: str,
     lines: Sequence[InvoiceLineData],
+    credited_invoice: SupplierInvoice | None = None,
 ) -> SupplierInvoice:
     """Correct a draft before it is submitted: its header and all its lines (replaced), the
-    totals recomputed. A received e-invoice keeps its file: the draft records how we book it."""
+    totals recomputed. A received e-invoice keeps its file: the draft records how we book it.
+    A credit note may be given the invoice it cancels (None keeps the one it has)."""
     invoice = _locked(invoice)
     if invoice.status != SupplierInvoice.Status.DRAFT:
         raise ApplicationError(_("Seul un brouillon se modifie."))
+    if credited_invoice is not None:
+        credited_check(
+            credit_kind=invoice.kind, supplier=invoice.supplier, credited=credited_invoice
+        )
+        invoice.credited_invoice = credited_invoice
+        invoice.activity_id = credited_invoice.activity_id
     number = number.strip()
     if not number:
         raise ApplicationError(_("Le numéro de la facture est obligatoire."))
@@ -379,6 +456,8 @@ def supplier_invoice_update(
     invoice.total_incl_tax = total_excl + total_vat
     invoice.save(
         update_fields=[
+            "credited_invoice",
+            "activity",
             "number",
             "issue_date",
             "due_date",

@@ -31,6 +31,11 @@ from purchases.services.common import (
     settings_get,
     supplier_third_party,
 )
+from purchases.services.credit_notes import (
+    credit_notes_posted,
+    supplier_invoice_remaining,
+    vat_pending_left,
+)
 from purchases.services.expenses import expense_report_totals
 from purchases.services.suppliers import bank_details_clean
 
@@ -113,11 +118,18 @@ def payment_batch_create(
     )
     payments: list[Payment] = []
     for invoice in invoices:
+        if invoice.kind != SupplierInvoice.Kind.INVOICE:
+            raise ApplicationError(
+                _("L'avoir %(number)s ne se paie pas : il se déduit de sa facture.")
+                % {"number": invoice.number}
+            )
         if invoice.status != SupplierInvoice.Status.VALIDATED:
             raise ApplicationError(
                 _("La facture %(number)s n'est pas validée ou déjà payée.")
                 % {"number": invoice.number}
             )
+        # Its validated credit notes are deducted: the transfer pays what is left.
+        amount = supplier_invoice_remaining(invoice)
         if not invoice.supplier.iban:
             raise ApplicationError(
                 _("Le fournisseur %(name)s n'a pas d'IBAN.") % {"name": invoice.supplier.name}
@@ -130,7 +142,7 @@ def payment_batch_create(
                 creditor_name=epc_text(invoice.supplier.name, 70),
                 iban=iban,
                 bic=bic,
-                amount=invoice.total_incl_tax,
+                amount=amount,
                 end_to_end_id=f"FF{invoice.pk}",
                 description=epc_text(f"Facture {invoice.number}", 140),
             )
@@ -222,19 +234,16 @@ def sepa_xml_build(
 
 
 def _vat_released(invoice: SupplierInvoice, label: str) -> list[LineInput]:
-    """Paid: the VAT on services waiting in 44564 becomes deductible (D 44566 / C 44564)."""
-    if not invoice.vat_pending:
+    """Paid: the VAT on services waiting in 44564, net of the credit notes' share, becomes
+    deductible (D 44566 / C 44564)."""
+    pending = vat_pending_left(invoice)
+    if not pending:
         return []
     account_get(DEDUCTIBLE_VAT_PENDING)
     return [
+        LineInput(DEDUCTIBLE_VAT, debit=pending, activity=invoice.activity_id, label=label),
         LineInput(
-            DEDUCTIBLE_VAT, debit=invoice.vat_pending, activity=invoice.activity_id, label=label
-        ),
-        LineInput(
-            DEDUCTIBLE_VAT_PENDING,
-            credit=invoice.vat_pending,
-            activity=invoice.activity_id,
-            label=label,
+            DEDUCTIBLE_VAT_PENDING, credit=pending, activity=invoice.activity_id, label=label
         ),
     ]
 
@@ -301,7 +310,16 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
                 raise ApplicationError(
                     _("La facture %(number)s n'a pas d'écriture.") % {"number": invoice.number}
                 )
-            _letter(SUPPLIERS, third_party.pk, [invoice.entry_id, entry.pk], day)
+            notes = credit_notes_posted(invoice)
+            _letter(
+                SUPPLIERS,
+                third_party.pk,
+                [invoice.entry_id, entry.pk, *(n.entry_id for n in notes if n.entry_id)],
+                day,
+            )
+            SupplierInvoice.objects.filter(pk__in=[n.pk for n in notes]).update(
+                status=SupplierInvoice.Status.PAID, paid_at=day
+            )
             invoice.payment_entry = entry
             invoice.status = SupplierInvoice.Status.PAID
             invoice.paid_at = day

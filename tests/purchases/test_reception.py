@@ -179,7 +179,6 @@ def _tampered(old: bytes, new: bytes, p: Purchases) -> bytes:
         ("wrong_total", r"total HT 229.6 \+ TVA 20.73 ≠ total TTC 251.33"),
         ("wrong_vat", r"TVA à 21 % de 46.37 = 9.74, pas 19.74"),
         ("foreign_currency", "devise DKK"),
-        ("credit_note", "avoirs reçus ne sont pas encore pris en charge"),
     ],
 )
 def test_refused_files_save_nothing(
@@ -205,9 +204,6 @@ def test_refused_files_save_nothing(
         ),
         "foreign_currency": lambda: addressed_to(
             "CII_example4.xml", siren=COOP_A_SIREN, address=COOP_A_SIREN
-        ),
-        "credit_note": lambda: addressed_to(
-            "ubl-tc434-creditnote1.xml", siren=COOP_A_SIREN, address=COOP_A_SIREN
         ),
     }
     data = files[case]()
