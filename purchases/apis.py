@@ -18,8 +18,14 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 from purchases import selectors, services
-from purchases.models import ExpenseLine, MileageAllowance, SupplierInvoice, SupplierInvoiceLine
-from purchases.permissions import VALIDATOR_ROLES
+from purchases.models import (
+    ExpenseLine,
+    MileageAllowance,
+    PurchaseSettings,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
+from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES
 
 
 class PurchaseSupplierOutputSerializer(serializers.Serializer[Any]):
@@ -333,3 +339,68 @@ class ExpenseReportDetailApi(TenantApiView):
             membership=self.membership, report_id=report_id
         )
         return Response(ExpenseReportOutputSerializer(report).data)
+
+
+class PurchaseSettingsOutputSerializer(serializers.Serializer[Any]):
+    self_validation_cap = serializers.DecimalField(max_digits=14, decimal_places=2)
+    receipt_required_above = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expense_payable_account = serializers.CharField()
+    debtor_name = serializers.CharField()
+    debtor_iban = serializers.CharField()
+    debtor_bic = serializers.CharField()
+    sepa_version = serializers.CharField()
+    platform_url = serializers.CharField()
+    platform_token_set = serializers.SerializerMethodField(
+        help_text="Whether a token is saved: the token itself is never returned"
+    )
+
+    def get_platform_token_set(self, config: Any) -> bool:
+        return bool(config.platform_token)
+
+
+class PurchaseSettingsInputSerializer(serializers.Serializer[Any]):
+    self_validation_cap = serializers.DecimalField(max_digits=14, decimal_places=2)
+    receipt_required_above = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expense_payable_account = serializers.CharField(max_length=20)
+    debtor_name = serializers.CharField(max_length=70, allow_blank=True)
+    debtor_iban = serializers.CharField(max_length=42, allow_blank=True)
+    debtor_bic = serializers.CharField(max_length=11, allow_blank=True)
+    sepa_version = serializers.ChoiceField(choices=PurchaseSettings.SepaVersion.choices)
+    platform_url = serializers.CharField(max_length=200, allow_blank=True)
+    platform_token = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        write_only=True,
+        help_text="Write-only. Absent or null keeps the saved token; an empty string clears it",
+    )
+
+
+class PurchaseSettingsApi(TenantApiView):
+    permission_classes = [HasRole.of(*PAYER_ROLES)]
+
+    @extend_schema(
+        responses=PurchaseSettingsOutputSerializer, summary="Purchase settings (token masked)"
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(PurchaseSettingsOutputSerializer(services.settings_get()).data)
+
+    @extend_schema(
+        request=PurchaseSettingsInputSerializer,
+        responses=PurchaseSettingsOutputSerializer,
+        summary="Save the purchase settings and the accredited platform's connection",
+    )
+    def put(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = PurchaseSettingsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        token = data.pop("platform_token")
+        config = services.purchase_settings_update(
+            data=services.SettingsData(**data),
+            platform_token=token or None,
+            clear_token=token == "",
+            user=self.membership.user,
+        )
+        return Response(PurchaseSettingsOutputSerializer(config).data)

@@ -7,7 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import Activity
-from purchases.models import ExpenseCategory, MileageAllowance, Supplier, SupplierInvoice
+from purchases.models import (
+    ExpenseCategory,
+    MileageAllowance,
+    PurchaseSettings,
+    Supplier,
+    SupplierInvoice,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -193,3 +199,43 @@ class CreditedInvoiceForm(forms.Form):
     def __init__(self, *args: object, invoices: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["credited_invoice"].queryset = invoices  # type: ignore[attr-defined]
+
+
+class PurchaseSettingsForm(forms.Form):
+    self_validation_cap = forms.DecimalField(
+        label=_("Plafond d'auto-validation des factures (TTC)"),
+        min_value=Decimal(0),
+        help_text=_(
+            "Une facture fournisseur jusqu'à ce montant peut être validée par l'entrepreneur·e."
+        ),
+        **MONEY,
+    )
+    receipt_required_above = forms.DecimalField(
+        label=_("Justificatif obligatoire au-delà de (TTC)"), min_value=Decimal(0), **MONEY
+    )
+    expense_payable_account = forms.CharField(
+        label=_("Compte des frais à rembourser"), max_length=20
+    )
+    debtor_name = forms.CharField(
+        label=_("Titulaire du compte payeur"), max_length=70, required=False
+    )
+    debtor_iban = forms.CharField(label=_("IBAN payeur"), max_length=42, required=False)
+    debtor_bic = forms.CharField(label=_("BIC payeur"), max_length=11, required=False)
+    sepa_version = forms.ChoiceField(
+        label=_("Version des fichiers de virement"), choices=PurchaseSettings.SepaVersion.choices
+    )
+    platform_url = forms.URLField(
+        label=_("Adresse de l'API de la plateforme agréée"),
+        required=False,
+        assume_scheme="https",
+    )
+    # Write-only: the saved token is never put back into the page.
+    platform_token = forms.CharField(
+        label=_("Nouveau jeton d'accès à la plateforme"),
+        max_length=200,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Laissez vide pour garder le jeton enregistré."),
+    )
+    clear_token = forms.BooleanField(label=_("Effacer le jeton enregistré"), required=False)

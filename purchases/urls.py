@@ -55,9 +55,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("payments/<int:batch_id>/file/", views.batch_file, name="purchases_batch_file"),
     path("payments/<int:batch_id>/sent/", views.batch_sent, name="purchases_batch_sent"),
     path("routing/", views.routing, name="purchases_routing"),
+    path("settings/", views.purchase_settings, name="purchases_settings"),
+    path("settings/sync/", views.platform_sync_now, name="purchases_platform_sync"),
 ]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("settings/", apis.PurchaseSettingsApi.as_view(), name="api_purchases_settings"),
     path("suppliers/", apis.SupplierListApi.as_view(), name="api_purchases_suppliers"),
     path("invoices/", apis.SupplierInvoiceListApi.as_view(), name="api_purchases_invoices"),
     path(

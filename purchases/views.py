@@ -24,6 +24,9 @@ from purchases import selectors, services
 from purchases.models import ExpenseReport, SupplierInvoice
 from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES, may_pay, sees_all_purchases
 from purchases.services import InvoiceLineData
+from purchases.services.settings import TOKEN_MASK
+
+SETTINGS_FIELDS = tuple(services.SettingsData.__dataclass_fields__)
 
 # The two forms of an expense report share field names: their ids differ, so that each label
 # names its own field.
@@ -611,3 +614,46 @@ def routing(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         for address in selectors.routing_addresses_of(membership=membership)
     ]
     return render(request, "purchases/routing.html", {"addresses": addresses})
+
+
+@role_required(*PAYER_ROLES)
+def purchase_settings(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The purchase settings and the connection to the accredited platform (token masked)."""
+    config = services.settings_get()
+    initial = {key: getattr(config, key) for key in SETTINGS_FIELDS}
+    form = f.PurchaseSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.purchase_settings_update(
+                data=services.SettingsData(**{key: data[key] for key in SETTINGS_FIELDS}),
+                platform_token=data["platform_token"] or None,
+                clear_token=data["clear_token"],
+                user=_user(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Réglages des achats enregistrés."))
+            return redirect("purchases_settings", cooperative_slug)
+    return render(
+        request,
+        "purchases/settings.html",
+        {"form": form, "token_set": bool(config.platform_token), "mask": TOKEN_MASK},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@role_required(*PAYER_ROLES)
+def platform_sync_now(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Receive from the platform now rather than at the next scheduled run (a job)."""
+    from perspectives.tenancy.jobs import job_enqueue
+    from purchases.tasks import platform_sync_task
+
+    if not services.platform_configured():
+        messages.error(request, _("La plateforme agréée n'est pas configurée (adresse et jeton)."))
+    else:
+        job_enqueue(platform_sync_task)
+        messages.success(request, _("Réception lancée : suivez-la dans les tâches."))
+    return redirect("purchases_settings", cooperative_slug)

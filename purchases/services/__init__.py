@@ -25,17 +25,19 @@ from purchases.services.invoices import (
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
-from purchases.services.platform import SyncReport, platform_sync
+from purchases.services.platform import SyncReport, platform_configured, platform_sync
 from purchases.services.reception import (
     cooperative_vat_number,
     einvoice_receive,
     routing_address_for,
     routing_addresses_ensure,
 )
+from purchases.services.settings import SettingsData, purchase_settings_update
 from purchases.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
     "InvoiceLineData",
+    "SettingsData",
     "SyncReport",
     "cooperative_vat_number",
     "einvoice_receive",
@@ -49,7 +51,9 @@ __all__ = [
     "mileage_add",
     "payment_batch_create",
     "payment_batch_mark_sent",
+    "platform_configured",
     "platform_sync",
+    "purchase_settings_update",
     "routing_address_for",
     "routing_addresses_ensure",
     "settings_get",
