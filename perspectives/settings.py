@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.consultations_close_due_for_all_cooperatives",
         "schedule": crontab(minute="*/15"),
     },
+    # Every quarter of an hour: invoices received by each cooperative's accredited platform
+    # (idempotent: the platform's cursor; cooperatives without a platform do nothing).
+    "purchases-platform-sync": {
+        "task": "purchases.tasks.platform_sync_for_all_cooperatives",
+        "schedule": crontab(minute="7,22,37,52"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -17,8 +18,14 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 from purchases import selectors, services
-from purchases.models import ExpenseLine, MileageAllowance, SupplierInvoiceLine
-from purchases.permissions import VALIDATOR_ROLES
+from purchases.models import (
+    ExpenseLine,
+    MileageAllowance,
+    PurchaseSettings,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
+from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES
 
 
 class PurchaseSupplierOutputSerializer(serializers.Serializer[Any]):
@@ -89,6 +96,10 @@ class PurchaseSupplierRefSerializer(serializers.Serializer[Any]):
 
 class SupplierInvoiceOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="invoice, or credit_note (amounts positive)")
+    credited_invoice = serializers.IntegerField(
+        source="credited_invoice_id", allow_null=True, help_text="The invoice a credit note cancels"
+    )
     supplier = PurchaseSupplierRefSerializer()
     activity = PurchaseActivityRefSerializer(allow_null=True)
     number = serializers.CharField()
@@ -101,6 +112,11 @@ class SupplierInvoiceOutputSerializer(serializers.Serializer[Any]):
     total_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_incl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_pending = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Deductible VAT on services waiting for the payment (44564)",
+    )
     lines = PurchaseInvoiceLineOutputSerializer(many=True)
 
 
@@ -119,6 +135,30 @@ class SupplierInvoiceListApi(PaginatedApiMixin, TenantApiView):
         return self.paginated_response(_invoices(self), SupplierInvoiceOutputSerializer)
 
 
+class PurchaseInvoiceLineInputSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]
+    account_code = serializers.CharField(max_length=20, default="604")
+    amount_excl_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20.00"))
+    vat_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    deductible_vat = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
+class SupplierInvoiceDraftInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=60)
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    nature = serializers.ChoiceField(choices=SupplierInvoice.Nature.choices)
+    lines = PurchaseInvoiceLineInputSerializer(many=True, allow_empty=False, max_length=200)
+    credited_invoice = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="For a credit note"
+    )
+
+
 class SupplierInvoiceDetailApi(TenantApiView):
     @extend_schema(responses=SupplierInvoiceOutputSerializer, summary="A supplier invoice")
     def get(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
@@ -126,6 +166,68 @@ class SupplierInvoiceDetailApi(TenantApiView):
             membership=self.membership, invoice_id=invoice_id
         )
         return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+    @extend_schema(
+        request=SupplierInvoiceDraftInputSerializer,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Correct a draft supplier invoice: header and all its lines (replaced)",
+    )
+    def put(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = SupplierInvoiceDraftInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        credited = None
+        if data["credited_invoice"] is not None:
+            credited = (
+                selectors.credit_note_targets(credit_note=invoice)
+                .filter(pk=data["credited_invoice"])
+                .first()
+            )
+            if credited is None:
+                raise ApplicationError(_("Facture d'origine inconnue pour ce fournisseur."))
+        invoice = services.supplier_invoice_update(
+            invoice=invoice,
+            credited_invoice=credited,
+            number=data["number"],
+            issue_date=data["issue_date"],
+            due_date=data["due_date"],
+            nature=data["nature"],
+            lines=[services.InvoiceLineData(**line) for line in data["lines"]],
+        )
+        invoice.refresh_from_db()
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class CreditNoteInputSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=60)
+    issue_date = serializers.DateField()
+    lines = PurchaseInvoiceLineInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class CreditNoteCreateApi(TenantApiView):
+    @extend_schema(
+        request=CreditNoteInputSerializer,
+        responses={201: SupplierInvoiceOutputSerializer},
+        summary="Enter a supplier's credit note against this invoice (a draft, amounts positive)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = CreditNoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        note = services.supplier_credit_note_create(
+            invoice=invoice,
+            number=data["number"],
+            issue_date=data["issue_date"],
+            lines=[services.InvoiceLineData(**line) for line in data["lines"]],
+            user=self.membership.user,
+        )
+        return Response(SupplierInvoiceOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class SupplierInvoiceValidateApi(TenantApiView):
@@ -237,3 +339,68 @@ class ExpenseReportDetailApi(TenantApiView):
             membership=self.membership, report_id=report_id
         )
         return Response(ExpenseReportOutputSerializer(report).data)
+
+
+class PurchaseSettingsOutputSerializer(serializers.Serializer[Any]):
+    self_validation_cap = serializers.DecimalField(max_digits=14, decimal_places=2)
+    receipt_required_above = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expense_payable_account = serializers.CharField()
+    debtor_name = serializers.CharField()
+    debtor_iban = serializers.CharField()
+    debtor_bic = serializers.CharField()
+    sepa_version = serializers.CharField()
+    platform_url = serializers.CharField()
+    platform_token_set = serializers.SerializerMethodField(
+        help_text="Whether a token is saved: the token itself is never returned"
+    )
+
+    def get_platform_token_set(self, config: Any) -> bool:
+        return bool(config.platform_token)
+
+
+class PurchaseSettingsInputSerializer(serializers.Serializer[Any]):
+    self_validation_cap = serializers.DecimalField(max_digits=14, decimal_places=2)
+    receipt_required_above = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expense_payable_account = serializers.CharField(max_length=20)
+    debtor_name = serializers.CharField(max_length=70, allow_blank=True)
+    debtor_iban = serializers.CharField(max_length=42, allow_blank=True)
+    debtor_bic = serializers.CharField(max_length=11, allow_blank=True)
+    sepa_version = serializers.ChoiceField(choices=PurchaseSettings.SepaVersion.choices)
+    platform_url = serializers.CharField(max_length=200, allow_blank=True)
+    platform_token = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        write_only=True,
+        help_text="Write-only. Absent or null keeps the saved token; an empty string clears it",
+    )
+
+
+class PurchaseSettingsApi(TenantApiView):
+    permission_classes = [HasRole.of(*PAYER_ROLES)]
+
+    @extend_schema(
+        responses=PurchaseSettingsOutputSerializer, summary="Purchase settings (token masked)"
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(PurchaseSettingsOutputSerializer(services.settings_get()).data)
+
+    @extend_schema(
+        request=PurchaseSettingsInputSerializer,
+        responses=PurchaseSettingsOutputSerializer,
+        summary="Save the purchase settings and the accredited platform's connection",
+    )
+    def put(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = PurchaseSettingsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        token = data.pop("platform_token")
+        config = services.purchase_settings_update(
+            data=services.SettingsData(**data),
+            platform_token=token or None,
+            clear_token=token == "",
+            user=self.membership.user,
+        )
+        return Response(PurchaseSettingsOutputSerializer(config).data)

@@ -80,6 +80,11 @@ class ParsedInvoice:
     lines: list[ParsedLine] = field(default_factory=list)
     vat: list[VatBreakdown] = field(default_factory=list)
     pdf: bytes | None = None
+    preceding_number: str = ""  # BT-25: the invoice a credit note cancels
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.type_code in CREDIT_NOTE_TYPES
 
 
 def _fail(message: str) -> ApplicationError:
@@ -259,6 +264,9 @@ def parse_cii(root: etree._Element) -> ParsedInvoice:
         total_incl_tax=_dec(_first(root, f"{summation}/ram:GrandTotalAmount", ns), "BT-112"),
         lines=lines,
         vat=vat,
+        preceding_number=_first(
+            root, f"{settlement}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID", ns
+        ),
     )
 
 
@@ -336,6 +344,9 @@ def parse_ubl(root: etree._Element) -> ParsedInvoice:
         total_incl_tax=_dec(_first(root, f"{totals}/cbc:TaxInclusiveAmount", ns), "BT-112"),
         lines=lines,
         vat=vat,
+        preceding_number=_first(
+            root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", ns
+        ),
     )
 
 
@@ -389,10 +400,6 @@ def einvoice_check(parsed: ParsedInvoice, *, buyer_siren: str, buyer_vat: str) -
     """The buyer's checks before accepting a received invoice (raises in French)."""
     if not parsed.number:
         raise _fail(_("Facture refusée : pas de numéro (BT-1)."))
-    if parsed.type_code in CREDIT_NOTE_TYPES:
-        raise _fail(
-            _("Les avoirs reçus ne sont pas encore pris en charge : saisissez-le à la main.")
-        )
     if parsed.currency and parsed.currency != "EUR":
         raise _fail(
             _("Facture refusée : devise %(currency)s, seules les factures en euros sont acceptées.")

@@ -7,7 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import Activity
-from purchases.models import ExpenseCategory, MileageAllowance, Supplier, SupplierInvoice
+from purchases.models import (
+    ExpenseCategory,
+    MileageAllowance,
+    PurchaseSettings,
+    Supplier,
+    SupplierInvoice,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -134,3 +140,102 @@ class PaymentBatchForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["invoices"].queryset = invoices  # type: ignore[attr-defined]
         self.fields["reports"].queryset = reports  # type: ignore[attr-defined]
+
+
+class InvoiceDraftForm(forms.Form):
+    number = forms.CharField(label=_("Numéro de la facture"), max_length=60)
+    issue_date = forms.DateField(label=_("Date"), widget=DATE)
+    due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+    nature = forms.ChoiceField(label=_("Nature"), choices=SupplierInvoice.Nature.choices)
+
+
+class InvoiceLineForm(forms.Form):
+    """One line of a draft; a row left without a label is ignored."""
+
+    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    account_code = forms.CharField(label=_("Compte de charge"), max_length=20, initial="604")
+    amount_excl_tax = forms.DecimalField(label=_("Montant HT"), required=False, **MONEY)
+    vat_rate = forms.DecimalField(
+        label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, initial=Decimal("20")
+    )
+    vat_amount = forms.DecimalField(label=_("TVA (vide : calculée)"), required=False, **MONEY)
+    deductible_vat = forms.DecimalField(
+        label=_("dont TVA déductible (vide : toute)"), required=False, **MONEY
+    )
+
+    def has_content(self) -> bool:
+        return bool(self.cleaned_data.get("label"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("label") and data.get("amount_excl_tax") is None:
+            self.add_error("amount_excl_tax", _("Indiquez le montant HT de la ligne."))
+        return data
+
+
+class CreditNoteForm(forms.Form):
+    """A credit note entered by hand against an invoice: one line, as on the supplier's paper."""
+
+    number = forms.CharField(label=_("Numéro de l'avoir"), max_length=60)
+    issue_date = forms.DateField(label=_("Date"), widget=DATE)
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    account_code = forms.CharField(label=_("Compte de charge"), max_length=20)
+    amount_excl_tax = forms.DecimalField(label=_("Montant HT"), min_value=Decimal("0.01"), **MONEY)
+    vat_rate = forms.DecimalField(label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2)
+    attachment = forms.FileField(
+        label=_("Pièce (PDF ou photo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+
+class CreditedInvoiceForm(forms.Form):
+    credited_invoice = forms.ModelChoiceField(
+        label=_("Facture annulée par l'avoir"),
+        queryset=SupplierInvoice.all_cooperatives.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: object, invoices: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["credited_invoice"].queryset = invoices  # type: ignore[attr-defined]
+
+
+class PurchaseSettingsForm(forms.Form):
+    self_validation_cap = forms.DecimalField(
+        label=_("Plafond d'auto-validation des factures (TTC)"),
+        min_value=Decimal(0),
+        help_text=_(
+            "Une facture fournisseur jusqu'à ce montant peut être validée par l'entrepreneur·e."
+        ),
+        **MONEY,
+    )
+    receipt_required_above = forms.DecimalField(
+        label=_("Justificatif obligatoire au-delà de (TTC)"), min_value=Decimal(0), **MONEY
+    )
+    expense_payable_account = forms.CharField(
+        label=_("Compte des frais à rembourser"), max_length=20
+    )
+    debtor_name = forms.CharField(
+        label=_("Titulaire du compte payeur"), max_length=70, required=False
+    )
+    debtor_iban = forms.CharField(label=_("IBAN payeur"), max_length=42, required=False)
+    debtor_bic = forms.CharField(label=_("BIC payeur"), max_length=11, required=False)
+    sepa_version = forms.ChoiceField(
+        label=_("Version des fichiers de virement"), choices=PurchaseSettings.SepaVersion.choices
+    )
+    platform_url = forms.URLField(
+        label=_("Adresse de l'API de la plateforme agréée"),
+        required=False,
+        assume_scheme="https",
+    )
+    # Write-only: the saved token is never put back into the page.
+    platform_token = forms.CharField(
+        label=_("Nouveau jeton d'accès à la plateforme"),
+        max_length=200,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Laissez vide pour garder le jeton enregistré."),
+    )
+    clear_token = forms.BooleanField(label=_("Effacer le jeton enregistré"), required=False)

@@ -158,6 +158,21 @@ class SupplierInvoice(TenantModel):
         SERVICES = "services", _("Services")
         MIXED = "mixed", _("Mixte")
 
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Facture")
+        CREDIT_NOTE = "credit_note", _("Avoir")
+
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    # A credit note (avoir) names the invoice it cancels in whole or in part; its amounts are
+    # positive and post in reverse.
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("facture d'origine"),
+    )
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("fournisseur")
     )
@@ -179,6 +194,11 @@ class SupplierInvoice(TenantModel):
     total_excl_tax = models.DecimalField(_("total HT"), **AMOUNT)
     total_vat = models.DecimalField(_("TVA"), **AMOUNT)
     total_incl_tax = models.DecimalField(_("total TTC"), **AMOUNT)
+    # Deductible VAT on services, posted at validation to the pending account (4456x) and moved
+    # to 44566 when the supplier is paid (VAT on services is deductible once paid).
+    vat_pending = models.DecimalField(
+        _("TVA déductible en attente de paiement"), default=Decimal("0.00"), **AMOUNT
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -232,6 +252,16 @@ class SupplierInvoice(TenantModel):
             models.CheckConstraint(
                 condition=~Q(status__in=["validated", "paid"]) | Q(activity__isnull=False),
                 name="supplierinvoice_validated_has_activity",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="credit_note") | Q(kind="invoice", credited_invoice__isnull=True),
+                name="supplierinvoice_only_credit_notes_credit",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="invoice")
+                | ~Q(status__in=["validated", "paid"])
+                | Q(credited_invoice__isnull=False),
+                name="supplierinvoice_validated_credit_note_names_invoice",
             ),
         ]
         indexes = [

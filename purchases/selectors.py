@@ -104,11 +104,22 @@ def payment_batch_get_for_member(*, membership: Membership, batch_id: int) -> Pa
 def payable_invoices() -> QuerySet[SupplierInvoice]:
     """Validated, not yet in a batch, oldest due first."""
     return (
-        SupplierInvoice.objects.filter(status=SupplierInvoice.Status.VALIDATED)
+        SupplierInvoice.objects.filter(
+            status=SupplierInvoice.Status.VALIDATED, kind=SupplierInvoice.Kind.INVOICE
+        )
         .exclude(pk__in=_paid_items("supplier_invoice_id"))
         .select_related("supplier", "activity")
         .order_by("due_date", "issue_date", "pk")
     )
+
+
+def credit_note_targets(*, credit_note: SupplierInvoice) -> QuerySet[SupplierInvoice]:
+    """The invoices a draft credit note may cancel: its supplier's validated or paid ones."""
+    return SupplierInvoice.objects.filter(
+        supplier_id=credit_note.supplier_id,
+        kind=SupplierInvoice.Kind.INVOICE,
+        status__in=(SupplierInvoice.Status.VALIDATED, SupplierInvoice.Status.PAID),
+    ).order_by("-issue_date", "-pk")
 
 
 def payable_reports() -> QuerySet[ExpenseReport]:

@@ -10,6 +10,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.purchases_home, name="purchases_home"),
     path("invoices/new/", views.invoice_new, name="purchases_invoice_new"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="purchases_invoice_detail"),
+    path("invoices/<int:invoice_id>/edit/", views.invoice_edit, name="purchases_invoice_edit"),
+    path(
+        "invoices/<int:invoice_id>/credit-notes/new/",
+        views.credit_note_new,
+        name="purchases_credit_note_new",
+    ),
     path("invoices/<int:invoice_id>/file/", views.invoice_file, name="purchases_invoice_file"),
     path(
         "invoices/<int:invoice_id>/submit/", views.invoice_submit, name="purchases_invoice_submit"
@@ -49,9 +55,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("payments/<int:batch_id>/file/", views.batch_file, name="purchases_batch_file"),
     path("payments/<int:batch_id>/sent/", views.batch_sent, name="purchases_batch_sent"),
     path("routing/", views.routing, name="purchases_routing"),
+    path("settings/", views.purchase_settings, name="purchases_settings"),
+    path("settings/sync/", views.platform_sync_now, name="purchases_platform_sync"),
 ]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("settings/", apis.PurchaseSettingsApi.as_view(), name="api_purchases_settings"),
     path("suppliers/", apis.SupplierListApi.as_view(), name="api_purchases_suppliers"),
     path("invoices/", apis.SupplierInvoiceListApi.as_view(), name="api_purchases_invoices"),
     path(
@@ -63,6 +72,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "invoices/<int:invoice_id>/",
         apis.SupplierInvoiceDetailApi.as_view(),
         name="api_purchases_invoice",
+    ),
+    path(
+        "invoices/<int:invoice_id>/credit-notes/",
+        apis.CreditNoteCreateApi.as_view(),
+        name="api_purchases_credit_notes",
     ),
     path(
         "invoices/<int:invoice_id>/validate/",

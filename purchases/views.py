@@ -24,6 +24,9 @@ from purchases import selectors, services
 from purchases.models import ExpenseReport, SupplierInvoice
 from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES, may_pay, sees_all_purchases
 from purchases.services import InvoiceLineData
+from purchases.services.settings import TOKEN_MASK
+
+SETTINGS_FIELDS = tuple(services.SettingsData.__dataclass_fields__)
 
 # The two forms of an expense report share field names: their ids differ, so that each label
 # names its own field.
@@ -139,11 +142,155 @@ def invoice_detail(request: HttpRequest, cooperative_slug: str, invoice_id: int)
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "lifecycle": invoice.lifecycle.all(),
+            "credit_notes": invoice.credit_notes.order_by("issue_date", "pk"),
+            "remaining": services.supplier_invoice_remaining(invoice),
             "staff": sees_all_purchases(membership),
             "may_validate": services.may_validate(invoice=invoice, membership=membership),
             "assign_form": f.AssignForm(activities=selectors.activities_of(membership=membership)),
             "refuse_form": f.RefuseForm(),
         },
+    )
+
+
+MAX_LINE_ROWS = 50
+
+
+def _draft_line_forms(request: HttpRequest, invoice: SupplierInvoice) -> list[f.InvoiceLineForm]:
+    """The draft's lines and two blank rows; on POST, as many rows as the page sent (bounded)."""
+    if request.method == "POST":
+        try:
+            rows = min(max(int(request.POST.get("rows", "0")), 1), MAX_LINE_ROWS)
+        except ValueError:
+            rows = 1
+        return [f.InvoiceLineForm(request.POST, prefix=f"line{i}") for i in range(rows)]
+    initial = [
+        {
+            "label": line.label,
+            "account_code": line.account_code,
+            "amount_excl_tax": line.amount_excl_tax,
+            "vat_rate": line.vat_rate,
+            "vat_amount": line.vat_amount,
+            "deductible_vat": line.deductible_vat,
+        }
+        for line in invoice.lines.all()
+    ]
+    initial += [{}, {}]
+    return [
+        f.InvoiceLineForm(initial=data or None, prefix=f"line{i}")
+        for i, data in enumerate(initial[:MAX_LINE_ROWS])
+    ]
+
+
+def invoice_edit(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    """Correct a draft before submitting it: number, dates, nature, lines, accounts and VAT."""
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=current_membership(request), invoice_id=invoice_id
+    )
+    form = f.InvoiceDraftForm(
+        request.POST or None,
+        initial={
+            "number": invoice.number,
+            "issue_date": invoice.issue_date,
+            "due_date": invoice.due_date,
+            "nature": invoice.nature,
+        },
+    )
+    lines = _draft_line_forms(request, invoice)
+    credit = (
+        f.CreditedInvoiceForm(
+            request.POST or None,
+            invoices=selectors.credit_note_targets(credit_note=invoice),
+            initial={"credited_invoice": invoice.credited_invoice_id},
+        )
+        if invoice.kind == SupplierInvoice.Kind.CREDIT_NOTE
+        else None
+    )
+    if request.method == "POST":
+        if (
+            form.is_valid()
+            and all(line.is_valid() for line in lines)
+            and (credit is None or credit.is_valid())
+        ):
+            data = form.cleaned_data
+            try:
+                services.supplier_invoice_update(
+                    invoice=invoice,
+                    credited_invoice=credit.cleaned_data["credited_invoice"] if credit else None,
+                    number=data["number"],
+                    issue_date=data["issue_date"],
+                    due_date=data["due_date"],
+                    nature=data["nature"],
+                    lines=[
+                        InvoiceLineData(
+                            label=line.cleaned_data["label"],
+                            amount_excl_tax=line.cleaned_data["amount_excl_tax"],
+                            vat_rate=line.cleaned_data["vat_rate"],
+                            account_code=line.cleaned_data["account_code"].strip(),
+                            vat_amount=line.cleaned_data["vat_amount"],
+                            deductible_vat=line.cleaned_data["deductible_vat"],
+                        )
+                        for line in lines
+                        if line.has_content()
+                    ],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Brouillon enregistré."))
+                return redirect("purchases_invoice_detail", cooperative_slug, invoice.pk)
+        else:
+            form.add_error(None, _("Brouillon non enregistré : vérifiez les champs."))
+    return render(
+        request,
+        "purchases/invoice_edit.html",
+        {"invoice": invoice, "form": form, "lines": lines, "credit_form": credit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@submitted_once
+def credit_note_new(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    """Enter a supplier's credit note (avoir) against this invoice, as a draft."""
+    invoice = selectors.supplier_invoice_get_for_member(
+        membership=current_membership(request), invoice_id=invoice_id
+    )
+    first = invoice.lines.first()
+    form = f.CreditNoteForm(
+        request.POST or None,
+        _files(request),
+        initial={
+            "account_code": first.account_code if first else "604",
+            "vat_rate": first.vat_rate if first else Decimal("20"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = services.supplier_credit_note_create(
+                invoice=invoice,
+                number=data["number"],
+                issue_date=data["issue_date"],
+                lines=[
+                    InvoiceLineData(
+                        data["label"],
+                        data["amount_excl_tax"],
+                        data["vat_rate"],
+                        data["account_code"].strip(),
+                    )
+                ],
+                user=_user(request),
+                attachment=data["attachment"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Avoir enregistré en brouillon."))
+            return redirect("purchases_invoice_detail", cooperative_slug, note.pk)
+    return render(
+        request,
+        "purchases/credit_note_new.html",
+        {"invoice": invoice, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -467,3 +614,46 @@ def routing(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         for address in selectors.routing_addresses_of(membership=membership)
     ]
     return render(request, "purchases/routing.html", {"addresses": addresses})
+
+
+@role_required(*PAYER_ROLES)
+def purchase_settings(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The purchase settings and the connection to the accredited platform (token masked)."""
+    config = services.settings_get()
+    initial = {key: getattr(config, key) for key in SETTINGS_FIELDS}
+    form = f.PurchaseSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.purchase_settings_update(
+                data=services.SettingsData(**{key: data[key] for key in SETTINGS_FIELDS}),
+                platform_token=data["platform_token"] or None,
+                clear_token=data["clear_token"],
+                user=_user(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Réglages des achats enregistrés."))
+            return redirect("purchases_settings", cooperative_slug)
+    return render(
+        request,
+        "purchases/settings.html",
+        {"form": form, "token_set": bool(config.platform_token), "mask": TOKEN_MASK},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@role_required(*PAYER_ROLES)
+def platform_sync_now(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Receive from the platform now rather than at the next scheduled run (a job)."""
+    from perspectives.tenancy.jobs import job_enqueue
+    from purchases.tasks import platform_sync_task
+
+    if not services.platform_configured():
+        messages.error(request, _("La plateforme agréée n'est pas configurée (adresse et jeton)."))
+    else:
+        job_enqueue(platform_sync_task)
+        messages.success(request, _("Réception lancée : suivez-la dans les tâches."))
+    return redirect("purchases_settings", cooperative_slug)

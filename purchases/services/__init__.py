@@ -1,6 +1,10 @@
 """Writes of the purchases app. Import from here: `from purchases.services import ...`."""
 
 from purchases.services.common import settings_get
+from purchases.services.credit_notes import (
+    supplier_credit_note_create,
+    supplier_invoice_remaining,
+)
 from purchases.services.expenses import (
     expense_line_add,
     expense_report_get_or_create,
@@ -17,20 +21,23 @@ from purchases.services.invoices import (
     supplier_invoice_create,
     supplier_invoice_refuse,
     supplier_invoice_submit,
+    supplier_invoice_update,
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
-from purchases.services.platform import SyncReport, platform_sync
+from purchases.services.platform import SyncReport, platform_configured, platform_sync
 from purchases.services.reception import (
     cooperative_vat_number,
     einvoice_receive,
     routing_address_for,
     routing_addresses_ensure,
 )
+from purchases.services.settings import SettingsData, purchase_settings_update
 from purchases.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
     "InvoiceLineData",
+    "SettingsData",
     "SyncReport",
     "cooperative_vat_number",
     "einvoice_receive",
@@ -44,15 +51,20 @@ __all__ = [
     "mileage_add",
     "payment_batch_create",
     "payment_batch_mark_sent",
+    "platform_configured",
     "platform_sync",
+    "purchase_settings_update",
     "routing_address_for",
     "routing_addresses_ensure",
     "settings_get",
     "supplier_create",
+    "supplier_credit_note_create",
     "supplier_invoice_assign",
     "supplier_invoice_create",
     "supplier_invoice_refuse",
+    "supplier_invoice_remaining",
     "supplier_invoice_submit",
+    "supplier_invoice_update",
     "supplier_invoice_validate",
     "supplier_update",
 ]

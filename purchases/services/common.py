@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from accounting.models import Account, ThirdParty
-from accounting.services import chart_seed_defaults, third_party_create
+from accounting.models import Account, EntryLine, ThirdParty
+from accounting.services import (
+    account_create,
+    chart_seed_defaults,
+    lines_letter,
+    third_party_create,
+)
 from entrepreneurs.models import Entrepreneur
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -18,6 +24,9 @@ from purchases.models import PurchaseSettings, Supplier
 CENT = Decimal("0.01")
 SUPPLIERS = "401"
 DEDUCTIBLE_VAT = "44566"
+# Deductible VAT on services waiting for the payment to the supplier (a 4456x sub-account).
+DEDUCTIBLE_VAT_PENDING = "44564"
+DEDUCTIBLE_VAT_PENDING_LABEL = "TVA déductible en attente de paiement"
 BANK = "512"
 PURCHASES_JOURNAL = "AC"
 EXPENSES_JOURNAL = "OD"
@@ -50,6 +59,9 @@ def account_get(code: str) -> Account:
     if account is None:
         chart_seed_defaults()
         account = Account.objects.filter(code=code).first()
+    if account is None and code == DEDUCTIBLE_VAT_PENDING:
+        # Not in the default chart: created at its first use, like sales' 44574.
+        account = account_create(code=code, label=DEDUCTIBLE_VAT_PENDING_LABEL)
     if account is None:
         raise ApplicationError(
             _("Le compte %(code)s n'existe pas dans le plan comptable.") % {"code": code}
@@ -95,3 +107,17 @@ def upload_check(upload: UploadedFile) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def supplier_lines_letter(
+    *, supplier: Supplier, entry_ids: list[int], day: dt.date, account_code: str = SUPPLIERS
+) -> None:
+    """Letter the supplier's lines on the account in these entries (they must cancel out)."""
+    third_party = supplier_third_party(supplier)
+    line_ids = list(
+        EntryLine.objects.filter(
+            entry_id__in=entry_ids, account__code=account_code, third_party_id=third_party.pk
+        ).values_list("pk", flat=True)
+    )
+    if len(line_ids) >= 2:
+        lines_letter(line_ids=line_ids, date=day)

@@ -23,11 +23,18 @@ from purchases.models import ExpenseReport, Payment, PaymentBatch, SupplierInvoi
 from purchases.services.common import (
     BANK,
     BANK_JOURNAL,
+    DEDUCTIBLE_VAT,
+    DEDUCTIBLE_VAT_PENDING,
     SUPPLIERS,
     account_get,
     entrepreneur_third_party,
     settings_get,
     supplier_third_party,
+)
+from purchases.services.credit_notes import (
+    credit_notes_posted,
+    supplier_invoice_remaining,
+    vat_pending_left,
 )
 from purchases.services.expenses import expense_report_totals
 from purchases.services.suppliers import bank_details_clean
@@ -111,11 +118,18 @@ def payment_batch_create(
     )
     payments: list[Payment] = []
     for invoice in invoices:
+        if invoice.kind != SupplierInvoice.Kind.INVOICE:
+            raise ApplicationError(
+                _("L'avoir %(number)s ne se paie pas : il se déduit de sa facture.")
+                % {"number": invoice.number}
+            )
         if invoice.status != SupplierInvoice.Status.VALIDATED:
             raise ApplicationError(
                 _("La facture %(number)s n'est pas validée ou déjà payée.")
                 % {"number": invoice.number}
             )
+        # Its validated credit notes are deducted: the transfer pays what is left.
+        amount = supplier_invoice_remaining(invoice)
         if not invoice.supplier.iban:
             raise ApplicationError(
                 _("Le fournisseur %(name)s n'a pas d'IBAN.") % {"name": invoice.supplier.name}
@@ -128,7 +142,7 @@ def payment_batch_create(
                 creditor_name=epc_text(invoice.supplier.name, 70),
                 iban=iban,
                 bic=bic,
-                amount=invoice.total_incl_tax,
+                amount=amount,
                 end_to_end_id=f"FF{invoice.pk}",
                 description=epc_text(f"Facture {invoice.number}", 140),
             )
@@ -219,6 +233,21 @@ def sepa_xml_build(
     return xml
 
 
+def _vat_released(invoice: SupplierInvoice, label: str) -> list[LineInput]:
+    """Paid: the VAT on services waiting in 44564, net of the credit notes' share, becomes
+    deductible (D 44566 / C 44564)."""
+    pending = vat_pending_left(invoice)
+    if not pending:
+        return []
+    account_get(DEDUCTIBLE_VAT_PENDING)
+    return [
+        LineInput(DEDUCTIBLE_VAT, debit=pending, activity=invoice.activity_id, label=label),
+        LineInput(
+            DEDUCTIBLE_VAT_PENDING, credit=pending, activity=invoice.activity_id, label=label
+        ),
+    ]
+
+
 def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: dt.date) -> None:
     line_ids = list(
         EntryLine.objects.filter(
@@ -233,7 +262,8 @@ def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: d
 @transaction.atomic
 def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) -> PaymentBatch:
     """The file went to the bank: post each payment (D 401 or the expense account / C 512, on
-    the item's activities), letter it with the invoice or report, mark the items paid."""
+    the item's activities; for services, the pending VAT to 44566), letter it with the invoice
+    or report, mark the items paid."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PaymentBatch.Status.DRAFT:
         raise ApplicationError(_("Ce lot est déjà marqué envoyé."))
@@ -269,6 +299,7 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
                     LineInput(
                         BANK, credit=payment.amount, activity=invoice.activity_id, label=label
                     ),
+                    *_vat_released(invoice, label),
                 ],
                 idempotency_key=f"payment:{payment.pk}",
                 piece_ref=batch.reference,
@@ -279,7 +310,16 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
                 raise ApplicationError(
                     _("La facture %(number)s n'a pas d'écriture.") % {"number": invoice.number}
                 )
-            _letter(SUPPLIERS, third_party.pk, [invoice.entry_id, entry.pk], day)
+            notes = credit_notes_posted(invoice)
+            _letter(
+                SUPPLIERS,
+                third_party.pk,
+                [invoice.entry_id, entry.pk, *(n.entry_id for n in notes if n.entry_id)],
+                day,
+            )
+            SupplierInvoice.objects.filter(pk__in=[n.pk for n in notes]).update(
+                status=SupplierInvoice.Status.PAID, paid_at=day
+            )
             invoice.payment_entry = entry
             invoice.status = SupplierInvoice.Status.PAID
             invoice.paid_at = day

@@ -171,9 +171,23 @@ def einvoice_receive(
     routed, address = route(parsed)
     supplier = _supplier_for(parsed)
     lines = draft_lines(parsed)
+    # A credit note lands on the activity of the invoice it cancels, when we have that invoice.
+    credited = (
+        SupplierInvoice.objects.filter(
+            supplier=supplier,
+            number=parsed.preceding_number.strip(),
+            kind=SupplierInvoice.Kind.INVOICE,
+        ).first()
+        if parsed.is_credit_note and parsed.preceding_number.strip()
+        else None
+    )
     invoice = supplier_invoice_create(
         supplier=supplier,
-        activity=activity or routed,
+        kind=SupplierInvoice.Kind.CREDIT_NOTE
+        if parsed.is_credit_note
+        else SupplierInvoice.Kind.INVOICE,
+        credited_invoice=credited,
+        activity=activity or (credited.activity if credited else None) or routed,
         number=parsed.number,
         issue_date=parsed.issue_date,
         due_date=parsed.due_date

@@ -33,6 +33,7 @@ def _validated_items(world: World, p: Purchases) -> tuple[SupplierInvoice, Expen
         activity=p.activity,
         number="FA-2026-031",
         issue_date=MARCH,
+        nature=SupplierInvoice.Nature.GOODS,
         lines=[
             InvoiceLineData("Ramettes de papier", Decimal("100.00"), Decimal("20"), "6064"),
             InvoiceLineData("Livres", Decimal("50.00"), Decimal("5.5"), "618"),

@@ -29,6 +29,7 @@ def _invoice(p: Purchases, number: str = "FA-2026-031") -> SupplierInvoice:
         number=number,
         issue_date=MARCH,
         due_date=dt.date(2026, 4, 9),
+        nature=SupplierInvoice.Nature.GOODS,
         lines=[
             InvoiceLineData("Ramettes de papier", Decimal("100.00"), Decimal("20"), "6064"),
             InvoiceLineData("Livres", Decimal("50.00"), Decimal("5.5"), "618"),

@@ -1,0 +1,110 @@
+"""The cooperative's purchase settings: validation cap, receipts, the paying bank account and
+the connection to its accredited platform. The platform's access token is write-only: it is
+saved, replaced or cleared, and never read back by a page, the API or the settings' audit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounting.models import ACCOUNT_CODE_RE
+from perspectives.accounts.models import User
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.services import setting_change_record
+from purchases.models import PurchaseSettings
+from purchases.services.common import settings_get
+from purchases.services.suppliers import bank_details_clean
+
+TOKEN_MASK = "••••••••"  # noqa: S105 - what the page shows instead of the token
+TOKEN_MAX_LENGTH = 200
+EDITABLE = (
+    "self_validation_cap",
+    "receipt_required_above",
+    "expense_payable_account",
+    "debtor_name",
+    "debtor_iban",
+    "debtor_bic",
+    "sepa_version",
+    "platform_url",
+)
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    self_validation_cap: Decimal
+    receipt_required_above: Decimal
+    expense_payable_account: str
+    debtor_name: str
+    debtor_iban: str
+    debtor_bic: str
+    sepa_version: str
+    platform_url: str
+
+
+def platform_url_check(url: str) -> str:
+    url = url.strip()
+    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ApplicationError(_("L'adresse de la plateforme doit être en HTTPS."))
+    return url.rstrip("/")
+
+
+def _audited(config: PurchaseSettings) -> dict[str, object]:
+    values: dict[str, object] = {key: getattr(config, key) for key in EDITABLE}
+    # The audit says the token changed, never what it is.
+    values["platform_token"] = TOKEN_MASK if config.platform_token else ""
+    return values
+
+
+@transaction.atomic
+def purchase_settings_update(
+    *,
+    data: SettingsData,
+    platform_token: str | None = None,
+    clear_token: bool = False,
+    user: User | None = None,
+) -> PurchaseSettings:
+    """Save the settings; `platform_token` None keeps the saved token, `clear_token` removes it.
+    A new platform address starts receiving from its first flow (the cursor is reset)."""
+    config = PurchaseSettings.objects.select_for_update().get(pk=settings_get().pk)
+    before = _audited(config)
+    if data.self_validation_cap < 0 or data.receipt_required_above < 0:
+        raise ApplicationError(_("Les montants des réglages sont positifs ou nuls."))
+    account = data.expense_payable_account.strip()
+    if not re.fullmatch(ACCOUNT_CODE_RE, account):
+        raise ApplicationError(
+            _("« %(code)s » n'est pas un numéro de compte du plan comptable.") % {"code": account}
+        )
+    if data.sepa_version not in PurchaseSettings.SepaVersion.values:
+        raise ApplicationError(_("Version SEPA inconnue."))
+    iban, bic = bank_details_clean(iban=data.debtor_iban, bic=data.debtor_bic)
+    url = platform_url_check(data.platform_url)
+    if url != config.platform_url:
+        config.platform_cursor = ""
+    config.self_validation_cap = data.self_validation_cap
+    config.receipt_required_above = data.receipt_required_above
+    config.expense_payable_account = account
+    config.debtor_name = data.debtor_name.strip()[:70]
+    config.debtor_iban, config.debtor_bic = iban, bic
+    config.sepa_version = data.sepa_version
+    config.platform_url = url
+    token_replaced = False
+    if clear_token:
+        config.platform_token = ""
+    elif platform_token is not None and platform_token.strip():
+        token = platform_token.strip()
+        if len(token) > TOKEN_MAX_LENGTH:
+            raise ApplicationError(_("Jeton trop long (200 caractères au plus)."))
+        token_replaced = token != config.platform_token
+        config.platform_token = token
+    if config.platform_url and not config.platform_token:
+        raise ApplicationError(_("Donnez le jeton d'accès que la plateforme vous a remis."))
+    config.save()
+    after = _audited(config)
+    if before["platform_token"] and after["platform_token"] and token_replaced:
+        after["platform_token"] = _("%(mask)s (remplacé)") % {"mask": TOKEN_MASK}
+    setting_change_record(section="purchases", before=before, after=after, by=user)
+    return config
