@@ -246,6 +246,10 @@ class SuggestionOutputSerializer(serializers.Serializer[Any]):
     label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
     score = serializers.IntegerField()
     allocations = AllocationSerializer(many=True)
+    pointed = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Lignes 512 de paiements déjà comptabilisés (lot SEPA, salaires) pointées.",
+    )
 
 
 def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, Any]:
@@ -266,6 +270,7 @@ def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, A
             }
             for a in suggestion.allocations
         ],
+        "pointed": suggestion.pointed,
     }
 
 
@@ -286,8 +291,17 @@ class ReconciliationOutputSerializer(serializers.Serializer[Any]):
 
     id = serializers.IntegerField()
     bank_line = serializers.IntegerField(source="bank_line_id")
-    entry = serializers.IntegerField(source="entry_id", help_text="Écriture de banque passée.")
+    entry = serializers.IntegerField(
+        source="entry_id",
+        allow_null=True,
+        help_text="Écriture de banque passée ; nulle quand la ligne ne fait que pointer des "
+        "paiements déjà comptabilisés.",
+    )
     letterings = serializers.JSONField(help_text="[[compte, code de lettrage], …]")
+    pointed = serializers.SerializerMethodField(help_text="Lignes 512 pointées.")
+
+    def get_pointed(self, reconciliation: Any) -> list[int]:
+        return sorted(line.entry_line_id for line in reconciliation.pointed_lines.all())
 
 
 class BankLineReconcileApi(_BankApi):
@@ -299,12 +313,21 @@ class BankLineReconcileApi(_BankApi):
             required=False, allow_null=True, default=None, help_text="Rang de la suggestion."
         )
         allocations = AllocationSerializer(many=True, required=False, default=list)
+        pointed = serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            default=list,
+            help_text="Lignes 512 de paiements déjà comptabilisés que la ligne solde.",
+        )
 
     @extend_schema(
         request=InputSerializer,
         responses={201: ReconciliationOutputSerializer},
         summary="Rapprocher une ligne",
-        description="Une suggestion acceptée, ou une répartition (comptes, activités, tiers).",
+        description=(
+            "Une suggestion acceptée, ou une répartition (comptes, activités, tiers) et des "
+            "paiements déjà comptabilisés pointés."
+        ),
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
         line = selectors.bank_line_get(line_id=line_id)
@@ -316,7 +339,9 @@ class BankLineReconcileApi(_BankApi):
             if not 0 <= data["suggestion"] < len(suggestions):
                 raise ValidationError({"suggestion": ["Cette suggestion n'existe pas."]})
             allocations = suggestions[data["suggestion"]].allocations
+            pointed = suggestions[data["suggestion"]].pointed
         else:
+            pointed = data["pointed"]
             allocations = [
                 services.Allocation(
                     account=a["account"],
@@ -328,7 +353,7 @@ class BankLineReconcileApi(_BankApi):
                 for a in data["allocations"]
             ]
         reconciliation = services.reconciliation_confirm(
-            line=line, allocations=allocations, user=cast(User, request.user)
+            line=line, allocations=allocations, pointed=pointed, user=cast(User, request.user)
         )
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
@@ -339,7 +364,7 @@ class BankLineUndoApi(_BankApi):
     @extend_schema(
         request=None,
         responses={201: ReconciliationOutputSerializer},
-        summary="Annuler le rapprochement d'une ligne (extourne)",
+        summary="Annuler le rapprochement d'une ligne (extourne, paiements libérés)",
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
         line = selectors.bank_line_get(line_id=line_id)

@@ -186,7 +186,11 @@ def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: in
             if chosen.rule_id is not None:
                 rule = ReconciliationRule.objects.filter(pk=chosen.rule_id).first()
             services.reconciliation_confirm(
-                line=line, allocations=chosen.allocations, user=cast(User, request.user), rule=rule
+                line=line,
+                allocations=chosen.allocations,
+                pointed=chosen.pointed,
+                user=cast(User, request.user),
+                rule=rule,
             )
         else:
             split_form = SplitForm(request.POST)
@@ -221,7 +225,7 @@ def bank_line_undo(request: HttpRequest, cooperative_slug: str, line_id: int) ->
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Rapprochement annulé : l'écriture est extournée."))
+            messages.success(request, _("Rapprochement annulé."))
     return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
 
 
