@@ -8,14 +8,14 @@ from typing import Any, cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bank import selectors, services
 from bank.forms import MAX_UPLOAD_BYTES
 from bank.models import BankLine, Statement
-from bank.permissions import BANK_ROLES
+from bank.permissions import BANK_ROLES, RECONCILE_ROLES, handles_bank, portfolio_activity_ids
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
@@ -81,7 +81,21 @@ class _BankApi(TenantApiView):
     permission_classes = [HasRole.of(*BANK_ROLES)]
 
 
-class BankAccountListApi(PaginatedApiMixin, _BankApi):
+class _ReconcileApi(TenantApiView):
+    """Also open to support staff, for the bank accounts of their portfolio's activities."""
+
+    permission_classes = [HasRole.of(*RECONCILE_ROLES)]
+
+    @property
+    def scope(self) -> frozenset[int] | None:
+        return portfolio_activity_ids(self.membership)
+
+    def require_bank_role(self) -> None:
+        if not handles_bank(self.membership):
+            raise PermissionDenied
+
+
+class BankAccountListApi(PaginatedApiMixin, _ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankAccountInput"
@@ -102,7 +116,9 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
 
     @extend_schema(responses=BankAccountOutputSerializer(many=True), summary="Comptes bancaires")
     def get(self, request: Request, cooperative_slug: str) -> Response:
-        return self.paginated_response(selectors.bank_account_list(), BankAccountOutputSerializer)
+        return self.paginated_response(
+            selectors.bank_account_list(scope=self.scope), BankAccountOutputSerializer
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -110,6 +126,7 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
         summary="Ajouter un compte bancaire",
     )
     def post(self, request: Request, cooperative_slug: str) -> Response:
+        self.require_bank_role()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -128,7 +145,7 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
         return Response(BankAccountOutputSerializer(account).data, status=status.HTTP_201_CREATED)
 
 
-class StatementListApi(PaginatedApiMixin, _BankApi):
+class StatementListApi(PaginatedApiMixin, _ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankStatementUpload"
@@ -152,7 +169,7 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
 
     @extend_schema(responses=StatementOutputSerializer(many=True), summary="Relevés d'un compte")
     def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
         return self.paginated_response(
             selectors.statement_list(bank_account=account), StatementOutputSerializer
         )
@@ -168,7 +185,8 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
+        self.require_bank_role()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -191,7 +209,7 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
         return Response(self.OutputSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
-class BankLineListApi(PaginatedApiMixin, _BankApi):
+class BankLineListApi(PaginatedApiMixin, _ReconcileApi):
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -205,7 +223,7 @@ class BankLineListApi(PaginatedApiMixin, _BankApi):
         summary="Lignes de relevé d'un compte",
     )
     def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
         state = request.query_params.get("state") or None
         if state is not None and state not in BankLine.State.values:
             raise ValidationError({"state": ["open ou reconciled."]})
@@ -274,13 +292,18 @@ def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, A
     }
 
 
-class BankLineSuggestionsApi(_BankApi):
+class BankLineSuggestionsApi(_ReconcileApi):
     @extend_schema(
         responses=SuggestionOutputSerializer(many=True), summary="Suggestions de rapprochement"
     )
     def get(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
-        suggestions = services.suggestions_for(line) if line.state == BankLine.State.OPEN else []
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
+        suggestions = (
+            services.suggestions_for(line, activities=scope)
+            if line.state == BankLine.State.OPEN
+            else []
+        )
         data = [_suggestion_data(i, s) for i, s in enumerate(suggestions)]
         return Response(SuggestionOutputSerializer(data, many=True).data)
 
@@ -304,7 +327,7 @@ class ReconciliationOutputSerializer(serializers.Serializer[Any]):
         return sorted(line.entry_line_id for line in reconciliation.pointed_lines.all())
 
 
-class BankLineReconcileApi(_BankApi):
+class BankLineReconcileApi(_ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankReconcileInput"
@@ -330,12 +353,13 @@ class BankLineReconcileApi(_BankApi):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["suggestion"] is not None:
-            suggestions = services.suggestions_for(line)
+            suggestions = services.suggestions_for(line, activities=scope)
             if not 0 <= data["suggestion"] < len(suggestions):
                 raise ValidationError({"suggestion": ["Cette suggestion n'existe pas."]})
             allocations = suggestions[data["suggestion"]].allocations
@@ -353,25 +377,32 @@ class BankLineReconcileApi(_BankApi):
                 for a in data["allocations"]
             ]
         reconciliation = services.reconciliation_confirm(
-            line=line, allocations=allocations, pointed=pointed, user=cast(User, request.user)
+            line=line,
+            allocations=allocations,
+            pointed=pointed,
+            user=cast(User, request.user),
+            activities=scope,
         )
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
         )
 
 
-class BankLineUndoApi(_BankApi):
+class BankLineUndoApi(_ReconcileApi):
     @extend_schema(
         request=None,
         responses={201: ReconciliationOutputSerializer},
         summary="Annuler le rapprochement d'une ligne (extourne, paiements libérés)",
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
         reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
         if reconciliation is None:
             raise ValidationError({"detail": ["Cette ligne n'est pas rapprochée."]})
-        services.reconciliation_undo(reconciliation=reconciliation, user=cast(User, request.user))
+        services.reconciliation_undo(
+            reconciliation=reconciliation, user=cast(User, request.user), activities=scope
+        )
         reconciliation.refresh_from_db()
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED

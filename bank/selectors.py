@@ -14,16 +14,31 @@ from accounting.models import Entry, EntryLine
 from bank.models import BankAccount, BankLine, Statement
 from perspectives.core.exceptions import ApplicationError
 
+# `scope`: None for the whole cooperative, else the activities of a support member's portfolio
+# (bank/permissions.py): only the bank accounts dedicated to one of them are in it.
+Scope = frozenset[int] | None
 
-def bank_account_list() -> QuerySet[BankAccount]:
-    return BankAccount.objects.select_related("account", "journal", "activity").annotate(
-        open_lines=Count("lines", filter=Q(lines__state=BankLine.State.OPEN))
+
+def _scoped_accounts(scope: Scope) -> QuerySet[BankAccount]:
+    accounts = BankAccount.objects.all()
+    if scope is not None:
+        accounts = accounts.filter(activity_id__in=scope)
+    return accounts
+
+
+def bank_account_list(*, scope: Scope = None) -> QuerySet[BankAccount]:
+    return (
+        _scoped_accounts(scope)
+        .select_related("account", "journal", "activity")
+        .annotate(open_lines=Count("lines", filter=Q(lines__state=BankLine.State.OPEN)))
     )
 
 
-def bank_account_get(*, bank_account_id: int) -> BankAccount:
-    account = BankAccount.objects.select_related("account", "journal", "activity").filter(
-        pk=bank_account_id
+def bank_account_get(*, bank_account_id: int, scope: Scope = None) -> BankAccount:
+    account = (
+        _scoped_accounts(scope)
+        .select_related("account", "journal", "activity")
+        .filter(pk=bank_account_id)
     )
     found = account.first()
     if found is None:
@@ -47,8 +62,12 @@ def statement_list(*, bank_account: BankAccount | None = None) -> QuerySet[State
     return statements
 
 
-def statement_get(*, statement_id: int) -> Statement:
-    found = Statement.objects.select_related("bank_account").filter(pk=statement_id).first()
+def statement_get(*, statement_id: int, scope: Scope = None) -> Statement:
+    found = (
+        Statement.objects.select_related("bank_account")
+        .filter(pk=statement_id, bank_account__in=_scoped_accounts(scope))
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -70,8 +89,12 @@ def bank_line_list(
     return lines.order_by("booking_date", "pk")
 
 
-def bank_line_get(*, line_id: int) -> BankLine:
-    found = BankLine.objects.select_related("bank_account", "statement").filter(pk=line_id).first()
+def bank_line_get(*, line_id: int, scope: Scope = None) -> BankLine:
+    found = (
+        BankLine.objects.select_related("bank_account", "statement")
+        .filter(pk=line_id, bank_account__in=_scoped_accounts(scope))
+        .first()
+    )
     if found is None:
         raise Http404
     return found

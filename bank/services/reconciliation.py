@@ -87,10 +87,25 @@ class Suggestion:
     rule_id: int | None = None
     # 512 lines of payments already posted, which the line accounts for (pointing.py).
     pointed: list[int] = field(default_factory=list)
+    pointed_activities: frozenset[int | None] = frozenset()
+
+    @property
+    def activity_ids(self) -> frozenset[int | None]:
+        return frozenset(_activity_id(a.activity) for a in self.allocations) | (
+            self.pointed_activities
+        )
 
     @property
     def item_ids(self) -> list[int]:
         return [item for allocation in self.allocations for item in allocation.items]
+
+
+def _activity_id(activity: Activity | int | None) -> int | None:
+    return activity.pk if isinstance(activity, Activity) else activity
+
+
+def _portfolio_refused() -> ApplicationError:
+    return ApplicationError(_("Cette répartition sort des activités de votre portefeuille."))
 
 
 def _text(line: BankLine) -> str:
@@ -230,6 +245,7 @@ class Matcher:
                             [],
                             match.score,
                             pointed=[p.line_id for p in match.payments],
+                            pointed_activities=frozenset(p.activity_id for p in match.payments),
                         )
                     )
         for rule in self.rules:
@@ -286,8 +302,15 @@ def _matcher() -> Matcher:
     return Matcher(open_items(), rules_active(), payments)
 
 
-def suggestions_for(line: BankLine) -> list[Suggestion]:
-    return _matcher().suggest(line)
+def suggestions_for(
+    line: BankLine, *, activities: frozenset[int] | None = None
+) -> list[Suggestion]:
+    """The line's suggestions; with `activities` (a support member's portfolio), only those
+    that stay within them."""
+    suggestions = _matcher().suggest(line)
+    if activities is None:
+        return suggestions
+    return [s for s in suggestions if s.activity_ids <= activities]
 
 
 def suggestions_for_lines(lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
@@ -303,10 +326,12 @@ def reconciliation_confirm(
     user: User | None = None,
     rule: ReconciliationRule | None = None,
     pointed: Sequence[int] = (),
+    activities: frozenset[int] | None = None,
 ) -> Reconciliation:
     """Post the bank entry of `line` split as `allocations`, letter the items paid in full and
     point the `pointed` 512 lines (payments already posted): no entry for those, except the
-    transfer of the ones on the generic 512 to the bank account's own."""
+    transfer of the ones on the generic 512 to the bank account's own. With `activities` (a
+    support member's portfolio), every part stays within them."""
     line = (
         BankLine.objects.select_for_update().select_related("bank_account__account").get(pk=line.pk)
     )
@@ -333,6 +358,12 @@ def reconciliation_confirm(
             if p.account_id != bank.account_id
         ),
     ]
+    if (
+        activities is not None
+        and not {_activity_id(a.activity) for a in allocations} | {p.activity_id for p in payments}
+        <= activities
+    ):
+        raise _portfolio_refused()
     entry = _bank_entry_post(line, allocations, user) if allocations else None
     letterings = _letter(entry, allocations, line) if entry is not None else []
     reconciliation = Reconciliation.objects.create(
@@ -464,13 +495,26 @@ def _statement_state_refresh(statement_id: int) -> None:
 
 @transaction.atomic
 def reconciliation_undo(
-    *, reconciliation: Reconciliation, user: User | None = None
+    *,
+    reconciliation: Reconciliation,
+    user: User | None = None,
+    activities: frozenset[int] | None = None,
 ) -> Entry | None:
     """Clear the lettering, free the pointed payments and reverse the bank entry (None when
-    none was posted); the line is open again."""
+    none was posted); the line is open again. With `activities` (a support member's
+    portfolio), only a reconciliation that stayed within them."""
     reconciliation = Reconciliation.objects.select_for_update().get(pk=reconciliation.pk)
     if reconciliation.undone_at is not None:
         raise ApplicationError(_("Ce rapprochement est déjà annulé."))
+    if activities is not None:
+        touched = set(
+            EntryLine.objects.filter(
+                Q(entry_id=reconciliation.entry_id or 0)
+                | Q(pk__in=reconciliation.pointed_lines.values("entry_line_id"))
+            ).values_list("activity_id", flat=True)
+        )
+        if not touched <= activities:
+            raise _portfolio_refused()
     for account_id, code in reconciliation.letterings:
         ledger.lines_unletter(account=Account.objects.get(pk=account_id), code=str(code))
     PointedLine.objects.filter(reconciliation=reconciliation).update(is_active=False)
