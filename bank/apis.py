@@ -525,6 +525,11 @@ class CsvMappingApi(_BankApi):
 
         mapping = serializers.DictField()
 
+    @extend_schema(responses={200: OutputSerializer}, summary="Format CSV de la banque d'un compte")
+    def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
+        account = selectors.bank_account_get(bank_account_id=account_id)
+        return Response({"mapping": account.csv_mapping})
+
     @extend_schema(
         request=InputSerializer,
         responses={200: OutputSerializer},
@@ -538,3 +543,56 @@ class CsvMappingApi(_BankApi):
             bank_account=account, mapping=dict(serializer.validated_data["mapping"])
         )
         return Response({"mapping": account.csv_mapping})
+
+
+class CsvPreviewApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvPreviewInput"
+
+        file = serializers.FileField(help_text="Un export CSV de la banque.")
+        mapping = serializers.JSONField(
+            required=False,
+            default=None,
+            help_text="Le format à essayer (comme pour l'enregistrer) ; à défaut, celui du compte.",
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvPreview"
+
+        class LineSerializer(serializers.Serializer[Any]):
+            class Meta:
+                ref_name = "BankCsvPreviewLine"
+
+            booking_date = serializers.DateField()
+            value_date = serializers.DateField(allow_null=True)
+            amount = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
+            label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
+            counterparty = serializers.CharField()
+            reference = serializers.CharField()
+
+        header = serializers.ListField(child=serializers.CharField())
+        total = serializers.IntegerField(help_text="Opérations lues dans le fichier.")
+        movements = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
+        lines = LineSerializer(many=True, help_text="Les dix premières.")
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: OutputSerializer},
+        summary="Aperçu d'un fichier CSV lu avec un format, sans rien importer",
+    )
+    def post(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
+        account = selectors.bank_account_get(bank_account_id=account_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": ["Le fichier dépasse 30 Mo : découpez-le."]})
+        mapping = serializer.validated_data["mapping"]
+        if mapping is None:
+            mapping = account.csv_mapping
+        if not isinstance(mapping, dict) or not mapping:
+            raise ValidationError({"mapping": ["Indiquez un format, ou enregistrez-en un."]})
+        preview = selectors.csv_preview(mapping=mapping, data=upload.read())
+        return Response(self.OutputSerializer(preview).data)

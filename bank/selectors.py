@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounting.models import Entry, EntryLine
+from bank.importers import csvfile
+from bank.importers.base import ImportRefused, ParsedLine
 from bank.models import BankAccount, BankLine, Statement
 from perspectives.core.exceptions import ApplicationError
 
@@ -127,6 +131,31 @@ def bank_balance_check(*, bank_account: BankAccount, limit: int = 12) -> list[Ba
         BalanceCheck(statement, ledger_balance(bank_account=bank_account, as_of=statement.end_date))
         for statement in statement_list(bank_account=bank_account)[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class CsvPreview:
+    """What a column mapping reads from a bank's CSV file: its header, its first lines."""
+
+    header: list[str]
+    lines: list[ParsedLine]
+    total: int
+    movements: Decimal
+
+
+def csv_preview(*, mapping: dict[str, Any], data: bytes, limit: int = 10) -> CsvPreview:
+    """The file read with `mapping`, nothing saved; ImportRefused (a French message) when the
+    mapping or the file cannot be read."""
+    settings = csvfile.CsvMapping.from_dict(mapping)
+    if not data:
+        raise ImportRefused(_("Le fichier est vide."))
+    (statement,) = csvfile.parse(data, mapping=settings)
+    return CsvPreview(
+        header=csvfile.header_read(data, mapping=settings),
+        lines=statement.lines[:limit],
+        total=len(statement.lines),
+        movements=statement.movements,
+    )
 
 
 def entry_get(*, entry_id: int) -> Entry:

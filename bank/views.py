@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services, vat
-from bank.forms import BankAccountForm, EntryForm, RuleForm, SplitForm, StatementUploadForm
+from bank.forms import (
+    BankAccountForm,
+    CsvMappingForm,
+    EntryForm,
+    RuleForm,
+    SplitForm,
+    StatementUploadForm,
+)
+from bank.importers.csvfile import CsvMapping
 from bank.models import BankLine, ReconciliationRule
 from bank.permissions import (
     BANK_ROLES,
@@ -134,6 +142,44 @@ def statement_upload(request: HttpRequest, cooperative_slug: str, account_id: in
     response = _account_page(request, account_id, form=form)
     response.status_code = 400
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+def csv_mapping(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    """The column mapping of the bank's CSV exports for this account. POST `action=preview`
+    reads the sample file with the mapping typed, nothing saved; `action=save` saves it (after
+    reading the sample file, when one is given)."""
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    saved = account.csv_mapping or CsvMapping().as_dict()
+    form = CsvMappingForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=saved,
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None:
+                preview = selectors.csv_preview(mapping=mapping, data=upload.read())
+            if request.POST.get("action") == "save":
+                services.bank_account_csv_mapping_set(bank_account=account, mapping=mapping)
+                messages.success(request, _("Format CSV enregistré."))
+                return redirect(
+                    "bank_csv_mapping", cooperative_slug=cooperative_slug, account_id=account.pk
+                )
+            if preview is None:
+                form.add_error("file", _("Choisissez un fichier d'exemple pour l'aperçu."))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "bank/csv_mapping.html",
+        {"account": account, "form": form, "preview": preview, "saved": bool(account.csv_mapping)},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
