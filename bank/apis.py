@@ -8,14 +8,14 @@ from typing import Any, cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bank import selectors, services
 from bank.forms import MAX_UPLOAD_BYTES
 from bank.models import BankLine, Statement
-from bank.permissions import BANK_ROLES
+from bank.permissions import BANK_ROLES, RECONCILE_ROLES, handles_bank, portfolio_activity_ids
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
@@ -81,7 +81,21 @@ class _BankApi(TenantApiView):
     permission_classes = [HasRole.of(*BANK_ROLES)]
 
 
-class BankAccountListApi(PaginatedApiMixin, _BankApi):
+class _ReconcileApi(TenantApiView):
+    """Also open to support staff, for the bank accounts of their portfolio's activities."""
+
+    permission_classes = [HasRole.of(*RECONCILE_ROLES)]
+
+    @property
+    def scope(self) -> frozenset[int] | None:
+        return portfolio_activity_ids(self.membership)
+
+    def require_bank_role(self) -> None:
+        if not handles_bank(self.membership):
+            raise PermissionDenied
+
+
+class BankAccountListApi(PaginatedApiMixin, _ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankAccountInput"
@@ -102,7 +116,9 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
 
     @extend_schema(responses=BankAccountOutputSerializer(many=True), summary="Comptes bancaires")
     def get(self, request: Request, cooperative_slug: str) -> Response:
-        return self.paginated_response(selectors.bank_account_list(), BankAccountOutputSerializer)
+        return self.paginated_response(
+            selectors.bank_account_list(scope=self.scope), BankAccountOutputSerializer
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -110,6 +126,7 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
         summary="Ajouter un compte bancaire",
     )
     def post(self, request: Request, cooperative_slug: str) -> Response:
+        self.require_bank_role()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -128,7 +145,7 @@ class BankAccountListApi(PaginatedApiMixin, _BankApi):
         return Response(BankAccountOutputSerializer(account).data, status=status.HTTP_201_CREATED)
 
 
-class StatementListApi(PaginatedApiMixin, _BankApi):
+class StatementListApi(PaginatedApiMixin, _ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankStatementUpload"
@@ -152,7 +169,7 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
 
     @extend_schema(responses=StatementOutputSerializer(many=True), summary="Relevés d'un compte")
     def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
         return self.paginated_response(
             selectors.statement_list(bank_account=account), StatementOutputSerializer
         )
@@ -168,7 +185,8 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
         ),
     )
     def post(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
+        self.require_bank_role()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -191,7 +209,7 @@ class StatementListApi(PaginatedApiMixin, _BankApi):
         return Response(self.OutputSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
-class BankLineListApi(PaginatedApiMixin, _BankApi):
+class BankLineListApi(PaginatedApiMixin, _ReconcileApi):
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -205,7 +223,7 @@ class BankLineListApi(PaginatedApiMixin, _BankApi):
         summary="Lignes de relevé d'un compte",
     )
     def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
-        account = selectors.bank_account_get(bank_account_id=account_id)
+        account = selectors.bank_account_get(bank_account_id=account_id, scope=self.scope)
         state = request.query_params.get("state") or None
         if state is not None and state not in BankLine.State.values:
             raise ValidationError({"state": ["open ou reconciled."]})
@@ -246,6 +264,10 @@ class SuggestionOutputSerializer(serializers.Serializer[Any]):
     label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
     score = serializers.IntegerField()
     allocations = AllocationSerializer(many=True)
+    pointed = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Lignes 512 de paiements déjà comptabilisés (lot SEPA, salaires) pointées.",
+    )
 
 
 def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, Any]:
@@ -266,16 +288,22 @@ def _suggestion_data(index: int, suggestion: services.Suggestion) -> dict[str, A
             }
             for a in suggestion.allocations
         ],
+        "pointed": suggestion.pointed,
     }
 
 
-class BankLineSuggestionsApi(_BankApi):
+class BankLineSuggestionsApi(_ReconcileApi):
     @extend_schema(
         responses=SuggestionOutputSerializer(many=True), summary="Suggestions de rapprochement"
     )
     def get(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
-        suggestions = services.suggestions_for(line) if line.state == BankLine.State.OPEN else []
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
+        suggestions = (
+            services.suggestions_for(line, activities=scope)
+            if line.state == BankLine.State.OPEN
+            else []
+        )
         data = [_suggestion_data(i, s) for i, s in enumerate(suggestions)]
         return Response(SuggestionOutputSerializer(data, many=True).data)
 
@@ -286,11 +314,20 @@ class ReconciliationOutputSerializer(serializers.Serializer[Any]):
 
     id = serializers.IntegerField()
     bank_line = serializers.IntegerField(source="bank_line_id")
-    entry = serializers.IntegerField(source="entry_id", help_text="Écriture de banque passée.")
+    entry = serializers.IntegerField(
+        source="entry_id",
+        allow_null=True,
+        help_text="Écriture de banque passée ; nulle quand la ligne ne fait que pointer des "
+        "paiements déjà comptabilisés.",
+    )
     letterings = serializers.JSONField(help_text="[[compte, code de lettrage], …]")
+    pointed = serializers.SerializerMethodField(help_text="Lignes 512 pointées.")
+
+    def get_pointed(self, reconciliation: Any) -> list[int]:
+        return sorted(line.entry_line_id for line in reconciliation.pointed_lines.all())
 
 
-class BankLineReconcileApi(_BankApi):
+class BankLineReconcileApi(_ReconcileApi):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "BankReconcileInput"
@@ -299,24 +336,36 @@ class BankLineReconcileApi(_BankApi):
             required=False, allow_null=True, default=None, help_text="Rang de la suggestion."
         )
         allocations = AllocationSerializer(many=True, required=False, default=list)
+        pointed = serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            default=list,
+            help_text="Lignes 512 de paiements déjà comptabilisés que la ligne solde.",
+        )
 
     @extend_schema(
         request=InputSerializer,
         responses={201: ReconciliationOutputSerializer},
         summary="Rapprocher une ligne",
-        description="Une suggestion acceptée, ou une répartition (comptes, activités, tiers).",
+        description=(
+            "Une suggestion acceptée, ou une répartition (comptes, activités, tiers) et des "
+            "paiements déjà comptabilisés pointés."
+        ),
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["suggestion"] is not None:
-            suggestions = services.suggestions_for(line)
+            suggestions = services.suggestions_for(line, activities=scope)
             if not 0 <= data["suggestion"] < len(suggestions):
                 raise ValidationError({"suggestion": ["Cette suggestion n'existe pas."]})
             allocations = suggestions[data["suggestion"]].allocations
+            pointed = suggestions[data["suggestion"]].pointed
         else:
+            pointed = data["pointed"]
             allocations = [
                 services.Allocation(
                     account=a["account"],
@@ -328,25 +377,32 @@ class BankLineReconcileApi(_BankApi):
                 for a in data["allocations"]
             ]
         reconciliation = services.reconciliation_confirm(
-            line=line, allocations=allocations, user=cast(User, request.user)
+            line=line,
+            allocations=allocations,
+            pointed=pointed,
+            user=cast(User, request.user),
+            activities=scope,
         )
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
         )
 
 
-class BankLineUndoApi(_BankApi):
+class BankLineUndoApi(_ReconcileApi):
     @extend_schema(
         request=None,
         responses={201: ReconciliationOutputSerializer},
-        summary="Annuler le rapprochement d'une ligne (extourne)",
+        summary="Annuler le rapprochement d'une ligne (extourne, paiements libérés)",
     )
     def post(self, request: Request, cooperative_slug: str, line_id: int) -> Response:
-        line = selectors.bank_line_get(line_id=line_id)
+        scope = self.scope
+        line = selectors.bank_line_get(line_id=line_id, scope=scope)
         reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
         if reconciliation is None:
             raise ValidationError({"detail": ["Cette ligne n'est pas rapprochée."]})
-        services.reconciliation_undo(reconciliation=reconciliation, user=cast(User, request.user))
+        services.reconciliation_undo(
+            reconciliation=reconciliation, user=cast(User, request.user), activities=scope
+        )
         reconciliation.refresh_from_db()
         return Response(
             ReconciliationOutputSerializer(reconciliation).data, status=status.HTTP_201_CREATED
@@ -469,6 +525,11 @@ class CsvMappingApi(_BankApi):
 
         mapping = serializers.DictField()
 
+    @extend_schema(responses={200: OutputSerializer}, summary="Format CSV de la banque d'un compte")
+    def get(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
+        account = selectors.bank_account_get(bank_account_id=account_id)
+        return Response({"mapping": account.csv_mapping})
+
     @extend_schema(
         request=InputSerializer,
         responses={200: OutputSerializer},
@@ -482,3 +543,56 @@ class CsvMappingApi(_BankApi):
             bank_account=account, mapping=dict(serializer.validated_data["mapping"])
         )
         return Response({"mapping": account.csv_mapping})
+
+
+class CsvPreviewApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvPreviewInput"
+
+        file = serializers.FileField(help_text="Un export CSV de la banque.")
+        mapping = serializers.JSONField(
+            required=False,
+            default=None,
+            help_text="Le format à essayer (comme pour l'enregistrer) ; à défaut, celui du compte.",
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankCsvPreview"
+
+        class LineSerializer(serializers.Serializer[Any]):
+            class Meta:
+                ref_name = "BankCsvPreviewLine"
+
+            booking_date = serializers.DateField()
+            value_date = serializers.DateField(allow_null=True)
+            amount = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
+            label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
+            counterparty = serializers.CharField()
+            reference = serializers.CharField()
+
+        header = serializers.ListField(child=serializers.CharField())
+        total = serializers.IntegerField(help_text="Opérations lues dans le fichier.")
+        movements = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
+        lines = LineSerializer(many=True, help_text="Les dix premières.")
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: OutputSerializer},
+        summary="Aperçu d'un fichier CSV lu avec un format, sans rien importer",
+    )
+    def post(self, request: Request, cooperative_slug: str, account_id: int) -> Response:
+        account = selectors.bank_account_get(bank_account_id=account_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": ["Le fichier dépasse 30 Mo : découpez-le."]})
+        mapping = serializer.validated_data["mapping"]
+        if mapping is None:
+            mapping = account.csv_mapping
+        if not isinstance(mapping, dict) or not mapping:
+            raise ValidationError({"mapping": ["Indiquez un format, ou enregistrez-en un."]})
+        preview = selectors.csv_preview(mapping=mapping, data=upload.read())
+        return Response(self.OutputSerializer(preview).data)

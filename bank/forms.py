@@ -181,3 +181,114 @@ class EntryForm(forms.Form):
     def row_fields(self) -> list[list[Any]]:
         names = ("account", "activity", "third_party", "debit", "credit", "line_label")
         return [[self[f"{name}_{row}"] for name in names] for row in range(ENTRY_ROWS)]
+
+
+DELIMITERS = [
+    (";", _("point-virgule ;")),
+    (",", _("virgule ,")),
+    ("\t", _("tabulation")),
+    ("|", "|"),
+]
+DECIMAL_SEPARATORS = [(",", _("virgule (1 234,56)")), (".", _("point (1234.56)"))]
+THOUSANDS_SEPARATORS = [
+    ("", _("aucun")),
+    (" ", _("espace")),
+    (".", _("point")),
+    (",", _("virgule")),
+]
+ENCODINGS = [
+    ("utf-8-sig", _("UTF-8")),
+    ("cp1252", _("Windows-1252 (Excel français)")),
+    ("latin-1", _("ISO-8859-1 (Latin-1)")),
+]
+DATE_FORMATS = [
+    ("%d/%m/%Y", _("JJ/MM/AAAA")),
+    ("%d/%m/%y", _("JJ/MM/AA")),
+    ("%d-%m-%Y", _("JJ-MM-AAAA")),
+    ("%d.%m.%Y", _("JJ.MM.AAAA")),
+    ("%Y-%m-%d", _("AAAA-MM-JJ")),
+]
+# The mapping's column fields, in the order of the page.
+CSV_COLUMNS = (
+    ("booking_date", _("Colonne de la date d'opération")),
+    ("value_date", _("Colonne de la date de valeur")),
+    ("amount", _("Colonne du montant signé")),
+    ("debit", _("Colonne du débit")),
+    ("credit", _("Colonne du crédit")),
+    ("label", _("Colonne du libellé")),
+    ("counterparty", _("Colonne de la contrepartie")),
+    ("reference", _("Colonne de la référence")),
+    ("transaction_id", _("Colonne de l'identifiant d'opération")),
+    ("currency", _("Colonne de la devise")),
+    ("balance", _("Colonne du solde")),
+)
+
+
+class CsvMappingForm(forms.Form):
+    """The layout of a bank's CSV exports, with an optional sample file to preview."""
+
+    delimiter = forms.ChoiceField(label=_("Séparateur de colonnes"), choices=DELIMITERS)
+    decimal_separator = forms.ChoiceField(label=_("Séparateur décimal"), choices=DECIMAL_SEPARATORS)
+    thousands_separator = forms.ChoiceField(
+        label=_("Séparateur des milliers"), choices=THOUSANDS_SEPARATORS, required=False
+    )
+    encoding = forms.ChoiceField(label=_("Encodage"), choices=ENCODINGS)
+    date_format = forms.ChoiceField(label=_("Format des dates"), choices=DATE_FORMATS)
+    skip_lines = forms.IntegerField(
+        label=_("Lignes à sauter avant l'en-tête"), min_value=0, max_value=50, initial=0
+    )
+    file = forms.FileField(
+        label=_("Fichier d'exemple"),
+        required=False,
+        help_text=_(
+            "Un export de la banque, pour voir ses premières lignes lues ; rien n'est importé."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in CSV_COLUMNS:
+            self.fields[name] = forms.CharField(
+                label=label,
+                max_length=100,
+                required=name == "booking_date",
+                help_text=_("Le nom de la colonne tel qu'il figure dans l'en-tête.")
+                if name == "booking_date"
+                else (
+                    _("Ou, à la place, une colonne de débit et une de crédit.")
+                    if name == "amount"
+                    else ""
+                ),
+            )
+        self.order_fields(
+            [
+                "delimiter",
+                "decimal_separator",
+                "thousands_separator",
+                "encoding",
+                "date_format",
+                "skip_lines",
+                *(name for name, _label in CSV_COLUMNS),
+                "file",
+            ]
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 30 Mo : découpez-le."))
+        return upload
+
+    def mapping(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        mapping: dict[str, Any] = {
+            "delimiter": data["delimiter"],
+            "decimal_separator": data["decimal_separator"],
+            "thousands_separator": data["thousands_separator"] or "",
+            "encoding": data["encoding"],
+            "date_format": data["date_format"],
+            "skip_lines": data["skip_lines"] or 0,
+        }
+        for name, _label in CSV_COLUMNS:
+            mapping[name] = (data.get(name) or "").strip()
+        return mapping

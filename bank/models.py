@@ -218,13 +218,22 @@ class BankLine(TenantModel):
 class Reconciliation(TenantModel):
     """A bank line confirmed against the ledger: the bank entry posted for it (512 against the
     items it settles or the accounts it was split on) and the lettering codes it set. Undoing
-    it reverses the entry and clears the lettering; the row stays, dated, as history."""
+    it reverses the entry and clears the lettering; the row stays, dated, as history.
+
+    A payment the ledger already holds (a SEPA batch marked sent, salaries marked paid) is not
+    posted twice: its 512 lines are pointed (PointedLine) and no entry is posted, unless they
+    sit on another 512 than the bank account's, which an entry then transfers."""
 
     bank_line = models.ForeignKey(
         BankLine, on_delete=models.PROTECT, related_name="reconciliations"
     )
     entry = models.ForeignKey(
-        "accounting.Entry", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "accounting.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     # [[account id, lettering code], …]
     letterings = models.JSONField(default=list, blank=True)
@@ -261,8 +270,34 @@ class Reconciliation(TenantModel):
             ),
             models.CheckConstraint(
                 condition=Q(undone_at__isnull=True, reversal__isnull=True)
-                | Q(undone_at__isnull=False, reversal__isnull=False),
+                | Q(undone_at__isnull=False, reversal__isnull=False)
+                | Q(undone_at__isnull=False, entry__isnull=True, reversal__isnull=True),
                 name="reconciliation_undone_has_reversal",
+            ),
+        ]
+
+
+class PointedLine(TenantModel):
+    """A 512 line of the ledger that a bank line accounts for: a payment posted before the bank
+    reported it. Pointed once at a time; undoing the reconciliation frees it (the row stays)."""
+
+    reconciliation = models.ForeignKey(
+        Reconciliation, on_delete=models.PROTECT, related_name="pointed_lines"
+    )
+    entry_line = models.ForeignKey(
+        "accounting.EntryLine", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    amount = models.DecimalField(_("montant"), **AMOUNT)  # type: ignore[arg-type]
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("ligne pointée")
+        verbose_name_plural = _("lignes pointées")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "entry_line"),
+                condition=Q(is_active=True),
+                name="pointedline_once",
             ),
         ]
 

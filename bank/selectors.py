@@ -6,24 +6,43 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounting.models import Entry, EntryLine
+from bank.importers import csvfile
+from bank.importers.base import ImportRefused, ParsedLine
 from bank.models import BankAccount, BankLine, Statement
 from perspectives.core.exceptions import ApplicationError
 
+# `scope`: None for the whole cooperative, else the activities of a support member's portfolio
+# (bank/permissions.py): only the bank accounts dedicated to one of them are in it.
+Scope = frozenset[int] | None
 
-def bank_account_list() -> QuerySet[BankAccount]:
-    return BankAccount.objects.select_related("account", "journal", "activity").annotate(
-        open_lines=Count("lines", filter=Q(lines__state=BankLine.State.OPEN))
+
+def _scoped_accounts(scope: Scope) -> QuerySet[BankAccount]:
+    accounts = BankAccount.objects.all()
+    if scope is not None:
+        accounts = accounts.filter(activity_id__in=scope)
+    return accounts
+
+
+def bank_account_list(*, scope: Scope = None) -> QuerySet[BankAccount]:
+    return (
+        _scoped_accounts(scope)
+        .select_related("account", "journal", "activity")
+        .annotate(open_lines=Count("lines", filter=Q(lines__state=BankLine.State.OPEN)))
     )
 
 
-def bank_account_get(*, bank_account_id: int) -> BankAccount:
-    account = BankAccount.objects.select_related("account", "journal", "activity").filter(
-        pk=bank_account_id
+def bank_account_get(*, bank_account_id: int, scope: Scope = None) -> BankAccount:
+    account = (
+        _scoped_accounts(scope)
+        .select_related("account", "journal", "activity")
+        .filter(pk=bank_account_id)
     )
     found = account.first()
     if found is None:
@@ -47,8 +66,12 @@ def statement_list(*, bank_account: BankAccount | None = None) -> QuerySet[State
     return statements
 
 
-def statement_get(*, statement_id: int) -> Statement:
-    found = Statement.objects.select_related("bank_account").filter(pk=statement_id).first()
+def statement_get(*, statement_id: int, scope: Scope = None) -> Statement:
+    found = (
+        Statement.objects.select_related("bank_account")
+        .filter(pk=statement_id, bank_account__in=_scoped_accounts(scope))
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -70,8 +93,12 @@ def bank_line_list(
     return lines.order_by("booking_date", "pk")
 
 
-def bank_line_get(*, line_id: int) -> BankLine:
-    found = BankLine.objects.select_related("bank_account", "statement").filter(pk=line_id).first()
+def bank_line_get(*, line_id: int, scope: Scope = None) -> BankLine:
+    found = (
+        BankLine.objects.select_related("bank_account", "statement")
+        .filter(pk=line_id, bank_account__in=_scoped_accounts(scope))
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -104,6 +131,31 @@ def bank_balance_check(*, bank_account: BankAccount, limit: int = 12) -> list[Ba
         BalanceCheck(statement, ledger_balance(bank_account=bank_account, as_of=statement.end_date))
         for statement in statement_list(bank_account=bank_account)[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class CsvPreview:
+    """What a column mapping reads from a bank's CSV file: its header, its first lines."""
+
+    header: list[str]
+    lines: list[ParsedLine]
+    total: int
+    movements: Decimal
+
+
+def csv_preview(*, mapping: dict[str, Any], data: bytes, limit: int = 10) -> CsvPreview:
+    """The file read with `mapping`, nothing saved; ImportRefused (a French message) when the
+    mapping or the file cannot be read."""
+    settings = csvfile.CsvMapping.from_dict(mapping)
+    if not data:
+        raise ImportRefused(_("Le fichier est vide."))
+    (statement,) = csvfile.parse(data, mapping=settings)
+    return CsvPreview(
+        header=csvfile.header_read(data, mapping=settings),
+        lines=statement.lines[:limit],
+        total=len(statement.lines),
+        movements=statement.movements,
+    )
 
 
 def entry_get(*, entry_id: int) -> Entry:

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.statement_upload,
         name="bank_statement_upload",
     ),
+    path("accounts/<int:account_id>/csv-mapping/", views.csv_mapping, name="bank_csv_mapping"),
     path("statements/<int:statement_id>/", views.statement_detail, name="bank_statement"),
     path("lines/<int:line_id>/", views.bank_line, name="bank_line"),
     path("lines/<int:line_id>/reconcile/", views.bank_line_reconcile, name="bank_line_reconcile"),
@@ -51,6 +52,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "accounts/<int:account_id>/csv-mapping/",
         apis.CsvMappingApi.as_view(),
         name="api_bank_csv_mapping",
+    ),
+    path(
+        "accounts/<int:account_id>/csv-mapping/preview/",
+        apis.CsvPreviewApi.as_view(),
+        name="api_bank_csv_preview",
     ),
     path(
         "lines/<int:line_id>/suggestions/",

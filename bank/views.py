@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -15,9 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services, vat
-from bank.forms import BankAccountForm, EntryForm, RuleForm, SplitForm, StatementUploadForm
+from bank.forms import (
+    BankAccountForm,
+    CsvMappingForm,
+    EntryForm,
+    RuleForm,
+    SplitForm,
+    StatementUploadForm,
+)
+from bank.importers.csvfile import CsvMapping
 from bank.models import BankLine, ReconciliationRule
-from bank.permissions import BANK_ROLES
+from bank.permissions import (
+    BANK_ROLES,
+    RECONCILE_ROLES,
+    handles_bank,
+    portfolio_activity_ids,
+)
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import csv_response
 from perspectives.core.exceptions import ApplicationError
@@ -28,11 +42,19 @@ from perspectives.tenancy.permissions import current_membership, role_required
 LINES_PER_PAGE = 100
 
 
+def _scope(request: HttpRequest) -> frozenset[int] | None:
+    """None for the accounting team; a support member's portfolio activities otherwise."""
+    return portfolio_activity_ids(current_membership(request))
+
+
 @require_http_methods(["GET", "POST"])
-@role_required(*BANK_ROLES)
+@role_required(*RECONCILE_ROLES)
 @submitted_once
 def bank_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
-    """The bank accounts; POST adds one."""
+    """The bank accounts (a support member's: those of their portfolio); POST adds one."""
+    manages = handles_bank(current_membership(request))
+    if request.method == "POST" and not manages:
+        raise PermissionDenied
     form = BankAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,14 +74,20 @@ def bank_home(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
                 "bank_account", cooperative_slug=cooperative_slug, account_id=account.pk
             )
     return render(
-        request, "bank/home.html", {"accounts": selectors.bank_account_list(), "form": form}
+        request,
+        "bank/home.html",
+        {
+            "accounts": selectors.bank_account_list(scope=_scope(request)),
+            "form": form if manages else None,
+        },
     )
 
 
 def _account_page(
     request: HttpRequest, account_id: int, *, form: StatementUploadForm | None = None
 ) -> HttpResponse:
-    account = selectors.bank_account_get(bank_account_id=account_id)
+    account = selectors.bank_account_get(bank_account_id=account_id, scope=_scope(request))
+    manages = handles_bank(current_membership(request))
     state = request.GET.get("state", "")
     if state not in ("", *BankLine.State.values):
         raise Http404
@@ -74,14 +102,14 @@ def _account_page(
             "statements": selectors.statement_list(bank_account=account)[:24],
             "page": page,
             "state": state,
-            "form": form or StatementUploadForm(),
+            "form": (form or StatementUploadForm()) if manages else None,
             "balances": selectors.bank_balance_check(bank_account=account),
         },
     )
 
 
 @require_GET
-@role_required(*BANK_ROLES)
+@role_required(*RECONCILE_ROLES)
 def bank_account(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
     """An account: its statements, their balances against the ledger's, and its lines."""
     return _account_page(request, account_id)
@@ -116,12 +144,50 @@ def statement_upload(request: HttpRequest, cooperative_slug: str, account_id: in
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @role_required(*BANK_ROLES)
+def csv_mapping(request: HttpRequest, cooperative_slug: str, account_id: int) -> HttpResponse:
+    """The column mapping of the bank's CSV exports for this account. POST `action=preview`
+    reads the sample file with the mapping typed, nothing saved; `action=save` saves it (after
+    reading the sample file, when one is given)."""
+    account = selectors.bank_account_get(bank_account_id=account_id)
+    saved = account.csv_mapping or CsvMapping().as_dict()
+    form = CsvMappingForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=saved,
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None:
+                preview = selectors.csv_preview(mapping=mapping, data=upload.read())
+            if request.POST.get("action") == "save":
+                services.bank_account_csv_mapping_set(bank_account=account, mapping=mapping)
+                messages.success(request, _("Format CSV enregistré."))
+                return redirect(
+                    "bank_csv_mapping", cooperative_slug=cooperative_slug, account_id=account.pk
+                )
+            if preview is None:
+                form.add_error("file", _("Choisissez un fichier d'exemple pour l'aperçu."))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "bank/csv_mapping.html",
+        {"account": account, "form": form, "preview": preview, "saved": bool(account.csv_mapping)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@role_required(*RECONCILE_ROLES)
 def statement_detail(
     request: HttpRequest, cooperative_slug: str, statement_id: int
 ) -> HttpResponse:
-    statement = selectors.statement_get(statement_id=statement_id)
+    statement = selectors.statement_get(statement_id=statement_id, scope=_scope(request))
     lines = selectors.bank_line_list(statement=statement)
     context: dict[str, Any] = {
         "statement": statement,
@@ -134,11 +200,11 @@ def statement_detail(
     return render(request, "bank/statement.html", context)
 
 
-def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
+def _line_context(line: BankLine, scope: frozenset[int] | None, **extra: Any) -> dict[str, Any]:
     open_line = line.state == BankLine.State.OPEN
     return {
         "line": line,
-        "suggestions": services.suggestions_for(line) if open_line else [],
+        "suggestions": services.suggestions_for(line, activities=scope) if open_line else [],
         "split_form": extra.pop("split_form", None) or SplitForm(),
         "reconciliations": line.reconciliations.select_related(
             "entry__journal", "reversal__journal"
@@ -148,11 +214,12 @@ def _line_context(line: BankLine, **extra: Any) -> dict[str, Any]:
 
 
 @require_GET
-@role_required(*BANK_ROLES)
+@role_required(*RECONCILE_ROLES)
 def bank_line(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
     """A bank line and what may reconcile it: suggestions, a split by hand, its history."""
-    line = selectors.bank_line_get(line_id=line_id)
-    return render(request, "bank/line.html", _line_context(line))
+    scope = _scope(request)
+    line = selectors.bank_line_get(line_id=line_id, scope=scope)
+    return render(request, "bank/line.html", _line_context(line, scope))
 
 
 def _allocations_from_split(line: BankLine, form: SplitForm) -> list[services.Allocation]:
@@ -169,16 +236,17 @@ def _allocations_from_split(line: BankLine, form: SplitForm) -> list[services.Al
 
 
 @require_POST
-@role_required(*BANK_ROLES)
+@role_required(*RECONCILE_ROLES)
 @submitted_once
 def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
     """POST `suggestion=<n>` to accept the n-th suggestion, or the split form's rows."""
-    line = selectors.bank_line_get(line_id=line_id)
+    scope = _scope(request)
+    line = selectors.bank_line_get(line_id=line_id, scope=scope)
     split_form = None
     try:
         if "suggestion" in request.POST:
             index = request.POST["suggestion"]
-            suggestions = services.suggestions_for(line)
+            suggestions = services.suggestions_for(line, activities=scope)
             if not index.isdigit() or int(index) >= len(suggestions):
                 raise ApplicationError(_("Cette suggestion n'existe plus : actualisez la page."))
             chosen = suggestions[int(index)]
@@ -186,7 +254,12 @@ def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: in
             if chosen.rule_id is not None:
                 rule = ReconciliationRule.objects.filter(pk=chosen.rule_id).first()
             services.reconciliation_confirm(
-                line=line, allocations=chosen.allocations, user=cast(User, request.user), rule=rule
+                line=line,
+                allocations=chosen.allocations,
+                pointed=chosen.pointed,
+                user=cast(User, request.user),
+                rule=rule,
+                activities=scope,
             )
         else:
             split_form = SplitForm(request.POST)
@@ -196,10 +269,13 @@ def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: in
                 line=line,
                 allocations=_allocations_from_split(line, split_form),
                 user=cast(User, request.user),
+                activities=scope,
             )
     except ApplicationError as error:
         messages.error(request, error.message)
-        response = render(request, "bank/line.html", _line_context(line, split_form=split_form))
+        response = render(
+            request, "bank/line.html", _line_context(line, scope, split_form=split_form)
+        )
         response.status_code = 400
         return response
     messages.success(request, _("Ligne rapprochée."))
@@ -207,21 +283,22 @@ def bank_line_reconcile(request: HttpRequest, cooperative_slug: str, line_id: in
 
 
 @require_POST
-@role_required(*BANK_ROLES)
+@role_required(*RECONCILE_ROLES)
 def bank_line_undo(request: HttpRequest, cooperative_slug: str, line_id: int) -> HttpResponse:
-    line = selectors.bank_line_get(line_id=line_id)
+    scope = _scope(request)
+    line = selectors.bank_line_get(line_id=line_id, scope=scope)
     reconciliation = line.reconciliations.filter(undone_at__isnull=True).first()
     if reconciliation is None:
         messages.error(request, _("Cette ligne n'est pas rapprochée."))
     else:
         try:
             services.reconciliation_undo(
-                reconciliation=reconciliation, user=cast(User, request.user)
+                reconciliation=reconciliation, user=cast(User, request.user), activities=scope
             )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Rapprochement annulé : l'écriture est extournée."))
+            messages.success(request, _("Rapprochement annulé."))
     return redirect("bank_line", cooperative_slug=cooperative_slug, line_id=line.pk)
 
 

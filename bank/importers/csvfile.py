@@ -96,6 +96,22 @@ def _date(text: str, mapping: CsvMapping, *, where: str) -> dt.date:
         ) from None
 
 
+def _text(data: bytes, mapping: CsvMapping) -> str:
+    try:
+        text = data.decode(mapping.encoding)
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("Le fichier n'est pas encodé en %(enc)s.") % {"enc": mapping.encoding}
+        ) from None
+    return "\n".join(text.splitlines()[mapping.skip_lines :])
+
+
+def header_read(data: bytes, *, mapping: CsvMapping) -> list[str]:
+    """The column names of the file's header row, as the mapping reads them."""
+    header, _rows = csv_dict_rows(_text(data, mapping), delimiter=mapping.delimiter)
+    return header
+
+
 # Long on purpose: one pass over the file's rows with the saved column mapping, from the header
 # row to the balances.
 def parse(
@@ -103,14 +119,7 @@ def parse(
 ) -> list[ParsedStatement]:
     """One statement; its opening balance is left for the import service to complete when the
     file and the person give no closing balance (`states_opening` False)."""
-    try:
-        text = data.decode(mapping.encoding)
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            _("Le fichier n'est pas encodé en %(enc)s.") % {"enc": mapping.encoding}
-        ) from None
-    rows = text.splitlines()[mapping.skip_lines :]
-    header, reader = csv_dict_rows("\n".join(rows), delimiter=mapping.delimiter)
+    header, reader = csv_dict_rows(_text(data, mapping), delimiter=mapping.delimiter)
     wanted = [
         getattr(mapping, name)
         for name in (

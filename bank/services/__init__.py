@@ -21,12 +21,10 @@ from bank.services.reconciliation import (
     open_items,
     reconciliation_confirm,
     reconciliation_undo,
-    rule_create,
-    rule_preview,
-    rules_apply,
     suggestions_for,
     suggestions_for_lines,
 )
+from bank.services.rules import rule_create, rule_preview, rules_apply
 
 __all__ = [
     "Allocation",

@@ -194,7 +194,7 @@ def statement_import(
             result=result,
         )
     if result.statements:
-        from bank.services.reconciliation import rules_apply
+        from bank.services.rules import rules_apply
 
         result.ruled = rules_apply(
             lines=BankLine.objects.filter(statement__in=result.statements).select_related(

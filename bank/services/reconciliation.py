@@ -9,7 +9,9 @@ invoice. Suggestions, best first:
    (several invoices paid at once) or, when they cost more, a partial payment;
 2. a single item of exactly the amount, preferably of the third party named in the text;
 3. all open items of one third party named in the text when they add up to the amount;
-4. the cooperative's rules (label contains … → account).
+4. payments the ledger already holds (a SEPA batch, the month's salaries:
+   bank/services/pointing.py), pointed rather than posted again;
+5. the cooperative's rules (label contains … → account).
 
 Confirming posts one entry in the bank account's journal, dated on the booking date: for each
 allocation, the bank account's 512x against the item's account (411/401 with its third party) or
@@ -25,15 +27,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounting import services as ledger
 from accounting.models import Account, Entry, EntryLine, ThirdParty
 from accounting.services import LineInput
-from bank.models import BankLine, Reconciliation, ReconciliationRule, Statement
+from bank.models import BankLine, PointedLine, Reconciliation, ReconciliationRule, Statement
+from bank.services.pointing import (
+    LedgerPayment,
+    PaymentIndex,
+    bank_ledger_accounts,
+    ledger_payments_unpointed,
+)
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
@@ -72,15 +80,32 @@ class Allocation:
 
 @dataclass
 class Suggestion:
-    kind: str  # reference, amount, third_party, partial, rule
+    kind: str  # reference, amount, third_party, partial, batch, payroll, payment, rule
     label: str
     allocations: list[Allocation]
     score: int
     rule_id: int | None = None
+    # 512 lines of payments already posted, which the line accounts for (pointing.py).
+    pointed: list[int] = field(default_factory=list)
+    pointed_activities: frozenset[int | None] = frozenset()
+
+    @property
+    def activity_ids(self) -> frozenset[int | None]:
+        return frozenset(_activity_id(a.activity) for a in self.allocations) | (
+            self.pointed_activities
+        )
 
     @property
     def item_ids(self) -> list[int]:
         return [item for allocation in self.allocations for item in allocation.items]
+
+
+def _activity_id(activity: Activity | int | None) -> int | None:
+    return activity.pk if isinstance(activity, Activity) else activity
+
+
+def _portfolio_refused() -> ApplicationError:
+    return ApplicationError(_("Cette répartition sort des activités de votre portefeuille."))
 
 
 def _text(line: BankLine) -> str:
@@ -92,12 +117,13 @@ def _text(line: BankLine) -> str:
 
 
 def open_items() -> list[OpenItem]:
-    """Every open item of the active cooperative's collective accounts."""
+    """Every open item of the active cooperative's collective accounts, and of 467 where
+    expense reports owe each entrepreneur (a third party on an account that does not demand one)."""
     rows = (
         EntryLine.objects.filter(
+            Q(account__requires_third_party=True) | Q(account__code__startswith="467"),
             lettering__isnull=True,
             third_party__isnull=False,
-            account__requires_third_party=True,
             entry__status=Entry.Status.VALIDATED,
         )
         .annotate(
@@ -130,7 +156,12 @@ class Matcher:
     """Open items indexed once (by amount, by piece reference, by third party), so that the
     suggestions of many lines cost one pass over the items and a few lookups per line."""
 
-    def __init__(self, items: Iterable[OpenItem], rules: Sequence[ReconciliationRule] = ()):
+    def __init__(
+        self,
+        items: Iterable[OpenItem],
+        rules: Sequence[ReconciliationRule] = (),
+        payments: PaymentIndex | None = None,
+    ):
         self.by_amount: dict[Decimal, list[OpenItem]] = defaultdict(list)
         self.by_ref: dict[str, list[OpenItem]] = defaultdict(list)
         self.by_party: dict[int, list[OpenItem]] = defaultdict(list)
@@ -143,6 +174,7 @@ class Matcher:
             if len(item.third_party_name) >= 4:
                 self.party_names[item.third_party_name.upper()] = item.third_party_id
         self.rules = list(rules)
+        self.payments = payments
 
     def _parties_named(self, text: str) -> set[int]:
         return {party for name, party in self.party_names.items() if name in text}
@@ -201,6 +233,21 @@ class Matcher:
                     90,
                     wanted,
                 )
+        if self.payments:
+            for match in self.payments.suggest(line, words):
+                key = (-1, *sorted(p.line_id for p in match.payments))
+                if key not in seen:
+                    seen.add(key)
+                    suggestions.append(
+                        Suggestion(
+                            match.kind,
+                            match.label,
+                            [],
+                            match.score,
+                            pointed=[p.line_id for p in match.payments],
+                            pointed_activities=frozenset(p.activity_id for p in match.payments),
+                        )
+                    )
         for rule in self.rules:
             if rule.matches(line):
                 suggestions.append(
@@ -246,16 +293,28 @@ def _allocations(items: list[OpenItem], amount: Decimal) -> list[Allocation]:
     return allocations
 
 
-def _rules() -> list[ReconciliationRule]:
+def rules_active() -> list[ReconciliationRule]:
     return list(ReconciliationRule.objects.filter(is_active=True).select_related("account"))
 
 
-def suggestions_for(line: BankLine) -> list[Suggestion]:
-    return Matcher(open_items(), _rules()).suggest(line)
+def _matcher() -> Matcher:
+    payments = PaymentIndex(ledger_payments_unpointed(), bank_ledger_accounts())
+    return Matcher(open_items(), rules_active(), payments)
+
+
+def suggestions_for(
+    line: BankLine, *, activities: frozenset[int] | None = None
+) -> list[Suggestion]:
+    """The line's suggestions; with `activities` (a support member's portfolio), only those
+    that stay within them."""
+    suggestions = _matcher().suggest(line)
+    if activities is None:
+        return suggestions
+    return [s for s in suggestions if s.activity_ids <= activities]
 
 
 def suggestions_for_lines(lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
-    matcher = Matcher(open_items(), _rules())
+    matcher = _matcher()
     return {line.pk: matcher.suggest(line) for line in lines}
 
 
@@ -266,21 +325,90 @@ def reconciliation_confirm(
     allocations: Sequence[Allocation],
     user: User | None = None,
     rule: ReconciliationRule | None = None,
+    pointed: Sequence[int] = (),
+    activities: frozenset[int] | None = None,
 ) -> Reconciliation:
-    """Post the bank entry of `line` split as `allocations` and letter the items paid in full."""
+    """Post the bank entry of `line` split as `allocations`, letter the items paid in full and
+    point the `pointed` 512 lines (payments already posted): no entry for those, except the
+    transfer of the ones on the generic 512 to the bank account's own. With `activities` (a
+    support member's portfolio), every part stays within them."""
     line = (
         BankLine.objects.select_for_update().select_related("bank_account__account").get(pk=line.pk)
     )
     if line.state != BankLine.State.OPEN:
         raise ApplicationError(_("Cette ligne est déjà rapprochée."))
-    if not allocations:
+    if not allocations and not pointed:
         raise ApplicationError(_("Indiquez au moins une contrepartie."))
+    bank = line.bank_account
+    payments = _pointed_payments(bank.account_id, pointed)
     total = sum((Decimal(a.amount) for a in allocations), ZERO)
+    total += sum((p.amount for p in payments), ZERO)
     if total != line.amount:
         raise ApplicationError(
             _("La répartition (%(total)s) ne fait pas le montant de la ligne (%(amount)s).")
             % {"total": total, "amount": line.amount}
         )
+    allocations = [
+        *allocations,
+        *(
+            Allocation(
+                account=p.account_code, amount=p.amount, activity=p.activity_id, label=p.label
+            )
+            for p in payments
+            if p.account_id != bank.account_id
+        ),
+    ]
+    if (
+        activities is not None
+        and not {_activity_id(a.activity) for a in allocations} | {p.activity_id for p in payments}
+        <= activities
+    ):
+        raise _portfolio_refused()
+    entry = _bank_entry_post(line, allocations, user) if allocations else None
+    letterings = _letter(entry, allocations, line) if entry is not None else []
+    reconciliation = Reconciliation.objects.create(
+        cooperative_id=require_cooperative_id(),
+        bank_line=line,
+        entry=entry,
+        letterings=letterings,
+        rule=rule,
+        created_by=user,
+    )
+    try:
+        with transaction.atomic():
+            PointedLine.objects.bulk_create(
+                PointedLine(
+                    cooperative_id=reconciliation.cooperative_id,
+                    reconciliation=reconciliation,
+                    entry_line_id=p.line_id,
+                    amount=p.amount,
+                )
+                for p in payments
+            )
+    except IntegrityError:
+        # Another line pointed one of them in the meantime.
+        raise ApplicationError(
+            _("Un des paiements vient d'être pointé : actualisez la page.")
+        ) from None
+    BankLine.objects.filter(pk=line.pk).update(state=BankLine.State.RECONCILED)
+    _statement_state_refresh(line.statement_id)
+    return reconciliation
+
+
+def _pointed_payments(bank_account_id: int, pointed: Sequence[int]) -> list[LedgerPayment]:
+    if not pointed:
+        return []
+    payments = ledger_payments_unpointed(line_ids=pointed)
+    if len(payments) != len(set(pointed)):
+        raise ApplicationError(_("Un des paiements n'est plus à pointer : actualisez la page."))
+    others = bank_ledger_accounts() - {bank_account_id}
+    if any(p.account_id in others for p in payments):
+        raise ApplicationError(_("Un des paiements est passé sur le compte d'une autre banque."))
+    return payments
+
+
+def _bank_entry_post(line: BankLine, allocations: Sequence[Allocation], user: User | None) -> Entry:
+    """One entry in the bank's journal: 512x per activity against each allocation."""
     bank = line.bank_account
     entry_lines: list[LineInput] = []
     label = (line.label or line.counterparty or _("Banque"))[:200]
@@ -314,7 +442,7 @@ def reconciliation_confirm(
         if amount
     ]
     attempt = Reconciliation.objects.filter(bank_line=line).count() + 1
-    entry = ledger.entry_post(
+    return ledger.entry_post(
         journal=bank.journal,
         date=line.booking_date,
         label=label,
@@ -326,18 +454,6 @@ def reconciliation_confirm(
         user=user,
         allow_soft_locked=True,
     )
-    letterings = _letter(entry, allocations, line)
-    reconciliation = Reconciliation.objects.create(
-        cooperative_id=require_cooperative_id(),
-        bank_line=line,
-        entry=entry,
-        letterings=letterings,
-        rule=rule,
-        created_by=user,
-    )
-    BankLine.objects.filter(pk=line.pk).update(state=BankLine.State.RECONCILED)
-    _statement_state_refresh(line.statement_id)
-    return reconciliation
 
 
 def _letter(entry: Entry, allocations: Sequence[Allocation], line: BankLine) -> list[list[object]]:
@@ -378,21 +494,40 @@ def _statement_state_refresh(statement_id: int) -> None:
 
 
 @transaction.atomic
-def reconciliation_undo(*, reconciliation: Reconciliation, user: User | None = None) -> Entry:
-    """Clear the lettering and reverse the bank entry; the line is open again."""
+def reconciliation_undo(
+    *,
+    reconciliation: Reconciliation,
+    user: User | None = None,
+    activities: frozenset[int] | None = None,
+) -> Entry | None:
+    """Clear the lettering, free the pointed payments and reverse the bank entry (None when
+    none was posted); the line is open again. With `activities` (a support member's
+    portfolio), only a reconciliation that stayed within them."""
     reconciliation = Reconciliation.objects.select_for_update().get(pk=reconciliation.pk)
     if reconciliation.undone_at is not None:
         raise ApplicationError(_("Ce rapprochement est déjà annulé."))
+    if activities is not None:
+        touched = set(
+            EntryLine.objects.filter(
+                Q(entry_id=reconciliation.entry_id or 0)
+                | Q(pk__in=reconciliation.pointed_lines.values("entry_line_id"))
+            ).values_list("activity_id", flat=True)
+        )
+        if not touched <= activities:
+            raise _portfolio_refused()
     for account_id, code in reconciliation.letterings:
         ledger.lines_unletter(account=Account.objects.get(pk=account_id), code=str(code))
-    entry = Entry.objects.select_related("journal").get(pk=reconciliation.entry_id)
-    reversal = ledger.entry_reverse(
-        entry=entry,
-        label=_("Annulation du rapprochement : %(label)s") % {"label": entry.label},
-        user=user,
-        idempotency_key=f"bank-undo:{reconciliation.pk}",
-        allow_soft_locked=True,
-    )
+    PointedLine.objects.filter(reconciliation=reconciliation).update(is_active=False)
+    reversal = None
+    if reconciliation.entry_id is not None:
+        entry = Entry.objects.select_related("journal").get(pk=reconciliation.entry_id)
+        reversal = ledger.entry_reverse(
+            entry=entry,
+            label=_("Annulation du rapprochement : %(label)s") % {"label": entry.label},
+            user=user,
+            idempotency_key=f"bank-undo:{reconciliation.pk}",
+            allow_soft_locked=True,
+        )
     Reconciliation.objects.filter(pk=reconciliation.pk).update(
         undone_at=timezone.now(), reversal=reversal
     )
@@ -401,70 +536,3 @@ def reconciliation_undo(*, reconciliation: Reconciliation, user: User | None = N
         state=Statement.State.OPEN
     )
     return reversal
-
-
-@transaction.atomic
-def rule_create(
-    *,
-    name: str,
-    label_contains: str,
-    account: Account | str,
-    activity: Activity | None = None,
-    direction: str = ReconciliationRule.Direction.ANY,
-    auto_apply: bool = False,
-) -> ReconciliationRule:
-    if isinstance(account, str):
-        found = Account.objects.filter(code=account.strip().upper()).first()
-        if found is None:
-            raise ApplicationError(_("Compte %(code)s inconnu.") % {"code": account})
-        account = found
-    if account.requires_third_party:
-        raise ApplicationError(
-            _("Une règle passe sur un compte sans tiers, pas sur le collectif %(code)s.")
-            % {"code": account.code}
-        )
-    pattern = " ".join(label_contains.split())
-    if not pattern:
-        raise ApplicationError(_("Indiquez le texte que le libellé contient."))
-    if ReconciliationRule.objects.filter(name=name.strip()).exists():
-        raise ApplicationError(_("Une règle porte déjà ce nom."))
-    return ReconciliationRule.objects.create(
-        cooperative_id=require_cooperative_id(),
-        name=name.strip()[:100],
-        label_contains=pattern[:100],
-        account=account,
-        activity=activity,
-        direction=direction,
-        auto_apply=auto_apply,
-    )
-
-
-def rule_preview(*, rule: ReconciliationRule, limit: int = 50) -> list[BankLine]:
-    """The open lines the rule would reconcile."""
-    lines = BankLine.objects.filter(state=BankLine.State.OPEN).select_related("bank_account")
-    return [line for line in lines.order_by("booking_date", "pk") if rule.matches(line)][:limit]
-
-
-def rules_apply(*, lines: Iterable[BankLine], user: User | None = None) -> int:
-    """Reconcile the lines matched by an automatic rule (at import); returns how many."""
-    rules = [r for r in _rules() if r.auto_apply]
-    if not rules:
-        return 0
-    done = 0
-    for line in lines:
-        rule = next((r for r in rules if r.matches(line)), None)
-        if rule is None:
-            continue
-        activity = rule.activity_id or line.bank_account.activity_id
-        allocation = Allocation(
-            account=rule.account, amount=line.amount, activity=activity, label=rule.name
-        )
-        try:
-            # A line the ledger refuses (no open fiscal year, locked period) stays to reconcile
-            # by hand; the import itself goes through.
-            with transaction.atomic():
-                reconciliation_confirm(line=line, allocations=[allocation], user=user, rule=rule)
-        except ApplicationError:
-            continue
-        done += 1
-    return done

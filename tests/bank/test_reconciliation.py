@@ -20,7 +20,8 @@ from tests.factories.bank import IBANS
 D = Decimal
 
 
-def _lines_of(entry: Entry) -> list[tuple[Any, ...]]:
+def _lines_of(entry: Entry | None) -> list[tuple[Any, ...]]:
+    assert entry is not None
     return [
         (
             line.account.code,
@@ -61,6 +62,7 @@ def test_the_invoice_named_in_the_remittance_is_suggested_first_and_lettered(
         ("512", D("1200.00"), D("0.00"), "A1", None),
         ("411", D("0.00"), D("1200.00"), "A1", "CLIENT1"),
     ]
+    assert reconciliation.entry is not None
     assert reconciliation.entry.journal.code == "BQ"
     assert reconciliation.entry.date == dt.date(2025, 3, 5)
     lettered = EntryLine.objects.filter(lettering="A").values_list("pk", flat=True)
@@ -79,6 +81,7 @@ def test_undo_reverses_and_clears_the_lettering(ledger: Ledger, account: BankAcc
         line=line, allocations=services.suggestions_for(line)[0].allocations
     )
     reversal = services.reconciliation_undo(reconciliation=reconciliation)
+    assert reversal is not None
     assert reversal.reverses_id == reconciliation.entry_id
     assert _lines_of(reversal) == [
         ("512", D("0.00"), D("1200.00"), "A1", None),

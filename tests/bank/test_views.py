@@ -95,14 +95,18 @@ def test_an_account_is_added_on_the_page(world: World, accountant, client: Clien
     assert _counts(world) == (1, 0, 0)
 
 
-def test_entrepreneurs_and_support_are_refused(
+def test_entrepreneurs_are_refused_and_support_sees_only_their_portfolio(
     world: World, account: BankAccount, client: Client
 ) -> None:
-    for user in (world.alice, world.bob):
-        client.force_login(user)
-        assert client.get(PAGES).status_code == 403
-        assert client.get(f"{PAGES}accounts/{account.pk}/").status_code == 403
-        assert client.get(f"{API}accounts/").status_code == 403
+    client.force_login(world.alice)
+    assert client.get(PAGES).status_code == 403
+    assert client.get(f"{PAGES}accounts/{account.pk}/").status_code == 403
+    assert client.get(f"{API}accounts/").status_code == 403
+    # Bob's portfolio has no dedicated bank account: the cooperative's own is not his.
+    client.force_login(world.bob)
+    assert client.get(PAGES).status_code == 200
+    assert client.get(f"{PAGES}accounts/{account.pk}/").status_code == 404
+    assert client.get(f"{API}accounts/").json()["results"] == []
 
 
 def test_the_manager_sees_the_bank(world: World, account: BankAccount, client: Client) -> None:
@@ -346,3 +350,56 @@ def test_the_csv_mapping_is_saved_through_the_api(
         ).status_code
         == 404
     )
+
+
+def test_a_sepa_batch_is_pointed_from_the_page_and_undone_through_the_api(
+    world: World, imported, accountant, client: Client
+) -> None:
+    from accounting.models import Entry
+    from accounting.services import LineInput, entry_post
+
+    with cooperative_context(world.coop_a.pk):
+        for amount in ("360.00", "400.00"):
+            entry_post(
+                journal="BQ",
+                date=dt.date(2025, 3, 14),
+                label="Virement PAY-2025-03",
+                piece_ref="PAY-2025-03",
+                source="purchases",
+                lines=[
+                    LineInput("401", debit=amount, activity=imported["a1"], third_party="FOURN1"),
+                    LineInput("512", credit=amount, activity=imported["a1"]),
+                ],
+            )
+        batch = BankLine.objects.get(amount=Decimal("-760.00")).pk
+        entries = Entry.objects.count()
+    client.force_login(accountant)
+    page = client.get(f"{PAGES}lines/{batch}/").content.decode()
+    assert "Lot de virements PAY-2025-03 (2 virements)" in page
+    assert "2 paiements déjà comptabilisés, pointés" in page
+    accepted = client.post(f"{PAGES}lines/{batch}/reconcile/", {"suggestion": "0"})
+    assert accepted.status_code == 302
+    shown = client.get(accepted["Location"]).content.decode()
+    assert "Paiements pointés" in shown
+    token = Token.objects.create(user=accountant)
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    undo = client.post(f"{API}lines/{batch}/undo/", **auth)
+    assert undo.status_code == 201
+    assert (undo.json()["entry"], len(undo.json()["pointed"])) == (None, 2)
+    suggestions = client.get(f"{API}lines/{batch}/suggestions/", **auth).json()
+    assert (suggestions[0]["kind"], len(suggestions[0]["pointed"])) == ("batch", 2)
+    again = client.post(
+        f"{API}lines/{batch}/reconcile/",
+        {"pointed": suggestions[0]["pointed"]},
+        content_type="application/json",
+        **auth,
+    )
+    assert again.status_code == 201, again.content
+    assert (again.json()["entry"], sorted(again.json()["pointed"])) == (
+        None,
+        sorted(suggestions[0]["pointed"]),
+    )
+    with cooperative_context(world.coop_a.pk):
+        assert Entry.objects.count() == entries
+    client.force_login(world.charlie)
+    assert client.post(f"/api/v1/c/coop-b/bank/lines/{batch}/undo/").status_code == 404

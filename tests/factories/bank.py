@@ -83,10 +83,32 @@ def _reconciliation(cooperative: Cooperative) -> m.Reconciliation:
     )
 
 
+def _pointed_line(cooperative: Cooperative) -> m.PointedLine:
+    """A bank line pointed against a payment the ledger already holds."""
+    from accounting.services import LineInput, entry_post
+    from bank import services
+
+    line = _line(cooperative)
+    entry = entry_post(
+        journal="BQ",
+        date=line.booking_date,
+        label="Encaissement",
+        source="sales",
+        lines=[
+            LineInput("512", debit=line.amount),
+            LineInput("467", credit=line.amount),
+        ],
+    )
+    pointed = entry.lines.get(account__code="512").pk
+    reconciliation = services.reconciliation_confirm(line=line, allocations=[], pointed=[pointed])
+    return m.PointedLine.objects.get(reconciliation=reconciliation)
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.BankAccount: bank_account,
     m.Statement: _statement,
     m.BankLine: _line,
     m.ReconciliationRule: _rule,
     m.Reconciliation: _reconciliation,
+    m.PointedLine: _pointed_line,
 }
