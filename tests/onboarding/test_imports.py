@@ -253,12 +253,6 @@ def test_xlsx_files_of_thirty_people_and_thirty_associates(world: World) -> None
         assert ShareSubscription.objects.filter(paid_amount=Decimal("51.00")).count() == 15
 
 
-def test_customers_and_suppliers_are_refused_for_now(world: World) -> None:
-    for kind in ("customers", "suppliers"):
-        with pytest.raises(CommandError, match="n'est pas encore possible"):
-            _import(kind, "entrepreneurs.csv")
-
-
 def test_the_export_gives_the_template_columns_and_imports_back(
     world: World, tmp_path: Path
 ) -> None:

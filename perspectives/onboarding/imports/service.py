@@ -18,7 +18,6 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.onboarding.imports.kinds import (
     ALL_KINDS,
     KINDS,
-    PENDING_KINDS,
     Column,
     Context,
     Kind,
@@ -61,14 +60,6 @@ class _Rollback(Exception):
 
 
 def kind_get(key: str) -> Kind:
-    if key in PENDING_KINDS:
-        raise ApplicationError(
-            _(
-                "L'import des %(what)s n'est pas encore possible : les fiches clients et "
-                "fournisseurs arrivent avec la facturation et les achats. Rien n'a été importé."
-            )
-            % {"what": PENDING_KINDS[key]}
-        )
     if key not in KINDS:
         raise ApplicationError(
             _("Type d'import inconnu « %(kind)s » : %(kinds)s.")
@@ -103,7 +94,9 @@ def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]
     return mapping, ignored
 
 
-def _parse_row(kind: Kind, mapping: dict[str, Column], row: dict[str, object]) -> dict[str, Any]:
+def _parse_row(
+    kind: Kind, mapping: dict[str, Column], row: dict[str, object], defaults: dict[str, Any]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for header, column in mapping.items():
         raw = row.get(header, "")
@@ -115,6 +108,9 @@ def _parse_row(kind: Kind, mapping: dict[str, Column], row: dict[str, object]) -
             raise CellError(
                 _("%(column)s : valeur obligatoire manquante.") % {"column": column.header}
             )
+    for key, value in defaults.items():
+        if not values.get(key):
+            values[key] = value
     kind.check(values)
     return values
 
@@ -147,13 +143,19 @@ def data_import(
         kind=kind, dry_run=dry_run, total=len(table.rows), ignored_columns=ignored
     )
     context = Context(by=by, activity_code=activity_code)
+    # The activity given for a whole file (enDI's per-company exports do not name it).
+    defaults = (
+        {"activity_code": activity_code.strip().upper()}
+        if activity_code.strip() and any(c.key == "activity_code" for c in spec.columns)
+        else {}
+    )
     try:
         with transaction.atomic():
             existing = spec.existing()
             seen: dict[tuple[object, ...], int] = {}
             for index, (line, row) in enumerate(table.rows, start=1):
                 try:
-                    values = _parse_row(spec, mapping, row)
+                    values = _parse_row(spec, mapping, row, defaults)
                 except CellError as error:
                     result.refused.append((line, str(error)))
                     continue
