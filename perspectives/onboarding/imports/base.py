@@ -71,3 +71,8 @@ class Kind:
     write: Callable[[Values, Any, Context], bool]  # True when something changed
     check: Callable[[Values], None] = lambda values: None
     export: Callable[[], list[list[object]]] = list
+    # The bulk path for new records, when the kind has one: `prepare` checks a row as `write`
+    # would (raising the same errors) without writing it; `create_many` then writes every
+    # prepared row in a few statements, once the whole file has been checked.
+    prepare: Callable[[Values, Context], Any] | None = None
+    create_many: Callable[[list[Any], Context], None] | None = None

@@ -19,10 +19,12 @@ from entrepreneurs.models import (
 )
 from entrepreneurs.permissions import ACCOMPANIMENT_ROLES
 from entrepreneurs.services import (
+    PreparedFile,
     activity_create,
     activity_split_set,
-    entrepreneur_create,
+    entrepreneur_prepare,
     entrepreneur_update,
+    entrepreneurs_create_many,
     path_step_record,
 )
 from governance.models import Associate, AssociateCategory, College, ExitReason
@@ -287,32 +289,56 @@ def _check_person(values: Values) -> None:
         values["exit_reason"] = "other"
 
 
+def _prepare_person(values: Values, context: Context) -> PreparedFile:
+    """A new file checked (fields, referent, path) and not yet saved."""
+    data = {key: values[key] for key in _FILE_FIELDS if key in values}
+    data.setdefault("email", "")
+    referent = _staff(context, values["referent"]) if values.get("referent") else None
+    steps = [
+        (
+            kind,
+            values[key],
+            (values.get("cape_planned_end") or values.get("cape_end"))
+            if kind == PathStep.Kind.CAPE_START
+            else None,
+            values.get("exit_reason", "") if kind == PathStep.Kind.EXIT else "",
+        )
+        for key, kind in _PATH
+        if values.get(key) is not None
+    ]
+    person = Entrepreneur(
+        first_name=values["first_name"], last_name=values["last_name"], referent=referent, **data
+    )
+    prepared = entrepreneur_prepare(
+        entrepreneur=person, steps=steps, recorded_by=context.by, comment=_("Import")
+    )
+    # Last: a refused row creates no sector.
+    person.sector = _sector(context, values.get("sector", ""))
+    return prepared
+
+
+def _create_people(prepared: list[PreparedFile], context: Context) -> None:
+    entrepreneurs_create_many(files=prepared)
+
+
 def _write_person(values: Values, existing: Entrepreneur | None, context: Context) -> bool:
+    if existing is None:
+        _create_people([_prepare_person(values, context)], context)
+        return True
     data = {key: values[key] for key in _FILE_FIELDS if key in values}
     data.setdefault("email", "")
     if values.get("referent"):
         data["referent"] = _staff(context, values["referent"])
-    if existing is None:
-        person = entrepreneur_create(
-            first_name=values["first_name"],
-            last_name=values["last_name"],
-            sector=_sector(context, values.get("sector", "")),
-            **data,
-        )
-        recorded: set[str] = set()
+    if values.get("sector"):
+        data["sector"] = _sector(context, values["sector"])
+    changed = {key: value for key, value in data.items() if getattr(existing, key) != value}
+    if changed:
+        person = entrepreneur_update(entrepreneur=existing, version=existing.version, data=changed)
     else:
-        if values.get("sector"):
-            data["sector"] = _sector(context, values["sector"])
-        changed = {key: value for key, value in data.items() if getattr(existing, key) != value}
-        if changed:
-            person = entrepreneur_update(
-                entrepreneur=existing, version=existing.version, data=changed
-            )
-        else:
-            person = existing
-        recorded = set(PathStep.objects.filter(entrepreneur=person).values_list("kind", flat=True))
-        if not changed and all(kind in recorded for key, kind in _PATH if values.get(key)):
-            return False
+        person = existing
+    recorded = set(PathStep.objects.filter(entrepreneur=person).values_list("kind", flat=True))
+    if not changed and all(kind in recorded for key, kind in _PATH if values.get(key)):
+        return False
     for key, kind in _PATH:
         day = values.get(key)
         if day is None or kind in recorded:
@@ -392,6 +418,8 @@ ENTREPRENEURS = Kind(
     write=_write_person,
     check=_check_person,
     export=_export_people,
+    prepare=_prepare_person,
+    create_many=_create_people,
 )
 
 

@@ -123,6 +123,33 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
+def _write_row(
+    spec: Kind, values: dict[str, Any], found: Any, context: Context, pending: list[Any]
+) -> str:
+    """Write one row (or, on the bulk path, check it and keep it for `_create_many`); which
+    count it adds to."""
+    if found is None and spec.prepare is not None:
+        pending.append(spec.prepare(values, context))
+        return "created"
+    with transaction.atomic():
+        changed = spec.write(values, found, context)
+    if found is None:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _create_many(spec: Kind, pending: list[Any], context: Context) -> None:
+    assert spec.create_many is not None  # noqa: S101 - pending rows exist only on the bulk path
+    try:
+        spec.create_many(pending, context)
+    except (ApplicationError, ValidationError, DatabaseError) as error:
+        # Each row passed its checks: what the database refuses now concerns the whole file.
+        raise ApplicationError(
+            _("L'enregistrement a échoué, rien n'a été importé : %(reason)s")
+            % {"reason": _message(error)}
+        ) from error
+
+
 def data_import(
     *,
     kind: str,
@@ -135,7 +162,9 @@ def data_import(
 ) -> ImportResult:
     """Import a file into the active cooperative. Every row is checked and written in one
     transaction; when any row is refused (or on a dry run) nothing is kept. A row whose natural
-    key is already known updates that record, so importing the same file again adds nothing."""
+    key is already known updates that record, so importing the same file again adds nothing.
+    New records of a kind with a bulk path are checked row by row, then written together (a
+    dry run writes them too before rolling back, so that it finds what the import would)."""
     spec = kind_get(kind)
     table = read_table(data=data, filename=filename)
     mapping, ignored = _map_headers(spec, table)
@@ -153,6 +182,7 @@ def data_import(
         with transaction.atomic():
             existing = spec.existing()
             seen: dict[tuple[object, ...], int] = {}
+            pending: list[Any] = []
             for index, (line, row) in enumerate(table.rows, start=1):
                 try:
                     values = _parse_row(spec, mapping, row, defaults)
@@ -172,22 +202,18 @@ def data_import(
                 seen[key] = line
                 found = existing.get(key)
                 try:
-                    with transaction.atomic():
-                        changed = spec.write(values, found, context)
+                    outcome = _write_row(spec, values, found, context, pending)
                 except (ApplicationError, ValidationError, DatabaseError, TypeError) as error:
                     result.refused.append((line, _message(error)))
                     # What the refused row created was rolled back: forget it.
                     context.sectors.clear()
                     context.cache.clear()
                     continue
-                if found is None:
-                    result.created += 1
-                elif changed:
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
+                setattr(result, outcome, getattr(result, outcome) + 1)
                 if progress is not None and index % 100 == 0:
                     progress(index, result.total)
+            if pending and not result.refused:
+                _create_many(spec, pending, context)
             if dry_run or result.refused:
                 raise _Rollback
     except _Rollback:
