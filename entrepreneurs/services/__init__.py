@@ -17,8 +17,11 @@ from entrepreneurs.services.activities import (
 )
 from entrepreneurs.services.documents import document_upload
 from entrepreneurs.services.path import (
+    PreparedFile,
     associate_deadline,
     entrepreneur_become_associate,
+    entrepreneur_prepare,
+    entrepreneurs_create_many,
     path_step_record,
 )
 from entrepreneurs.services.people import (
@@ -46,6 +49,7 @@ from entrepreneurs.services.workshops import (
 
 __all__ = [
     "DEFAULT_SECTORS",
+    "PreparedFile",
     "action_create",
     "action_set_status",
     "activity_contribution_rate",
@@ -62,8 +66,10 @@ __all__ = [
     "entrepreneur_create",
     "entrepreneur_link_account",
     "entrepreneur_open",
+    "entrepreneur_prepare",
     "entrepreneur_referent_assign",
     "entrepreneur_update",
+    "entrepreneurs_create_many",
     "entrepreneurs_due_for_anonymisation",
     "goal_create",
     "note_add",

@@ -74,17 +74,6 @@ def test_refused_lines_are_shown_with_their_reason(world: World, client: Client)
         assert ImportRun.objects.get().refused == 5
 
 
-def test_customers_are_refused_with_a_clear_message(world: World, client: Client) -> None:
-    client.force_login(world.carl)
-    response = client.post(
-        "/c/coop-a/imports/", {"kind": "customers", "file": _upload("entrepreneurs.csv")}
-    )
-    assert response.status_code == 400
-    assert "L&#x27;import des clients n&#x27;est pas encore possible" in response.text
-    with cooperative_context(world.coop_a.pk):
-        assert ImportRun.objects.count() == 0
-
-
 def test_a_large_file_goes_to_a_worker_and_shows_its_progress(
     world: World, client: Client, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:

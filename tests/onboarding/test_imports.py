@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from entrepreneurs.models import Activity, Entrepreneur, PathStep, Sector
 from governance.models import Associate, ShareSubscription
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
+from top.onboarding.imports.service import data_import
 
 FILES = Path(__file__).parent / "files"
 
@@ -253,12 +255,6 @@ def test_xlsx_files_of_thirty_people_and_thirty_associates(world: World) -> None
         assert ShareSubscription.objects.filter(paid_amount=Decimal("51.00")).count() == 15
 
 
-def test_customers_and_suppliers_are_refused_for_now(world: World) -> None:
-    for kind in ("customers", "suppliers"):
-        with pytest.raises(CommandError, match="n'est pas encore possible"):
-            _import(kind, "entrepreneurs.csv")
-
-
 def test_the_export_gives_the_template_columns_and_imports_back(
     world: World, tmp_path: Path
 ) -> None:
@@ -307,3 +303,41 @@ def test_imports_stay_in_their_cooperative(world: World) -> None:
         assert Entrepreneur.objects.count() == 1
     with cooperative_context(world.coop_b.pk):
         assert Entrepreneur.objects.count() == 31
+
+
+def test_new_people_are_checked_row_by_row_then_written_together(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    data = (FILES / "entrepreneurs_30.xlsx").read_bytes()
+    with cooperative_context(world.coop_a.pk), django_assert_max_num_queries(30):
+        # A handful of statements for thirty files and their paths, not dozens per row.
+        result = data_import(
+            kind="entrepreneurs", data=data, filename="entrepreneurs_30.xlsx", dry_run=False
+        )
+
+    assert (result.created, result.refused) == (30, [])
+    with cooperative_context(world.coop_a.pk):
+        # Four steps each: CAPE start and end, CESA start, associate.
+        assert PathStep.objects.count() == 120
+        assert Entrepreneur.objects.filter(stage="cesa", cape_days__gt=0).count() == 30
+
+
+def test_a_path_the_rules_refuse_is_reported_on_its_line_on_the_bulk_path(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "parcours.csv"
+    path.write_text(
+        "Nom;Prénom;E-mail;Début du CAPE;Fin prévue du CAPE;Fin du CAPE;Début du CESA\n"
+        "Bon;Parcours;bon@example.org;01/02/2025;31/07/2025;31/07/2025;01/08/2025\n"
+        "Sans;Début;sans@example.org;;;31/07/2025;01/08/2025\n"
+        "Trop;Long;long@example.org;01/02/2025;01/06/2026;;\n",
+        encoding="utf-8",
+    )
+
+    output = _refused("entrepreneurs", str(path))
+
+    assert "ligne 3 : Il n'y a pas de CAPE en cours à terminer." in output
+    assert "ligne 4 : Un CAPE dure un an au plus (renouvelable deux fois)." in output
+    assert "refusés : 2" in output
+    with cooperative_context(world.coop_a.pk):
+        assert (Entrepreneur.objects.count(), PathStep.objects.count()) == (1, 0)

@@ -5,8 +5,6 @@ the domain apps' services."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,10 +19,12 @@ from entrepreneurs.models import (
 )
 from entrepreneurs.permissions import ACCOMPANIMENT_ROLES
 from entrepreneurs.services import (
+    PreparedFile,
     activity_create,
     activity_split_set,
-    entrepreneur_create,
+    entrepreneur_prepare,
     entrepreneur_update,
+    entrepreneurs_create_many,
     path_step_record,
 )
 from governance.models import Associate, AssociateCategory, College, ExitReason
@@ -33,6 +33,7 @@ from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership
+from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
 from top.onboarding.imports.tabular import (
     CellError,
     boolean,
@@ -42,50 +43,9 @@ from top.onboarding.imports.tabular import (
     normalise,
     text,
 )
+from top.onboarding.imports.third_parties import CUSTOMERS, SUPPLIERS
 
-Values = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    parse: Callable[[object], Any] = text
-    required: bool = False
-    # Other headers that mean this column (enDI's "gestion sociale" export and others).
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass
-class Context:
-    """What a whole file shares: looked up once, not once per row."""
-
-    by: User | None
-    activity_code: str = ""
-    sectors: dict[str, Sector] = field(default_factory=dict)
-    staff: dict[str, User] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)
-
-
-def _choice(table: list[tuple[tuple[str, ...], str]], what: object) -> Callable[[object], str]:
-    """Parse free text to a choice: the first entry whose words all appear in the value."""
-
-    def parse(value: object) -> str:
-        raw = normalise(text(value))
-        if not raw:
-            return ""
-        for words, choice in table:
-            # Short words match whole words only ("mme" is not in "homme").
-            if all(f" {w} " in f" {raw} " if 0 < len(w) <= 3 else w in raw for w in words):
-                return choice
-        raise CellError(
-            _("« %(value)s » : %(what)s inconnu·e.") % {"value": text(value), "what": what}
-        )
-
-    return parse
-
-
-CIVILITY = _choice(
+CIVILITY = choice(
     [
         (("madame",), "woman"),
         (("mme",), "woman"),
@@ -98,7 +58,7 @@ CIVILITY = _choice(
     ],
     _lazy("civilité"),
 )
-EDUCATION = _choice(
+EDUCATION = choice(
     [
         (("sans",), "none"),
         (("aucun",), "none"),
@@ -124,7 +84,7 @@ EDUCATION = _choice(
     ],
     _lazy("niveau de formation"),
 )
-SITUATION = _choice(
+SITUATION = choice(
     [
         (("non indemnise",), "job_seeker_no_are"),
         (("sans are",), "job_seeker_no_are"),
@@ -141,7 +101,7 @@ SITUATION = _choice(
     ],
     _lazy("situation à l'entrée"),
 )
-PRESCRIBER = _choice(
+PRESCRIBER = choice(
     [
         (("france travail",), "france_travail"),
         (("pole emploi",), "france_travail"),
@@ -155,7 +115,7 @@ PRESCRIBER = _choice(
     ],
     _lazy("prescripteur"),
 )
-EXIT_REASON = _choice(
+EXIT_REASON = choice(
     [
         (("entreprise",), "own_company"),
         (("creation",), "own_company"),
@@ -171,10 +131,6 @@ EXIT_REASON = _choice(
 
 def _zone(value: object) -> str:
     return normalise(text(value))
-
-
-def _email(value: object) -> str:
-    return text(value).lower()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -224,25 +180,13 @@ def _staff(context: Context, value: str) -> User:
 # --------------------------------------------------------------------------- kinds
 
 
-@dataclass(frozen=True)
-class Kind:
-    key: str
-    label: object
-    columns: tuple[Column, ...]
-    natural_key: Callable[[Values], tuple[object, ...]]
-    existing: Callable[[], dict[tuple[object, ...], Any]]
-    write: Callable[[Values, Any, Context], bool]  # True when something changed
-    check: Callable[[Values], None] = lambda values: None
-    export: Callable[[], list[list[object]]] = list
-
-
 # People -------------------------------------------------------------------
 
 
 ENTREPRENEUR_COLUMNS = (
     Column("last_name", "Nom", required=True),
     Column("first_name", "Prénom", required=True),
-    Column("email", "E-mail", _email, aliases=("E-mail 1", "Adresse e-mail", "Email", "Courriel")),
+    Column("email", "E-mail", email, aliases=("E-mail 1", "Adresse e-mail", "Email", "Courriel")),
     Column("phone", "Téléphone", aliases=("Tél. mobile", "Tél. fixe", "Telephone")),
     Column("civility", "Civilité", CIVILITY, aliases=("Sexe",)),
     Column("birth_date", "Date de naissance", date, aliases=("Naissance",)),
@@ -345,32 +289,56 @@ def _check_person(values: Values) -> None:
         values["exit_reason"] = "other"
 
 
+def _prepare_person(values: Values, context: Context) -> PreparedFile:
+    """A new file checked (fields, referent, path) and not yet saved."""
+    data = {key: values[key] for key in _FILE_FIELDS if key in values}
+    data.setdefault("email", "")
+    referent = _staff(context, values["referent"]) if values.get("referent") else None
+    steps = [
+        (
+            kind,
+            values[key],
+            (values.get("cape_planned_end") or values.get("cape_end"))
+            if kind == PathStep.Kind.CAPE_START
+            else None,
+            values.get("exit_reason", "") if kind == PathStep.Kind.EXIT else "",
+        )
+        for key, kind in _PATH
+        if values.get(key) is not None
+    ]
+    person = Entrepreneur(
+        first_name=values["first_name"], last_name=values["last_name"], referent=referent, **data
+    )
+    prepared = entrepreneur_prepare(
+        entrepreneur=person, steps=steps, recorded_by=context.by, comment=_("Import")
+    )
+    # Last: a refused row creates no sector.
+    person.sector = _sector(context, values.get("sector", ""))
+    return prepared
+
+
+def _create_people(prepared: list[PreparedFile], context: Context) -> None:
+    entrepreneurs_create_many(files=prepared)
+
+
 def _write_person(values: Values, existing: Entrepreneur | None, context: Context) -> bool:
+    if existing is None:
+        _create_people([_prepare_person(values, context)], context)
+        return True
     data = {key: values[key] for key in _FILE_FIELDS if key in values}
     data.setdefault("email", "")
     if values.get("referent"):
         data["referent"] = _staff(context, values["referent"])
-    if existing is None:
-        person = entrepreneur_create(
-            first_name=values["first_name"],
-            last_name=values["last_name"],
-            sector=_sector(context, values.get("sector", "")),
-            **data,
-        )
-        recorded: set[str] = set()
+    if values.get("sector"):
+        data["sector"] = _sector(context, values["sector"])
+    changed = {key: value for key, value in data.items() if getattr(existing, key) != value}
+    if changed:
+        person = entrepreneur_update(entrepreneur=existing, version=existing.version, data=changed)
     else:
-        if values.get("sector"):
-            data["sector"] = _sector(context, values["sector"])
-        changed = {key: value for key, value in data.items() if getattr(existing, key) != value}
-        if changed:
-            person = entrepreneur_update(
-                entrepreneur=existing, version=existing.version, data=changed
-            )
-        else:
-            person = existing
-        recorded = set(PathStep.objects.filter(entrepreneur=person).values_list("kind", flat=True))
-        if not changed and all(kind in recorded for key, kind in _PATH if values.get(key)):
-            return False
+        person = existing
+    recorded = set(PathStep.objects.filter(entrepreneur=person).values_list("kind", flat=True))
+    if not changed and all(kind in recorded for key, kind in _PATH if values.get(key)):
+        return False
     for key, kind in _PATH:
         day = values.get(key)
         if day is None or kind in recorded:
@@ -450,6 +418,8 @@ ENTREPRENEURS = Kind(
     write=_write_person,
     check=_check_person,
     export=_export_people,
+    prepare=_prepare_person,
+    create_many=_create_people,
 )
 
 
@@ -506,11 +476,11 @@ def _write_activity(values: Values, existing: Activity | None, context: Context)
         }
     people = context.cache["people"]
     shares = []
-    for email, part in zip(values["emails"], values["parts"], strict=True):
-        person = people.get(email)
+    for address, part in zip(values["emails"], values["parts"], strict=True):
+        person = people.get(address)
         if person is None:
             raise ApplicationError(
-                _("aucun dossier d'entrepreneur·e pour %(email)s.") % {"email": email}
+                _("aucun dossier d'entrepreneur·e pour %(email)s.") % {"email": address}
             )
         shares.append((person, part))
     if existing is None:
@@ -572,11 +542,11 @@ ACTIVITIES = Kind(
 
 # Associates -----------------------------------------------------------------
 
-CATEGORY = _choice(
+CATEGORY = choice(
     [(("salari",), AssociateCategory.EMPLOYEE), (("",), AssociateCategory.OTHER)],
     _lazy("catégorie"),
 )
-ASSOCIATE_EXIT = _choice(
+ASSOCIATE_EXIT = choice(
     [
         (("demission",), ExitReason.RESIGNATION),
         (("exclusion",), ExitReason.EXCLUSION),
@@ -589,7 +559,7 @@ ASSOCIATE_EXIT = _choice(
 
 ASSOCIATE_COLUMNS = (
     Column("full_name", "Nom", required=True),
-    Column("email", "E-mail de l'entrepreneur·e", _email, aliases=("E-mail",)),
+    Column("email", "E-mail de l'entrepreneur·e", email, aliases=("E-mail",)),
     Column("category", "Catégorie", CATEGORY),
     Column("college", "Collège"),
     Column("admitted_on", "Admis·e le", date, required=True, aliases=("Date d'admission",)),
@@ -701,7 +671,5 @@ ASSOCIATES = Kind(
     export=_export_associates,
 )
 
-KINDS = {kind.key: kind for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES)}
-# Third parties live in the sales and purchases apps; until they exist, such files are refused.
-PENDING_KINDS = {"customers": _lazy("clients"), "suppliers": _lazy("fournisseurs")}
-ALL_KINDS = ("entrepreneurs", "activities", "associates", "customers", "suppliers")
+KINDS = {kind.key: kind for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS)}
+ALL_KINDS = tuple(KINDS)

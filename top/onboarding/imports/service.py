@@ -18,7 +18,6 @@ from perspectives.core.exceptions import ApplicationError
 from top.onboarding.imports.kinds import (
     ALL_KINDS,
     KINDS,
-    PENDING_KINDS,
     Column,
     Context,
     Kind,
@@ -61,14 +60,6 @@ class _Rollback(Exception):
 
 
 def kind_get(key: str) -> Kind:
-    if key in PENDING_KINDS:
-        raise ApplicationError(
-            _(
-                "L'import des %(what)s n'est pas encore possible : les fiches clients et "
-                "fournisseurs arrivent avec la facturation et les achats. Rien n'a été importé."
-            )
-            % {"what": PENDING_KINDS[key]}
-        )
     if key not in KINDS:
         raise ApplicationError(
             _("Type d'import inconnu « %(kind)s » : %(kinds)s.")
@@ -103,7 +94,9 @@ def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]
     return mapping, ignored
 
 
-def _parse_row(kind: Kind, mapping: dict[str, Column], row: dict[str, object]) -> dict[str, Any]:
+def _parse_row(
+    kind: Kind, mapping: dict[str, Column], row: dict[str, object], defaults: dict[str, Any]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for header, column in mapping.items():
         raw = row.get(header, "")
@@ -115,6 +108,9 @@ def _parse_row(kind: Kind, mapping: dict[str, Column], row: dict[str, object]) -
             raise CellError(
                 _("%(column)s : valeur obligatoire manquante.") % {"column": column.header}
             )
+    for key, value in defaults.items():
+        if not values.get(key):
+            values[key] = value
     kind.check(values)
     return values
 
@@ -125,6 +121,33 @@ def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+def _write_row(
+    spec: Kind, values: dict[str, Any], found: Any, context: Context, pending: list[Any]
+) -> str:
+    """Write one row (or, on the bulk path, check it and keep it for `_create_many`); which
+    count it adds to."""
+    if found is None and spec.prepare is not None:
+        pending.append(spec.prepare(values, context))
+        return "created"
+    with transaction.atomic():
+        changed = spec.write(values, found, context)
+    if found is None:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _create_many(spec: Kind, pending: list[Any], context: Context) -> None:
+    assert spec.create_many is not None  # noqa: S101 - pending rows exist only on the bulk path
+    try:
+        spec.create_many(pending, context)
+    except (ApplicationError, ValidationError, DatabaseError) as error:
+        # Each row passed its checks: what the database refuses now concerns the whole file.
+        raise ApplicationError(
+            _("L'enregistrement a échoué, rien n'a été importé : %(reason)s")
+            % {"reason": _message(error)}
+        ) from error
 
 
 def data_import(
@@ -139,7 +162,9 @@ def data_import(
 ) -> ImportResult:
     """Import a file into the active cooperative. Every row is checked and written in one
     transaction; when any row is refused (or on a dry run) nothing is kept. A row whose natural
-    key is already known updates that record, so importing the same file again adds nothing."""
+    key is already known updates that record, so importing the same file again adds nothing.
+    New records of a kind with a bulk path are checked row by row, then written together (a
+    dry run writes them too before rolling back, so that it finds what the import would)."""
     spec = kind_get(kind)
     table = read_table(data=data, filename=filename)
     mapping, ignored = _map_headers(spec, table)
@@ -147,13 +172,20 @@ def data_import(
         kind=kind, dry_run=dry_run, total=len(table.rows), ignored_columns=ignored
     )
     context = Context(by=by, activity_code=activity_code)
+    # The activity given for a whole file (enDI's per-company exports do not name it).
+    defaults = (
+        {"activity_code": activity_code.strip().upper()}
+        if activity_code.strip() and any(c.key == "activity_code" for c in spec.columns)
+        else {}
+    )
     try:
         with transaction.atomic():
             existing = spec.existing()
             seen: dict[tuple[object, ...], int] = {}
+            pending: list[Any] = []
             for index, (line, row) in enumerate(table.rows, start=1):
                 try:
-                    values = _parse_row(spec, mapping, row)
+                    values = _parse_row(spec, mapping, row, defaults)
                 except CellError as error:
                     result.refused.append((line, str(error)))
                     continue
@@ -170,22 +202,18 @@ def data_import(
                 seen[key] = line
                 found = existing.get(key)
                 try:
-                    with transaction.atomic():
-                        changed = spec.write(values, found, context)
+                    outcome = _write_row(spec, values, found, context, pending)
                 except (ApplicationError, ValidationError, DatabaseError, TypeError) as error:
                     result.refused.append((line, _message(error)))
                     # What the refused row created was rolled back: forget it.
                     context.sectors.clear()
                     context.cache.clear()
                     continue
-                if found is None:
-                    result.created += 1
-                elif changed:
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
+                setattr(result, outcome, getattr(result, outcome) + 1)
                 if progress is not None and index % 100 == 0:
                     progress(index, result.total)
+            if pending and not result.refused:
+                _create_many(spec, pending, context)
             if dry_run or result.refused:
                 raise _Rollback
     except _Rollback:
