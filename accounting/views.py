@@ -27,6 +27,7 @@ from accounting.permissions import (
 from entrepreneurs.models import Activity
 from perspectives.core.csvexport import csv_response, spooled_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.formats import money_header
 from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -133,7 +134,13 @@ def trial_balance(request: HttpRequest, cooperative_slug: str) -> Any:
     if _wants_csv(request):
         return csv_response(
             f"balance-{_stamp(date_from, date_to)}.csv",
-            [_("Compte"), _("Intitulé"), _("Débit"), _("Crédit"), _("Solde")],
+            [
+                _("Compte"),
+                _("Intitulé"),
+                money_header(_("Débit")),
+                money_header(_("Crédit")),
+                money_header(_("Solde")),
+            ],
             ([r.code, r.label, r.debit, r.credit, r.balance] for r in balance.rows),
         )
     if _wants_pdf(request):
@@ -165,6 +172,7 @@ GENERAL_LEDGER_CSV_HEADER = [
     gettext_lazy("Crédit"),
     gettext_lazy("Lettrage"),
 ]
+GENERAL_LEDGER_CSV_AMOUNTS = (8, 9)  # debit, credit
 
 
 @require_GET
@@ -184,7 +192,10 @@ def general_ledger(request: HttpRequest, cooperative_slug: str) -> Any:
         lines = selectors.ledger_lines(**scope)
         return csv_response(
             f"grand-livre-{_stamp(date_from, date_to)}.csv",
-            [str(name) for name in GENERAL_LEDGER_CSV_HEADER],
+            [
+                money_header(name) if index in GENERAL_LEDGER_CSV_AMOUNTS else str(name)
+                for index, name in enumerate(GENERAL_LEDGER_CSV_HEADER)
+            ],
             (
                 _ledger_csv_row(line)
                 for line in selectors.with_entries(lines.iterator(chunk_size=2000))
@@ -318,8 +329,8 @@ def activity_ledger(request: HttpRequest, cooperative_slug: str, activity_id: in
                 _("Pièce"),
                 _("Libellé"),
                 _("Tiers"),
-                _("Débit"),
-                _("Crédit"),
+                money_header(_("Débit")),
+                money_header(_("Crédit")),
             ],
             (
                 [
@@ -377,7 +388,7 @@ def activity_pnl(request: HttpRequest, cooperative_slug: str, activity_id: int) 
         rows.append([_("Résultat"), "", "", pnl.result])
         return csv_response(
             f"resultat-{activity.analytic_code}-{_stamp(date_from, date_to)}.csv",
-            [_("Rubrique"), _("Compte"), _("Intitulé"), _("Montant")],
+            [_("Rubrique"), _("Compte"), _("Intitulé"), money_header(_("Montant"))],
             rows,
         )
     if _wants_pdf(request):
@@ -428,7 +439,7 @@ def activity_treasury(request: HttpRequest, cooperative_slug: str, activity_id: 
     if _wants_csv(request):
         return csv_response(
             f"tresorerie-{activity.analytic_code}-{as_of:%Y%m%d}.csv",
-            [_("Rubrique"), _("Montant")],
+            [_("Rubrique"), money_header(_("Montant"))],
             # Signed, so that the column adds up: what is due is negative.
             ([label, -value if op == "−" else value] for op, label, value, _total in rows),
         )

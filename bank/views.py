@@ -35,6 +35,7 @@ from bank.permissions import (
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import csv_response
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.formats import money_header
 from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import current_membership, role_required
@@ -373,7 +374,13 @@ def vat_return(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
     if request.GET.get("format") == "csv":
         return csv_response(
             f"ca3-{start:%Y%m%d}-{end:%Y%m%d}.csv",
-            [_("Case"), _("Code EDI"), _("Libellé"), _("Montant (euros)"), _("Montant exact")],
+            [
+                _("Case"),
+                _("Code EDI"),
+                _("Libellé"),
+                money_header(_("Montant arrondi à l'euro")),
+                money_header(_("Montant exact")),
+            ],
             [(b.code, b.edi, str(b.label), int(b.amount), b.exact) for b in result.boxes],
         )
     if request.GET.get("format") == "pdf":

@@ -1089,3 +1089,25 @@ class ConvocationDispatch(TenantModel):
         if self.channel != self.Channel.REGISTERED_LETTER:
             return None if self.sent_at is None else timezone.localdate(self.sent_at)
         return self.received_on
+
+
+class VoteNotice(TenantModel):
+    """The e-mail telling an associate on the roll that a vote waits for them: sent once per
+    assembly (or written consultation), and only to an associate who gave an e-mail address
+    with their written consent. A courtesy, not a convocation: the convocation's proof stays on
+    `ConvocationDispatch`."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="vote_notices")
+    entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    message_id = models.CharField(max_length=250)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avis de vote en attente")
+        verbose_name_plural = _("avis de vote en attente")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "assembly", "entry"), name="vote_notice_unique_entry"
+            ),
+        ]

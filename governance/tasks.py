@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.services.consultations import consultations_close_due
 from governance.services.convocation import convocation_letters_render, convocation_send
 from governance.services.minutes import minutes_render
+from governance.services.notices import vote_waiting_notify
 from perspectives.tenancy.jobs import job_enqueue, jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
 
@@ -26,6 +27,12 @@ def convocation_send_task(*, cooperative_id: int, assembly_id: int) -> int:
 def convocation_letters_render_task(*, cooperative_id: int, assembly_id: int) -> None:
     """Idempotent: letters already rendered are kept (the service checks under a row lock)."""
     convocation_letters_render(assembly_id=assembly_id)
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("Avis « un vote vous attend »"))
+def vote_waiting_notify_task(*, cooperative_id: int, assembly_id: int) -> int:
+    """Idempotent: each associate is told at most once per assembly (one notice row each)."""
+    return vote_waiting_notify(assembly_id=assembly_id)
 
 
 @shared_task(base=TenantTask, label=_("Clôture des consultations écrites échues"))

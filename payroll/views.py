@@ -22,6 +22,7 @@ from payroll.forms import RunCreateForm, SimulatorForm
 from perspectives.core.csvexport import csv_response
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.formats import money_header
 from perspectives.tenancy.idempotency import submitted_once
 from perspectives.tenancy.permissions import current_membership, role_required
 
@@ -302,11 +303,21 @@ def run_export(
             ],
         }
     if fmt == "csv" and kind == "journal":
-        return csv_response(filename, JOURNAL_HEADER, ([row.name, *row.amounts] for row in rows))
+        return csv_response(
+            filename,
+            [JOURNAL_HEADER[0], *(money_header(name) for name in JOURNAL_HEADER[1:])],
+            ([row.name, *row.amounts] for row in rows),
+        )
     if fmt == "csv":
         return csv_response(
             filename,
-            [_("Organisme"), _("Compte"), _("Part salariale"), _("Part patronale"), _("Total")],
+            [
+                _("Organisme"),
+                _("Compte"),
+                money_header(_("Part salariale")),
+                money_header(_("Part patronale")),
+                money_header(_("Total")),
+            ],
             ([row.body, row.account, row.employee, row.employer, row.total] for row in summary),
         )
     body = document_pdf(

@@ -28,6 +28,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the friendly 403 page saying how to get on, not the check that failed.
+CSRF_FAILURE_VIEW = "perspectives.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

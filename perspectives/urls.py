@@ -17,6 +17,7 @@ from entrepreneurs import urls as entrepreneurs_urls
 from governance import urls as governance_urls
 from payroll import urls as payroll_urls
 from perspectives.accounts import views as account_views
+from perspectives.core import styleguide
 from perspectives.core import views as core_views
 from perspectives.tenancy import urls as tenancy_urls
 from purchases import urls as purchases_urls
@@ -63,6 +64,7 @@ urlpatterns = [
     # The split view serves its script from a URL: the Content-Security-Policy allows no inline one.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("accounts/api-token/", account_views.api_token, name="api_token"),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
     path("", include(entrepreneurs_urls.feed_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

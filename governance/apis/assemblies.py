@@ -397,7 +397,7 @@ class ResolutionStepApi(TenantApiView):
             membership=self.membership, assembly_id=assembly_id, resolution_id=resolution_id
         )
         if step == "open":  # the URLs route only "open" and "close"
-            services.resolution_open(resolution=resolution)
+            services.vote_open(resolution=resolution)
         else:
             services.resolution_close(resolution=resolution)
         resolution.refresh_from_db()

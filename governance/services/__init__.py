@@ -60,7 +60,7 @@ from governance.services.statutes import (
     statute_rule_update,
     statutes_of,
 )
-from governance.services.steps import STEPS, assembly_advance
+from governance.services.steps import STEPS, assembly_advance, vote_open
 from governance.services.voting import (
     Receipt,
     assembly_close,
@@ -131,4 +131,5 @@ __all__ = [
     "statutes_of",
     "tally_ballots",
     "vote_cast",
+    "vote_open",
 ]

@@ -650,7 +650,7 @@ def _resolution_step(
     resolution = _resolution(request, assembly_id, resolution_id)
     try:
         if step == "open":
-            services.resolution_open(resolution=resolution)
+            services.vote_open(resolution=resolution)
         elif step == "close":
             services.resolution_close(resolution=resolution)
         else:

@@ -10,6 +10,11 @@ CSV headers and charts, in the active language:
     month        French "juillet 2026"  English "July 2026"
     month_short  French "juil. 26"      English "Jul 26"
     person       "Prénom Nom" everywhere; lists are sorted by last name, never reordered.
+
+CSV files (`perspectives.core.csvexport`) are read by spreadsheets: dates in ISO 8601
+("2026-12-06", sortable, read by every spreadsheet whatever its language), amounts with a
+decimal comma and no grouping (a number, not text), and the unit in the column heading:
+`money_header(_("Montant"))` is "Montant (€)" ("Amount (€)" in English).
 """
 
 from __future__ import annotations
@@ -165,6 +170,11 @@ def day_time(value: dt.datetime | None, *, language: str | None = None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{day(value, language=language)}, {value:%H:%M}"
+
+
+def money_header(label: object) -> str:
+    """A CSV or table column heading for amounts in euros: "Montant (€)"."""
+    return f"{label} (€)"
 
 
 def person(first_name: str | None, last_name: str | None) -> str:

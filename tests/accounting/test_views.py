@@ -40,7 +40,7 @@ def test_the_accountant_sees_the_trial_balance_and_its_csv(
     assert "4\xa0260,00" in page.content.decode()  # totals, French format
 
     rows = _csv(client.get(BASE + "trial-balance/?from=2025-01-01&to=2025-12-31&format=csv"))
-    assert rows[0] == ["Compte", "Intitulé", "Débit", "Crédit", "Solde"]
+    assert rows[0] == ["Compte", "Intitulé", "Débit (€)", "Crédit (€)", "Solde (€)"]
     assert ["411", "Clients", "1800,00", "1000,00", "800,00"] in rows
     assert len(rows) == 12
 
@@ -111,7 +111,7 @@ def test_the_pnl_and_treasury_pages_and_csv(books: Books, world: World, client: 
 
     rows = _csv(client.get(BASE + f"activities/{mine}/treasury/?as_of=2025-03-31&format=csv"))
     assert rows == [
-        ["Rubrique", "Montant"],
+        ["Rubrique", "Montant (€)"],
         ["Trésorerie disponible", "600,00"],
         ["Impôts et taxes à payer", "-140,00"],
         ["Fournisseurs à payer", "-360,00"],

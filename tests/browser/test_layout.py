@@ -107,6 +107,7 @@ def _pages() -> dict[str, list[str]]:
             url("governance_assembly_list"),
             *([reverse("governance_assembly", args=[SLUG, assembly.pk])] if assembly else []),
             url("member_list"),
+            reverse("styleguide"),  # every component of the design system
         ],
     }
 

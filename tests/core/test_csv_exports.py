@@ -142,3 +142,37 @@ def test_only_the_one_writer_imports_the_csv_module() -> None:
         assert "csv.writer" not in source, reader
         assert "DictWriter" not in source, reader
     assert sorted(set(importers) - set(readers)) == ["perspectives/core/csvexport.py"]
+
+
+AMOUNT = re.compile(r"^-?\d+,\d{2}$")
+FRENCH_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+REPORTS = (
+    "payroll_run_journal",
+    "payroll_run_contributions",
+    "ledger_trial_balance",
+    "ledger_general_ledger",
+    "ledger_activity_ledger",
+    "ledger_activity_pnl",
+    "ledger_activity_treasury",
+    "bank_vat_return",
+)
+
+
+def test_amount_columns_say_euros_and_dates_are_iso(
+    world: World, hostile: dict[str, str], client: Client
+) -> None:
+    client.force_login(world.carl)
+    for name, url in hostile.items():
+        header, *rows = _cells(client.get(url).getvalue())
+        assert [v for row in rows for v in row if FRENCH_DATE.search(v)] == [], name
+        if name not in REPORTS:
+            continue
+        amounts = {
+            index
+            for index in range(len(header))
+            if any(row[index] for row in rows)
+            and all(AMOUNT.match(row[index]) for row in rows if row[index])
+        }
+        in_euros = {index for index, label in enumerate(header) if label.endswith(" (€)")}
+        assert amounts <= in_euros, (name, header)
+        assert in_euros, name

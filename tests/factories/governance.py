@@ -223,6 +223,17 @@ class ConvocationDispatchFactory(factory.django.DjangoModelFactory[m.Convocation
     cooperative = factory.SelfAttribute("entry.cooperative")
 
 
+class VoteNoticeFactory(factory.django.DjangoModelFactory[m.VoteNotice]):
+    class Meta:
+        model = m.VoteNotice
+
+    entry = factory.SubFactory(RollEntryFactory)
+    assembly = factory.SelfAttribute("entry.assembly")
+    cooperative = factory.SelfAttribute("entry.cooperative")
+    email = "associe@example.org"
+    message_id = factory.Sequence(lambda n: f"<notice-{n}@perspectives.coop>")
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.College: lambda c: CollegeFactory.create(cooperative=c),
     m.Associate: lambda c: AssociateFactory.create(cooperative=c),
@@ -247,4 +258,5 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.ConvocationDispatch: lambda c: ConvocationDispatchFactory.create(
         entry__assembly__profile__cooperative=c
     ),
+    m.VoteNotice: lambda c: VoteNoticeFactory.create(entry__assembly__profile__cooperative=c),
 }

@@ -38,7 +38,7 @@ def test_contributions_per_collecting_body(world: World, payroll: Payroll, clien
     # AGIRC-ARRCO for 0.0601 / 0.3981 of each (64.88 + 102.92 = 167.80) and on URSSAF for the
     # rest; 71.76 € of PAS (the other is in the 0 % band).
     assert _csv(response.getvalue()) == [
-        ["Organisme", "Compte", "Part salariale", "Part patronale", "Total"],
+        ["Organisme", "Compte", "Part salariale (€)", "Part patronale (€)", "Total (€)"],
         ["URSSAF", "431", "740,54", "651,59", "1392,13"],
         ["AGIRC-ARRCO (retraite complémentaire)", "4371", "176,44", "96,64", "273,08"],
         ["DGFiP (prélèvement à la source)", "4421", "71,76", "0,00", "71,76"],
@@ -51,7 +51,7 @@ def test_the_journal_has_one_row_per_payslip(
     run = _run(world)
     client.force_login(world.carl)
     rows = _csv(client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").getvalue())
-    assert rows[0][:3] == ["Entrepreneur·e", "Brut", "Cotisations salariales"]
+    assert rows[0][:3] == ["Entrepreneur·e", "Brut (€)", "Cotisations salariales (€)"]
     assert sorted(row[1] for row in rows[1:]) == ["1900,00", "2500,00"]
     client.force_login(world.alice)
     assert client.get(f"/c/coop-a/payroll/runs/{run.pk}/journal.csv").status_code == 403

@@ -28,11 +28,11 @@ def _tasks(cooperative_id: int) -> list[str]:
 def test_the_migration_renames_the_jobs_of_every_cooperative(world: World) -> None:
     old = {
         world.coop_a.pk: [
-            "top.dashboards.tasks.monthly_reports_due_task",
-            "top.onboarding.tasks.import_run_execute_task",
+            "perspectives.dashboards.tasks.monthly_reports_due_task",
+            "perspectives.onboarding.tasks.import_run_execute_task",
             "accounting.tasks.contribution_task",
         ],
-        world.coop_b.pk: ["top.onboarding.tasks.personal_data_retention_task"],
+        world.coop_b.pk: ["perspectives.onboarding.tasks.personal_data_retention_task"],
     }
     for cooperative_id, tasks in old.items():
         with cooperative_context(cooperative_id):
@@ -60,4 +60,4 @@ def test_the_migration_renames_the_jobs_of_every_cooperative(world: World) -> No
 
     migration.backwards(apps, SimpleNamespace(connection=connection))
 
-    assert _tasks(world.coop_b.pk) == ["top.onboarding.tasks.personal_data_retention_task"]
+    assert _tasks(world.coop_b.pk) == ["perspectives.onboarding.tasks.personal_data_retention_task"]

@@ -50,11 +50,19 @@ def home(request: HttpRequest, cooperative_slug: str) -> HttpResponseBase:
                 "is_payroll": is_payroll,
                 "is_accountant": membership.has_role(Role.ACCOUNTANT),
                 "runs": runs,
+                "votes_waiting": governance_selectors.votes_waiting(user_id=membership.user_id),
             },
         )
     entrepreneur = people.entrepreneur_get_for_user(membership=membership)
     if entrepreneur is None:
-        return render(request, "home/entrepreneur.html", {"entrepreneur": None})
+        return render(
+            request,
+            "home/entrepreneur.html",
+            {
+                "entrepreneur": None,
+                "votes_waiting": governance_selectors.votes_waiting(user_id=membership.user_id),
+            },
+        )
     return _entrepreneur_page(request, entrepreneur, own=True)
 
 
