@@ -146,3 +146,40 @@ class QuoteInvoiceForm(forms.Form):
     amount = forms.DecimalField(
         label=_("ou montant TTC"), max_digits=14, decimal_places=2, required=False
     )
+
+
+class EmailForm(forms.Form):
+    recipient = forms.EmailField(
+        label=_("Destinataire"), help_text=_("Vide : le courriel du client."), required=False
+    )
+    message = forms.CharField(
+        label=_("Message ajouté au courriel"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("Motif du renvoi"), max_length=300)
+
+
+class ValidationRuleForm(forms.Form):
+    self_validation = forms.BooleanField(label=_("Autovalidation"), required=False)
+    amount_cap = forms.DecimalField(
+        label=_("Plafond (€ HT)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        help_text=_("Vide : sans plafond."),
+    )
+
+
+class ReminderStepsForm(forms.Form):
+    steps = forms.CharField(
+        label=_("Relances (jours après l'échéance)"),
+        max_length=60,
+        required=False,
+        help_text=_("Par exemple « 7, 30 » ; la dernière étape est la mise en demeure."),
+    )

@@ -231,9 +231,15 @@ def document_create(
     return document
 
 
-def _locked_draft(document: Document) -> Document:
+def _locked_draft(document: Document, *, pending_ok: bool = False) -> Document:
+    """The document locked for this transaction, still a draft (or, with `pending_ok`, waiting
+    for support staff)."""
     locked: Document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
-    if locked.status != Document.Status.DRAFT:
+    if locked.status == Document.Status.PENDING and not pending_ok:
+        raise ApplicationError(
+            _("Ce document attend la validation de l'équipe d'appui : il ne se modifie plus.")
+        )
+    if locked.status not in (Document.Status.DRAFT, Document.Status.PENDING):
         raise ApplicationError(
             _("Ce document n'est plus un brouillon : il ne se modifie plus.")
             if locked.kind == Document.Kind.QUOTE
@@ -428,7 +434,7 @@ def invoice_validate(
     """Check the mentions, number the invoice (or credit note) and post it, all or nothing."""
     from sales.services.posting import document_post
 
-    document = _locked_draft(document)
+    document = _locked_draft(document, pending_ok=True)
     if not document.is_invoice_like:
         raise ApplicationError(_("Seules les factures et les avoirs se valident."))
     # The lines once for the mentions, the totals and the posting.

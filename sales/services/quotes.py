@@ -38,9 +38,10 @@ def _locked_quote(quote: Document) -> Document:
 
 @transaction.atomic
 def quote_send(*, quote: Document, date: dt.date | None = None) -> Document:
-    """Mark a draft quote sent; the database numbers it in the quotes' series."""
+    """Mark a draft quote (or one waiting for support staff) sent; the database numbers it in
+    the quotes' series."""
     quote = _locked_quote(quote)
-    if quote.status != Document.Status.DRAFT:
+    if quote.status not in (Document.Status.DRAFT, Document.Status.PENDING):
         raise ApplicationError(_("Ce devis a déjà été envoyé."))
     if not quote.lines.filter(kind=DocumentLine.Kind.ITEM).exists():
         raise ApplicationError(_("Le devis n'a aucune ligne."))

@@ -123,6 +123,25 @@ class QuoteAcceptanceFactory(factory.django.DjangoModelFactory[m.QuoteAcceptance
     pdf_sha256 = "0" * 64
 
 
+class ValidationRuleFactory(factory.django.DjangoModelFactory[m.ValidationRule]):
+    class Meta:
+        model = m.ValidationRule
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    self_validation = False
+
+
+class DocumentEmailFactory(factory.django.DjangoModelFactory[m.DocumentEmail]):
+    class Meta:
+        model = m.DocumentEmail
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+    recipient = "compta@client.example"
+    subject = "Devis"
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -138,6 +157,10 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
         quote__customer__activity__sector__cooperative=c
     ),
     m.DocumentFile: lambda c: DocumentFileFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+    m.ValidationRule: lambda c: ValidationRuleFactory.create(activity__sector__cooperative=c),
+    m.DocumentEmail: lambda c: DocumentEmailFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
 }
