@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -14,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entrepreneurs.models import Sector
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
@@ -31,7 +34,7 @@ from sales.models import (
     Unit,
 )
 from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES
-from sales.services import approval, emails, reminders
+from sales.services import approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
@@ -689,3 +692,80 @@ class InvoiceRemindApi(_SalesApi):
             **serializer.validated_data,
         )
         return Response(SalesDocumentEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
+
+
+class _ManagerApi(_SalesApi):
+    permission_classes = [HasRole.of(Role.MANAGER, Role.ADMIN)]
+
+
+class SalesSeriesSerializer(serializers.Serializer[Any]):
+    invoice_series = serializers.CharField(max_length=4, allow_blank=True)
+    credit_note_series = serializers.CharField(max_length=4, allow_blank=True)
+
+
+class SalesSectorSeriesSerializer(serializers.Serializer[Any]):
+    sector = serializers.IntegerField(source="sector.pk")
+    sector_name = serializers.CharField(source="sector.name")
+    invoice_series = serializers.CharField(source="own.invoice_series", allow_null=True)
+    credit_note_series = serializers.CharField(source="own.credit_note_series", allow_null=True)
+
+
+class SalesCounterSerializer(serializers.Serializer[Any]):
+    series = serializers.CharField()
+    year = serializers.IntegerField()
+    last_number = serializers.IntegerField()
+    last_date = serializers.DateField(allow_null=True)
+
+
+class SalesNumberingSerializer(serializers.Serializer[Any]):
+    invoice_series = serializers.CharField()
+    credit_note_series = serializers.CharField()
+    sectors = SalesSectorSeriesSerializer(many=True)
+    counters = SalesCounterSerializer(many=True)
+
+
+def _numbering() -> dict[str, Any]:
+    settings = services.settings_get()
+    return SalesNumberingSerializer(
+        {
+            "invoice_series": settings.invoice_series,
+            "credit_note_series": settings.credit_note_series,
+            "sectors": selectors.sector_series_list(),
+            "counters": selectors.invoice_counters(year=timezone.localdate().year),
+        }
+    ).data
+
+
+class NumberingApi(_ManagerApi):
+    @extend_schema(
+        responses=SalesNumberingSerializer,
+        summary="Numbering series: the cooperative's, each sector's own, this year's counters",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(_numbering())
+
+    @extend_schema(
+        request=SalesSeriesSerializer,
+        responses=SalesNumberingSerializer,
+        summary="Set the cooperative's series for invoices and credit notes",
+    )
+    def put(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = SalesSeriesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        series.default_series_set(**serializer.validated_data)
+        return Response(_numbering())
+
+
+class SectorSeriesApi(_ManagerApi):
+    @extend_schema(
+        request=SalesSeriesSerializer,
+        responses=SalesNumberingSerializer,
+        summary="Set a sector's own series (both empty: the cooperative's again)",
+        operation_id="v1_c_sales_numbering_sector_update",
+    )
+    def put(self, request: Request, cooperative_slug: str, sector_id: int) -> Response:
+        sector = get_object_or_404(Sector.objects.all(), pk=sector_id)
+        serializer = SalesSeriesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        series.sector_series_set(sector=sector, **serializer.validated_data)
+        return Response(_numbering())

@@ -183,3 +183,8 @@ class ReminderStepsForm(forms.Form):
         required=False,
         help_text=_("Par exemple « 7, 30 » ; la dernière étape est la mise en demeure."),
     )
+
+
+class SeriesForm(forms.Form):
+    invoice_series = forms.CharField(label=_("Série des factures"), max_length=4, required=False)
+    credit_note_series = forms.CharField(label=_("Série des avoirs"), max_length=4, required=False)

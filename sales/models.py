@@ -686,3 +686,29 @@ class DocumentEmail(TenantModel):
         indexes = [
             models.Index(fields=("cooperative", "document"), name="documentemail_document_idx")
         ]
+
+
+class SectorSeries(TenantModel):
+    """A sector's own numbering series for invoices and credit notes (the cooperative's
+    otherwise): each series is its own continuous sequence per year."""
+
+    sector = models.OneToOneField(
+        "entrepreneurs.Sector",
+        on_delete=models.CASCADE,
+        related_name="sales_series",
+        verbose_name=_("pôle"),
+    )
+    invoice_series = models.CharField(_("série des factures"), max_length=4)
+    credit_note_series = models.CharField(_("série des avoirs"), max_length=4)
+
+    class Meta:
+        verbose_name = _("série de numérotation d'un pôle")
+        verbose_name_plural = _("séries de numérotation des pôles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice_series__regex=SERIES_RE, credit_note_series__regex=SERIES_RE)
+                & ~Q(invoice_series="DE")
+                & ~Q(credit_note_series="DE"),
+                name="sectorseries_format",
+            ),
+        ]

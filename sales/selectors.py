@@ -12,9 +12,18 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from entrepreneurs.models import Activity
+from entrepreneurs.models import Activity, Sector
 from perspectives.tenancy.models import Membership
-from sales.models import Customer, Document, DocumentEmail, Payment, Product, ValidationRule
+from sales.models import (
+    Customer,
+    Document,
+    DocumentEmail,
+    InvoiceCounter,
+    Payment,
+    Product,
+    SectorSeries,
+    ValidationRule,
+)
 from sales.permissions import sees_all_sales
 
 ZERO = Decimal("0.00")
@@ -290,3 +299,20 @@ def overdue_invoices(
             due = None
         rows.append(Overdue(invoice, outstanding, days, last_step, invoice.last_sent_at, due))
     return rows
+
+
+@dataclass
+class SectorSeriesRow:
+    sector: Sector
+    own: SectorSeries | None
+
+
+def sector_series_list() -> list[SectorSeriesRow]:
+    """Every sector with its own series (None: the cooperative's)."""
+    own = {series.sector_id: series for series in SectorSeries.objects.all()}
+    return [SectorSeriesRow(sector, own.get(sector.pk)) for sector in Sector.objects.all()]
+
+
+def invoice_counters(*, year: int) -> list[InvoiceCounter]:
+    """Where each series stands this year: its last number and that document's date."""
+    return list(InvoiceCounter.objects.filter(year=year).order_by("series"))

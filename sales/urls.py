@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("receivables/", views.receivables, name="sales_receivables"),
     path("approvals/", views.approvals, name="sales_approvals"),
     path("reminders/", views.reminders_page, name="sales_reminders"),
+    path("numbering/", views.numbering, name="sales_numbering"),
+    path("numbering/<int:sector_id>/", views.sector_series_edit, name="sales_sector_series"),
     path("reminders/steps/", views.reminder_steps_edit, name="sales_reminder_steps"),
     path("validation-rules/", views.validation_rules, name="sales_validation_rules"),
     path(
@@ -94,6 +96,12 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("receivables/", apis.ReceivablesApi.as_view(), name="sales_api_receivables"),
     path("approvals/", apis.ApprovalListApi.as_view(), name="sales_api_approvals"),
     path("reminders/", apis.ReminderListApi.as_view(), name="sales_api_reminders"),
+    path("numbering/", apis.NumberingApi.as_view(), name="sales_api_numbering"),
+    path(
+        "numbering/<int:sector_id>/",
+        apis.SectorSeriesApi.as_view(),
+        name="sales_api_sector_series",
+    ),
     path("reminders/steps/", apis.ReminderStepsApi.as_view(), name="sales_api_reminder_steps"),
     path(
         "documents/<int:sales_document_id>/reminders/",

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entrepreneurs.models import Sector
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.idempotency import submitted_once
@@ -29,11 +30,12 @@ from sales.forms import (
     QuoteInvoiceForm,
     ReminderStepsForm,
     ReturnForm,
+    SeriesForm,
     ValidationRuleForm,
 )
 from sales.models import Document
 from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES, approves_sales
-from sales.services import acceptance, approval, emails, reminders
+from sales.services import acceptance, approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 
@@ -439,3 +441,53 @@ def reminder_steps_edit(request: HttpRequest, cooperative_slug: str) -> HttpResp
     else:
         messages.success(request, _("Étapes de relance enregistrées."))
     return redirect("sales_reminders", cooperative_slug)
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def numbering(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The cooperative's series, each sector's own, and where each series stands this year."""
+    settings = services.settings_get()
+    if request.method == "POST":
+        form = SeriesForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(_("Séries illisibles."))
+            series.default_series_set(**form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Séries de la coopérative enregistrées."))
+            return redirect("sales_numbering", cooperative_slug)
+    return render(
+        request,
+        "sales/numbering.html",
+        {
+            "form": SeriesForm(
+                initial={
+                    "invoice_series": settings.invoice_series,
+                    "credit_note_series": settings.credit_note_series,
+                }
+            ),
+            "rows": selectors.sector_series_list(),
+            "counters": selectors.invoice_counters(year=timezone.localdate().year),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def sector_series_edit(request: HttpRequest, cooperative_slug: str, sector_id: int) -> HttpResponse:
+    sector = get_object_or_404(Sector.objects.all(), pk=sector_id)
+    form = SeriesForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Séries illisibles."))
+        series.sector_series_set(sector=sector, **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Séries du pôle %(name)s enregistrées.") % {"name": sector.name}
+        )
+    return redirect("sales_numbering", cooperative_slug)

@@ -25,6 +25,7 @@ from perspectives.tenancy.context import require_cooperative_id
 from sales import totals as t
 from sales.models import Customer, Document, DocumentLine, OperationCategory, Product, Unit
 from sales.services.customers import ALLOWED_VAT_RATES, EU_COUNTRIES, settings_get
+from sales.services.series import series_for
 
 ZERO = Decimal("0.00")
 FIXED_INDEMNITY = Decimal("40.00")
@@ -445,11 +446,7 @@ def invoice_validate(
     )
     settings = settings_get()
     day = date or timezone.localdate()
-    series = (
-        settings.credit_note_series
-        if document.kind == Document.Kind.CREDIT_NOTE
-        else settings.invoice_series
-    )
+    series = series_for(document, settings)
     if document.type_code == Document.InvoiceKind.STANDARD and document.quote_id:
         from sales.services.quotes import deposits_to_deduct
 

@@ -24,8 +24,8 @@ from sales.services.documents import (
     format_number,
 )
 from sales.services.posting import DEPOSITS
+from sales.services.series import QUOTE_SERIES
 
-QUOTE_SERIES = "DE"
 ZERO = Decimal("0.00")
 
 

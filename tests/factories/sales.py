@@ -12,7 +12,7 @@ import factory
 from perspectives.tenancy.models import Cooperative
 from sales import models as m
 from tests.factories.core import CooperativeFactory
-from tests.factories.entrepreneurs import ActivityFactory
+from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
 
 
 class SalesSettingsFactory(factory.django.DjangoModelFactory[m.SalesSettings]):
@@ -142,6 +142,16 @@ class DocumentEmailFactory(factory.django.DjangoModelFactory[m.DocumentEmail]):
     subject = "Devis"
 
 
+class SectorSeriesFactory(factory.django.DjangoModelFactory[m.SectorSeries]):
+    class Meta:
+        model = m.SectorSeries
+
+    sector = factory.SubFactory(SectorFactory)
+    cooperative = factory.SelfAttribute("sector.cooperative")
+    invoice_series = "BAT"
+    credit_note_series = "AVB"
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -159,6 +169,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.DocumentFile: lambda c: DocumentFileFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
+    m.SectorSeries: lambda c: SectorSeriesFactory.create(sector__cooperative=c),
     m.ValidationRule: lambda c: ValidationRuleFactory.create(activity__sector__cooperative=c),
     m.DocumentEmail: lambda c: DocumentEmailFactory.create(
         document__customer__activity__sector__cooperative=c
