@@ -196,6 +196,9 @@ class SalesDocumentSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
     quote = serializers.IntegerField(source="quote_id", allow_null=True)
     credited_invoice = serializers.IntegerField(source="credited_invoice_id", allow_null=True)
+    progress_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=True
+    )
     total_without_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     vat_total = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     total_with_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
@@ -321,7 +324,9 @@ class DocumentValidateApi(_SalesApi):
 
 class QuoteActionApi(_SalesApi):
     class ActionSerializer(serializers.Serializer[Any]):
-        action = serializers.ChoiceField(choices=["send", "accept", "refuse", "invoice", "deposit"])
+        action = serializers.ChoiceField(
+            choices=["send", "accept", "refuse", "invoice", "deposit", "progress"]
+        )
         percent = serializers.DecimalField(
             max_digits=5, decimal_places=2, required=False, allow_null=True
         )
@@ -332,7 +337,10 @@ class QuoteActionApi(_SalesApi):
     @extend_schema(
         request=ActionSerializer,
         responses=SalesDocumentDetailSerializer,
-        summary="Send a quote, record its answer, or invoice it (whole or a deposit)",
+        summary=(
+            "Send a quote, record its answer, or invoice it (whole, a deposit, or a progress "
+            "invoice bringing the billing to the cumulative percent of the works)"
+        ),
     )
     def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
         quote = self.document(sales_document_id)
@@ -352,7 +360,7 @@ class QuoteActionApi(_SalesApi):
         else:
             result = services.quote_invoice(
                 quote=quote,
-                mode="whole" if action == "invoice" else "deposit",
+                mode={"invoice": "whole"}.get(action, action),
                 percent=serializer.validated_data.get("percent"),
                 amount=serializer.validated_data.get("amount"),
                 user=request.user,  # type: ignore[arg-type]

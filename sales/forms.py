@@ -138,10 +138,17 @@ class PaymentForm(forms.Form):
 class QuoteInvoiceForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Facturer"),
-        choices=[("whole", _("le devis (solde)")), ("deposit", _("un acompte"))],
+        choices=[
+            ("whole", _("le devis (solde)")),
+            ("deposit", _("un acompte")),
+            ("progress", _("une situation de travaux")),
+        ],
     )
     percent = forms.DecimalField(
-        label=_("Acompte (%)"), max_digits=5, decimal_places=2, required=False
+        label=_("Acompte, ou avancement cumulé des travaux (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
     )
     amount = forms.DecimalField(
         label=_("ou montant TTC"), max_digits=14, decimal_places=2, required=False

@@ -357,6 +357,15 @@ class Document(TenantModel):
         related_name="credit_notes",
         verbose_name=_("facture rectifiée"),
     )
+    # A progress invoice (situation de travaux) of its quote: the quote's cumulative progress
+    # it brings the billing to, in percent.
+    progress_percent = models.DecimalField(
+        _("avancement cumulé (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
     # Totals (EN 16931 BT-106…BT-115), computed by the services on every change of a draft.
     lines_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     allowance_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
@@ -429,6 +438,16 @@ class Document(TenantModel):
             models.CheckConstraint(
                 condition=Q(kind="credit_note") | Q(credited_invoice__isnull=True),
                 name="document_only_credit_notes_cite",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__isnull=True)
+                | Q(
+                    kind="invoice",
+                    quote__isnull=False,
+                    progress_percent__gt=0,
+                    progress_percent__lte=100,
+                ),
+                name="document_progress_of_a_quote",
             ),
             models.CheckConstraint(
                 condition=Q(total_with_vat=F("total_without_vat") + F("vat_total")),

@@ -447,7 +447,11 @@ def invoice_validate(
     settings = settings_get()
     day = date or timezone.localdate()
     series = series_for(document, settings)
-    if document.type_code == Document.InvoiceKind.STANDARD and document.quote_id:
+    if (
+        document.type_code == Document.InvoiceKind.STANDARD
+        and document.quote_id
+        and document.progress_percent is None
+    ):
         from sales.services.quotes import deposits_to_deduct
 
         deposits = deposits_to_deduct(quote_id=document.quote_id, exclude_id=document.pk)
