@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "top.onboarding.tasks.personal_data_retention_for_all_cooperatives",
         "schedule": crontab(minute="45", hour="3"),
     },
+    # Every morning at 8:00: overdue invoices get their reminder at the cooperative's steps.
+    "sales-reminders": {
+        "task": "sales.tasks.invoices_remind_for_all_cooperatives",
+        "schedule": crontab(minute="0", hour="8"),
+    },
     # Every quarter of an hour: written consultations past their deadline are closed.
     "governance-consultations-close": {
         "task": "governance.tasks.consultations_close_due_for_all_cooperatives",

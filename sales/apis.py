@@ -6,18 +6,35 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entrepreneurs.models import Sector
 from perspectives.core.downloads import private_file
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
+from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import HasRole
 from sales import selectors, services
-from sales.models import Customer, Document, DocumentLine, OperationCategory, Payment, Product, Unit
-from sales.permissions import SALES_ROLES
+from sales.models import (
+    Customer,
+    Document,
+    DocumentEmail,
+    DocumentLine,
+    OperationCategory,
+    Payment,
+    Product,
+    Unit,
+)
+from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES
+from sales.services import approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
@@ -179,6 +196,9 @@ class SalesDocumentSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
     quote = serializers.IntegerField(source="quote_id", allow_null=True)
     credited_invoice = serializers.IntegerField(source="credited_invoice_id", allow_null=True)
+    progress_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=True
+    )
     total_without_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     vat_total = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     total_with_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
@@ -285,17 +305,28 @@ class DocumentValidateApi(_SalesApi):
     @extend_schema(
         request=None,
         responses=SalesDocumentDetailSerializer,
-        summary="Validate an invoice or credit note: numbered and posted",
+        summary=(
+            "Validate an invoice or credit note: numbered and posted, or handed to support "
+            "staff (status pending) when the activity's validation rule says so"
+        ),
     )
     def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
         document = self.document(sales_document_id)
-        services.invoice_validate(document=document, user=request.user)  # type: ignore[arg-type]
+        if not document.is_invoice_like:
+            raise ApplicationError(_("Seules les factures et les avoirs se valident."))
+        approval.document_submit(
+            document=document,
+            membership=self.membership,
+            user=request.user,  # type: ignore[arg-type]
+        )
         return Response(SalesDocumentDetailSerializer(self.document(sales_document_id)).data)
 
 
 class QuoteActionApi(_SalesApi):
     class ActionSerializer(serializers.Serializer[Any]):
-        action = serializers.ChoiceField(choices=["send", "accept", "refuse", "invoice", "deposit"])
+        action = serializers.ChoiceField(
+            choices=["send", "accept", "refuse", "invoice", "deposit", "progress"]
+        )
         percent = serializers.DecimalField(
             max_digits=5, decimal_places=2, required=False, allow_null=True
         )
@@ -306,7 +337,10 @@ class QuoteActionApi(_SalesApi):
     @extend_schema(
         request=ActionSerializer,
         responses=SalesDocumentDetailSerializer,
-        summary="Send a quote, record its answer, or invoice it (whole or a deposit)",
+        summary=(
+            "Send a quote, record its answer, or invoice it (whole, a deposit, or a progress "
+            "invoice bringing the billing to the cumulative percent of the works)"
+        ),
     )
     def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
         quote = self.document(sales_document_id)
@@ -314,13 +348,19 @@ class QuoteActionApi(_SalesApi):
         serializer.is_valid(raise_exception=True)
         action = serializer.validated_data["action"]
         if action == "send":
-            result = services.quote_send(quote=quote)
+            if quote.kind != Document.Kind.QUOTE:
+                raise ApplicationError(_("Ce document n'est pas un devis."))
+            result = approval.document_submit(
+                document=quote,
+                membership=self.membership,
+                user=request.user,  # type: ignore[arg-type]
+            )
         elif action in ("accept", "refuse"):
             result = services.quote_answer(quote=quote, accepted=action == "accept")
         else:
             result = services.quote_invoice(
                 quote=quote,
-                mode="whole" if action == "invoice" else "deposit",
+                mode={"invoice": "whole"}.get(action, action),
                 percent=serializer.validated_data.get("percent"),
                 amount=serializer.validated_data.get("amount"),
                 user=request.user,  # type: ignore[arg-type]
@@ -421,3 +461,319 @@ class ReceivablesApi(_SalesApi):
         return Response(
             self.OutputSerializer(selectors.receivables_by_age(membership=self.membership)).data
         )
+
+
+class SalesDocumentEmailSerializer(serializers.ModelSerializer[DocumentEmail]):
+    class Meta:
+        model = DocumentEmail
+        fields = (
+            "id",
+            "kind",
+            "step",
+            "recipient",
+            "subject",
+            "message",
+            "state",
+            "error",
+            "requested_at",
+            "sent_at",
+        )
+        read_only_fields = fields
+
+
+class DocumentEmailListApi(_SalesApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        recipient = serializers.EmailField(required=False, allow_blank=True, default="")
+        message = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=2000
+        )
+
+    @extend_schema(
+        responses=SalesDocumentEmailSerializer(many=True),
+        summary="The e-mails of a document (sendings and reminders), oldest first",
+    )
+    def get(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        document = self.document(sales_document_id)
+        return Response(SalesDocumentEmailSerializer(document.emails.all(), many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: SalesDocumentEmailSerializer},
+        summary="E-mail a sent quote or a validated invoice with its PDF (sent by a worker)",
+    )
+    def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        document = self.document(sales_document_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = emails.document_email_request(
+            document=document,
+            user=request.user,  # type: ignore[arg-type]
+            **serializer.validated_data,
+        )
+        return Response(SalesDocumentEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DocumentEmailRetryApi(_SalesApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        email = serializers.IntegerField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: SalesDocumentEmailSerializer},
+        summary="Send a failed e-mail of the document again",
+    )
+    def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        document = self.document(sales_document_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = document.emails.filter(pk=serializer.validated_data["email"]).first()
+        if email is None:
+            raise Http404
+        email = emails.document_email_retry(email=email)
+        return Response(SalesDocumentEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
+
+
+class _ApproverApi(_SalesApi):
+    permission_classes = [HasRole.of(*SALES_APPROVER_ROLES)]
+
+
+class ApprovalListApi(PaginatedApiMixin, _ApproverApi):
+    @extend_schema(
+        responses=SalesDocumentSerializer(many=True),
+        summary="Documents waiting for support staff's validation, oldest first",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(
+            selectors.documents_pending(membership=self.membership), SalesDocumentSerializer
+        )
+
+
+class DocumentApprovalApi(_ApproverApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        decision = serializers.ChoiceField(choices=["approve", "return"])
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=SalesDocumentDetailSerializer,
+        summary=(
+            "Support staff validate a waiting document (invoice numbered and posted, quote "
+            "sent) or send it back to its author as a draft with a reason"
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        document = self.document(sales_document_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["decision"] == "approve":
+            approval.document_approve(
+                document=document,
+                membership=self.membership,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        else:
+            approval.document_return(
+                document=document,
+                membership=self.membership,
+                note=serializer.validated_data["note"],
+            )
+        return Response(SalesDocumentDetailSerializer(self.document(sales_document_id)).data)
+
+
+class SalesValidationRuleSerializer(serializers.Serializer[Any]):
+    activity = serializers.IntegerField(source="activity.pk", read_only=True)
+    activity_name = serializers.CharField(source="activity.name", read_only=True)
+    self_validation = serializers.BooleanField()
+    amount_cap = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        allow_null=True,
+        required=False,
+        coerce_to_string=True,
+    )
+
+
+class ValidationRuleListApi(_ApproverApi):
+    @extend_schema(
+        responses=SalesValidationRuleSerializer(many=True),
+        summary="Each activity's validation rule (self-validation and cap excluding VAT)",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        rows = selectors.validation_rules(membership=self.membership)
+        return Response(SalesValidationRuleSerializer(rows, many=True).data)
+
+
+class ValidationRuleApi(_ApproverApi):
+    @extend_schema(
+        request=SalesValidationRuleSerializer,
+        responses=SalesValidationRuleSerializer,
+        summary="Set an activity's validation rule",
+    )
+    def put(self, request: Request, cooperative_slug: str, activity_id: int) -> Response:
+        activity = selectors.activity_get_for_member(
+            membership=self.membership, activity_id=activity_id
+        )
+        serializer = SalesValidationRuleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = approval.validation_rule_set(
+            activity=activity,
+            user=request.user,  # type: ignore[arg-type]
+            self_validation=serializer.validated_data["self_validation"],
+            amount_cap=serializer.validated_data.get("amount_cap"),
+        )
+        return Response(SalesValidationRuleSerializer(rule).data)
+
+
+class SalesOverdueSerializer(serializers.Serializer[Any]):
+    invoice = serializers.IntegerField(source="invoice.pk")
+    number = serializers.CharField(source="invoice.number")
+    customer = serializers.CharField(source="invoice.customer.name")
+    customer_email = serializers.CharField(source="invoice.customer.email")
+    due_date = serializers.DateField(source="invoice.due_date")
+    outstanding = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
+    days_overdue = serializers.IntegerField()
+    last_step = serializers.IntegerField(allow_null=True)
+    last_sent_at = serializers.DateTimeField(allow_null=True)
+    next_step = serializers.IntegerField(allow_null=True)
+
+
+class ReminderListApi(_SalesApi):
+    @extend_schema(
+        responses=SalesOverdueSerializer(many=True),
+        summary="Overdue invoices, their latest reminder and the step due today",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        rows = selectors.overdue_invoices(
+            steps=reminders.reminder_steps(), membership=self.membership
+        )
+        return Response(SalesOverdueSerializer(rows, many=True).data)
+
+
+class ReminderStepsApi(_SalesApi):
+    class StepsSerializer(serializers.Serializer[Any]):
+        steps = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=999))
+
+    @extend_schema(
+        responses=StepsSerializer,
+        summary="The cooperative's reminder steps (days past the due date; the last is the "
+        "formal notice)",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response({"steps": reminders.reminder_steps()})
+
+    @extend_schema(
+        request=StepsSerializer,
+        responses=StepsSerializer,
+        summary="Set the reminder steps (managers); an empty list stops automatic reminders",
+    )
+    def put(self, request: Request, cooperative_slug: str) -> Response:
+        if not self.membership.has_role(Role.MANAGER, Role.ADMIN):
+            raise PermissionDenied
+        serializer = self.StepsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reminders.reminder_steps_set(
+            text=",".join(str(step) for step in serializer.validated_data["steps"])
+        )
+        return Response({"steps": reminders.reminder_steps()})
+
+
+class InvoiceRemindApi(_SalesApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        recipient = serializers.EmailField(required=False, allow_blank=True, default="")
+        message = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=2000
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: SalesDocumentEmailSerializer},
+        summary="Remind the customer of an overdue invoice now (sent by a worker)",
+    )
+    def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        invoice = self.document(sales_document_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = reminders.invoice_remind(
+            invoice=invoice,
+            user=request.user,  # type: ignore[arg-type]
+            **serializer.validated_data,
+        )
+        return Response(SalesDocumentEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
+
+
+class _ManagerApi(_SalesApi):
+    permission_classes = [HasRole.of(Role.MANAGER, Role.ADMIN)]
+
+
+class SalesSeriesSerializer(serializers.Serializer[Any]):
+    invoice_series = serializers.CharField(max_length=4, allow_blank=True)
+    credit_note_series = serializers.CharField(max_length=4, allow_blank=True)
+
+
+class SalesSectorSeriesSerializer(serializers.Serializer[Any]):
+    sector = serializers.IntegerField(source="sector.pk")
+    sector_name = serializers.CharField(source="sector.name")
+    invoice_series = serializers.CharField(source="own.invoice_series", allow_null=True)
+    credit_note_series = serializers.CharField(source="own.credit_note_series", allow_null=True)
+
+
+class SalesCounterSerializer(serializers.Serializer[Any]):
+    series = serializers.CharField()
+    year = serializers.IntegerField()
+    last_number = serializers.IntegerField()
+    last_date = serializers.DateField(allow_null=True)
+
+
+class SalesNumberingSerializer(serializers.Serializer[Any]):
+    invoice_series = serializers.CharField()
+    credit_note_series = serializers.CharField()
+    sectors = SalesSectorSeriesSerializer(many=True)
+    counters = SalesCounterSerializer(many=True)
+
+
+def _numbering() -> dict[str, Any]:
+    settings = services.settings_get()
+    return SalesNumberingSerializer(
+        {
+            "invoice_series": settings.invoice_series,
+            "credit_note_series": settings.credit_note_series,
+            "sectors": selectors.sector_series_list(),
+            "counters": selectors.invoice_counters(year=timezone.localdate().year),
+        }
+    ).data
+
+
+class NumberingApi(_ManagerApi):
+    @extend_schema(
+        responses=SalesNumberingSerializer,
+        summary="Numbering series: the cooperative's, each sector's own, this year's counters",
+    )
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return Response(_numbering())
+
+    @extend_schema(
+        request=SalesSeriesSerializer,
+        responses=SalesNumberingSerializer,
+        summary="Set the cooperative's series for invoices and credit notes",
+    )
+    def put(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = SalesSeriesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        series.default_series_set(**serializer.validated_data)
+        return Response(_numbering())
+
+
+class SectorSeriesApi(_ManagerApi):
+    @extend_schema(
+        request=SalesSeriesSerializer,
+        responses=SalesNumberingSerializer,
+        summary="Set a sector's own series (both empty: the cooperative's again)",
+        operation_id="v1_c_sales_numbering_sector_update",
+    )
+    def put(self, request: Request, cooperative_slug: str, sector_id: int) -> Response:
+        sector = get_object_or_404(Sector.objects.all(), pk=sector_id)
+        serializer = SalesSeriesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        series.sector_series_set(sector=sector, **serializer.validated_data)
+        return Response(_numbering())

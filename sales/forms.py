@@ -138,11 +138,60 @@ class PaymentForm(forms.Form):
 class QuoteInvoiceForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Facturer"),
-        choices=[("whole", _("le devis (solde)")), ("deposit", _("un acompte"))],
+        choices=[
+            ("whole", _("le devis (solde)")),
+            ("deposit", _("un acompte")),
+            ("progress", _("une situation de travaux")),
+        ],
     )
     percent = forms.DecimalField(
-        label=_("Acompte (%)"), max_digits=5, decimal_places=2, required=False
+        label=_("Acompte, ou avancement cumulé des travaux (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
     )
     amount = forms.DecimalField(
         label=_("ou montant TTC"), max_digits=14, decimal_places=2, required=False
     )
+
+
+class EmailForm(forms.Form):
+    recipient = forms.EmailField(
+        label=_("Destinataire"), help_text=_("Vide : le courriel du client."), required=False
+    )
+    message = forms.CharField(
+        label=_("Message ajouté au courriel"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("Motif du renvoi"), max_length=300)
+
+
+class ValidationRuleForm(forms.Form):
+    self_validation = forms.BooleanField(label=_("Autovalidation"), required=False)
+    amount_cap = forms.DecimalField(
+        label=_("Plafond (€ HT)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        help_text=_("Vide : sans plafond."),
+    )
+
+
+class ReminderStepsForm(forms.Form):
+    steps = forms.CharField(
+        label=_("Relances (jours après l'échéance)"),
+        max_length=60,
+        required=False,
+        help_text=_("Par exemple « 7, 30 » ; la dernière étape est la mise en demeure."),
+    )
+
+
+class SeriesForm(forms.Form):
+    invoice_series = forms.CharField(label=_("Série des factures"), max_length=4, required=False)
+    credit_note_series = forms.CharField(label=_("Série des avoirs"), max_length=4, required=False)

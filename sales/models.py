@@ -90,6 +90,16 @@ class SalesSettings(TenantModel):
     quote_validity_days = models.PositiveSmallIntegerField(
         _("validité des devis (jours)"), default=30
     )
+    reminder_days = models.CharField(
+        _("relances (jours après l'échéance)"),
+        max_length=60,
+        default="7,30",
+        blank=True,
+        help_text=_(
+            "Par exemple « 7,30 » : une relance à J+7, puis une mise en demeure à J+30 (la "
+            "dernière étape). Vide : pas de relance automatique."
+        ),
+    )
 
     class Meta:
         verbose_name = _("réglages de facturation")
@@ -99,6 +109,10 @@ class SalesSettings(TenantModel):
             models.CheckConstraint(
                 condition=Q(invoice_series__regex=SERIES_RE, credit_note_series__regex=SERIES_RE),
                 name="salessettings_series_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_days__regex=r"^([0-9]{1,3}(,[0-9]{1,3})*)?$"),
+                name="salessettings_reminder_days_format",
             ),
         ]
 
@@ -259,6 +273,9 @@ class Document(TenantModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
+        # Waiting for support staff: the activity does not validate its own documents, or this
+        # one is above its cap. Still unnumbered; its lines no longer change.
+        PENDING = "pending", _("À valider")
         VALIDATED = "validated", _("Validée")
         SENT = "sent", _("Envoyé")
         ACCEPTED = "accepted", _("Accepté")
@@ -340,6 +357,15 @@ class Document(TenantModel):
         related_name="credit_notes",
         verbose_name=_("facture rectifiée"),
     )
+    # A progress invoice (situation de travaux) of its quote: the quote's cumulative progress
+    # it brings the billing to, in percent.
+    progress_percent = models.DecimalField(
+        _("avancement cumulé (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        **RATE,  # type: ignore[arg-type]
+    )
     # Totals (EN 16931 BT-106…BT-115), computed by the services on every change of a draft.
     lines_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     allowance_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
@@ -357,6 +383,11 @@ class Document(TenantModel):
         related_name="+",
         db_constraint=False,
     )
+    submitted_at = models.DateTimeField(_("soumis à validation le"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_note = models.CharField(_("motif du renvoi"), max_length=300, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -385,9 +416,13 @@ class Document(TenantModel):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    kind="quote", status__in=["draft", "sent", "accepted", "refused", "expired"]
+                    kind="quote",
+                    status__in=["draft", "pending", "sent", "accepted", "refused", "expired"],
                 )
-                | Q(kind__in=["invoice", "credit_note"], status__in=["draft", "validated"]),
+                | Q(
+                    kind__in=["invoice", "credit_note"],
+                    status__in=["draft", "pending", "validated"],
+                ),
                 name="document_status_of_kind",
             ),
             models.CheckConstraint(
@@ -403,6 +438,16 @@ class Document(TenantModel):
             models.CheckConstraint(
                 condition=Q(kind="credit_note") | Q(credited_invoice__isnull=True),
                 name="document_only_credit_notes_cite",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__isnull=True)
+                | Q(
+                    kind="invoice",
+                    quote__isnull=False,
+                    progress_percent__gt=0,
+                    progress_percent__lte=100,
+                ),
+                name="document_progress_of_a_quote",
             ),
             models.CheckConstraint(
                 condition=Q(total_with_vat=F("total_without_vat") + F("vat_total")),
@@ -432,6 +477,10 @@ class Document(TenantModel):
     @property
     def is_invoice_like(self) -> bool:
         return self.kind in (self.Kind.INVOICE, self.Kind.CREDIT_NOTE)
+
+    @property
+    def is_numbered(self) -> bool:
+        return self.status not in (self.Status.DRAFT, self.Status.PENDING)
 
 
 class DocumentLine(TenantModel):
@@ -559,3 +608,126 @@ class QuoteAcceptance(TenantModel):
     class Meta:
         verbose_name = _("réponse à un devis")
         verbose_name_plural = _("réponses aux devis")
+
+
+class ValidationRule(TenantModel):
+    """Whether an activity's entrepreneurs validate their own invoices and send their own quotes,
+    and up to which amount (excluding VAT). Without a rule, they do, whatever the amount."""
+
+    activity = models.OneToOneField(
+        "entrepreneurs.Activity",
+        on_delete=models.CASCADE,
+        related_name="sales_validation_rule",
+        verbose_name=_("activité"),
+    )
+    self_validation = models.BooleanField(
+        _("autovalidation"),
+        default=True,
+        help_text=_("Décoché : chaque devis et chaque facture passe par l'équipe d'appui."),
+    )
+    amount_cap = models.DecimalField(
+        _("plafond d'autovalidation (€ HT)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : sans plafond. Au-dessus, le document passe par l'équipe d'appui."),
+        **MONEY,  # type: ignore[arg-type]
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("règle de validation")
+        verbose_name_plural = _("règles de validation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cap__isnull=True) | Q(amount_cap__gte=0),
+                name="validationrule_cap_positive",
+            ),
+        ]
+
+
+class DocumentEmail(TenantModel):
+    """One e-mail of a document to its customer, with the PDF attached: the sending of a quote
+    or an invoice, or a payment reminder (`step`: days past the due date). Sent by a worker; a
+    failed one shows its error and is sent again on request."""
+
+    class Kind(models.TextChoices):
+        SEND = "send", _("Envoi")
+        REMINDER = "reminder", _("Relance")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+        # A reminder whose invoice was settled before the worker sent it.
+        CANCELLED = "cancelled", _("Annulé")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="emails", verbose_name=_("document")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.SEND)
+    step = models.PositiveSmallIntegerField(_("étape de relance (jours)"), null=True, blank=True)
+    recipient = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    error = models.CharField(_("erreur"), max_length=300, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi par e-mail")
+        verbose_name_plural = _("envois par e-mail")
+        ordering = ("requested_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="send", step__isnull=True)
+                | Q(kind="reminder", step__isnull=False),
+                name="documentemail_step_of_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                name="documentemail_sent_at",
+            ),
+            # One reminder per invoice and step, whatever runs twice.
+            models.UniqueConstraint(
+                fields=("cooperative", "document", "step"),
+                condition=Q(kind="reminder"),
+                name="documentemail_one_reminder_per_step",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("cooperative", "document"), name="documentemail_document_idx")
+        ]
+
+
+class SectorSeries(TenantModel):
+    """A sector's own numbering series for invoices and credit notes (the cooperative's
+    otherwise): each series is its own continuous sequence per year."""
+
+    sector = models.OneToOneField(
+        "entrepreneurs.Sector",
+        on_delete=models.CASCADE,
+        related_name="sales_series",
+        verbose_name=_("pôle"),
+    )
+    invoice_series = models.CharField(_("série des factures"), max_length=4)
+    credit_note_series = models.CharField(_("série des avoirs"), max_length=4)
+
+    class Meta:
+        verbose_name = _("série de numérotation d'un pôle")
+        verbose_name_plural = _("séries de numérotation des pôles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice_series__regex=SERIES_RE, credit_note_series__regex=SERIES_RE)
+                & ~Q(invoice_series="DE")
+                & ~Q(credit_note_series="DE"),
+                name="sectorseries_format",
+            ),
+        ]

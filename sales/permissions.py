@@ -10,6 +10,13 @@ SALES_ROLES = (Role.ENTREPRENEUR, Role.SUPPORT, Role.ACCOUNTANT, Role.MANAGER, R
 # Those who see and act on every activity's customers and documents.
 SALES_STAFF_ROLES = (Role.SUPPORT, Role.ACCOUNTANT, Role.MANAGER, Role.ADMIN)
 
+# Those who validate the documents of activities that do not validate their own, and set which.
+SALES_APPROVER_ROLES = (Role.SUPPORT, Role.MANAGER, Role.ADMIN)
+
+
+def approves_sales(membership: Membership) -> bool:
+    return membership.has_role(*SALES_APPROVER_ROLES)
+
 
 def sees_all_sales(membership: Membership) -> bool:
     return membership.has_role(*SALES_STAFF_ROLES)

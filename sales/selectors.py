@@ -7,14 +7,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from entrepreneurs.models import Activity
+from entrepreneurs.models import Activity, Sector
 from perspectives.tenancy.models import Membership
-from sales.models import Customer, Document, Payment, Product
+from sales.models import (
+    Customer,
+    Document,
+    DocumentEmail,
+    InvoiceCounter,
+    Payment,
+    Product,
+    SectorSeries,
+    ValidationRule,
+)
 from sales.permissions import sees_all_sales
 
 ZERO = Decimal("0.00")
@@ -103,11 +112,13 @@ def document_list(
         documents = documents.filter(activity_id=activity_id)
     if status:
         documents = documents.filter(status=status)
+    return with_settlement(documents).order_by("-created_at", "-pk")
+
+
+def with_settlement(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """`paid` (payments) and `credited` (validated credit notes) of each document."""
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
-    return documents.annotate(
-        paid=Coalesce(_paid(), zero),
-        credited=Coalesce(_credited(), zero),
-    ).order_by("-created_at", "-pk")
+    return documents.annotate(paid=Coalesce(_paid(), zero), credited=Coalesce(_credited(), zero))
 
 
 def document_get_for_member(*, membership: Membership, document_id: int) -> Document:
@@ -209,3 +220,99 @@ def accepted_quotes_forecast(
             )
             forecast.append((day, left, 100))
     return sorted(forecast)
+
+
+def documents_pending(*, membership: Membership) -> QuerySet[Document]:
+    """The documents waiting for support staff, oldest submission first."""
+    return document_list(membership=membership, status=Document.Status.PENDING).order_by(
+        "submitted_at", "pk"
+    )
+
+
+@dataclass
+class RuleRow:
+    activity: Activity
+    rule: ValidationRule | None
+
+    @property
+    def self_validation(self) -> bool:
+        return self.rule is None or self.rule.self_validation
+
+    @property
+    def amount_cap(self) -> Decimal | None:
+        return self.rule.amount_cap if self.rule else None
+
+
+def validation_rules(*, membership: Membership) -> list[RuleRow]:
+    """Each activity the member handles with its validation rule (None: self-validation, no cap)."""
+    rules = {rule.activity_id: rule for rule in ValidationRule.objects.all()}
+    return [
+        RuleRow(activity, rules.get(activity.pk))
+        for activity in activities_for(membership=membership).filter(status=Activity.Status.ACTIVE)
+    ]
+
+
+@dataclass
+class Overdue:
+    invoice: Document
+    outstanding: Decimal
+    days_overdue: int
+    last_step: int | None
+    last_sent_at: dt.datetime | None
+    next_step: int | None
+
+
+def overdue_invoices(
+    *,
+    steps: list[int],
+    membership: Membership | None = None,
+    today: dt.date | None = None,
+) -> list[Overdue]:
+    """Validated invoices past their due date that still owe money, most overdue first, with
+    their latest reminder and the step due now (None: nothing to send today: no step reached,
+    or a reminder at that step or later already made). Without `membership`: the whole
+    cooperative (the daily run)."""
+    today = today or timezone.localdate()
+    documents = Document.objects.select_related("customer", "activity")
+    if membership is not None:
+        documents = _visible(documents, membership)
+    reminders = Q(emails__kind=DocumentEmail.Kind.REMINDER)
+    invoices = (
+        with_settlement(documents)
+        .filter(kind=Document.Kind.INVOICE, status=Document.Status.VALIDATED, due_date__lt=today)
+        .annotate(
+            last_step=Max("emails__step", filter=reminders),
+            last_sent_at=Max("emails__sent_at", filter=reminders),
+        )
+        .order_by("due_date", "pk")
+    )
+    rows = []
+    for invoice in invoices:
+        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        if outstanding <= 0:
+            continue
+        days = (today - invoice.due_date).days  # type: ignore[operator]
+        last_step = invoice.last_step
+        reached = [step for step in steps if step <= days]
+        due = reached[-1] if reached else None
+        if due is not None and last_step is not None and last_step >= due:
+            due = None
+        rows.append(Overdue(invoice, outstanding, days, last_step, invoice.last_sent_at, due))
+    return rows
+
+
+@dataclass
+class SectorSeriesRow:
+    sector: Sector
+    own: SectorSeries | None
+
+
+def sector_series_list() -> list[SectorSeriesRow]:
+    """Every sector with its own series (None: the cooperative's)."""
+    own = {series.sector_id: series for series in SectorSeries.objects.all()}
+    return [SectorSeriesRow(sector, own.get(sector.pk)) for sector in Sector.objects.all()]
+
+
+def invoice_counters(*, year: int) -> list[InvoiceCounter]:
+    """Where each series stands this year: its last number and that document's date."""
+    return list(InvoiceCounter.objects.filter(year=year).order_by("series"))

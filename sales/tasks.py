@@ -5,10 +5,32 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
+from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
-from sales.services import rendering
+from sales.services import emails, reminders, rendering
 
 
 @shared_task(base=TenantTask, max_retries=3, label=_("PDF d'une facture ou d'un devis"))
 def document_pdf_render_task(*, cooperative_id: int, document_id: int) -> None:
     rendering.document_pdf_render(document_id=document_id)
+
+
+@shared_task(
+    base=TenantTask, max_retries=3, label=_("Envoi d'un devis ou d'une facture par e-mail")
+)
+def document_email_send_task(*, cooperative_id: int, email_id: int) -> None:
+    """Idempotent: an e-mail already sent is not sent again (its row says so)."""
+    emails.document_email_send(email_id=email_id)
+
+
+@shared_task(base=TenantTask, label=_("Relances des factures échues"))
+def invoices_remind_task(*, cooperative_id: int) -> int:
+    """Idempotent: one reminder per invoice and step (a unique constraint), so a second run the
+    same day sends nothing more."""
+    return len(reminders.invoices_remind())
+
+
+@shared_task
+def invoices_remind_for_all_cooperatives() -> int:
+    """Beat entry point (every morning): one task per cooperative."""
+    return jobs_fan_out(invoices_remind_task)

@@ -19,7 +19,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sales_document_action",
     ),
     path("documents/<int:sales_document_id>/pdf/", views.document_pdf, name="sales_document_pdf"),
+    path(
+        "documents/<int:sales_document_id>/email/",
+        views.document_email,
+        name="sales_document_email",
+    ),
     path("receivables/", views.receivables, name="sales_receivables"),
+    path("approvals/", views.approvals, name="sales_approvals"),
+    path("reminders/", views.reminders_page, name="sales_reminders"),
+    path("numbering/", views.numbering, name="sales_numbering"),
+    path("numbering/<int:sector_id>/", views.sector_series_edit, name="sales_sector_series"),
+    path("reminders/steps/", views.reminder_steps_edit, name="sales_reminder_steps"),
+    path("validation-rules/", views.validation_rules, name="sales_validation_rules"),
+    path(
+        "validation-rules/<int:activity_id>/",
+        views.validation_rule_edit,
+        name="sales_validation_rule_edit",
+    ),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/sales/.
@@ -62,7 +78,44 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         apis.DocumentPdfApi.as_view(),
         name="sales_api_pdf",
     ),
+    path(
+        "documents/<int:sales_document_id>/emails/",
+        apis.DocumentEmailListApi.as_view(),
+        name="sales_api_document_emails",
+    ),
+    path(
+        "documents/<int:sales_document_id>/emails/retry/",
+        apis.DocumentEmailRetryApi.as_view(),
+        name="sales_api_document_email_retry",
+    ),
+    path(
+        "documents/<int:sales_document_id>/approval/",
+        apis.DocumentApprovalApi.as_view(),
+        name="sales_api_document_approval",
+    ),
     path("receivables/", apis.ReceivablesApi.as_view(), name="sales_api_receivables"),
+    path("approvals/", apis.ApprovalListApi.as_view(), name="sales_api_approvals"),
+    path("reminders/", apis.ReminderListApi.as_view(), name="sales_api_reminders"),
+    path("numbering/", apis.NumberingApi.as_view(), name="sales_api_numbering"),
+    path(
+        "numbering/<int:sector_id>/",
+        apis.SectorSeriesApi.as_view(),
+        name="sales_api_sector_series",
+    ),
+    path("reminders/steps/", apis.ReminderStepsApi.as_view(), name="sales_api_reminder_steps"),
+    path(
+        "documents/<int:sales_document_id>/reminders/",
+        apis.InvoiceRemindApi.as_view(),
+        name="sales_api_invoice_remind",
+    ),
+    path(
+        "validation-rules/", apis.ValidationRuleListApi.as_view(), name="sales_api_validation_rules"
+    ),
+    path(
+        "validation-rules/<int:activity_id>/",
+        apis.ValidationRuleApi.as_view(),
+        name="sales_api_validation_rule",
+    ),
 ]
 
 # The customer's page behind a quote's signed link, mounted under /quotes/.

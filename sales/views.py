@@ -7,27 +7,35 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entrepreneurs.models import Sector
 from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.idempotency import submitted_once
+from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import current_membership, role_required
 from sales import selectors, services
 from sales.forms import (
     LINE_ROWS,
     CustomerForm,
     DocumentForm,
+    EmailForm,
     LineForm,
     PaymentForm,
     ProductForm,
     QuoteInvoiceForm,
+    ReminderStepsForm,
+    ReturnForm,
+    SeriesForm,
+    ValidationRuleForm,
 )
 from sales.models import Document
-from sales.permissions import SALES_ROLES
-from sales.services import acceptance
+from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES, approves_sales
+from sales.services import acceptance, approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 
@@ -171,14 +179,23 @@ def document_detail(
         "file": getattr(document, "file", None),
         "payment_form": PaymentForm(),
         "quote_form": QuoteInvoiceForm(),
+        "emails": document.emails.all(),
+        "email_form": EmailForm(initial={"recipient": document.customer.email}),
+        "can_approve": approves_sales(membership),
+        "return_form": ReturnForm(),
     }
     if document.kind == Document.Kind.INVOICE and document.status == Document.Status.VALIDATED:
         context["outstanding"] = services.invoice_outstanding(invoice=document)
+        context["overdue"] = (
+            context["outstanding"] > 0
+            and document.due_date is not None
+            and document.due_date < timezone.localdate()
+        )
     if document.kind == Document.Kind.QUOTE and document.status == Document.Status.SENT:
         context["public_link"] = request.build_absolute_uri(
             acceptance.quote_link_path(quote=document)
         )
-    if document.is_draft and document.is_invoice_like:
+    if not document.is_numbered and document.is_invoice_like:
         context["missing"] = services.missing_mentions(document)
     return render(request, "sales/document_detail.html", context)
 
@@ -197,11 +214,40 @@ def document_action(
     user = request.user
     target = document
     try:
-        if action == "validate":
-            services.invoice_validate(document=document, user=user)  # type: ignore[arg-type]
-            messages.success(request, _("Facture validée et comptabilisée."))
-        elif action == "send":
-            services.quote_send(quote=document)
+        if action in ("validate", "send"):
+            result = approval.document_submit(
+                document=document,
+                membership=membership,
+                user=user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _submitted_message(result))
+        elif action == "approve":
+            result = approval.document_approve(
+                document=document,
+                membership=membership,
+                user=user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _submitted_message(result))
+        elif action == "return":
+            return_form = ReturnForm(request.POST)
+            if not return_form.is_valid():
+                raise ApplicationError(_("Indiquez le motif du renvoi à l'entrepreneur."))
+            approval.document_return(
+                document=document, membership=membership, note=return_form.cleaned_data["note"]
+            )
+            messages.success(request, _("Document renvoyé en brouillon à l'entrepreneur."))
+        elif action == "remind":
+            reminders.invoice_remind(
+                invoice=document,
+                user=user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _("Relance en cours d'envoi, avec la facture."))
+        elif action == "email_retry":
+            email = document.emails.filter(pk=_int(request.POST.get("email")) or 0).first()
+            if email is None:
+                raise Http404
+            emails.document_email_retry(email=email)
+            messages.info(request, _("E-mail remis dans la file d'envoi."))
         elif action in ("accept", "refuse"):
             services.quote_answer(quote=document, accepted=action == "accept")
         elif action == "invoice":
@@ -238,6 +284,100 @@ def document_action(
     return redirect("sales_document", cooperative_slug, target.pk)
 
 
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _submitted_message(document: Document) -> str:
+    if document.status == Document.Status.PENDING:
+        return _("Document transmis à l'équipe d'appui pour validation.")
+    if document.kind == Document.Kind.QUOTE:
+        return _("Devis %(number)s envoyé.") % {"number": document.number}
+    return _("%(number)s validée et comptabilisée.") % {"number": document.number}
+
+
+@require_POST
+@role_required(*SALES_ROLES)
+@submitted_once
+def document_email(
+    request: HttpRequest, cooperative_slug: str, sales_document_id: int
+) -> HttpResponse:
+    """E-mail the document with its PDF to the customer (or another address)."""
+    membership = current_membership(request)
+    document = selectors.document_get_for_member(
+        membership=membership, document_id=sales_document_id
+    )
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("E-mail non envoyé : l'adresse n'est pas valide."))
+    else:
+        try:
+            email = emails.document_email_request(
+                document=document,
+                recipient=form.cleaned_data["recipient"],
+                message=form.cleaned_data["message"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("E-mail à %(to)s en cours d'envoi, avec le PDF.") % {"to": email.recipient},
+            )
+    return redirect("sales_document", cooperative_slug, document.pk)
+
+
+@role_required(*SALES_APPROVER_ROLES)
+def approvals(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The documents waiting for support staff, oldest first."""
+    membership = current_membership(request)
+    return render(
+        request,
+        "sales/approvals.html",
+        {
+            "documents": selectors.documents_pending(membership=membership),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@role_required(*SALES_APPROVER_ROLES)
+def validation_rules(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    membership = current_membership(request)
+    return render(
+        request,
+        "sales/validation_rules.html",
+        {"rows": selectors.validation_rules(membership=membership)},
+    )
+
+
+@require_POST
+@role_required(*SALES_APPROVER_ROLES)
+def validation_rule_edit(
+    request: HttpRequest, cooperative_slug: str, activity_id: int
+) -> HttpResponse:
+    membership = current_membership(request)
+    activity = selectors.activity_get_for_member(membership=membership, activity_id=activity_id)
+    form = ValidationRuleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Règle non enregistrée : le plafond est un montant positif."))
+    else:
+        try:
+            approval.validation_rule_set(
+                activity=activity,
+                user=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Règle de validation de %(name)s enregistrée.") % {"name": activity.name}
+            )
+    return redirect("sales_validation_rules", cooperative_slug)
+
+
 @role_required(*SALES_ROLES)
 def document_pdf(
     request: HttpRequest, cooperative_slug: str, sales_document_id: int
@@ -269,3 +409,85 @@ def receivables(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
             ],
         },
     )
+
+
+@role_required(*SALES_ROLES)
+def reminders_page(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """Overdue invoices with their reminders, and the cooperative's steps."""
+    membership = current_membership(request)
+    steps = reminders.reminder_steps()
+    return render(
+        request,
+        "sales/reminders.html",
+        {
+            "rows": selectors.overdue_invoices(steps=steps, membership=membership),
+            "steps": steps,
+            "can_set_steps": membership.has_role(Role.MANAGER, Role.ADMIN),
+            "form": ReminderStepsForm(initial={"steps": ", ".join(map(str, steps))}),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def reminder_steps_edit(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    form = ReminderStepsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Étapes de relance illisibles."))
+        reminders.reminder_steps_set(text=form.cleaned_data["steps"])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Étapes de relance enregistrées."))
+    return redirect("sales_reminders", cooperative_slug)
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def numbering(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The cooperative's series, each sector's own, and where each series stands this year."""
+    settings = services.settings_get()
+    if request.method == "POST":
+        form = SeriesForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(_("Séries illisibles."))
+            series.default_series_set(**form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Séries de la coopérative enregistrées."))
+            return redirect("sales_numbering", cooperative_slug)
+    return render(
+        request,
+        "sales/numbering.html",
+        {
+            "form": SeriesForm(
+                initial={
+                    "invoice_series": settings.invoice_series,
+                    "credit_note_series": settings.credit_note_series,
+                }
+            ),
+            "rows": selectors.sector_series_list(),
+            "counters": selectors.invoice_counters(year=timezone.localdate().year),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.ADMIN)
+def sector_series_edit(request: HttpRequest, cooperative_slug: str, sector_id: int) -> HttpResponse:
+    sector = get_object_or_404(Sector.objects.all(), pk=sector_id)
+    form = SeriesForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Séries illisibles."))
+        series.sector_series_set(sector=sector, **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Séries du pôle %(name)s enregistrées.") % {"name": sector.name}
+        )
+    return redirect("sales_numbering", cooperative_slug)

@@ -1,5 +1,12 @@
 """Writes of the sales app. Import from here: `from sales.services import invoice_validate`."""
 
+from sales.services.approval import (
+    approval_reason,
+    document_approve,
+    document_return,
+    document_submit,
+    validation_rule_set,
+)
 from sales.services.customers import (
     contact_create,
     customer_create,
@@ -22,6 +29,7 @@ from sales.services.documents import (
     invoice_validate,
     missing_mentions,
 )
+from sales.services.emails import document_email_request, document_email_retry
 from sales.services.payments import (
     invoice_creditable,
     invoice_outstanding,
@@ -35,9 +43,11 @@ from sales.services.quotes import (
     quote_send,
     quotes_expire,
 )
+from sales.services.reminders import invoice_remind, invoices_remind, reminder_steps_set
 
 __all__ = [
     "LineData",
+    "approval_reason",
     "contact_create",
     "credit_note_create",
     "customer_create",
@@ -45,15 +55,22 @@ __all__ = [
     "customer_update",
     "customers_import_csv",
     "deposits_to_deduct",
+    "document_approve",
     "document_create",
     "document_delete",
     "document_duplicate",
+    "document_email_request",
+    "document_email_retry",
+    "document_return",
+    "document_submit",
     "document_totals",
     "document_update",
     "invoice_creditable",
     "invoice_outstanding",
     "invoice_paid",
+    "invoice_remind",
     "invoice_validate",
+    "invoices_remind",
     "missing_mentions",
     "payment_record",
     "product_create",
@@ -62,6 +79,8 @@ __all__ = [
     "quote_invoice",
     "quote_send",
     "quotes_expire",
+    "reminder_steps_set",
     "settings_get",
     "settings_update",
+    "validation_rule_set",
 ]

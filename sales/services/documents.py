@@ -25,6 +25,7 @@ from perspectives.tenancy.context import require_cooperative_id
 from sales import totals as t
 from sales.models import Customer, Document, DocumentLine, OperationCategory, Product, Unit
 from sales.services.customers import ALLOWED_VAT_RATES, EU_COUNTRIES, settings_get
+from sales.services.series import series_for
 
 ZERO = Decimal("0.00")
 FIXED_INDEMNITY = Decimal("40.00")
@@ -231,9 +232,15 @@ def document_create(
     return document
 
 
-def _locked_draft(document: Document) -> Document:
+def _locked_draft(document: Document, *, pending_ok: bool = False) -> Document:
+    """The document locked for this transaction, still a draft (or, with `pending_ok`, waiting
+    for support staff)."""
     locked: Document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
-    if locked.status != Document.Status.DRAFT:
+    if locked.status == Document.Status.PENDING and not pending_ok:
+        raise ApplicationError(
+            _("Ce document attend la validation de l'équipe d'appui : il ne se modifie plus.")
+        )
+    if locked.status not in (Document.Status.DRAFT, Document.Status.PENDING):
         raise ApplicationError(
             _("Ce document n'est plus un brouillon : il ne se modifie plus.")
             if locked.kind == Document.Kind.QUOTE
@@ -428,7 +435,7 @@ def invoice_validate(
     """Check the mentions, number the invoice (or credit note) and post it, all or nothing."""
     from sales.services.posting import document_post
 
-    document = _locked_draft(document)
+    document = _locked_draft(document, pending_ok=True)
     if not document.is_invoice_like:
         raise ApplicationError(_("Seules les factures et les avoirs se valident."))
     # The lines once for the mentions, the totals and the posting.
@@ -439,12 +446,12 @@ def invoice_validate(
     )
     settings = settings_get()
     day = date or timezone.localdate()
-    series = (
-        settings.credit_note_series
-        if document.kind == Document.Kind.CREDIT_NOTE
-        else settings.invoice_series
-    )
-    if document.type_code == Document.InvoiceKind.STANDARD and document.quote_id:
+    series = series_for(document, settings)
+    if (
+        document.type_code == Document.InvoiceKind.STANDARD
+        and document.quote_id
+        and document.progress_percent is None
+    ):
         from sales.services.quotes import deposits_to_deduct
 
         deposits = deposits_to_deduct(quote_id=document.quote_id, exclude_id=document.pk)

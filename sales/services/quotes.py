@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +26,8 @@ from sales.services.documents import (
     format_number,
 )
 from sales.services.posting import DEPOSITS
+from sales.services.series import QUOTE_SERIES
 
-QUOTE_SERIES = "DE"
 ZERO = Decimal("0.00")
 
 
@@ -38,9 +40,10 @@ def _locked_quote(quote: Document) -> Document:
 
 @transaction.atomic
 def quote_send(*, quote: Document, date: dt.date | None = None) -> Document:
-    """Mark a draft quote sent; the database numbers it in the quotes' series."""
+    """Mark a draft quote (or one waiting for support staff) sent; the database numbers it in
+    the quotes' series."""
     quote = _locked_quote(quote)
-    if quote.status != Document.Status.DRAFT:
+    if quote.status not in (Document.Status.DRAFT, Document.Status.PENDING):
         raise ApplicationError(_("Ce devis a déjà été envoyé."))
     if not quote.lines.filter(kind=DocumentLine.Kind.ITEM).exists():
         raise ApplicationError(_("Le devis n'a aucune ligne."))
@@ -110,7 +113,9 @@ def quote_invoice(
     - "whole": every line of the quote; at validation it deducts the quote's validated deposits
       (BT-113 prepaid amount) and posts their net back from 4191;
     - "deposit": a deposit invoice (type 386), one line per VAT rate of the quote in proportion
-      to its net amounts, for `percent` of the quote's total or for `amount` (VAT included).
+      to its net amounts, for `percent` of the quote's total or for `amount` (VAT included);
+    - "progress": a progress invoice (situation de travaux) bringing the quote's billing to the
+      cumulative `percent` of its progress (`_progress_invoice`).
     """
     quote = _locked_quote(quote)
     if quote.status not in (Document.Status.SENT, Document.Status.ACCEPTED):
@@ -121,6 +126,10 @@ def quote_invoice(
         if name not in ("due_date", "validity_date")
     }
     if mode == "whole":
+        if _situations(quote).exists():
+            raise ApplicationError(
+                _("Ce devis se facture par situations de travaux : la dernière, à 100 %, le solde.")
+            )
         if Document.objects.filter(
             quote=quote, kind=Document.Kind.INVOICE, type_code=Document.InvoiceKind.STANDARD
         ).exists():
@@ -144,8 +153,12 @@ def quote_invoice(
             )
             invoice = document_update(document=invoice)
         return invoice
+    if mode == "progress":
+        return _progress_invoice(quote=quote, percent=percent, user=user, fields=fields)
     if mode != "deposit":
         raise ApplicationError(_("Mode de facturation inconnu."))
+    if _situations(quote).exists():
+        raise ApplicationError(_("Ce devis se facture par situations de travaux."))
     try:
         if percent not in (None, ""):
             share = Decimal(str(percent)) / 100
@@ -167,7 +180,7 @@ def quote_invoice(
     wanted_net = t.money(totals.total_without_vat * share)
     parts = t.split_by_weights(wanted_net, taxable)
     label = _("Acompte de %(share)s %% sur le devis %(number)s") % {
-        "share": (share * 100).quantize(Decimal("0.01")).normalize(),
+        "share": _plain((share * 100).quantize(Decimal("0.01"))),
         "number": quote.number,
     }
     lines = [
@@ -186,3 +199,99 @@ def quote_invoice(
         type_code=Document.InvoiceKind.DEPOSIT,
         **fields,
     )
+
+
+def _plain(percent: Decimal) -> str:
+    """30.00 → "30", 62.50 → "62.5" (never "3E+1")."""
+    return format(percent.normalize(), "f")
+
+
+def _situations(quote: Document) -> QuerySet[Document]:
+    return Document.objects.filter(quote=quote, progress_percent__isnull=False)
+
+
+def _percent(value: Decimal | str | None) -> Decimal:
+    try:
+        percent = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
+    except InvalidOperation:
+        percent = None
+    if percent is None or not percent.is_finite():
+        raise ApplicationError(_("Indiquez l'avancement cumulé des travaux, en pourcentage."))
+    return percent.quantize(Decimal("0.01"))
+
+
+def _progress_invoice(
+    *, quote: Document, percent: Decimal | str | None, user: User | None, fields: dict[str, Any]
+) -> Document:
+    """A progress invoice (situation de travaux, building sector): the works' cumulative
+    progress reaches `percent` of the quote; it bills the difference with the previous
+    situations, one line per VAT rate of the quote in proportion to its net amounts, to the
+    quote's revenue accounts. The situation at 100 % bills what is left to the cent. One
+    situation at a time: the previous one is validated first, so they follow each other."""
+    cumulative = _percent(percent)
+    if (
+        _situations(quote)
+        .filter(status__in=(Document.Status.DRAFT, Document.Status.PENDING))
+        .exists()
+    ):
+        raise ApplicationError(_("Validez ou supprimez d'abord la situation en cours de ce devis."))
+    if deposits_to_deduct(quote_id=quote.pk):
+        raise ApplicationError(
+            _("Ce devis a des factures d'acompte : il se facture en solde, pas par situations.")
+        )
+    previous = list(_situations(quote).filter(status=Document.Status.VALIDATED))
+    reached = max((d.progress_percent or ZERO for d in previous), default=ZERO)
+    if not reached < cumulative <= 100:
+        raise ApplicationError(
+            _("L'avancement cumulé est entre %(reached)s %% (déjà facturé) et 100 %%.")
+            % {"reached": _plain(reached)}
+        )
+    from sales.services.documents import document_totals
+
+    totals = document_totals(quote)
+    billed = [
+        sum(
+            (
+                line.net_amount
+                for d in previous
+                for line in d.lines.all()
+                if line.kind == DocumentLine.Kind.ITEM and line.vat_rate == b.rate
+            ),
+            ZERO,
+        )
+        for b in totals.breakdown
+    ]
+    if cumulative == 100:
+        parts = [b.taxable - done for b, done in zip(totals.breakdown, billed, strict=True)]
+    else:
+        target = t.split_by_weights(
+            t.money(totals.total_without_vat * cumulative / 100),
+            [b.taxable for b in totals.breakdown],
+        )
+        parts = [goal - done for goal, done in zip(target, billed, strict=True)]
+    account = "707" if quote.category == "goods" else "706"
+    label = _("Situation n°%(n)s : avancement cumulé %(cumulative)s %% du devis %(number)s") % {
+        "n": len(previous) + 1,
+        "cumulative": _plain(cumulative),
+        "number": quote.number,
+    }
+    lines = [
+        LineData(label=label, unit_price=part, vat_rate=b.rate, account=account)
+        for b, part in zip(totals.breakdown, parts, strict=True)
+        if part > 0
+    ]
+    if not lines:
+        raise ApplicationError(_("Rien de plus à facturer à cet avancement."))
+    fields["discount_percent"] = ZERO
+    invoice = document_create(
+        kind=Document.Kind.INVOICE,
+        activity=quote.activity,
+        customer=quote.customer,
+        lines=lines,
+        user=user,
+        quote=quote,
+        **fields,
+    )
+    Document.objects.filter(pk=invoice.pk).update(progress_percent=cumulative)
+    invoice.progress_percent = cumulative
+    return invoice

@@ -2,7 +2,8 @@
 -- leave a gap, reuse a number or touch an issued invoice (CGI 242 nonies A: one chronological,
 -- continuous sequence; a validated invoice is corrected only by a credit note).
 --
--- * a document is born a draft, without a number;
+-- * a document is born a draft, without a number; waiting for support staff ('pending') it
+--   still has none;
 -- * when it leaves the draft state (an invoice or credit note validated, a quote sent), the next
 --   number of its series and year is taken from sales_invoicecounter, whose row stays locked
 --   until commit: concurrent validations queue, a rolled back one gives its number back, and
@@ -26,13 +27,13 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
-    IF OLD.status = 'draft' AND NEW.status = 'draft' THEN
+    IF OLD.status IN ('draft', 'pending') AND NEW.status IN ('draft', 'pending') THEN
         IF NEW.sequence IS NOT NULL OR NEW.number <> '' THEN
             RAISE EXCEPTION 'Seule la validation donne un numéro.';
         END IF;
         RETURN NEW;
     END IF;
-    IF OLD.status = 'draft' THEN
+    IF OLD.status IN ('draft', 'pending') THEN
         IF NEW.series !~ '^[A-Z]{1,4}$' OR NEW.issue_date IS NULL THEN
             RAISE EXCEPTION 'Un document numéroté a une série et une date.';
         END IF;
@@ -62,7 +63,7 @@ BEGIN
     END IF;
     -- A sent quote: only its answer changes.
     IF (to_jsonb(NEW) - 'status') IS DISTINCT FROM (to_jsonb(OLD) - 'status')
-       OR NEW.status = 'draft' THEN
+       OR NEW.status IN ('draft', 'pending') THEN
         RAISE EXCEPTION 'Un devis envoyé ne se modifie plus : dupliquez-le.';
     END IF;
     RETURN NEW;

@@ -12,7 +12,7 @@ import factory
 from perspectives.tenancy.models import Cooperative
 from sales import models as m
 from tests.factories.core import CooperativeFactory
-from tests.factories.entrepreneurs import ActivityFactory
+from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
 
 
 class SalesSettingsFactory(factory.django.DjangoModelFactory[m.SalesSettings]):
@@ -123,6 +123,35 @@ class QuoteAcceptanceFactory(factory.django.DjangoModelFactory[m.QuoteAcceptance
     pdf_sha256 = "0" * 64
 
 
+class ValidationRuleFactory(factory.django.DjangoModelFactory[m.ValidationRule]):
+    class Meta:
+        model = m.ValidationRule
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    self_validation = False
+
+
+class DocumentEmailFactory(factory.django.DjangoModelFactory[m.DocumentEmail]):
+    class Meta:
+        model = m.DocumentEmail
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+    recipient = "compta@client.example"
+    subject = "Devis"
+
+
+class SectorSeriesFactory(factory.django.DjangoModelFactory[m.SectorSeries]):
+    class Meta:
+        model = m.SectorSeries
+
+    sector = factory.SubFactory(SectorFactory)
+    cooperative = factory.SelfAttribute("sector.cooperative")
+    invoice_series = "BAT"
+    credit_note_series = "AVB"
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -138,6 +167,11 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
         quote__customer__activity__sector__cooperative=c
     ),
     m.DocumentFile: lambda c: DocumentFileFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+    m.SectorSeries: lambda c: SectorSeriesFactory.create(sector__cooperative=c),
+    m.ValidationRule: lambda c: ValidationRuleFactory.create(activity__sector__cooperative=c),
+    m.DocumentEmail: lambda c: DocumentEmailFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
 }

@@ -52,7 +52,7 @@ COVERED = {
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
         ),
-        "sales.views": "customer_create document_create",
+        "sales.views": "customer_create document_create document_email",
     }.items()
     for name in names.split()
 }
@@ -671,6 +671,18 @@ def test_every_create_form_of_sales_runs_once(world: World, client: Client) -> N
             "line0-vat_rate": "20.00",
         },
         count=counter(Document, world),
+    )
+    with cooperative_context(world.coop_a.pk):
+        from sales.models import DocumentEmail
+        from sales.services import quote_send
+
+        quote = quote_send(quote=Document.objects.get(customer=customer))
+    created_once(
+        client,
+        page=f"/c/coop-a/sales/documents/{quote.pk}/",
+        action=f"/c/coop-a/sales/documents/{quote.pk}/email/",
+        data={"recipient": "achats@client.example", "message": ""},
+        count=counter(DocumentEmail, world),
     )
 
 
