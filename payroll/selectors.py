@@ -97,6 +97,18 @@ def payroll_run_get_for_member(*, membership: Membership, run_id: int) -> Payrol
     return run
 
 
+def payslips_to_pay(*, run_id: int) -> QuerySet[Payslip]:
+    """The issued payslips of a run whose net is to be paid: the latest version of each (a
+    payslip that a correction replaces was reversed in the ledger)."""
+    replaced = Payslip.objects.filter(replaces__isnull=False).values("replaces_id")
+    return (
+        Payslip.objects.filter(run_id=run_id, issued_at__isnull=False)
+        .exclude(pk__in=replaced)
+        .select_related("entrepreneur")
+        .order_by("entrepreneur_id", "kind", "pk")
+    )
+
+
 def payslip_list_visible(*, membership: Membership) -> QuerySet[Payslip]:
     payslips = Payslip.objects.select_related("entrepreneur", "run")
     if membership.has_role(*PAYROLL_ROLES):

@@ -404,3 +404,96 @@ class PurchaseSettingsApi(TenantApiView):
             user=self.membership.user,
         )
         return Response(PurchaseSettingsOutputSerializer(config).data)
+
+
+class PurchasePaymentOutputSerializer(serializers.Serializer[Any]):
+    creditor_name = serializers.CharField()
+    iban = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    end_to_end_id = serializers.CharField()
+    supplier_invoice = serializers.IntegerField(source="supplier_invoice_id", allow_null=True)
+    expense_report = serializers.IntegerField(source="expense_report_id", allow_null=True)
+    payslip = serializers.IntegerField(source="payslip_id", allow_null=True)
+
+
+class PaymentBatchOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    execution_date = serializers.DateField()
+    sepa_version = serializers.CharField()
+    status = serializers.CharField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    payments = PurchasePaymentOutputSerializer(many=True)
+
+
+class PaymentBatchInputSerializer(serializers.Serializer[Any]):
+    execution_date = serializers.DateField()
+    supplier_invoices = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, max_length=10_000
+    )
+    expense_reports = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, max_length=10_000
+    )
+    payroll_runs = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        max_length=12,
+        help_text="Validated payroll runs: the net of each payslip",
+    )
+    sepa_version = serializers.ChoiceField(
+        choices=PurchaseSettings.SepaVersion.choices, required=False, allow_null=True, default=None
+    )
+
+
+def _chosen(queryset: Any, ids: list[int]) -> list[Any]:
+    found = list(queryset.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ApplicationError(_("Un des éléments à payer est introuvable ou déjà payé."))
+    return found
+
+
+class PaymentBatchListApi(PaginatedApiMixin, TenantApiView):
+    permission_classes = [HasRole.of(*PAYER_ROLES)]
+
+    @extend_schema(responses=PaymentBatchOutputSerializer(many=True), summary="SEPA batches")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        batches = selectors.payment_batch_list(membership=self.membership).prefetch_related(
+            "payments"
+        )
+        return self.paginated_response(batches, PaymentBatchOutputSerializer)
+
+    @extend_schema(
+        request=PaymentBatchInputSerializer,
+        responses={201: PaymentBatchOutputSerializer},
+        summary="Prepare a SEPA credit transfer batch (pain.001): invoices, reports, salaries",
+    )
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = PaymentBatchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        batch = services.payment_batch_create(
+            execution_date=data["execution_date"],
+            supplier_invoices=_chosen(selectors.payable_invoices(), data["supplier_invoices"]),
+            expense_reports=_chosen(selectors.payable_reports(), data["expense_reports"]),
+            payroll_runs=_chosen(selectors.payable_runs(), data["payroll_runs"]),
+            user=self.membership.user,
+            sepa_version=data["sepa_version"],
+        )
+        return Response(PaymentBatchOutputSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentBatchSentApi(TenantApiView):
+    permission_classes = [HasRole.of(*PAYER_ROLES)]
+
+    @extend_schema(
+        request=None,
+        responses=PaymentBatchOutputSerializer,
+        summary="The file went to the bank: post and letter each payment",
+    )
+    def post(self, request: Request, cooperative_slug: str, batch_id: int) -> Response:
+        batch = selectors.payment_batch_get_for_member(
+            membership=self.membership, batch_id=batch_id
+        )
+        batch = services.payment_batch_mark_sent(batch=batch, user=self.membership.user)
+        return Response(PaymentBatchOutputSerializer(batch).data)

@@ -136,10 +136,31 @@ class PaymentBatchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, invoices: object, reports: object, **kwargs: object) -> None:
+    runs = forms.ModelMultipleChoiceField(
+        label=_("Salaires nets des paies validées"),
+        queryset=SupplierInvoice.all_cooperatives.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        invoices: object,
+        reports: object,
+        runs: object = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["invoices"].queryset = invoices  # type: ignore[attr-defined]
         self.fields["reports"].queryset = reports  # type: ignore[attr-defined]
+        if runs is not None:
+            self.fields["runs"].queryset = runs  # type: ignore[attr-defined]
+            self.fields["runs"].label_from_instance = _run_label  # type: ignore[attr-defined]
+
+
+def _run_label(run: Any) -> str:
+    return str(_("Paie de %(month)s") % {"month": f"{run.period:%m/%Y}"})
 
 
 class InvoiceDraftForm(forms.Form):

@@ -541,8 +541,8 @@ class PaymentBatch(TenantModel):
 
 
 class Payment(TenantModel):
-    """One transfer of a batch: a supplier invoice or an expense report, never both, and each
-    paid by one batch only (the unique constraints)."""
+    """One transfer of a batch: a supplier invoice, an expense report or a payslip's net, one
+    item each, and each paid by one batch only (the unique constraints)."""
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="payments")
     supplier_invoice = models.ForeignKey(
@@ -550,6 +550,10 @@ class Payment(TenantModel):
     )
     expense_report = models.ForeignKey(
         ExpenseReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The net salary of a validated payroll run's payslip.
+    payslip = models.ForeignKey(
+        "payroll.Payslip", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     creditor_name = models.CharField(max_length=70)
     iban = models.CharField(max_length=34)
@@ -573,9 +577,27 @@ class Payment(TenantModel):
                 condition=Q(expense_report__isnull=False),
                 name="payment_unique_expense_report",
             ),
+            models.UniqueConstraint(
+                fields=("cooperative", "payslip"),
+                condition=Q(payslip__isnull=False),
+                name="payment_unique_payslip",
+            ),
             models.CheckConstraint(
-                condition=Q(supplier_invoice__isnull=True, expense_report__isnull=False)
-                | Q(supplier_invoice__isnull=False, expense_report__isnull=True),
+                condition=Q(
+                    supplier_invoice__isnull=True,
+                    expense_report__isnull=False,
+                    payslip__isnull=True,
+                )
+                | Q(
+                    supplier_invoice__isnull=False,
+                    expense_report__isnull=True,
+                    payslip__isnull=True,
+                )
+                | Q(
+                    supplier_invoice__isnull=True,
+                    expense_report__isnull=True,
+                    payslip__isnull=False,
+                ),
                 name="payment_one_item",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),

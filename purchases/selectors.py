@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from entrepreneurs.models import Activity
+from payroll.models import PayrollRun
 from perspectives.tenancy.models import Membership
 from purchases.models import (
     ExpenseLine,
@@ -128,6 +129,15 @@ def payable_reports() -> QuerySet[ExpenseReport]:
         .exclude(pk__in=_paid_items("expense_report_id"))
         .select_related("entrepreneur")
         .order_by("month", "pk")
+    )
+
+
+def payable_runs() -> QuerySet[PayrollRun]:
+    """Validated payroll runs none of whose payslips is in a batch yet."""
+    return (
+        PayrollRun.objects.filter(status=PayrollRun.Status.VALIDATED)
+        .exclude(payslips__pk__in=_paid_items("payslip_id"))
+        .order_by("period")
     )
 
 

@@ -61,6 +61,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("settings/", apis.PurchaseSettingsApi.as_view(), name="api_purchases_settings"),
+    path("payments/", apis.PaymentBatchListApi.as_view(), name="api_purchases_batches"),
+    path(
+        "payments/<int:batch_id>/sent/",
+        apis.PaymentBatchSentApi.as_view(),
+        name="api_purchases_batch_sent",
+    ),
     path("suppliers/", apis.SupplierListApi.as_view(), name="api_purchases_suppliers"),
     path("invoices/", apis.SupplierInvoiceListApi.as_view(), name="api_purchases_invoices"),
     path(

@@ -558,6 +558,7 @@ def batch_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         request.POST or None,
         invoices=selectors.payable_invoices(),
         reports=selectors.payable_reports(),
+        runs=selectors.payable_runs(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -566,6 +567,7 @@ def batch_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
                 execution_date=data["execution_date"],
                 supplier_invoices=list(data["invoices"]),
                 expense_reports=list(data["reports"]),
+                payroll_runs=list(data["runs"]),
                 user=_user(request),
             )
         except ApplicationError as error:

@@ -421,13 +421,15 @@ def payroll_run_validate(*, run_id: int) -> list[int]:
 
 
 @transaction.atomic
-def payroll_run_mark_paid(*, run_id: int) -> PayrollRun:
+def payroll_run_mark_paid(*, run_id: int, day: dt.date | None = None) -> PayrollRun:
+    """The nets left the bank on `day` (today by default; a SEPA batch gives its execution
+    date): each payslip to pay posts its payment."""
     run: PayrollRun = PayrollRun.objects.select_for_update().get(pk=run_id)
     if run.status != PayrollRun.Status.VALIDATED:
         raise ApplicationError("Seule une paie validée peut être marquée comme payée.")
     run.status, run.paid_at = PayrollRun.Status.PAID, timezone.now()
-    for payslip in Payslip.objects.filter(run=run).select_related("entrepreneur"):
-        payslip_payment_post(payslip=payslip, day=timezone.localdate())
+    for payslip in selectors.payslips_to_pay(run_id=run.pk):
+        payslip_payment_post(payslip=payslip, day=day or timezone.localdate())
     run.save(update_fields=["status", "paid_at"])
     return run
 

@@ -16,6 +16,9 @@ from sepaxml import SepaTransfer
 
 from accounting.models import EntryLine
 from accounting.services import LineInput, entry_post, fiscal_year_ensure, lines_letter
+from payroll.models import PayrollRun
+from payroll.selectors import payslips_to_pay
+from payroll.services import payroll_run_mark_paid
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
@@ -64,19 +67,21 @@ def payment_batch_create(
     execution_date: dt.date,
     supplier_invoices: Sequence[SupplierInvoice] = (),
     expense_reports: Sequence[ExpenseReport] = (),
+    payroll_runs: Sequence[PayrollRun] = (),
     user: User | None = None,
     sepa_version: str | None = None,
 ) -> PaymentBatch:
     """One batch, one execution date: every item validated, unpaid, in no other batch, with a
-    valid IBAN. The pain.001 file is built and checked against its XSD before anything is saved."""
+    valid IBAN; a payroll run brings the net of each of its payslips. The pain.001 file is built
+    and checked against its XSD before anything is saved."""
     config = settings_get()
     version = sepa_version or config.sepa_version
     if version not in config.SepaVersion.values:
         raise ApplicationError(_("Version SEPA inconnue."))
     if execution_date < timezone.localdate():
         raise ApplicationError(_("La date d'exécution est passée."))
-    if not supplier_invoices and not expense_reports:
-        raise ApplicationError(_("Choisissez au moins une facture ou une note à payer."))
+    if not supplier_invoices and not expense_reports and not payroll_runs:
+        raise ApplicationError(_("Choisissez au moins une facture, une note ou une paie à payer."))
     if len(supplier_invoices) + len(expense_reports) > MAX_PAYMENTS:
         raise ApplicationError(_("Au plus %(max)s virements par lot.") % {"max": MAX_PAYMENTS})
     if not config.debtor_iban or not config.debtor_name:
@@ -166,6 +171,9 @@ def payment_batch_create(
                 description=epc_text(f"Note de depenses {report.month:%m/%Y}", 140),
             )
         )
+    payments += _salary_payments(batch, payroll_runs)
+    if len(payments) > MAX_PAYMENTS:
+        raise ApplicationError(_("Au plus %(max)s virements par lot.") % {"max": MAX_PAYMENTS})
     batch.total = sum((p.amount for p in payments), Decimal(0))
     xml = sepa_xml_build(
         reference=batch.reference,
@@ -186,6 +194,42 @@ def payment_batch_create(
     except IntegrityError as exc:
         raise ApplicationError(_("Un des éléments est déjà dans un lot de virements.")) from exc
     return batch
+
+
+def _salary_payments(batch: PaymentBatch, runs: Sequence[PayrollRun]) -> list[Payment]:
+    """The net of each payslip to pay of validated runs, none already in a batch."""
+    run_ids = sorted({run.pk for run in runs})
+    locked = list(PayrollRun.objects.select_for_update().filter(pk__in=run_ids).order_by("pk"))
+    if len(locked) != len(run_ids):
+        raise ApplicationError(_("Une des paies à payer est introuvable."))
+    payments: list[Payment] = []
+    for run in locked:
+        if run.status != PayrollRun.Status.VALIDATED:
+            raise ApplicationError(
+                _("La paie de %(month)s n'est pas validée ou déjà payée.")
+                % {"month": f"{run.period:%m/%Y}"}
+            )
+        payslips = [p for p in payslips_to_pay(run_id=run.pk) if p.net_paid > 0]
+        if Payment.objects.filter(payslip__in=payslips).exists():
+            raise ApplicationError(_("Un des éléments est déjà dans un lot de virements."))
+        for payslip in payslips:
+            person = payslip.entrepreneur
+            if not person.iban:
+                raise ApplicationError(_("%(name)s n'a pas d'IBAN.") % {"name": person})
+            iban, bic = bank_details_clean(iban=person.iban, bic="")
+            payments.append(
+                Payment(
+                    cooperative_id=batch.cooperative_id,
+                    payslip=payslip,
+                    creditor_name=epc_text(f"{person.first_name} {person.last_name}", 70),
+                    iban=iban,
+                    bic=bic,
+                    amount=payslip.net_paid,
+                    end_to_end_id=f"SAL{payslip.pk}",
+                    description=epc_text(f"Salaire {payslip.period:%m/%Y}", 140),
+                )
+            )
+    return payments
 
 
 def sepa_xml_build(
@@ -263,7 +307,8 @@ def _letter(account_code: str, third_party_id: int, entry_ids: list[int], day: d
 def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) -> PaymentBatch:
     """The file went to the bank: post each payment (D 401 or the expense account / C 512, on
     the item's activities; for services, the pending VAT to 44566), letter it with the invoice
-    or report, mark the items paid."""
+    or report, mark the items paid; the payroll runs of the batch are marked paid by payroll,
+    which posts their nets on the execution date."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PaymentBatch.Status.DRAFT:
         raise ApplicationError(_("Ce lot est déjà marqué envoyé."))
@@ -271,9 +316,14 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
     account_get(BANK)
     fiscal_year_ensure(day=batch.execution_date)
     day = batch.execution_date
+    runs: set[int] = set()
     for payment in batch.payments.select_related(
-        "supplier_invoice__supplier", "expense_report__entrepreneur"
+        "supplier_invoice__supplier", "expense_report__entrepreneur", "payslip"
     ):
+        if payment.payslip is not None:
+            # Payroll posts the nets itself (D 421 / C 512 per payslip), run by run, below.
+            runs.add(payment.payslip.run_id)
+            continue
         label = (
             _("Virement %(ref)s · %(name)s")
             % {
@@ -356,6 +406,8 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
         report.status = ExpenseReport.Status.PAID
         report.paid_at = day
         report.save(update_fields=["payment_entry", "status", "paid_at"])
+    for run_id in sorted(runs):
+        payroll_run_mark_paid(run_id=run_id, day=day)
     batch.status = PaymentBatch.Status.SENT
     batch.sent_at = timezone.now()
     batch.save(update_fields=["status", "sent_at"])
