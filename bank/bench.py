@@ -8,6 +8,13 @@ customer items (411, with invoice numbers) spread over 150 activities. Then:
 - the CA3 of one month of the ledger benchmark's cooperative (`bench-ledger`, 6 million lines,
   built by accounting/bench.py) when it exists, else of the demo cooperative.
 Each figure is printed with the machine's load average (the benchmark shares its cores).
+
+Measured on the 2-CPU development machine, load average 5.8 (December 2026): import of the
+10,000-line camt.053 1.83 s (6 to 14 s before: the known fingerprints are now looked up with one
+array parameter instead of an ORM `__in` of 10,000 placeholders, the lines inserted from one JSON
+document instead of twelve adapted arrays, and the camt namespace dropped from the text before
+parsing rather than element by element); re-import 0.93 s; suggestions for 1,000 lines against
+20,000 items 1.22 s.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from bank.importers.base import (
 )
 
 NAMESPACE_RE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
+DEFAULT_NAMESPACE_RE = re.compile(rb'\sxmlns="([^"]*)"')
 OPENING_CODES = ("OPBD", "PRCD")
 CLOSING_CODES = ("CLBD",)
 
@@ -208,24 +209,31 @@ def parse(data: bytes) -> list[ParsedStatement]:
         raise ImportRefused(
             _("Le fichier XML déclare un DOCTYPE ou des entités : refusé par sécurité.")
         )
+    # The usual file declares its one namespace as the default, on the root: dropped from the
+    # text before parsing, the tags come out plain without renaming every element afterwards.
+    default = DEFAULT_NAMESPACE_RE.search(data[:4096])
+    declared = default.group(1).decode() if default else None
+    if default is not None and data.count(b'xmlns="') == 1:
+        data = data[: default.start()] + data[default.end() :]
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
         raise ImportRefused(
             _("Le fichier XML est incomplet ou mal formé (%(error)s).") % {"error": error}
         ) from None
-    namespace = etree.QName(root).namespace or ""
+    namespace = etree.QName(root).namespace or declared or ""
     match = NAMESPACE_RE.match(namespace)
     if match is None:
         raise ImportRefused(
             _("Ce fichier XML n'est pas un relevé camt.053 (espace de noms « %(ns)s »).")
             % {"ns": namespace}
         )
-    # Namespaces dropped once (the version is known), so that paths are plain tags.
-    for element in root.iter():
-        tag = element.tag
-        if isinstance(tag, str) and tag[0] == "{":
-            element.tag = tag.split("}", 1)[1]
+    if etree.QName(root).namespace:
+        # Namespaces dropped once (the version is known), so that paths are plain tags.
+        for element in root.iter():
+            tag = element.tag
+            if isinstance(tag, str) and tag[0] == "{":
+                element.tag = tag.split("}", 1)[1]
     statements = root.findall("BkToCstmrStmt/Stmt")
     if not statements:
         raise ImportRefused(_("Le fichier camt.053 ne contient aucun relevé (Stmt)."))

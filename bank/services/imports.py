@@ -225,14 +225,7 @@ def _write(
     user: User | None,
     result: ImportResult,
 ) -> None:
-    fingerprints = [line.fingerprint for line in parsed.lines]
-    known: set[str] = set()
-    for start in range(0, len(fingerprints), 5000):
-        known.update(
-            BankLine.objects.filter(
-                bank_account=bank_account, fingerprint__in=fingerprints[start : start + 5000]
-            ).values_list("fingerprint", flat=True)
-        )
+    known = _known_fingerprints(bank_account.pk, [line.fingerprint for line in parsed.lines])
     new_lines = [line for line in parsed.lines if line.fingerprint not in known]
     result.duplicates += len(parsed.lines) - len(new_lines)
     if not new_lines:
@@ -263,6 +256,21 @@ def _write(
     result.added += len(new_lines)
 
 
+_KNOWN = f"""
+SELECT fingerprint FROM {BankLine._meta.db_table}
+WHERE bank_account_id = %s AND fingerprint = ANY(%s::text[])
+"""
+
+
+def _known_fingerprints(account_id: int, fingerprints: list[str]) -> set[str]:
+    """The fingerprints already on the account, in one query with one array parameter: an ORM
+    `__in` over 10,000 values spends longer building its placeholders than PostgreSQL spends
+    answering (the unique index on (cooperative, account, fingerprint) serves it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_KNOWN, [account_id, fingerprints])
+        return {row[0] for row in cursor.fetchall()}
+
+
 _INSERT_LINES = f"""
 INSERT INTO {BankLine._meta.db_table} (
     cooperative_id, bank_account_id, statement_id, state, booking_date, value_date, amount,
@@ -271,36 +279,42 @@ INSERT INTO {BankLine._meta.db_table} (
 )
 SELECT %s, %s, %s, 'open', t.booking_date, t.value_date, t.amount, t.currency, t.counterparty,
        t.counterparty_iban, t.label, t.reference, t.bank_transaction_id, t.bank_code,
-       t.fingerprint, t.details::jsonb
-FROM unnest(
-    %s::date[], %s::date[], %s::numeric[], %s::text[], %s::text[], %s::text[], %s::text[],
-    %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]
-) AS t(booking_date, value_date, amount, currency, counterparty, counterparty_iban, label,
-       reference, bank_transaction_id, bank_code, fingerprint, details)
+       t.fingerprint, coalesce(t.details, '[]'::jsonb)
+FROM jsonb_to_recordset(%s::jsonb) AS t(
+    booking_date date, value_date date, amount numeric, currency text, counterparty text,
+    counterparty_iban text, label text, reference text, bank_transaction_id text, bank_code text,
+    fingerprint text, details jsonb
+)
 """
 
 
 def _insert_lines(
     lines: list[ParsedLine], *, cooperative_id: int, account_id: int, statement_id: int
 ) -> None:
-    """One INSERT per chunk from column arrays: an ORM bulk_create spends more time preparing
-    10,000 rows' values in Python than the database spends inserting them. Row-level security
-    and every constraint apply as to any insert."""
+    """One INSERT per chunk from one JSON document of rows: the ORM's bulk_create, or column
+    arrays adapted value by value, spend more time in Python than PostgreSQL spends inserting
+    10,000 rows; json.dumps is C. Row-level security and every constraint apply as to any
+    insert (COPY, faster still, is refused on a table under row-level security)."""
     for start in range(0, len(lines), INSERT_CHUNK):
-        chunk = lines[start : start + INSERT_CHUNK]
-        columns = (
-            [line.booking_date for line in chunk],
-            [line.value_date for line in chunk],
-            [line.amount for line in chunk],
-            [line.currency[:3] for line in chunk],
-            [line.counterparty for line in chunk],
-            [line.counterparty_iban for line in chunk],
-            [line.label for line in chunk],
-            [line.reference for line in chunk],
-            [line.bank_transaction_id for line in chunk],
-            [line.bank_code for line in chunk],
-            [line.fingerprint for line in chunk],
-            [json.dumps(line.details) for line in chunk],
-        )
+        rows = [
+            {
+                "booking_date": line.booking_date.isoformat(),
+                "value_date": line.value_date.isoformat() if line.value_date else None,
+                "amount": str(line.amount),
+                "currency": line.currency[:3],
+                "counterparty": line.counterparty,
+                "counterparty_iban": line.counterparty_iban,
+                "label": line.label,
+                "reference": line.reference,
+                "bank_transaction_id": line.bank_transaction_id,
+                "bank_code": line.bank_code,
+                "fingerprint": line.fingerprint,
+                "details": line.details,
+            }
+            for line in lines[start : start + INSERT_CHUNK]
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_LINES, [cooperative_id, account_id, statement_id, *columns])
+            cursor.execute(
+                _INSERT_LINES,
+                [cooperative_id, account_id, statement_id, json.dumps(rows, ensure_ascii=False)],
+            )
