@@ -124,6 +124,28 @@ class ImportForm(forms.Form):
     )
 
 
+class FecImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des écritures comptables (FEC)"),
+        help_text=_(
+            "Nommé SirenFECAAAAMMJJ (par exemple 123456789FEC20251231.txt), séparateur | ou "
+            "tabulation, tel que votre ancien logiciel le produit."
+        ),
+    )
+    activity_code = forms.CharField(
+        label=_("Code analytique de l'activité (sinon : la structure)"),
+        help_text=_(
+            "Pour les écritures dont ni une colonne analytique ni un tiers connu ne donne "
+            "l'activité."
+        ),
+        max_length=30,
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Essai : vérifier le fichier sans rien écrire"), required=False, initial=True
+    )
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))

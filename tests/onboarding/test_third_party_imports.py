@@ -153,9 +153,7 @@ def test_bad_customer_rows_are_each_refused_with_a_french_reason_and_nothing_kep
 ) -> None:
     output = _refused("customers", FILES / "customers_bad.csv")
 
-    assert (
-        "ligne 2 : Le SIREN 123456789 n'est pas valide (9 chiffres, clé de contrôle)." in output
-    )
+    assert "ligne 2 : Le SIREN 123456789 n'est pas valide (9 chiffres, clé de contrôle)." in output
     assert (
         "ligne 3 : activité « ACT-XYZ » inconnue : importez ou créez d'abord l'activité." in output
     )
