@@ -105,6 +105,10 @@ IMPORT_KINDS = (
     ("associates", _("Associé·es (avec leurs parts)")),
     ("customers", _("Clients")),
     ("suppliers", _("Fournisseurs")),
+    (
+        "payroll_opening",
+        _("Cumuls de paie de reprise (bulletins de l'année émis par l'ancien logiciel)"),
+    ),
 )
 
 

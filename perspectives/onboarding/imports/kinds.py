@@ -32,6 +32,7 @@ from governance.services import associate_exit, associate_import
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from perspectives.onboarding.imports.payroll_opening import PAYROLL_OPENING
 from perspectives.onboarding.imports.tabular import (
     CellError,
     boolean,
@@ -671,5 +672,8 @@ ASSOCIATES = Kind(
     export=_export_associates,
 )
 
-KINDS = {kind.key: kind for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS)}
+KINDS = {
+    kind.key: kind
+    for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS, PAYROLL_OPENING)
+}
 ALL_KINDS = tuple(KINDS)
