@@ -15,13 +15,8 @@ from django.utils.translation import gettext as _
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import CsvWriter
 from perspectives.core.exceptions import ApplicationError
-from perspectives.onboarding.imports.kinds import (
-    ALL_KINDS,
-    KINDS,
-    Column,
-    Context,
-    Kind,
-)
+from perspectives.onboarding.imports.base import Column, Context, Kind
+from perspectives.onboarding.imports.kinds import ALL_KINDS, KINDS
 from perspectives.onboarding.imports.tabular import CellError, Table, normalise, read_table
 
 Progress = Callable[[int, int], None]
