@@ -391,3 +391,65 @@ class Absence(TenantModel):
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+class OpeningBalance(TenantModel):
+    """What an entrepreneur's payslips of a calendar year already added up to before the
+    cooperative's payroll moved here (from its previous software's last payslip): the
+    year-to-date figures the next payslips build on (the progressive reduction's cumulated
+    gross, SMIC base and reduction; the net and taxable cumulatives), and the paid-leave
+    counters then. Read only until the person's first payslip issued here, which carries them
+    on."""
+
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    gross = models.DecimalField(_("brut cumulé"), max_digits=12, decimal_places=2)
+    hours = models.DecimalField(_("heures rémunérées cumulées"), max_digits=8, decimal_places=2)
+    smic = models.DecimalField(
+        _("SMIC de référence cumulé (réduction générale)"), max_digits=12, decimal_places=2
+    )
+    reduction = models.DecimalField(
+        _("réduction générale cumulée"), max_digits=12, decimal_places=2
+    )
+    net_social = models.DecimalField(_("net social cumulé"), max_digits=12, decimal_places=2)
+    taxable = models.DecimalField(_("net imposable cumulé"), max_digits=12, decimal_places=2)
+    employer_cost = models.DecimalField(_("coût employeur cumulé"), max_digits=12, decimal_places=2)
+    leave_acquired = models.DecimalField(
+        _("congés acquis (jours ouvrables)"), max_digits=6, decimal_places=2
+    )
+    leave_taken = models.DecimalField(
+        _("congés pris (jours ouvrables)"), max_digits=6, decimal_places=2
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cumul de reprise")
+        verbose_name_plural = _("cumuls de reprise")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "entrepreneur", "year"),
+                name="openingbalance_one_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    gross__gte=0,
+                    hours__gte=0,
+                    smic__gte=0,
+                    reduction__gte=0,
+                    net_social__gte=0,
+                    taxable__gte=0,
+                    employer_cost__gte=0,
+                    leave_acquired__gte=0,
+                    leave_taken__gte=0,
+                ),
+                name="openingbalance_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entrepreneur_id} {self.year}: {self.gross}"

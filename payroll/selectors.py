@@ -23,7 +23,14 @@ from payroll.engine import (
     Payslip as EnginePayslip,
 )
 from payroll.engine.payslip import year_to_date_from_json
-from payroll.models import LegalParameter, PayProfile, PayrollRun, PayrollSettings, Payslip
+from payroll.models import (
+    LegalParameter,
+    OpeningBalance,
+    PayProfile,
+    PayrollRun,
+    PayrollSettings,
+    Payslip,
+)
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 
@@ -153,7 +160,8 @@ def pay_profile_get(*, entrepreneur_id: int) -> PayProfile | None:
 
 
 def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate:
-    """Cumulatives of the entrepreneur's issued payslips earlier in the same calendar year."""
+    """Cumulatives of the entrepreneur's issued payslips earlier in the same calendar year; before
+    the first of them, the year's opening balance (the previous software's figures), if any."""
     previous = (
         Payslip.objects.filter(
             entrepreneur_id=entrepreneur_id,
@@ -165,7 +173,21 @@ def payslip_year_to_date(*, entrepreneur_id: int, period: dt.date) -> YearToDate
         .order_by("-period", "-kind", "-version")
         .first()
     )
-    return year_to_date_from_json(previous.data["ytd"]) if previous else YearToDate()
+    if previous is not None:
+        return year_to_date_from_json(previous.data["ytd"])
+    opening = OpeningBalance.objects.filter(
+        entrepreneur_id=entrepreneur_id, year=period.year
+    ).first()
+    if opening is None:
+        return YearToDate()
+    return YearToDate(
+        gross=opening.gross,
+        smic=opening.smic,
+        reduction=opening.reduction,
+        net_social=opening.net_social,
+        taxable=opening.taxable,
+        employer_cost=opening.employer_cost,
+    )
 
 
 def payslip_simulate(

@@ -8,6 +8,7 @@ denormalised position on the file (stage, CESA start, CAPE length, associate and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -259,7 +260,7 @@ class PreparedFile:
 def entrepreneur_prepare(
     *,
     entrepreneur: Entrepreneur,
-    steps: list[tuple[str, dt.date, dt.date | None, str]],
+    steps: Sequence[tuple[str, dt.date, dt.date | None, str]],
     recorded_by: User | None,
     comment: str = "",
 ) -> PreparedFile:

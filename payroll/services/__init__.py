@@ -28,6 +28,7 @@ from payroll.services.ledger import (
     payslip_post,
     payslip_reversal_post,
 )
+from payroll.services.opening import opening_balance_set
 from payroll.services.run_lock import locked_run
 from payroll.services.runs import (
     LoadReport,
@@ -76,6 +77,7 @@ __all__ = [
     "main_activity",
     "month_data",
     "month_inputs",
+    "opening_balance_set",
     "paid_profiles",
     "pay_profile_set",
     "payroll_run_create",

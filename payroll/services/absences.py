@@ -24,7 +24,14 @@ from payroll.engine.absences import (
 )
 from payroll.engine.money import ZERO
 from payroll.engine.parameters import Parameters
-from payroll.models import Absence, PayProfile, PayrollRun, PayrollSettings, Payslip
+from payroll.models import (
+    Absence,
+    OpeningBalance,
+    PayProfile,
+    PayrollRun,
+    PayrollSettings,
+    Payslip,
+)
 from payroll.services.run_lock import locked_run
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
@@ -51,11 +58,19 @@ def _issued_latest(entrepreneur_id: int, *, before: dt.date) -> list[Payslip]:
 
 
 def leave_state_before(*, entrepreneur_id: int, period: dt.date) -> LeaveState:
-    """The counters carried by the last issued monthly payslip before `period`."""
+    """The counters carried by the last issued monthly payslip before `period`; before the first
+    of them, those of the latest opening balance (the previous software's counters), if any."""
     for payslip in reversed(_issued_latest(entrepreneur_id, before=period)):
         leave = payslip.data.get("leave")
         if payslip.kind == Payslip.Kind.MONTHLY and leave:
             return LeaveState(Decimal(leave["acquired"]), Decimal(leave["taken"]))
+    opening = (
+        OpeningBalance.objects.filter(entrepreneur_id=entrepreneur_id, year__lte=period.year)
+        .order_by("-year")
+        .first()
+    )
+    if opening is not None:
+        return LeaveState(opening.leave_acquired, opening.leave_taken)
     return LeaveState()
 
 

@@ -92,6 +92,24 @@ class AbsenceFactory(factory.django.DjangoModelFactory[m.Absence]):
     spell_start = factory.SelfAttribute("start")
 
 
+class OpeningBalanceFactory(factory.django.DjangoModelFactory[m.OpeningBalance]):
+    class Meta:
+        model = m.OpeningBalance
+
+    entrepreneur = factory.SubFactory(EntrepreneurFactory)
+    cooperative = factory.SelfAttribute("entrepreneur.cooperative")
+    year = 2026
+    gross = Decimal("7500.00")
+    hours = Decimal("455.00")
+    smic = Decimal("5429.15")
+    reduction = Decimal("0.00")
+    net_social = Decimal("5850.00")
+    taxable = Decimal("6050.00")
+    employer_cost = Decimal("10500.00")
+    leave_acquired = Decimal("7.50")
+    leave_taken = Decimal("2.00")
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.PayrollSettings: lambda coop: PayrollSettingsFactory.create(cooperative=coop),
     m.PayProfile: lambda coop: PayProfileFactory.create(entrepreneur__sector__cooperative=coop),
@@ -99,4 +117,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Payslip: lambda coop: PayslipFactory.create(run__cooperative=coop),
     m.SalaryProposal: lambda coop: SalaryProposalFactory.create(run__cooperative=coop),
     m.Absence: lambda coop: AbsenceFactory.create(run__cooperative=coop),
+    m.OpeningBalance: lambda coop: OpeningBalanceFactory.create(
+        entrepreneur__sector__cooperative=coop
+    ),
 }

@@ -38,8 +38,8 @@ COVERED = {
             "workshop_list workshop_register skill_directory sector_list activity_create "
             "entrepreneur_new"
         ),
-        "top.dashboards.views": "forecast_add",
-        "top.onboarding.views": "import_page",
+        "perspectives.dashboards.views": "forecast_add",
+        "perspectives.onboarding.views": "import_page fec_import_page",
         "bank.views": "bank_home statement_upload bank_line_reconcile rule_list entry_new",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
@@ -782,6 +782,22 @@ def test_the_import_form_runs_once(world: World, client: Client) -> None:
         data=lambda: {
             "kind": "entrepreneurs",
             "file": SimpleUploadedFile("e.csv", "Nom;Prénom\nRoux;Léa\n".encode()),
+            "dry_run": "on",
+        },
+        count=counter(ImportRun, world),
+    )
+
+
+def test_the_fec_import_form_runs_once(world: World, client: Client) -> None:
+    from perspectives.onboarding.models import ImportRun
+
+    client.force_login(world.carl)
+    created_once(
+        client,
+        page="/c/coop-a/imports/fec/",
+        action="/c/coop-a/imports/fec/",
+        data=lambda: {
+            "file": SimpleUploadedFile("732829320FEC20251231.txt", b"JournalCode\n"),
             "dry_run": "on",
         },
         count=counter(ImportRun, world),

@@ -105,6 +105,10 @@ IMPORT_KINDS = (
     ("associates", _("Associé·es (avec leurs parts)")),
     ("customers", _("Clients")),
     ("suppliers", _("Fournisseurs")),
+    (
+        "payroll_opening",
+        _("Cumuls de paie de reprise (bulletins de l'année émis par l'ancien logiciel)"),
+    ),
 )
 
 
@@ -116,6 +120,28 @@ class ImportForm(forms.Form):
     )
     activity_code = forms.CharField(
         label=_("Code analytique de l'activité (fichiers clients ou fournisseurs d'une activité)"),
+        max_length=30,
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Essai : vérifier le fichier sans rien écrire"), required=False, initial=True
+    )
+
+
+class FecImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des écritures comptables (FEC)"),
+        help_text=_(
+            "Nommé SirenFECAAAAMMJJ (par exemple 123456789FEC20251231.txt), séparateur | ou "
+            "tabulation, tel que votre ancien logiciel le produit."
+        ),
+    )
+    activity_code = forms.CharField(
+        label=_("Code analytique de l'activité (sinon : la structure)"),
+        help_text=_(
+            "Pour les écritures dont ni une colonne analytique ni un tiers connu ne donne "
+            "l'activité."
+        ),
         max_length=30,
         required=False,
     )

@@ -25,6 +25,7 @@ tenant_urlpatterns = [
     path("funders/", views.funder_statistics, name="funder_statistics"),
     path("imports/", views.import_page, name="import_page"),
     path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("imports/fec/", views.fec_import_page, name="fec_import"),
     # ?kind=entrepreneurs|activities|associates
     path("imports/template/", views.import_template, name="import_template"),
     path("exports/", views.data_export_csv, name="data_export"),
@@ -37,6 +38,9 @@ tenant_urlpatterns = [
 
 # Mounted under /api/v1/c/<cooperative_slug>/.
 tenant_api_urlpatterns = [
+    path("imports/", apis.ImportListApi.as_view(), name="api_import_list"),
+    path("imports/fec/", apis.FecImportApi.as_view(), name="api_fec_import"),
+    path("imports/<int:import_id>/", apis.ImportDetailApi.as_view(), name="api_import_detail"),
     path(
         "entrepreneurs/<int:entrepreneur_id>/personal-data/",
         apis.PersonalDataExportApi.as_view(),

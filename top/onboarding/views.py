@@ -29,6 +29,7 @@ from top.onboarding.forms import (
     AccountForm,
     ContributionForm,
     CooperativeCreateForm,
+    FecImportForm,
     IdentityForm,
     ImportForm,
     PeriodForm,
@@ -257,6 +258,34 @@ def import_page(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
         request,
         "onboarding/imports.html",
         {"form": form, "runs": runs.import_run_list(), "kinds": IMPORT_KINDS},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*SETUP_ROLES)
+@submitted_once
+def fec_import_page(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The ledger's history from another accounting software: a FEC, checked then loaded."""
+    form = FecImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = runs.import_run_create(
+                kind=runs.FEC_KIND,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                activity_code=form.cleaned_data["activity_code"],
+                by=_by(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("import_detail", cooperative_slug=cooperative_slug, import_id=run.pk)
+    return render(
+        request,
+        "onboarding/fec_import.html",
+        {"form": form, "runs": runs.import_run_list(kind=runs.FEC_KIND)},
         status=400 if form.errors else 200,
     )
 

@@ -31,10 +31,9 @@ from governance.models import Associate, AssociateCategory, College, ExitReason
 from governance.services import associate_exit, associate_import
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.tenancy.context import require_cooperative_id
-from perspectives.tenancy.models import Membership
-from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
-from top.onboarding.imports.tabular import (
+from perspectives.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from perspectives.onboarding.imports.payroll_opening import PAYROLL_OPENING
+from perspectives.onboarding.imports.tabular import (
     CellError,
     boolean,
     date,
@@ -671,5 +670,8 @@ ASSOCIATES = Kind(
     export=_export_associates,
 )
 
-KINDS = {kind.key: kind for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS)}
+KINDS = {
+    kind.key: kind
+    for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS, PAYROLL_OPENING)
+}
 ALL_KINDS = tuple(KINDS)
