@@ -14,12 +14,12 @@ from django.test import Client
 
 from accounting.models import Entry, EntryLine, ThirdParty
 from entrepreneurs.models import Entrepreneur
-from perspectives.onboarding.imports import runs
-from perspectives.onboarding.models import ImportRun
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Job
 from tests.conftest import World, travel_to
 from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
+from top.onboarding.imports import runs
+from top.onboarding.models import ImportRun
 
 FILES = Path(__file__).parent / "files"
 FEC = "732829320FEC20251231.txt"
@@ -129,7 +129,7 @@ def test_a_large_fec_goes_to_a_worker_with_its_state_visible(
         run = ImportRun.objects.get()
         assert (run.state, Job.objects.get().kwargs) == ("pending", {"import_id": run.pk})
 
-    from perspectives.onboarding.tasks import import_run_execute_task
+    from top.onboarding.tasks import import_run_execute_task
 
     import_run_execute_task(cooperative_id=world.coop_a.pk, import_id=run.pk)
     import_run_execute_task(cooperative_id=world.coop_a.pk, import_id=run.pk)  # delivered twice

@@ -16,11 +16,11 @@ from entrepreneurs.models import Entrepreneur
 from payroll.models import OpeningBalance, Payslip
 from payroll.selectors import payslip_year_to_date
 from payroll.services import leave_state_before, payroll_run_create
-from perspectives.onboarding.imports.service import data_import
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World, travel_to
 from tests.factories.payroll import PayslipFactory
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
+from top.onboarding.imports.service import data_import
 
 HEADER = (
     "E-mail;Année;Brut cumulé;Net imposable cumulé;Heures cumulées;SMIC de référence cumulé;"

@@ -38,8 +38,8 @@ COVERED = {
             "workshop_list workshop_register skill_directory sector_list activity_create "
             "entrepreneur_new"
         ),
-        "perspectives.dashboards.views": "forecast_add",
-        "perspectives.onboarding.views": "import_page fec_import_page",
+        "top.dashboards.views": "forecast_add",
+        "top.onboarding.views": "import_page fec_import_page",
         "bank.views": "bank_home statement_upload bank_line_reconcile rule_list entry_new",
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
@@ -789,7 +789,7 @@ def test_the_import_form_runs_once(world: World, client: Client) -> None:
 
 
 def test_the_fec_import_form_runs_once(world: World, client: Client) -> None:
-    from perspectives.onboarding.models import ImportRun
+    from top.onboarding.models import ImportRun
 
     client.force_login(world.carl)
     created_once(

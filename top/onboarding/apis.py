@@ -16,13 +16,13 @@ from rest_framework.response import Response
 
 from entrepreneurs.selectors import entrepreneur_get_for_member
 from perspectives.accounts.models import User
-from perspectives.onboarding.gdpr import personal_data_export
-from perspectives.onboarding.imports import runs
-from perspectives.onboarding.imports.kinds import ALL_KINDS
-from perspectives.onboarding.models import ImportRun
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import HasRole
+from top.onboarding.gdpr import personal_data_export
+from top.onboarding.imports import runs
+from top.onboarding.imports.kinds import ALL_KINDS
+from top.onboarding.models import ImportRun
 
 
 class PersonalDataExportApi(TenantApiView):

@@ -31,9 +31,9 @@ from governance.models import Associate, AssociateCategory, College, ExitReason
 from governance.services import associate_exit, associate_import
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
-from perspectives.onboarding.imports.base import Column, Context, Kind, Values, choice, email
-from perspectives.onboarding.imports.payroll_opening import PAYROLL_OPENING
-from perspectives.onboarding.imports.tabular import (
+from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from top.onboarding.imports.payroll_opening import PAYROLL_OPENING
+from top.onboarding.imports.tabular import (
     CellError,
     boolean,
     date,

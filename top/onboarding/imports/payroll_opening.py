@@ -13,8 +13,8 @@ from entrepreneurs.models import Entrepreneur
 from payroll.models import OpeningBalance
 from payroll.services import opening_balance_set
 from perspectives.core.exceptions import ApplicationError
-from perspectives.onboarding.imports.base import Column, Context, Kind, Values, email
-from perspectives.onboarding.imports.tabular import CellError, decimal, integer
+from top.onboarding.imports.base import Column, Context, Kind, Values, email
+from top.onboarding.imports.tabular import CellError, decimal, integer
 
 _AMOUNTS = (
     ("hours", "Heures cumulées"),

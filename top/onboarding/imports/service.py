@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import CsvWriter
 from perspectives.core.exceptions import ApplicationError
-from perspectives.onboarding.imports.base import Column, Context, Kind
-from perspectives.onboarding.imports.kinds import ALL_KINDS, KINDS
-from perspectives.onboarding.imports.tabular import CellError, Table, normalise, read_table
+from top.onboarding.imports.base import Column, Context, Kind
+from top.onboarding.imports.kinds import ALL_KINDS, KINDS
+from top.onboarding.imports.tabular import CellError, Table, normalise, read_table
 
 Progress = Callable[[int, int], None]
 
