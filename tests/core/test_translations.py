@@ -71,6 +71,6 @@ def test_the_compiled_catalogue_is_up_to_date() -> None:
         key: object = entry.msgid
         if "msgctxt" in entry.fields:
             key = f"{entry.fields['msgctxt']}\x04{entry.msgid}"
-        if catalog.get(key) != entry.fields["msgstr"]:  # type: ignore[call-overload]
+        if catalog.get(key) != entry.fields["msgstr"]:
             stale.append((entry.line, entry.msgid))
     assert stale == []
