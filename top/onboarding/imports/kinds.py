@@ -31,6 +31,8 @@ from governance.models import Associate, AssociateCategory, College, ExitReason
 from governance.services import associate_exit, associate_import
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.models import Membership
 from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
 from top.onboarding.imports.payroll_opening import PAYROLL_OPENING
 from top.onboarding.imports.tabular import (
