@@ -293,7 +293,7 @@ def _submitted_message(document: Document) -> str:
         return _("Document transmis à l'équipe d'appui pour validation.")
     if document.kind == Document.Kind.QUOTE:
         return _("Devis %(number)s envoyé.") % {"number": document.number}
-    return _("%(number)s validée et comptabilisée.") % {"number": document.number}
+    return _("Facture validée et comptabilisée.")
 
 
 @require_POST
