@@ -20,7 +20,12 @@ from purchases.services.invoices import (
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
-from purchases.services.platform import SyncReport, platform_sync
+from purchases.services.platform import (
+    SyncReport,
+    platform_configured,
+    platform_connector,
+    platform_sync,
+)
 from purchases.services.reception import (
     cooperative_vat_number,
     einvoice_receive,
@@ -44,6 +49,8 @@ __all__ = [
     "mileage_add",
     "payment_batch_create",
     "payment_batch_mark_sent",
+    "platform_configured",
+    "platform_connector",
     "platform_sync",
     "routing_address_for",
     "routing_addresses_ensure",

@@ -35,6 +35,12 @@ class SyncReport:
     addresses_registered: int = 0
 
 
+def platform_configured() -> bool:
+    """Whether the active cooperative has given its platform's address and token."""
+    config = settings_get()
+    return bool(config.platform_url and config.platform_token)
+
+
 def platform_connector() -> PlatformConnector:
     config = settings_get()
     if not config.platform_url or not config.platform_token:
