@@ -16,6 +16,7 @@ from perspectives.core.downloads import private_file
 from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.permissions import HasRole
 from sales import selectors, services
+from sales.einvoicing_apis import SalesLifecycleStatusSerializer
 from sales.models import Customer, Document, DocumentLine, OperationCategory, Payment, Product, Unit
 from sales.permissions import SALES_ROLES
 from sales.services.rendering import document_pdf_request
@@ -190,6 +191,7 @@ class SalesDocumentSerializer(serializers.Serializer[Any]):
 class SalesDocumentDetailSerializer(SalesDocumentSerializer):
     lines = SalesLineSerializer(many=True, source="lines.all")
     vat_breakdown = serializers.SerializerMethodField()
+    lifecycle = SalesLifecycleStatusSerializer(many=True, source="lifecycle_statuses.all")
 
     @extend_schema_field(SalesVatSerializer(many=True))
     def get_vat_breakdown(self, document: Document) -> list[dict[str, Any]]:

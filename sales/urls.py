@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from sales import apis, public_views, views
+from sales import apis, einvoicing_apis, einvoicing_views, public_views, views
 
 # Pages, mounted under /c/<cooperative_slug>/sales/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("documents/<int:sales_document_id>/pdf/", views.document_pdf, name="sales_document_pdf"),
     path("receivables/", views.receivables, name="sales_receivables"),
+    path(
+        "documents/<int:sales_document_id>/einvoice/",
+        einvoicing_views.document_einvoice,
+        name="sales_document_einvoice",
+    ),
 ]
 
 # API, mounted under /api/v1/c/<cooperative_slug>/sales/.
@@ -63,6 +68,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="sales_api_pdf",
     ),
     path("receivables/", apis.ReceivablesApi.as_view(), name="sales_api_receivables"),
+    path(
+        "documents/<int:sales_document_id>/einvoicing/",
+        einvoicing_apis.DocumentEInvoicingApi.as_view(),
+        name="sales_api_einvoicing",
+    ),
 ]
 
 # The customer's page behind a quote's signed link, mounted under /quotes/.
