@@ -121,9 +121,11 @@ class PlatformConnector(Protocol):
         reason: str = "",
         sender_role: str = BUYER,
         amount: Decimal | None = None,
+        tracking_id: str = "",
     ) -> None:
         """A lifecycle status: the buyer's of a received invoice, or (`sender_role=SELLER`) the
-        seller's of an issued one, 212 with the `amount` received."""
+        seller's of an issued one, 212 with the `amount` received. A status already sent
+        under the same `tracking_id` (given) is not sent again."""
 
     def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
         """Submit an issued invoice; the flow id. One already submitted under the same
@@ -364,7 +366,10 @@ class AfnorPlatformConnector:
         reason: str = "",
         sender_role: str = BUYER,
         amount: Decimal | None = None,
+        tracking_id: str = "",
     ) -> None:
+        if tracking_id and self._submitted(tracking_id, flow_types=ISSUED_LIFECYCLE_TYPES):
+            return
         xml = self._cdar(
             invoice=invoice, code=code, reason=reason, sender_role=sender_role, amount=amount
         )
@@ -374,6 +379,7 @@ class AfnorPlatformConnector:
             "processingRule": "B2B",
             "name": name,
             "sha256": hashlib.sha256(xml).hexdigest(),
+            **({"trackingId": tracking_id} if tracking_id else {}),
         }
         self._json(
             "POST",
@@ -385,8 +391,8 @@ class AfnorPlatformConnector:
             },
         )
 
-    def _submitted(self, tracking_id: str) -> str:
-        """The flow id of the issued invoice already submitted under `tracking_id`, or ""."""
+    def _submitted(self, tracking_id: str, *, flow_types: list[str] = ISSUED_TYPES) -> str:
+        """The flow id of what we already submitted under `tracking_id`, or ""."""
         payload = self._json(
             "POST",
             self.flow_url,
@@ -395,7 +401,7 @@ class AfnorPlatformConnector:
                 "limit": 1,
                 "where": {
                     "flowDirection": ["Out"],
-                    "flowType": ISSUED_TYPES,
+                    "flowType": flow_types,
                     "trackingId": tracking_id,
                 },
             },

@@ -224,7 +224,8 @@ def payment_status_record(*, payment: Payment) -> LifecycleStatus | None:
 def lifecycle_status_send(
     *, status_id: int, connector: PlatformConnector | None = None
 ) -> LifecycleStatus:
-    """Send one of the cooperative's statuses as a CDAR; a status already sent is left."""
+    """Send one of the cooperative's statuses as a CDAR; a status already sent is left, here
+    (`sent_at`) or at the platform (its `trackingId`, in case our commit was lost)."""
     status = (
         LifecycleStatus.objects.select_for_update(of=("self",))
         .select_related("document__customer")
@@ -258,6 +259,7 @@ def lifecycle_status_send(
         code=status.code,
         sender_role=SELLER,
         amount=status.amount,
+        tracking_id=f"status-{status.pk}",
     )
     status.sent_at = timezone.now()
     status.save(update_fields=["sent_at"])

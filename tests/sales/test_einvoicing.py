@@ -217,12 +217,18 @@ def test_each_payment_of_a_services_invoice_sends_212_with_its_amount(
             sends = _jobs(world, SEND)
             assert [_run(job).state for job in sends] == ["done", "done"]
             _run(sends[1])  # delivered again: not sent again
+            # Sent, but our commit lost: the platform has it under its trackingId.
+            LifecycleStatus.objects.filter(amount="700.00").update(sent_at=None)
+            services.einvoicing.lifecycle_status_send(status_id=sends[1].kwargs["status_id"])
             statuses = list(
                 LifecycleStatus.objects.order_by("pk").values_list("code", "amount", "origin")
             )
     assert platform.amounts == [
         ("F2026-00001", "212", "500.00"),
         ("F2026-00001", "212", "700.00"),
+    ]
+    assert [f.tracking_id for f in platform.flows if f.flow_type == "CustomerInvoiceLC"] == [
+        f"status-{job.kwargs['status_id']}" for job in sends
     ]
     assert [str(amount) for _code, amount, _origin in statuses] == ["500.00", "700.00"]
     assert {(code, origin) for code, _amount, origin in statuses} == {("212", "cooperative")}
