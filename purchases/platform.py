@@ -132,7 +132,8 @@ class PlatformConnector(Protocol):
         `tracking_id` is not submitted again: its flow id is returned."""
 
     def fetch_lifecycle(self, *, since: str = "") -> Iterator[LifecycleMessage]:
-        """Lifecycle statuses of the issued invoices after the `updatedAt` `since`."""
+        """Lifecycle statuses of the issued invoices after the `updatedAt` `since`; a CDAR that
+        cannot be read comes as a message without code, its `reason` saying why."""
 
     def register_address(self, *, siren: str, address: str, label: str) -> None:
         """A routing address of the cooperative in the directory (annuaire)."""
@@ -464,10 +465,15 @@ def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
     try:
         cdar = parse_cdar(document.content)
     except Exception as exc:  # the library raises bare Exceptions
-        raise ApplicationError(
-            _("Le statut %(flow)s de la plateforme est illisible : %(error)s")
-            % {"flow": document.platform_id, "error": str(exc)[:200]}
-        ) from exc
+        # One unreadable message must not stop the ones after it: it is reported, not raised.
+        return LifecycleMessage(
+            flow_id=document.platform_id,
+            invoice_number="",
+            code="",
+            reason=_("Le statut %(flow)s de la plateforme est illisible : %(error)s")
+            % {"flow": document.platform_id, "error": str(exc)[:200]},
+            updated_at=document.updated_at,
+        )
     statuses = cdar.get("doc_status") or []
     reason = " ".join(
         str(s.get("reason_txt") or s.get("reason_code") or "") for s in statuses

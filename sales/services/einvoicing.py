@@ -59,6 +59,7 @@ E_INVOICED_KINDS = (Document.Kind.INVOICE, Document.Kind.CREDIT_NOTE)
 class LifecycleReport:
     recorded: int = 0
     unknown: list[str] = field(default_factory=list)  # invoice numbers we never issued
+    unreadable: list[str] = field(default_factory=list)  # why, for each flow not understood
 
 
 def customer_siren(customer: Customer) -> str:
@@ -146,6 +147,9 @@ def einvoice_submit(
 
 
 def _record(message: LifecycleMessage, report: LifecycleReport) -> None:
+    if not message.code:
+        report.unreadable.append(message.reason)
+        return
     if LifecycleStatus.objects.filter(flow_id=message.flow_id).exists():
         return
     document = (
@@ -153,7 +157,7 @@ def _record(message: LifecycleMessage, report: LifecycleReport) -> None:
         .exclude(status=Document.Status.DRAFT)
         .first()
     )
-    if document is None or not message.code:
+    if document is None:
         report.unknown.append(message.invoice_number)
         return
     LifecycleStatus.objects.create(

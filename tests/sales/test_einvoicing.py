@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from entrepreneurs.models import Entrepreneur
+from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.jobs import JOB_KWARG
 from perspectives.tenancy.models import Job
@@ -24,6 +25,7 @@ from sales.models import (
     Customer,
     Document,
     EInvoiceSubmission,
+    LifecycleCursor,
     LifecycleStatus,
     OperationCategory,
 )
@@ -171,18 +173,32 @@ def test_a_rejection_is_shown_with_its_reason_on_the_page_and_in_the_api(
             seller_siren=COOP_A_SIREN,
         )
         platform.lifecycle("F2026-09999", "200", seller_siren=COOP_A_SIREN)
+        garbled = platform.lifecycle(invoice.number, "210")
+        garbled.content = b"<pas-un-cdar/>"
         with cooperative_context(world.coop_a.pk):
+            platform.fail_next.append((500, {"errorCode": "INTERNAL", "errorMessage": "panne"}))
+            with pytest.raises(ApplicationError) as refused:
+                lifecycle_statuses_sync()
+            cursor_after_failure = LifecycleCursor.objects.get().updated_after
             first = lifecycle_statuses_sync()
             second = lifecycle_statuses_sync()
         client.force_login(world.alice)
         page = client.get(PAGES + f"{invoice.pk}/").content.decode()
         detail = client.get(API + f"{invoice.pk}/").json()
         state = client.get(API + f"{invoice.pk}/einvoicing/").json()
+    assert refused.value.message == (
+        "La plateforme a répondu 500 (erreur de la plateforme, réessayez plus tard) "
+        "à POST /v1/flows/search : INTERNAL – panne."
+    )
+    assert cursor_after_failure == ""
     assert (first.recorded, first.unknown, second.recorded) == (2, ["F2026-09999"], 0)
+    assert [reason.split(" : ")[0] for reason in first.unreadable] == [
+        "Le statut lc-5 de la plateforme est illisible"
+    ]
     assert platform.searches[-1] == {
         "flowDirection": ["In"],
         "flowType": ["CustomerInvoiceLC"],
-        "updatedAfter": "2026-09-01T08:00:04.000Z",
+        "updatedAfter": "2026-09-01T08:00:05.000Z",
     }
     assert [(s["code"], s["name"], s["origin"], s["reason"]) for s in detail["lifecycle"]] == [
         ("200", "Déposée", "platform", ""),
