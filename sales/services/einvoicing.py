@@ -20,6 +20,7 @@ purchases app, which receives the supplier invoices through the same platform.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -49,6 +50,8 @@ from sales.models import (
     Payment,
 )
 from sales.services.rendering import document_pdf_render
+
+logger = logging.getLogger(__name__)
 
 SUBMIT_TASK = "sales.tasks.einvoice_submit_task"
 STATUS_SEND_TASK = "sales.tasks.lifecycle_status_send_task"
@@ -189,6 +192,13 @@ def lifecycle_statuses_sync(*, connector: PlatformConnector | None = None) -> Li
             _record(message, report)
             cursor.updated_after = message.updated_at
             cursor.save(update_fields=["updated_after"])
+    if report.unknown or report.unreadable:
+        # Passed by the cursor: the log is where someone can look them up at the platform.
+        logger.warning(
+            "platform statuses skipped: unknown invoices %s, unreadable %s",
+            report.unknown,
+            report.unreadable,
+        )
     return report
 
 

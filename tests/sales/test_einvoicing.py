@@ -250,6 +250,22 @@ def test_each_payment_of_a_services_invoice_sends_212_with_its_amount(
     assert {(code, origin) for code, _amount, origin in statuses} == {("212", "cooperative")}
 
 
+def test_a_credit_note_goes_like_an_invoice_under_its_own_number(
+    issued: Issued, world: World
+) -> None:
+    with fake_platform() as platform:
+        _connect(world, platform)
+        with cooperative_context(world.coop_a.pk):
+            credit = services.invoice_validate(
+                document=services.credit_note_create(invoice=issued.invoice), render=False
+            )
+            submission = services.einvoicing.einvoice_submit(document_id=credit.pk)
+    assert (credit.number, credit.type_code, submission.flow_id) == ("AV2026-00001", "381", "out-1")
+    assert _submitted(platform) == [
+        ("out-1", str(credit.pk), "Factur-X", "B2B", "AV2026-00001.pdf")
+    ]
+
+
 def test_goods_and_private_customers_stay_off_the_platform(
     issued: Issued, world: World, client: Client
 ) -> None:
