@@ -6,6 +6,7 @@ errors read in French and leave a job that can be tried again, another cooperati
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +79,6 @@ def issued(world: World) -> Iterator[Issued]:
 
 
 def _validated(customer: Customer, **fields: Any) -> Document:
-    import datetime as dt
-
     return services.invoice_validate(
         document=services.document_create(
             kind="invoice",
