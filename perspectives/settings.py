@@ -260,6 +260,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "sales.tasks.invoices_remind_for_all_cooperatives",
         "schedule": crontab(minute="0", hour="8"),
     },
+    # Every quarter of an hour: the lifecycle statuses of the issued invoices (deposited,
+    # rejected, refused…) are fetched from each cooperative's accredited platform.
+    "sales-lifecycle-statuses": {
+        "task": "sales.tasks.lifecycle_statuses_sync_for_all_cooperatives",
+        "schedule": crontab(minute="5-59/15"),
+    },
     # Every quarter of an hour: written consultations past their deadline are closed.
     "governance-consultations-close": {
         "task": "governance.tasks.consultations_close_due_for_all_cooperatives",

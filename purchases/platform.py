@@ -1,14 +1,17 @@
 """The connection to the cooperative's accredited platform (plateforme agréée, PA).
 
-One interface, `PlatformConnector`, for what the buyer side needs from a PA: fetch the invoices
-received since the last call, send the buyer's lifecycle statuses back, and register the
-cooperative's routing addresses in the directory. `AfnorPlatformConnector` speaks the API every
-PA publishes, AFNOR XP Z12-013: the Flow Service 1.1.0 (`POST /v1/flows/search` for the supplier
-invoices received, paged by `updatedAfter`; `GET /v1/flows/{flowId}?docType=Original` for the
-file; `POST /v1/flows` to submit a lifecycle status as a CDAR message) and the Directory Service
-1.1.0 (`POST /v1/directory-line`). The CDAR XML is built and checked against its official XSD
-by `pyfrctc` (pinned: the library is alpha). Network errors and the platform's error payloads
-become French `ApplicationError`s."""
+One interface, `PlatformConnector`, for what the cooperative needs from its PA. As a buyer: fetch
+the invoices received since the last call, send the buyer's lifecycle statuses back, and register
+the cooperative's routing addresses in the directory. As a seller: submit an invoice (Factur-X,
+found again by its `trackingId` so that it is never submitted twice), fetch the lifecycle
+statuses of the invoices it issued (`CustomerInvoiceLC` flows), and send the seller's own
+statuses (212 Encaissée, with the amount received). `AfnorPlatformConnector` speaks the API every
+PA publishes, AFNOR XP Z12-013: the Flow Service 1.1.0 (`POST /v1/flows/search` for the flows
+received, paged by `updatedAfter`; `GET /v1/flows/{flowId}?docType=Original` for the file;
+`POST /v1/flows` to submit an invoice, or a lifecycle status as a CDAR message) and the
+Directory Service 1.1.0 (`POST /v1/directory-line`). The CDAR XML is built and checked against
+its official XSD by `pyfrctc` (pinned: the library is alpha). Network errors and the platform's
+error payloads become French `ApplicationError`s."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from email.message import Message
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -26,7 +30,7 @@ import requests
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from pyfrctc import generate_cdar
+from pyfrctc import generate_cdar, parse_cdar
 
 from perspectives.core.exceptions import ApplicationError
 
@@ -34,7 +38,10 @@ TIMEOUT_SECONDS = 20
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 PAGE_SIZE = 100  # the Flow Service's maximum `limit`
 RECEIVED_TYPES = ["SupplierInvoice"]
-# The lifecycle codes a buyer sends (XP Z12-012 code list), named in the CDAR (MDT-106).
+ISSUED_TYPES = ["CustomerInvoice"]
+ISSUED_LIFECYCLE_TYPES = ["CustomerInvoiceLC"]
+# The lifecycle codes (XP Z12-012 code list) a buyer or a seller sends, named in the CDAR
+# (MDT-106).
 STATUS_NAMES = {
     "204": "Prise en charge",
     "205": "Approuvée",
@@ -43,7 +50,11 @@ STATUS_NAMES = {
     "208": "Suspendue",
     "210": "Refusée",
     "211": "Paiement transmis",
+    "212": "Encaissée",
 }
+# The characteristic a 212 carries: the amount received (MDT-207 code "MEN", montant encaissé).
+AMOUNT_RECEIVED = "MEN"
+SELLER, BUYER = "SE", "BY"
 CDAR_GUIDELINE = "urn.cpro.gouv.fr:1p0:CDV:invoice"
 CDAR_LIFECYCLE_TYPE = 23  # the acknowledgement document's type: an invoice's lifecycle status
 SCHEME_SIREN = "0002"
@@ -73,12 +84,56 @@ class InvoiceReference:
     type_code: str = "380"  # UNTDID 1001
 
 
+@dataclass(frozen=True)
+class OutgoingInvoice:
+    """An issued invoice or credit note handed to the platform; `tracking_id` is our own id of
+    the document (≤ 36 characters), by which the platform's flow is found again."""
+
+    tracking_id: str
+    filename: str
+    content: bytes
+    syntax: str = "Factur-X"
+    processing_rule: str = "B2B"
+
+
+@dataclass(frozen=True)
+class LifecycleMessage:
+    """A lifecycle status of an issued invoice, read from the CDAR of a `CustomerInvoiceLC`."""
+
+    flow_id: str
+    invoice_number: str
+    code: str
+    reason: str = ""
+    amount: Decimal | None = None
+    at: dt.datetime | None = None
+    updated_at: str = ""  # the flow's `updatedAt`: the cursor of the next search
+
+
 class PlatformConnector(Protocol):
     def fetch_received(self, *, since: str = "") -> Iterator[ReceivedDocument]:
         """Supplier invoices received after the `updatedAt` `since` (oldest first)."""
 
-    def send_status(self, *, invoice: InvoiceReference, code: str, reason: str = "") -> None:
-        """The buyer's lifecycle status of a received invoice."""
+    def send_status(
+        self,
+        *,
+        invoice: InvoiceReference,
+        code: str,
+        reason: str = "",
+        sender_role: str = BUYER,
+        amount: Decimal | None = None,
+        tracking_id: str = "",
+    ) -> None:
+        """A lifecycle status: the buyer's of a received invoice, or (`sender_role=SELLER`) the
+        seller's of an issued one, 212 with the `amount` received. A status already sent
+        under the same `tracking_id` (given) is not sent again."""
+
+    def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
+        """Submit an issued invoice; the flow id. One already submitted under the same
+        `tracking_id` is not submitted again: its flow id is returned."""
+
+    def fetch_lifecycle(self, *, since: str = "") -> Iterator[LifecycleMessage]:
+        """Lifecycle statuses of the issued invoices after the `updatedAt` `since`; a CDAR that
+        cannot be read comes as a message without code, its `reason` saying why."""
 
     def register_address(self, *, siren: str, address: str, label: str) -> None:
         """A routing address of the cooperative in the directory (annuaire)."""
@@ -206,8 +261,10 @@ class AfnorPlatformConnector:
             )
         return payload
 
-    def _search(self, since: str) -> list[dict[str, Any]]:
-        where: dict[str, Any] = {"flowDirection": ["In"], "flowType": RECEIVED_TYPES}
+    def _search(
+        self, since: str, *, flow_types: list[str] = RECEIVED_TYPES
+    ) -> list[dict[str, Any]]:
+        where: dict[str, Any] = {"flowDirection": ["In"], "flowType": flow_types}
         if since:
             where["updatedAfter"] = since
         payload = self._json(
@@ -220,10 +277,11 @@ class AfnorPlatformConnector:
         ]
         return sorted(flows, key=lambda flow: _when(str(flow["updatedAt"])))
 
-    def fetch_received(self, *, since: str = "") -> Iterator[ReceivedDocument]:
+    def _flows(self, since: str, flow_types: list[str]) -> Iterator[ReceivedDocument]:
+        """Every incoming flow of `flow_types` after `since`, with its file, oldest first."""
         cursor = since
         while True:
-            flows = self._search(cursor)
+            flows = self._search(cursor, flow_types=flow_types)
             for flow in flows:
                 path = f"/v1/flows/{quote(str(flow['flowId']), safe='')}"
                 response = self._call("GET", self.flow_url, path, params={"docType": "Original"})
@@ -238,25 +296,49 @@ class AfnorPlatformConnector:
                 return
             cursor = str(flows[-1]["updatedAt"])
 
-    def _cdar(self, *, invoice: InvoiceReference, code: str, reason: str) -> bytes:
+    def fetch_received(self, *, since: str = "") -> Iterator[ReceivedDocument]:
+        return self._flows(since, RECEIVED_TYPES)
+
+    def fetch_lifecycle(self, *, since: str = "") -> Iterator[LifecycleMessage]:
+        for document in self._flows(since, ISSUED_LIFECYCLE_TYPES):
+            yield _lifecycle_message(document)
+
+    def _cdar(
+        self,
+        *,
+        invoice: InvoiceReference,
+        code: str,
+        reason: str,
+        sender_role: str = BUYER,
+        amount: Decimal | None = None,
+    ) -> bytes:
         now = timezone.now().astimezone(dt.UTC).replace(tzinfo=None)
         status: dict[str, Any] = {}
         if reason:
-            status = {"MDT-114": reason[:300]}
+            status["MDT-114"] = reason[:300]
+        if amount is not None:
+            status["MDG-43"] = [
+                {"MDT-207": AMOUNT_RECEIVED, "MDT-215": {"float": str(amount), "currency": "EUR"}}
+            ]
+        sender = (invoice.buyer_siren, invoice.buyer_name)
+        recipient = (invoice.seller_siren, invoice.seller_name)
+        recipient_role = SELLER
+        if sender_role == SELLER:
+            sender, recipient, recipient_role = recipient, sender, BUYER
         data: dict[str, Any] = {
             "MDT-2": "REGULATED",
             "MDT-3": CDAR_GUIDELINE,
             "MDT-4": f"{invoice.number}_{invoice.type_code}_{invoice.issue_date:%Y-%m-%d}"
             f"#{code}_{now:%Y%m%d%H%M%S}",
             "MDT-8": now,
-            "MDT-21": "BY",
-            "MDT-38": {SCHEME_SIREN: invoice.buyer_siren},
-            "MDT-39": invoice.buyer_name,
-            "MDT-40": "BY",
-            "MDT-57": {SCHEME_SIREN: invoice.seller_siren} if invoice.seller_siren else {},
-            "MDT-58": invoice.seller_name,
-            "MDT-59": "SE",
-            "MDT-73": invoice.seller_siren or invoice.seller_name,
+            "MDT-21": sender_role,
+            "MDT-38": {SCHEME_SIREN: sender[0]},
+            "MDT-39": sender[1],
+            "MDT-40": sender_role,
+            "MDT-57": {SCHEME_SIREN: recipient[0]} if recipient[0] else {},
+            "MDT-58": recipient[1],
+            "MDT-59": recipient_role,
+            "MDT-73": recipient[0] or recipient[1],
             "MDT-73-1": SCHEME_ELECTRONIC_ADDRESS,
             "MDT-74": False,
             "MDT-77": CDAR_LIFECYCLE_TYPE,
@@ -277,14 +359,28 @@ class AfnorPlatformConnector:
                 % {"code": code, "number": invoice.number, "error": str(exc)[:200]}
             ) from exc
 
-    def send_status(self, *, invoice: InvoiceReference, code: str, reason: str = "") -> None:
-        xml = self._cdar(invoice=invoice, code=code, reason=reason)
+    def send_status(
+        self,
+        *,
+        invoice: InvoiceReference,
+        code: str,
+        reason: str = "",
+        sender_role: str = BUYER,
+        amount: Decimal | None = None,
+        tracking_id: str = "",
+    ) -> None:
+        if tracking_id and self._submitted(tracking_id, flow_types=ISSUED_LIFECYCLE_TYPES):
+            return
+        xml = self._cdar(
+            invoice=invoice, code=code, reason=reason, sender_role=sender_role, amount=amount
+        )
         name = f"cdar_{code}_{invoice.platform_id}.xml"[:255]
         flow_info = {
             "flowSyntax": "CDAR",
             "processingRule": "B2B",
             "name": name,
             "sha256": hashlib.sha256(xml).hexdigest(),
+            **({"trackingId": tracking_id} if tracking_id else {}),
         }
         self._json(
             "POST",
@@ -295,6 +391,56 @@ class AfnorPlatformConnector:
                 "file": (name, xml, "application/xml"),
             },
         )
+
+    def _submitted(self, tracking_id: str, *, flow_types: list[str] = ISSUED_TYPES) -> str:
+        """The flow id of what we already submitted under `tracking_id`, or ""."""
+        payload = self._json(
+            "POST",
+            self.flow_url,
+            "/v1/flows/search",
+            json={
+                "limit": 1,
+                "where": {
+                    "flowDirection": ["Out"],
+                    "flowType": flow_types,
+                    "trackingId": tracking_id,
+                },
+            },
+        )
+        for flow in payload.get("results") or []:
+            if isinstance(flow, dict) and flow.get("flowId"):
+                return str(flow["flowId"])
+        return ""
+
+    def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
+        """Long-lived idempotency: a submission whose answer was lost (a timeout, a worker that
+        died before recording it) is found again by its `trackingId` instead of sent twice."""
+        existing = self._submitted(invoice.tracking_id)
+        if existing:
+            return existing
+        flow_info = {
+            "trackingId": invoice.tracking_id,
+            "name": invoice.filename[:255],
+            "flowSyntax": invoice.syntax,
+            "processingRule": invoice.processing_rule,
+            "sha256": hashlib.sha256(invoice.content).hexdigest(),
+        }
+        media = "application/pdf" if invoice.syntax == "Factur-X" else "application/xml"
+        payload = self._json(
+            "POST",
+            self.flow_url,
+            "/v1/flows",
+            files={
+                "flowInfo": (None, json.dumps(flow_info), "application/json"),
+                "file": (invoice.filename, invoice.content, media),
+            },
+        )
+        if not payload.get("flowId"):
+            raise ApplicationError(
+                _("La plateforme n'a pas donné d'identifiant au dépôt de %(name)s.")
+                % {"name": invoice.filename}
+            )
+        return str(payload["flowId"])
 
     def register_address(self, *, siren: str, address: str, label: str) -> None:
         """A directory line for the SIREN, or for `SIREN_<suffix>` (an addressing suffix under
@@ -311,3 +457,53 @@ class AfnorPlatformConnector:
                 "addressingInformation": information,
             },
         )
+
+
+def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
+    """The status a CDAR carries: its code, the invoice it names, the reason of a rejection or
+    refusal, the amount of a 212 (the first `MEN` characteristic)."""
+    try:
+        cdar = parse_cdar(document.content)
+    except Exception as exc:  # the library raises bare Exceptions
+        # One unreadable message must not stop the ones after it: it is reported, not raised.
+        return LifecycleMessage(
+            flow_id=document.platform_id,
+            invoice_number="",
+            code="",
+            reason=_("Le statut %(flow)s de la plateforme est illisible : %(error)s")
+            % {"flow": document.platform_id, "error": str(exc)[:200]},
+            updated_at=document.updated_at,
+        )
+    statuses = cdar.get("doc_status") or []
+    reason = " ".join(
+        str(s.get("reason_txt") or s.get("reason_code") or "") for s in statuses
+    ).strip()
+    amount = None
+    for status in statuses:
+        for characteristic in status.get("doc_characteristics") or []:
+            value = characteristic.get("amount")
+            if characteristic.get("type_code") == AMOUNT_RECEIVED and isinstance(value, dict):
+                # The library reads the amount as a float: back to cents, exactly.
+                try:
+                    amount = Decimal(str(value.get("float"))).quantize(Decimal("0.01"))
+                except InvalidOperation:
+                    continue
+                break
+        if amount is not None:
+            break
+    return LifecycleMessage(
+        flow_id=document.platform_id,
+        invoice_number=str(cdar.get("invoice_number") or ""),
+        code=str(cdar.get("status_code") or ""),
+        reason=reason[:500],
+        amount=amount,
+        at=_cdar_moment(cdar.get("lc_datetime")),
+        updated_at=document.updated_at,
+    )
+
+
+def _cdar_moment(value: object) -> dt.datetime | None:
+    """The CDAR's date-time (MDT-8), which the library reads as a naive UTC datetime."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

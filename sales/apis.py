@@ -35,6 +35,7 @@ from sales.models import (
 )
 from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES
 from sales.services import approval, emails, reminders, series
+from sales.einvoicing_apis import SalesLifecycleStatusSerializer
 from sales.services.rendering import document_pdf_request
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
@@ -210,6 +211,7 @@ class SalesDocumentSerializer(serializers.Serializer[Any]):
 class SalesDocumentDetailSerializer(SalesDocumentSerializer):
     lines = SalesLineSerializer(many=True, source="lines.all")
     vat_breakdown = serializers.SerializerMethodField()
+    lifecycle = SalesLifecycleStatusSerializer(many=True, source="lifecycle_statuses.all")
 
     @extend_schema_field(SalesVatSerializer(many=True))
     def get_vat_breakdown(self, document: Document) -> list[dict[str, Any]]:

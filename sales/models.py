@@ -648,6 +648,51 @@ class ValidationRule(TenantModel):
         ]
 
 
+# --- E-invoicing through the cooperative's accredited platform (PA) ---------------------------
+
+
+class LifecycleCode(models.TextChoices):
+    """The reform's lifecycle statuses (XP Z12-012); 200, 213 (the platform), 210 (the buyer)
+    and 212 (the seller) are mandatory, the others optional between platforms."""
+
+    DEPOSITED = "200", _("Déposée")
+    ISSUED = "201", _("Émise par la plateforme")
+    RECEIVED = "202", _("Reçue par la plateforme")
+    MADE_AVAILABLE = "203", _("Mise à disposition")
+    TAKEN_IN_CHARGE = "204", _("Prise en charge")
+    APPROVED = "205", _("Approuvée")
+    PARTLY_APPROVED = "206", _("Approuvée partiellement")
+    DISPUTED = "207", _("En litige")
+    SUSPENDED = "208", _("Suspendue")
+    COMPLETED = "209", _("Complétée")
+    REFUSED = "210", _("Refusée")
+    PAYMENT_SENT = "211", _("Paiement transmis")
+    CASHED = "212", _("Encaissée")
+    REJECTED = "213", _("Rejetée")
+
+
+class EInvoiceSubmission(TenantModel):
+    """An invoice or credit note handed to the customer's platform through the cooperative's:
+    the platform's flow id, found again by our `trackingId` (the document's id)."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, related_name="einvoice_submission"
+    )
+    flow_id = models.CharField(_("identifiant du flux"), max_length=100)
+    processing_rule = models.CharField(_("règle de traitement"), max_length=20, default="B2B")
+    sha256 = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("transmise le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transmission à la plateforme")
+        verbose_name_plural = _("transmissions à la plateforme")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "flow_id"), name="einvoicesubmission_unique_flow"
+            ),
+        ]
+
+
 class DocumentEmail(TenantModel):
     """One e-mail of a document to its customer, with the PDF attached: the sending of a quote
     or an invoice, or a payment reminder (`step`: days past the due date). Sent by a worker; a
@@ -730,4 +775,63 @@ class SectorSeries(TenantModel):
                 & ~Q(credit_note_series="DE"),
                 name="sectorseries_format",
             ),
+        ]
+
+
+class LifecycleStatus(TenantModel):
+    """One step of an issued invoice's life at the platforms: received from the platform
+    (deposited, rejected, refused by the buyer…) or sent by the cooperative (212, once per
+    payment, `sent_at` empty until the platform took it)."""
+
+    class Origin(models.TextChoices):
+        PLATFORM = "platform", _("Plateforme")
+        COOPERATIVE = "cooperative", _("Coopérative")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="lifecycle_statuses"
+    )
+    # Choices name the known codes; another code a platform sends is kept as it comes.
+    code = models.CharField(_("statut"), max_length=3, choices=LifecycleCode.choices)
+    origin = models.CharField(_("émis par"), max_length=12, choices=Origin.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    amount = models.DecimalField(_("montant"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    flow_id = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statut de cycle de vie")
+        verbose_name_plural = _("statuts de cycle de vie")
+        ordering = ("occurred_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "flow_id"),
+                condition=~Q(flow_id=""),
+                name="lifecyclestatus_unique_flow",
+            ),
+            models.UniqueConstraint(
+                fields=("cooperative", "payment", "code"),
+                condition=Q(payment__isnull=False),
+                name="lifecyclestatus_once_per_payment",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="lifecyclestatus_amount_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=("cooperative", "document"), name="lifecycle_document")]
+
+
+class LifecycleCursor(TenantModel):
+    """Where the search for the statuses of issued invoices resumes: the `updatedAt` of the
+    last `CustomerInvoiceLC` flow handled."""
+
+    updated_after = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("cooperative",), name="lifecyclecursor_one"),
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -316,3 +317,32 @@ def sector_series_list() -> list[SectorSeriesRow]:
 def invoice_counters(*, year: int) -> list[InvoiceCounter]:
     """Where each series stands this year: its last number and that document's date."""
     return list(InvoiceCounter.objects.filter(year=year).order_by("series"))
+
+
+if TYPE_CHECKING:
+    from perspectives.tenancy.models import Job
+    from sales.models import EInvoiceSubmission, LifecycleStatus
+
+
+@dataclass(frozen=True)
+class EInvoicingState:
+    """What the invoice page and the API show of a document at the platforms."""
+
+    out_of_scope: str
+    submission: EInvoiceSubmission | None
+    job: Job | None  # the latest submission job, while it has not produced a submission
+    statuses: list[LifecycleStatus]
+
+
+def einvoicing_state_get(*, document: Document) -> EInvoicingState:
+    from perspectives.tenancy.jobs import job_latest
+    from sales.models import EInvoiceSubmission, LifecycleStatus
+    from sales.services.einvoicing import SUBMIT_TASK, einvoice_out_of_scope
+
+    submission = EInvoiceSubmission.objects.filter(document=document).first()
+    return EInvoicingState(
+        out_of_scope=einvoice_out_of_scope(document),
+        submission=submission,
+        job=None if submission else job_latest(SUBMIT_TASK, document_id=document.pk),
+        statuses=list(LifecycleStatus.objects.filter(document=document)),
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
-from sales.services import emails, reminders, rendering
+from sales.services import einvoicing, emails, reminders, rendering
 
 
 @shared_task(base=TenantTask, max_retries=3, label=_("PDF d'une facture ou d'un devis"))
@@ -34,3 +34,27 @@ def invoices_remind_task(*, cooperative_id: int) -> int:
 def invoices_remind_for_all_cooperatives() -> int:
     """Beat entry point (every morning): one task per cooperative."""
     return jobs_fan_out(invoices_remind_task)
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("Transmission d'une facture à la plateforme"))
+def einvoice_submit_task(*, cooperative_id: int, document_id: int) -> str:
+    """Idempotent: a document already submitted is not submitted again."""
+    return einvoicing.einvoice_submit(document_id=document_id).flow_id
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("Statut de facture envoyé à la plateforme"))
+def lifecycle_status_send_task(*, cooperative_id: int, status_id: int) -> None:
+    """Idempotent: a status already sent is not sent again."""
+    einvoicing.lifecycle_status_send(status_id=status_id)
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("Statuts des factures émises"))
+def lifecycle_statuses_sync_task(*, cooperative_id: int) -> int:
+    """Idempotent: a status flow already recorded is skipped (the cursor, the flow id)."""
+    return einvoicing.lifecycle_statuses_sync().recorded
+
+
+@shared_task(ignore_result=True)
+def lifecycle_statuses_sync_for_all_cooperatives() -> int:
+    """Beat: one job per cooperative (a cooperative without a platform does nothing)."""
+    return jobs_fan_out(lifecycle_statuses_sync_task)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from sales import apis, public_views, views
+from sales import apis, einvoicing_apis, einvoicing_views, public_views, views
 
 # Pages, mounted under /c/<cooperative_slug>/sales/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "validation-rules/<int:activity_id>/",
         views.validation_rule_edit,
         name="sales_validation_rule_edit",
+    ),
+    path(
+        "documents/<int:sales_document_id>/einvoice/",
+        einvoicing_views.document_einvoice,
+        name="sales_document_einvoice",
     ),
 ]
 
@@ -115,6 +120,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "validation-rules/<int:activity_id>/",
         apis.ValidationRuleApi.as_view(),
         name="sales_api_validation_rule",
+    ),
+    path(
+        "documents/<int:sales_document_id>/einvoicing/",
+        einvoicing_apis.DocumentEInvoicingApi.as_view(),
+        name="sales_api_einvoicing",
     ),
 ]
 

@@ -25,7 +25,12 @@ from purchases.services.invoices import (
     supplier_invoice_validate,
 )
 from purchases.services.payments import payment_batch_create, payment_batch_mark_sent
-from purchases.services.platform import SyncReport, platform_configured, platform_sync
+from purchases.services.platform import (
+    SyncReport,
+    platform_configured,
+    platform_connector,
+    platform_sync,
+)
 from purchases.services.reception import (
     cooperative_vat_number,
     einvoice_receive,
@@ -52,6 +57,7 @@ __all__ = [
     "payment_batch_create",
     "payment_batch_mark_sent",
     "platform_configured",
+    "platform_connector",
     "platform_sync",
     "purchase_settings_update",
     "routing_address_for",

@@ -36,6 +36,7 @@ class SyncReport:
 
 
 def platform_configured() -> bool:
+    """Whether the active cooperative has given its platform's address and token."""
     config = settings_get()
     return bool(config.platform_url and config.platform_token)
 

@@ -18,6 +18,7 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from sales import totals as t
 from sales.models import Document, Payment
+from sales.services.einvoicing import payment_status_record
 from sales.services.posting import (
     BANK_JOURNAL,
     RECEIVABLE,
@@ -135,6 +136,7 @@ def payment_record(
         created_by=user,
     )
     letter_invoice(invoice=invoice)
+    payment_status_record(payment=payment)
     return payment
 
 

@@ -16,9 +16,9 @@ from purchases import services
 from purchases.models import PurchaseSettings, SupplierInvoice
 from purchases.platform import PAGE_SIZE, AfnorPlatformConnector, InvoiceReference
 from tests.conftest import World, travel_to
+from tests.helpers.fake_platform import FakePlatform, fake_platform, stamp
 from tests.purchases.conftest import COOP_A_SIREN, Purchases
 from tests.purchases.einvoices_helpers import addressed_to, example, facturx
-from tests.purchases.fake_platform import FakePlatform, fake_platform, stamp
 
 
 def _connect(world: World, platform: FakePlatform, token: str | None = None) -> None:

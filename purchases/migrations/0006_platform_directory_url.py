@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("purchases", "0002_platform_connection"),
+        ("purchases", "0005_payslips_in_sepa_batches"),
     ]
 
     operations = [

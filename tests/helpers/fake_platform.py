@@ -1,16 +1,19 @@
 """A local accredited platform (PA) for the tests, implementing the published AFNOR XP Z12-013
 APIs the connector uses, served on 127.0.0.1 by a thread:
 
-- Flow Service 1.1.0 under `/flow-service`: `POST /v1/flows/search` (filters, `limit` ≤ 100,
-  paging by a strict `updatedAfter`), `GET /v1/flows/{flowId}` (`docType` Metadata or Original,
-  the file with its Content-Disposition), `POST /v1/flows` (multipart `flowInfo` + `file`, the
-  sha256 checked, a CDAR checked against its XSD and read back);
+- Flow Service 1.1.0 under `/flow-service`: `POST /v1/flows/search` (filters, `trackingId`,
+  `limit` ≤ 100, paging by a strict `updatedAfter`), `GET /v1/flows/{flowId}` (`docType`
+  Metadata or Original, the file with its Content-Disposition), `POST /v1/flows` (multipart
+  `flowInfo` + `file`, the sha256 checked, a CDAR checked against its XSD and read back, a
+  Factur-X invoice recorded with its `trackingId` and processing rule);
 - Directory Service 1.1.0 under `/directory-service`: `POST /v1/directory-line`.
 
 Every call needs the Bearer token (401 otherwise). Request bodies are checked against the spec's
 schemas where it is cheap (required fields, enums, patterns, lengths); errors use each service's
 shape: `{errorCode, errorMessage}` for flows, problem details for the directory. `fail_next`
-queues a canned error answer for the next calls."""
+queues a canned error answer for the next calls. `receive` queues a supplier invoice for the
+cooperative, `lifecycle` a status of an invoice it issued (a `CustomerInvoiceLC` CDAR, as the
+platform or the buyer emits it)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from pyfrctc import parse_cdar
+
+from purchases.platform import AfnorPlatformConnector, InvoiceReference
 
 FLOW_ROOT = "/flow-service"
 DIRECTORY_ROOT = "/directory-service"
@@ -61,6 +66,9 @@ SEARCH_LISTS = {
     "processingRule": PROCESSING_RULES,
 }
 SEARCH_CRITERIA = {*SEARCH_LISTS, "updatedAfter", "updatedBefore", "trackingId", "ackStatus"}
+# The seller's own statuses travel as CustomerInvoiceLC, the buyer's as SupplierInvoiceLC.
+SELLER_CODES = {"212"}
+PLATFORM_ROLE = "WK"  # the CDAR role of a platform emitting a status (200, 213)
 ADDRESSING_FIELDS = {
     "siren": re.compile(r"[0-9]{9}"),
     "siret": re.compile(r"[0-9]{14}"),
@@ -100,10 +108,12 @@ class Flow:
     flow_type: str = "SupplierInvoice"
     direction: str = "In"
     processing_rule: str = "B2B"
+    tracking_id: str = ""
 
     def metadata(self) -> dict[str, Any]:
         return {
             "flowId": self.flow_id,
+            **({"trackingId": self.tracking_id} if self.tracking_id else {}),
             "submittedAt": stamp(self.updated_at),
             "updatedAt": stamp(self.updated_at),
             "flowType": self.flow_type,
@@ -121,6 +131,7 @@ class FakePlatform:
     url: str = ""
     flows: list[Flow] = field(default_factory=list)
     cdars: list[dict[str, Any]] = field(default_factory=list)  # the CDARs submitted, read back
+    invoices: list[dict[str, Any]] = field(default_factory=list)  # the invoices submitted
     directory: list[dict[str, Any]] = field(default_factory=list)  # the lines created
     searches: list[dict[str, Any]] = field(default_factory=list)  # the `where` of each search
     requests: list[str] = field(default_factory=list)
@@ -147,6 +158,54 @@ class FakePlatform:
         flow = Flow(flow_id, filename, content, self._tick(), syntax)
         self.flows.append(flow)
         return flow
+
+    def lifecycle(
+        self,
+        number: str,
+        code: str,
+        *,
+        reason: str = "",
+        seller_siren: str = "",
+        issue_date: dt.date | None = None,
+    ) -> Flow:
+        """A lifecycle status of an invoice the cooperative issued, waiting for it as an
+        incoming `CustomerInvoiceLC` flow (a CDAR checked against its XSD)."""
+        connector = AfnorPlatformConnector(
+            flow_url=self.flow_url, directory_url=self.directory_url, token=self.token
+        )
+        invoice = InvoiceReference(
+            platform_id="",
+            number=number,
+            issue_date=issue_date or START.date(),
+            seller_siren=seller_siren,
+            seller_name="Vendeur",
+            buyer_siren="732829320",
+            buyer_name="Acheteur",
+        )
+        content = connector._cdar(
+            invoice=invoice, code=code, reason=reason, sender_role=PLATFORM_ROLE
+        )
+        flow = Flow(
+            f"lc-{len(self.flows) + 1}",
+            f"cdar_{code}.xml",
+            content,
+            self._tick(),
+            "CDAR",
+            flow_type="CustomerInvoiceLC",
+        )
+        self.flows.append(flow)
+        return flow
+
+    @property
+    def amounts(self) -> list[tuple[str, str, str]]:
+        """(invoice number, status code, amount) of each CDAR received with an amount."""
+        return [
+            (cdar["invoice_number"], cdar["status_code"], f"{amount['amount']['float']:.2f}")
+            for cdar in self.cdars
+            for status in cdar["doc_status"]
+            for amount in status.get("doc_characteristics", [])
+            if "amount" in amount
+        ]
 
     def touch(self, flow_id: str) -> None:
         """A flow updated (its acknowledgement changed): it comes back in the next search."""
@@ -194,6 +253,7 @@ class FakePlatform:
             and flow.direction in where.get("flowDirection", [flow.direction])
             and flow.flow_type in where.get("flowType", [flow.flow_type])
             and flow.processing_rule in where.get("processingRule", [flow.processing_rule])
+            and where.get("trackingId", flow.tracking_id) == flow.tracking_id
         ]
         return {"limit": limit, "filters": where, "results": [f.metadata() for f in found[:limit]]}
 
@@ -226,13 +286,17 @@ class FakePlatform:
                 raise Refused(400, "INVALID_FIELD", message)
         if "sha256" in info and info["sha256"] != hashlib.sha256(content).hexdigest():
             raise Refused(400, "CHECKSUM_MISMATCH", "sha256 differs from the file's")
-        flow_type = "SupplierInvoice"
+        flow_type = "CustomerInvoice"
         if info["flowSyntax"] == "CDAR":
             try:
-                self.cdars.append(parse_cdar(content))
+                cdar = parse_cdar(content)
             except Exception:
                 raise Refused(400, "INVALID_SCHEMA", "the CDAR is not valid") from None
-            flow_type = "SupplierInvoiceLC"
+            self.cdars.append(cdar)
+            seller = cdar["status_code"] in SELLER_CODES
+            flow_type = "CustomerInvoiceLC" if seller else "SupplierInvoiceLC"
+        elif info["flowSyntax"] == "Factur-X" and not content.startswith(b"%PDF"):
+            raise Refused(400, "INVALID_SCHEMA", "a Factur-X flow is a PDF")
         flow = Flow(
             f"out-{len(self.flows) + 1}",
             info.get("name") or filename,
@@ -242,8 +306,20 @@ class FakePlatform:
             flow_type=flow_type,
             direction="Out",
             processing_rule=info.get("processingRule", "B2B"),
+            tracking_id=str(info.get("trackingId", "")),
         )
         self.flows.append(flow)
+        if flow_type == "CustomerInvoice":
+            self.invoices.append(
+                {
+                    "flowId": flow.flow_id,
+                    "trackingId": flow.tracking_id,
+                    "flowSyntax": flow.syntax,
+                    "processingRule": flow.processing_rule,
+                    "name": flow.filename,
+                    "size": len(content),
+                }
+            )
         return {"flowId": flow.flow_id, "submittedAt": stamp(flow.updated_at), **info}
 
     # The Directory Service.

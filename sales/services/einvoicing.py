@@ -1,0 +1,280 @@
+"""E-invoicing of the invoices the cooperative issues, through its accredited platform (PA).
+
+- An invoice or credit note to a French business customer (SIREN known) is handed to the
+  customer's platform through the cooperative's: its Factur-X PDF, `processingRule` B2B, our
+  document id as `trackingId`. A job does it; a document already submitted is not submitted
+  again (the submission row, and the platform searched by `trackingId` before any upload).
+- The lifecycle statuses the platforms send back (`CustomerInvoiceLC` flows: 200 Déposée, 213
+  Rejetée, 210 Refusée…) are fetched after a cursor and kept as the invoice's timeline; each
+  flow is recorded once.
+- Each payment of a B2B domestic services invoice is told to the platform as status 212
+  Encaissée with its amount (partial payments allowed), once per payment, by a job; a payment
+  of an invoice not yet submitted waits for the submission.
+
+Limit: a sale to a private person, to a foreign customer or to a public body (Chorus Pro) is
+not e-invoiced; it falls under e-reporting, which is not built yet.
+
+The connection itself (`PlatformConnector`, the platform's address and token) belongs to the
+purchases app, which receives the supplier invoices through the same platform.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from perspectives.core.exceptions import ApplicationError
+from perspectives.tenancy.context import require_cooperative_id
+from perspectives.tenancy.jobs import job_enqueue, job_latest, job_retry
+from perspectives.tenancy.models import Cooperative, Job
+from purchases.platform import (
+    SELLER,
+    InvoiceReference,
+    LifecycleMessage,
+    OutgoingInvoice,
+    PlatformConnector,
+)
+from purchases.services import platform_configured, platform_connector
+from sales.models import (
+    Customer,
+    Document,
+    EInvoiceSubmission,
+    LifecycleCode,
+    LifecycleCursor,
+    LifecycleStatus,
+    OperationCategory,
+    Payment,
+)
+from sales.services.rendering import document_pdf_render
+
+logger = logging.getLogger(__name__)
+
+SUBMIT_TASK = "sales.tasks.einvoice_submit_task"
+STATUS_SEND_TASK = "sales.tasks.lifecycle_status_send_task"
+E_INVOICED_KINDS = (Document.Kind.INVOICE, Document.Kind.CREDIT_NOTE)
+
+
+@dataclass
+class LifecycleReport:
+    recorded: int = 0
+    unknown: list[str] = field(default_factory=list)  # invoice numbers we never issued
+    unreadable: list[str] = field(default_factory=list)  # why, for each flow not understood
+
+
+def customer_siren(customer: Customer) -> str:
+    return customer.siren or customer.siret[:9]
+
+
+def einvoice_out_of_scope(document: Document) -> str:
+    """Why `document` is not e-invoiced through the platform ("" when it is)."""
+    customer = document.customer
+    if document.kind not in E_INVOICED_KINDS:
+        return _("Seules les factures et les avoirs passent par la plateforme.")
+    if document.status != Document.Status.VALIDATED:
+        return _("Seule une facture validée se transmet à la plateforme.")
+    if customer.kind != Customer.Kind.COMPANY or customer.country != "FR":
+        return _(
+            "Client particulier, public ou étranger : cette vente relève de l'e-reporting "
+            "(ou de Chorus Pro), pas de la facture électronique."
+        )
+    if len(customer_siren(customer)) != 9:
+        return _("Le SIREN du client manque : la plateforme ne peut pas l'adresser.")
+    return ""
+
+
+@transaction.atomic
+def einvoice_submit_request(*, document: Document) -> Job:
+    """Ask a worker to submit the document. Asked twice, the job is the same one; after a
+    failure (the platform unreachable, an error it gave), the failed job is handed out again."""
+    out_of_scope = einvoice_out_of_scope(document)
+    if out_of_scope:
+        raise ApplicationError(out_of_scope)
+    submitted = EInvoiceSubmission.objects.filter(document=document).first()
+    if submitted is not None:
+        raise ApplicationError(
+            _("Déjà transmise à la plateforme le %(date)s (flux %(flow)s).")
+            % {
+                "date": timezone.localtime(submitted.submitted_at).strftime("%d/%m/%Y %H:%M"),
+                "flow": submitted.flow_id,
+            }
+        )
+    latest = job_latest(SUBMIT_TASK, document_id=document.pk)
+    if latest is not None and latest.state == Job.State.FAILED:
+        return job_retry(job=latest)
+    return job_enqueue(SUBMIT_TASK, document_id=document.pk)
+
+
+@transaction.atomic
+def einvoice_submit(
+    *, document_id: int, connector: PlatformConnector | None = None
+) -> EInvoiceSubmission:
+    """Submit the document's Factur-X once. The document's row stays locked during the upload,
+    so a second job for it waits, then finds the submission and does nothing."""
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=document_id)
+    )
+    existing = EInvoiceSubmission.objects.filter(document=document).first()
+    if existing is not None:
+        return existing
+    out_of_scope = einvoice_out_of_scope(document)
+    if out_of_scope:
+        raise ApplicationError(out_of_scope)
+    file = document_pdf_render(document_id=document.pk)
+    with file.pdf.open("rb") as handle:
+        content = handle.read()
+    connector = connector or platform_connector()
+    flow_id = connector.submit_invoice(
+        invoice=OutgoingInvoice(
+            tracking_id=str(document.pk), filename=f"{document.number}.pdf", content=content
+        )
+    )
+    submission: EInvoiceSubmission = EInvoiceSubmission.objects.create(
+        cooperative_id=document.cooperative_id,
+        document=document,
+        flow_id=flow_id[:100],
+        sha256=file.sha256,
+    )
+    # Statuses 212 recorded before the invoice reached the platform can go now.
+    waiting = LifecycleStatus.objects.filter(
+        document=document, origin=LifecycleStatus.Origin.COOPERATIVE, sent_at__isnull=True
+    )
+    for status in waiting:
+        job_enqueue(STATUS_SEND_TASK, status_id=status.pk)
+    return submission
+
+
+def _record(message: LifecycleMessage, report: LifecycleReport) -> None:
+    if not message.code:
+        report.unreadable.append(message.reason)
+        return
+    if LifecycleStatus.objects.filter(flow_id=message.flow_id).exists():
+        return
+    document = (
+        Document.objects.filter(number=message.invoice_number, kind__in=E_INVOICED_KINDS)
+        .exclude(status=Document.Status.DRAFT)
+        .first()
+    )
+    if document is None:
+        report.unknown.append(message.invoice_number)
+        return
+    LifecycleStatus.objects.create(
+        cooperative_id=document.cooperative_id,
+        document=document,
+        code=message.code,
+        origin=LifecycleStatus.Origin.PLATFORM,
+        reason=message.reason,
+        amount=message.amount if message.amount and message.amount > 0 else None,
+        flow_id=message.flow_id[:100],
+        occurred_at=message.at or timezone.now(),
+    )
+    report.recorded += 1
+
+
+def lifecycle_statuses_sync(*, connector: PlatformConnector | None = None) -> LifecycleReport:
+    """Record the statuses the platform has for the issued invoices since the last sync. Each
+    flow is recorded with the cursor that passes it, in one transaction: an interrupted sync
+    resumes after the last flow recorded. A cooperative without a platform does nothing."""
+    report = LifecycleReport()
+    if connector is None:
+        if not platform_configured():
+            return report
+        connector = platform_connector()
+    cooperative_id = require_cooperative_id()
+    cursor, _created = LifecycleCursor.objects.get_or_create(cooperative_id=cooperative_id)
+    for message in connector.fetch_lifecycle(since=cursor.updated_after):
+        with transaction.atomic():
+            _record(message, report)
+            cursor.updated_after = message.updated_at
+            cursor.save(update_fields=["updated_after"])
+    if report.unknown or report.unreadable:
+        # Passed by the cursor: the log is where someone can look them up at the platform.
+        logger.warning(
+            "platform statuses skipped: unknown invoices %s, unreadable %s",
+            report.unknown,
+            report.unreadable,
+        )
+    return report
+
+
+def einvoice_receipt_due(invoice: Document) -> bool:
+    """Whether a payment of `invoice` is told to the platform (212): a B2B domestic invoice
+    of services (VAT due on receipts; a mixed invoice has a services part)."""
+    return (
+        invoice.kind == Document.Kind.INVOICE
+        and invoice.category != OperationCategory.GOODS
+        and not einvoice_out_of_scope(invoice)
+    )
+
+
+def payment_status_record(*, payment: Payment) -> LifecycleStatus | None:
+    """Status 212 Encaissée for `payment`, sent by a job once the invoice is on the platform.
+    Called in the payment's transaction; a second call for the same payment adds nothing."""
+    invoice = payment.invoice
+    if not einvoice_receipt_due(invoice):
+        return None
+    status, created = LifecycleStatus.objects.get_or_create(
+        cooperative_id=payment.cooperative_id,
+        payment=payment,
+        code=LifecycleCode.CASHED,
+        defaults={
+            "document": invoice,
+            "origin": LifecycleStatus.Origin.COOPERATIVE,
+            "amount": payment.amount,
+            "occurred_at": timezone.now(),
+        },
+    )
+    if created and EInvoiceSubmission.objects.filter(document=invoice).exists():
+        job_enqueue(STATUS_SEND_TASK, status_id=status.pk)
+    return status
+
+
+@transaction.atomic
+def lifecycle_status_send(
+    *, status_id: int, connector: PlatformConnector | None = None
+) -> LifecycleStatus:
+    """Send one of the cooperative's statuses as a CDAR; a status already sent is left, here
+    (`sent_at`) or at the platform (its `trackingId`, in case our commit was lost)."""
+    status = (
+        LifecycleStatus.objects.select_for_update(of=("self",))
+        .select_related("document__customer")
+        .get(pk=status_id)
+    )
+    if status.sent_at is not None:
+        return status
+    document = status.document
+    submission = EInvoiceSubmission.objects.filter(document=document).first()
+    if submission is None:
+        raise ApplicationError(
+            _(
+                "La facture %(number)s n'est pas encore sur la plateforme : "
+                "le statut %(code)s partira après elle."
+            )
+            % {"number": document.number, "code": status.code}
+        )
+    cooperative = Cooperative.objects.get(pk=status.cooperative_id)
+    connector = connector or platform_connector()
+    connector.send_status(
+        invoice=InvoiceReference(
+            platform_id=submission.flow_id,
+            number=document.number,
+            issue_date=document.issue_date or timezone.localdate(),
+            seller_siren=cooperative.siren,
+            seller_name=cooperative.name,
+            buyer_siren=customer_siren(document.customer),
+            buyer_name=document.customer.name,
+            type_code=document.type_code,
+        ),
+        code=status.code,
+        sender_role=SELLER,
+        amount=status.amount,
+        tracking_id=f"status-{status.pk}",
+    )
+    status.sent_at = timezone.now()
+    status.save(update_fields=["sent_at"])
+    return status
