@@ -23,6 +23,7 @@ from perspectives.tenancy.apis import PaginatedApiMixin, TenantApiView
 from perspectives.tenancy.models import Role
 from perspectives.tenancy.permissions import HasRole
 from sales import selectors, services
+from sales.einvoicing_apis import SalesLifecycleStatusSerializer
 from sales.models import (
     Customer,
     Document,
@@ -35,7 +36,6 @@ from sales.models import (
 )
 from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES
 from sales.services import approval, emails, reminders, series
-from sales.einvoicing_apis import SalesLifecycleStatusSerializer
 from sales.services.rendering import document_pdf_request
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
