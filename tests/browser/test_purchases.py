@@ -27,9 +27,9 @@ from perspectives.tenancy.context import cooperative_context
 from purchases import services
 from purchases.models import PaymentBatch, PurchaseSettings, SupplierInvoice
 from tests.conftest import PASSWORD, TOTP_SECRET, World, travel_to
+from tests.helpers.fake_platform import fake_platform
 from tests.purchases.conftest import COOP_A_SIREN, Purchases, purchases  # noqa: F401 (fixture)
 from tests.purchases.einvoices_helpers import addressed_to, facturx
-from tests.purchases.fake_platform import fake_platform
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -68,16 +68,14 @@ def test_einvoice_expenses_and_sepa_end_to_end(
     base = live_server.url
     address = f"{COOP_A_SIREN}_{purchases.activity.pk}"
     with fake_platform() as platform:
-        platform.inbox = [
-            (
-                "flow-1",
-                "facture.pdf",
-                facturx(addressed_to("CII_example1.xml", siren=COOP_A_SIREN, address=address)),
-            )
-        ]
+        platform.receive(
+            "flow-1",
+            "facture.pdf",
+            facturx(addressed_to("CII_example1.xml", siren=COOP_A_SIREN, address=address)),
+        )
         with cooperative_context(world.coop_a.pk):
             PurchaseSettings.objects.update(
-                platform_url=platform.url, platform_token=platform.token
+                platform_url=platform.flow_url, platform_token=platform.token
             )
             report = services.platform_sync()
             invoice = SupplierInvoice.objects.get(pk=report.received[0])

@@ -16,9 +16,9 @@ from perspectives.tenancy.models import Job, SettingChange
 from purchases.models import PurchaseSettings, SupplierInvoice
 from purchases.tasks import platform_sync_for_all_cooperatives, platform_sync_task
 from tests.conftest import World
+from tests.helpers.fake_platform import fake_platform
 from tests.purchases.conftest import COOP_A_SIREN, Purchases
 from tests.purchases.einvoices_helpers import addressed_to
-from tests.purchases.fake_platform import fake_platform
 
 SECRET = "pa-secret-7f3a9c2e5b"
 URL = "/c/coop-a/purchases/settings/"
@@ -183,16 +183,14 @@ def test_sync_task_receives_when_configured_and_is_idempotent(
     address = f"{COOP_A_SIREN}_{purchases.activity.pk}"
     nothing = platform_sync_task(cooperative_id=world.coop_b.pk)
     with fake_platform() as platform:
-        platform.inbox = [
-            (
-                "flow-1",
-                "f.xml",
-                addressed_to("CII_example1.xml", siren=COOP_A_SIREN, address=address),
-            )
-        ]
+        platform.receive(
+            "flow-1",
+            "f.xml",
+            addressed_to("CII_example1.xml", siren=COOP_A_SIREN, address=address),
+        )
         with cooperative_context(world.coop_a.pk):
             PurchaseSettings.objects.update(
-                platform_url=platform.url, platform_token=platform.token
+                platform_url=platform.flow_url, platform_token=platform.token
             )
         first = platform_sync_task(cooperative_id=world.coop_a.pk)
         second = platform_sync_task(cooperative_id=world.coop_a.pk)
