@@ -49,8 +49,8 @@ def _credit(world: World, invoice: SupplierInvoice, amount: str, number: str = "
     return services.supplier_invoice_validate(invoice=note, membership=world.bob_membership)
 
 
-def _lettering(entry_id: int | None) -> str:
-    return EntryLine.objects.get(entry_id=entry_id, account__code="401").lettering
+def _lettering(entry_id: int | None) -> str | None:
+    return EntryLine.objects.get(entry_id=entry_id or 0, account__code="401").lettering
 
 
 def _balance(code: str) -> Decimal:
