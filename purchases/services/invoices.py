@@ -299,6 +299,8 @@ def _credit_note_check(credit_note: SupplierInvoice) -> SupplierInvoice:
     invoice = _locked(credit_note.credited_invoice)  # type: ignore[arg-type]
     if invoice.status not in (SupplierInvoice.Status.VALIDATED, SupplierInvoice.Status.PAID):
         raise ApplicationError(_("La facture d'origine n'est pas encore validée."))
+    if credit_note.activity_id != invoice.activity_id:
+        raise ApplicationError(_("L'avoir porte sur l'activité de la facture qu'il annule."))
     if invoice.status == SupplierInvoice.Status.VALIDATED and _in_unsent_batch(invoice):
         raise ApplicationError(
             _(

@@ -158,6 +158,9 @@ def test_refused_credit_notes_change_nothing(world: World, purchases: Purchases)
         ):
             services.supplier_invoice_validate(invoice=too_much, membership=world.bob_membership)
         too_much.refresh_from_db()
+        services.supplier_invoice_assign(invoice=too_much, activity=purchases.other_activity)
+        with pytest.raises(ApplicationError, match="porte sur l'activité de la facture"):
+            services.supplier_invoice_validate(invoice=too_much, membership=world.bob_membership)
         with pytest.raises(ApplicationError, match="pas un autre avoir"):
             services.supplier_credit_note_create(
                 invoice=too_much,
