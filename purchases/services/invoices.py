@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounting.models import ThirdParty
 from accounting.services import LineInput, entry_post, fiscal_year_ensure
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
@@ -263,9 +264,24 @@ def may_validate(*, invoice: SupplierInvoice, membership: Membership) -> bool:
     return invoice.total_incl_tax <= settings_get().self_validation_cap
 
 
-def _side(amount: Decimal, *, reverse: bool) -> dict[str, Decimal]:
+def _line(
+    code: str,
+    amount: Decimal,
+    *,
+    reverse: bool,
+    activity: int | None,
+    label: str,
+    third_party: ThirdParty | None = None,
+) -> LineInput:
     """A debit, or for a credit note (posted in reverse) a credit."""
-    return {"credit": amount} if reverse else {"debit": amount}
+    return LineInput(
+        code,
+        debit=Decimal(0) if reverse else amount,
+        credit=amount if reverse else Decimal(0),
+        activity=activity,
+        third_party=third_party,
+        label=label,
+    )
 
 
 def _in_unsent_batch(invoice: SupplierInvoice) -> bool:
@@ -283,6 +299,8 @@ def _credit_note_check(credit_note: SupplierInvoice) -> SupplierInvoice:
     invoice = _locked(credit_note.credited_invoice)  # type: ignore[arg-type]
     if invoice.status not in (SupplierInvoice.Status.VALIDATED, SupplierInvoice.Status.PAID):
         raise ApplicationError(_("La facture d'origine n'est pas encore validée."))
+    if credit_note.activity_id != invoice.activity_id:
+        raise ApplicationError(_("L'avoir porte sur l'activité de la facture qu'il annule."))
     if invoice.status == SupplierInvoice.Status.VALIDATED and _in_unsent_batch(invoice):
         raise ApplicationError(
             _(
@@ -344,22 +362,22 @@ def supplier_invoice_validate(
     fiscal_year_ensure(day=invoice.issue_date)
     activity = invoice.activity_id
     lines = [
-        LineInput(code, activity=activity, label=label, **_side(amount, reverse=reverse))
-        for code, amount in charges.items()
+        _line(code, amount, reverse=reverse, activity=activity, label=label)
+        for code, amount in [
+            *charges.items(),
+            (DEDUCTIBLE_VAT, deductible),
+            (DEDUCTIBLE_VAT_PENDING, pending),
+        ]
         if amount
     ]
-    for code, amount in ((DEDUCTIBLE_VAT, deductible), (DEDUCTIBLE_VAT_PENDING, pending)):
-        if amount:
-            lines.append(
-                LineInput(code, activity=activity, label=label, **_side(amount, reverse=reverse))
-            )
     lines.append(
-        LineInput(
+        _line(
             SUPPLIERS,
+            invoice.total_incl_tax,
+            reverse=not reverse,
             activity=activity,
-            third_party=third_party,
             label=label,
-            **_side(invoice.total_incl_tax, reverse=not reverse),
+            third_party=third_party,
         )
     )
     invoice.entry = entry_post(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from sepaxml import SepaTransfer
 
 from accounting.models import EntryLine
 from accounting.services import LineInput, entry_post, fiscal_year_ensure, lines_letter
+from entrepreneurs.models import Entrepreneur
 from payroll.models import PayrollRun
 from payroll.selectors import payslips_to_pay
 from payroll.services import payroll_run_mark_paid
@@ -155,20 +157,14 @@ def payment_batch_create(
     for report in reports:
         if report.status != ExpenseReport.Status.VALIDATED:
             raise ApplicationError(_("La note %(report)s n'est pas validée.") % {"report": report})
-        person = report.entrepreneur
-        if not person.iban:
-            raise ApplicationError(_("%(name)s n'a pas d'IBAN.") % {"name": person})
-        iban, bic = bank_details_clean(iban=person.iban, bic="")
         payments.append(
-            Payment(
-                cooperative_id=batch.cooperative_id,
-                expense_report=report,
-                creditor_name=epc_text(f"{person.first_name} {person.last_name}", 70),
-                iban=iban,
-                bic=bic,
+            _person_payment(
+                batch,
+                report.entrepreneur,
                 amount=sum(expense_report_totals(report).values(), Decimal(0)),
                 end_to_end_id=f"NDF{report.pk}",
-                description=epc_text(f"Note de depenses {report.month:%m/%Y}", 140),
+                description=f"Note de depenses {report.month:%m/%Y}",
+                expense_report=report,
             )
         )
     payments += _salary_payments(batch, payroll_runs)
@@ -212,24 +208,43 @@ def _salary_payments(batch: PaymentBatch, runs: Sequence[PayrollRun]) -> list[Pa
         payslips = [p for p in payslips_to_pay(run_id=run.pk) if p.net_paid > 0]
         if Payment.objects.filter(payslip__in=payslips).exists():
             raise ApplicationError(_("Un des éléments est déjà dans un lot de virements."))
-        for payslip in payslips:
-            person = payslip.entrepreneur
-            if not person.iban:
-                raise ApplicationError(_("%(name)s n'a pas d'IBAN.") % {"name": person})
-            iban, bic = bank_details_clean(iban=person.iban, bic="")
-            payments.append(
-                Payment(
-                    cooperative_id=batch.cooperative_id,
-                    payslip=payslip,
-                    creditor_name=epc_text(f"{person.first_name} {person.last_name}", 70),
-                    iban=iban,
-                    bic=bic,
-                    amount=payslip.net_paid,
-                    end_to_end_id=f"SAL{payslip.pk}",
-                    description=epc_text(f"Salaire {payslip.period:%m/%Y}", 140),
-                )
+        payments += [
+            _person_payment(
+                batch,
+                payslip.entrepreneur,
+                amount=payslip.net_paid,
+                end_to_end_id=f"SAL{payslip.pk}",
+                description=f"Salaire {payslip.period:%m/%Y}",
+                payslip=payslip,
             )
+            for payslip in payslips
+        ]
     return payments
+
+
+def _person_payment(
+    batch: PaymentBatch,
+    person: Entrepreneur,
+    *,
+    amount: Decimal,
+    end_to_end_id: str,
+    description: str,
+    **item: Any,
+) -> Payment:
+    """A transfer to an entrepreneur's own account (expenses, salary), for `item`."""
+    if not person.iban:
+        raise ApplicationError(_("%(name)s n'a pas d'IBAN.") % {"name": person})
+    iban, bic = bank_details_clean(iban=person.iban, bic="")
+    return Payment(
+        cooperative_id=batch.cooperative_id,
+        creditor_name=epc_text(f"{person.first_name} {person.last_name}", 70),
+        iban=iban,
+        bic=bic,
+        amount=amount,
+        end_to_end_id=end_to_end_id,
+        description=epc_text(description, 140),
+        **item,
+    )
 
 
 def sepa_xml_build(

@@ -95,6 +95,7 @@ def _pages() -> dict[str, list[str]]:
             url("ledger_trial_balance"),
             url("bank_home"),
             url("purchases_home"),
+            url("purchases_settings"),
         ],
         "paie@perspectives.example": [
             url("cooperative_home"),

@@ -76,8 +76,8 @@ def test_every_list_is_documented_as_a_bounded_page(db: None, client: Client) ->
         parameters = {p["name"]: p["schema"] for p in get["parameters"] if p["in"] == "query"}
         assert parameters["limit"]["maximum"] == 200, path
         assert parameters["offset"]["minimum"] == 0, path
-    # 12, purchases (suppliers, invoices, expense reports), sales (customers, products, documents,
-    # documents waiting for validation), bank (accounts, statements, lines).
+    # 12, purchases (suppliers, invoices, expense reports, SEPA batches), sales (customers,
+    # products, documents, documents waiting for validation), bank (accounts, statements, lines).
     assert pages == 22
 
 

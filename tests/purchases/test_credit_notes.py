@@ -49,8 +49,8 @@ def _credit(world: World, invoice: SupplierInvoice, amount: str, number: str = "
     return services.supplier_invoice_validate(invoice=note, membership=world.bob_membership)
 
 
-def _lettering(entry_id: int | None) -> str:
-    return EntryLine.objects.get(entry_id=entry_id, account__code="401").lettering
+def _lettering(entry_id: int | None) -> str | None:
+    return EntryLine.objects.get(entry_id=entry_id or 0, account__code="401").lettering
 
 
 def _balance(code: str) -> Decimal:
@@ -158,6 +158,9 @@ def test_refused_credit_notes_change_nothing(world: World, purchases: Purchases)
         ):
             services.supplier_invoice_validate(invoice=too_much, membership=world.bob_membership)
         too_much.refresh_from_db()
+        services.supplier_invoice_assign(invoice=too_much, activity=purchases.other_activity)
+        with pytest.raises(ApplicationError, match="porte sur l'activité de la facture"):
+            services.supplier_invoice_validate(invoice=too_much, membership=world.bob_membership)
         with pytest.raises(ApplicationError, match="pas un autre avoir"):
             services.supplier_credit_note_create(
                 invoice=too_much,

@@ -261,7 +261,7 @@ def test_api_put_corrects_the_draft(world: World, purchases: Purchases) -> None:
         invoice = _draft(purchases)
     alice = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.alice).key}")
     url = f"/api/v1/c/coop-a/purchases/invoices/{invoice.pk}/"
-    body = {
+    body: dict[str, Any] = {
         "number": "D-1",
         "issue_date": "2026-03-10",
         "due_date": "2026-04-09",

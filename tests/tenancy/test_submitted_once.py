@@ -46,7 +46,8 @@ COVERED = {
         "payroll.run_views": "run_absences",
         "governance.views.register": "admission_new shares_add share_payment share_refund",
         "purchases.views": (
-            "invoice_new supplier_list expense_list expense_line_add expense_mileage_add batch_list"
+            "invoice_new credit_note_new supplier_list expense_list expense_line_add "
+            "expense_mileage_add batch_list"
         ),
         "governance.views.assemblies": (
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
@@ -749,6 +750,23 @@ def test_every_create_form_of_the_purchases_runs_once(
     client.post(f"{report_url}submit/")
     client.force_login(world.bob)
     client.post(f"{report_url}validate/")
+    with cooperative_context(world.coop_a.pk):
+        invoice = buy.SupplierInvoice.objects.get(number="T-1")
+    client.post(f"/c/coop-a/purchases/invoices/{invoice.pk}/validate/")
+    created_once(
+        client,
+        page=f"/c/coop-a/purchases/invoices/{invoice.pk}/credit-notes/new/",
+        action=f"/c/coop-a/purchases/invoices/{invoice.pk}/credit-notes/new/",
+        data={
+            "number": "AV-T-1",
+            "issue_date": "2026-03-03",
+            "label": "Remise",
+            "account_code": "6063",
+            "amount_excl_tax": "10.00",
+            "vat_rate": "20",
+        },
+        count=counter(buy.SupplierInvoice, world),
+    )
     created_once(
         client,
         page="/c/coop-a/purchases/suppliers/",
