@@ -13,11 +13,12 @@ from rest_framework.authtoken.models import Token
 
 from accounting.services import LineInput, account_create
 from bank import services, vat
-from bank.demo import CamtEntry, camt053_document
+from bank.demo import CamtEntry
 from bank.models import BankLine, Reconciliation
 from entrepreneurs.models import Activity
 from perspectives.tenancy.models import Role
 from tests.accounting.conftest import Ledger
+from tests.bank.conftest import entry_rows, march_statement
 from tests.conftest import activate_totp
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.bank import IBANS
@@ -64,16 +65,7 @@ def paid(ledger: Ledger) -> dict[str, BankLine]:
         CamtEntry(dt.date(2025, 3, 10), D("120.00"), "CLIENT UN", "ACOMPTE F2025-0002"),
         CamtEntry(dt.date(2025, 3, 25), D("240.00"), "CLIENT UN", "SOLDE F2025-0002"),
     ]
-    services.statement_import(
-        bank_account=account,
-        data=camt053_document(
-            iban=account.iban,
-            start=dt.date(2025, 3, 1),
-            end=dt.date(2025, 3, 31),
-            opening=D("0.00"),
-            entries=entries,
-        ),
-    )
+    services.statement_import(bank_account=account, data=march_statement(account.iban, *entries))
     lines = {str(line.amount): line for line in BankLine.objects.select_related("bank_account")}
     for amount in ("1200.00", "120.00", "240.00"):
         line = lines[amount]
@@ -95,11 +87,7 @@ def test_each_payment_releases_its_share_of_the_pending_vat(
     ledger: Ledger, paid: dict[str, BankLine]
 ) -> None:
     full = Reconciliation.objects.get(bank_line=paid["1200.00"])
-    assert full.entry is not None
-    rows = full.entry.lines.order_by("line_no").values_list(
-        "account__code", "debit", "credit", "activity__analytic_code"
-    )
-    assert list(rows) == [
+    assert entry_rows(full.entry) == [
         ("512", D("1200.00"), D("0.00"), "A1"),
         ("411", D("0.00"), D("1200.00"), "A1"),
         ("44574", D("200.00"), D("0.00"), "A1"),
