@@ -303,8 +303,9 @@ def rules_active() -> list[ReconciliationRule]:
     return list(ReconciliationRule.objects.filter(is_active=True).select_related("account"))
 
 
-def _matcher() -> Matcher:
-    payments = PaymentIndex(ledger_payments_unpointed(), bank_ledger_accounts())
+def _matcher(lines: Sequence[BankLine]) -> Matcher:
+    days = [line.booking_date for line in lines]
+    payments = PaymentIndex(ledger_payments_unpointed(around=days), bank_ledger_accounts())
     return Matcher(open_items(), rules_active(), payments)
 
 
@@ -313,14 +314,16 @@ def suggestions_for(
 ) -> list[Suggestion]:
     """The line's suggestions; with `activities` (a support member's portfolio), only those
     that stay within them."""
-    suggestions = _matcher().suggest(line)
+    suggestions = _matcher([line]).suggest(line)
     if activities is None:
         return suggestions
     return [s for s in suggestions if s.activity_ids <= activities]
 
 
 def suggestions_for_lines(lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
-    matcher = _matcher()
+    if not lines:
+        return {}
+    matcher = _matcher(lines)
     return {line.pk: matcher.suggest(line) for line in lines}
 
 

@@ -263,3 +263,12 @@ def test_supplier_invoices_and_expense_reports_are_suggested_and_lettered(
         ("467", D("0.00"), D("84.50"), "A"),
         ("467", D("84.50"), D("0.00"), "A"),
     ]
+
+
+def test_only_recent_payments_are_offered(ledger: Ledger, account: BankAccount) -> None:
+    _payment(ledger, "8.40", source="history", piece_ref="ANCIEN", date=dt.date(2025, 1, 10))
+    line = _line("-8.40")
+    assert services.suggestions_for(line) == []
+    recent = _payment(ledger, "8.40", source="", piece_ref="CB-0308", date=dt.date(2025, 3, 8))
+    (found,) = services.suggestions_for(line)
+    assert (found.kind, found.score, found.pointed) == ("payment", 55, [recent])
