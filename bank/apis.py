@@ -321,6 +321,10 @@ class ReconciliationOutputSerializer(serializers.Serializer[Any]):
         "paiements déjà comptabilisés.",
     )
     letterings = serializers.JSONField(help_text="[[compte, code de lettrage], …]")
+    vat_released = serializers.JSONField(
+        help_text="TVA sur les encaissements rendue exigible (44574 → 44571) : "
+        "[[ligne de la créance, montant], …]"
+    )
     pointed = serializers.SerializerMethodField(help_text="Lignes 512 pointées.")
 
     def get_pointed(self, reconciliation: Any) -> list[int]:

@@ -2,10 +2,11 @@
 
 The cooperative's main account (on 512) and this month's camt.053 statement, imported through
 the import service: customers paying some of the demo's open invoices (their numbers in the
-remittance information, so the suggestions find them), a SEPA batch, card fees and the monthly
-account fee. The statement opens on the ledger's 512 balance at the end of last month, so the
-bank's balance and the ledger's agree once the lines are reconciled. A rule sends card fees to
-627. Deterministic and idempotent (a second run adds nothing).
+remittance information, so the suggestions find them), the SEPA batch the purchases demo sent
+(pointed against its payments in one click), card fees and the monthly account fee. The
+statement opens on the ledger's 512 balance at the end of last month, so the bank's balance and
+the ledger's agree once the lines are reconciled. A rule sends card fees to 627. Deterministic
+and idempotent (a second run adds nothing).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from accounting.models import Entry, EntryLine
 from bank import services
 from bank.models import BankAccount, BankLine, ReconciliationRule
+from bank.services.pointing import LedgerPayment, ledger_payments_unpointed
 from perspectives.tenancy.models import Cooperative
 
 DEMO_IBANS = {
@@ -130,6 +132,29 @@ def _open_invoices(limit: int) -> list[tuple[Decimal, str, str]]:
     return list(rows)
 
 
+def _sepa_batch(start: dt.date, today: dt.date) -> CamtEntry | None:
+    """The SEPA batch the purchases demo sent this month, as the bank reports it: one debit with
+    the batch's reference and one transaction per payment (its line then points them)."""
+    batches: dict[str, list[LedgerPayment]] = {}
+    for payment in ledger_payments_unpointed(around=[today]):
+        if payment.source == "purchases" and payment.piece_ref and payment.date >= start:
+            batches.setdefault(payment.piece_ref, []).append(payment)
+    if not batches:
+        return None
+    reference = min(batches)
+    payments = batches[reference]
+    return CamtEntry(
+        booking_date=min(max(p.date for p in payments), today),
+        amount=sum((p.amount for p in payments), Decimal("0.00")),
+        reference=reference,
+        additional=f"REMISE VIREMENTS SEPA {reference}",
+        details=tuple(
+            (-p.amount, p.label.rsplit("·", 1)[-1].strip().upper(), p.label)
+            for p in sorted(payments, key=lambda p: p.line_id)
+        ),
+    )
+
+
 def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
     """Create this app's demo rows in the active cooperative (idempotent); returns counts."""
     if not BankAccount.objects.exists():
@@ -165,7 +190,8 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
                 amount=Decimal("-12.00"),
                 additional="COMMISSION TENUE DE COMPTE",
             ),
-            CamtEntry(
+            _sepa_batch(start, today)
+            or CamtEntry(
                 booking_date=start + dt.timedelta(days=rng.randrange(days)),
                 amount=Decimal("-760.00"),
                 reference=f"PAY-{start:%Y-%m}",

@@ -237,6 +237,8 @@ class Reconciliation(TenantModel):
     )
     # [[account id, lettering code], …]
     letterings = models.JSONField(default=list, blank=True)
+    # VAT on receipts released by the entry: [[411 item line id, "amount"], …]
+    vat_released = models.JSONField(default=list, blank=True)
     rule = models.ForeignKey(
         "ReconciliationRule",
         on_delete=models.SET_NULL,

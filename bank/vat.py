@@ -5,6 +5,13 @@ l10n_fr_account_vat_return):
 - 08 / 9B / 09: base and tax at 20 %, 10 % and 5.5 %. The ledger's lines carry no tax code, so
   each entry's rate is its VAT collected (44571) over its revenue (70x), rounded to the nearest
   legal rate; A1 is the sum of those bases;
+- VAT on receipts (services without the debit option): the invoice parks its VAT on 44574, which
+  the return does not read; each payment moves its share to 44571 (sales' payments, the bank's
+  reconciliations). Those entries count in the month of the payment, with the base cashed: what
+  the customer paid on 411 less the VAT released, activity by activity of the entry (the rate
+  from the two, as above); a payment's reversal counts back. A payment that settles, in one
+  activity, invoices on receipts together with invoices on debits counts the whole payment as
+  cashed base: post them apart;
 - 16: total gross VAT due; 19: deductible VAT on fixed assets (44562); 20: on other goods and
   services (44566); 22: the credit carried from the previous return (44567's balance at the
   period's start); 23: total deductible;
@@ -37,6 +44,7 @@ from perspectives.core.exceptions import ApplicationError
 
 ZERO = Decimal("0.00")
 EURO = Decimal("1")
+PENDING = "44574"
 RATES = (Decimal("0.20"), Decimal("0.10"), Decimal("0.055"), Decimal("0.021"))
 COLLECTED = "44571"
 DEDUCTIBLE_ASSETS = "44562"
@@ -114,9 +122,25 @@ def vat_return_compute(*, date_from: dt.date, date_to: dt.date) -> VatReturn:
     ).values_list("entry_id", "account__code", "debit", "credit")
     for entry_id, code, debit, credit in rows:
         per_entry[entry_id][0 if code.startswith("70") else 1] += credit - debit
+    # VAT on receipts: the payments that released pending VAT (and the reversals of such
+    # payments, negative), per entry and activity; not the invoices that park it (revenue).
+    receipts = lines.filter(
+        entry__in=lines.filter(account__code=PENDING).values("entry_id")
+    ).exclude(entry__in=lines.filter(account__code__startswith="70").values("entry_id"))
+    cashed: dict[tuple[int, int | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for entry_id, activity_id, code, debit, credit in receipts.filter(
+        Q(account__code__startswith="411") | Q(account__code=COLLECTED)
+    ).values_list("entry_id", "activity_id", "account__code", "debit", "credit"):
+        paid, tax = cashed[(entry_id, activity_id)]
+        if code == COLLECTED:
+            tax += credit - debit
+        else:
+            paid += credit - debit
+        cashed[(entry_id, activity_id)] = [paid, tax]
     bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     taxes: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for base, tax in per_entry.values():
+    pairs = [*per_entry.values(), *([paid - tax, tax] for paid, tax in cashed.values() if tax)]
+    for base, tax in pairs:
         if not base:
             continue
         rate = _rate(base, tax)
@@ -155,13 +179,31 @@ def vat_return_compute(*, date_from: dt.date, date_to: dt.date) -> VatReturn:
             "CA",
             gettext_lazy("Ventes, prestations de services (base HT)"),
             sum(bases.values(), ZERO),
-            ("70",),
+            ("70", PENDING),
         ),
-        ("08", "FP", gettext_lazy("Base taxable au taux normal 20 %"), bases[RATES[0]], ("70",)),
+        (
+            "08",
+            "FP",
+            gettext_lazy("Base taxable au taux normal 20 %"),
+            bases[RATES[0]],
+            ("70", PENDING),
+        ),
         ("08T", "GP", gettext_lazy("Taxe due au taux normal 20 %"), taxes[RATES[0]], (COLLECTED,)),
-        ("9B", "FR", gettext_lazy("Base taxable au taux de 10 %"), bases[RATES[1]], ("70",)),
+        (
+            "9B",
+            "FR",
+            gettext_lazy("Base taxable au taux de 10 %"),
+            bases[RATES[1]],
+            ("70", PENDING),
+        ),
         ("9BT", "GR", gettext_lazy("Taxe due au taux de 10 %"), taxes[RATES[1]], (COLLECTED,)),
-        ("09", "FB", gettext_lazy("Base taxable au taux de 5,5 %"), bases[RATES[2]], ("70",)),
+        (
+            "09",
+            "FB",
+            gettext_lazy("Base taxable au taux de 5,5 %"),
+            bases[RATES[2]],
+            ("70", PENDING),
+        ),
         ("09T", "GB", gettext_lazy("Taxe due au taux de 5,5 %"), taxes[RATES[2]], (COLLECTED,)),
         ("16", "GH", gettext_lazy("Total de la TVA brute due"), gross, (COLLECTED,)),
         (
@@ -243,7 +285,11 @@ def box_lines(*, date_from: dt.date, date_to: dt.date, code: str) -> QuerySet[En
         lines = _period_lines(date_from, date_to)
         prefix = Q()
         for account in box.accounts:
-            prefix |= Q(account__code__startswith=account)
+            if account == PENDING:
+                # The releases of VAT on receipts: the payments behind the cashed bases.
+                prefix |= Q(account__code=PENDING, debit__gt=0)
+            else:
+                prefix |= Q(account__code__startswith=account)
         lines = lines.filter(prefix)
     return lines.select_related("entry__journal", "account", "activity", "third_party").order_by(
         "date", "entry_id", "line_no"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounting.models import EntryLine
 from entrepreneurs.models import Activity
 from payroll.models import PayrollRun
 from perspectives.tenancy.models import Membership
@@ -103,12 +104,14 @@ def payment_batch_get_for_member(*, membership: Membership, batch_id: int) -> Pa
 
 
 def payable_invoices() -> QuerySet[SupplierInvoice]:
-    """Validated, not yet in a batch, oldest due first."""
+    """Validated, not yet in a batch nor settled in the ledger otherwise (a bank line
+    reconciled against it), oldest due first."""
     return (
         SupplierInvoice.objects.filter(
             status=SupplierInvoice.Status.VALIDATED, kind=SupplierInvoice.Kind.INVOICE
         )
         .exclude(pk__in=_paid_items("supplier_invoice_id"))
+        .exclude(_settled_in_ledger())
         .select_related("supplier", "activity")
         .order_by("due_date", "issue_date", "pk")
     )
@@ -127,6 +130,7 @@ def payable_reports() -> QuerySet[ExpenseReport]:
     return (
         ExpenseReport.objects.filter(status=ExpenseReport.Status.VALIDATED)
         .exclude(pk__in=_paid_items("expense_report_id"))
+        .exclude(_settled_in_ledger())
         .select_related("entrepreneur")
         .order_by("month", "pk")
     )
@@ -138,6 +142,15 @@ def payable_runs() -> QuerySet[PayrollRun]:
         PayrollRun.objects.filter(status=PayrollRun.Status.VALIDATED)
         .exclude(payslips__pk__in=_paid_items("payslip_id"))
         .order_by("period")
+    )
+
+
+def _settled_in_ledger() -> Exists:
+    """The item's entry has its third party's line lettered: paid, whoever recorded it."""
+    return Exists(
+        EntryLine.objects.filter(
+            entry_id=OuterRef("entry_id"), third_party__isnull=False, lettering__isnull=False
+        )
     )
 
 

@@ -36,6 +36,11 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "lignes pointées",
             },
         ),
+        migrations.AddField(
+            model_name="reconciliation",
+            name="vat_released",
+            field=models.JSONField(blank=True, default=list),
+        ),
         migrations.RemoveConstraint(
             model_name="reconciliation",
             name="reconciliation_undone_has_reversal",

@@ -23,13 +23,18 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from accounting.models import Entry, EntryLine
+from accounting.models import Entry, EntryLine, Journal
 from bank.models import BankAccount, BankLine, PointedLine
 
 ZERO = Decimal("0.00")
 # Sources whose 512 lines are the bank app's own (posted when reconciling) or their reversals.
 OWN_SOURCES = ("bank", "reversal")
 PAYROLL = "payroll"
+# A payment is looked for from this long before the bank booked it (a transfer ordered, then
+# executed and reported) to a few days after (a run marked paid after the bank's date). Older
+# 512 lines (history, opening balances) are never offered.
+BEFORE = dt.timedelta(days=45)
+AFTER = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -49,19 +54,26 @@ def bank_ledger_accounts() -> set[int]:
     return set(BankAccount.objects.values_list("account_id", flat=True))
 
 
-def ledger_payments_unpointed(*, line_ids: Iterable[int] | None = None) -> list[LedgerPayment]:
+def ledger_payments_unpointed(
+    *, line_ids: Iterable[int] | None = None, around: Iterable[dt.date] = ()
+) -> list[LedgerPayment]:
     """The validated 512 lines no bank line accounts for yet, posted by another app or by hand
-    (not reversed)."""
+    (not reversed, not an opening balance); with `around`, only those a bank line booked on one
+    of these days may report."""
     rows = (
         EntryLine.objects.filter(
             account__code__startswith="512", entry__status=Entry.Status.VALIDATED
         )
         .exclude(entry__source__in=OWN_SOURCES)
+        .exclude(entry__journal__kind=Journal.Kind.OPENING)
         .exclude(entry__in=Entry.objects.exclude(reverses=None).values("reverses_id"))
         .exclude(pk__in=PointedLine.objects.filter(is_active=True).values("entry_line_id"))
     )
     if line_ids is not None:
         rows = rows.filter(pk__in=list(line_ids))
+    days = list(around)
+    if days:
+        rows = rows.filter(date__gte=min(days) - BEFORE, date__lte=max(days) + AFTER)
     values = rows.annotate(
         account_code=F("account__code"),
         piece_ref=F("entry__piece_ref"),
@@ -126,7 +138,13 @@ class PaymentIndex:
 
     def _usable(self, line: BankLine, payments: Iterable[LedgerPayment]) -> list[LedgerPayment]:
         own = line.bank_account.account_id
-        return [p for p in payments if p.account_id == own or p.account_id in self.generic]
+        earliest, latest = line.booking_date - BEFORE, line.booking_date + AFTER
+        return [
+            p
+            for p in payments
+            if (p.account_id == own or p.account_id in self.generic)
+            and earliest <= p.date <= latest
+        ]
 
     def suggest(self, line: BankLine, words: set[str]) -> list[PaymentMatch]:
         wanted = line.amount

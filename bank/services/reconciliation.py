@@ -42,6 +42,8 @@ from bank.services.pointing import (
     bank_ledger_accounts,
     ledger_payments_unpointed,
 )
+from bank.services.vat_receipts import COLLECTED, PENDING, Release, vat_releases
+from bank.services.vat_receipts import Payment as VatPayment
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
@@ -76,6 +78,9 @@ class Allocation:
     third_party: ThirdParty | str | None = None
     items: list[int] = field(default_factory=list)
     label: str = ""
+    # The open item this part pays, in full (`items`) or in part: its VAT on receipts is
+    # released in proportion (vat_receipts.py).
+    settles: int | None = None
 
 
 @dataclass
@@ -288,6 +293,7 @@ def _allocations(items: list[OpenItem], amount: Decimal) -> list[Allocation]:
                 third_party=item.third_party_code,
                 items=[item.line_id] if part == item.amount else [],
                 label=item.piece_ref,
+                settles=item.line_id,
             )
         )
     return allocations
@@ -297,8 +303,9 @@ def rules_active() -> list[ReconciliationRule]:
     return list(ReconciliationRule.objects.filter(is_active=True).select_related("account"))
 
 
-def _matcher() -> Matcher:
-    payments = PaymentIndex(ledger_payments_unpointed(), bank_ledger_accounts())
+def _matcher(lines: Sequence[BankLine]) -> Matcher:
+    days = [line.booking_date for line in lines]
+    payments = PaymentIndex(ledger_payments_unpointed(around=days), bank_ledger_accounts())
     return Matcher(open_items(), rules_active(), payments)
 
 
@@ -307,14 +314,16 @@ def suggestions_for(
 ) -> list[Suggestion]:
     """The line's suggestions; with `activities` (a support member's portfolio), only those
     that stay within them."""
-    suggestions = _matcher().suggest(line)
+    suggestions = _matcher([line]).suggest(line)
     if activities is None:
         return suggestions
     return [s for s in suggestions if s.activity_ids <= activities]
 
 
 def suggestions_for_lines(lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
-    matcher = _matcher()
+    if not lines:
+        return {}
+    matcher = _matcher(lines)
     return {line.pk: matcher.suggest(line) for line in lines}
 
 
@@ -364,13 +373,21 @@ def reconciliation_confirm(
         <= activities
     ):
         raise _portfolio_refused()
-    entry = _bank_entry_post(line, allocations, user) if allocations else None
+    releases = vat_releases(
+        [
+            VatPayment(item, Decimal(a.amount), full=item in a.items)
+            for a in allocations
+            if (item := a.settles or (a.items[0] if len(a.items) == 1 else None)) is not None
+        ]
+    )
+    entry = _bank_entry_post(line, allocations, user, releases) if allocations else None
     letterings = _letter(entry, allocations, line) if entry is not None else []
     reconciliation = Reconciliation.objects.create(
         cooperative_id=require_cooperative_id(),
         bank_line=line,
         entry=entry,
         letterings=letterings,
+        vat_released=[[r.item, str(r.amount)] for r in releases],
         rule=rule,
         created_by=user,
     )
@@ -407,8 +424,14 @@ def _pointed_payments(bank_account_id: int, pointed: Sequence[int]) -> list[Ledg
     return payments
 
 
-def _bank_entry_post(line: BankLine, allocations: Sequence[Allocation], user: User | None) -> Entry:
-    """One entry in the bank's journal: 512x per activity against each allocation."""
+def _bank_entry_post(
+    line: BankLine,
+    allocations: Sequence[Allocation],
+    user: User | None,
+    releases: Sequence[Release] = (),
+) -> Entry:
+    """One entry in the bank's journal: 512x per activity against each allocation, and the
+    VAT on receipts the payment releases (D 44574 / C 44571)."""
     bank = line.bank_account
     entry_lines: list[LineInput] = []
     label = (line.label or line.counterparty or _("Banque"))[:200]
@@ -441,6 +464,11 @@ def _bank_entry_post(line: BankLine, allocations: Sequence[Allocation], user: Us
         for activity_id, amount in by_activity.items()
         if amount
     ]
+    for release in releases:
+        entry_lines += [
+            LineInput(account=PENDING, debit=release.amount, activity=release.activity_id),
+            LineInput(account=COLLECTED, credit=release.amount, activity=release.activity_id),
+        ]
     attempt = Reconciliation.objects.filter(bank_line=line).count() + 1
     return ledger.entry_post(
         journal=bank.journal,

@@ -6,20 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from bank import services
 from bank.models import BankAccount, BankLine
 from perspectives.tenancy.context import cooperative_context
-from perspectives.tenancy.models import Role
-from tests.accounting.conftest import build_ledger
 from tests.bank.conftest import sample
-from tests.conftest import World, activate_totp
-from tests.factories import MembershipFactory, UserFactory
-from tests.factories.bank import IBANS
+from tests.conftest import World
 
 PAGES = "/c/coop-a/bank/"
 API = "/api/v1/c/coop-a/bank/"
@@ -46,21 +40,6 @@ SAVED = {
     "transaction_id": "",
     "currency": "",
 }
-
-
-@pytest.fixture
-def accountant(world: World) -> Any:
-    user = UserFactory.create(email="nadia@a.example")
-    activate_totp(user)
-    MembershipFactory.create(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
-    return user
-
-
-@pytest.fixture
-def account(world: World) -> BankAccount:
-    with cooperative_context(world.coop_a.pk):
-        build_ledger(world.coop_a)
-        return services.bank_account_create(iban=IBANS[0], name="Crédit Mutuel")
 
 
 def _file() -> SimpleUploadedFile:

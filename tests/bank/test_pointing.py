@@ -12,11 +12,11 @@ import pytest
 from accounting.models import Entry, EntryLine
 from accounting.services import LineInput, third_party_create
 from bank import services
-from bank.demo import CamtEntry, camt053_document
+from bank.demo import CamtEntry
 from bank.models import BankAccount, BankLine, PointedLine, Reconciliation
 from perspectives.core.exceptions import ApplicationError
 from tests.accounting.conftest import Ledger
-from tests.bank.conftest import sample
+from tests.bank.conftest import entry_rows, march_statement, sample
 from tests.factories.bank import IBANS
 
 D = Decimal
@@ -45,17 +45,7 @@ def _payment(
 
 
 def _import(account: BankAccount, *entries: CamtEntry) -> None:
-    services.statement_import(
-        bank_account=account,
-        data=camt053_document(
-            iban=account.iban,
-            start=dt.date(2025, 3, 1),
-            end=dt.date(2025, 3, 31),
-            opening=D("5000.00"),
-            entries=list(entries),
-            statement_id="TEST-2025-03",
-        ),
-    )
+    services.statement_import(bank_account=account, data=march_statement(account.iban, *entries))
 
 
 @pytest.fixture
@@ -187,11 +177,7 @@ def test_the_generic_512_is_moved_onto_the_bank_account(ledger: Ledger) -> None:
     reconciliation = services.reconciliation_confirm(
         line=line, allocations=[], pointed=best.pointed
     )
-    assert reconciliation.entry is not None
-    rows = reconciliation.entry.lines.order_by("line_no").values_list(
-        "account__code", "debit", "credit", "activity__analytic_code"
-    )
-    assert list(rows) == [
+    assert entry_rows(reconciliation.entry) == [
         ("5121", D("0.00"), D("360.00"), "A1"),
         ("5121", D("0.00"), D("400.00"), "A2"),
         ("512", D("360.00"), D("0.00"), "A1"),
@@ -277,3 +263,12 @@ def test_supplier_invoices_and_expense_reports_are_suggested_and_lettered(
         ("467", D("0.00"), D("84.50"), "A"),
         ("467", D("84.50"), D("0.00"), "A"),
     ]
+
+
+def test_only_recent_payments_are_offered(ledger: Ledger, account: BankAccount) -> None:
+    _payment(ledger, "8.40", source="history", piece_ref="ANCIEN", date=dt.date(2025, 1, 10))
+    line = _line("-8.40")
+    assert services.suggestions_for(line) == []
+    recent = _payment(ledger, "8.40", source="", piece_ref="CB-0308", date=dt.date(2025, 3, 8))
+    (found,) = services.suggestions_for(line)
+    assert (found.kind, found.score, found.pointed) == ("payment", 55, [recent])

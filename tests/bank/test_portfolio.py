@@ -13,11 +13,12 @@ from rest_framework.authtoken.models import Token
 
 from accounting.models import Entry
 from bank import services
-from bank.demo import CamtEntry, camt053_document
+from bank.demo import CamtEntry
 from bank.models import BankLine, Reconciliation
 from entrepreneurs.models import Entrepreneur
 from perspectives.tenancy.context import cooperative_context
 from tests.accounting.conftest import Ledger, build_ledger
+from tests.bank.conftest import march_statement
 from tests.conftest import World
 from tests.factories.bank import IBANS
 from tests.factories.entrepreneurs import ActivityMemberFactory, EntrepreneurFactory
@@ -25,17 +26,6 @@ from tests.factories.entrepreneurs import ActivityMemberFactory, EntrepreneurFac
 D = Decimal
 PAGES = "/c/coop-a/bank/"
 API = "/api/v1/c/coop-a/bank/"
-
-
-def _statement(iban: str, *entries: CamtEntry) -> bytes:
-    return camt053_document(
-        iban=iban,
-        start=dt.date(2025, 3, 1),
-        end=dt.date(2025, 3, 31),
-        opening=D("1000.00"),
-        entries=list(entries),
-        statement_id=f"P-{iban[-4:]}",
-    )
 
 
 @pytest.fixture
@@ -58,7 +48,7 @@ def portfolio(world: World) -> dict[str, Any]:
         day = dt.date(2025, 3, 10)
         services.statement_import(
             bank_account=mine,
-            data=_statement(
+            data=march_statement(
                 mine.iban,
                 CamtEntry(day, D("1200.00"), "CLIENT UN", "FACTURE F2025-0001"),
                 CamtEntry(day, D("300.00"), "CLIENT UN", "FACTURE F2025-0002"),
@@ -67,7 +57,7 @@ def portfolio(world: World) -> dict[str, Any]:
         )
         services.statement_import(
             bank_account=other,
-            data=_statement(other.iban, CamtEntry(day, D("-12.00"), additional="FRAIS CB")),
+            data=march_statement(other.iban, CamtEntry(day, D("-12.00"), additional="FRAIS CB")),
         )
         lines = {(line.bank_account_id, line.amount): line.pk for line in BankLine.objects.all()}
         return {
@@ -171,7 +161,7 @@ def test_support_cannot_touch_other_accounts_nor_manage_the_bank(
         == 404
     )
     # Importing, adding accounts, rules, entries by hand and VAT stay the accounting team's.
-    upload = SimpleUploadedFile("m.xml", _statement(IBANS[1]))
+    upload = SimpleUploadedFile("m.xml", march_statement(IBANS[1]))
     mine = portfolio["mine"].pk
     assert client.post(f"{PAGES}accounts/{mine}/statements/", {"file": upload}).status_code == 403
     assert client.post(f"{API}accounts/{mine}/statements/", {"file": upload}).status_code == 403

@@ -14,30 +14,13 @@ from rest_framework.authtoken.models import Token
 from bank import services
 from bank.models import BankAccount, BankLine, Statement
 from perspectives.tenancy.context import cooperative_context
-from perspectives.tenancy.models import Role
 from tests.accounting.conftest import build_ledger
 from tests.bank.conftest import sample
-from tests.conftest import World, activate_totp
-from tests.factories import MembershipFactory, UserFactory
+from tests.conftest import World
 from tests.factories.bank import IBANS
 
 PAGES = "/c/coop-a/bank/"
 API = "/api/v1/c/coop-a/bank/"
-
-
-@pytest.fixture
-def accountant(world: World):
-    user = UserFactory.create(email="nadia@a.example")
-    activate_totp(user)
-    MembershipFactory.create(cooperative=world.coop_a, user=user, roles=[Role.ACCOUNTANT])
-    return user
-
-
-@pytest.fixture
-def account(world: World) -> BankAccount:
-    with cooperative_context(world.coop_a.pk):
-        build_ledger(world.coop_a)
-        return services.bank_account_create(iban=IBANS[0], name="Crédit Agricole")
 
 
 def _counts(world: World) -> tuple[int, int, int]:

@@ -150,6 +150,10 @@ def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:
         suggestions = bank_services.suggestions_for_lines(payments)
         assert len(payments) == 6
         assert all(suggestions[line.pk][0].kind == "reference" for line in payments)
+        # The SEPA batch the purchases demo sent: pointed against its payments in one click.
+        batch = BankLine.objects.select_related("bank_account").get(reference__startswith="VIR-")
+        best = bank_services.suggestions_for(batch)[0]
+        assert (best.kind, len(best.pointed)) == ("batch", 2)
 
 
 def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:

@@ -201,3 +201,44 @@ def test_sepa_file_of_2000_payments_builds_and_validates() -> None:
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
     # Σ (12.34 + n) for n < 2000 = 24,680 + 1,999,000.
     assert document.xpath("string(//p:GrpHdr/p:CtrlSum)", namespaces=ns) == "2023680.00"
+
+
+def test_an_invoice_settled_by_a_bank_line_is_no_longer_payable(
+    world: World, purchases: Purchases
+) -> None:
+    from bank import services as bank
+    from bank.demo import CamtEntry, camt053_document
+    from purchases import selectors
+    from tests.factories.bank import IBANS
+
+    with cooperative_context(world.coop_a.pk):
+        invoice, report = _validated_items(world, purchases)
+        assert (list(selectors.payable_invoices()), list(selectors.payable_reports())) == (
+            [invoice],
+            [report],
+        )
+        account = bank.bank_account_create(iban=IBANS[0])
+        paid = CamtEntry(
+            MARCH + dt.timedelta(days=5),
+            -invoice.total_incl_tax,
+            "FOURNITURES",
+            f"FACTURE {invoice.number}",
+        )
+        bank.statement_import(
+            bank_account=account,
+            data=camt053_document(
+                iban=account.iban,
+                start=dt.date(2026, 3, 1),
+                end=dt.date(2026, 3, 31),
+                opening=Decimal("5000.00"),
+                entries=[paid],
+            ),
+        )
+        line = account.lines.get()
+        best = bank.suggestions_for(line)[0]
+        assert best.label == f"Pièces {invoice.number}"
+        bank.reconciliation_confirm(line=line, allocations=best.allocations)
+        assert (list(selectors.payable_invoices()), list(selectors.payable_reports())) == (
+            [],
+            [report],
+        )
