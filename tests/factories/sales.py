@@ -152,6 +152,34 @@ class SectorSeriesFactory(factory.django.DjangoModelFactory[m.SectorSeries]):
     credit_note_series = "AVB"
 
 
+class EInvoiceSubmissionFactory(factory.django.DjangoModelFactory[m.EInvoiceSubmission]):
+    class Meta:
+        model = m.EInvoiceSubmission
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+    flow_id = factory.Sequence(lambda n: f"flow-{n}")
+    sha256 = "0" * 64
+
+
+class LifecycleStatusFactory(factory.django.DjangoModelFactory[m.LifecycleStatus]):
+    class Meta:
+        model = m.LifecycleStatus
+
+    document = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("document.cooperative")
+    code = m.LifecycleCode.DEPOSITED
+    origin = m.LifecycleStatus.Origin.PLATFORM
+    flow_id = factory.Sequence(lambda n: f"status-{n}")
+
+
+class LifecycleCursorFactory(factory.django.DjangoModelFactory[m.LifecycleCursor]):
+    class Meta:
+        model = m.LifecycleCursor
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -174,4 +202,11 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.DocumentEmail: lambda c: DocumentEmailFactory.create(
         document__customer__activity__sector__cooperative=c
     ),
+    m.EInvoiceSubmission: lambda c: EInvoiceSubmissionFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+    m.LifecycleStatus: lambda c: LifecycleStatusFactory.create(
+        document__customer__activity__sector__cooperative=c
+    ),
+    m.LifecycleCursor: lambda c: LifecycleCursorFactory.create(cooperative=c),
 }

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from entrepreneurs.models import Activity
+from entrepreneurs.models import Activity, Entrepreneur
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 from sales import services
 from sales.models import Customer, Document
 from sales.services import LineData
-from tests.conftest import travel_to
+from tests.conftest import World, travel_to
 from tests.factories import CooperativeFactory
 from tests.factories.accounting import ledger_ready
-from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
+from tests.factories.entrepreneurs import ActivityFactory, ActivityMemberFactory, SectorFactory
 from tests.factories.sales import SalesSettingsFactory
 
 D = Decimal
@@ -76,3 +76,68 @@ def sales(db: None) -> Iterator[Sales]:
     cooperative = CooperativeFactory.create()
     with travel_to("2026-03-10T10:00"), cooperative_context(cooperative.pk):
         yield build_sales(cooperative)
+
+
+# The pages and API as two entrepreneurs of cooperative A see them.
+PAGES = "/c/coop-a/sales/"
+API = "/api/v1/c/coop-a/sales/"
+
+
+@dataclass
+class Shop:
+    mine: Activity
+    other: Activity
+    my_customer: Customer
+    other_customer: Customer
+    my_invoice: Document
+    other_invoice: Document
+
+
+@pytest.fixture
+def shop(world: World) -> Iterator[Shop]:
+    with travel_to("2026-03-10T10:00"), cooperative_context(world.coop_a.pk):
+        ledger_ready(2026)
+        world.coop_a.address_line = "2 place de la République"
+        world.coop_a.postal_code = "66000"
+        world.coop_a.city = "Perpignan"
+        world.coop_a.save()
+        SalesSettingsFactory.create(cooperative=world.coop_a)
+        alice = Entrepreneur.objects.get(user=world.alice)
+        mine = ActivityMemberFactory.create(
+            entrepreneur=alice, activity__sector=alice.sector, activity__name="Atelier Alice"
+        ).activity
+        other = ActivityMemberFactory.create(
+            activity=ActivityFactory.create(sector=alice.sector)
+        ).activity
+        customers = [
+            services.customer_create(
+                activity=activity,
+                kind="company",
+                name=name,
+                siret="73282932000074",
+                address_line="5 avenue du Canigou",
+                postal_code="66100",
+                city="Perpignan",
+            )
+            for activity, name in ((mine, "Menuiserie Durand"), (other, "Garage Pons"))
+        ]
+        invoices = [
+            services.invoice_validate(
+                document=services.document_create(
+                    kind="invoice",
+                    activity=customer.activity,
+                    customer=customer,
+                    delivery_date=travel_day(),
+                    lines=[LineData("Conseil", unit_price="100.00")],
+                ),
+                render=False,
+            )
+            for customer in customers
+        ]
+        yield Shop(mine, other, customers[0], customers[1], invoices[0], invoices[1])
+
+
+def travel_day():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -17,8 +17,7 @@ from sales import services
 from sales.models import Document, DocumentLine, ValidationRule
 from sales.services import LineData
 from tests.conftest import World, travel_to
-from tests.sales.conftest import Sales
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
+from tests.sales.conftest import API, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 
 D = Decimal
 

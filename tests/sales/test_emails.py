@@ -20,8 +20,7 @@ from sales import services
 from sales.models import DocumentEmail
 from sales.tasks import document_email_send_task
 from tests.conftest import World, travel_to
-from tests.sales.conftest import DAY, Sales
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
+from tests.sales.conftest import API, DAY, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 
 EMAIL_TASK = "sales.tasks.document_email_send_task"
 

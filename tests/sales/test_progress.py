@@ -15,8 +15,7 @@ from sales import services
 from sales.models import Document
 from sales.services import LineData
 from tests.conftest import World, travel_to
-from tests.sales.conftest import DAY, Sales
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
+from tests.sales.conftest import API, DAY, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 
 D = Decimal
 

@@ -17,8 +17,7 @@ from sales.models import Document, DocumentEmail, SalesSettings
 from sales.selectors import overdue_invoices
 from sales.tasks import document_email_send_task, invoices_remind_task
 from tests.conftest import World, travel_to
-from tests.sales.conftest import DAY, Sales
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
+from tests.sales.conftest import API, DAY, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 
 DUE = DAY + dt.timedelta(days=30)  # 2026-04-09
 

@@ -16,8 +16,7 @@ from sales.selectors import invoice_counters
 from sales.services import series
 from tests.conftest import World, travel_to
 from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
-from tests.sales.conftest import DAY, Sales
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
+from tests.sales.conftest import API, DAY, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 
 
 def _building(sales: Sales) -> Customer:

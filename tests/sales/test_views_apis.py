@@ -3,87 +3,16 @@ another cooperative nothing), and the quote → deposit → balance → payment 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from accounting.models import EntryLine
-from entrepreneurs.models import Activity, Entrepreneur
 from perspectives.tenancy.context import cooperative_context
-from sales import services
 from sales.models import Customer, Document, Payment
-from sales.services import LineData
 from tests.conftest import World, travel_to
-from tests.factories.accounting import ledger_ready
-from tests.factories.entrepreneurs import ActivityFactory, ActivityMemberFactory
-from tests.factories.sales import SalesSettingsFactory
-
-PAGES = "/c/coop-a/sales/"
-API = "/api/v1/c/coop-a/sales/"
-
-
-@dataclass
-class Shop:
-    mine: Activity
-    other: Activity
-    my_customer: Customer
-    other_customer: Customer
-    my_invoice: Document
-    other_invoice: Document
-
-
-@pytest.fixture
-def shop(world: World) -> Iterator[Shop]:
-    with travel_to("2026-03-10T10:00"), cooperative_context(world.coop_a.pk):
-        ledger_ready(2026)
-        world.coop_a.address_line = "2 place de la République"
-        world.coop_a.postal_code = "66000"
-        world.coop_a.city = "Perpignan"
-        world.coop_a.save()
-        SalesSettingsFactory.create(cooperative=world.coop_a)
-        alice = Entrepreneur.objects.get(user=world.alice)
-        mine = ActivityMemberFactory.create(
-            entrepreneur=alice, activity__sector=alice.sector, activity__name="Atelier Alice"
-        ).activity
-        other = ActivityMemberFactory.create(
-            activity=ActivityFactory.create(sector=alice.sector)
-        ).activity
-        customers = [
-            services.customer_create(
-                activity=activity,
-                kind="company",
-                name=name,
-                siret="73282932000074",
-                address_line="5 avenue du Canigou",
-                postal_code="66100",
-                city="Perpignan",
-            )
-            for activity, name in ((mine, "Menuiserie Durand"), (other, "Garage Pons"))
-        ]
-        invoices = [
-            services.invoice_validate(
-                document=services.document_create(
-                    kind="invoice",
-                    activity=customer.activity,
-                    customer=customer,
-                    delivery_date=travel_day(),
-                    lines=[LineData("Conseil", unit_price="100.00")],
-                ),
-                render=False,
-            )
-            for customer in customers
-        ]
-        yield Shop(mine, other, customers[0], customers[1], invoices[0], invoices[1])
-
-
-def travel_day():
-    from django.utils import timezone
-
-    return timezone.localdate()
+from tests.sales.conftest import API, PAGES, Shop
 
 
 def test_an_entrepreneur_sees_only_their_activitys_sales(
