@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "perspectives.tenancy.middleware.CooperativeMiddleware",
+    "perspectives.core.views.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "perspectives.urls"

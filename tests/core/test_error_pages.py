@@ -91,3 +91,14 @@ def test_a_form_sent_without_its_token_gets_the_friendly_page(world: World) -> N
     assert "Ce formulaire a expiré. Rechargez la page" in text
     assert "CSRF verification" not in text
     assert "<title>Accès réservé · Perspectives</title>" in text
+
+
+def test_with_debug_on_a_view_that_refuses_still_gets_the_friendly_page(
+    world: World, settings: Any
+) -> None:
+    settings.DEBUG = True
+    response = _client(world, "fr").get("/failing/403/")
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert '<h1 id="error-title">Accès réservé</h1>' in text
+    assert [leak for leak in LEAKS if leak in text] == []

@@ -96,3 +96,13 @@ def test_page_titles_name_perspectives_once(client, world) -> None:
     page = client.get("/c/coop-a/").content.decode()
     title = page.split("<title>")[1].split("</title>")[0]
     assert title.count("Perspectives") == 1
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fr", "Montant (€)"), ("en", "Amount (€)")])
+def test_an_amount_column_heading_carries_the_euro(language: str, expected: str) -> None:
+    from django.utils.translation import gettext
+
+    from perspectives.core.formats import money_header
+
+    with translation.override(language):
+        assert money_header(gettext("Montant")) == expected

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -230,9 +231,11 @@ def test_the_payroll_officer_s_home_leads_to_the_payroll(world: World, client: C
     assert "Préparer ou suivre la paie".encode() in home.content
 
 
+@pytest.mark.parametrize("debug", [False, True])
 def test_a_payslip_whose_file_is_gone_gives_the_friendly_404(
-    world: World, payroll: Payroll, client: Client
+    world: World, payroll: Payroll, client: Client, settings: Any, debug: bool
 ) -> None:
+    settings.DEBUG = debug  # no technical page in any mode
     ids = _issued(world, payroll)
     with cooperative_context(world.coop_a.pk):
         payslip = Payslip.objects.get(pk=ids[payroll.alice.pk])
