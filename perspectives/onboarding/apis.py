@@ -73,6 +73,8 @@ class ImportRunOutputSerializer(serializers.Serializer[Any]):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
     def get_progress(self, run: ImportRun) -> list[int] | None:
         """[lignes traitées, lignes du fichier] pendant que le travail tourne."""
+        if run.state not in (ImportRun.State.PENDING, ImportRun.State.RUNNING):
+            return None  # a finished run has its counts: no cache read per row of a list
         progress = runs.import_run_progress(run=run)
         return None if progress is None else list(progress)
 
