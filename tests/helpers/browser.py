@@ -14,7 +14,9 @@ from allauth.mfa.totp.internal.auth import (
 from tests.conftest import PASSWORD, TOTP_SECRET
 
 
-def log_in(page: Any, base: str, email: str, *, totp: bool = False) -> None:
+def log_in(
+    page: Any, base: str, email: str, *, totp: bool = False, landing: str = r".*/c/coop-a/$"
+) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
@@ -26,4 +28,4 @@ def log_in(page: Any, base: str, email: str, *, totp: bool = False) -> None:
         )
         page.locator("input[name=code]").fill(code)
         page.locator("button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r".*/c/coop-a/$"))
+    page.wait_for_url(re.compile(landing))

@@ -244,3 +244,23 @@ def test_only_managers_and_only_their_cooperative(world: World, client: Client) 
 
 def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, (FILES / name).read_bytes())
+
+
+def test_the_list_costs_the_same_whatever_the_number_of_runs(world: World, client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.onboarding import ImportRunFactory
+
+    client.force_login(world.carl)
+
+    def count(runs: int) -> int:
+        with cooperative_context(world.coop_a.pk):
+            ImportRunFactory.create_batch(runs, cooperative=world.coop_a, requested_by=world.carl)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/c/coop-a/imports/")
+        assert response.status_code == 200
+        return len(queries)
+
+    assert count(2) == count(5)
+    assert client.get("/api/v1/c/coop-a/imports/").json()["count"] == 7

@@ -17,35 +17,10 @@ from governance.models import Associate, ShareSubscription
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from top.onboarding.imports.service import data_import
+from tests.onboarding.helpers import refused_import as _refused
+from tests.onboarding.helpers import run_import as _import
 
 FILES = Path(__file__).parent / "files"
-
-
-def _import(kind: str, name: str, *extra: str, cooperative: str = "coop-a") -> str:
-    out = StringIO()
-    call_command(
-        "data_import",
-        f"--cooperative={cooperative}",
-        f"--kind={kind}",
-        f"--file={FILES / name}",
-        *extra,
-        stdout=out,
-    )
-    return out.getvalue()
-
-
-def _refused(kind: str, name: str, *extra: str) -> str:
-    out = StringIO()
-    with pytest.raises(CommandError) as error:
-        call_command(
-            "data_import",
-            "--cooperative=coop-a",
-            f"--kind={kind}",
-            f"--file={FILES / name}",
-            *extra,
-            stdout=out,
-        )
-    return out.getvalue() + str(error.value)
 
 
 def _people(world: World) -> dict[str, Entrepreneur]:

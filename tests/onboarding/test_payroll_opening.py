@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
@@ -19,6 +18,7 @@ from payroll.services import leave_state_before, payroll_run_create
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World, travel_to
 from tests.factories.payroll import PayslipFactory
+from tests.onboarding.helpers import run_import
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
 from top.onboarding.imports.service import data_import
 
@@ -41,20 +41,6 @@ def _file(tmp_path: Path, *rows: str) -> Path:
     return path
 
 
-def _import(path: Path) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    call_command(
-        "data_import",
-        "--cooperative=coop-a",
-        "--kind=payroll_opening",
-        f"--file={path}",
-        stdout=out,
-    )
-    return out.getvalue()
-
-
 def test_the_first_payslip_here_goes_on_from_the_opening_balance(
     world: World,
     payroll: Payroll,  # noqa: F811 (fixture)
@@ -66,8 +52,8 @@ def test_the_first_payslip_here_goes_on_from_the_opening_balance(
         f"{alice_email};2026;5 000,00;4 020,50;303,34;3 666,72;612,40;3 910,00;6 480,10;5;1,5",
     )
 
-    output = _import(path)
-    again = _import(path)
+    output = run_import("payroll_opening", path)
+    again = run_import("payroll_opening", path)
 
     assert "créés : 1" in output
     assert "mis à jour : 1 (dont 1 sans changement)" in again

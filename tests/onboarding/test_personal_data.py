@@ -18,6 +18,7 @@ from entrepreneurs.services import document_upload, path_step_record
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
 from top.onboarding.gdpr import personal_data_retention_run
+from tests.factories.payroll import OpeningBalanceFactory
 
 PDF = b"%PDF-1.4\n%perso\n"
 
@@ -40,6 +41,7 @@ def test_a_person_downloads_everything_held_about_them(world: World, client: Cli
             upload=SimpleUploadedFile("bts.pdf", PDF, content_type="application/pdf"),
             uploaded_by=world.bob,
         )
+        OpeningBalanceFactory.create(entrepreneur=alice, year=2025)
     client.force_login(world.alice)
 
     page = client.get(f"/c/coop-a/entrepreneurs/{alice.pk}/personal-data/")
@@ -58,6 +60,17 @@ def test_a_person_downloads_everything_held_about_them(world: World, client: Cli
     assert data["dossier"]["first_name"] == "Alice"
     assert data["dossier"]["cesa_start"] == "2025-03-03"
     assert [step["kind"] for step in data["parcours"]] == ["cesa_start"]
+    assert data["cumuls_de_paie_de_reprise"] == [
+        {
+            "year": 2025,
+            "gross": "7500.00",
+            "hours": "455.00",
+            "net_social": "5850.00",
+            "taxable": "6050.00",
+            "leave_acquired": "7.50",
+            "leave_taken": "2.00",
+        }
+    ]
     with cooperative_context(world.coop_a.pk):
         assert list(
             PersonalDataAccess.objects.filter(entrepreneur=alice).values_list("action", "user")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 
 from perspectives.tenancy.context import cooperative_context
@@ -18,6 +18,8 @@ from sales.models import Contact, Customer
 from tests.conftest import World
 from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
 from top.onboarding.models import ImportRun
+from tests.onboarding.helpers import refused_import as _refused
+from tests.onboarding.helpers import run_import as _run
 
 FILES = Path(__file__).parent / "files"
 
@@ -28,33 +30,6 @@ def activities(world: World) -> None:
         sector = SectorFactory.create(cooperative=world.coop_a, name="Services")
         ActivityFactory.create(sector=sector, analytic_code="ACT-FER")
         ActivityFactory.create(sector=sector, analytic_code="ACT-DUO")
-
-
-def _run(kind: str, path: Path, *extra: str) -> str:
-    out = StringIO()
-    call_command(
-        "data_import",
-        "--cooperative=coop-a",
-        f"--kind={kind}",
-        f"--file={path}",
-        *extra,
-        stdout=out,
-    )
-    return out.getvalue()
-
-
-def _refused(kind: str, path: Path, *extra: str) -> str:
-    out = StringIO()
-    with pytest.raises(CommandError) as error:
-        call_command(
-            "data_import",
-            "--cooperative=coop-a",
-            f"--kind={kind}",
-            f"--file={path}",
-            *extra,
-            stdout=out,
-        )
-    return out.getvalue() + str(error.value)
 
 
 def test_customers_come_in_with_their_identifiers_address_and_contact(

@@ -73,11 +73,21 @@ class ImportRunOutputSerializer(serializers.Serializer[Any]):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
     def get_progress(self, run: ImportRun) -> list[int] | None:
         """[lignes traitées, lignes du fichier] pendant que le travail tourne."""
+        if run.state not in (ImportRun.State.PENDING, ImportRun.State.RUNNING):
+            return None  # a finished run has its counts: no cache read per row of a list
         progress = runs.import_run_progress(run=run)
         return None if progress is None else list(progress)
 
 
-def _run_created(run: ImportRun) -> Response:
+def _run_created(request: Request, data: dict[str, Any], kind: str) -> Response:
+    run = runs.import_run_create(
+        kind=kind,
+        data=data["file"].read(),
+        filename=data["file"].name or "",
+        dry_run=data["dry_run"],
+        activity_code=data["activity_code"],
+        by=cast(User, request.user),
+    )
     # A run left to a worker is accepted, not finished: follow it at its address.
     code = (
         status.HTTP_201_CREATED if run.state == ImportRun.State.DONE else status.HTTP_202_ACCEPTED
@@ -123,16 +133,7 @@ class ImportListApi(PaginatedApiMixin, TenantApiView):
     def post(self, request: Request, cooperative_slug: str) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        run = runs.import_run_create(
-            kind=data["kind"],
-            data=data["file"].read(),
-            filename=data["file"].name or "",
-            dry_run=data["dry_run"],
-            activity_code=data["activity_code"],
-            by=cast(User, request.user),
-        )
-        return _run_created(run)
+        return _run_created(request, serializer.validated_data, serializer.validated_data["kind"])
 
 
 class FecImportApi(TenantApiView):
@@ -165,16 +166,7 @@ class FecImportApi(TenantApiView):
     def post(self, request: Request, cooperative_slug: str) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        run = runs.import_run_create(
-            kind=runs.FEC_KIND,
-            data=data["file"].read(),
-            filename=data["file"].name or "",
-            dry_run=data["dry_run"],
-            activity_code=data["activity_code"],
-            by=cast(User, request.user),
-        )
-        return _run_created(run)
+        return _run_created(request, serializer.validated_data, runs.FEC_KIND)
 
 
 class ImportDetailApi(TenantApiView):

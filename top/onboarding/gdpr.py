@@ -34,7 +34,7 @@ from entrepreneurs.services import (
     personal_data_access_record,
 )
 from governance.models import AdmissionApplication, Associate, ShareRefund, ShareSubscription
-from payroll.models import Absence, Payslip
+from payroll.models import Absence, OpeningBalance, Payslip
 from perspectives.accounts.models import User
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership, Role
@@ -172,6 +172,18 @@ def personal_data_collect(*, entrepreneur: Entrepreneur) -> dict[str, Any]:
         "bulletins_de_paie": _rows(
             Payslip.objects.filter(entrepreneur=entrepreneur).order_by("period", "version"),
             ["period", "kind", "version", "status", "gross", "net_social", "net_paid"],
+        ),
+        "cumuls_de_paie_de_reprise": _rows(
+            OpeningBalance.objects.filter(entrepreneur=entrepreneur).order_by("year"),
+            [
+                "year",
+                "gross",
+                "hours",
+                "net_social",
+                "taxable",
+                "leave_acquired",
+                "leave_taken",
+            ],
         ),
         "absences": _rows(
             Absence.objects.filter(entrepreneur=entrepreneur),

@@ -235,24 +235,32 @@ def setup_chart(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 # --------------------------------------------------------------------------- imports and exports
 
 
+def _run_upload(
+    request: HttpRequest, form: ImportForm | FecImportForm, kind: str
+) -> ImportRun | None:
+    """The run of a valid upload form, or None with the refusal on the form."""
+    upload = form.cleaned_data["file"]
+    try:
+        return runs.import_run_create(
+            kind=kind,
+            data=upload.read(),
+            filename=upload.name,
+            dry_run=form.cleaned_data["dry_run"],
+            activity_code=form.cleaned_data["activity_code"],
+            by=_by(request),
+        )
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return None
+
+
 @role_required(*SETUP_ROLES)
 @submitted_once
 def import_page(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            run = runs.import_run_create(
-                kind=form.cleaned_data["kind"],
-                data=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-                activity_code=form.cleaned_data["activity_code"],
-                by=_by(request),
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
+        run = _run_upload(request, form, form.cleaned_data["kind"])
+        if run is not None:
             return redirect("import_detail", cooperative_slug=cooperative_slug, import_id=run.pk)
     return render(
         request,
@@ -268,19 +276,8 @@ def fec_import_page(request: HttpRequest, cooperative_slug: str) -> HttpResponse
     """The ledger's history from another accounting software: a FEC, checked then loaded."""
     form = FecImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            run = runs.import_run_create(
-                kind=runs.FEC_KIND,
-                data=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-                activity_code=form.cleaned_data["activity_code"],
-                by=_by(request),
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
+        run = _run_upload(request, form, runs.FEC_KIND)
+        if run is not None:
             return redirect("import_detail", cooperative_slug=cooperative_slug, import_id=run.pk)
     return render(
         request,

@@ -20,6 +20,7 @@ from sales.models import Contact, Customer
 from sales.services import contact_create, customer_create, customer_update
 from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
 from top.onboarding.imports.tabular import CellError, normalise, text
+from sales.services.customers import CUSTOMER_FIELDS
 
 
 def _digits(value: object) -> str:
@@ -77,23 +78,24 @@ CUSTOMER_KIND = choice(
     _lazy("type de client"),
 )
 
-# The customer's own fields, written through the sales services.
-_CUSTOMER_FIELDS = (
-    "kind",
+_NAME = Column(
     "name",
-    "legal_form",
-    "siren",
-    "siret",
-    "vat_number",
-    "service_code",
-    "email",
-    "phone",
-    "address_line",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
+    "Nom",
+    required=True,
+    aliases=("Raison sociale", "Nom de l'entreprise", "Nom de la structure", "Société"),
 )
+_VAT = Column(
+    "vat_number",
+    "Numéro de TVA",
+    _upper,
+    aliases=(
+        "TVA intracommunautaire",
+        "N° TVA intracommunautaire",
+        "Numéro de TVA intracommunautaire",
+    ),
+)
+_EMAIL = Column("email", "E-mail", email, aliases=("Adresse e-mail", "Email", "Courriel"))
+_COUNTRY = Column("country", "Pays", _country, aliases=("Code pays",))
 
 CUSTOMER_COLUMNS = (
     Column(
@@ -103,34 +105,20 @@ CUSTOMER_COLUMNS = (
         aliases=("Code analytique de l'activité", "Compte analytique", "Activité"),
     ),
     Column("kind", "Type", CUSTOMER_KIND, aliases=("Type de client",)),
-    Column(
-        "name",
-        "Nom",
-        required=True,
-        aliases=("Raison sociale", "Nom de l'entreprise", "Nom de la structure", "Société"),
-    ),
+    _NAME,
     Column("legal_form", "Forme juridique"),
     Column("siren", "SIREN", _digits),
     # enDI's "registration" holds a SIREN or a SIRET: the check below sorts them.
     Column("siret", "SIRET", _digits, aliases=("Numéro d'immatriculation", "Numéro SIRET")),
-    Column(
-        "vat_number",
-        "Numéro de TVA",
-        _upper,
-        aliases=(
-            "TVA intracommunautaire",
-            "N° TVA intracommunautaire",
-            "Numéro de TVA intracommunautaire",
-        ),
-    ),
+    _VAT,
     Column("service_code", "Code service (Chorus Pro)", aliases=("Code service",)),
-    Column("email", "E-mail", email, aliases=("Adresse e-mail", "Email", "Courriel")),
+    _EMAIL,
     Column("phone", "Téléphone", aliases=("Téléphone fixe", "Téléphone portable", "Tél.")),
     Column("address_line", "Adresse"),
     Column("address_line2", "Complément d'adresse"),
     Column("postal_code", "Code postal"),
     Column("city", "Ville"),
-    Column("country", "Pays", _country, aliases=("Code pays",)),
+    _COUNTRY,
     Column("contact_last_name", "Contact", aliases=("Nom du contact principal", "Nom du contact")),
     Column("contact_first_name", "Prénom du contact", aliases=("Prénom du contact principal",)),
     Column("contact_role", "Fonction du contact", aliases=("Fonction",)),
@@ -208,7 +196,7 @@ def _contact(values: Values, customer: Customer) -> bool:
 
 def _write_customer(values: Values, existing: Customer | None, context: Context) -> bool:
     activity = _activity(context, values["activity_code"])
-    fields = {key: values[key] for key in _CUSTOMER_FIELDS if key in values}
+    fields = {key: values[key] for key in CUSTOMER_FIELDS if key in values}
     if existing is None:
         customer = customer_create(activity=activity, **fields)
         _contact(values, customer)
@@ -268,27 +256,13 @@ CUSTOMERS = Kind(
 # Suppliers --------------------------------------------------------------------------------
 
 SUPPLIER_COLUMNS = (
-    Column(
-        "name",
-        "Nom",
-        required=True,
-        aliases=("Raison sociale", "Nom de l'entreprise", "Nom de la structure", "Société"),
-    ),
+    _NAME,
     Column("siren", "SIREN", _digits, aliases=("Numéro d'immatriculation", "SIRET")),
-    Column(
-        "vat_number",
-        "Numéro de TVA",
-        _upper,
-        aliases=(
-            "TVA intracommunautaire",
-            "N° TVA intracommunautaire",
-            "Numéro de TVA intracommunautaire",
-        ),
-    ),
-    Column("country", "Pays", _country, aliases=("Code pays",)),
+    _VAT,
+    _COUNTRY,
     Column("iban", "IBAN", _upper),
     Column("bic", "BIC", _upper),
-    Column("email", "E-mail", email, aliases=("Adresse e-mail", "Email", "Courriel")),
+    _EMAIL,
 )
 
 
