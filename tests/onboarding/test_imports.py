@@ -16,9 +16,9 @@ from entrepreneurs.models import Activity, Entrepreneur, PathStep, Sector
 from governance.models import Associate, ShareSubscription
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from top.onboarding.imports.service import data_import
 from tests.onboarding.helpers import refused_import as _refused
 from tests.onboarding.helpers import run_import as _import
+from top.onboarding.imports.service import data_import
 
 FILES = Path(__file__).parent / "files"
 

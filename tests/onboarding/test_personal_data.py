@@ -17,8 +17,8 @@ from entrepreneurs.models import Entrepreneur, PersonalDataAccess
 from entrepreneurs.services import document_upload, path_step_record
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from top.onboarding.gdpr import personal_data_retention_run
 from tests.factories.payroll import OpeningBalanceFactory
+from top.onboarding.gdpr import personal_data_retention_run
 
 PDF = b"%PDF-1.4\n%perso\n"
 

@@ -17,9 +17,9 @@ from purchases.models import Supplier
 from sales.models import Contact, Customer
 from tests.conftest import World
 from tests.factories.entrepreneurs import ActivityFactory, SectorFactory
-from top.onboarding.models import ImportRun
 from tests.onboarding.helpers import refused_import as _refused
 from tests.onboarding.helpers import run_import as _run
+from top.onboarding.models import ImportRun
 
 FILES = Path(__file__).parent / "files"
 

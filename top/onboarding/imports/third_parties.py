@@ -18,9 +18,9 @@ from purchases.models import Supplier
 from purchases.services import supplier_create, supplier_update
 from sales.models import Contact, Customer
 from sales.services import contact_create, customer_create, customer_update
+from sales.services.customers import CUSTOMER_FIELDS
 from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
 from top.onboarding.imports.tabular import CellError, normalise, text
-from sales.services.customers import CUSTOMER_FIELDS
 
 
 def _digits(value: object) -> str:
