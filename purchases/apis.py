@@ -352,6 +352,7 @@ class PurchaseSettingsOutputSerializer(serializers.Serializer[Any]):
     debtor_bic = serializers.CharField()
     sepa_version = serializers.CharField()
     platform_url = serializers.CharField()
+    platform_directory_url = serializers.CharField()
     platform_token_set = serializers.SerializerMethodField(
         help_text="Whether a token is saved: the token itself is never returned"
     )
@@ -369,6 +370,9 @@ class PurchaseSettingsInputSerializer(serializers.Serializer[Any]):
     debtor_bic = serializers.CharField(max_length=11, allow_blank=True)
     sepa_version = serializers.ChoiceField(choices=PurchaseSettings.SepaVersion.choices)
     platform_url = serializers.CharField(max_length=200, allow_blank=True)
+    platform_directory_url = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, default=""
+    )
     platform_token = serializers.CharField(
         max_length=200,
         required=False,

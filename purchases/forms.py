@@ -250,6 +250,12 @@ class PurchaseSettingsForm(forms.Form):
         required=False,
         assume_scheme="https",
     )
+    platform_directory_url = forms.URLField(
+        label=_("Adresse de l'annuaire de la plateforme"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Laissez vide si la plateforme sert l'annuaire à la même adresse."),
+    )
     # Write-only: the saved token is never put back into the page.
     platform_token = forms.CharField(
         label=_("Nouveau jeton d'accès à la plateforme"),

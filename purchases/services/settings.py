@@ -30,6 +30,7 @@ EDITABLE = (
     "debtor_bic",
     "sepa_version",
     "platform_url",
+    "platform_directory_url",
 )
 
 
@@ -43,6 +44,8 @@ class SettingsData:
     debtor_bic: str
     sepa_version: str
     platform_url: str
+    # The Directory Service's address when the platform serves it apart (blank: the same).
+    platform_directory_url: str = ""
 
 
 def platform_url_check(url: str) -> str:
@@ -91,6 +94,7 @@ def purchase_settings_update(
     config.debtor_iban, config.debtor_bic = iban, bic
     config.sepa_version = data.sepa_version
     config.platform_url = url
+    config.platform_directory_url = platform_url_check(data.platform_directory_url)
     token_replaced = False
     if clear_token:
         config.platform_token = ""

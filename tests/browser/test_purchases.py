@@ -75,7 +75,9 @@ def test_einvoice_expenses_and_sepa_end_to_end(
         )
         with cooperative_context(world.coop_a.pk):
             PurchaseSettings.objects.update(
-                platform_url=platform.flow_url, platform_token=platform.token
+                platform_url=platform.flow_url,
+                platform_directory_url=platform.directory_url,
+                platform_token=platform.token,
             )
             report = services.platform_sync()
             invoice = SupplierInvoice.objects.get(pk=report.received[0])

@@ -33,7 +33,8 @@ def _form(**extra: str) -> dict[str, str]:
         "debtor_iban": "FR76 3000 4000 0312 3456 7890 143",
         "debtor_bic": "",
         "sepa_version": "pain.001.001.03",
-        "platform_url": "https://pa.example/api/v1",
+        "platform_url": "https://pa.example/flow-service",
+        "platform_directory_url": "https://pa.example/directory-service/",
         "platform_token": SECRET,
     }
     data.update(extra)
@@ -59,6 +60,7 @@ def test_settings_page_saves_and_never_shows_the_token(
         config.debtor_bic,
         config.sepa_version,
         config.platform_url,
+        config.platform_directory_url,
         config.platform_token,
     ) == (
         Decimal("200.00"),
@@ -66,7 +68,8 @@ def test_settings_page_saves_and_never_shows_the_token(
         "FR7630004000031234567890143",
         "BNPAFRPP",  # from the IBAN, by the bank registry
         "pain.001.001.03",
-        "https://pa.example/api/v1",
+        "https://pa.example/flow-service",
+        "https://pa.example/directory-service",
         SECRET,
     )
     page = client.get(URL).content.decode()
@@ -145,6 +148,7 @@ def test_api_token_is_write_only(world: World, purchases: Purchases) -> None:
     read = carl.get("/api/v1/c/coop-a/purchases/settings/")
     assert saved.status_code == 200
     assert read.json()["platform_token_set"] is True
+    assert read.json()["platform_directory_url"] == ""
     assert SECRET not in saved.content.decode() + read.content.decode()
     del body["platform_token"]
     kept = carl.put("/api/v1/c/coop-a/purchases/settings/", body, content_type="application/json")
@@ -190,7 +194,9 @@ def test_sync_task_receives_when_configured_and_is_idempotent(
         )
         with cooperative_context(world.coop_a.pk):
             PurchaseSettings.objects.update(
-                platform_url=platform.flow_url, platform_token=platform.token
+                platform_url=platform.flow_url,
+                platform_directory_url=platform.directory_url,
+                platform_token=platform.token,
             )
         first = platform_sync_task(cooperative_id=world.coop_a.pk)
         second = platform_sync_task(cooperative_id=world.coop_a.pk)
