@@ -16,7 +16,10 @@ NB = "\u00a0"
 TEMPLATE = (
     "{{ a|euros }}|{{ a|euros:0 }}|{{ neg|euros }}|{{ zero|euros }}|{{ a|number:1 }}|"
     "{{ rate|percent }}|{{ d|day }}|{{ t|day_time }}|{{ d|month }}|{{ june|month_short }}|"
-    "{{ july|month_short }}|{{ someone|person }}|{{ missing|euros }}"
+    "{{ july|month_short }}|{{ someone|person }}|{{ missing|euros }}|"
+    "{{ d|day_numeric }}|{{ t|day_numeric_time }}|{{ d|day_full }}|{{ t|day_full_time }}|"
+    "{{ d|day_long }}|{{ t|day_long_time }}|{{ t|weekday }}|{{ t|clock }}|{{ d|day_time }}|"
+    "{{ missing|day_numeric }}|{{ missing|day_long_time }}|{{ missing|clock }}"
 )
 CONTEXT = {
     "a": Decimal("17522"),
@@ -51,6 +54,18 @@ CONTEXT = {
                 f"juil.{NB}26",
                 "Léa Martin",
                 "",
+                "06/12/2026",
+                "06/12/2026 10:30",
+                f"6{NB}décembre 2026",
+                f"6{NB}décembre 2026, 10:30",
+                f"dimanche 6{NB}décembre 2026",
+                f"dimanche 6{NB}décembre 2026, 10:30",
+                "dimanche",
+                "10:30",
+                f"6{NB}déc. 2026",
+                "",
+                "",
+                "",
             ],
         ),
         (
@@ -69,6 +84,18 @@ CONTEXT = {
                 f"Jul{NB}26",
                 "Léa Martin",
                 "",
+                "06/12/2026",
+                "06/12/2026 10:30",
+                f"6{NB}December 2026",
+                f"6{NB}December 2026, 10:30",
+                f"Sunday 6{NB}December 2026",
+                f"Sunday 6{NB}December 2026, 10:30",
+                "Sunday",
+                "10:30",
+                f"6{NB}Dec 2026",
+                "",
+                "",
+                "",
             ],
         ),
     ],
@@ -77,6 +104,15 @@ def test_the_filters_write_figures_one_way_per_language(language: str, expected:
     with translation.override(language):
         rendered = Template(TEMPLATE).render(Context(CONTEXT))
     assert rendered.split("|") == expected
+
+
+def test_a_moment_is_written_in_the_cooperatives_time_zone() -> None:
+    from perspectives.core import formats
+
+    late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # already 2027 in Paris
+    assert formats.day_numeric_time(late) == "01/01/2027 00:30"
+    assert formats.day_long(late, language="fr") == f"vendredi 1{NB}janvier 2027"
+    assert formats.clock(dt.time(8, 5)) == "08:05"
 
 
 def test_every_french_month_abbreviation_is_unambiguous() -> None:
