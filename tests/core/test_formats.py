@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +14,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 NB = "\u00a0"
+REPO = Path(__file__).resolve().parents[2]
 
 TEMPLATE = (
     "{{ a|euros }}|{{ a|euros:0 }}|{{ neg|euros }}|{{ zero|euros }}|{{ a|number:1 }}|"
@@ -142,3 +145,44 @@ def test_an_amount_column_heading_carries_the_euro(language: str, expected: str)
 
     with translation.override(language):
         assert money_header(gettext("Montant")) == expected
+
+
+# Formats read by programs, never by people: form fields, links, `datetime=` attributes, and the
+# FEC's file name (its form is set by article A.47 A-1 of the Livre des procédures fiscales).
+MACHINE_DATE_FORMATS = {"Y-m-d", "Y-m", "c", "Ymd"}
+DATE_FILTER = re.compile(r"\|\s*(date|time)\b(?:\s*:\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+)))?")
+
+
+def _human_date_filters(text: str) -> list[str]:
+    found = []
+    for match in DATE_FILTER.finditer(text):
+        name, double, single, variable = match.groups()
+        written = double if double is not None else single
+        if name == "date" and written in MACHINE_DATE_FORMATS:
+            continue
+        found.append(match.group(0) if variable is None else f"|{name}:{variable}")
+    return found
+
+
+def test_the_guard_tells_machine_formats_from_human_ones() -> None:
+    assert _human_date_filters("""{{ d|date:'Y-m-d' }}{{ d|date:"Ymd" }}{{ t|date:'c' }}""") == []
+    assert _human_date_filters("""{{ d|date:"d/m/Y" }} {{ t|time:"H:i" }} {{ d|date }}""") == [
+        '|date:"d/m/Y"',
+        '|time:"H:i"',
+        "|date",
+    ]
+    assert _human_date_filters("{{ d|day_numeric }} {{ d|dates_list }} {{ d|date:FORMAT }}") == [
+        "|date:FORMAT"
+    ]
+
+
+def test_no_template_writes_a_date_for_people_with_djangos_date_filter() -> None:
+    """Dates shown to people go through the `fmt` filters (day, day_numeric, day_full, …), so
+    that they read the same on every page, PDF and e-mail, in both languages."""
+    found = {
+        f"{path.relative_to(REPO)}: {usage}"
+        for path in sorted((REPO / "templates").rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".txt", ".xml", ".ics", ".csv"}
+        for usage in _human_date_filters(path.read_text(encoding="utf-8"))
+    }
+    assert found == set()
