@@ -15,9 +15,9 @@ from django.test import Client
 
 from entrepreneurs.models import Entrepreneur, PersonalDataAccess
 from entrepreneurs.services import document_upload, path_step_record
+from governance.models import ConvocationDispatch
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
-from governance.models import ConvocationDispatch
 from tests.factories.governance import (
     AssociateFactory,
     ConvocationDispatchFactory,
@@ -130,7 +130,11 @@ def test_the_export_holds_the_convocations_and_vote_notices_sent_to_the_person(
         }
     ]
     assert data["avis_de_vote"] == [
-        {"assemblee": "AG 2026", "email": "alice@example.org", "envoye_le": "2026-04-01T07:00:00+00:00"}
+        {
+            "assemblee": "AG 2026",
+            "email": "alice@example.org",
+            "envoye_le": "2026-04-01T07:00:00+00:00",
+        }
     ]
 
 

@@ -3,11 +3,11 @@
 {{ amount|euros }}            17 522,00 €        {{ amount|euros:0 }}   17 522 €
 {{ value|number }}            1 234              {{ value|number:1 }}   1 234,5
 {{ rate|percent }}            12,5 %
-{{ date|day }}                6 déc. 2026        {{ moment|day_time }}          6 déc. 2026, 10:30
-{{ date|day_numeric }}        06/12/2026         {{ moment|day_numeric_time }}  06/12/2026 10:30
-{{ date|day_full }}           6 décembre 2026    {{ moment|day_full_time }}     6 décembre 2026, 10:30
-{{ date|day_long }}           dimanche 6 décembre 2026  {{ moment|day_long_time }} (", 10:30")
-{{ date|weekday }}            dimanche           {{ moment|clock }}             10:30
+{{ date|day }}                6 déc. 2026                 |day_time          6 déc. 2026, 10:30
+{{ date|day_numeric }}        06/12/2026                  |day_numeric_time  06/12/2026 10:30
+{{ date|day_full }}           6 décembre 2026             |day_full_time     (…, 10:30)
+{{ date|day_long }}           dimanche 6 décembre 2026    |day_long_time     (…, 10:30)
+{{ date|weekday }}            dimanche                    |clock             10:30
 {{ date|month }}              décembre 2026      {{ date|month_short }} déc. 26
 {{ user|person }}             Prénom Nom (a user, an entrepreneur, anything with first/last name)
 """
