@@ -116,6 +116,8 @@ def test_a_moment_is_written_in_the_cooperatives_time_zone() -> None:
     assert formats.day_numeric_time(late) == "01/01/2027 00:30"
     assert formats.day_long(late, language="fr") == f"vendredi 1{NB}janvier 2027"
     assert formats.clock(dt.time(8, 5)) == "08:05"
+    assert formats.day_numeric("2026-12-06") == ""  # not a date: nothing, as Django's |date
+    assert formats.clock(dt.date(2026, 12, 6)) == ""
 
 
 def test_every_french_month_abbreviation_is_unambiguous() -> None:
