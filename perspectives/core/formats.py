@@ -169,7 +169,7 @@ def _date(value: dt.date | dt.datetime) -> dt.date:
     return _local(value).date() if isinstance(value, dt.datetime) else value
 
 
-def day(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+def day(value: object, *, language: str | None = None) -> str:
     """ "6 déc. 2026": the date of pages and lists."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
@@ -178,7 +178,7 @@ def day(value: dt.date | dt.datetime | None, *, language: str | None = None) -> 
     return f"{value.day}{NBSP}{name} {value.year}"
 
 
-def day_numeric(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+def day_numeric(value: object, *, language: str | None = None) -> str:
     """ "06/12/2026" in both languages (day first, as the English interface of a French
     cooperative is read: an American order would make "06/12" mean 12 June to nobody here):
     dense tables, accounting documents, invoices."""
@@ -187,7 +187,7 @@ def day_numeric(value: dt.date | dt.datetime | None, *, language: str | None = N
     return f"{_date(value):%d/%m/%Y}"
 
 
-def day_full(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+def day_full(value: object, *, language: str | None = None) -> str:
     """ "6 décembre 2026": letters, minutes, e-mails, sentences."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
@@ -195,21 +195,21 @@ def day_full(value: dt.date | dt.datetime | None, *, language: str | None = None
     return f"{value.day}{NBSP}{MONTHS[_lang(language)][value.month - 1]} {value.year}"
 
 
-def weekday(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+def weekday(value: object, *, language: str | None = None) -> str:
     """ "dimanche" ("Sunday"): lower case in French, as in a sentence; `|capfirst` for a title."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
     return WEEKDAYS[_lang(language)][_date(value).weekday()]
 
 
-def day_long(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
+def day_long(value: object, *, language: str | None = None) -> str:
     """ "dimanche 6 décembre 2026": a meeting's date, where the day of the week matters."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
     return f"{weekday(value, language=language)} {day_full(value, language=language)}"
 
 
-def clock(value: dt.datetime | dt.time | None, *, language: str | None = None) -> str:
+def clock(value: object, *, language: str | None = None) -> str:
     """ "10:30", a 24-hour clock in both languages, in the cooperative's time zone."""
     if not isinstance(value, dt.datetime | dt.time):
         return ""
@@ -224,28 +224,28 @@ def _with_clock(text: str, value: dt.datetime | dt.date, separator: str = ", ") 
     return f"{text}{separator}{clock(value)}"
 
 
-def day_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+def day_time(value: object, *, language: str | None = None) -> str:
     """ "14 janv. 2027, 10:00" in the cooperative's time zone."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
     return _with_clock(day(value, language=language), value)
 
 
-def day_numeric_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+def day_numeric_time(value: object, *, language: str | None = None) -> str:
     """ "06/12/2026 10:30"."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
     return _with_clock(day_numeric(value, language=language), value, " ")
 
 
-def day_full_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+def day_full_time(value: object, *, language: str | None = None) -> str:
     """ "6 décembre 2026, 10:30"."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
     return _with_clock(day_full(value, language=language), value)
 
 
-def day_long_time(value: dt.datetime | None, *, language: str | None = None) -> str:
+def day_long_time(value: object, *, language: str | None = None) -> str:
     """ "dimanche 6 décembre 2026, 10:30"."""
     if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
