@@ -6,7 +6,13 @@ CSV headers and charts, in the active language:
     money        French "17 522,00 €"   English "€17,522.00"   (non-breaking spaces)
     number       French "1 234,5"       English "1,234.5"
     percent      French "12,5 %"        English "12.5%"
-    day          French "6 déc. 2026"   English "6 Dec 2026"
+    day          French "6 déc. 2026"   English "6 Dec 2026"           (pages: the usual date)
+    day_numeric  French "06/12/2026"    English "06/12/2026"           (dense tables, documents)
+    day_full     French "6 décembre 2026"            English "6 December 2026"  (letters, prose)
+    day_long     French "dimanche 6 décembre 2026"   English "Sunday 6 December 2026"
+    …_time       the same followed by ", 10:30" ("06/12/2026 10:30" for day_numeric_time)
+    weekday      French "dimanche"      English "Sunday"
+    clock        "10:30" in both languages (24-hour clock)
     month        French "juillet 2026"  English "July 2026"
     month_short  French "juil. 26"      English "Jul 26"
     person       "Prénom Nom" everywhere; lists are sorted by last name, never reordered.
@@ -43,6 +49,10 @@ MONTHS_SHORT = {
         "déc.",
     ),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+WEEKDAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 MONTHS = {
     "fr": (
@@ -148,28 +158,98 @@ def month_short(value: dt.date | None, *, language: str | None = None) -> str:
     return f"{MONTHS_SHORT[_lang(language)][value.month - 1]}{NBSP}{value.year % 100:02d}"
 
 
-def day(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
+def _local(value: dt.datetime) -> dt.datetime:
+    """An aware moment in the cooperative's time zone (as Django's `date` filter does)."""
+    from django.utils import timezone
 
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        value = value.date()
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _date(value: dt.date | dt.datetime) -> dt.date:
+    return _local(value).date() if isinstance(value, dt.datetime) else value
+
+
+def day(value: object, *, language: str | None = None) -> str:
+    """ "6 déc. 2026": the date of pages and lists."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    value = _date(value)
     name = MONTHS_SHORT[_lang(language)][value.month - 1]
     return f"{value.day}{NBSP}{name} {value.year}"
 
 
-def day_time(value: dt.datetime | None, *, language: str | None = None) -> str:
-    """ "14 janv. 2027, 10:00" in the cooperative's time zone."""
-    if value is None:
+def day_numeric(value: object, *, language: str | None = None) -> str:
+    """ "06/12/2026" in both languages (day first, as the English interface of a French
+    cooperative is read: an American order would make "06/12" mean 12 June to nobody here):
+    dense tables, accounting documents, invoices."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
         return ""
-    from django.utils import timezone
+    return f"{_date(value):%d/%m/%Y}"
 
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{day(value, language=language)}, {value:%H:%M}"
+
+def day_full(value: object, *, language: str | None = None) -> str:
+    """ "6 décembre 2026": letters, minutes, e-mails, sentences."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    value = _date(value)
+    return f"{value.day}{NBSP}{MONTHS[_lang(language)][value.month - 1]} {value.year}"
+
+
+def weekday(value: object, *, language: str | None = None) -> str:
+    """ "dimanche" ("Sunday"): lower case in French, as in a sentence; `|capfirst` for a title."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return WEEKDAYS[_lang(language)][_date(value).weekday()]
+
+
+def day_long(value: object, *, language: str | None = None) -> str:
+    """ "dimanche 6 décembre 2026": a meeting's date, where the day of the week matters."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return f"{weekday(value, language=language)} {day_full(value, language=language)}"
+
+
+def clock(value: object, *, language: str | None = None) -> str:
+    """ "10:30", a 24-hour clock in both languages, in the cooperative's time zone."""
+    if not isinstance(value, dt.datetime | dt.time):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return f"{value:%H:%M}"
+
+
+def _with_clock(text: str, value: dt.datetime | dt.date, separator: str = ", ") -> str:
+    if not text or not isinstance(value, dt.datetime):
+        return text  # a date has no time of day: the date alone
+    return f"{text}{separator}{clock(value)}"
+
+
+def day_time(value: object, *, language: str | None = None) -> str:
+    """ "14 janv. 2027, 10:00" in the cooperative's time zone."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return _with_clock(day(value, language=language), value)
+
+
+def day_numeric_time(value: object, *, language: str | None = None) -> str:
+    """ "06/12/2026 10:30"."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return _with_clock(day_numeric(value, language=language), value, " ")
+
+
+def day_full_time(value: object, *, language: str | None = None) -> str:
+    """ "6 décembre 2026, 10:30"."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return _with_clock(day_full(value, language=language), value)
+
+
+def day_long_time(value: object, *, language: str | None = None) -> str:
+    """ "dimanche 6 décembre 2026, 10:30"."""
+    if not isinstance(value, dt.date):  # None, "" or anything else: nothing, as Django's |date
+        return ""
+    return _with_clock(day_long(value, language=language), value)
 
 
 def money_header(label: object) -> str:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,11 +14,15 @@ from django.template import Context, Template
 from django.utils import translation
 
 NB = "\u00a0"
+REPO = Path(__file__).resolve().parents[2]
 
 TEMPLATE = (
     "{{ a|euros }}|{{ a|euros:0 }}|{{ neg|euros }}|{{ zero|euros }}|{{ a|number:1 }}|"
     "{{ rate|percent }}|{{ d|day }}|{{ t|day_time }}|{{ d|month }}|{{ june|month_short }}|"
-    "{{ july|month_short }}|{{ someone|person }}|{{ missing|euros }}"
+    "{{ july|month_short }}|{{ someone|person }}|{{ missing|euros }}|"
+    "{{ d|day_numeric }}|{{ t|day_numeric_time }}|{{ d|day_full }}|{{ t|day_full_time }}|"
+    "{{ d|day_long }}|{{ t|day_long_time }}|{{ t|weekday }}|{{ t|clock }}|{{ d|day_time }}|"
+    "{{ missing|day_numeric }}|{{ missing|day_long_time }}|{{ missing|clock }}"
 )
 CONTEXT = {
     "a": Decimal("17522"),
@@ -51,6 +57,18 @@ CONTEXT = {
                 f"juil.{NB}26",
                 "Léa Martin",
                 "",
+                "06/12/2026",
+                "06/12/2026 10:30",
+                f"6{NB}décembre 2026",
+                f"6{NB}décembre 2026, 10:30",
+                f"dimanche 6{NB}décembre 2026",
+                f"dimanche 6{NB}décembre 2026, 10:30",
+                "dimanche",
+                "10:30",
+                f"6{NB}déc. 2026",
+                "",
+                "",
+                "",
             ],
         ),
         (
@@ -69,6 +87,18 @@ CONTEXT = {
                 f"Jul{NB}26",
                 "Léa Martin",
                 "",
+                "06/12/2026",
+                "06/12/2026 10:30",
+                f"6{NB}December 2026",
+                f"6{NB}December 2026, 10:30",
+                f"Sunday 6{NB}December 2026",
+                f"Sunday 6{NB}December 2026, 10:30",
+                "Sunday",
+                "10:30",
+                f"6{NB}Dec 2026",
+                "",
+                "",
+                "",
             ],
         ),
     ],
@@ -77,6 +107,17 @@ def test_the_filters_write_figures_one_way_per_language(language: str, expected:
     with translation.override(language):
         rendered = Template(TEMPLATE).render(Context(CONTEXT))
     assert rendered.split("|") == expected
+
+
+def test_a_moment_is_written_in_the_cooperatives_time_zone() -> None:
+    from perspectives.core import formats
+
+    late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # already 2027 in Paris
+    assert formats.day_numeric_time(late) == "01/01/2027 00:30"
+    assert formats.day_long(late, language="fr") == f"vendredi 1{NB}janvier 2027"
+    assert formats.clock(dt.time(8, 5)) == "08:05"
+    assert formats.day_numeric("2026-12-06") == ""  # not a date: nothing, as Django's |date
+    assert formats.clock(dt.date(2026, 12, 6)) == ""
 
 
 def test_every_french_month_abbreviation_is_unambiguous() -> None:
@@ -106,3 +147,44 @@ def test_an_amount_column_heading_carries_the_euro(language: str, expected: str)
 
     with translation.override(language):
         assert money_header(gettext("Montant")) == expected
+
+
+# Formats read by programs, never by people: form fields, links, `datetime=` attributes, and the
+# FEC's file name (its form is set by article A.47 A-1 of the Livre des procédures fiscales).
+MACHINE_DATE_FORMATS = {"Y-m-d", "Y-m", "c", "Ymd"}
+DATE_FILTER = re.compile(r"\|\s*(date|time)\b(?:\s*:\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+)))?")
+
+
+def _human_date_filters(text: str) -> list[str]:
+    found = []
+    for match in DATE_FILTER.finditer(text):
+        name, double, single, variable = match.groups()
+        written = double if double is not None else single
+        if name == "date" and written in MACHINE_DATE_FORMATS:
+            continue
+        found.append(match.group(0) if variable is None else f"|{name}:{variable}")
+    return found
+
+
+def test_the_guard_tells_machine_formats_from_human_ones() -> None:
+    assert _human_date_filters("""{{ d|date:'Y-m-d' }}{{ d|date:"Ymd" }}{{ t|date:'c' }}""") == []
+    assert _human_date_filters("""{{ d|date:"d/m/Y" }} {{ t|time:"H:i" }} {{ d|date }}""") == [
+        '|date:"d/m/Y"',
+        '|time:"H:i"',
+        "|date",
+    ]
+    assert _human_date_filters("{{ d|day_numeric }} {{ d|dates_list }} {{ d|date:FORMAT }}") == [
+        "|date:FORMAT"
+    ]
+
+
+def test_no_template_writes_a_date_for_people_with_djangos_date_filter() -> None:
+    """Dates shown to people go through the `fmt` filters (day, day_numeric, day_full, …), so
+    that they read the same on every page, PDF and e-mail, in both languages."""
+    found = {
+        f"{path.relative_to(REPO)}: {usage}"
+        for path in sorted((REPO / "templates").rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".txt", ".xml", ".ics", ".csv"}
+        for usage in _human_date_filters(path.read_text(encoding="utf-8"))
+    }
+    assert found == set()

@@ -15,10 +15,17 @@ from django.test import Client
 
 from entrepreneurs.models import Entrepreneur, PersonalDataAccess
 from entrepreneurs.services import document_upload, path_step_record
+from governance.models import ConvocationDispatch
 from perspectives.tenancy.context import cooperative_context
 from tests.conftest import World
+from tests.factories.governance import (
+    AssociateFactory,
+    ConvocationDispatchFactory,
+    RollEntryFactory,
+    VoteNoticeFactory,
+)
 from tests.factories.payroll import OpeningBalanceFactory
-from top.onboarding.gdpr import personal_data_retention_run
+from top.onboarding.gdpr import personal_data_collect, personal_data_retention_run
 
 PDF = b"%PDF-1.4\n%perso\n"
 
@@ -75,6 +82,60 @@ def test_a_person_downloads_everything_held_about_them(world: World, client: Cli
         assert list(
             PersonalDataAccess.objects.filter(entrepreneur=alice).values_list("action", "user")
         ) == [("export", world.alice.pk), ("export", world.alice.pk)]
+
+
+def test_the_export_holds_the_convocations_and_vote_notices_sent_to_the_person(
+    world: World,
+) -> None:
+    alice = _alice(world)
+    with cooperative_context(world.coop_a.pk):
+        associate = AssociateFactory.create(
+            cooperative=world.coop_a, entrepreneur=alice, full_name="Alice Arnaud"
+        )
+        entry = RollEntryFactory.create(
+            assembly__profile__cooperative=world.coop_a,
+            assembly__title="AG 2026",
+            associate=associate,
+        )
+        ConvocationDispatchFactory.create(
+            entry=entry,
+            channel=ConvocationDispatch.Channel.EMAIL,
+            email="alice@example.org",
+            consent_on=dt.date(2026, 1, 5),
+            message_id="<convocation-1@perspectives.coop>",
+            sent_at=dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC),
+        )
+        VoteNoticeFactory.create(
+            entry=entry,
+            email="alice@example.org",
+            sent_at=dt.datetime(2026, 4, 1, 7, 0, tzinfo=dt.UTC),
+        )
+        someone_else = RollEntryFactory.create(assembly=entry.assembly)
+        ConvocationDispatchFactory.create(entry=someone_else, email="autre@example.org")
+        VoteNoticeFactory.create(entry=someone_else, email="autre@example.org")
+
+        data = personal_data_collect(entrepreneur=alice)
+
+    assert data["convocations"] == [
+        {
+            "assemblee": "AG 2026",
+            "channel": "email",
+            "email": "alice@example.org",
+            "consent_on": "2026-01-05",
+            "postal_address": "",
+            "sent_at": "2026-03-02T08:00:00+00:00",
+            "posted_on": None,
+            "registered_number": "",
+            "received_on": None,
+        }
+    ]
+    assert data["avis_de_vote"] == [
+        {
+            "assemblee": "AG 2026",
+            "email": "alice@example.org",
+            "envoye_le": "2026-04-01T07:00:00+00:00",
+        }
+    ]
 
 
 def test_managers_may_export_support_staff_may_not_and_other_cooperatives_get_a_404(

@@ -33,7 +33,14 @@ from entrepreneurs.services import (
     entrepreneurs_due_for_anonymisation,
     personal_data_access_record,
 )
-from governance.models import AdmissionApplication, Associate, ShareRefund, ShareSubscription
+from governance.models import (
+    AdmissionApplication,
+    Associate,
+    ConvocationDispatch,
+    ShareRefund,
+    ShareSubscription,
+    VoteNotice,
+)
 from payroll.models import Absence, OpeningBalance, Payslip
 from perspectives.accounts.models import User
 from perspectives.tenancy.context import require_cooperative_id
@@ -164,6 +171,33 @@ def personal_data_collect(*, entrepreneur: Entrepreneur) -> dict[str, Any]:
                 ),
             }
             for a in associates
+        ],
+        "convocations": [
+            {"assemblee": d.assembly.title}
+            | _plain(
+                model_to_dict(
+                    d,
+                    fields=[
+                        "channel",
+                        "email",
+                        "consent_on",
+                        "postal_address",
+                        "sent_at",
+                        "posted_on",
+                        "registered_number",
+                        "received_on",
+                    ],
+                )
+            )
+            for d in ConvocationDispatch.objects.filter(entry__associate__in=associates)
+            .select_related("assembly")
+            .order_by("assembly__scheduled_at", "pk")
+        ],
+        "avis_de_vote": [
+            {"assemblee": n.assembly.title, "email": n.email, "envoye_le": _plain(n.sent_at)}
+            for n in VoteNotice.objects.filter(entry__associate__in=associates)
+            .select_related("assembly")
+            .order_by("sent_at", "pk")
         ],
         "candidatures_au_societariat": _rows(
             AdmissionApplication.objects.filter(entrepreneur=entrepreneur),
