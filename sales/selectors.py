@@ -104,7 +104,7 @@ def document_list(
 ) -> QuerySet[Document]:
     """Newest first, with what each invoice still owes (`outstanding`)."""
     documents: QuerySet[Document] = _visible(
-        Document.objects.select_related("customer", "activity"), membership
+        Document.objects.select_related("customer", "activity", "retention_release"), membership
     )
     if kind:
         documents = documents.filter(kind=kind)
@@ -119,6 +119,14 @@ def with_settlement(documents: QuerySet[Document]) -> QuerySet[Document]:
     """`paid` (payments) and `credited` (validated credit notes) of each document."""
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
     return documents.annotate(paid=Coalesce(_paid(), zero), credited=Coalesce(_credited(), zero))
+
+
+def invoice_owed(invoice: Document) -> Decimal:
+    """What the customer owes now on an invoice of `with_settlement`: the amount due less the
+    retention guarantee still withheld, payments and credit notes."""
+    paid: Decimal = invoice.paid  # type: ignore[attr-defined]
+    credited: Decimal = invoice.credited  # type: ignore[attr-defined]
+    return invoice.amount_due - invoice.retention_held - paid - credited
 
 
 def document_get_for_member(*, membership: Membership, document_id: int) -> Document:
@@ -177,7 +185,7 @@ def receivables_by_age(
     ).order_by("due_date", "pk")
     result = Receivables(totals={name: ZERO for name, _limit in AGE_BUCKETS})
     for invoice in invoices:
-        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        outstanding = invoice_owed(invoice)
         if outstanding <= 0:
             continue
         days = (today - invoice.due_date).days if invoice.due_date else 0
@@ -273,7 +281,7 @@ def overdue_invoices(
     or a reminder at that step or later already made). Without `membership`: the whole
     cooperative (the daily run)."""
     today = today or timezone.localdate()
-    documents = Document.objects.select_related("customer", "activity")
+    documents = Document.objects.select_related("customer", "activity", "retention_release")
     if membership is not None:
         documents = _visible(documents, membership)
     reminders = Q(emails__kind=DocumentEmail.Kind.REMINDER)
@@ -288,7 +296,7 @@ def overdue_invoices(
     )
     rows = []
     for invoice in invoices:
-        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        outstanding = invoice_owed(invoice)
         if outstanding <= 0:
             continue
         days = (today - invoice.due_date).days  # type: ignore[operator]
