@@ -75,6 +75,9 @@ def product_get_for_member(*, membership: Membership, product_id: int) -> Produc
     return get_object_or_404(product_list(membership=membership), pk=product_id)
 
 
+LIST_RELATIONS = ("customer", "activity", "retention_release")
+
+
 def _paid() -> Subquery:
     return Subquery(
         Payment.objects.filter(invoice=OuterRef("pk"))
@@ -103,8 +106,11 @@ def document_list(
     status: str | None = None,
 ) -> QuerySet[Document]:
     """Newest first, with what each invoice still owes (`outstanding`)."""
+    # The customers, activities and releases of the page in their own queries: joined, they led
+    # PostgreSQL (row-level security hides their selectivity) to walk every customer's
+    # documents of the cooperative before sorting; alone, the documents come in index order.
     documents: QuerySet[Document] = _visible(
-        Document.objects.select_related("customer", "activity", "retention_release"), membership
+        Document.objects.prefetch_related(*LIST_RELATIONS), membership
     )
     if kind:
         documents = documents.filter(kind=kind)
@@ -281,7 +287,7 @@ def overdue_invoices(
     or a reminder at that step or later already made). Without `membership`: the whole
     cooperative (the daily run)."""
     today = today or timezone.localdate()
-    documents = Document.objects.select_related("customer", "activity", "retention_release")
+    documents = Document.objects.prefetch_related(*LIST_RELATIONS)
     if membership is not None:
         documents = _visible(documents, membership)
     reminders = Q(emails__kind=DocumentEmail.Kind.REMINDER)

@@ -30,6 +30,7 @@ from sales.models import (
     DocumentLine,
     OperationCategory,
     Product,
+    SalesSettings,
     Unit,
 )
 from sales.services.customers import ALLOWED_VAT_RATES, EU_COUNTRIES, settings_get
@@ -338,11 +339,13 @@ def _copy_lines(document: Document) -> list[LineData]:
 # --- Mandatory mentions ----------------------------------------------------------------------
 
 
-def missing_mentions(document: Document, *, day: dt.date | None = None) -> list[str]:
+def missing_mentions(
+    document: Document, *, day: dt.date | None = None, settings: SalesSettings | None = None
+) -> list[str]:
     """What French law requires on this invoice or credit note and it lacks (Code de commerce
     L441-9, CGI 242 nonies A, décret 2022-1299), each in one French sentence."""
     missing: list[str] = []
-    settings = settings_get()
+    settings = settings or settings_get()
     cooperative = document.activity.cooperative
     customer = document.customer
     seller = {
@@ -479,7 +482,7 @@ def invoice_validate(
 
         deposits = deposits_to_deduct(quote_id=document.quote_id, exclude_id=document.pk)
         document.prepaid_total = sum((d.total_with_vat for d in deposits), ZERO)
-    missing = missing_mentions(document, day=day)
+    missing = missing_mentions(document, day=day, settings=settings)
     if missing:
         raise ApplicationError(
             _("Facture incomplète, rien n'a été validé : %(list)s") % {"list": " ".join(missing)}

@@ -42,10 +42,14 @@ BANK = "512"
 
 
 def ensure_accounts() -> None:
-    """The accounts sales need beyond the default chart (44574 is not in every chart)."""
-    if not Account.objects.filter(code=VAT_PENDING).exists():
+    """The accounts sales need beyond the default chart (44574 and 4117 are not in every
+    chart), checked in one query."""
+    present = set(
+        Account.objects.filter(code__in=(VAT_PENDING, RETENTION)).values_list("code", flat=True)
+    )
+    if VAT_PENDING not in present:
         account_create(code=VAT_PENDING, label="TVA collectée en attente d'encaissement")
-    if not Account.objects.filter(code=RETENTION).exists():
+    if RETENTION not in present:
         account_create(
             code=RETENTION, label="Clients – retenues de garantie", requires_third_party=True
         )
