@@ -42,7 +42,7 @@ def _situation(quote: Document, percent: str) -> Document:
     return services.invoice_validate(document=draft, date=DAY, render=False)
 
 
-def _posted(entry_id: int | None) -> list[tuple[str, Decimal, Decimal, bool]]:
+def _posted(entry_id: int) -> list[tuple[str, Decimal, Decimal, bool]]:
     return sorted(
         (line.account.code, line.debit, line.credit, line.third_party_id is not None)
         for line in EntryLine.objects.filter(entry_id=entry_id).select_related("account")
@@ -60,7 +60,7 @@ def test_a_situation_withholds_the_retention_on_4117_out_of_what_is_owed(sales: 
         D("60.00"),
     )
     assert situation.retention_percent == D("5.00")
-    assert _posted(situation.entry_id) == [
+    assert _posted(situation.entry_id or 0) == [
         ("411", D("1140.00"), D("0.00"), True),
         ("4117", D("60.00"), D("0.00"), True),
         ("44574", D("0.00"), D("200.00"), False),
@@ -78,8 +78,8 @@ def test_paid_then_released_then_paid_the_vat_follows_the_receipts(sales: Sales)
     first = services.payment_record(invoice=situation, amount="1140.00", date=DAY)
     assert first.vat_released == D("190.00")
     assert services.invoice_outstanding(invoice=situation) == D("0.00")
-    due = situation.due_date + dt.timedelta(days=60)  # type: ignore[operator]
-    assert overdue_invoices(steps=[7, 30], today=due) == []
+    assert situation.due_date is not None
+    assert overdue_invoices(steps=[7, 30], today=situation.due_date + dt.timedelta(days=60)) == []
 
     release = services.retention_release(
         invoice=situation, works_accepted_on=ACCEPTED, date=dt.date(2027, 6, 30)
