@@ -238,3 +238,33 @@ def test_release_from_the_page_and_the_api(
         assert response.status_code == 404
     with cooperative_context(world.coop_a.pk):
         assert RetentionRelease.objects.count() == 2
+
+
+def test_the_quote_api_takes_the_rate_and_refuses_above_5_percent(
+    shop: Shop,  # noqa: F811 (fixture)
+    world: World,
+    client: Client,
+) -> None:
+    payload = {
+        "kind": "quote",
+        "customer": shop.my_customer.pk,
+        "lines": [{"designation": "Charpente", "unit_price": "1000.00"}],
+    }
+    with travel_to("2026-03-10T11:00"):
+        client.force_login(world.alice)
+        refused = client.post(
+            API + "documents/",
+            {**payload, "retention_percent": "7"},
+            content_type="application/json",
+        )
+        created = client.post(
+            API + "documents/",
+            {**payload, "retention_percent": "5"},
+            content_type="application/json",
+        )
+    assert refused.status_code == 400
+    assert "de 0 à 5 %" in refused.content.decode()
+    assert created.status_code == 201
+    assert created.json()["retention_percent"] == "5.00"
+    with cooperative_context(world.coop_a.pk):
+        assert Document.objects.filter(kind="quote", customer=shop.my_customer).count() == 1
