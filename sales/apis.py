@@ -32,9 +32,10 @@ from sales.models import (
     OperationCategory,
     Payment,
     Product,
+    RetentionRelease,
     Unit,
 )
-from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES
+from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES, releases_retention_early
 from sales.services import approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
@@ -200,6 +201,10 @@ class SalesDocumentSerializer(serializers.Serializer[Any]):
     progress_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=True
     )
+    retention_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, coerce_to_string=True
+    )
+    retention_amount = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     total_without_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     vat_total = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
     total_with_vat = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
@@ -247,6 +252,9 @@ class DocumentListApi(PaginatedApiMixin, _SalesApi):
             max_digits=5, decimal_places=2, default=Decimal(0)
         )
         reverse_charge = serializers.BooleanField(default=False)
+        retention_percent = serializers.DecimalField(
+            max_digits=5, decimal_places=2, default=Decimal(0)
+        )
         vat_exemption = serializers.CharField(required=False, allow_blank=True, max_length=200)
         buyer_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
         notes = serializers.CharField(required=False, allow_blank=True)
@@ -423,6 +431,39 @@ class PaymentListApi(_SalesApi):
             **serializer.validated_data,
         )
         return Response(SalesPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class SalesRetentionReleaseSerializer(serializers.ModelSerializer[RetentionRelease]):
+    class Meta:
+        model = RetentionRelease
+        fields = ("id", "works_accepted_on", "date", "amount")
+        read_only_fields = ("id", "amount")
+        extra_kwargs = {"date": {"required": False, "allow_null": True}}
+
+
+class RetentionReleaseApi(_SalesApi):
+    @extend_schema(
+        request=SalesRetentionReleaseSerializer,
+        responses={201: SalesRetentionReleaseSerializer},
+        summary=(
+            "Release a situation's retention guarantee (D 411 / C 4117): one year after the "
+            "acceptance of the works, earlier by a manager"
+        ),
+    )
+    def post(self, request: Request, cooperative_slug: str, sales_document_id: int) -> Response:
+        invoice = self.document(sales_document_id)
+        serializer = SalesRetentionReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        release = services.retention_release(
+            invoice=invoice,
+            works_accepted_on=serializer.validated_data["works_accepted_on"],
+            date=serializer.validated_data.get("date"),
+            early_allowed=releases_retention_early(self.membership),
+            user=request.user,  # type: ignore[arg-type]
+        )
+        return Response(
+            SalesRetentionReleaseSerializer(release).data, status=status.HTTP_201_CREATED
+        )
 
 
 class DocumentPdfApi(_SalesApi):

@@ -3,7 +3,10 @@
 For a share of the demo activities (always the demo entrepreneur's): customers, a small
 catalogue, and this year's documents through the services — a quote accepted then invoiced as a
 30 % deposit and its balance, invoices paid in part or in whole, a credit note, a draft quote —
-so that every figure comes from numbered, posted documents. Deterministic (the seeder's
+so that every figure comes from numbered, posted documents. One building activity also has a
+works quote with a 5 % retention guarantee billed in two situations (the first paid), an invoice
+above its self-validation cap waiting for support staff, and the demo activity an e-mailed
+invoice and a reminder of an overdue one. Deterministic (the seeder's
 generator) and idempotent (a second run creates nothing).
 """
 
@@ -17,10 +20,10 @@ from django.utils import timezone
 from stdnum import luhn
 
 from entrepreneurs.models import Activity
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.models import Cooperative, Membership, Role
 from sales import services
 from sales.models import Customer, Document, Payment, Product, SalesSettings
-from sales.services import LineData
+from sales.services import LineData, approval, emails, reminders
 
 # Enough activities to fill the lists, few enough to keep the seeding quick.
 ACTIVITIES = 8
@@ -85,6 +88,27 @@ def _chosen_activities(rng: random.Random) -> list[Activity]:
     # The demo entrepreneur's activity first (the first entrepreneur created has the first
     # activity), then a stable draw among the others.
     return activities[:1] + rng.sample(activities[1:], min(ACTIVITIES - 1, len(activities) - 1))
+
+
+def _building(activities: list[Activity]) -> Activity:
+    """The building activity of the demo: the first chosen one of the "Bâtiment" sector."""
+    return next((a for a in activities if a.sector.name == "Bâtiment"), activities[0])
+
+
+def _entrepreneur_membership(activity: Activity) -> Membership | None:
+    """The membership of one of the activity's entrepreneurs, when they have an account."""
+    users = activity.members.filter(entrepreneur__user__isnull=False).values_list(
+        "entrepreneur__user", flat=True
+    )
+    return (
+        Membership.objects.filter(
+            cooperative_id=activity.cooperative_id,
+            user__in=users,
+            roles__contains=[Role.ENTREPRENEUR],
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _counts() -> dict[str, int]:
@@ -160,8 +184,13 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         (0.95, "draft"),
     ]
     state: dict[int, dict[str, Document]] = {a.pk: {} for a in activities}
+    building = _building(activities)
     for fraction, step in steps:
         for activity, company, person, products in plans:
+            if activity == building:
+                _building_step(step, day(fraction), activity, company, state[activity.pk])
+            if activity == activities[0]:
+                _follow_up_step(step, today, state[activity.pk])
             docs = state[activity.pk]
             when = day(fraction)
             render = activity == activities[0]
@@ -246,3 +275,68 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
                     lines=[LineData.from_product(products[0], 1)],
                 )
     return _counts()
+
+
+def _building_step(
+    step: str, when: dt.date, activity: Activity, customer: Customer, docs: dict[str, Document]
+) -> None:
+    """The building activity's works: a quote with a 5 % retention guarantee, two situations (the
+    first paid, net of the retention), and an invoice above the self-validation cap sent to
+    support staff."""
+    if step == "quote":
+        works = services.document_create(
+            kind=Document.Kind.QUOTE,
+            activity=activity,
+            customer=customer,
+            title="Rénovation de la façade",
+            delivery_date=when + dt.timedelta(days=60),
+            retention_percent=Decimal("5"),
+            lines=[
+                LineData("Échafaudage et protection", unit_price=Decimal("2400.00")),
+                LineData("Ravalement de façade", quantity=120, unit="MTK", unit_price=Decimal(65)),
+            ],
+        )
+        docs["works"] = services.quote_send(quote=works, date=when)
+        services.quote_answer(quote=docs["works"], accepted=True)
+    elif step in ("invoice", "balance"):
+        percent = "40" if step == "invoice" else "75"
+        situation = services.quote_invoice(quote=docs["works"], mode="progress", percent=percent)
+        services.document_update(
+            document=situation, delivery_date=when, due_date=when + dt.timedelta(days=30)
+        )
+        docs[f"situation_{percent}"] = services.invoice_validate(
+            document=situation, date=when, render=False
+        )
+    elif step == "payments":
+        first = docs["situation_40"]
+        services.payment_record(
+            invoice=first, amount=services.invoice_outstanding(invoice=first), date=when
+        )
+    elif step == "draft":
+        membership = _entrepreneur_membership(activity)
+        if membership is None:
+            return
+        approval.validation_rule_set(activity=activity, self_validation=True, amount_cap="5000")
+        invoice = services.document_create(
+            kind=Document.Kind.INVOICE,
+            activity=activity,
+            customer=customer,
+            title="Extension du garage",
+            delivery_date=when,
+            lines=[LineData("Maçonnerie", quantity=8, unit="DAY", unit_price=Decimal(780))],
+        )
+        approval.document_submit(document=invoice, membership=membership, user=membership.user)
+
+
+def _follow_up_step(step: str, today: dt.date, docs: dict[str, Document]) -> None:
+    """The demo activity's e-mails: its first invoice sent to the customer, then reminded once
+    overdue (the worker's sending done here, so the demo shows them sent)."""
+    invoice = docs.get("invoice")
+    if invoice is None:
+        return
+    if step == "deposit_paid":
+        sent = emails.document_email_request(document=invoice)
+        emails.document_email_send(email_id=sent.pk)
+    elif step == "draft" and invoice.due_date and invoice.due_date < today:
+        reminder = reminders.invoice_remind(invoice=invoice)
+        emails.document_email_send(email_id=reminder.pk)

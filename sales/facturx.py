@@ -57,6 +57,8 @@ def _mentions(document: Document, settings: SalesSettings) -> list[str]:
             )
         if document.discount_terms:
             mentions.append(document.discount_terms)
+    if document.retention_amount:
+        mentions.append(retention_mention(document))
     if document.reverse_charge:
         mentions.append(
             _("Autoliquidation : TVA due par le preneur assujetti (CGI art. 283-2 nonies).")
@@ -66,6 +68,20 @@ def _mentions(document: Document, settings: SalesSettings) -> list[str]:
     if settings.vat_on_debits and document.category != OperationCategory.GOODS:
         mentions.append(_("Option pour le paiement de la taxe d'après les débits."))
     return mentions
+
+
+def retention_mention(document: Document) -> str:
+    """The retention guarantee withheld by a situation. EN 16931 has no term for it and BR-CO-16
+    ties the amount due (BT-115) to the total less the prepaid amount, so the XML keeps BT-115
+    and states the retention and the net to pay in a note (BT-22)."""
+    return _(
+        "Retenue de garantie (%(rate)s %%) : %(amount)s €, libérée un an après la réception "
+        "des travaux (loi 71-584 du 16 juillet 1971). Net à payer : %(net)s €."
+    ) % {
+        "rate": format(document.retention_percent.normalize(), "f"),
+        "amount": _amount(document.retention_amount),
+        "net": _amount(document.net_to_pay),
+    }
 
 
 # Long on purpose: one mapping of the document to the EN 16931 business terms, in the norm's order

@@ -83,6 +83,16 @@ class DocumentForm(forms.Form):
         label=_("Remise globale (%)"), max_digits=5, decimal_places=2, initial=0, required=False
     )
     reverse_charge = forms.BooleanField(label=_("Autoliquidation"), required=False)
+    retention_percent = forms.DecimalField(
+        label=_("Retenue de garantie (%)"),
+        help_text=_("Devis de travaux : retenue sur chaque situation, 5 % au plus."),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        initial=0,
+        required=False,
+    )
     vat_exemption = forms.CharField(label=_("Mention d'exonération"), required=False)
     buyer_reference = forms.CharField(label=_("Référence de commande"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
@@ -94,6 +104,9 @@ class DocumentForm(forms.Form):
 
     def clean_discount_percent(self) -> Decimal:
         return self.cleaned_data.get("discount_percent") or Decimal(0)
+
+    def clean_retention_percent(self) -> Decimal:
+        return self.cleaned_data.get("retention_percent") or Decimal(0)
 
 
 class LineForm(forms.Form):
@@ -133,6 +146,18 @@ class PaymentForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Mode"), choices=Payment.Method.choices)
     reference = forms.CharField(label=_("Référence"), max_length=100, required=False)
+
+
+class RetentionReleaseForm(forms.Form):
+    works_accepted_on = forms.DateField(
+        label=_("Date de réception des travaux"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date = forms.DateField(
+        label=_("Date de libération"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Aujourd'hui si vide."),
+    )
 
 
 class QuoteInvoiceForm(forms.Form):

@@ -26,6 +26,8 @@ PRICE = {"max_digits": 14, "decimal_places": 4}
 QUANTITY = {"max_digits": 12, "decimal_places": 4}
 RATE = {"max_digits": 5, "decimal_places": 2}
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+# Retention guarantee (retenue de garantie, loi 71-584 of 16 July 1971): at most 5 %.
+RETENTION_MAX = Decimal(5)
 SERIES_RE = r"^[A-Z]{1,4}$"
 
 
@@ -366,6 +368,16 @@ class Document(TenantModel):
         validators=PERCENT,
         **RATE,  # type: ignore[arg-type]
     )
+    # Retention guarantee (building works, loi 71-584): the rate set on the quote, withheld by
+    # each of its situations on their amount including VAT. The withheld part goes to 4117, not
+    # 411, and the customer owes it only once released (`RetentionRelease`).
+    retention_percent = models.DecimalField(
+        _("retenue de garantie (%)"),
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(RETENTION_MAX)],
+        **RATE,  # type: ignore[arg-type]
+    )
+    retention_amount = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     # Totals (EN 16931 BT-106…BT-115), computed by the services on every change of a draft.
     lines_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     allowance_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
@@ -450,6 +462,19 @@ class Document(TenantModel):
                 name="document_progress_of_a_quote",
             ),
             models.CheckConstraint(
+                condition=Q(retention_percent__gte=0, retention_percent__lte=RETENTION_MAX),
+                name="document_retention_rate",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_amount=0)
+                | Q(
+                    progress_percent__isnull=False,
+                    retention_amount__gt=0,
+                    retention_amount__lte=F("amount_due"),
+                ),
+                name="document_retention_of_situations",
+            ),
+            models.CheckConstraint(
                 condition=Q(total_with_vat=F("total_without_vat") + F("vat_total")),
                 name="document_total_with_vat",
             ),
@@ -481,6 +506,18 @@ class Document(TenantModel):
     @property
     def is_numbered(self) -> bool:
         return self.status not in (self.Status.DRAFT, self.Status.PENDING)
+
+    @property
+    def retention_held(self) -> Decimal:
+        """The retention still withheld: not owed by the customer until released."""
+        if not self.retention_amount or hasattr(self, "retention_release"):
+            return Decimal("0.00")
+        return self.retention_amount
+
+    @property
+    def net_to_pay(self) -> Decimal:
+        """The amount due (BT-115) less the retention withheld."""
+        return self.amount_due - self.retention_amount
 
 
 class DocumentLine(TenantModel):
@@ -834,4 +871,40 @@ class LifecycleCursor(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=("cooperative",), name="lifecyclecursor_one"),
+        ]
+
+
+class RetentionRelease(TenantModel):
+    """The release of a situation's retention guarantee, one year after the acceptance of the
+    works (or earlier, by a manager): its entry moves the amount from 4117 to 411, where the
+    customer owes it like any receivable."""
+
+    invoice = models.OneToOneField(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="retention_release",
+        verbose_name=_("facture"),
+    )
+    works_accepted_on = models.DateField(_("date de réception des travaux"))
+    date = models.DateField(_("date de libération"))
+    amount = models.DecimalField(_("montant"), **MONEY)  # type: ignore[arg-type]
+    entry = models.ForeignKey(
+        "accounting.Entry", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("libération de retenue de garantie")
+        verbose_name_plural = _("libérations de retenues de garantie")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="retentionrelease_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=F("works_accepted_on")),
+                name="retentionrelease_after_acceptance",
+            ),
         ]

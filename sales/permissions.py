@@ -14,6 +14,14 @@ SALES_STAFF_ROLES = (Role.SUPPORT, Role.ACCOUNTANT, Role.MANAGER, Role.ADMIN)
 SALES_APPROVER_ROLES = (Role.SUPPORT, Role.MANAGER, Role.ADMIN)
 
 
+# Those who may release a retention guarantee before one year after the acceptance of the works.
+RETENTION_EARLY_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def releases_retention_early(membership: Membership) -> bool:
+    return membership.has_role(*RETENTION_EARLY_ROLES)
+
+
 def approves_sales(membership: Membership) -> bool:
     return membership.has_role(*SALES_APPROVER_ROLES)
 

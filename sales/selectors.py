@@ -76,6 +76,9 @@ def product_get_for_member(*, membership: Membership, product_id: int) -> Produc
     return get_object_or_404(product_list(membership=membership), pk=product_id)
 
 
+LIST_RELATIONS = ("customer", "activity", "retention_release")
+
+
 def _paid() -> Subquery:
     return Subquery(
         Payment.objects.filter(invoice=OuterRef("pk"))
@@ -104,8 +107,11 @@ def document_list(
     status: str | None = None,
 ) -> QuerySet[Document]:
     """Newest first, with what each invoice still owes (`outstanding`)."""
+    # The customers, activities and releases of the page in their own queries: joined, they led
+    # PostgreSQL (row-level security hides their selectivity) to walk every customer's
+    # documents of the cooperative before sorting; alone, the documents come in index order.
     documents: QuerySet[Document] = _visible(
-        Document.objects.select_related("customer", "activity"), membership
+        Document.objects.prefetch_related(*LIST_RELATIONS), membership
     )
     if kind:
         documents = documents.filter(kind=kind)
@@ -120,6 +126,14 @@ def with_settlement(documents: QuerySet[Document]) -> QuerySet[Document]:
     """`paid` (payments) and `credited` (validated credit notes) of each document."""
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
     return documents.annotate(paid=Coalesce(_paid(), zero), credited=Coalesce(_credited(), zero))
+
+
+def invoice_owed(invoice: Document) -> Decimal:
+    """What the customer owes now on an invoice of `with_settlement`: the amount due less the
+    retention guarantee still withheld, payments and credit notes."""
+    paid: Decimal = invoice.paid  # type: ignore[attr-defined]
+    credited: Decimal = invoice.credited  # type: ignore[attr-defined]
+    return invoice.amount_due - invoice.retention_held - paid - credited
 
 
 def document_get_for_member(*, membership: Membership, document_id: int) -> Document:
@@ -178,7 +192,7 @@ def receivables_by_age(
     ).order_by("due_date", "pk")
     result = Receivables(totals={name: ZERO for name, _limit in AGE_BUCKETS})
     for invoice in invoices:
-        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        outstanding = invoice_owed(invoice)
         if outstanding <= 0:
             continue
         days = (today - invoice.due_date).days if invoice.due_date else 0
@@ -274,7 +288,7 @@ def overdue_invoices(
     or a reminder at that step or later already made). Without `membership`: the whole
     cooperative (the daily run)."""
     today = today or timezone.localdate()
-    documents = Document.objects.select_related("customer", "activity")
+    documents = Document.objects.prefetch_related(*LIST_RELATIONS)
     if membership is not None:
         documents = _visible(documents, membership)
     reminders = Q(emails__kind=DocumentEmail.Kind.REMINDER)
@@ -289,7 +303,7 @@ def overdue_invoices(
     )
     rows = []
     for invoice in invoices:
-        outstanding = invoice.amount_due - invoice.paid - invoice.credited  # type: ignore[attr-defined]
+        outstanding = invoice_owed(invoice)
         if outstanding <= 0:
             continue
         days = (today - invoice.due_date).days  # type: ignore[operator]

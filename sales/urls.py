@@ -79,6 +79,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="sales_api_payments",
     ),
     path(
+        "documents/<int:sales_document_id>/retention-release/",
+        apis.RetentionReleaseApi.as_view(),
+        name="sales_api_retention_release",
+    ),
+    path(
         "documents/<int:sales_document_id>/pdf/",
         apis.DocumentPdfApi.as_view(),
         name="sales_api_pdf",

@@ -29,12 +29,18 @@ from sales.forms import (
     ProductForm,
     QuoteInvoiceForm,
     ReminderStepsForm,
+    RetentionReleaseForm,
     ReturnForm,
     SeriesForm,
     ValidationRuleForm,
 )
 from sales.models import Document
-from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES, approves_sales
+from sales.permissions import (
+    SALES_APPROVER_ROLES,
+    SALES_ROLES,
+    approves_sales,
+    releases_retention_early,
+)
 from sales.services import acceptance, approval, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
@@ -178,6 +184,7 @@ def document_detail(
         "invoices": document.invoices.all(),
         "file": getattr(document, "file", None),
         "payment_form": PaymentForm(),
+        "retention_form": RetentionReleaseForm(),
         "quote_form": QuoteInvoiceForm(),
         "emails": document.emails.all(),
         "email_form": EmailForm(initial={"recipient": document.customer.email}),
@@ -271,6 +278,20 @@ def document_action(
         elif action == "pdf":
             document_pdf_request(document=document)
             messages.info(request, _("PDF demandé : il apparaît dans quelques instants."))
+        elif action == "retention_release":
+            release_form = RetentionReleaseForm(request.POST)
+            if not release_form.is_valid():
+                raise ApplicationError(_("Indiquez la date de réception des travaux."))
+            services.retention_release(
+                invoice=document,
+                works_accepted_on=release_form.cleaned_data["works_accepted_on"],
+                date=release_form.cleaned_data["date"],
+                early_allowed=releases_retention_early(membership),
+                user=user,  # type: ignore[arg-type]
+            )
+            messages.success(
+                request, _("Retenue de garantie libérée : elle est due par le client.")
+            )
         elif action == "payment":
             payment_form = PaymentForm(request.POST)
             if not payment_form.is_valid():

@@ -44,6 +44,7 @@ from sales.services.quotes import (
     quotes_expire,
 )
 from sales.services.reminders import invoice_remind, invoices_remind, reminder_steps_set
+from sales.services.retention import retention_release, retention_release_date
 
 __all__ = [
     "LineData",
@@ -80,6 +81,8 @@ __all__ = [
     "quote_send",
     "quotes_expire",
     "reminder_steps_set",
+    "retention_release",
+    "retention_release_date",
     "settings_get",
     "settings_update",
     "validation_rule_set",

@@ -23,7 +23,16 @@ from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from sales import totals as t
-from sales.models import Customer, Document, DocumentLine, OperationCategory, Product, Unit
+from sales.models import (
+    RETENTION_MAX,
+    Customer,
+    Document,
+    DocumentLine,
+    OperationCategory,
+    Product,
+    SalesSettings,
+    Unit,
+)
 from sales.services.customers import ALLOWED_VAT_RATES, EU_COUNTRIES, settings_get
 from sales.services.series import series_for
 
@@ -31,6 +40,7 @@ ZERO = Decimal("0.00")
 FIXED_INDEMNITY = Decimal("40.00")
 DOCUMENT_FIELDS = (
     "title",
+    "retention_percent",
     "delivery_date",
     "due_date",
     "validity_date",
@@ -167,6 +177,12 @@ def _apply_totals(document: Document, totals: t.Totals) -> None:
     document.total_with_vat = totals.total_with_vat
     document.prepaid_total = totals.prepaid_total
     document.amount_due = totals.amount_due
+    # A situation withholds the retention guarantee on its amount including VAT.
+    document.retention_amount = (
+        t.money(totals.amount_due * document.retention_percent / 100)
+        if document.progress_percent is not None and totals.amount_due > 0
+        else ZERO
+    )
 
 
 def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +194,14 @@ def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if not ZERO <= value <= 100:
             raise ApplicationError(_("La remise globale est hors de 0 à 100 %."))
         data["discount_percent"] = value
+    if "retention_percent" in data:
+        try:
+            rate = Decimal(str(data["retention_percent"] or 0).replace(",", "."))
+        except ArithmeticError:
+            rate = Decimal(-1)
+        if not (rate.is_finite() and ZERO <= rate <= RETENTION_MAX):
+            raise ApplicationError(_("La retenue de garantie est de 0 à 5 % (loi 71-584)."))
+        data["retention_percent"] = rate.quantize(Decimal("0.01"))
     return data
 
 
@@ -315,11 +339,13 @@ def _copy_lines(document: Document) -> list[LineData]:
 # --- Mandatory mentions ----------------------------------------------------------------------
 
 
-def missing_mentions(document: Document, *, day: dt.date | None = None) -> list[str]:
+def missing_mentions(
+    document: Document, *, day: dt.date | None = None, settings: SalesSettings | None = None
+) -> list[str]:
     """What French law requires on this invoice or credit note and it lacks (Code de commerce
     L441-9, CGI 242 nonies A, décret 2022-1299), each in one French sentence."""
     missing: list[str] = []
-    settings = settings_get()
+    settings = settings or settings_get()
     cooperative = document.activity.cooperative
     customer = document.customer
     seller = {
@@ -456,7 +482,7 @@ def invoice_validate(
 
         deposits = deposits_to_deduct(quote_id=document.quote_id, exclude_id=document.pk)
         document.prepaid_total = sum((d.total_with_vat for d in deposits), ZERO)
-    missing = missing_mentions(document, day=day)
+    missing = missing_mentions(document, day=day, settings=settings)
     if missing:
         raise ApplicationError(
             _("Facture incomplète, rien n'a été validé : %(list)s") % {"list": " ".join(missing)}
@@ -508,6 +534,7 @@ def invoice_validate(
             total_with_vat=document.total_with_vat,
             prepaid_total=document.prepaid_total,
             amount_due=document.amount_due,
+            retention_amount=document.retention_amount,
         )
     document.refresh_from_db()
     if document.number != number:  # the database numbered it: the entry must cite that number

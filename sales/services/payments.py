@@ -44,14 +44,22 @@ def invoice_paid(*, invoice: Document) -> Decimal:
 
 
 def invoice_outstanding(*, invoice: Document) -> Decimal:
-    """What the customer still owes: amount due, less payments and credit notes."""
+    """What the customer owes now: amount due, less the retention guarantee still withheld,
+    payments and credit notes."""
     credited, _vat = _credited(invoice)
-    return invoice.amount_due - invoice_paid(invoice=invoice) - credited
+    return invoice.amount_due - invoice.retention_held - invoice_paid(invoice=invoice) - credited
 
 
 def invoice_creditable(*, invoice: Document) -> Decimal:
     credited, _vat = _credited(invoice)
-    return invoice.amount_due - credited
+    return invoice.amount_due - invoice.retention_held - credited
+
+
+def retention_vat(invoice: Document) -> Decimal:
+    """The VAT in the retention guarantee of a situation, in proportion to its amount."""
+    if not invoice.retention_amount or not invoice.amount_due:
+        return ZERO
+    return t.money(invoice.vat_total * invoice.retention_amount / invoice.amount_due)
 
 
 def _vat_pending(invoice: Document) -> Decimal:
@@ -72,7 +80,9 @@ def _vat_pending(invoice: Document) -> Decimal:
         )
     released = invoice.payments.aggregate(s=Sum("vat_released"))["s"] or ZERO
     _credited_ttc, credited_vat = _credited(invoice)
-    return vat - released - credited_vat
+    # The VAT of a retention still withheld becomes due only when it is paid, after release.
+    held_vat = retention_vat(invoice) if invoice.retention_held else ZERO
+    return vat - released - credited_vat - held_vat
 
 
 @transaction.atomic
@@ -146,6 +156,8 @@ def letter_invoice(*, invoice: Document) -> str | None:
         return None
     entry_ids = [invoice.entry_id]
     entry_ids += list(invoice.payments.values_list("entry_id", flat=True))
+    if invoice.retention_amount and not invoice.retention_held:
+        entry_ids.append(invoice.retention_release.entry_id)
     entry_ids += list(
         Document.objects.filter(
             credited_invoice=invoice, status=Document.Status.VALIDATED
@@ -168,4 +180,5 @@ __all__ = [
     "invoice_paid",
     "letter_invoice",
     "payment_record",
+    "retention_vat",
 ]

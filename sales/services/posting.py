@@ -7,6 +7,9 @@ Every line carries the document's activity, so each entry balances per activity.
   receipts; a final invoice deducting deposits also debits 4191 (their net) and takes their VAT
   off the VAT it credits;
 - deposit invoice: D 411 / C 4191 (net) / C VAT;
+- progress invoice (situation) with a retention guarantee: the retained part (its rate of the
+  amount including VAT) is debited to 4117 instead of 411; its release
+  (`sales.services.retention`) moves it D 411 / C 4117, no revenue, no VAT;
 - credit note: the mirror of an invoice;
 - payment (`sales.services.payments`): D 512 / C 411, and the VAT pending moved to 44571.
 """
@@ -27,20 +30,29 @@ from sales.services.customers import customer_third_party
 ZERO = Decimal("0.00")
 RECEIVABLE = "411"
 DEPOSITS = "4191"
+RETENTION = "4117"
 DISCOUNTS = "709"
 VAT_COLLECTED = "44571"
 VAT_PENDING = "44574"
 SALES_JOURNAL = "VT"
 # Collective accounts: every line names the customer (auxiliary account).
-PARTY_ACCOUNTS = frozenset({RECEIVABLE, DEPOSITS})
+PARTY_ACCOUNTS = frozenset({RECEIVABLE, DEPOSITS, RETENTION})
 BANK_JOURNAL = "BQ"
 BANK = "512"
 
 
 def ensure_accounts() -> None:
-    """The accounts sales need beyond the default chart (44574 is not in every chart)."""
-    if not Account.objects.filter(code=VAT_PENDING).exists():
+    """The accounts sales need beyond the default chart (44574 and 4117 are not in every
+    chart), checked in one query."""
+    present = set(
+        Account.objects.filter(code__in=(VAT_PENDING, RETENTION)).values_list("code", flat=True)
+    )
+    if VAT_PENDING not in present:
         account_create(code=VAT_PENDING, label="TVA collectée en attente d'encaissement")
+    if RETENTION not in present:
+        account_create(
+            code=RETENTION, label="Clients – retenues de garantie", requires_third_party=True
+        )
 
 
 def revenue_account(line: DocumentLine, document: Document) -> str:
@@ -75,7 +87,8 @@ def _amounts(document: Document) -> dict[tuple[str, bool], Decimal]:
         amounts[(DEPOSITS, True)] += sum((d.total_without_vat for d in deposits), ZERO)
         vat -= sum((d.vat_total for d in deposits), ZERO)
     amounts[(vat_account(document), False)] -= vat
-    amounts[(RECEIVABLE, True)] += document.amount_due
+    amounts[(RECEIVABLE, True)] += document.amount_due - document.retention_amount
+    amounts[(RETENTION, True)] += document.retention_amount
     return amounts
 
 

@@ -125,6 +125,9 @@ def quote_invoice(
         for name in DOCUMENT_FIELDS
         if name not in ("due_date", "validity_date")
     }
+    if mode != "progress":
+        # Only situations withhold the retention guarantee.
+        fields["retention_percent"] = ZERO
     if mode == "whole":
         if _situations(quote).exists():
             raise ApplicationError(
@@ -292,6 +295,15 @@ def _progress_invoice(
         quote=quote,
         **fields,
     )
-    Document.objects.filter(pk=invoice.pk).update(progress_percent=cumulative)
     invoice.progress_percent = cumulative
+    _apply_retention(invoice)
     return invoice
+
+
+def _apply_retention(invoice: Document) -> None:
+    from sales.services.documents import _apply_totals, document_totals
+
+    _apply_totals(invoice, document_totals(invoice))
+    Document.objects.filter(pk=invoice.pk).update(
+        progress_percent=invoice.progress_percent, retention_amount=invoice.retention_amount
+    )

@@ -10,12 +10,15 @@ from django.db.models import Sum
 
 from accounting.integrity import ledger_verify
 from accounting.models import EntryLine
+from entrepreneurs.models import Activity
 from perspectives.tenancy.context import cooperative_context
+from perspectives.tenancy.models import Role
 from sales import demo
-from sales.models import Document, Payment
+from sales.models import Document, DocumentEmail, Payment, RetentionRelease
 from tests.conftest import travel_to
 from tests.factories import CooperativeFactory
 from tests.factories.accounting import ledger_ready
+from tests.factories.core import MembershipFactory
 from tests.factories.entrepreneurs import ActivityMemberFactory, SectorFactory
 
 
@@ -32,6 +35,13 @@ def test_the_sales_demo_posts_real_documents_once(db: None) -> None:
         sector = SectorFactory.create(cooperative=cooperative, name="Bâtiment")
         for _ in range(15):
             ActivityMemberFactory.create(activity__sector=sector, entrepreneur__sector=sector)
+        # The first activity's entrepreneur has an account: their invoice above the cap waits.
+        building = Activity.objects.order_by("analytic_code").first()
+        entrepreneur = building.members.get().entrepreneur  # type: ignore[union-attr]
+        entrepreneur.user = MembershipFactory.create(
+            cooperative=cooperative, roles=[Role.ENTREPRENEUR]
+        ).user
+        entrepreneur.save()
 
         started = time.perf_counter()
         counts = demo.seed(cooperative=cooperative, rng=random.Random("demo"))
@@ -43,18 +53,38 @@ def test_the_sales_demo_posts_real_documents_once(db: None) -> None:
             == again
             == {
                 "sales_customers": 16,
-                "sales_documents": 8 * 7,
-                "sales_payments": 8 * 3,
+                # 7 documents per activity; the building one has its works quote, two
+                # situations and an invoice waiting for support staff.
+                "sales_documents": 8 * 7 + 4,
+                "sales_payments": 8 * 3 + 1,
             }
         )
         invoices = Document.objects.filter(status="validated")
-        assert invoices.count() == 8 * 5
+        assert invoices.count() == 8 * 5 + 2
         assert set(invoices.values_list("type_code", flat=True)) == {"380", "381", "386"}
-        assert Document.objects.filter(kind="quote", status="accepted").count() == 8
+        assert Document.objects.filter(kind="quote", status="accepted").count() == 8 + 1
         numbers = sorted(
             n or 0 for n in invoices.filter(series="F").values_list("sequence", flat=True)
         )
-        assert numbers == list(range(1, 8 * 4 + 1))
+        assert numbers == list(range(1, 8 * 4 + 2 + 1))
+        situations = invoices.filter(progress_percent__isnull=False).order_by("sequence")
+        assert [
+            (s.activity_id, s.progress_percent, s.retention_percent, s.retention_amount)
+            for s in situations
+        ] == [
+            (building.pk, Decimal("40.00"), Decimal("5.00"), Decimal("244.80")),  # type: ignore[union-attr]
+            (building.pk, Decimal("75.00"), Decimal("5.00"), Decimal("214.20")),  # type: ignore[union-attr]
+        ]
+        assert RetentionRelease.objects.count() == 0
+        assert lines_of("4117") == Decimal("459.00")
+        [pending] = Document.objects.filter(status="pending")
+        assert (pending.activity_id, pending.total_without_vat) == (
+            building.pk,  # type: ignore[union-attr]
+            Decimal("6240.00"),
+        )
+        assert sorted(
+            DocumentEmail.objects.filter(state="sent").values_list("kind", flat=True)
+        ) == ["reminder", "send"]
         assert ledger_verify().problems == []
         sales_entries = [d.entry_id for d in invoices] + list(
             Payment.objects.values_list("entry_id", flat=True)
@@ -65,3 +95,8 @@ def test_the_sales_demo_posts_real_documents_once(db: None) -> None:
     # Seeding stays quick: the whole demo is seeded in the tests.
     assert elapsed < 30, elapsed
     print(f"sales demo seeded in {elapsed:.2f} s")  # noqa: T201
+
+
+def lines_of(code: str) -> Decimal:
+    total: Decimal = EntryLine.objects.filter(account__code=code).aggregate(s=Sum("debit"))["s"]
+    return total
