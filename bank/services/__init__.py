@@ -25,6 +25,13 @@ from bank.services.reconciliation import (
     suggestions_for_lines,
 )
 from bank.services.rules import rule_create, rule_preview, rules_apply
+from bank.services.templates import (
+    entry_template_apply,
+    entry_template_create,
+    entry_template_delete,
+    entry_template_lines,
+    entry_template_update,
+)
 
 __all__ = [
     "Allocation",
@@ -36,6 +43,11 @@ __all__ = [
     "bank_account_ensure",
     "bic_clean",
     "entry_balance",
+    "entry_template_apply",
+    "entry_template_create",
+    "entry_template_delete",
+    "entry_template_lines",
+    "entry_template_update",
     "format_detect",
     "iban_clean",
     "manual_entry_reverse",

@@ -112,3 +112,13 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Reconciliation: _reconciliation,
     m.PointedLine: _pointed_line,
 }
+
+
+class EntryTemplateFactory(factory.django.DjangoModelFactory[m.EntryTemplate]):
+    class Meta:
+        model = m.EntryTemplate
+
+    journal = factory.SubFactory("tests.factories.accounting.JournalFactory")
+    cooperative = factory.SelfAttribute("journal.cooperative")
+    name = factory.Sequence(lambda n: f"Loyer {n}")
+    label = "Loyer du local"
