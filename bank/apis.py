@@ -5,16 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bank import selectors, services
 from bank.forms import MAX_UPLOAD_BYTES
-from bank.models import BankLine, EntryTemplateLine, Statement
+from bank.models import BankLine, EntryAttachment, EntryTemplateLine, Statement
 from bank.permissions import BANK_ROLES, RECONCILE_ROLES, handles_bank, portfolio_activity_ids
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
@@ -762,3 +764,64 @@ class EntryTemplateApplyApi(_BankApi):
         )
         entry = selectors.entry_get(entry_id=entry.pk)
         return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryAttachmentOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankEntryAttachment"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment: EntryAttachment) -> str:
+        return reverse(
+            "bank_entry_attachment",
+            kwargs={
+                "cooperative_slug": self.context["cooperative_slug"],
+                "entry_id": attachment.entry_id,
+                "attachment_id": attachment.pk,
+            },
+        )
+
+
+class EntryAttachmentListApi(_BankApi):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankEntryAttachmentInput"
+
+        files = serializers.ListField(
+            child=serializers.FileField(), help_text="PDF, PNG ou JPEG ; 10 Mo au plus chacun."
+        )
+
+    @extend_schema(
+        responses=EntryAttachmentOutputSerializer(many=True),
+        summary="Pièces jointes d'une écriture saisie à la main",
+    )
+    def get(self, request: Request, cooperative_slug: str, entry_id: int) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        attachments = selectors.entry_attachment_list(entry=entry)
+        context = {"cooperative_slug": cooperative_slug}
+        return Response(
+            EntryAttachmentOutputSerializer(attachments, many=True, context=context).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: EntryAttachmentOutputSerializer(many=True)},
+        summary="Joindre des pièces à une écriture saisie à la main",
+    )
+    def post(self, request: Request, cooperative_slug: str, entry_id: int) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        added = services.entry_attachments_add(
+            entry=entry, uploads=request.FILES.getlist("files"), user=cast(User, request.user)
+        )
+        context = {"cooperative_slug": cooperative_slug}
+        return Response(
+            EntryAttachmentOutputSerializer(added, many=True, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -440,3 +440,42 @@ class EntryTemplateLine(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.line_no}"
+
+
+def entry_attachment_path(instance: EntryAttachment, filename: str) -> str:
+    """Under the cooperative's own folder; a random name, so a path reveals nothing."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"cooperatives/{instance.cooperative_id}/bank/entries/{secrets.token_hex(16)}{suffix}"
+
+
+class EntryAttachment(TenantModel):
+    """A supporting document (PDF or image) of an entry typed by hand, draft or validated."""
+
+    entry = models.ForeignKey(
+        "accounting.Entry",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("écriture"),
+    )
+    file = models.FileField(_("fichier"), upload_to=entry_attachment_path, max_length=300)
+    name = models.CharField(_("nom"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe d'écriture")
+        verbose_name_plural = _("pièces jointes d'écriture")
+        ordering = ("entry", "pk")
+        indexes = [models.Index(fields=("cooperative", "entry"), name="entryattachment_entry")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,11 +9,12 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services, vat
@@ -36,6 +37,7 @@ from bank.permissions import (
 )
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import csv_response
+from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.core.pdf import document_pdf
 from perspectives.tenancy.idempotency import submitted_once
@@ -554,3 +556,48 @@ def entry_action(
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("bank_entry_new", cooperative_slug=cooperative_slug)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def entry_detail(request: HttpRequest, cooperative_slug: str, entry_id: int) -> HttpResponse:
+    """An entry by hand: its lines and supporting documents; POST attaches files."""
+    entry = selectors.manual_entry_get(entry_id=entry_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            added = services.entry_attachments_add(
+                entry=entry, uploads=request.FILES.getlist("files"), user=cast(User, request.user)
+            )
+        except ApplicationError as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s pièce jointe.", "%(n)s pièces jointes.", len(added))
+                % {"n": len(added)},
+            )
+            return redirect("bank_entry", cooperative_slug=cooperative_slug, entry_id=entry.pk)
+    return render(
+        request,
+        "bank/entry_detail.html",
+        {
+            "entry": entry,
+            "attachments": selectors.entry_attachment_list(entry=entry),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def entry_attachment_download(
+    request: HttpRequest, cooperative_slug: str, entry_id: int, attachment_id: int
+) -> FileResponse:
+    entry = selectors.manual_entry_get(entry_id=entry_id)
+    attachment = selectors.entry_attachment_get(entry=entry, attachment_id=attachment_id)
+    return private_file(
+        attachment.file, content_type=attachment.content_type, filename=attachment.name
+    )

@@ -122,3 +122,15 @@ class EntryTemplateFactory(factory.django.DjangoModelFactory[m.EntryTemplate]):
     cooperative = factory.SelfAttribute("journal.cooperative")
     name = factory.Sequence(lambda n: f"Loyer {n}")
     label = "Loyer du local"
+
+
+class EntryAttachmentFactory(factory.django.DjangoModelFactory[m.EntryAttachment]):
+    class Meta:
+        model = m.EntryAttachment
+
+    entry = factory.SubFactory("tests.factories.accounting.EntryFactory")
+    cooperative = factory.SelfAttribute("entry.cooperative")
+    file = factory.django.FileField(filename="facture.pdf", data=b"%PDF-1.4\n")
+    name = "facture.pdf"
+    content_type = "application/pdf"
+    size = 9

@@ -41,7 +41,8 @@ COVERED = {
         "perspectives.dashboards.views": "forecast_add",
         "perspectives.onboarding.views": "import_page",
         "bank.views": (
-            "bank_home statement_upload bank_line_reconcile rule_list entry_new entry_template_list"
+            "bank_home statement_upload bank_line_reconcile rule_list entry_new "
+            "entry_template_list entry_detail"
         ),
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
@@ -588,6 +589,15 @@ def test_every_create_form_of_the_bank_runs_once(world: World, client: Client) -
             "amount_1": "120.00",
         },
         count=counter(bank.EntryTemplate, world),
+    )
+    with cooperative_context(world.coop_a.pk):
+        draft = Entry.objects.get(label="Loyer").pk
+    created_once(
+        client,
+        page=f"/c/coop-a/bank/entries/{draft}/",
+        action=f"/c/coop-a/bank/entries/{draft}/",
+        data=lambda: {"files": SimpleUploadedFile("bail.pdf", PDF)},
+        count=counter(bank.EntryAttachment, world),
     )
 
 

@@ -24,6 +24,7 @@ from tests.conftest import World
 from tests.factories.accounting import EntryFactory
 from tests.factories.bank import (
     BankLineFactory,
+    EntryAttachmentFactory,
     EntryTemplateFactory,
     StatementFactory,
     bank_account,
@@ -133,6 +134,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         )
         import_run = ImportRunFactory.create(cooperative=world.coop_a)
         entry_template = EntryTemplateFactory.create(journal=entry.journal)
+        attachment = EntryAttachmentFactory.create(entry=entry)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -166,6 +168,7 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "entry_id": str(entry.pk),
         "import_id": str(import_run.pk),
         "template_id": str(entry_template.pk),
+        "attachment_id": str(attachment.pk),
     }
 
 
