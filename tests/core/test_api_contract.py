@@ -77,8 +77,8 @@ def test_every_list_is_documented_as_a_bounded_page(db: None, client: Client) ->
         assert parameters["limit"]["maximum"] == 200, path
         assert parameters["offset"]["minimum"] == 0, path
     # 12, purchases (suppliers, invoices, expense reports), sales (customers, products, documents),
-    # bank (accounts, statements, lines).
-    assert pages == 21
+    # bank (accounts, statements, lines, entry templates).
+    assert pages == 22
 
 
 def _alice_file(world: World) -> int:
