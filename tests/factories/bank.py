@@ -134,3 +134,37 @@ class EntryAttachmentFactory(factory.django.DjangoModelFactory[m.EntryAttachment
     name = "facture.pdf"
     content_type = "application/pdf"
     size = 9
+
+
+def _entry_template(cooperative: Cooperative) -> m.EntryTemplate:
+    from tests.factories.accounting import JournalFactory
+
+    return EntryTemplateFactory.create(journal=JournalFactory.create(cooperative=cooperative))
+
+
+def _entry_template_line(cooperative: Cooperative) -> m.EntryTemplateLine:
+    return m.EntryTemplateLine.objects.create(
+        cooperative=cooperative,
+        template=_entry_template(cooperative),
+        line_no=1,
+        account="613",
+        side=m.EntryTemplateLine.Side.DEBIT,
+        share=Decimal("100"),
+    )
+
+
+def _entry_attachment(cooperative: Cooperative) -> m.EntryAttachment:
+    from tests.factories.accounting import EntryFactory
+
+    return EntryAttachmentFactory.create(
+        entry=EntryFactory.create(journal__cooperative=cooperative)
+    )
+
+
+TENANT_FACTORIES.update(
+    {
+        m.EntryTemplate: _entry_template,
+        m.EntryTemplateLine: _entry_template_line,
+        m.EntryAttachment: _entry_attachment,
+    }
+)
