@@ -109,13 +109,17 @@ def test_a_validated_entry_takes_attachments_by_the_api(world: World, client: Cl
         "HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=world.carl).key}"
     }
     url = f"/api/v1/c/coop-a/bank/entries/{entry.pk}/attachments/"
-    created = client.post(
-        url,
-        {"files": [SimpleUploadedFile("police.pdf", PDF)]},
-        HTTP_IDEMPOTENCY_KEY="att-1",
-        **auth,
+    created, replayed = (
+        client.post(
+            url,
+            {"files": [SimpleUploadedFile("police.pdf", PDF)]},
+            HTTP_IDEMPOTENCY_KEY="att-1",
+            **auth,
+        )
+        for _ in range(2)
     )
     assert created.status_code == 201, created.content
+    assert (replayed.status_code, replayed.json()) == (201, created.json())
     [attachment] = created.json()
     assert (attachment["name"], attachment["content_type"], attachment["size"]) == (
         "police.pdf",
