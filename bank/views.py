@@ -459,6 +459,8 @@ def _template_prefill(request: HttpRequest, form: EntryForm) -> tuple[Any, bool]
             return template, True
         try:
             total = Decimal(raw)
+            if not total.is_finite() or abs(total) >= Decimal("1e12"):
+                raise InvalidOperation
         except InvalidOperation:
             form.initial["label"] = template.label
             messages.error(request, _("Le total doit être un montant, par exemple 1200,00."))

@@ -166,6 +166,10 @@ def test_the_pages(world: World, client: Client) -> None:
     url = f"/c/coop-a/bank/entries/?template={template.pk}"
     asked = client.get(url)
     assert "Total à répartir selon « Loyer »" in asked.content.decode()
+    for wrong in ("abc", "NaN", "1e20"):
+        refused_total = client.get(f"{url}&total={wrong}")
+        assert refused_total.status_code == 200
+        assert "Le total doit être un montant, par exemple 1200,00." in refused_total.text
     filled = client.get(f"{url}&total=1000,01").content.decode()
     assert 'name="debit_0" value="600.01"' in filled
     assert 'name="credit_1" value="1000.01"' in filled
