@@ -5,16 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bank import selectors, services
 from bank.forms import MAX_UPLOAD_BYTES
-from bank.models import BankLine, Statement
+from bank.models import BankLine, EntryAttachment, EntryTemplateLine, Statement
 from bank.permissions import BANK_ROLES, RECONCILE_ROLES, handles_bank, portfolio_activity_ids
 from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
@@ -600,3 +602,226 @@ class CsvPreviewApi(_BankApi):
             raise ValidationError({"mapping": ["Indiquez un format, ou enregistrez-en un."]})
         preview = selectors.csv_preview(mapping=mapping, data=upload.read())
         return Response(self.OutputSerializer(preview).data)
+
+
+class EntryTemplateLineSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankEntryTemplateLine"
+
+    account = serializers.CharField(max_length=20)
+    activity_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    third_party = serializers.CharField(max_length=17, required=False, default="", allow_blank=True)
+    side = serializers.ChoiceField(choices=EntryTemplateLine.Side.choices)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Part du total en %, ou un montant fixe (`amount`).",
+    )
+    label = serializers.CharField(  # type: ignore[assignment]  # a field, popped by DRF
+        max_length=200, required=False, default="", allow_blank=True
+    )
+
+
+class EntryTemplateOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankEntryTemplate"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    journal = serializers.CharField(source="journal.code")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
+    uses_shares = serializers.BooleanField()
+    lines = EntryTemplateLineSerializer(many=True, source="lines.all")
+
+
+class EntryTemplateInputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankEntryTemplateInput"
+
+    name = serializers.CharField(max_length=100)
+    journal = serializers.CharField(help_text="Code du journal (OD, BQ…).")
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]
+    lines = EntryTemplateLineSerializer(many=True)
+
+    def template_lines(self) -> list[dict[str, Any]]:
+        """The lines with their activities (an unknown activity is refused)."""
+        lines = self.validated_data["lines"]
+        wanted = {line["activity_id"] for line in lines} - {None}
+        activities = {a.pk: a for a in Activity.objects.filter(pk__in=wanted)}
+        if wanted - activities.keys():
+            raise ValidationError({"lines": ["Activité inconnue."]})
+        return [{**line, "activity": activities.get(line["activity_id"])} for line in lines]
+
+
+class EntryTemplateListApi(PaginatedApiMixin, _BankApi):
+    @extend_schema(responses=EntryTemplateOutputSerializer(many=True), summary="Modèles d'écriture")
+    def get(self, request: Request, cooperative_slug: str) -> Response:
+        return self.paginated_response(
+            selectors.entry_template_list().prefetch_related("lines__activity"),
+            EntryTemplateOutputSerializer,
+        )
+
+    @extend_schema(
+        request=EntryTemplateInputSerializer,
+        responses={201: EntryTemplateOutputSerializer},
+        summary="Créer un modèle d'écriture",
+        description="Chaque ligne porte un montant fixe ou une part (%) d'un total ; "
+        "les parts d'un même sens font 100 %.",
+    )
+    def post(self, request: Request, cooperative_slug: str) -> Response:
+        serializer = EntryTemplateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        template = services.entry_template_create(
+            name=data["name"],
+            journal=data["journal"],
+            label=data["label"],
+            lines=serializer.template_lines(),
+        )
+        template = selectors.entry_template_get(template_id=template.pk)
+        return Response(
+            EntryTemplateOutputSerializer(template).data, status=status.HTTP_201_CREATED
+        )
+
+
+class EntryTemplateDetailApi(_BankApi):
+    @extend_schema(responses=EntryTemplateOutputSerializer, summary="Un modèle d'écriture")
+    def get(self, request: Request, cooperative_slug: str, template_id: int) -> Response:
+        template = selectors.entry_template_get(template_id=template_id)
+        return Response(EntryTemplateOutputSerializer(template).data)
+
+    @extend_schema(
+        request=EntryTemplateInputSerializer,
+        responses=EntryTemplateOutputSerializer,
+        summary="Remplacer un modèle d'écriture",
+    )
+    def put(self, request: Request, cooperative_slug: str, template_id: int) -> Response:
+        template = selectors.entry_template_get(template_id=template_id)
+        serializer = EntryTemplateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.entry_template_update(
+            template=template,
+            name=data["name"],
+            journal=data["journal"],
+            label=data["label"],
+            lines=serializer.template_lines(),
+        )
+        template = selectors.entry_template_get(template_id=template_id)
+        return Response(EntryTemplateOutputSerializer(template).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Supprimer un modèle d'écriture")
+    def delete(self, request: Request, cooperative_slug: str, template_id: int) -> Response:
+        template = selectors.entry_template_get(template_id=template_id)
+        services.entry_template_delete(template=template)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EntryTemplateApplyApi(_BankApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankEntryTemplateApplyInput"
+
+        date = serializers.DateField()
+        total = serializers.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Le total à répartir, quand le modèle porte des parts.",
+        )
+        label = serializers.CharField(  # type: ignore[assignment]
+            max_length=200, required=False, default="", allow_blank=True
+        )
+        piece_ref = serializers.CharField(
+            max_length=40, required=False, default="", allow_blank=True
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: EntryOutputSerializer},
+        summary="Passer un brouillard depuis un modèle d'écriture",
+    )
+    def post(self, request: Request, cooperative_slug: str, template_id: int) -> Response:
+        template = selectors.entry_template_get(template_id=template_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.entry_template_apply(
+            template=template,
+            date=data["date"],
+            total=data["total"],
+            label=data["label"],
+            piece_ref=data["piece_ref"],
+            user=cast(User, request.user),
+        )
+        entry = selectors.entry_get(entry_id=entry.pk)
+        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryAttachmentOutputSerializer(serializers.Serializer[Any]):
+    class Meta:
+        ref_name = "BankEntryAttachment"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment: EntryAttachment) -> str:
+        return reverse(
+            "bank_entry_attachment",
+            kwargs={
+                "cooperative_slug": self.context["cooperative_slug"],
+                "entry_id": attachment.entry_id,
+                "attachment_id": attachment.pk,
+            },
+        )
+
+
+class EntryAttachmentListApi(_BankApi):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "BankEntryAttachmentInput"
+
+        files = serializers.ListField(
+            child=serializers.FileField(), help_text="PDF, PNG ou JPEG ; 10 Mo au plus chacun."
+        )
+
+    @extend_schema(
+        responses=EntryAttachmentOutputSerializer(many=True),
+        summary="Pièces jointes d'une écriture saisie à la main",
+    )
+    def get(self, request: Request, cooperative_slug: str, entry_id: int) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        attachments = selectors.entry_attachment_list(entry=entry)
+        context = {"cooperative_slug": cooperative_slug}
+        return Response(
+            EntryAttachmentOutputSerializer(attachments, many=True, context=context).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: EntryAttachmentOutputSerializer(many=True)},
+        summary="Joindre des pièces à une écriture saisie à la main",
+    )
+    def post(self, request: Request, cooperative_slug: str, entry_id: int) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        added = services.entry_attachments_add(
+            entry=entry, uploads=request.FILES.getlist("files"), user=cast(User, request.user)
+        )
+        context = {"cooperative_slug": cooperative_slug}
+        return Response(
+            EntryAttachmentOutputSerializer(added, many=True, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )

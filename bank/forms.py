@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounting.models import Journal
-from bank.models import ReconciliationRule, Statement
+from bank.models import EntryTemplate, EntryTemplateLine, ReconciliationRule, Statement
 from entrepreneurs.models import Activity
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -181,6 +181,105 @@ class EntryForm(forms.Form):
     def row_fields(self) -> list[list[Any]]:
         names = ("account", "activity", "third_party", "debit", "credit", "line_label")
         return [[self[f"{name}_{row}"] for name in names] for row in range(ENTRY_ROWS)]
+
+    def prefill(self, lines: list[dict[str, Any]]) -> None:
+        """Rows pre-filled from a template's lines (the form stays unbound)."""
+        for row, line in enumerate(lines[:ENTRY_ROWS]):
+            activity = line["activity"]
+            self.initial.update(
+                {
+                    f"account_{row}": line["account"],
+                    f"activity_{row}": activity.pk if activity else None,
+                    f"third_party_{row}": line["third_party"] or "",
+                    f"debit_{row}": line["debit"] or None,
+                    f"credit_{row}": line["credit"] or None,
+                    f"line_label_{row}": line["label"],
+                }
+            )
+
+
+TEMPLATE_ROWS = 8
+
+
+class EntryTemplateForm(forms.Form):
+    """A template of recurring entry: each row has a fixed amount or a share (%) of a total."""
+
+    name = forms.CharField(label=_("Nom du modèle"), max_length=100)
+    journal = forms.ModelChoiceField(label=_("Journal"), queryset=Journal.all_cooperatives.none())
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].queryset = Journal.objects.exclude(  # type: ignore[attr-defined]
+            kind=Journal.Kind.OPENING
+        ).order_by("code")
+        activities = Activity.objects.order_by("analytic_code")
+        for row in range(TEMPLATE_ROWS):
+            self.fields[f"account_{row}"] = forms.CharField(
+                label=_("Compte"), max_length=20, required=False
+            )
+            self.fields[f"activity_{row}"] = forms.ModelChoiceField(
+                label=_("Activité"),
+                queryset=activities,
+                required=False,
+                empty_label=_("— structure"),
+            )
+            self.fields[f"third_party_{row}"] = forms.CharField(
+                label=_("Tiers"), max_length=17, required=False
+            )
+            self.fields[f"side_{row}"] = forms.ChoiceField(
+                label=_("Sens"), choices=EntryTemplateLine.Side.choices, required=False
+            )
+            self.fields[f"amount_{row}"] = forms.DecimalField(
+                label=_("Montant"), max_digits=14, decimal_places=2, min_value=0, required=False
+            )
+            self.fields[f"share_{row}"] = forms.DecimalField(
+                label=_("Part (%)"), max_digits=5, decimal_places=2, min_value=0, required=False
+            )
+            self.fields[f"line_label_{row}"] = forms.CharField(
+                label=_("Libellé de ligne"), max_length=200, required=False
+            )
+
+    @classmethod
+    def for_template(cls, template: EntryTemplate) -> EntryTemplateForm:
+        initial: dict[str, Any] = {
+            "name": template.name,
+            "journal": template.journal_id,
+            "label": template.label,
+        }
+        for row, line in enumerate(template.lines.all()):
+            initial.update(
+                {
+                    f"account_{row}": line.account,
+                    f"activity_{row}": line.activity_id,
+                    f"third_party_{row}": line.third_party,
+                    f"side_{row}": line.side,
+                    f"amount_{row}": line.amount,
+                    f"share_{row}": line.share,
+                    f"line_label_{row}": line.label,
+                }
+            )
+        return cls(initial=initial)
+
+    def lines(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "account": data[f"account_{row}"],
+                "activity": data[f"activity_{row}"],
+                "third_party": data[f"third_party_{row}"],
+                "side": data[f"side_{row}"] or EntryTemplateLine.Side.DEBIT,
+                "amount": data[f"amount_{row}"],
+                "share": data[f"share_{row}"],
+                "label": data[f"line_label_{row}"],
+            }
+            for row in range(TEMPLATE_ROWS)
+            if data.get(f"account_{row}")
+        ]
+
+    def row_fields(self) -> list[list[Any]]:
+        names = ("account", "activity", "third_party", "side", "amount", "share", "line_label")
+        return [[self[f"{name}_{row}"] for name in names] for row in range(TEMPLATE_ROWS)]
 
 
 DELIMITERS = [

@@ -366,3 +366,116 @@ class ReconciliationRule(TenantModel):
             return False
         text = f"{line.label} {line.counterparty} {line.reference}".upper()
         return self.label_contains.upper() in text
+
+
+class EntryTemplate(TenantModel):
+    """A recurring entry by hand (rent split between activities, insurance): its lines carry
+    either a fixed amount or a share (percent) of a total typed when the entry is made."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    journal = models.ForeignKey(
+        "accounting.Journal", on_delete=models.PROTECT, related_name="+", verbose_name=_("journal")
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("modèle d'écriture")
+        verbose_name_plural = _("modèles d'écriture")
+        ordering = ("name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "name"), name="entrytemplate_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def uses_shares(self) -> bool:
+        return any(line.share is not None for line in self.lines.all())
+
+
+class EntryTemplateLine(TenantModel):
+    """One line of a template: debit or credit, a fixed `amount` or a `share` of the total."""
+
+    class Side(models.TextChoices):
+        DEBIT = "debit", _("Débit")
+        CREDIT = "credit", _("Crédit")
+
+    template = models.ForeignKey(EntryTemplate, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField()
+    account = models.CharField(_("compte"), max_length=20)
+    activity = models.ForeignKey(
+        "entrepreneurs.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activité"),
+    )
+    third_party = models.CharField(_("tiers"), max_length=17, blank=True)
+    side = models.CharField(_("sens"), max_length=6, choices=Side.choices)
+    amount = models.DecimalField(_("montant"), null=True, blank=True, **AMOUNT)  # type: ignore[arg-type]
+    share = models.DecimalField(
+        _("part (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ligne de modèle d'écriture")
+        verbose_name_plural = _("lignes de modèle d'écriture")
+        ordering = ("template", "line_no")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "template", "line_no"), name="entrytemplateline_unique_no"
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount__isnull=False, share__isnull=True, amount__gt=0))
+                | (Q(amount__isnull=True, share__isnull=False, share__gt=0, share__lte=100)),
+                name="entrytemplateline_amount_or_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} #{self.line_no}"
+
+
+def entry_attachment_path(instance: EntryAttachment, filename: str) -> str:
+    """Under the cooperative's own folder; a random name, so a path reveals nothing."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"cooperatives/{instance.cooperative_id}/bank/entries/{secrets.token_hex(16)}{suffix}"
+
+
+class EntryAttachment(TenantModel):
+    """A supporting document (PDF or image) of an entry typed by hand, draft or validated."""
+
+    entry = models.ForeignKey(
+        "accounting.Entry",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("écriture"),
+    )
+    file = models.FileField(_("fichier"), upload_to=entry_attachment_path, max_length=300)
+    name = models.CharField(_("nom"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe d'écriture")
+        verbose_name_plural = _("pièces jointes d'écriture")
+        ordering = ("entry", "pk")
+        indexes = [models.Index(fields=("cooperative", "entry"), name="entryattachment_entry")]
+
+    def __str__(self) -> str:
+        return self.name

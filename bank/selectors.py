@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounting.models import Entry, EntryLine
 from bank.importers import csvfile
 from bank.importers.base import ImportRefused, ParsedLine
-from bank.models import BankAccount, BankLine, Statement
+from bank.models import BankAccount, BankLine, EntryAttachment, EntryTemplate, Statement
 from perspectives.core.exceptions import ApplicationError
 
 # `scope`: None for the whole cooperative, else the activities of a support member's portfolio
@@ -172,3 +172,44 @@ def manual_entry_list(*, limit: int = 50) -> QuerySet[Entry]:
         .select_related("journal")
         .order_by("status", "-date", "-pk")[:limit]
     )
+
+
+def entry_template_list() -> QuerySet[EntryTemplate]:
+    return EntryTemplate.objects.select_related("journal").order_by("name", "pk")
+
+
+def entry_template_get(*, template_id: int) -> EntryTemplate:
+    """The same 404 for a missing template and another cooperative's."""
+    found = (
+        EntryTemplate.objects.select_related("journal")
+        .prefetch_related("lines__activity")
+        .filter(pk=template_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def entry_attachment_list(*, entry: Entry) -> QuerySet[EntryAttachment]:
+    return EntryAttachment.objects.filter(entry_id=entry.pk).order_by("pk")
+
+
+def entry_attachment_get(*, entry: Entry, attachment_id: int) -> EntryAttachment:
+    found = EntryAttachment.objects.filter(entry_id=entry.pk, pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def manual_entry_get(*, entry_id: int) -> Entry:
+    """An entry typed by hand, with its lines; the same 404 for any other or another's."""
+    found = (
+        Entry.objects.select_related("journal")
+        .prefetch_related("lines__account", "lines__activity")
+        .filter(pk=entry_id, source="manual")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

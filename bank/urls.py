@@ -21,6 +21,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/", views.rule_list, name="bank_rules"),
     path("vat/", views.vat_return, name="bank_vat_return"),
     path("entries/", views.entry_new, name="bank_entry_new"),
+    path("entries/<int:entry_id>/", views.entry_detail, name="bank_entry"),
+    path(
+        "entries/<int:entry_id>/attachments/<int:attachment_id>/",
+        views.entry_attachment_download,
+        name="bank_entry_attachment",
+    ),
+    path("entry-templates/", views.entry_template_list, name="bank_entry_templates"),
+    path(
+        "entry-templates/<int:template_id>/",
+        views.entry_template_edit,
+        name="bank_entry_template",
+    ),
     path(
         "entries/<int:entry_id>/validate/",
         views.entry_action,
@@ -70,6 +82,26 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("lines/<int:line_id>/undo/", apis.BankLineUndoApi.as_view(), name="api_bank_line_undo"),
     path("entries/", apis.EntryCreateApi.as_view(), name="api_bank_entry_create"),
+    path(
+        "entries/<int:entry_id>/attachments/",
+        apis.EntryAttachmentListApi.as_view(),
+        name="api_bank_entry_attachments",
+    ),
+    path(
+        "entry-templates/",
+        apis.EntryTemplateListApi.as_view(),
+        name="api_bank_entry_template_list",
+    ),
+    path(
+        "entry-templates/<int:template_id>/",
+        apis.EntryTemplateDetailApi.as_view(),
+        name="api_bank_entry_template",
+    ),
+    path(
+        "entry-templates/<int:template_id>/entries/",
+        apis.EntryTemplateApplyApi.as_view(),
+        name="api_bank_entry_template_apply",
+    ),
     path(
         "entries/<int:entry_id>/validate/",
         apis.EntryActionApi.as_view(action="validate"),

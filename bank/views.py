@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bank import selectors, services, vat
@@ -20,6 +22,7 @@ from bank.forms import (
     BankAccountForm,
     CsvMappingForm,
     EntryForm,
+    EntryTemplateForm,
     RuleForm,
     SplitForm,
     StatementUploadForm,
@@ -34,6 +37,7 @@ from bank.permissions import (
 )
 from perspectives.accounts.models import User
 from perspectives.core.csvexport import csv_response
+from perspectives.core.downloads import private_file
 from perspectives.core.exceptions import ApplicationError
 from perspectives.core.formats import money_header
 from perspectives.core.pdf import document_pdf
@@ -411,6 +415,7 @@ def entry_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     it; the balance overall and per activity is shown when it does not add up."""
     form = EntryForm(request.POST if request.method == "POST" else None)
     balance = None
+    template, asks_total = _template_prefill(request, form)
     if request.method == "POST" and form.is_valid():
         lines = form.lines()
         balance = services.entry_balance(lines)
@@ -435,7 +440,109 @@ def entry_new(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
     return render(
         request,
         "bank/entry.html",
-        {"form": form, "balance": balance, "entries": selectors.manual_entry_list()},
+        {
+            "form": form,
+            "balance": balance,
+            "entries": selectors.manual_entry_list(),
+            "templates": selectors.entry_template_list(),
+            "template": template,
+            "asks_total": asks_total,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _template_prefill(request: HttpRequest, form: EntryForm) -> tuple[Any, bool]:
+    """`?template=<id>[&total=<amount>]` pre-fills the form from a template; a template that
+    splits a total asks for it first (then the template and True are returned)."""
+    template_id = request.GET.get("template", "")
+    if request.method != "GET" or not template_id.isdigit():
+        return None, False
+    template = selectors.entry_template_get(template_id=int(template_id))
+    total = None
+    if template.uses_shares:
+        raw = request.GET.get("total", "").replace(" ", "").replace(",", ".")
+        if not raw:
+            return template, True
+        try:
+            total = Decimal(raw)
+            if not total.is_finite() or abs(total) >= Decimal("1e12"):
+                raise InvalidOperation
+        except InvalidOperation:
+            form.initial["label"] = template.label
+            messages.error(request, _("Le total doit être un montant, par exemple 1200,00."))
+            return template, True
+    try:
+        lines = services.entry_template_lines(template=template, total=total)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return template, True
+    form.initial.update(
+        {"journal": template.journal_id, "label": template.label, "date": timezone.localdate()}
+    )
+    form.prefill(lines)
+    return template, False
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def entry_template_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The templates of recurring entries; POST adds one."""
+    form = EntryTemplateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_template_create(
+                name=form.cleaned_data["name"],
+                journal=form.cleaned_data["journal"],
+                label=form.cleaned_data["label"],
+                lines=form.lines(),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Modèle d'écriture enregistré."))
+            return redirect("bank_entry_templates", cooperative_slug=cooperative_slug)
+    return render(
+        request,
+        "bank/entry_templates.html",
+        {"form": form, "templates": selectors.entry_template_list(), "template": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+def entry_template_edit(
+    request: HttpRequest, cooperative_slug: str, template_id: int
+) -> HttpResponse:
+    template = selectors.entry_template_get(template_id=template_id)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.entry_template_delete(template=template)
+        messages.success(request, _("Modèle d'écriture supprimé."))
+        return redirect("bank_entry_templates", cooperative_slug=cooperative_slug)
+    if request.method == "POST":
+        form = EntryTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.entry_template_update(
+                    template=template,
+                    name=form.cleaned_data["name"],
+                    journal=form.cleaned_data["journal"],
+                    label=form.cleaned_data["label"],
+                    lines=form.lines(),
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Modèle d'écriture enregistré."))
+                return redirect("bank_entry_templates", cooperative_slug=cooperative_slug)
+    else:
+        form = EntryTemplateForm.for_template(template)
+    return render(
+        request,
+        "bank/entry_templates.html",
+        {"form": form, "templates": None, "template": template},
         status=400 if form.errors else 200,
     )
 
@@ -458,3 +565,48 @@ def entry_action(
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("bank_entry_new", cooperative_slug=cooperative_slug)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*BANK_ROLES)
+@submitted_once
+def entry_detail(request: HttpRequest, cooperative_slug: str, entry_id: int) -> HttpResponse:
+    """An entry by hand: its lines and supporting documents; POST attaches files."""
+    entry = selectors.manual_entry_get(entry_id=entry_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            added = services.entry_attachments_add(
+                entry=entry, uploads=request.FILES.getlist("files"), user=cast(User, request.user)
+            )
+        except ApplicationError as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s pièce jointe.", "%(n)s pièces jointes.", len(added))
+                % {"n": len(added)},
+            )
+            return redirect("bank_entry", cooperative_slug=cooperative_slug, entry_id=entry.pk)
+    return render(
+        request,
+        "bank/entry_detail.html",
+        {
+            "entry": entry,
+            "attachments": selectors.entry_attachment_list(entry=entry),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@role_required(*BANK_ROLES)
+def entry_attachment_download(
+    request: HttpRequest, cooperative_slug: str, entry_id: int, attachment_id: int
+) -> FileResponse:
+    entry = selectors.manual_entry_get(entry_id=entry_id)
+    attachment = selectors.entry_attachment_get(entry=entry, attachment_id=attachment_id)
+    return private_file(
+        attachment.file, content_type=attachment.content_type, filename=attachment.name
+    )

@@ -7,6 +7,7 @@ from bank.services.accounts import (
     bic_clean,
     iban_clean,
 )
+from bank.services.attachments import entry_attachments_add
 from bank.services.entries import (
     entry_balance,
     manual_entry_reverse,
@@ -25,6 +26,13 @@ from bank.services.reconciliation import (
     suggestions_for_lines,
 )
 from bank.services.rules import rule_create, rule_preview, rules_apply
+from bank.services.templates import (
+    entry_template_apply,
+    entry_template_create,
+    entry_template_delete,
+    entry_template_lines,
+    entry_template_update,
+)
 
 __all__ = [
     "Allocation",
@@ -35,7 +43,13 @@ __all__ = [
     "bank_account_csv_mapping_set",
     "bank_account_ensure",
     "bic_clean",
+    "entry_attachments_add",
     "entry_balance",
+    "entry_template_apply",
+    "entry_template_create",
+    "entry_template_delete",
+    "entry_template_lines",
+    "entry_template_update",
     "format_detect",
     "iban_clean",
     "manual_entry_reverse",

@@ -112,3 +112,59 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.Reconciliation: _reconciliation,
     m.PointedLine: _pointed_line,
 }
+
+
+class EntryTemplateFactory(factory.django.DjangoModelFactory[m.EntryTemplate]):
+    class Meta:
+        model = m.EntryTemplate
+
+    journal = factory.SubFactory("tests.factories.accounting.JournalFactory")
+    cooperative = factory.SelfAttribute("journal.cooperative")
+    name = factory.Sequence(lambda n: f"Loyer {n}")
+    label = "Loyer du local"
+
+
+class EntryAttachmentFactory(factory.django.DjangoModelFactory[m.EntryAttachment]):
+    class Meta:
+        model = m.EntryAttachment
+
+    entry = factory.SubFactory("tests.factories.accounting.EntryFactory")
+    cooperative = factory.SelfAttribute("entry.cooperative")
+    file = factory.django.FileField(filename="facture.pdf", data=b"%PDF-1.4\n")
+    name = "facture.pdf"
+    content_type = "application/pdf"
+    size = 9
+
+
+def _entry_template(cooperative: Cooperative) -> m.EntryTemplate:
+    from tests.factories.accounting import JournalFactory
+
+    return EntryTemplateFactory.create(journal=JournalFactory.create(cooperative=cooperative))
+
+
+def _entry_template_line(cooperative: Cooperative) -> m.EntryTemplateLine:
+    return m.EntryTemplateLine.objects.create(
+        cooperative=cooperative,
+        template=_entry_template(cooperative),
+        line_no=1,
+        account="613",
+        side=m.EntryTemplateLine.Side.DEBIT,
+        share=Decimal("100"),
+    )
+
+
+def _entry_attachment(cooperative: Cooperative) -> m.EntryAttachment:
+    from tests.factories.accounting import EntryFactory
+
+    return EntryAttachmentFactory.create(
+        entry=EntryFactory.create(journal__cooperative=cooperative)
+    )
+
+
+TENANT_FACTORIES.update(
+    {
+        m.EntryTemplate: _entry_template,
+        m.EntryTemplateLine: _entry_template_line,
+        m.EntryAttachment: _entry_attachment,
+    }
+)

@@ -40,7 +40,10 @@ COVERED = {
         ),
         "top.dashboards.views": "forecast_add",
         "top.onboarding.views": "import_page fec_import_page",
-        "bank.views": "bank_home statement_upload bank_line_reconcile rule_list entry_new",
+        "bank.views": (
+            "bank_home statement_upload bank_line_reconcile rule_list entry_new "
+            "entry_template_list entry_detail"
+        ),
         "perspectives.tenancy.views": "member_list",
         "payroll.views": "run_create settings_edit payslip_correct",
         "payroll.run_views": "run_absences",
@@ -570,6 +573,32 @@ def test_every_create_form_of_the_bank_runs_once(world: World, client: Client) -
             "debit_0": "500.00",
         },
         count=counter(Entry, world),
+    )
+    created_once(
+        client,
+        page="/c/coop-a/bank/entry-templates/",
+        action="/c/coop-a/bank/entry-templates/",
+        data={
+            "name": "Assurance",
+            "journal": journal,
+            "label": "Assurance",
+            "account_0": "616",
+            "side_0": "debit",
+            "amount_0": "120.00",
+            "account_1": "512",
+            "side_1": "credit",
+            "amount_1": "120.00",
+        },
+        count=counter(bank.EntryTemplate, world),
+    )
+    with cooperative_context(world.coop_a.pk):
+        draft = Entry.objects.get(label="Loyer").pk
+    created_once(
+        client,
+        page=f"/c/coop-a/bank/entries/{draft}/",
+        action=f"/c/coop-a/bank/entries/{draft}/",
+        data=lambda: {"files": SimpleUploadedFile("bail.pdf", PDF)},
+        count=counter(bank.EntryAttachment, world),
     )
 
 

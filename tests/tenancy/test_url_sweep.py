@@ -22,7 +22,13 @@ from perspectives.tenancy.models import Invitation, Membership
 from perspectives.tenancy.services import invitation_create
 from tests.conftest import World
 from tests.factories.accounting import EntryFactory
-from tests.factories.bank import BankLineFactory, StatementFactory, bank_account
+from tests.factories.bank import (
+    BankLineFactory,
+    EntryAttachmentFactory,
+    EntryTemplateFactory,
+    StatementFactory,
+    bank_account,
+)
 from tests.factories.core import JobFactory
 from tests.factories.dashboards import ForecastItemFactory, ReportSnapshotFactory
 from tests.factories.entrepreneurs import (
@@ -127,6 +133,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
             statement=StatementFactory.create(bank_account=bank_account(world.coop_a))
         )
         import_run = ImportRunFactory.create(cooperative=world.coop_a)
+        entry_template = EntryTemplateFactory.create(journal=entry.journal)
+        attachment = EntryAttachmentFactory.create(entry=entry)
     return {
         "membership_id": str(world.bob_membership.pk),
         "invitation_id": str(invitation.pk),
@@ -159,6 +167,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "bank:line_id": str(bank_line.pk),
         "entry_id": str(entry.pk),
         "import_id": str(import_run.pk),
+        "template_id": str(entry_template.pk),
+        "attachment_id": str(attachment.pk),
     }
 
 
