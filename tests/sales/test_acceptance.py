@@ -19,7 +19,7 @@ def test_the_customer_accepts_through_the_link(sales: Sales) -> None:
 
     page = customer.get(path)
     assert page.status_code == 200
-    assert "1200,00" in page.content.decode() or "1200.00" in page.content.decode()
+    assert "1\u00a0200,00\u00a0€" in page.content.decode()
     response = customer.post(path, {"answer": "accept", "name": "Jeanne Durand, gérante"})
     assert response.status_code == 302
 

@@ -159,7 +159,7 @@ def test_the_pdf_and_the_xml_state_the_retention_and_keep_bt_115(sales: Sales) -
     assert {"BT-21": "AAI", "BT-22": services_mention()} in data["BG-1"]
     html = document_html(situation)
     assert "Retenue de garantie (5 %)" in html
-    assert "1140.00 €" in html
+    assert "1\u00a0140,00\u00a0€" in html
 
 
 def services_mention() -> str:
