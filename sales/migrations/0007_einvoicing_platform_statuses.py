@@ -9,7 +9,7 @@ import perspectives.tenancy.rls
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sales", "0005_progress_invoices"),
+        ("sales", "0006_retention_guarantee"),
         ("tenancy", "0006_job_tasks_of_the_top"),
     ]
 
