@@ -3,6 +3,7 @@ services and the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -180,6 +181,19 @@ class LifecycleCursorFactory(factory.django.DjangoModelFactory[m.LifecycleCursor
     cooperative = factory.SubFactory(CooperativeFactory)
 
 
+class RetentionReleaseFactory(factory.django.DjangoModelFactory[m.RetentionRelease]):
+    class Meta:
+        model = m.RetentionRelease
+
+    invoice = factory.SubFactory(DocumentFactory)
+    cooperative = factory.SelfAttribute("invoice.cooperative")
+    works_accepted_on = dt.date(2026, 1, 15)
+    date = dt.date(2027, 1, 15)
+    amount = Decimal("60.00")
+    # The entry is linked without a database constraint, as the other links to the ledger.
+    entry_id = factory.Sequence(lambda n: n + 1)
+
+
 TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.SalesSettings: lambda c: SalesSettingsFactory.create(cooperative=c),
     m.Customer: lambda c: CustomerFactory.create(activity__sector__cooperative=c),
@@ -209,4 +223,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
         document__customer__activity__sector__cooperative=c
     ),
     m.LifecycleCursor: lambda c: LifecycleCursorFactory.create(cooperative=c),
+    m.RetentionRelease: lambda c: RetentionReleaseFactory.create(
+        invoice__customer__activity__sector__cooperative=c
+    ),
 }
