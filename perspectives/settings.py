@@ -323,6 +323,23 @@ if not SITE_URL:
         "link to."
     )
 
+# Keys that encrypt secrets stored in the database (the accredited platform's access token):
+# comma-separated Fernet keys, the first encrypts, all decrypt (rotation: put the new key first,
+# keep the old ones until the secrets are saved again). Required outside development; with a
+# development SECRET_KEY (DEBUG, `make test`, `make lint`) one is derived from it.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+_DEVELOPMENT_SECRET_KEY = DEBUG or SECRET_KEY.startswith(("devstack-insecure-", "lint-only-"))
+if not FIELD_ENCRYPTION_KEYS:
+    if not _DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off: comma-separated Fernet keys "
+            '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key()'
+            '.decode())").'
+        )
+    from perspectives.core.secrets import key_derive
+
+    FIELD_ENCRYPTION_KEYS = [key_derive(SECRET_KEY)]
+
 # --- E-mail ---------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(_email)

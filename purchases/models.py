@@ -83,8 +83,9 @@ class PurchaseSettings(TenantModel):
     platform_directory_url = models.URLField(
         _("adresse de l'API Annuaire (Directory Service) de la plateforme agréée"), blank=True
     )
+    # Encrypted (perspectives.core.secrets): a Fernet token of at most 200 characters in clear.
     platform_token = models.CharField(
-        _("jeton d'accès à la plateforme"), max_length=200, blank=True
+        _("jeton d'accès à la plateforme (chiffré)"), max_length=500, blank=True
     )
     # The `updatedAt` of the last flow received: the next search asks for the ones after it.
     platform_cursor = models.CharField(max_length=100, blank=True)

@@ -641,7 +641,13 @@ def purchase_settings(request: HttpRequest, cooperative_slug: str) -> HttpRespon
     return render(
         request,
         "purchases/settings.html",
-        {"form": form, "token_set": bool(config.platform_token), "mask": TOKEN_MASK},
+        {
+            "form": form,
+            "token_set": bool(config.platform_token),
+            "mask": TOKEN_MASK,
+            "token_unreadable": services.platform_token_unreadable(config)
+            and services.token_unreadable_message(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -37,7 +37,12 @@ from purchases.services.reception import (
     routing_address_for,
     routing_addresses_ensure,
 )
-from purchases.services.settings import SettingsData, purchase_settings_update
+from purchases.services.settings import (
+    SettingsData,
+    platform_token_unreadable,
+    purchase_settings_update,
+    token_unreadable_message,
+)
 from purchases.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
@@ -59,6 +64,7 @@ __all__ = [
     "platform_configured",
     "platform_connector",
     "platform_sync",
+    "platform_token_unreadable",
     "purchase_settings_update",
     "routing_address_for",
     "routing_addresses_ensure",
@@ -73,4 +79,5 @@ __all__ = [
     "supplier_invoice_update",
     "supplier_invoice_validate",
     "supplier_update",
+    "token_unreadable_message",
 ]

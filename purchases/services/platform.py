@@ -25,6 +25,7 @@ from purchases.platform import (
 )
 from purchases.services.common import settings_get
 from purchases.services.reception import einvoice_receive, routing_addresses_ensure
+from purchases.services.settings import platform_token_clear
 
 
 @dataclass
@@ -48,7 +49,7 @@ def platform_connector() -> PlatformConnector:
     return AfnorPlatformConnector(
         flow_url=config.platform_url,
         directory_url=config.platform_directory_url or config.platform_url,
-        token=config.platform_token,
+        token=platform_token_clear(config),
     )
 
 

@@ -1,6 +1,7 @@
 """The cooperative's purchase settings: validation cap, receipts, the paying bank account and
 the connection to its accredited platform. The platform's access token is write-only: it is
-saved, replaced or cleared, and never read back by a page, the API or the settings' audit."""
+saved, replaced or cleared, and never read back by a page, the API or the settings' audit. It is
+stored encrypted (perspectives.core.secrets); only the connector gets it in clear."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounting.models import ACCOUNT_CODE_RE
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import SecretUnreadable, decrypt, encrypt
 from perspectives.tenancy.services import setting_change_record
 from purchases.models import PurchaseSettings
 from purchases.services.common import settings_get
@@ -53,6 +55,31 @@ def platform_url_check(url: str) -> str:
     if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ApplicationError(_("L'adresse de la plateforme doit être en HTTPS."))
     return url.rstrip("/")
+
+
+def token_unreadable_message() -> str:
+    return _(
+        "Le jeton d'accès enregistré ne peut pas être déchiffré : la clé de chiffrement "
+        "(FIELD_ENCRYPTION_KEYS) a changé sans garder l'ancienne. Saisissez de nouveau le jeton "
+        "que la plateforme vous a remis."
+    )
+
+
+def platform_token_clear(config: PurchaseSettings) -> str:
+    """The saved token in clear, for the connector only; a French reason when no key opens it."""
+    try:
+        return decrypt(config.platform_token)
+    except SecretUnreadable as error:
+        raise ApplicationError(token_unreadable_message()) from error
+
+
+def platform_token_unreadable(config: PurchaseSettings) -> bool:
+    """Whether a token is saved that the current keys cannot decrypt (the page says so)."""
+    try:
+        decrypt(config.platform_token)
+    except SecretUnreadable:
+        return True
+    return False
 
 
 def _audited(config: PurchaseSettings) -> dict[str, object]:
@@ -102,8 +129,11 @@ def purchase_settings_update(
         token = platform_token.strip()
         if len(token) > TOKEN_MAX_LENGTH:
             raise ApplicationError(_("Jeton trop long (200 caractères au plus)."))
-        token_replaced = token != config.platform_token
-        config.platform_token = token
+        try:
+            token_replaced = token != decrypt(config.platform_token)
+        except SecretUnreadable:
+            token_replaced = True
+        config.platform_token = encrypt(token)
     if config.platform_url and not config.platform_token:
         raise ApplicationError(_("Donnez le jeton d'accès que la plateforme vous a remis."))
     config.save()

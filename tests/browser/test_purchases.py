@@ -23,6 +23,7 @@ from django.utils import timezone
 from lxml import etree
 
 from accounting.models import EntryLine
+from perspectives.core.secrets import encrypt
 from perspectives.tenancy.context import cooperative_context
 from purchases import services
 from purchases.models import PaymentBatch, PurchaseSettings, SupplierInvoice
@@ -77,7 +78,7 @@ def test_einvoice_expenses_and_sepa_end_to_end(
             PurchaseSettings.objects.update(
                 platform_url=platform.flow_url,
                 platform_directory_url=platform.directory_url,
-                platform_token=platform.token,
+                platform_token=encrypt(platform.token),
             )
             report = services.platform_sync()
             invoice = SupplierInvoice.objects.get(pk=report.received[0])

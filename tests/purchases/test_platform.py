@@ -11,6 +11,7 @@ import socket
 import pytest
 
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import encrypt
 from perspectives.tenancy.context import cooperative_context
 from purchases import services
 from purchases.models import PurchaseSettings, SupplierInvoice
@@ -26,7 +27,7 @@ def _connect(world: World, platform: FakePlatform, token: str | None = None) -> 
         PurchaseSettings.objects.filter().update(
             platform_url=platform.flow_url,
             platform_directory_url=platform.directory_url,
-            platform_token=token or platform.token,
+            platform_token=encrypt(token or platform.token),
         )
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from perspectives.celery import app
+from perspectives.core.secrets import decrypt, encrypt
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Job, SettingChange
 from purchases.models import PurchaseSettings, SupplierInvoice
@@ -61,7 +62,7 @@ def test_settings_page_saves_and_never_shows_the_token(
         config.sepa_version,
         config.platform_url,
         config.platform_directory_url,
-        config.platform_token,
+        decrypt(config.platform_token),
     ) == (
         Decimal("200.00"),
         "4251",
@@ -77,7 +78,7 @@ def test_settings_page_saves_and_never_shows_the_token(
     assert "••••••••" in page
     # A blank token keeps the saved one; the checkbox clears it.
     client.post(URL, _form(platform_token="", self_validation_cap="250.00"))
-    assert (_config(world).platform_token, _config(world).self_validation_cap) == (
+    assert (decrypt(_config(world).platform_token), _config(world).self_validation_cap) == (
         SECRET,
         Decimal("250.00"),
     )
@@ -152,7 +153,7 @@ def test_api_token_is_write_only(world: World, purchases: Purchases) -> None:
     assert SECRET not in saved.content.decode() + read.content.decode()
     del body["platform_token"]
     kept = carl.put("/api/v1/c/coop-a/purchases/settings/", body, content_type="application/json")
-    assert (kept.status_code, _config(world).platform_token) == (200, SECRET)
+    assert (kept.status_code, decrypt(_config(world).platform_token)) == (200, SECRET)
     cleared = carl.put(
         "/api/v1/c/coop-a/purchases/settings/",
         {**body, "platform_url": "", "platform_token": ""},
@@ -196,7 +197,7 @@ def test_sync_task_receives_when_configured_and_is_idempotent(
             PurchaseSettings.objects.update(
                 platform_url=platform.flow_url,
                 platform_directory_url=platform.directory_url,
-                platform_token=platform.token,
+                platform_token=encrypt(platform.token),
             )
         first = platform_sync_task(cooperative_id=world.coop_a.pk)
         second = platform_sync_task(cooperative_id=world.coop_a.pk)

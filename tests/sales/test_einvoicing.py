@@ -16,6 +16,7 @@ from django.test import Client
 
 from entrepreneurs.models import Entrepreneur
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import encrypt
 from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.jobs import JOB_KWARG
 from perspectives.tenancy.models import Job
@@ -96,7 +97,7 @@ def _connect(world: World, platform: FakePlatform) -> None:
     with cooperative_context(world.coop_a.pk):
         PurchaseSettings.objects.update_or_create(
             cooperative=world.coop_a,
-            defaults={"platform_url": platform.flow_url, "platform_token": platform.token},
+            defaults={"platform_url": platform.flow_url, "platform_token": encrypt(platform.token)},
         )
 
 
