@@ -956,8 +956,8 @@ class ActivityBranding(TenantModel):
 
     @property
     def accent_text_color(self) -> str:
-        """White on a dark accent, black on a light one: whichever contrasts more, which is always at
-        least 4.58:1 (WCAG AA for normal text is 4.5:1)."""
+        """White on a dark accent, black on a light one: whichever contrasts more, which is
+        always at least 4.58:1 (WCAG AA for normal text asks 4.5:1)."""
         return accent_text_color(self.accent_color)
 
 

@@ -515,6 +515,17 @@ def sector_series_edit(request: HttpRequest, cooperative_slug: str, sector_id: i
 
 
 @role_required(*SALES_ROLES)
+def branding_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The activities whose documents' branding the member sets."""
+    membership = current_membership(request)
+    return render(
+        request,
+        "sales/branding_list.html",
+        {"activities": selectors.activities_for(membership=membership).order_by("name")},
+    )
+
+
+@role_required(*SALES_ROLES)
 def branding_edit(request: HttpRequest, cooperative_slug: str, activity_id: int) -> HttpResponse:
     """The activity's logo, accent colour and footer on its PDF documents."""
     membership = current_membership(request)
