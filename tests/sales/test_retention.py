@@ -20,9 +20,8 @@ from sales.selectors import overdue_invoices
 from sales.services import LineData
 from tests.conftest import World, travel_to
 from tests.factories.accounting import ledger_ready
-from tests.sales.conftest import DAY, Sales
+from tests.sales.conftest import API, DAY, PAGES, Sales, Shop, shop  # noqa: F401 (fixture)
 from tests.sales.schematron import schematron_en16931
-from tests.sales.test_views_apis import API, PAGES, Shop, shop  # noqa: F401 (fixture)
 
 D = Decimal
 ACCEPTED = dt.date(2026, 6, 30)
