@@ -10,6 +10,7 @@ import facturx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.html import escape
 
 from perspectives.core.exceptions import ApplicationError
@@ -157,6 +158,23 @@ def test_the_page_and_the_api(shop: Shop, world: World, client: Client) -> None:
         "has_logo": False,
     }
     assert client.get(API + f"branding/{shop.other.pk}/").status_code == 404
+    fake = SimpleUploadedFile("logo.jpg", b"\x89PNG\r\n\x1a\n")
+    for upload, code in ((fake, 400), (png_upload("nouveau.png"), 200)):
+        answer = client.put(
+            api,
+            encode_multipart(BOUNDARY, {"accent_color": "#FFD700", "logo": upload}),
+            content_type=MULTIPART_CONTENT,
+        )
+        assert answer.status_code == code
+    assert (
+        "ne correspond pas à son extension"
+        in client.put(
+            api,
+            encode_multipart(BOUNDARY, {"logo": SimpleUploadedFile("logo.png", b"GIF89a")}),
+            content_type=MULTIPART_CONTENT,
+        ).text
+    )
+    assert client.get(api).json()["has_logo"] is True
 
     # Support staff handle every activity's branding; another cooperative gets 404 everywhere.
     client.force_login(world.bob)
