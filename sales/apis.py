@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +26,7 @@ from perspectives.tenancy.permissions import HasRole
 from sales import selectors, services
 from sales.einvoicing_apis import SalesLifecycleStatusSerializer
 from sales.models import (
+    ActivityBranding,
     Customer,
     Document,
     DocumentEmail,
@@ -36,7 +38,7 @@ from sales.models import (
     Unit,
 )
 from sales.permissions import SALES_APPROVER_ROLES, SALES_ROLES, releases_retention_early
-from sales.services import approval, emails, reminders, series
+from sales.services import approval, branding, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
@@ -820,3 +822,63 @@ class SectorSeriesApi(_ManagerApi):
         serializer.is_valid(raise_exception=True)
         series.sector_series_set(sector=sector, **serializer.validated_data)
         return Response(_numbering())
+
+
+class SalesBrandingSerializer(serializers.Serializer[Any]):
+    activity = serializers.IntegerField(read_only=True)
+    accent_color = serializers.CharField(allow_blank=True, required=False, default="")
+    accent_text_color = serializers.CharField(read_only=True)
+    footer = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False
+    )
+    has_logo = serializers.BooleanField(read_only=True)
+    logo = serializers.FileField(
+        write_only=True, required=False, help_text="PNG or JPEG, 1 MB at most"
+    )
+    remove_logo = serializers.BooleanField(write_only=True, required=False, default=False)
+
+
+def _branding_data(activity_id: int, branding: ActivityBranding | None) -> dict[str, Any]:
+    return {
+        "activity": activity_id,
+        "accent_color": branding.accent_color if branding else "",
+        "accent_text_color": branding.accent_text_color if branding else "",
+        "footer": branding.footer if branding else "",
+        "has_logo": bool(branding and branding.logo),
+    }
+
+
+class BrandingApi(_SalesApi):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses=SalesBrandingSerializer, summary="An activity's PDF branding")
+    def get(self, request: Request, cooperative_slug: str, activity_id: int) -> Response:
+        activity = selectors.activity_get_for_member(
+            membership=self.membership, activity_id=activity_id
+        )
+        found = selectors.branding_for(activity=activity)
+        return Response(SalesBrandingSerializer(_branding_data(activity.pk, found)).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": SalesBrandingSerializer,
+            "application/json": SalesBrandingSerializer,
+        },
+        responses=SalesBrandingSerializer,
+        summary="Set an activity's PDF branding (logo, accent colour, footer)",
+    )
+    def put(self, request: Request, cooperative_slug: str, activity_id: int) -> Response:
+        activity = selectors.activity_get_for_member(
+            membership=self.membership, activity_id=activity_id
+        )
+        serializer = SalesBrandingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = branding.branding_set(
+            activity=activity,
+            user=request.user,  # type: ignore[arg-type]
+            accent_color=serializer.validated_data["accent_color"],
+            footer=serializer.validated_data["footer"],
+            logo=serializer.validated_data.get("logo"),
+            remove_logo=serializer.validated_data["remove_logo"],
+        )
+        return Response(SalesBrandingSerializer(_branding_data(activity.pk, saved)).data)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sales.models import Document, DocumentLine, OperationCategory, SalesSettings
@@ -235,8 +236,39 @@ def document_html(document: Document) -> str:
             "lines": lines,
             "totals": document_totals(document, [line for line in lines if line.kind == "item"]),
             "mentions": _mentions(document, settings),
+            **branding_context(document),
         },
     )
+
+
+def _css_string(text: str) -> str:
+    """`text` inside a CSS double-quoted string: nothing in it can close the string nor the
+    <style> element."""
+    return "".join(
+        f"\\{ord(char):X} " if char in '"\\<>&' or ord(char) < 32 else char for char in text
+    )
+
+
+def branding_context(document: Document) -> dict[str, Any]:
+    """The activity's logo (inlined as a data URI), accent colours and footer, or nothing."""
+    import base64
+
+    from sales.models import ActivityBranding
+
+    branding = ActivityBranding.objects.filter(activity_id=document.activity_id).first()
+    if branding is None:
+        return {}
+    context: dict[str, Any] = {}
+    if branding.logo:
+        with branding.logo.open("rb") as logo:
+            encoded = base64.b64encode(logo.read()).decode()
+        context["brand_logo"] = f"data:{branding.logo_content_type};base64,{encoded}"
+    if branding.accent_color:
+        context["brand_accent"] = branding.accent_color
+        context["brand_accent_text"] = branding.accent_text_color
+    if branding.footer:
+        context["brand_footer_css"] = mark_safe(_css_string(branding.footer))  # noqa: S308
+    return context
 
 
 def plain_pdf(document: Document) -> bytes:

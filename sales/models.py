@@ -908,3 +908,76 @@ class RetentionRelease(TenantModel):
                 name="retentionrelease_after_acceptance",
             ),
         ]
+
+
+# --- Branding of an activity's documents ------------------------------------------------------
+
+ACCENT_RE = r"^#[0-9A-F]{6}$"
+
+
+def branding_logo_path(instance: ActivityBranding, filename: str) -> str:
+    """Under the cooperative's folder, with a name nobody can guess from the activity's id."""
+    from django.utils.crypto import get_random_string
+
+    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return (
+        f"cooperatives/{instance.cooperative_id}/sales/branding/{get_random_string(32)}{extension}"
+    )
+
+
+class ActivityBranding(TenantModel):
+    """What an activity's PDF documents look like: a logo, an accent colour, a footer line.
+    Without a row, the documents look as the cooperative's plain ones."""
+
+    activity = models.OneToOneField(
+        "entrepreneurs.Activity",
+        on_delete=models.CASCADE,
+        related_name="sales_branding",
+        verbose_name=_("activité"),
+    )
+    logo = models.FileField(_("logo"), upload_to=branding_logo_path, max_length=300, blank=True)
+    logo_content_type = models.CharField(max_length=20, blank=True)
+    accent_color = models.CharField(_("couleur d'accent"), max_length=7, blank=True)
+    footer = models.CharField(_("pied de page"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("charte graphique")
+        verbose_name_plural = _("chartes graphiques")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accent_color="") | Q(accent_color__regex=ACCENT_RE),
+                name="activitybranding_accent_hex",
+            ),
+        ]
+
+    @property
+    def accent_text_color(self) -> str:
+        """White on a dark accent, black on a light one: whichever contrasts more, which is
+        always at least 4.58:1 (WCAG AA for normal text asks 4.5:1)."""
+        return accent_text_color(self.accent_color)
+
+
+def _luminance(hex_color: str) -> float:
+    channels = []
+    for start in (1, 3, 5):
+        value = int(hex_color[start : start + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio between two #RRGGBB colours."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def accent_text_color(accent: str) -> str:
+    if not accent:
+        return ""
+    white, dark = "#FFFFFF", "#000000"
+    return white if contrast_ratio(accent, white) >= contrast_ratio(accent, dark) else dark

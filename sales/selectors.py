@@ -16,6 +16,7 @@ from django.utils import timezone
 from entrepreneurs.models import Activity, Sector
 from perspectives.tenancy.models import Membership
 from sales.models import (
+    ActivityBranding,
     Customer,
     Document,
     DocumentEmail,
@@ -360,3 +361,8 @@ def einvoicing_state_get(*, document: Document) -> EInvoicingState:
         job=None if submission else job_latest(SUBMIT_TASK, document_id=document.pk),
         statuses=list(LifecycleStatus.objects.filter(document=document)),
     )
+
+
+def branding_for(*, activity: Activity) -> ActivityBranding | None:
+    """The activity's branding, None when it has none."""
+    return ActivityBranding.objects.filter(activity=activity).first()

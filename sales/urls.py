@@ -31,6 +31,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("numbering/<int:sector_id>/", views.sector_series_edit, name="sales_sector_series"),
     path("reminders/steps/", views.reminder_steps_edit, name="sales_reminder_steps"),
     path("validation-rules/", views.validation_rules, name="sales_validation_rules"),
+    path("branding/", views.branding_list, name="sales_branding_list"),
+    path("branding/<int:activity_id>/", views.branding_edit, name="sales_branding"),
+    path("branding/<int:activity_id>/logo/", views.branding_logo, name="sales_branding_logo"),
     path(
         "validation-rules/<int:activity_id>/",
         views.validation_rule_edit,
@@ -118,6 +121,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         apis.InvoiceRemindApi.as_view(),
         name="sales_api_invoice_remind",
     ),
+    path("branding/<int:activity_id>/", apis.BrandingApi.as_view(), name="sales_api_branding"),
     path(
         "validation-rules/", apis.ValidationRuleListApi.as_view(), name="sales_api_validation_rules"
     ),

@@ -41,7 +41,7 @@ from sales.permissions import (
     approves_sales,
     releases_retention_early,
 )
-from sales.services import acceptance, approval, emails, reminders, series
+from sales.services import acceptance, approval, branding, emails, reminders, series
 from sales.services.rendering import document_pdf_request
 
 
@@ -512,3 +512,57 @@ def sector_series_edit(request: HttpRequest, cooperative_slug: str, sector_id: i
             request, _("Séries du pôle %(name)s enregistrées.") % {"name": sector.name}
         )
     return redirect("sales_numbering", cooperative_slug)
+
+
+@role_required(*SALES_ROLES)
+def branding_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The activities whose documents' branding the member sets."""
+    membership = current_membership(request)
+    return render(
+        request,
+        "sales/branding_list.html",
+        {"activities": selectors.activities_for(membership=membership).order_by("name")},
+    )
+
+
+@role_required(*SALES_ROLES)
+def branding_edit(request: HttpRequest, cooperative_slug: str, activity_id: int) -> HttpResponse:
+    """The activity's logo, accent colour and footer on its PDF documents."""
+    membership = current_membership(request)
+    activity = selectors.activity_get_for_member(membership=membership, activity_id=activity_id)
+    if request.method == "POST":
+        try:
+            branding.branding_set(
+                activity=activity,
+                user=request.user,  # type: ignore[arg-type]
+                accent_color=request.POST.get("accent_color", ""),
+                footer=request.POST.get("footer", ""),
+                logo=request.FILES.get("logo"),
+                remove_logo=bool(request.POST.get("remove_logo")),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Charte graphique de %(name)s enregistrée.") % {"name": activity.name}
+            )
+            return redirect("sales_branding", cooperative_slug, activity.pk)
+    return render(
+        request,
+        "sales/branding.html",
+        {"activity": activity, "branding": selectors.branding_for(activity=activity)},
+    )
+
+
+@role_required(*SALES_ROLES)
+def branding_logo(request: HttpRequest, cooperative_slug: str, activity_id: int) -> FileResponse:
+    membership = current_membership(request)
+    activity = selectors.activity_get_for_member(membership=membership, activity_id=activity_id)
+    found = selectors.branding_for(activity=activity)
+    if found is None or not found.logo:
+        raise Http404
+    return private_file(
+        found.logo,
+        content_type=found.logo_content_type,
+        filename=found.logo.name.rsplit("/", 1)[-1],
+    )

@@ -133,6 +133,16 @@ class ValidationRuleFactory(factory.django.DjangoModelFactory[m.ValidationRule])
     self_validation = False
 
 
+class ActivityBrandingFactory(factory.django.DjangoModelFactory[m.ActivityBranding]):
+    class Meta:
+        model = m.ActivityBranding
+
+    activity = factory.SubFactory(ActivityFactory)
+    cooperative = factory.SelfAttribute("activity.cooperative")
+    accent_color = "#1F4E79"
+    footer = "Atelier – bois massif"
+
+
 class DocumentEmailFactory(factory.django.DjangoModelFactory[m.DocumentEmail]):
     class Meta:
         model = m.DocumentEmail
@@ -226,4 +236,5 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     m.RetentionRelease: lambda c: RetentionReleaseFactory.create(
         invoice__customer__activity__sector__cooperative=c
     ),
+    m.ActivityBranding: lambda c: ActivityBrandingFactory.create(activity__sector__cooperative=c),
 }

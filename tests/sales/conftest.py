@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from entrepreneurs.models import Activity, Entrepreneur
 from perspectives.tenancy.context import cooperative_context
@@ -141,3 +144,10 @@ def travel_day():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def png_upload(name: str = "logo.png", size: tuple[int, int] = (40, 20)) -> SimpleUploadedFile:
+    """A real PNG image of `size` pixels, as a browser uploads it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

@@ -15,14 +15,29 @@ from sales import services
 from sales.facturx import cii_xml, facturx_pdf, plain_pdf
 from sales.models import Customer
 from sales.services import LineData
+from sales.services.branding import branding_set
 from sales.services.rendering import document_pdf_render
-from tests.sales.conftest import DAY, Sales
+from tests.sales.conftest import DAY, Sales, png_upload
 from tests.sales.schematron import schematron_en16931
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
 }
+
+
+@pytest.fixture(params=["plain", "branded"])
+def sales(request: pytest.FixtureRequest, sales: Sales) -> Sales:
+    """Every test here runs on a plain activity and on a branded one (logo, accent, footer)."""
+    if request.param == "branded":
+        branding_set(
+            activity=sales.activity,
+            user=None,  # type: ignore[arg-type]
+            accent_color="#1F4E79",
+            footer="Atelier Alice – bois massif depuis 2019",
+            logo=png_upload(),
+        )
+    return sales
 
 
 def _text(tree: etree._Element, path: str) -> list[str]:
