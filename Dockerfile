@@ -25,6 +25,7 @@ COPY . .
 # Static files are collected at build time (var/staticfiles, served by whitenoise). The settings
 # only need placeholder values here: no database or Redis is contacted.
 RUN SECRET_KEY=collectstatic-build-only \
+    FIELD_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     SITE_URL=https://build.invalid \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
