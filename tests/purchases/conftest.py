@@ -86,3 +86,25 @@ def purchases(world: World) -> Purchases:
         supplier=supplier,
         b_activity=b_activity,
     )
+
+
+# The purchase settings form as a manager fills it (the platform's token included).
+SECRET = "pa-secret-7f3a9c2e5b"
+SETTINGS_URL = "/c/coop-a/purchases/settings/"
+
+
+def settings_form(**extra: str) -> dict[str, str]:
+    data = {
+        "self_validation_cap": "200.00",
+        "receipt_required_above": "15.00",
+        "expense_payable_account": "4251",
+        "debtor_name": "Coopérative A",
+        "debtor_iban": "FR76 3000 4000 0312 3456 7890 143",
+        "debtor_bic": "",
+        "sepa_version": "pain.001.001.03",
+        "platform_url": "https://pa.example/flow-service",
+        "platform_directory_url": "https://pa.example/directory-service/",
+        "platform_token": SECRET,
+    }
+    data.update(extra)
+    return data

@@ -18,28 +18,10 @@ from purchases.models import PurchaseSettings, SupplierInvoice
 from purchases.tasks import platform_sync_for_all_cooperatives, platform_sync_task
 from tests.conftest import World
 from tests.helpers.fake_platform import fake_platform
-from tests.purchases.conftest import COOP_A_SIREN, Purchases
+from tests.purchases.conftest import COOP_A_SIREN, SECRET, Purchases
+from tests.purchases.conftest import SETTINGS_URL as URL
+from tests.purchases.conftest import settings_form as _form
 from tests.purchases.einvoices_helpers import addressed_to
-
-SECRET = "pa-secret-7f3a9c2e5b"
-URL = "/c/coop-a/purchases/settings/"
-
-
-def _form(**extra: str) -> dict[str, str]:
-    data = {
-        "self_validation_cap": "200.00",
-        "receipt_required_above": "15.00",
-        "expense_payable_account": "4251",
-        "debtor_name": "Coopérative A",
-        "debtor_iban": "FR76 3000 4000 0312 3456 7890 143",
-        "debtor_bic": "",
-        "sepa_version": "pain.001.001.03",
-        "platform_url": "https://pa.example/flow-service",
-        "platform_directory_url": "https://pa.example/directory-service/",
-        "platform_token": SECRET,
-    }
-    data.update(extra)
-    return data
 
 
 def _config(world: World) -> PurchaseSettings:

@@ -21,9 +21,10 @@ from purchases.models import PurchaseSettings, SupplierInvoice
 from purchases.tasks import platform_sync_task
 from tests.conftest import World
 from tests.helpers.fake_platform import fake_platform
-from tests.purchases.conftest import COOP_A_SIREN, Purchases
+from tests.purchases.conftest import COOP_A_SIREN, SECRET, Purchases
+from tests.purchases.conftest import SETTINGS_URL as URL
+from tests.purchases.conftest import settings_form as _form
 from tests.purchases.einvoices_helpers import addressed_to
-from tests.purchases.test_settings import SECRET, URL, _form
 
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
