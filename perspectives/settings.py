@@ -141,10 +141,20 @@ def _redis_db_url(url: str, db: int) -> str:
     return f"{base}/{db}"
 
 
-def _celery_url(url: str) -> str:
-    """Celery's Redis transport names unix sockets `redis+socket://`."""
+def _celery_url(url: str, *, broker: bool = False) -> str:
+    """Celery's Redis transport names unix sockets `redis+socket://`. Over a socket, the broker
+    (kombu) takes the database from `virtual_host` and ignores `db`, which the result backend
+    reads: without this, every broker on a socket would share database 0."""
     if url.startswith("unix://"):
-        return "redis+socket://" + url.removeprefix("unix://")
+        url = "redis+socket://" + url.removeprefix("unix://")
+    if broker and url.startswith("redis+socket://") and "?" in url:
+        path, query = url.split("?", 1)
+        params = [p.split("=", 1) for p in query.split("&") if p]
+        if not any(key == "virtual_host" for key, *_ in params):
+            params = [
+                ["virtual_host", *rest] if key == "db" else [key, *rest] for key, *rest in params
+            ]
+        url = path + "?" + "&".join("=".join(p) for p in params)
     return url
 
 
@@ -173,7 +183,7 @@ CACHES = {
     },
 }
 
-CELERY_BROKER_URL = _celery_url(env.str("CELERY_BROKER_URL", default=REDIS_URL))
+CELERY_BROKER_URL = _celery_url(env.str("CELERY_BROKER_URL", default=REDIS_URL), broker=True)
 CELERY_RESULT_BACKEND = _celery_url(env.str("CELERY_RESULT_BACKEND", default=REDIS_URL))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

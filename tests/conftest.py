@@ -270,7 +270,26 @@ def world(db: None) -> World:
 
 def celery_test_broker_url() -> str:
     """This test worker's own Redis database for Celery (its cache has another one)."""
-    return _redis_url(8 + _worker_index()).replace("unix://", "redis+socket://")
+    from perspectives.settings import _celery_url
+
+    return _celery_url(_redis_url(8 + _worker_index()), broker=True)
+
+
+def celery_forget_connections() -> None:
+    """After the broker or result backend changed: Celery keeps its producer pool and backend,
+    which would still talk to the previous database."""
+    from perspectives.celery import app as celery_app
+
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._local.__dict__.pop("backend", None)
+
+
+def celery_test_backend_url() -> str:
+    """The same database for Celery's results (the backend names it differently)."""
+    from perspectives.settings import _celery_url
+
+    return _celery_url(_redis_url(8 + _worker_index()))
 
 
 def cache_test_url() -> str:
@@ -284,8 +303,12 @@ def worker(transactional_db: None) -> Iterator[None]:
 
     from perspectives.celery import app as celery_app
 
-    url = celery_test_broker_url()
-    celery_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    celery_app.conf.update(
+        broker_url=celery_test_broker_url(),
+        result_backend=celery_test_backend_url(),
+        task_always_eager=False,
+    )
+    celery_forget_connections()
     # Messages earlier tests' jobs left behind belong to rows that are gone: the worker starts
     # on an empty queue instead of working through them before its ping.
     with celery_app.connection_for_write() as conn:

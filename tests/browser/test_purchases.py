@@ -121,7 +121,7 @@ def test_einvoice_expenses_and_sepa_end_to_end(
     alice.get_by_role("button", name="Ajouter le trajet").click()
     alice.get_by_text("Indemnité kilométrique ajoutée.").wait_for()
     # 22.00 + 120 km × 0.636 (5 CV) = 22.00 + 76.32.
-    assert alice.locator("#report-total").text_content() == "98,32 €"
+    assert alice.locator("#report-total").text_content() == "98,32\xa0€"
     alice.screenshot(path=str(SHOTS / "purchases-expense-report-phone.png"), full_page=True)
     alice.get_by_role("button", name="Soumettre la note").click()
     alice.get_by_text("Note soumise à l'équipe d'appui.").wait_for()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -91,3 +92,16 @@ def test_delay_on_commit_enqueues_with_the_cooperative_id(
         sector_names.delay_on_commit(cooperative_id=world.coop_a.pk)
         assert sent == []
     assert sent == [{"cooperative_id": world.coop_a.pk}]
+
+
+def test_each_test_worker_has_its_own_broker_database() -> None:
+    """Over a unix socket, kombu reads the database from `virtual_host` and ignores `db`: the
+    brokers of two test workers (and of two deployments sharing a Redis) would meet in db 0."""
+    from kombu import Connection
+
+    from tests.conftest import celery_test_broker_url
+
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    with Connection(celery_test_broker_url()) as connection:
+        pool = connection.default_channel.client.connection_pool
+        assert pool.connection_kwargs["db"] == 8 + index

@@ -19,7 +19,12 @@ from django.conf import settings
 from django.db import connection
 
 from perspectives.celery import app as celery_app
-from tests.conftest import cache_test_url, celery_test_broker_url
+from tests.conftest import (
+    cache_test_url,
+    celery_forget_connections,
+    celery_test_backend_url,
+    celery_test_broker_url,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,12 +52,11 @@ class WorkerProcess:
     def __init__(self, log: Path) -> None:
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
-        broker = celery_test_broker_url()
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url_of_this_test(),
-            "CELERY_BROKER_URL": broker,
-            "CELERY_RESULT_BACKEND": broker,
+            "CELERY_BROKER_URL": celery_test_broker_url(),
+            "CELERY_RESULT_BACKEND": celery_test_backend_url(),
             "CACHE_URL": cache_test_url(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "SECRET_KEY": settings.SECRET_KEY,
@@ -97,7 +101,12 @@ class WorkerProcess:
 
 @pytest.fixture
 def worker_process(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProcess]:
-    celery_app.conf.update(broker_url=celery_test_broker_url(), task_always_eager=False)
+    celery_app.conf.update(
+        broker_url=celery_test_broker_url(),
+        result_backend=celery_test_backend_url(),
+        task_always_eager=False,
+    )
+    celery_forget_connections()
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # no message left by an earlier test
     process = WorkerProcess(tmp_path / "worker.log")
