@@ -97,7 +97,7 @@ def test_delay_on_commit_enqueues_with_the_cooperative_id(
 def test_each_test_worker_has_its_own_broker_database() -> None:
     """Over a unix socket, kombu reads the database from `virtual_host` and ignores `db`: the
     brokers of two test workers (and of two deployments sharing a Redis) would meet in db 0."""
-    from kombu import Connection
+    from kombu.connection import Connection
 
     from tests.conftest import celery_test_broker_url
 
