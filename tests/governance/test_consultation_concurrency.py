@@ -19,6 +19,7 @@ from governance.services import (
     consultation_send,
     resolution_add,
 )
+from governance.services.convocation import convocation_send
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import cooperative_context
 from tests.factories import CooperativeFactory
@@ -34,7 +35,15 @@ def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, st
     with cooperative_context(cooperative.pk):
         statutes_signed(preset="scic_sas", written=True)
         for index in range(associates):
-            AssociateFactory.create(cooperative=cooperative, full_name=f"Associé·e {index:03d}")
+            # Convened by e-mail with their written consent, so that each reception is known
+            # (a registered letter's is not until its notice comes back).
+            AssociateFactory.create(
+                cooperative=cooperative,
+                full_name=f"Associé·e {index:03d}",
+                email_consent_on=dt.date(2024, 6, 1),
+                email_consent_how="signed_form",
+                email_consent_address=f"associe{index:03d}@example.org",
+            )
         consultation = consultation_create(
             title="Consultation",
             kind="ordinary",
@@ -43,6 +52,9 @@ def _sent(associates: int) -> tuple[int, Assembly, list[RollEntry], dict[int, st
         for index in (1, 2):
             resolution_add(assembly=consultation, title=f"R{index}", text="Texte.")
         consultation = consultation_send(consultation=consultation)
+        # The convocation e-mails are out (the worker's job, run here): closing at the
+        # deadline then depends on the answers only.
+        convocation_send(assembly_id=consultation.pk)
         entries = list(RollEntry.objects.filter(assembly=consultation).order_by("full_name"))
         answers = dict.fromkeys(consultation.resolutions.values_list("pk", flat=True), "for")
     return cooperative.pk, consultation, entries, answers
