@@ -219,6 +219,9 @@ class SalesDocumentDetailSerializer(SalesDocumentSerializer):
     lines = SalesLineSerializer(many=True, source="lines.all")
     vat_breakdown = serializers.SerializerMethodField()
     lifecycle = SalesLifecycleStatusSerializer(many=True, source="lifecycle_statuses.all")
+    # A credit note's part taken back from a situation's retention still withheld (4117).
+    credits_retention = serializers.BooleanField()
+    retention_credited = serializers.DecimalField(**MONEY)  # type: ignore[arg-type]
 
     @extend_schema_field(SalesVatSerializer(many=True))
     def get_vat_breakdown(self, document: Document) -> list[dict[str, Any]]:
@@ -383,6 +386,12 @@ class QuoteActionApi(_SalesApi):
 class CreditNoteApi(_SalesApi):
     class InputSerializer(serializers.Serializer[Any]):
         lines = SalesLineSerializer(many=True, required=False)
+        on_retention = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="A credit note on the retention still withheld by a situation alone "
+            "(credited to 4117); its lines are required.",
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -398,6 +407,7 @@ class CreditNoteApi(_SalesApi):
             invoice=invoice,
             user=request.user,  # type: ignore[arg-type]
             lines=_lines([dict(line) for line in lines], self) if lines else None,
+            on_retention=serializer.validated_data["on_retention"],
         )
         return Response(
             SalesDocumentDetailSerializer(self.document(credit.pk)).data,

@@ -378,6 +378,12 @@ class Document(TenantModel):
         **RATE,  # type: ignore[arg-type]
     )
     retention_amount = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    # A credit note on a situation whose retention is still withheld takes back part of it: the
+    # retention's share of what it credits (or, with `credits_retention`, all of it: the customer
+    # keeps the retention, e.g. for reserves not lifted), credited to 4117 instead of 411. Set at
+    # validation; the release then only releases what is left.
+    credits_retention = models.BooleanField(_("avoir sur la retenue de garantie"), default=False)
+    retention_credited = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     # Totals (EN 16931 BT-106…BT-115), computed by the services on every change of a draft.
     lines_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
     allowance_total = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[arg-type]
@@ -475,6 +481,15 @@ class Document(TenantModel):
                 name="document_retention_of_situations",
             ),
             models.CheckConstraint(
+                condition=Q(retention_credited=0, credits_retention=False)
+                | Q(
+                    kind="credit_note",
+                    retention_credited__gte=0,
+                    retention_credited__lte=F("total_with_vat"),
+                ),
+                name="document_retention_credited_by_credit_notes",
+            ),
+            models.CheckConstraint(
                 condition=Q(total_with_vat=F("total_without_vat") + F("vat_total")),
                 name="document_total_with_vat",
             ),
@@ -508,11 +523,23 @@ class Document(TenantModel):
         return self.status not in (self.Status.DRAFT, self.Status.PENDING)
 
     @property
-    def retention_held(self) -> Decimal:
-        """The retention still withheld: not owed by the customer until released."""
-        if not self.retention_amount or hasattr(self, "retention_release"):
+    def retention_released(self) -> Decimal:
+        """What the release of the retention moved back to 411 (nothing before it)."""
+        if not self.retention_amount or not hasattr(self, "retention_release"):
             return Decimal("0.00")
-        return self.retention_amount
+        return self.retention_release.amount
+
+    def owed(self, *, paid: Decimal, credited_to_receivable: Decimal) -> Decimal:
+        """The invoice's balance on 411: its amount due less the retention withheld on 4117,
+        plus what the release moved back, less payments and what credit notes credited to 411
+        (their total less the part they took back of the retention)."""
+        return (
+            self.amount_due
+            - self.retention_amount
+            + self.retention_released
+            - paid
+            - credited_to_receivable
+        )
 
     @property
     def net_to_pay(self) -> Decimal:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -94,7 +94,7 @@ def _credited() -> Subquery:
     return Subquery(
         Document.objects.filter(credited_invoice=OuterRef("pk"), status=Document.Status.VALIDATED)
         .values("credited_invoice")
-        .annotate(total=Sum("total_with_vat"))
+        .annotate(total=Sum(F("total_with_vat") - F("retention_credited")))
         .values("total"),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
@@ -124,7 +124,8 @@ def document_list(
 
 
 def with_settlement(documents: QuerySet[Document]) -> QuerySet[Document]:
-    """`paid` (payments) and `credited` (validated credit notes) of each document."""
+    """`paid` (payments) and `credited` (what validated credit notes credited to 411, the part
+    they took back of a retention withheld apart) of each document."""
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
     return documents.annotate(paid=Coalesce(_paid(), zero), credited=Coalesce(_credited(), zero))
 
@@ -132,9 +133,10 @@ def with_settlement(documents: QuerySet[Document]) -> QuerySet[Document]:
 def invoice_owed(invoice: Document) -> Decimal:
     """What the customer owes now on an invoice of `with_settlement`: the amount due less the
     retention guarantee still withheld, payments and credit notes."""
-    paid: Decimal = invoice.paid  # type: ignore[attr-defined]
-    credited: Decimal = invoice.credited  # type: ignore[attr-defined]
-    return invoice.amount_due - invoice.retention_held - paid - credited
+    return invoice.owed(
+        paid=invoice.paid,  # type: ignore[attr-defined]
+        credited_to_receivable=invoice.credited,  # type: ignore[attr-defined]
+    )
 
 
 def document_get_for_member(*, membership: Membership, document_id: int) -> Document:

@@ -193,6 +193,7 @@ def document_detail(
     }
     if document.kind == Document.Kind.INVOICE and document.status == Document.Status.VALIDATED:
         context["outstanding"] = services.invoice_outstanding(invoice=document)
+        context["retention_held"] = services.retention_held(invoice=document)
         context["overdue"] = (
             context["outstanding"] > 0
             and document.due_date is not None

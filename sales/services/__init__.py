@@ -35,6 +35,7 @@ from sales.services.payments import (
     invoice_outstanding,
     invoice_paid,
     payment_record,
+    retention_held,
 )
 from sales.services.quotes import (
     deposits_to_deduct,
@@ -81,6 +82,7 @@ __all__ = [
     "quote_send",
     "quotes_expire",
     "reminder_steps_set",
+    "retention_held",
     "retention_release",
     "retention_release_date",
     "settings_get",

@@ -216,6 +216,7 @@ def document_create(
     quote: Document | None = None,
     credited_invoice: Document | None = None,
     type_code: str | None = None,
+    credits_retention: bool = False,
     **fields: Any,
 ) -> Document:
     """A draft quote, invoice or credit note, with the cooperative's default terms."""
@@ -233,6 +234,7 @@ def document_create(
         created_by=user,
         quote=quote,
         credited_invoice=credited_invoice,
+        credits_retention=credits_retention,
         type_code=type_code or {"quote": "310", "invoice": "380", "credit_note": "381"}[kind],
         discount_terms=settings.discount_terms,
         late_penalty_rate=settings.late_penalty_rate,
@@ -492,9 +494,12 @@ def invoice_validate(
     if document.amount_due < 0:
         raise ApplicationError(_("Les acomptes déduits dépassent le total de la facture."))
     if document.kind == Document.Kind.CREDIT_NOTE:
-        from sales.services.payments import invoice_creditable
+        from sales.services.payments import credit_retention_part, invoice_creditable
 
-        creditable = invoice_creditable(invoice=document.credited_invoice)  # type: ignore[arg-type]
+        credited_invoice: Document = Document.objects.select_for_update(of=("self",)).get(
+            pk=document.credited_invoice.pk  # type: ignore[union-attr]
+        )
+        creditable = invoice_creditable(invoice=credited_invoice)
         if document.total_with_vat > creditable:
             raise ApplicationError(
                 _(
@@ -503,6 +508,11 @@ def invoice_validate(
                 )
                 % {"amount": document.total_with_vat, "left": creditable}
             )
+        document.retention_credited = credit_retention_part(
+            invoice=credited_invoice,
+            amount=document.total_with_vat,
+            on_retention=document.credits_retention,
+        )
     last_number, last_date = _counter_lock(series, day.year)
     if last_date is not None and day < last_date:
         raise ApplicationError(
@@ -535,14 +545,16 @@ def invoice_validate(
             prepaid_total=document.prepaid_total,
             amount_due=document.amount_due,
             retention_amount=document.retention_amount,
+            retention_credited=document.retention_credited,
         )
     document.refresh_from_db()
     if document.number != number:  # the database numbered it: the entry must cite that number
         raise ApplicationError(_("Numérotation concurrente inattendue : rien n'a été validé."))
     if document.kind == Document.Kind.CREDIT_NOTE:
-        from sales.services.payments import letter_invoice
+        from sales.services.payments import letter_invoice, letter_retention
 
         letter_invoice(invoice=document.credited_invoice)  # type: ignore[arg-type]
+        letter_retention(invoice=document.credited_invoice, date=day)  # type: ignore[arg-type]
     if render:
         from sales.services.rendering import document_pdf_request
 
@@ -557,11 +569,28 @@ def credit_note_create(
     user: User | None = None,
     lines: Sequence[LineData] | None = None,
     title: str = "",
+    on_retention: bool = False,
 ) -> Document:
-    """A draft credit note citing `invoice`: all its lines (full credit) or the given ones."""
+    """A draft credit note citing `invoice`: all its lines (full credit) or the given ones.
+
+    On a situation whose retention is still withheld, it takes back the retention's share of
+    what it credits; `on_retention` makes it a credit note on the retention alone (the customer
+    keeps it, e.g. for reserves not lifted), its whole amount credited to 4117."""
     if invoice.kind != Document.Kind.INVOICE or invoice.status != Document.Status.VALIDATED:
         raise ApplicationError(_("Un avoir rectifie une facture validée."))
+    if on_retention:
+        from sales.services.payments import retention_held
+
+        if not retention_held(invoice=invoice):
+            raise ApplicationError(
+                _("Cette facture n'a plus de retenue de garantie retenue à créditer.")
+            )
+        if lines is None:
+            raise ApplicationError(
+                _("Un avoir sur la retenue de garantie donne ses lignes (le montant repris).")
+            )
     return document_create(
+        credits_retention=on_retention,
         kind=Document.Kind.CREDIT_NOTE,
         activity=invoice.activity,
         customer=invoice.customer,

@@ -4,6 +4,7 @@ the VAT on receipts that becomes due as the money comes in."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from sales.services.einvoicing import payment_status_record
 from sales.services.posting import (
     BANK_JOURNAL,
     RECEIVABLE,
+    RETENTION,
     VAT_PENDING,
     payment_label,
     payment_lines,
@@ -30,12 +32,21 @@ from sales.services.posting import (
 ZERO = Decimal("0.00")
 
 
-def _credited(invoice: Document) -> tuple[Decimal, Decimal]:
-    """TTC and VAT of the validated credit notes citing `invoice`."""
+@dataclass(frozen=True)
+class Credited:
+    """What the validated credit notes citing an invoice took back: including VAT, their VAT,
+    and the part of it credited to the retention withheld (4117) instead of 411."""
+
+    ttc: Decimal
+    vat: Decimal
+    retention: Decimal
+
+
+def _credited(invoice: Document) -> Credited:
     sums = Document.objects.filter(
         credited_invoice=invoice, status=Document.Status.VALIDATED
-    ).aggregate(ttc=Sum("total_with_vat"), vat=Sum("vat_total"))
-    return sums["ttc"] or ZERO, sums["vat"] or ZERO
+    ).aggregate(ttc=Sum("total_with_vat"), vat=Sum("vat_total"), ret=Sum("retention_credited"))
+    return Credited(sums["ttc"] or ZERO, sums["vat"] or ZERO, sums["ret"] or ZERO)
 
 
 def invoice_paid(*, invoice: Document) -> Decimal:
@@ -46,20 +57,57 @@ def invoice_paid(*, invoice: Document) -> Decimal:
 def invoice_outstanding(*, invoice: Document) -> Decimal:
     """What the customer owes now: amount due, less the retention guarantee still withheld,
     payments and credit notes."""
-    credited, _vat = _credited(invoice)
-    return invoice.amount_due - invoice.retention_held - invoice_paid(invoice=invoice) - credited
+    credited = _credited(invoice)
+    return invoice.owed(
+        paid=invoice_paid(invoice=invoice), credited_to_receivable=credited.ttc - credited.retention
+    )
 
 
 def invoice_creditable(*, invoice: Document) -> Decimal:
-    credited, _vat = _credited(invoice)
-    return invoice.amount_due - invoice.retention_held - credited
+    """What credit notes may still take back, the retention withheld included."""
+    return invoice.amount_due - _credited(invoice).ttc
 
 
-def retention_vat(invoice: Document) -> Decimal:
-    """The VAT in the retention guarantee of a situation, in proportion to its amount."""
-    if not invoice.retention_amount or not invoice.amount_due:
+def retention_held(*, invoice: Document) -> Decimal:
+    """The retention still withheld on 4117: none once released; less what credit notes took
+    back of it before."""
+    if not invoice.retention_amount or hasattr(invoice, "retention_release"):
         return ZERO
-    return t.money(invoice.vat_total * invoice.retention_amount / invoice.amount_due)
+    return invoice.retention_amount - _credited(invoice).retention
+
+
+def credit_retention_part(*, invoice: Document, amount: Decimal, on_retention: bool) -> Decimal:
+    """The part of a credit note of `amount` (including VAT) on `invoice` that goes to the
+    retention withheld: all of it for a credit note on the retention, otherwise the retention's
+    share of what remains creditable (the last credit note takes the rounding residue)."""
+    held = retention_held(invoice=invoice)
+    if on_retention:
+        if not held:
+            raise ApplicationError(
+                _("Cette facture n'a plus de retenue de garantie retenue à créditer.")
+            )
+        if amount > held:
+            raise ApplicationError(
+                _(
+                    "L'avoir (%(amount)s €) dépasse la retenue de garantie encore retenue "
+                    "(%(left)s €)."
+                )
+                % {"amount": amount, "left": held}
+            )
+        return amount
+    if not held:
+        return ZERO
+    creditable = invoice_creditable(invoice=invoice)
+    return held if amount == creditable else t.money(held * amount / creditable)
+
+
+def retention_vat(invoice: Document, held: Decimal | None = None) -> Decimal:
+    """The VAT in the retention guarantee of a situation (or in `held` of it), in proportion to
+    its amount."""
+    retained = invoice.retention_amount if held is None else held
+    if not retained or not invoice.amount_due:
+        return ZERO
+    return t.money(invoice.vat_total * retained / invoice.amount_due)
 
 
 def _vat_pending(invoice: Document) -> Decimal:
@@ -79,10 +127,10 @@ def _vat_pending(invoice: Document) -> Decimal:
             ZERO,
         )
     released = invoice.payments.aggregate(s=Sum("vat_released"))["s"] or ZERO
-    _credited_ttc, credited_vat = _credited(invoice)
+    credited = _credited(invoice)
     # The VAT of a retention still withheld becomes due only when it is paid, after release.
-    held_vat = retention_vat(invoice) if invoice.retention_held else ZERO
-    return vat - released - credited_vat - held_vat
+    held_vat = retention_vat(invoice, retention_held(invoice=invoice))
+    return vat - released - credited.vat - held_vat
 
 
 @transaction.atomic
@@ -156,7 +204,7 @@ def letter_invoice(*, invoice: Document) -> str | None:
         return None
     entry_ids = [invoice.entry_id]
     entry_ids += list(invoice.payments.values_list("entry_id", flat=True))
-    if invoice.retention_amount and not invoice.retention_held:
+    if invoice.retention_released:
         entry_ids.append(invoice.retention_release.entry_id)
     entry_ids += list(
         Document.objects.filter(
@@ -173,12 +221,38 @@ def letter_invoice(*, invoice: Document) -> str | None:
     return lines_letter(line_ids=line_ids)
 
 
+def letter_retention(*, invoice: Document, date: dt.date | None = None) -> str | None:
+    """Letter the 4117 lines of a situation once they cancel out: the retention withheld, what
+    credit notes took back of it and its release."""
+    if not invoice.retention_amount:
+        return None
+    entry_ids = [invoice.entry_id]
+    if hasattr(invoice, "retention_release"):
+        entry_ids.append(invoice.retention_release.entry_id)
+    entry_ids += list(
+        Document.objects.filter(
+            credited_invoice=invoice, status=Document.Status.VALIDATED, retention_credited__gt=0
+        ).values_list("entry_id", flat=True)
+    )
+    lines = list(
+        EntryLine.objects.filter(
+            entry_id__in=entry_ids, account__code=RETENTION, lettering__isnull=True
+        ).values_list("pk", "debit", "credit")
+    )
+    if len(lines) < 2 or sum((debit - credit for _pk, debit, credit in lines), ZERO):
+        return None
+    return lines_letter(line_ids=[pk for pk, _debit, _credit in lines], date=date)
+
+
 __all__ = [
     "VAT_PENDING",
+    "credit_retention_part",
     "invoice_creditable",
     "invoice_outstanding",
     "invoice_paid",
     "letter_invoice",
+    "letter_retention",
     "payment_record",
+    "retention_held",
     "retention_vat",
 ]

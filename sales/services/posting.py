@@ -10,7 +10,8 @@ Every line carries the document's activity, so each entry balances per activity.
 - progress invoice (situation) with a retention guarantee: the retained part (its rate of the
   amount including VAT) is debited to 4117 instead of 411; its release
   (`sales.services.retention`) moves it D 411 / C 4117, no revenue, no VAT;
-- credit note: the mirror of an invoice;
+- credit note: the mirror of an invoice; on a situation whose retention is still withheld, the
+  part it takes back of the retention (`retention_credited`) is credited to 4117, not 411;
 - payment (`sales.services.payments`): D 512 / C 411, and the VAT pending moved to 44571.
 """
 
@@ -87,8 +88,9 @@ def _amounts(document: Document) -> dict[tuple[str, bool], Decimal]:
         amounts[(DEPOSITS, True)] += sum((d.total_without_vat for d in deposits), ZERO)
         vat -= sum((d.vat_total for d in deposits), ZERO)
     amounts[(vat_account(document), False)] -= vat
-    amounts[(RECEIVABLE, True)] += document.amount_due - document.retention_amount
-    amounts[(RETENTION, True)] += document.retention_amount
+    retained = document.retention_amount + document.retention_credited
+    amounts[(RECEIVABLE, True)] += document.amount_due - retained
+    amounts[(RETENTION, True)] += retained
     return amounts
 
 

@@ -5,7 +5,9 @@ A situation withholds its quote's retention rate of its amount including VAT: po
 the acceptance of the works (réception), or earlier when a manager decides, the release moves it
 back: D 411 / C 4117 for the customer, no revenue and no VAT; the customer then owes it like any
 receivable (payments, receivables by age, reminders). With VAT on receipts, its VAT stays in
-44574 until that amount is paid.
+44574 until that amount is paid. A credit note on the situation before the release takes back
+its share of the retention on 4117 (`Document.retention_credited`); the release moves what is
+left.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounting.models import EntryLine
-from accounting.services import LineInput, entry_post, lines_letter
+from accounting.services import LineInput, entry_post
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from sales.models import Document, RetentionRelease
 from sales.services.customers import customer_third_party
+from sales.services.payments import letter_retention, retention_held
 from sales.services.posting import RECEIVABLE, RETENTION
 
 MISCELLANEOUS_JOURNAL = "OD"
@@ -58,6 +60,11 @@ def retention_release(
         raise ApplicationError(_("Cette facture n'a pas de retenue de garantie à libérer."))
     if RetentionRelease.objects.filter(invoice=invoice).exists():
         raise ApplicationError(_("La retenue de garantie de cette facture est déjà libérée."))
+    amount = retention_held(invoice=invoice)
+    if not amount:
+        raise ApplicationError(
+            _("Les avoirs ont repris toute la retenue de garantie : il n'y a rien à libérer.")
+        )
     day = date or timezone.localdate()
     if works_accepted_on > day:
         raise ApplicationError(_("La réception des travaux ne peut pas être postérieure."))
@@ -75,7 +82,6 @@ def retention_release(
             )
             % {"date": due.strftime("%d/%m/%Y")}
         )
-    amount = invoice.retention_amount
     third_party = customer_third_party(customer=invoice.customer)
     label = (
         _("Libération de retenue %(number)s %(customer)s")
@@ -116,13 +122,5 @@ def retention_release(
         entry=entry,
         created_by=user,
     )
-    retained = list(
-        EntryLine.objects.filter(
-            entry_id__in=(invoice.entry_id, entry.pk),
-            account__code=RETENTION,
-            lettering__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-    if len(retained) == 2:
-        lines_letter(line_ids=retained, date=day)
+    letter_retention(invoice=invoice, date=day)
     return release

@@ -267,3 +267,191 @@ def test_the_quote_api_takes_the_rate_and_refuses_above_5_percent(
     assert created.json()["retention_percent"] == "5.00"
     with cooperative_context(world.coop_a.pk):
         assert Document.objects.filter(kind="quote", customer=shop.my_customer).count() == 1
+
+
+# --- Credit notes on a situation whose retention is still withheld ---------------------------
+
+
+def _credit(
+    invoice: Document, unit_price: str | None = None, on_retention: bool = False
+) -> Document:
+    lines = None if unit_price is None else [LineData("Moins-value", unit_price=unit_price)]
+    draft = services.credit_note_create(invoice=invoice, lines=lines, on_retention=on_retention)
+    return services.invoice_validate(document=draft, date=DAY, render=False)
+
+
+def _lettered(account: str) -> list[tuple[Decimal, Decimal, bool]]:
+    return sorted(
+        (line.debit, line.credit, line.lettering is not None)
+        for line in EntryLine.objects.filter(account__code=account)
+    )
+
+
+def test_a_partial_credit_note_takes_back_its_share_of_the_retention_on_4117(
+    sales: Sales,
+) -> None:
+    situation = _situation(_quote(sales), "100")
+    ledger_ready(2027)
+
+    credit = _credit(situation, "500.00")
+
+    # 600.00 TTC credited: 5 % of it (30.00) on the retention, 570.00 on what is owed.
+    assert (credit.total_with_vat, credit.retention_credited) == (D("600.00"), D("30.00"))
+    assert _posted(credit.entry_id or 0) == [
+        ("411", D("0.00"), D("570.00"), True),
+        ("4117", D("0.00"), D("30.00"), True),
+        ("44574", D("100.00"), D("0.00"), False),
+        ("706", D("500.00"), D("0.00"), False),
+    ]
+    assert services.retention_held(invoice=situation) == D("30.00")
+    assert services.invoice_outstanding(invoice=situation) == D("570.00")
+    assert services.invoice_creditable(invoice=situation) == D("600.00")
+
+    paid = services.payment_record(invoice=situation, amount="570.00", date=DAY)
+    release = services.retention_release(
+        invoice=situation, works_accepted_on=ACCEPTED, date=dt.date(2027, 6, 30)
+    )
+
+    assert paid.vat_released == D("95.00")
+    assert release.amount == D("30.00")
+    assert _posted(release.entry_id) == [
+        ("411", D("30.00"), D("0.00"), True),
+        ("4117", D("0.00"), D("30.00"), True),
+    ]
+    assert _lettered("4117") == [
+        (D("0.00"), D("30.00"), True),
+        (D("0.00"), D("30.00"), True),
+        (D("60.00"), D("0.00"), True),
+    ]
+    situation.refresh_from_db()
+    assert services.invoice_outstanding(invoice=situation) == D("30.00")
+    last = services.payment_record(invoice=situation, amount="30.00", date=dt.date(2027, 7, 5))
+    assert last.vat_released == D("5.00")
+    assert services.invoice_outstanding(invoice=situation) == D("0.00")
+    assert EntryLine.objects.filter(account__code="411", lettering__isnull=True).count() == 0
+
+
+def test_a_full_credit_note_reverses_4117_and_leaves_nothing_to_release(sales: Sales) -> None:
+    situation = _situation(_quote(sales), "100")
+
+    credit = _credit(situation)
+
+    assert (credit.total_with_vat, credit.retention_credited) == (D("1200.00"), D("60.00"))
+    assert _posted(credit.entry_id or 0) == [
+        ("411", D("0.00"), D("1140.00"), True),
+        ("4117", D("0.00"), D("60.00"), True),
+        ("44574", D("200.00"), D("0.00"), False),
+        ("706", D("1000.00"), D("0.00"), False),
+    ]
+    assert services.retention_held(invoice=situation) == D("0.00")
+    assert services.invoice_outstanding(invoice=situation) == D("0.00")
+    assert _lettered("4117") == [(D("0.00"), D("60.00"), True), (D("60.00"), D("0.00"), True)]
+    assert _lettered("411") == [(D("0.00"), D("1140.00"), True), (D("1140.00"), D("0.00"), True)]
+    with pytest.raises(ApplicationError, match="rien à libérer"):
+        services.retention_release(
+            invoice=situation, works_accepted_on=ACCEPTED, date=ACCEPTED, early_allowed=True
+        )
+    with pytest.raises(ApplicationError, match=r"reste à créditer sur la facture \(0\.00 €\)"):
+        _credit(situation, "1.00")
+    assert RetentionRelease.objects.count() == 0
+    assert Document.objects.filter(kind="credit_note", status="validated").count() == 1
+
+
+def test_a_credit_note_on_the_retention_alone_goes_wholly_to_4117(sales: Sales) -> None:
+    situation = _situation(_quote(sales), "100")
+
+    with pytest.raises(ApplicationError, match=r"dépasse la retenue de garantie .*\(60\.00 €\)"):
+        _credit(situation, "50.01", on_retention=True)
+    assert Document.objects.filter(kind="credit_note", status="validated").count() == 0
+    with pytest.raises(ApplicationError, match="donne ses lignes"):
+        services.credit_note_create(invoice=situation, on_retention=True)
+
+    # The customer keeps the retention (reserves not lifted): 50.00 + 10.00 VAT.
+    credit = _credit(situation, "50.00", on_retention=True)
+
+    assert (credit.credits_retention, credit.retention_credited) == (True, D("60.00"))
+    assert _posted(credit.entry_id or 0) == [
+        ("4117", D("0.00"), D("60.00"), True),
+        ("44574", D("10.00"), D("0.00"), False),
+        ("706", D("50.00"), D("0.00"), False),
+    ]
+    assert services.retention_held(invoice=situation) == D("0.00")
+    assert services.invoice_outstanding(invoice=situation) == D("1140.00")
+    assert services.invoice_creditable(invoice=situation) == D("1140.00")
+    paid = services.payment_record(invoice=situation, amount="1140.00", date=DAY)
+    assert paid.vat_released == D("190.00")
+    with pytest.raises(ApplicationError, match="plus de retenue de garantie retenue"):
+        services.credit_note_create(
+            invoice=situation, lines=[LineData("Retenue", unit_price="1.00")], on_retention=True
+        )
+    with pytest.raises(ApplicationError, match="rien à libérer"):
+        services.retention_release(
+            invoice=situation, works_accepted_on=ACCEPTED, date=ACCEPTED, early_allowed=True
+        )
+
+
+def test_after_the_release_a_credit_note_goes_to_411(sales: Sales) -> None:
+    situation = _situation(_quote(sales), "100")
+    services.retention_release(
+        invoice=situation, works_accepted_on=DAY, date=DAY, early_allowed=True
+    )
+    situation.refresh_from_db()
+
+    credit = _credit(situation, "500.00")
+
+    assert credit.retention_credited == D("0.00")
+    assert _posted(credit.entry_id or 0) == [
+        ("411", D("0.00"), D("600.00"), True),
+        ("44574", D("100.00"), D("0.00"), False),
+        ("706", D("500.00"), D("0.00"), False),
+    ]
+    assert services.invoice_outstanding(invoice=situation) == D("600.00")
+    with pytest.raises(ApplicationError, match="plus de retenue de garantie retenue"):
+        services.credit_note_create(
+            invoice=situation, lines=[LineData("Retenue", unit_price="1.00")], on_retention=True
+        )
+
+
+def test_the_credit_note_api_takes_on_retention(
+    shop: Shop,  # noqa: F811 (fixture)
+    world: World,
+    client: Client,
+) -> None:
+    with travel_to("2026-03-10T11:00"), cooperative_context(world.coop_a.pk):
+        quote = services.quote_send(
+            quote=services.document_create(
+                kind="quote",
+                activity=shop.mine,
+                customer=shop.my_customer,
+                delivery_date=DAY,
+                retention_percent="5",
+                lines=[LineData("Charpente", unit_price="1000.00")],
+            )
+        )
+        situation = _situation(quote, "100")
+    payload = {
+        "on_retention": True,
+        "lines": [{"designation": "Retenue conservée", "unit_price": "50.00"}],
+    }
+    with travel_to("2026-03-11T10:00"):
+        client.force_login(world.alice)
+        created = client.post(
+            API + f"documents/{situation.pk}/credit-note/", payload, content_type="application/json"
+        )
+        client.force_login(world.charlie)
+        hidden = client.post(
+            f"/api/v1/c/coop-b/sales/documents/{situation.pk}/credit-note/",
+            payload,
+            content_type="application/json",
+        )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["kind"], body["credits_retention"], body["retention_credited"]) == (
+        "credit_note",
+        True,
+        "0.00",
+    )
+    assert body["total_with_vat"] == "60.00"
+    assert hidden.status_code == 404
+    with cooperative_context(world.coop_a.pk):
+        assert Document.objects.filter(kind="credit_note").count() == 1
