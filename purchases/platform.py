@@ -30,6 +30,7 @@ import requests
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from lxml import etree
 from pyfrctc import generate_cdar, parse_cdar
 
 from perspectives.core.exceptions import ApplicationError
@@ -68,6 +69,7 @@ class ReceivedDocument:
     filename: str
     content: bytes
     updated_at: str = ""  # the flow's `updatedAt`: the cursor of the next search
+    tracking_id: str = ""  # the flow's `trackingId`, when the platform gives one
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,14 @@ class LifecycleMessage:
     amount: Decimal | None = None
     at: dt.datetime | None = None
     updated_at: str = ""  # the flow's `updatedAt`: the cursor of the next search
+    # What names the invoice besides its number: the platform's flow id of the invoice (the
+    # CDAR's referenced document `GlobalID`), the `trackingId` we gave it (the status flow's
+    # `trackingId`), when the platform gives them; its issue date and seller's SIREN (MDT-100,
+    # MDT-129).
+    invoice_flow_id: str = ""
+    tracking_id: str = ""
+    issue_date: dt.date | None = None
+    seller_siren: str = ""
 
 
 class PlatformConnector(Protocol):
@@ -290,6 +300,7 @@ class AfnorPlatformConnector:
                     filename=_filename(response, flow),
                     content=self._content(response, path),
                     updated_at=str(flow["updatedAt"]),
+                    tracking_id=str(flow.get("trackingId") or "")[:36],
                 )
             # `updatedAfter` is strict: a page shorter than the limit is the last one.
             if len(flows) < PAGE_SIZE or str(flows[-1]["updatedAt"]) == cursor:
@@ -491,6 +502,7 @@ def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
                 break
         if amount is not None:
             break
+    reference = _cdar_reference(document.content)
     return LifecycleMessage(
         flow_id=document.platform_id,
         invoice_number=str(cdar.get("invoice_number") or ""),
@@ -499,7 +511,43 @@ def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
         amount=amount,
         at=_cdar_moment(cdar.get("lc_datetime")),
         updated_at=document.updated_at,
+        invoice_flow_id=reference.get("flow_id", "")[:100],
+        tracking_id=document.tracking_id,
+        issue_date=_cdar_date(reference.get("issue_date", "")),
+        seller_siren=reference.get("seller_siren", "")[:9],
     )
+
+
+CDAR_REFERENCE = (
+    "/*[local-name()='CrossDomainAcknowledgementAndResponse']"
+    "/*[local-name()='AcknowledgementDocument']/*[local-name()='ReferenceReferencedDocument']"
+)
+
+
+def _cdar_reference(content: bytes) -> dict[str, str]:
+    """What the CDAR's referenced document says of the invoice beyond its number (the library
+    does not read it): its `GlobalID`, issue date and issuer's SIREN. Read after the library
+    checked the XML against the XSD."""
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False))
+    found = {
+        "flow_id": root.xpath(f"string({CDAR_REFERENCE}/*[local-name()='GlobalID'])"),
+        "issue_date": root.xpath(
+            f"string({CDAR_REFERENCE}/*[local-name()='FormattedIssueDateTime']/*)"
+        ),
+        "seller_siren": root.xpath(
+            f"string({CDAR_REFERENCE}/*[local-name()='IssuerTradeParty']"
+            f"/*[local-name()='GlobalID'][@schemeID='{SCHEME_SIREN}'])"
+        ),
+    }
+    return {key: str(value).strip() for key, value in found.items()}
+
+
+def _cdar_date(value: str) -> dt.date | None:
+    """A date in the CDAR's format 102 (YYYYMMDD)."""
+    try:
+        return dt.datetime.strptime(value, "%Y%m%d").date()  # noqa: DTZ007 (a date only)
+    except ValueError:
+        return None
 
 
 def _cdar_moment(value: object) -> dt.datetime | None:

@@ -901,6 +901,32 @@ class LifecycleCursor(TenantModel):
         ]
 
 
+class UnmatchedLifecycleStatus(TenantModel):
+    """A status the platform sent that names no invoice of the cooperative for sure: kept with
+    what it said of the invoice and why it matched none, never attached to a guess."""
+
+    flow_id = models.CharField(max_length=100)
+    code = models.CharField(_("statut"), max_length=3)
+    invoice_number = models.CharField(_("numéro de facture"), max_length=100, blank=True)
+    invoice_flow_id = models.CharField(max_length=100, blank=True)
+    tracking_id = models.CharField(max_length=36, blank=True)
+    issue_date = models.DateField(_("date de facture"), null=True, blank=True)
+    seller_siren = models.CharField(_("SIREN du vendeur"), max_length=9, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    why = models.TextField(_("pourquoi non rattaché"))
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statut non rattaché")
+        verbose_name_plural = _("statuts non rattachés")
+        ordering = ("received_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "flow_id"), name="unmatchedlifecyclestatus_unique_flow"
+            ),
+        ]
+
+
 class RetentionRelease(TenantModel):
     """The release of a situation's retention guarantee, one year after the acceptance of the
     works (or earlier, by a manager): its entry moves the amount from 4117 to 411, where the

@@ -6,7 +6,10 @@
   again (the submission row, and the platform searched by `trackingId` before any upload).
 - The lifecycle statuses the platforms send back (`CustomerInvoiceLC` flows: 200 Déposée, 213
   Rejetée, 210 Refusée…) are fetched after a cursor and kept as the invoice's timeline; each
-  flow is recorded once.
+  flow is recorded once. A status is matched to its invoice by the flow's identifiers (the
+  invoice's flow id, our `trackingId`), else by number, issue date and seller SIREN together;
+  one that names no invoice for sure is kept apart (`UnmatchedLifecycleStatus`) and logged,
+  never attached to a guess.
 - Each payment of a B2B domestic services invoice is told to the platform as status 212
   Encaissée with its amount (partial payments allowed), once per payment, by a job; a payment
   of an invoice not yet submitted waits for the submission.
@@ -48,6 +51,7 @@ from sales.models import (
     LifecycleStatus,
     OperationCategory,
     Payment,
+    UnmatchedLifecycleStatus,
 )
 from sales.services.rendering import document_pdf_render
 
@@ -61,7 +65,7 @@ E_INVOICED_KINDS = (Document.Kind.INVOICE, Document.Kind.CREDIT_NOTE)
 @dataclass
 class LifecycleReport:
     recorded: int = 0
-    unknown: list[str] = field(default_factory=list)  # invoice numbers we never issued
+    unknown: list[str] = field(default_factory=list)  # numbers of the statuses not attached
     unreadable: list[str] = field(default_factory=list)  # why, for each flow not understood
 
 
@@ -149,18 +153,81 @@ def einvoice_submit(
     return submission
 
 
-def _record(message: LifecycleMessage, report: LifecycleReport) -> None:
+def _matched(message: LifecycleMessage, cooperative: Cooperative) -> tuple[Document | None, str]:
+    """The invoice a platform status is about, and when there is none for sure, why.
+
+    First by the flow's identifiers: the platform's flow id of the invoice (recorded at the
+    submission) or the `trackingId` we gave it (the document's id), as long as the status names
+    the same number. Otherwise by number, issue date and seller SIREN together: a number is
+    unique in the cooperative (series and year are part of it, the database numbers it), but
+    the same number exists at every other seller, so the SIREN must be ours and the date must
+    agree."""
+    submission = None
+    if message.invoice_flow_id:
+        submission = (
+            EInvoiceSubmission.objects.filter(flow_id=message.invoice_flow_id)
+            .select_related("document")
+            .first()
+        )
+    if submission is None and message.tracking_id.isdigit():
+        submission = (
+            EInvoiceSubmission.objects.filter(document_id=int(message.tracking_id))
+            .select_related("document")
+            .first()
+        )
+    if submission is not None:
+        document = submission.document
+        if message.invoice_number and message.invoice_number != document.number:
+            return None, _(
+                "Le flux désigne la facture %(document)s, le statut la facture %(number)s."
+            ) % {"document": document.number, "number": message.invoice_number}
+        return document, ""
+    if not message.seller_siren:
+        return None, _("Le statut ne donne ni le flux de la facture ni le SIREN du vendeur.")
+    if message.seller_siren != cooperative.siren:
+        return None, _("Le vendeur %(siren)s n'est pas la coopérative.") % {
+            "siren": message.seller_siren
+        }
+    if message.issue_date is None:
+        return None, _("Le statut ne donne pas la date de la facture.")
+    documents = list(
+        Document.objects.filter(
+            number=message.invoice_number,
+            kind__in=E_INVOICED_KINDS,
+            issue_date=message.issue_date,
+        ).exclude(status__in=(Document.Status.DRAFT, Document.Status.PENDING))[:2]
+    )
+    if len(documents) != 1:
+        return None, _("Aucune facture %(number)s du %(date)s.") % {
+            "number": message.invoice_number,
+            "date": message.issue_date.strftime("%d/%m/%Y"),
+        }
+    return documents[0], ""
+
+
+def _record(message: LifecycleMessage, report: LifecycleReport, cooperative: Cooperative) -> None:
     if not message.code:
         report.unreadable.append(message.reason)
         return
-    if LifecycleStatus.objects.filter(flow_id=message.flow_id).exists():
+    if (
+        LifecycleStatus.objects.filter(flow_id=message.flow_id).exists()
+        or UnmatchedLifecycleStatus.objects.filter(flow_id=message.flow_id).exists()
+    ):
         return
-    document = (
-        Document.objects.filter(number=message.invoice_number, kind__in=E_INVOICED_KINDS)
-        .exclude(status=Document.Status.DRAFT)
-        .first()
-    )
+    document, why = _matched(message, cooperative)
     if document is None:
+        UnmatchedLifecycleStatus.objects.create(
+            cooperative_id=cooperative.pk,
+            flow_id=message.flow_id[:100],
+            code=message.code[:3],
+            invoice_number=message.invoice_number[:100],
+            invoice_flow_id=message.invoice_flow_id[:100],
+            tracking_id=message.tracking_id[:36],
+            issue_date=message.issue_date,
+            seller_siren=message.seller_siren[:9],
+            reason=message.reason,
+            why=why,
+        )
         report.unknown.append(message.invoice_number)
         return
     LifecycleStatus.objects.create(
@@ -185,19 +252,21 @@ def lifecycle_statuses_sync(*, connector: PlatformConnector | None = None) -> Li
         if not platform_configured():
             return report
         connector = platform_connector()
-    cooperative_id = require_cooperative_id()
-    cursor, _created = LifecycleCursor.objects.get_or_create(cooperative_id=cooperative_id)
+    cooperative = Cooperative.objects.get(pk=require_cooperative_id())
+    cursor, _created = LifecycleCursor.objects.get_or_create(cooperative_id=cooperative.pk)
     for message in connector.fetch_lifecycle(since=cursor.updated_after):
         with transaction.atomic():
-            _record(message, report)
+            _record(message, report, cooperative)
             cursor.updated_after = message.updated_at
             cursor.save(update_fields=["updated_after"])
     if report.unknown or report.unreadable:
-        # Passed by the cursor: the log is where someone can look them up at the platform.
+        # Passed by the cursor: the unmatched ones are kept (`UnmatchedLifecycleStatus`), the
+        # log says which, with the unreadable ones, to look them up at the platform.
         logger.warning(
-            "platform statuses skipped: unknown invoices %s, unreadable %s",
+            "platform statuses not attached: unknown invoices %s, unreadable %s (cooperative %s)",
             report.unknown,
             report.unreadable,
+            cooperative.pk,
         )
     return report
 

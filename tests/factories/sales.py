@@ -191,6 +191,19 @@ class LifecycleCursorFactory(factory.django.DjangoModelFactory[m.LifecycleCursor
     cooperative = factory.SubFactory(CooperativeFactory)
 
 
+class UnmatchedLifecycleStatusFactory(
+    factory.django.DjangoModelFactory[m.UnmatchedLifecycleStatus]
+):
+    class Meta:
+        model = m.UnmatchedLifecycleStatus
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    flow_id = factory.Sequence(lambda n: f"unmatched-{n}")
+    code = m.LifecycleCode.DEPOSITED
+    invoice_number = "FC2026-09999"
+    why = "Aucune facture de ce numéro."
+
+
 class RetentionReleaseFactory(factory.django.DjangoModelFactory[m.RetentionRelease]):
     class Meta:
         model = m.RetentionRelease
@@ -233,6 +246,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
         document__customer__activity__sector__cooperative=c
     ),
     m.LifecycleCursor: lambda c: LifecycleCursorFactory.create(cooperative=c),
+    m.UnmatchedLifecycleStatus: lambda c: UnmatchedLifecycleStatusFactory.create(cooperative=c),
     m.RetentionRelease: lambda c: RetentionReleaseFactory.create(
         invoice__customer__activity__sector__cooperative=c
     ),

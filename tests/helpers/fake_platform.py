@@ -31,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+from lxml import etree
 from pyfrctc import parse_cdar
 
 from purchases.platform import AfnorPlatformConnector, InvoiceReference
@@ -125,6 +126,22 @@ class Flow:
         }
 
 
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+
+def _with_global_id(content: bytes, flow_id: str) -> bytes:
+    """The CDAR with its referenced document's `GlobalID` (after `TypeCode`, as the XSD
+    orders it): the platform's id of the invoice's flow."""
+    root = etree.fromstring(content)
+    [type_code] = root.xpath(
+        "//ram:ReferenceReferencedDocument/ram:TypeCode", namespaces={"ram": RAM}
+    )
+    global_id = etree.Element(f"{{{RAM}}}GlobalID")
+    global_id.text = flow_id
+    type_code.addnext(global_id)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
 @dataclass
 class FakePlatform:
     token: str
@@ -167,9 +184,13 @@ class FakePlatform:
         reason: str = "",
         seller_siren: str = "",
         issue_date: dt.date | None = None,
+        invoice_flow_id: str = "",
+        tracking_id: str = "",
     ) -> Flow:
         """A lifecycle status of an invoice the cooperative issued, waiting for it as an
-        incoming `CustomerInvoiceLC` flow (a CDAR checked against its XSD)."""
+        incoming `CustomerInvoiceLC` flow (a CDAR checked against its XSD). The platform may
+        name the invoice's flow (`invoice_flow_id`, as the referenced document's `GlobalID`)
+        and the `trackingId` the cooperative gave it (in the status flow's metadata)."""
         connector = AfnorPlatformConnector(
             flow_url=self.flow_url, directory_url=self.directory_url, token=self.token
         )
@@ -185,6 +206,8 @@ class FakePlatform:
         content = connector._cdar(
             invoice=invoice, code=code, reason=reason, sender_role=PLATFORM_ROLE
         )
+        if invoice_flow_id:
+            content = _with_global_id(content, invoice_flow_id)
         flow = Flow(
             f"lc-{len(self.flows) + 1}",
             f"cdar_{code}.xml",
@@ -192,6 +215,7 @@ class FakePlatform:
             self._tick(),
             "CDAR",
             flow_type="CustomerInvoiceLC",
+            tracking_id=tracking_id,
         )
         self.flows.append(flow)
         return flow

@@ -30,6 +30,7 @@ from sales.models import (
     LifecycleCursor,
     LifecycleStatus,
     OperationCategory,
+    UnmatchedLifecycleStatus,
 )
 from sales.services import LineData
 from sales.services.einvoicing import lifecycle_statuses_sync
@@ -165,12 +166,13 @@ def test_a_rejection_is_shown_with_its_reason_on_the_page_and_in_the_api(
         _connect(world, platform)
         with cooperative_context(world.coop_a.pk):
             services.einvoicing.einvoice_submit(document_id=invoice.pk)
-        platform.lifecycle(invoice.number, "200", seller_siren=COOP_A_SIREN)
+        platform.lifecycle(invoice.number, "200", invoice_flow_id="out-1")
         platform.lifecycle(
             invoice.number,
             "213",
             reason="SIREN du destinataire absent de l'annuaire",
             seller_siren=COOP_A_SIREN,
+            issue_date=invoice.issue_date,
         )
         platform.lifecycle("F2026-09999", "200", seller_siren=COOP_A_SIREN)
         garbled = platform.lifecycle(invoice.number, "210")
@@ -334,7 +336,12 @@ def test_statuses_sync_for_every_cooperative_from_the_beat(issued: Issued, world
         _connect(world, platform)
         with cooperative_context(world.coop_a.pk):
             services.einvoicing.einvoice_submit(document_id=issued.invoice.pk)
-        platform.lifecycle(issued.invoice.number, "210", reason="Prix non conforme")
+        platform.lifecycle(
+            issued.invoice.number,
+            "210",
+            reason="Prix non conforme",
+            tracking_id=str(issued.invoice.pk),
+        )
         assert sales_tasks.lifecycle_statuses_sync_for_all_cooperatives() == 2
         sync = "sales.tasks.lifecycle_statuses_sync_task"
         with cooperative_context(world.coop_a.pk):
@@ -359,3 +366,72 @@ def test_another_cooperative_gets_404(issued: Issued, world: World, client: Clie
     assert _jobs(world, SUBMIT) == []
     with cooperative_context(world.coop_b.pk):
         assert Job.objects.count() == 0
+
+
+def test_statuses_match_by_flow_then_by_number_date_and_siren_never_by_guess(
+    issued: Issued, world: World
+) -> None:
+    invoice = issued.invoice
+    day = dt.date(2026, 10, 5)
+    with fake_platform() as platform:
+        _connect(world, platform)
+        with cooperative_context(world.coop_a.pk):
+            credit = services.invoice_validate(
+                document=services.credit_note_create(
+                    invoice=invoice, lines=[LineData("Geste", unit_price="100.00")]
+                ),
+                render=False,
+            )
+            services.einvoicing.einvoice_submit(document_id=invoice.pk)
+        by_flow = platform.lifecycle(invoice.number, "200", invoice_flow_id="out-1")
+        by_tracking = platform.lifecycle(invoice.number, "202", tracking_id=str(invoice.pk))
+        by_number = platform.lifecycle(
+            credit.number, "200", seller_siren=COOP_A_SIREN, issue_date=day
+        )
+        platform.lifecycle(credit.number, "213", invoice_flow_id="out-1")
+        platform.lifecycle(invoice.number, "210", seller_siren="552100554", issue_date=day)
+        platform.lifecycle(
+            invoice.number, "210", seller_siren=COOP_A_SIREN, issue_date=dt.date(2025, 10, 5)
+        )
+        platform.lifecycle(invoice.number, "210", issue_date=day)
+        with cooperative_context(world.coop_a.pk):
+            first = lifecycle_statuses_sync()
+            second = lifecycle_statuses_sync()
+            attached = sorted(
+                LifecycleStatus.objects.values_list("flow_id", "document__number", "code")
+            )
+            unmatched = list(
+                UnmatchedLifecycleStatus.objects.order_by("pk").values_list(
+                    "code", "invoice_number", "issue_date", "seller_siren", "why"
+                )
+            )
+    assert (first.recorded, second.recorded, len(first.unknown)) == (3, 0, 4)
+    assert attached == [
+        (by_flow.flow_id, "F2026-00001", "200"),
+        (by_tracking.flow_id, "F2026-00001", "202"),
+        (by_number.flow_id, "AV2026-00001", "200"),
+    ]
+    assert unmatched == [
+        (
+            "213",
+            "AV2026-00001",
+            dt.date(2026, 9, 1),
+            "",
+            "Le flux désigne la facture F2026-00001, le statut la facture AV2026-00001.",
+        ),
+        ("210", "F2026-00001", day, "552100554", "Le vendeur 552100554 n'est pas la coopérative."),
+        (
+            "210",
+            "F2026-00001",
+            dt.date(2025, 10, 5),
+            COOP_A_SIREN,
+            "Aucune facture F2026-00001 du 05/10/2025.",
+        ),
+        (
+            "210",
+            "F2026-00001",
+            day,
+            "",
+            "Le statut ne donne ni le flux de la facture ni le SIREN du vendeur.",
+        ),
+    ]
