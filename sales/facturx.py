@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from sales.models import Document, DocumentLine, OperationCategory, SalesSettings
+from sales.models import Customer, Document, DocumentLine, OperationCategory, SalesSettings
 from sales.services.customers import settings_get
 from sales.services.documents import document_totals
 from sales.totals import money
@@ -125,6 +125,12 @@ def cii_data(document: Document) -> dict[str, Any]:
                 if customer.siren
                 else {}
             ),
+            # A public body is addressed at Chorus Pro by its SIRET (BT-46, scheme 0009).
+            **(
+                {"identifiers": {"0009": customer.siret}}
+                if customer.kind == Customer.Kind.PUBLIC and customer.siret
+                else {}
+            ),
             **({"vat_identifier": customer.vat_number} if customer.vat_number else {}),
             "addr_l1": customer.address_line,
             **({"addr_l2": customer.address_line2} if customer.address_line2 else {}),
@@ -184,6 +190,10 @@ def cii_data(document: Document) -> dict[str, Any]:
         data["BT-9"] = document.due_date
     if document.payment_terms:
         data["BT-20"] = document.payment_terms
+    # A public body's Chorus Pro service code is the buyer reference (BT-10); its engagement
+    # number, like any buyer's order number, the purchase order reference (BT-13).
+    if customer.kind == Customer.Kind.PUBLIC and customer.service_code:
+        data["BT-10"] = customer.service_code
     if document.buyer_reference:
         data["BT-13"] = document.buyer_reference
     if settings.iban:

@@ -94,7 +94,11 @@ class DocumentForm(forms.Form):
         required=False,
     )
     vat_exemption = forms.CharField(label=_("Mention d'exonération"), required=False)
-    buyer_reference = forms.CharField(label=_("Référence de commande"), required=False)
+    buyer_reference = forms.CharField(
+        label=_("Référence de commande"),
+        required=False,
+        help_text=_("Pour un organisme public : le numéro d'engagement (Chorus Pro)."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:

@@ -14,8 +14,12 @@
   Encaissée with its amount (partial payments allowed), once per payment, by a job; a payment
   of an invoice not yet submitted waits for the submission.
 
-Limit: a sale to a private person, to a foreign customer or to a public body (Chorus Pro) is
-not e-invoiced; it falls under e-reporting, which is not built yet.
+- A French public body goes the same way, `processingRule` B2B: its platform is Chorus Pro,
+  which the directory names and the platforms route to; the CII carries its SIRET (BT-46), its
+  service code (BT-10) and the engagement number given as the order reference (BT-13).
+
+Limit: a sale to a private person or to a foreign customer is not e-invoiced; it falls under
+e-reporting, which is not built yet.
 
 The connection itself (`PlatformConnector`, the platform's address and token) belongs to the
 purchases app, which receives the supplier invoices through the same platform.
@@ -80,10 +84,10 @@ def einvoice_out_of_scope(document: Document) -> str:
         return _("Seules les factures et les avoirs passent par la plateforme.")
     if document.status != Document.Status.VALIDATED:
         return _("Seule une facture validée se transmet à la plateforme.")
-    if customer.kind != Customer.Kind.COMPANY or customer.country != "FR":
+    if customer.kind == Customer.Kind.INDIVIDUAL or customer.country != "FR":
         return _(
-            "Client particulier, public ou étranger : cette vente relève de l'e-reporting "
-            "(ou de Chorus Pro), pas de la facture électronique."
+            "Client particulier ou étranger : cette vente relève de l'e-reporting, pas de la "
+            "facture électronique."
         )
     if len(customer_siren(customer)) != 9:
         return _("Le SIREN du client manque : la plateforme ne peut pas l'adresser.")

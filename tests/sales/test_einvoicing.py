@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import facturx
 import pytest
 from django.test import Client
 
@@ -435,3 +436,35 @@ def test_statuses_match_by_flow_then_by_number_date_and_siren_never_by_guess(
             "Le statut ne donne ni le flux de la facture ni le SIREN du vendeur.",
         ),
     ]
+
+
+def test_a_public_body_is_submitted_through_the_platform_like_a_company(
+    issued: Issued, world: World
+) -> None:
+    with fake_platform() as platform:
+        _connect(world, platform)
+        with cooperative_context(world.coop_a.pk):
+            town = services.customer_create(
+                activity=issued.customer.activity,
+                kind="public",
+                name="Mairie de Paris",
+                siret="21750001600019",
+                service_code="SERV-BATIMENTS",
+                address_line="Place de l'Hôtel de Ville",
+                postal_code="75004",
+                city="Paris",
+            )
+            invoice = _validated(town, buyer_reference="EJ-2026-0042")
+            out_of_scope = services.einvoicing.einvoice_out_of_scope(invoice)
+            submission = services.einvoicing.einvoice_submit(document_id=invoice.pk)
+            payment = services.payment_record(invoice=invoice, amount="1200.00")
+            [status] = LifecycleStatus.objects.filter(payment=payment)
+            services.einvoicing.lifecycle_status_send(status_id=status.pk)
+    assert (out_of_scope, submission.flow_id) == ("", "out-1")
+    assert _submitted(platform) == [
+        ("out-1", str(invoice.pk), "Factur-X", "B2B", f"{invoice.number}.pdf")
+    ]
+    xml = facturx.get_xml_from_pdf(platform.flows[0].content, check_xsd=False)[1]
+    assert b"<ram:BuyerReference>SERV-BATIMENTS</ram:BuyerReference>" in xml
+    assert b"<ram:IssuerAssignedID>EJ-2026-0042</ram:IssuerAssignedID>" in xml
+    assert platform.amounts == [(invoice.number, "212", "1200.00")]

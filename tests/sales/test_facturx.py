@@ -153,3 +153,35 @@ def test_both_renders_show_the_number(sales: Sales, kind: str) -> None:
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "F2026-00001" in text
     assert "40 €" in text
+
+
+def test_a_public_body_gets_its_siret_service_code_and_engagement_number(sales: Sales) -> None:
+    town = services.customer_create(
+        activity=sales.activity,
+        kind=Customer.Kind.PUBLIC,
+        name="Mairie de Paris",
+        siret="21750001600019",
+        service_code="SERV-BATIMENTS",
+        address_line="Place de l'Hôtel de Ville",
+        postal_code="75004",
+        city="Paris",
+    )
+    invoice = sales.validated_invoice(customer=town, buyer_reference="EJ-2026-0042")
+    plain = sales.validated_invoice(customer=town)
+
+    xml = cii_xml(invoice)
+    tree = etree.fromstring(xml)
+
+    assert schematron_en16931(xml)["failed"] == []
+    assert _text(tree, "//ram:ApplicableHeaderTradeAgreement/ram:BuyerReference") == [
+        "SERV-BATIMENTS"
+    ]
+    assert _text(tree, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == [
+        "EJ-2026-0042"
+    ]
+    assert _text(tree, "//ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']") == ["21750001600019"]
+    assert _text(tree, "//ram:BuyerTradeParty//ram:ID[@schemeID='0002']") == ["217500016"]
+    tree = etree.fromstring(cii_xml(plain))
+    assert schematron_en16931(cii_xml(plain))["failed"] == []
+    assert _text(tree, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == []
+    assert _text(tree, "//ram:BuyerReference") == ["SERV-BATIMENTS"]
