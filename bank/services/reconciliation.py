@@ -11,7 +11,8 @@ invoice. Suggestions, best first:
 3. all open items of one third party named in the text when they add up to the amount;
 4. payments the ledger already holds (a SEPA batch, the month's salaries:
    bank/services/pointing.py), pointed rather than posted again;
-5. the cooperative's rules (label contains … → account).
+5. the cooperative's rules (label contains … → account);
+6. when no rule matched, bank fees recognised by their code or label, against 627 (fees.py).
 
 Confirming posts one entry in the bank account's journal, dated on the booking date: for each
 allocation, the bank account's 512x against the item's account (411/401 with its third party) or
@@ -36,6 +37,7 @@ from accounting import services as ledger
 from accounting.models import Account, Entry, EntryLine, ThirdParty
 from accounting.services import LineInput
 from bank.models import BankLine, PointedLine, Reconciliation, ReconciliationRule, Statement
+from bank.services.fees import FEE_SCORE, FEES_ACCOUNT, is_bank_fee
 from bank.services.pointing import (
     LedgerPayment,
     PaymentIndex,
@@ -85,7 +87,7 @@ class Allocation:
 
 @dataclass
 class Suggestion:
-    kind: str  # reference, amount, third_party, partial, batch, payroll, payment, rule
+    kind: str  # reference, amount, third_party, partial, batch, payroll, payment, rule, fees
     label: str
     allocations: list[Allocation]
     score: int
@@ -253,8 +255,10 @@ class Matcher:
                             pointed_activities=frozenset(p.activity_id for p in match.payments),
                         )
                     )
+        ruled = False
         for rule in self.rules:
             if rule.matches(line):
+                ruled = True
                 suggestions.append(
                     Suggestion(
                         "rule",
@@ -272,6 +276,22 @@ class Matcher:
                         rule_id=rule.pk,
                     )
                 )
+        if not ruled and is_bank_fee(line):
+            suggestions.append(
+                Suggestion(
+                    "fees",
+                    _("Frais bancaires → %(code)s") % {"code": FEES_ACCOUNT},
+                    [
+                        Allocation(
+                            account=FEES_ACCOUNT,
+                            amount=wanted,
+                            activity=line.bank_account.activity_id,
+                            label=(line.label or _("Frais bancaires"))[:200],
+                        )
+                    ],
+                    FEE_SCORE,
+                )
+            )
         suggestions.sort(key=lambda s: -s.score)
         return suggestions[:MAX_SUGGESTIONS]
 
