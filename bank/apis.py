@@ -263,7 +263,10 @@ class SuggestionOutputSerializer(serializers.Serializer[Any]):
 
     index = serializers.IntegerField()
     kind = serializers.CharField(
-        help_text="reference, partial, amount, third_party, batch, payroll, payment, rule ou fees."
+        help_text=(
+            "reference, partial, amount, third_party, balance, batch, payroll, payment, rule "
+            "ou fees."
+        )
     )
     label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
     score = serializers.IntegerField()
