@@ -262,7 +262,12 @@ class SuggestionOutputSerializer(serializers.Serializer[Any]):
         ref_name = "BankSuggestion"
 
     index = serializers.IntegerField()
-    kind = serializers.CharField(help_text="reference, partial, amount, third_party ou rule.")
+    kind = serializers.CharField(
+        help_text=(
+            "reference, partial, amount, third_party, balance, batch, payroll, payment, rule "
+            "ou fees."
+        )
+    )
     label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by DRF
     score = serializers.IntegerField()
     allocations = AllocationSerializer(many=True)

@@ -8,10 +8,12 @@ invoice. Suggestions, best first:
 1. items whose piece reference (invoice number) appears in the line's text, for the whole amount
    (several invoices paid at once) or, when they cost more, a partial payment;
 2. a single item of exactly the amount, preferably of the third party named in the text;
-3. all open items of one third party named in the text when they add up to the amount;
+3. all open items of one third party named in the text when they add up to the amount, or
+   net to it (a supplier refunding a credit note or an overpayment: 512 / 401);
 4. payments the ledger already holds (a SEPA batch, the month's salaries:
    bank/services/pointing.py), pointed rather than posted again;
-5. the cooperative's rules (label contains … → account).
+5. the cooperative's rules (label contains … → account);
+6. when no rule matched, bank fees recognised by their code or label, against 627 (fees.py).
 
 Confirming posts one entry in the bank account's journal, dated on the booking date: for each
 allocation, the bank account's 512x against the item's account (411/401 with its third party) or
@@ -36,6 +38,7 @@ from accounting import services as ledger
 from accounting.models import Account, Entry, EntryLine, ThirdParty
 from accounting.services import LineInput
 from bank.models import BankLine, PointedLine, Reconciliation, ReconciliationRule, Statement
+from bank.services.fees import FEE_SCORE, FEES_ACCOUNT, is_bank_fee
 from bank.services.pointing import (
     LedgerPayment,
     PaymentIndex,
@@ -48,6 +51,7 @@ from entrepreneurs.models import Activity
 from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
+from purchases.services import purchases_settle_from_ledger, purchases_unsettle_from_ledger
 
 ZERO = Decimal("0.00")
 MAX_SUGGESTIONS = 5
@@ -85,7 +89,8 @@ class Allocation:
 
 @dataclass
 class Suggestion:
-    kind: str  # reference, amount, third_party, partial, batch, payroll, payment, rule
+    # reference, amount, third_party, balance, partial, batch, payroll, payment, rule, fees
+    kind: str
     label: str
     allocations: list[Allocation]
     score: int
@@ -238,6 +243,32 @@ class Matcher:
                     90,
                     wanted,
                 )
+            # A balance of both sides (a supplier paid more than owed, then refunding): the
+            # party's open items on one account net to the line.
+            by_account: dict[int, list[OpenItem]] = defaultdict(list)
+            for item in self.by_party.get(party, ()):
+                by_account[item.account_id].append(item)
+            for items in by_account.values():
+                signs = {item.amount > 0 for item in items}
+                key = tuple(sorted(item.line_id for item in items))
+                if (
+                    len(signs) == 2
+                    and key not in seen
+                    and sum((i.amount for i in items), ZERO) == wanted
+                ):
+                    seen.add(key)
+                    suggestions.append(
+                        Suggestion(
+                            "balance",
+                            _("Solde des pièces ouvertes de %(party)s (%(account)s)")
+                            % {
+                                "party": items[0].third_party_name,
+                                "account": items[0].account_code,
+                            },
+                            _balance_allocations(items),
+                            85,
+                        )
+                    )
         if self.payments:
             for match in self.payments.suggest(line, words):
                 key = (-1, *sorted(p.line_id for p in match.payments))
@@ -253,8 +284,10 @@ class Matcher:
                             pointed_activities=frozenset(p.activity_id for p in match.payments),
                         )
                     )
+        ruled = False
         for rule in self.rules:
             if rule.matches(line):
+                ruled = True
                 suggestions.append(
                     Suggestion(
                         "rule",
@@ -272,6 +305,22 @@ class Matcher:
                         rule_id=rule.pk,
                     )
                 )
+        if not ruled and is_bank_fee(line):
+            suggestions.append(
+                Suggestion(
+                    "fees",
+                    _("Frais bancaires → %(code)s") % {"code": FEES_ACCOUNT},
+                    [
+                        Allocation(
+                            account=FEES_ACCOUNT,
+                            amount=wanted,
+                            activity=line.bank_account.activity_id,
+                            label=(line.label or _("Frais bancaires"))[:200],
+                        )
+                    ],
+                    FEE_SCORE,
+                )
+            )
         suggestions.sort(key=lambda s: -s.score)
         return suggestions[:MAX_SUGGESTIONS]
 
@@ -296,6 +345,35 @@ def _allocations(items: list[OpenItem], amount: Decimal) -> list[Allocation]:
                 settles=item.line_id,
             )
         )
+    return allocations
+
+
+def _balance_allocations(items: list[OpenItem]) -> list[Allocation]:
+    """Items of both sides settled at once: one part per activity for what its items net to;
+    items of an activity that nets to zero ride on another part (they are lettered all the
+    same, by account and third party)."""
+    by_activity: dict[int | None, list[OpenItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: (i.date, i.line_id)):
+        by_activity[item.activity_id].append(item)
+    allocations: list[Allocation] = []
+    riding: list[int] = []
+    for activity_id, group in by_activity.items():
+        amount = sum((item.amount for item in group), ZERO)
+        ids = [item.line_id for item in group]
+        if not amount:
+            riding += ids
+            continue
+        allocations.append(
+            Allocation(
+                account=group[0].account_code,
+                amount=amount,
+                activity=activity_id,
+                third_party=group[0].third_party_code,
+                items=ids,
+                label=", ".join(sorted({i.piece_ref for i in group if i.piece_ref}))[:200],
+            )
+        )
+    allocations[0].items += riding
     return allocations
 
 
@@ -382,6 +460,14 @@ def reconciliation_confirm(
     )
     entry = _bank_entry_post(line, allocations, user, releases) if allocations else None
     letterings = _letter(entry, allocations, line) if entry is not None else []
+    if entry is not None and letterings:
+        # Supplier invoices and expense reports paid in full are paid for purchases too.
+        settled = EntryLine.objects.filter(
+            pk__in=[item for a in allocations for item in a.items], lettering__isnull=False
+        ).values_list("entry_id", flat=True)
+        purchases_settle_from_ledger(
+            entry_ids=sorted(set(settled)), payment_entry=entry, day=line.booking_date, user=user
+        )
     reconciliation = Reconciliation.objects.create(
         cooperative_id=require_cooperative_id(),
         bank_line=line,
@@ -549,6 +635,7 @@ def reconciliation_undo(
     reversal = None
     if reconciliation.entry_id is not None:
         entry = Entry.objects.select_related("journal").get(pk=reconciliation.entry_id)
+        purchases_unsettle_from_ledger(payment_entry=entry, user=user)
         reversal = ledger.entry_reverse(
             entry=entry,
             label=_("Annulation du rapprochement : %(label)s") % {"label": entry.label},

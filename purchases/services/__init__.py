@@ -43,6 +43,10 @@ from purchases.services.settings import (
     purchase_settings_update,
     token_unreadable_message,
 )
+from purchases.services.settlement import (
+    purchases_settle_from_ledger,
+    purchases_unsettle_from_ledger,
+)
 from purchases.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
@@ -66,6 +70,8 @@ __all__ = [
     "platform_sync",
     "platform_token_unreadable",
     "purchase_settings_update",
+    "purchases_settle_from_ledger",
+    "purchases_unsettle_from_ledger",
     "routing_address_for",
     "routing_addresses_ensure",
     "settings_get",

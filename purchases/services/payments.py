@@ -292,7 +292,7 @@ def sepa_xml_build(
     return xml
 
 
-def _vat_released(invoice: SupplierInvoice, label: str) -> list[LineInput]:
+def vat_released_lines(invoice: SupplierInvoice, label: str) -> list[LineInput]:
     """Paid: the VAT on services waiting in 44564, net of the credit notes' share, becomes
     deductible (D 44566 / C 44564)."""
     pending = vat_pending_left(invoice)
@@ -364,7 +364,7 @@ def payment_batch_mark_sent(*, batch: PaymentBatch, user: User | None = None) ->
                     LineInput(
                         BANK, credit=payment.amount, activity=invoice.activity_id, label=label
                     ),
-                    *_vat_released(invoice, label),
+                    *vat_released_lines(invoice, label),
                 ],
                 idempotency_key=f"payment:{payment.pk}",
                 piece_ref=batch.reference,

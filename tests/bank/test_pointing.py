@@ -83,8 +83,8 @@ def test_a_sepa_batch_is_pointed_against_its_payments_and_nothing_is_posted(
     ) == sorted([(first, D("-360.00")), (second, D("-400.00"))])
     line.refresh_from_db()
     assert line.state == "reconciled"
-    # Pointed once: no other line is offered them.
-    assert [s.kind for s in services.suggestions_for(_line("-8.40"))] == []
+    # Pointed once: no other line is offered them (the card fee is only a fee).
+    assert [s.kind for s in services.suggestions_for(_line("-8.40"))] == ["fees"]
 
 
 def test_undoing_a_pointing_frees_the_payments_and_reverses_nothing(
@@ -157,7 +157,7 @@ def test_a_payment_on_the_generic_512_is_transferred_to_the_bank_s_own_account(
     pointed = _payment(ledger, "760.00", source="purchases", piece_ref="PAY-2025-03", bank="5121")
     # A payment on another bank's own account is not this line's.
     other = _payment(ledger, "8.40", source="purchases", piece_ref="VIR-X", bank="512")
-    assert services.suggestions_for(_line("-8.40")) == []
+    assert [s.kind for s in services.suggestions_for(_line("-8.40"))] == ["fees"]
     with pytest.raises(ApplicationError, match="compte d'une autre banque"):
         services.reconciliation_confirm(line=_line("-8.40"), allocations=[], pointed=[other])
     assert Reconciliation.objects.count() == 0
@@ -268,7 +268,8 @@ def test_supplier_invoices_and_expense_reports_are_suggested_and_lettered(
 def test_only_recent_payments_are_offered(ledger: Ledger, account: BankAccount) -> None:
     _payment(ledger, "8.40", source="history", piece_ref="ANCIEN", date=dt.date(2025, 1, 10))
     line = _line("-8.40")
-    assert services.suggestions_for(line) == []
+    assert [s.kind for s in services.suggestions_for(line)] == ["fees"]
     recent = _payment(ledger, "8.40", source="", piece_ref="CB-0308", date=dt.date(2025, 3, 8))
-    (found,) = services.suggestions_for(line)
+    found, fee = services.suggestions_for(line)
+    assert (fee.kind, fee.score) == ("fees", 52)
     assert (found.kind, found.score, found.pointed) == ("payment", 55, [recent])

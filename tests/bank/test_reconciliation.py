@@ -157,7 +157,8 @@ def test_a_single_item_of_the_amount(ledger: Ledger, account: BankAccount) -> No
     )
     suggestions = services.suggestions_for(_line("-8.40"))
     assert [(s.kind, s.label, s.score) for s in suggestions] == [
-        ("amount", "Fournisseur Un, BQ-FRAIS du 09/03/2025", 50)
+        ("fees", "Frais bancaires → 627", 52),
+        ("amount", "Fournisseur Un, BQ-FRAIS du 09/03/2025", 50),
     ]
 
 
