@@ -2,6 +2,11 @@
 payments, purchases, payroll, the contribution coopérative and the VAT return. Used by the demo
 seeder and the benchmark; every entry balances per activity and carries an idempotency key, so
 generating a month twice posts nothing twice.
+
+`month_revenue` is the revenue model (sector, size, season, building's fall): the sales app's demo
+follows it when it invoices the months the demo leaves to real documents, and
+`settlement_entries` posts those months' contribution and VAT return from what the ledger then
+holds.
 """
 
 from __future__ import annotations
@@ -83,6 +88,25 @@ def _month_end(month: dt.date) -> dt.date:
     return _next_month(month) - dt.timedelta(days=1)
 
 
+def active_in(profile: ActivityProfile, month: dt.date) -> bool:
+    """Whether the activity runs in `month` (its first day)."""
+    return month >= profile.start.replace(day=1) and not (profile.end and month > profile.end)
+
+
+def month_revenue(profile: ActivityProfile, month: dt.date) -> float:
+    """The activity's typical revenue (excl. VAT) in `month`: its sector's, times its size,
+    the sector's season and, for building, this year's fall."""
+    season = SEASONALITY.get(profile.sector, FLAT)[month.month - 1]
+    trend = 1.0
+    if profile.decline_from and month >= profile.decline_from:
+        trend = 0.7
+    return BASE_REVENUE.get(profile.sector, 3000) * profile.level * season * trend
+
+
+def history_key(profile: ActivityProfile, month: dt.date) -> str:
+    return f"hist:{profile.code}:{month:%Y-%m}"
+
+
 # Long on purpose: one month of an activity's generated history (sales, purchases, payments,
 # payroll, contribution and VAT), yielded in that order.
 def month_entries(
@@ -94,19 +118,19 @@ def month_entries(
     invoices: int = 2,
     purchases: int = 2,
     payroll: bool = True,
+    settle: bool = True,
+    settled_by: dt.date | None = None,
 ) -> Iterator[EntryInput]:
     """One month of an activity. Payments fall due later; those after `today` are not posted
     (they show as customers to collect and suppliers to pay). `payroll=False` leaves the
-    month's salary to the payroll app."""
-    if month < profile.start.replace(day=1) or (profile.end and month > profile.end):
+    month's salary to the payroll app; `settle=False` leaves the contribution and the VAT
+    return to `settlement_entries`; customers pay by `settled_by` at the latest (the day before
+    another software takes the invoicing over)."""
+    if not active_in(profile, month):
         return
     activity = profile.activity_id
-    key = f"hist:{profile.code}:{month:%Y-%m}"
-    season = SEASONALITY.get(profile.sector, FLAT)[month.month - 1]
-    trend = 1.0
-    if profile.decline_from and month >= profile.decline_from:
-        trend = 0.7
-    revenue_total = BASE_REVENUE.get(profile.sector, 3000) * profile.level * season * trend
+    key = history_key(profile, month)
+    revenue_total = month_revenue(profile, month)
     vat_rate = Decimal(0) if profile.sector in NO_VAT_SECTORS else VAT
     income_account = "707" if profile.sector == "Commerce" else "706"
     collected = deductible = Decimal(0)
@@ -142,6 +166,8 @@ def month_entries(
             piece_date=day,
         )
         paid = day + dt.timedelta(days=rng.choice((15, 30, 30, 45, 60)))
+        if settled_by is not None:
+            paid = max(day, min(paid, settled_by))
         if due(paid):
             yield EntryInput(
                 "BQ",
@@ -190,9 +216,10 @@ def month_entries(
         return
     if payroll:
         yield from _payroll(profile, month, activity, key, revenue_total, due)
-    yield from _contribution_and_vat(
-        profile, month, activity, key, revenue, collected, deductible, due
-    )
+    if settle:
+        yield from settlement_entries(
+            profile, month, revenue=revenue, collected=collected, deductible=deductible, today=today
+        )
 
 
 def _payroll(
@@ -245,20 +272,30 @@ def _payroll(
         )
 
 
-def _contribution_and_vat(
+def settlement_entries(
     profile: ActivityProfile,
     month: dt.date,
-    activity: int,
-    key: str,
+    *,
     revenue: Decimal,
     collected: Decimal,
     deductible: Decimal,
-    due: Callable[[dt.date], bool],
+    today: dt.date,
 ) -> Iterator[EntryInput]:
+    """The month's contribution coopérative on its revenue (excl. VAT), at the month's end, and
+    its VAT return (VAT collected less VAT deductible), paid on the 20th of the next month;
+    nothing dated after `today`."""
+    activity = profile.activity_id
+    key = history_key(profile, month)
     end = _month_end(month)
+    if end > today:
+        return
+
+    def due(day: dt.date) -> bool:
+        return day <= today
+
     # Contribution coopérative: a transfer between the activity's and the structure's sections.
     contribution = money(revenue * profile.contribution_rate / 100)
-    if contribution:
+    if contribution > 0:
         yield EntryInput(
             "OD",
             end,

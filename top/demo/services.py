@@ -237,6 +237,9 @@ def _seed_cooperative(
             ("payroll", payroll_demo.seed),
             ("governance", governance_demo.seed),
             ("sales", sales_demo.seed),
+            # The contribution and VAT returns of the months the sales demo invoiced, then the
+            # past years closed: the ledger's sales are the invoices' own postings.
+            ("accounting:settle", accounting_demo.settle),
             ("purchases", purchases_demo.seed),
             ("bank", bank_demo.seed),
         ):
