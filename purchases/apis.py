@@ -36,6 +36,14 @@ class PurchaseSupplierOutputSerializer(serializers.Serializer[Any]):
     country = serializers.CharField()
     iban = serializers.CharField()
     bic = serializers.CharField()
+    email = serializers.CharField()
+    address_line = serializers.CharField()
+    address_line2 = serializers.CharField()
+    postal_code = serializers.CharField()
+    city = serializers.CharField()
+    contact_name = serializers.CharField()
+    contact_email = serializers.CharField()
+    contact_phone = serializers.CharField()
 
 
 class PurchaseSupplierInputSerializer(serializers.Serializer[Any]):
@@ -45,6 +53,22 @@ class PurchaseSupplierInputSerializer(serializers.Serializer[Any]):
     country = serializers.CharField(max_length=2, required=False, default="FR")
     iban = serializers.CharField(max_length=42, required=False, allow_blank=True, default="")
     bic = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address_line = serializers.CharField(
+        max_length=250, required=False, allow_blank=True, default=""
+    )
+    address_line2 = serializers.CharField(
+        max_length=250, required=False, allow_blank=True, default=""
+    )
+    postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
 
 
 class SupplierListApi(PaginatedApiMixin, TenantApiView):

@@ -80,6 +80,13 @@ class SupplierForm(forms.Form):
     iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
     bic = forms.CharField(label=_("BIC"), max_length=11, required=False)
     email = forms.EmailField(label=_("Adresse e-mail"), required=False)
+    address_line = forms.CharField(label=_("Adresse"), max_length=250, required=False)
+    address_line2 = forms.CharField(label=_("Complément d'adresse"), max_length=250, required=False)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=120, required=False)
+    contact_name = forms.CharField(label=_("Contact"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("E-mail du contact"), required=False)
+    contact_phone = forms.CharField(label=_("Téléphone du contact"), max_length=30, required=False)
 
 
 class RefuseForm(forms.Form):

@@ -106,6 +106,13 @@ class Supplier(TenantModel):
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     email = models.EmailField(_("adresse e-mail"), blank=True)
+    address_line = models.CharField(_("adresse"), max_length=250, blank=True)
+    address_line2 = models.CharField(_("complément d'adresse"), max_length=250, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail du contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
     third_party = models.ForeignKey(
         "accounting.ThirdParty",
         on_delete=models.PROTECT,

@@ -57,6 +57,27 @@ def identifiers_clean(*, siren: str, vat_number: str) -> tuple[str, str]:
     return siren, vat_number
 
 
+def _address_contact(supplier: Supplier, **values: str | None) -> list[str]:
+    """Set the address and contact fields given (None: unchanged); the names of those set."""
+    changed: list[str] = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        value = value.strip()
+        if key == "contact_email":
+            value = value.lower()
+        field = Supplier._meta.get_field(key)
+        limit = getattr(field, "max_length", None)
+        if limit is not None and len(value) > limit:
+            raise ApplicationError(
+                _("%(field)s : %(limit)s caractères au plus.")
+                % {"field": str(field.verbose_name).capitalize(), "limit": limit}
+            )
+        setattr(supplier, key, value)
+        changed.append(key)
+    return changed
+
+
 @transaction.atomic
 def supplier_create(
     *,
@@ -67,6 +88,13 @@ def supplier_create(
     iban: str = "",
     bic: str = "",
     email: str = "",
+    address_line: str = "",
+    address_line2: str = "",
+    postal_code: str = "",
+    city: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> Supplier:
     name = name.strip()
     if not name:
@@ -79,7 +107,7 @@ def supplier_create(
         raise ApplicationError(
             _("Un fournisseur de SIREN %(siren)s existe déjà.") % {"siren": siren}
         )
-    supplier: Supplier = Supplier.objects.create(
+    supplier = Supplier(
         cooperative_id=require_cooperative_id(),
         name=name[:200],
         siren=siren,
@@ -89,17 +117,52 @@ def supplier_create(
         bic=bic,
         email=email,
     )
+    _address_contact(
+        supplier,
+        address_line=address_line,
+        address_line2=address_line2,
+        postal_code=postal_code,
+        city=city,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    supplier.save(force_insert=True)
     return supplier
 
 
 @transaction.atomic
 def supplier_update(
-    *, supplier: Supplier, name: str, iban: str = "", bic: str = "", email: str = ""
+    *,
+    supplier: Supplier,
+    name: str,
+    iban: str = "",
+    bic: str = "",
+    email: str = "",
+    address_line: str | None = None,
+    address_line2: str | None = None,
+    postal_code: str | None = None,
+    city: str | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
 ) -> Supplier:
+    """Name, bank details and e-mail as given; of the address and contact, the fields given
+    (None leaves one as it is)."""
     if not name.strip():
         raise ApplicationError(_("Le nom du fournisseur est obligatoire."))
     supplier.name = name.strip()[:200]
     supplier.iban, supplier.bic = bank_details_clean(iban=iban, bic=bic)
     supplier.email = email
-    supplier.save(update_fields=["name", "iban", "bic", "email"])
+    changed = _address_contact(
+        supplier,
+        address_line=address_line,
+        address_line2=address_line2,
+        postal_code=postal_code,
+        city=city,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    supplier.save(update_fields=["name", "iban", "bic", "email", *changed])
     return supplier

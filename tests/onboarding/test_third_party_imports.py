@@ -172,6 +172,99 @@ def test_suppliers_come_in_once_keyed_by_their_siren(world: World) -> None:
         ]
 
 
+def test_suppliers_come_in_with_their_address_and_contact_and_go_out_the_same(
+    world: World, tmp_path: Path
+) -> None:
+    output = _run("suppliers", FILES / "suppliers_full.csv")
+    out = StringIO()
+    call_command(
+        "data_export", "--cooperative=coop-a", "--kind=suppliers", "--format=csv", stdout=out
+    )
+    path = tmp_path / "fournisseurs.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    again = _run("suppliers", path)
+
+    assert "créés : 2" in output
+    assert "refusés : 0" in output
+    with cooperative_context(world.coop_a.pk):
+        assert list(
+            Supplier.objects.order_by("name").values_list(
+                "name",
+                "siren",
+                "address_line",
+                "address_line2",
+                "postal_code",
+                "city",
+                "country",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+            )
+        ) == [
+            (
+                "Imprimerie du Nord",
+                "",
+                "12 Grand-Place",
+                "",
+                "7500",
+                "Tournai",
+                "BE",
+                "Claes",
+                "",
+                "+32 69 00 00 00",
+            ),
+            (
+                "Papeterie Occitane",
+                "352600167",
+                "4 rue des Lilas",
+                "Bâtiment B",
+                "31000",
+                "Toulouse",
+                "FR",
+                "Paul Durand",
+                "paul.durand@papeterie.example",
+                "05 61 22 33 44",
+            ),
+        ]
+    assert out.getvalue().splitlines() == [
+        "Nom;SIREN;Numéro de TVA;Adresse;Complément d'adresse;Code postal;Ville;Pays;IBAN;BIC;"
+        "E-mail;Contact;Prénom du contact;E-mail du contact;Téléphone du contact",
+        # A cell a spreadsheet would run as a formula is quoted, and unquoted on import.
+        "Imprimerie du Nord;;;12 Grand-Place;;7500;Tournai;BE;;;;Claes;;;'+32 69 00 00 00",
+        "Papeterie Occitane;352600167;;4 rue des Lilas;Bâtiment B;31000;Toulouse;FR;"
+        "FR7630004000000000001234573;BNPAFRPP;compta@papeterie.example;Paul Durand;;"
+        "paul.durand@papeterie.example;05 61 22 33 44",
+    ]
+    assert "créés : 0" in again
+    assert "mis à jour : 2 (dont 2 sans changement)" in again
+
+
+def test_a_supplier_file_fills_the_address_a_supplier_lacked_and_keeps_the_rest(
+    world: World, tmp_path: Path
+) -> None:
+    _run("suppliers", FILES / "suppliers.csv")
+    path = tmp_path / "fournisseurs.csv"
+    path.write_text(
+        "Nom;SIREN;Ville;Code postal;Contact;IBAN\n"
+        "Papeterie Occitane;352600167;Albi;81000;Inès Roux;\n",
+        encoding="utf-8",
+    )
+
+    output = _run("suppliers", path)
+
+    assert "mis à jour : 1\nrefusés : 0" in output
+    with cooperative_context(world.coop_a.pk):
+        assert Supplier.objects.filter(siren="352600167").values_list(
+            "city", "postal_code", "contact_name", "iban", "email"
+        ).get() == (
+            "Albi",
+            "81000",
+            "Inès Roux",
+            "FR7630004000000000001234573",
+            "compta@papeterie.example",
+        )
+
+
 def test_a_supplier_row_with_a_bad_iban_refuses_the_file(world: World, tmp_path: Path) -> None:
     path = tmp_path / "fournisseurs.csv"
     path.write_text(
@@ -226,7 +319,8 @@ def test_a_manager_imports_customers_from_the_page(
     )
 
     assert template.content.decode("utf-8") == (
-        "\ufeffNom;SIREN;Numéro de TVA;Pays;IBAN;BIC;E-mail\n"
+        "\ufeffNom;SIREN;Numéro de TVA;Adresse;Complément d'adresse;Code postal;Ville;Pays;"
+        "IBAN;BIC;E-mail;Contact;Prénom du contact;E-mail du contact;Téléphone du contact\n"
     )
     assert "Import terminé." in response.text
     with cooperative_context(world.coop_a.pk):

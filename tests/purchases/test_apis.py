@@ -134,6 +134,43 @@ def test_supplier_creation_is_for_staff(world: World, purchases: Purchases) -> N
     assert (ok.status_code, ok.json()["siren"]) == (201, "732829320")
 
 
+def test_a_supplier_is_created_with_its_address_and_contact(
+    world: World, purchases: Purchases
+) -> None:
+    bob = Client()
+    bob.force_login(world.bob)
+
+    created = bob.post(
+        "/api/v1/c/coop-a/purchases/suppliers/",
+        {
+            "name": "Imprimerie Garonne",
+            "address_line": "3 quai de la Daurade",
+            "postal_code": "31000",
+            "city": "Toulouse",
+            "contact_name": "Inès Roux",
+            "contact_email": "Ines@imprimerie.example",
+            "contact_phone": "05 61 11 22 33",
+        },
+    )
+
+    body = created.json()
+    assert created.status_code == 201
+    assert {key: body[key] for key in ("address_line", "address_line2", "postal_code", "city")} == {
+        "address_line": "3 quai de la Daurade",
+        "address_line2": "",
+        "postal_code": "31000",
+        "city": "Toulouse",
+    }
+    assert (body["contact_name"], body["contact_email"], body["contact_phone"]) == (
+        "Inès Roux",
+        "ines@imprimerie.example",
+        "05 61 11 22 33",
+    )
+    charlie = Client()
+    charlie.force_login(world.charlie)
+    assert charlie.post("/api/v1/c/coop-a/purchases/suppliers/", {"name": "Y"}).status_code == 404
+
+
 def test_expense_reports_api_shows_own_only(world: World, purchases: Purchases) -> None:
     with cooperative_context(world.coop_a.pk):
         report = services.expense_report_get_or_create(

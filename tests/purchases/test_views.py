@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from perspectives.tenancy.context import cooperative_context
 from purchases import services
-from purchases.models import ExpenseReport, PaymentBatch, SupplierInvoice
+from purchases.models import ExpenseReport, PaymentBatch, Supplier, SupplierInvoice
 from purchases.services import InvoiceLineData
 from tests.conftest import World
 from tests.purchases.conftest import COOP_A_SIREN, Purchases
@@ -211,3 +211,34 @@ def test_routing_page_shows_the_address_and_its_qr_code(
     assert f'<code class="routing-address">{COOP_A_SIREN}_{purchases.activity.pk}</code>' in page
     assert "<svg" in page
     assert f"{COOP_A_SIREN}_{purchases.other_activity.pk}<" not in page
+
+
+def test_the_suppliers_page_records_and_shows_an_address_and_a_contact(
+    world: World, purchases: Purchases, client: Client
+) -> None:
+    client.force_login(world.bob)
+
+    response = client.post(
+        "/c/coop-a/purchases/suppliers/",
+        {
+            "name": "Menuiserie Lauragais",
+            "country": "FR",
+            "address_line": "8 route de Revel",
+            "postal_code": "31250",
+            "city": "Revel",
+            "contact_name": "Jean Sicard",
+            "contact_phone": "05 62 00 00 00",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "8 route de Revel, 31250 Revel" in response.text
+    assert "Jean Sicard 05 62 00 00 00" in response.text
+    with cooperative_context(world.coop_a.pk):
+        supplier = Supplier.objects.get(name="Menuiserie Lauragais")
+        assert (supplier.city, supplier.contact_name, supplier.contact_email) == (
+            "Revel",
+            "Jean Sicard",
+            "",
+        )

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from perspectives.core.csvexport import FORMULA_PREFIXES
 from perspectives.core.exceptions import ApplicationError
 
 
@@ -110,7 +111,12 @@ def text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    cleaned = str(value).strip()
+    # Our exports quote a cell a spreadsheet would run as a formula ("+33 6…" becomes
+    # "'+33 6…"): the quote is taken off again, so an export imports back as it was.
+    if cleaned[:1] == "'" and cleaned[1:].startswith(FORMULA_PREFIXES):
+        return cleaned[1:]
+    return cleaned
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")

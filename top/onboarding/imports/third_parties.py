@@ -259,14 +259,44 @@ SUPPLIER_COLUMNS = (
     _NAME,
     Column("siren", "SIREN", _digits, aliases=("Numéro d'immatriculation", "SIRET")),
     _VAT,
+    Column("address_line", "Adresse"),
+    Column("address_line2", "Complément d'adresse"),
+    Column("postal_code", "Code postal"),
+    Column("city", "Ville"),
     _COUNTRY,
     Column("iban", "IBAN", _upper),
     Column("bic", "BIC", _upper),
     _EMAIL,
+    Column("contact_name", "Contact", aliases=("Nom du contact principal", "Nom du contact")),
+    Column("contact_first_name", "Prénom du contact", aliases=("Prénom du contact principal",)),
+    Column("contact_email", "E-mail du contact", email),
+    Column(
+        "contact_phone",
+        "Téléphone du contact",
+        aliases=("Téléphone", "Téléphone fixe", "Téléphone portable", "Tél."),
+    ),
+)
+
+# The supplier's own fields that a file brings and an empty cell leaves as they are.
+_SUPPLIER_KEPT = (
+    "iban",
+    "bic",
+    "email",
+    "address_line",
+    "address_line2",
+    "postal_code",
+    "city",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 )
 
 
 def _check_supplier(values: Values) -> None:
+    # One contact name on a supplier: first name and last name joined, as people write it.
+    first = values.pop("contact_first_name", "")
+    last = values.get("contact_name", "")
+    values["contact_name"] = " ".join(part for part in (first, last) if part)
     siren = values.get("siren", "")
     if len(siren) == 14:  # a SIRET: the supplier is the company, its SIREN
         values["siren"] = siren[:9]
@@ -298,17 +328,12 @@ def _write_supplier(values: Values, existing: Supplier | None, context: Context)
             siren=values.get("siren", ""),
             vat_number=values.get("vat_number", ""),
             country=values["country"],
-            iban=values.get("iban", ""),
-            bic=values.get("bic", ""),
-            email=values.get("email", ""),
+            **{key: values.get(key, "") for key in _SUPPLIER_KEPT},
         )
         return True
     # Only what the purchases service lets change; an empty cell keeps what is there.
-    wanted = {
-        "name": values["name"] or existing.name,
-        "iban": values.get("iban") or existing.iban,
-        "bic": values.get("bic") or existing.bic,
-        "email": values.get("email") or existing.email,
+    wanted = {"name": values["name"] or existing.name} | {
+        key: values.get(key) or getattr(existing, key) for key in _SUPPLIER_KEPT
     }
     if all(getattr(existing, key) == value for key, value in wanted.items()):
         return False
@@ -318,7 +343,23 @@ def _write_supplier(values: Values, existing: Supplier | None, context: Context)
 
 def _export_suppliers() -> list[list[object]]:
     return [
-        [s.name, s.siren, s.vat_number, s.country, s.iban, s.bic, s.email]
+        [
+            s.name,
+            s.siren,
+            s.vat_number,
+            s.address_line,
+            s.address_line2,
+            s.postal_code,
+            s.city,
+            s.country,
+            s.iban,
+            s.bic,
+            s.email,
+            s.contact_name,
+            "",
+            s.contact_email,
+            s.contact_phone,
+        ]
         for s in Supplier.objects.order_by("name", "pk")
     ]
 
