@@ -40,6 +40,25 @@ UBL_NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 CREDIT_NOTE_TYPES = {"381", "261", "262", "296", "308", "396", "420", "458", "532"}
+# The French "cadre de facturation" (BT-23, business process type), as the FNFE-MPE BR-FR-08
+# rule lists it (schematron V1.4.0, 2026-06-30): its letter is the invoice's nature (B goods,
+# S services, M mixed: goods and services neither accessory to the other), its digit the
+# context (1 invoice, 2 already paid, 3, 4 final after deposit, 5 subcontractor, 6 co-contractor,
+# 7 VAT already collected through e-reporting, 8 and 9 special contracts).
+# The rule's list as it writes it.
+BILLING_MODES = frozenset("B1 S1 M1 B2 S2 M2 S3 B4 S4 M4 S5 S6 B7 S7 B8 S8 M8 B9 S9 M9".split())  # noqa: SIM905
+NATURE_GOODS = "goods"
+NATURE_SERVICES = "services"
+NATURE_MIXED = "mixed"
+_NATURE_OF_LETTER = {"B": NATURE_GOODS, "S": NATURE_SERVICES, "M": NATURE_MIXED}
+
+
+def nature_from_billing_mode(code: str) -> str:
+    """The nature (goods, services or mixed) the BT-23 code states; services when the invoice
+    states none or a code outside the French list (a foreign or a Peppol profile), the
+    cautious choice: its VAT then waits for the payment."""
+    code = code.strip().upper()
+    return _NATURE_OF_LETTER[code[0]] if code in BILLING_MODES else NATURE_SERVICES
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,11 @@ class ParsedInvoice:
     vat: list[VatBreakdown] = field(default_factory=list)
     pdf: bytes | None = None
     preceding_number: str = ""  # BT-25: the invoice a credit note cancels
+    billing_mode: str = ""  # BT-23: the French cadre de facturation (S1, B1, M1…), as stated
+
+    @property
+    def nature(self) -> str:
+        return nature_from_billing_mode(self.billing_mode)
 
     @property
     def is_credit_note(self) -> bool:
@@ -267,6 +291,12 @@ def parse_cii(root: etree._Element) -> ParsedInvoice:
         preceding_number=_first(
             root, f"{settlement}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID", ns
         ),
+        billing_mode=_first(
+            root,
+            "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/"
+            "ram:ID",
+            ns,
+        ),
     )
 
 
@@ -347,6 +377,7 @@ def parse_ubl(root: etree._Element) -> ParsedInvoice:
         preceding_number=_first(
             root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", ns
         ),
+        billing_mode=_first(root, "cbc:ProfileID", ns),
     )
 
 

@@ -21,9 +21,35 @@ EXAMPLE_NUMBER = b"12115118"
 EXAMPLE_DATES = (b"20150109", b"2015-01-09")
 
 
-def addressed_to(data: bytes, *, siren: str, address: str, buyer_name: str = "") -> bytes:
-    """`data` (CII or UBL) with the buyer given `siren` and the electronic address `address`."""
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+
+
+def _billing_mode_set(root: etree._Element, code: str) -> None:
+    """BT-23 where a French invoice carries it: CII's business process parameter, first in
+    the document context; UBL's ProfileID, after the CustomizationID."""
+    context = root.find(f"{{{RSM}}}ExchangedDocumentContext")
+    if context is not None:
+        parameter = etree.Element(f"{{{RAM}}}BusinessProcessSpecifiedDocumentContextParameter")
+        etree.SubElement(parameter, f"{{{RAM}}}ID").text = code
+        context.insert(0, parameter)
+        return
+    profile = root.find(f"{{{CBC}}}ProfileID")
+    if profile is None:
+        profile = etree.Element(f"{{{CBC}}}ProfileID")
+        customization = root.find(f"{{{CBC}}}CustomizationID")
+        position = 0 if customization is None else root.index(customization) + 1
+        root.insert(position, profile)
+    profile.text = code
+
+
+def addressed_to(
+    data: bytes, *, siren: str, address: str, buyer_name: str = "", billing_mode: str = ""
+) -> bytes:
+    """`data` (CII or UBL) with the buyer given `siren` and the electronic address `address`,
+    and the French cadre de facturation `billing_mode` (BT-23: S1, B1, M1…) if given."""
     root = etree.fromstring(data)
+    if billing_mode:
+        _billing_mode_set(root, billing_mode)
     cii_buyer = root.find(f".//{{{RAM}}}BuyerTradeParty")
     if cii_buyer is not None:
         legal = etree.SubElement(cii_buyer, f"{{{RAM}}}SpecifiedLegalOrganization")

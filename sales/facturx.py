@@ -18,6 +18,12 @@ from sales.totals import money
 
 ZERO = Decimal("0.00")
 EN16931 = "urn:cen.eu:en16931:2017"
+# The French cadre de facturation (BT-23): its letter states the category of operation.
+_BILLING_MODE_LETTER = {
+    OperationCategory.GOODS: "B",
+    OperationCategory.SERVICES: "S",
+    OperationCategory.MIXED: "M",
+}
 
 
 def _amount(value: Decimal) -> str:
@@ -87,6 +93,15 @@ def retention_mention(document: Document) -> str:
 
 # Long on purpose: one mapping of the document to the EN 16931 business terms, in the norm's order
 # (BT/BG), easier to check against the norm whole.
+def billing_mode(document: Document) -> str:
+    """BT-23, the cadre de facturation (FNFE-MPE rule BR-FR-08): B goods, S services, M mixed;
+    4 for a final invoice that deducts deposits (never a deposit invoice itself, BR-FR-CO-08),
+    1 otherwise."""
+    letter = _BILLING_MODE_LETTER.get(OperationCategory(document.category), "S")
+    final = document.prepaid_total and document.type_code != Document.InvoiceKind.DEPOSIT
+    return f"{letter}4" if final else f"{letter}1"
+
+
 def cii_data(document: Document) -> dict[str, Any]:
     """The EN 16931 data of a validated invoice or credit note, keyed by BT/BG as the
     `factur-x` library reads them."""
@@ -100,6 +115,7 @@ def cii_data(document: Document) -> dict[str, Any]:
         "BT-2": document.issue_date,
         "BT-3": document.type_code,
         "BT-5": "EUR",
+        "BT-23": billing_mode(document),
         "BT-24": EN16931,
         "BG-4": {
             "name": cooperative.name,

@@ -194,6 +194,7 @@ def einvoice_receive(
         if parsed.due_date and parsed.due_date >= parsed.issue_date
         else None,
         lines=lines,
+        nature=parsed.nature,
         user=user,
         source=source,
         format=parsed.format,

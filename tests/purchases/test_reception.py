@@ -92,8 +92,8 @@ def test_cii_lands_as_a_draft_on_the_activity_of_its_routing_address(
         "NL57RABO0107307510",
         "NL",
     )
-    # A received draft is services until the entrepreneur says otherwise: its VAT waits in 44564
-    # for the payment.
+    # The example states no cadre de facturation (BT-23): services until the entrepreneur says
+    # otherwise, its VAT waits in 44564 for the payment.
     assert posted == [
         ("604", "ALICE", Decimal("229.60"), Decimal("0.00")),
         ("44564", "ALICE", Decimal("20.73"), Decimal("0.00")),

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from sales import services
 from sales.facturx import cii_xml, facturx_pdf, plain_pdf
-from sales.models import Customer
+from sales.models import Customer, OperationCategory
 from sales.services import LineData
 from sales.services.branding import branding_set
 from sales.services.rendering import document_pdf_render
@@ -96,13 +96,28 @@ def test_a_credit_note_is_381_citing_its_invoice_and_a_deposit_balance_deducts(
     balance = services.invoice_validate(
         document=services.quote_invoice(quote=quote, mode="whole"), date=DAY
     )
-    for document, code in ((deposit, "386"), (balance, "380")):
+    for document, code, mode in ((deposit, "386", "S1"), (balance, "380", "S4")):
         tree = etree.fromstring(cii_xml(document))
         assert _text(tree, "//rsm:ExchangedDocument/ram:TypeCode") == [code]
+        assert _text(tree, BT_23) == [mode]
         assert schematron_en16931(cii_xml(document))["failed"] == []
+    assert _text(etree.fromstring(xml), BT_23) == ["S1"]
     tree = etree.fromstring(cii_xml(balance))
     assert _text(tree, "//ram:TotalPrepaidAmount") == ["360.00"]
     assert _text(tree, "//ram:DuePayableAmount") == ["840.00"]
+
+
+BT_23 = "//rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
+
+
+def test_the_cadre_de_facturation_states_the_category_of_operation(sales: Sales) -> None:
+    """BT-23 (French rule BR-FR-08): B1 goods, S1 services, M1 mixed."""
+    modes = []
+    for category in (OperationCategory.GOODS, OperationCategory.SERVICES, OperationCategory.MIXED):
+        xml = cii_xml(sales.validated_invoice(category=category))
+        modes.append(_text(etree.fromstring(xml), BT_23))
+        assert schematron_en16931(xml)["failed"] == []
+    assert modes == [["B1"], ["S1"], ["M1"]]
 
 
 def test_reverse_charge_and_exemption_pass_the_schematron(sales: Sales) -> None:
