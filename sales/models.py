@@ -87,6 +87,11 @@ class SalesSettings(TenantModel):
         max_length=200,
         default="Pas d'escompte pour paiement anticipé.",
     )
+    # The e-reporting (flux 10) names the accredited platform that transmits it (scheme 0238).
+    platform_registration = models.CharField(
+        _("immatriculation de la plateforme agréée"), max_length=20, blank=True
+    )
+    platform_name = models.CharField(_("nom de la plateforme agréée"), max_length=120, blank=True)
     invoice_series = models.CharField(_("série des factures"), max_length=4, default="F")
     credit_note_series = models.CharField(_("série des avoirs"), max_length=4, default="AV")
     quote_validity_days = models.PositiveSmallIntegerField(
