@@ -932,6 +932,33 @@ class UnmatchedLifecycleStatus(TenantModel):
         ]
 
 
+class EReport(TenantModel):
+    """An e-reporting report (flux 10) handed to the platform: what it covers, the platform's
+    flow id and the file's sha256. One per kind and period."""
+
+    class Kind(models.TextChoices):
+        TRANSACTIONS = "transactions", _("Transactions B2C (10.3)")
+        PAYMENTS = "payments", _("Encaissements B2C (10.4)")
+
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    flow_id = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("transmis le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rapport d'e-reporting")
+        verbose_name_plural = _("rapports d'e-reporting")
+        ordering = ("-start", "kind")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "kind", "start"), name="ereport_once_per_period"
+            ),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="ereport_period"),
+        ]
+
+
 class RetentionRelease(TenantModel):
     """The release of a situation's retention guarantee, one year after the acceptance of the
     works (or earlier, by a manager): its entry moves the amount from 4117 to 411, where the

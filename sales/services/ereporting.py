@@ -22,20 +22,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
-from perspectives.tenancy.models import Cooperative
+from perspectives.tenancy.jobs import job_enqueue, job_latest, job_retry
+from perspectives.tenancy.models import Cooperative, Job
+from purchases.platform import OutgoingInvoice, PlatformConnector
 from sales import totals as t
-from sales.models import Customer, Document, OperationCategory, Payment
+from sales.models import Customer, Document, EReport, OperationCategory, Payment
 from sales.services.customers import settings_get
 from sales.services.documents import document_totals
 
 ZERO = Decimal("0.00")
 GOODS, SERVICES = "TLB1", "TPS1"
-TRANSACTIONS, PAYMENTS = "transactions", "payments"
+TRANSACTIONS, PAYMENTS = EReport.Kind.TRANSACTIONS.value, EReport.Kind.PAYMENTS.value
+SUBMIT_TASK = "sales.tasks.ereport_submit_task"
 
 
 @dataclass
@@ -224,3 +228,94 @@ def ereport_xml(*, kind: str, start: dt.date, end: dt.date) -> bytes:
             % {"error": str(exc)[:200]}
         ) from exc
     raise ApplicationError(_("Type de rapport d'e-reporting inconnu."))
+
+
+def ereport_periods(*, day: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The periods of a cooperative under the monthly normal regime (réel normal mensuel) last
+    ended before `day`: the previous ten days (décade) for the transactions, the previous
+    month for the payments."""
+    if day.day > 20:
+        start, end = day.replace(day=11), day.replace(day=20)
+    elif day.day > 10:
+        start, end = day.replace(day=1), day.replace(day=10)
+    else:
+        end = day.replace(day=1) - dt.timedelta(days=1)
+        start = end.replace(day=21)
+    month_end = day.replace(day=1) - dt.timedelta(days=1)
+    return [(TRANSACTIONS, start, end), (PAYMENTS, month_end.replace(day=1), month_end)]
+
+
+def _check_period(kind: str, start: dt.date, end: dt.date) -> None:
+    if kind not in EReport.Kind.values:
+        raise ApplicationError(_("Type de rapport d'e-reporting inconnu."))
+    if start > end or end >= timezone.localdate():
+        raise ApplicationError(_("Un rapport d'e-reporting couvre une période achevée."))
+
+
+@transaction.atomic
+def ereport_submit_request(*, kind: str, start: dt.date, end: dt.date) -> Job:
+    """Ask a worker to submit the report of the period; the job is its visible state. Asked
+    twice, the job is the same one; a failed job is handed out again."""
+    _check_period(kind, start, end)
+    submitted = EReport.objects.filter(kind=kind, start=start).first()
+    if submitted is not None:
+        raise ApplicationError(
+            _("Ce rapport est déjà transmis à la plateforme (flux %(flow)s).")
+            % {"flow": submitted.flow_id}
+        )
+    arguments = {"kind": kind, "start": start.isoformat(), "end": end.isoformat()}
+    latest = job_latest(SUBMIT_TASK, **arguments)
+    if latest is not None and latest.state == Job.State.FAILED:
+        return job_retry(job=latest)
+    return job_enqueue(SUBMIT_TASK, **arguments)
+
+
+def ereports_request_due(*, day: dt.date | None = None) -> list[Job]:
+    """The jobs of the periods last ended that are not submitted yet (the beat's daily call);
+    nothing for a cooperative without a platform or its registration number."""
+    from purchases.services import platform_configured
+
+    if not (platform_configured() and settings_get().platform_registration):
+        return []
+    jobs = []
+    for kind, start, end in ereport_periods(day=day or timezone.localdate()):
+        if not EReport.objects.filter(kind=kind, start=start).exists():
+            jobs.append(ereport_submit_request(kind=kind, start=start, end=end))
+    return jobs
+
+
+@transaction.atomic
+def ereport_submit(
+    *, kind: str, start: dt.date, end: dt.date, connector: PlatformConnector | None = None
+) -> EReport:
+    """Build the period's report and hand it to the platform, once: the row recorded, or the
+    platform searched by the report's `trackingId` before any upload."""
+    import hashlib
+
+    from purchases.services import platform_connector
+
+    existing = EReport.objects.select_for_update().filter(kind=kind, start=start).first()
+    if existing is not None:
+        return existing
+    _check_period(kind, start, end)
+    xml = ereport_xml(kind=kind, start=start, end=end)
+    tracking_id = f"ereport-{kind[:3]}-{start:%Y%m%d}"
+    connector = connector or platform_connector()
+    flow_id = connector.submit_report(
+        report=OutgoingInvoice(
+            tracking_id=tracking_id,
+            filename=f"{tracking_id}.xml",
+            content=xml,
+            syntax="FRR",
+            processing_rule="B2C",
+        )
+    )
+    report: EReport = EReport.objects.create(
+        cooperative_id=require_cooperative_id(),
+        kind=kind,
+        start=start,
+        end=end,
+        flow_id=flow_id[:100],
+        sha256=hashlib.sha256(xml).hexdigest(),
+    )
+    return report

@@ -11,8 +11,12 @@ import pytest
 from lxml import etree
 
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import encrypt
+from perspectives.tenancy.jobs import JOB_KWARG
+from purchases.models import PurchaseSettings
 from sales import services
-from sales.models import Customer, Document, OperationCategory, SalesSettings
+from sales import tasks as sales_tasks
+from sales.models import Customer, Document, EReport, OperationCategory, SalesSettings
 from sales.services import LineData
 from sales.services.ereporting import (
     PAYMENTS,
@@ -20,8 +24,13 @@ from sales.services.ereporting import (
     RateAmounts,
     b2c_payments,
     b2c_transactions,
+    ereport_periods,
+    ereport_submit_request,
     ereport_xml,
+    ereports_request_due,
 )
+from tests.conftest import travel_to
+from tests.helpers.fake_platform import fake_platform
 from tests.sales.conftest import DAY, Sales
 from tests.sales.schematron import schematron_flux10
 
@@ -165,3 +174,77 @@ def test_the_reports_pass_the_official_xsd_and_schematron(sales: Sales) -> None:
 def test_no_report_without_the_platform_registration(sales: Sales) -> None:
     with pytest.raises(ApplicationError, match="immatriculation de sa plateforme"):
         ereport_xml(kind=TRANSACTIONS, start=DAY, end=NEXT)
+
+
+def test_the_period_last_ended_per_kind() -> None:
+    assert ereport_periods(day=dt.date(2026, 10, 5)) == [
+        ("transactions", dt.date(2026, 9, 21), dt.date(2026, 9, 30)),
+        ("payments", dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+    ]
+    assert ereport_periods(day=dt.date(2026, 10, 11))[0] == (
+        "transactions",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 10),
+    )
+    assert ereport_periods(day=dt.date(2026, 10, 31))[0] == (
+        "transactions",
+        dt.date(2026, 10, 11),
+        dt.date(2026, 10, 20),
+    )
+
+
+def test_a_job_submits_each_period_once_to_the_platform(sales: Sales) -> None:
+    documents = _b2c(sales)
+    services.payment_record(invoice=documents["workshop"], amount="115.00", date=NEXT)
+    with fake_platform() as platform:
+        PurchaseSettings.objects.update_or_create(
+            cooperative=sales.cooperative,
+            defaults={"platform_url": platform.flow_url, "platform_token": encrypt(platform.token)},
+        )
+        with travel_to("2026-04-02T06:10"):
+            jobs = ereports_request_due()
+            again = ereports_request_due()
+            for job in jobs:
+                task = getattr(sales_tasks, job.task.rsplit(".", 1)[-1])
+                task.apply(
+                    kwargs={**job.kwargs, "cooperative_id": job.cooperative_id, JOB_KWARG: job.pk}
+                )
+                job.refresh_from_db()
+            with pytest.raises(ApplicationError, match="déjà transmis"):
+                ereport_submit_request(
+                    kind=TRANSACTIONS, start=dt.date(2026, 3, 21), end=dt.date(2026, 3, 31)
+                )
+            with pytest.raises(ApplicationError, match="période achevée"):
+                ereport_submit_request(
+                    kind=PAYMENTS, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
+                )
+            assert ereports_request_due() == []
+    assert [(job.kwargs, job.state) for job in jobs] == [
+        ({"kind": "transactions", "start": "2026-03-21", "end": "2026-03-31"}, "done"),
+        ({"kind": "payments", "start": "2026-03-01", "end": "2026-03-31"}, "done"),
+    ]
+    assert [job.pk for job in again] == [job.pk for job in jobs]
+    assert list(
+        EReport.objects.order_by("kind").values_list("kind", "start", "end", "flow_id")
+    ) == [
+        ("payments", dt.date(2026, 3, 1), dt.date(2026, 3, 31), "out-2"),
+        ("transactions", dt.date(2026, 3, 21), dt.date(2026, 3, 31), "out-1"),
+    ]
+    transactions, payments = platform.reports
+    # The décade of 21–31 March holds nothing: a report of no transactions.
+    assert transactions.findall("TransactionsReport/Transactions") == []
+    assert [
+        (node.findtext("Payment/Date"), [s.findtext("Amount") for s in node.iter("SubTotals")])
+        for node in payments.iterfind("PaymentsReport/Transactions")
+    ] == [("20260311", ["60.00", "55.00"])]
+    assert [(f.flow_type, f.tracking_id, f.processing_rule) for f in platform.flows] == [
+        ("AggregatedCustomerTransactionReport", "ereport-tra-20260321", "B2C"),
+        ("AggregatedCustomerPaymentReport", "ereport-pay-20260301", "B2C"),
+    ]
+
+
+def test_a_cooperative_without_a_platform_reports_nothing(sales: Sales) -> None:
+    _b2c(sales)
+
+    assert ereports_request_due(day=dt.date(2026, 4, 2)) == []
+    assert EReport.objects.count() == 0
