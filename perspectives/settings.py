@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "sales.tasks.lifecycle_statuses_sync_for_all_cooperatives",
         "schedule": crontab(minute="5-59/15"),
     },
+    # Every morning at 6:10: the e-reporting (flux 10) of the periods last ended (ten days of
+    # B2C transactions, a month of payments) goes to each cooperative's platform (idempotent).
+    "sales-ereporting": {
+        "task": "sales.tasks.ereports_request_due_for_all_cooperatives",
+        "schedule": crontab(minute="10", hour="6"),
+    },
     # Every quarter of an hour: written consultations past their deadline are closed.
     "governance-consultations-close": {
         "task": "governance.tasks.consultations_close_due_for_all_cooperatives",

@@ -41,6 +41,8 @@ PAGE_SIZE = 100  # the Flow Service's maximum `limit`
 RECEIVED_TYPES = ["SupplierInvoice"]
 ISSUED_TYPES = ["CustomerInvoice"]
 ISSUED_LIFECYCLE_TYPES = ["CustomerInvoiceLC"]
+# The e-reporting flows the cooperative sends (flux 10.3, 10.4: B2C transactions, payments).
+REPORT_TYPES = ["AggregatedCustomerTransactionReport", "AggregatedCustomerPaymentReport"]
 # The lifecycle codes (XP Z12-012 code list) a buyer or a seller sends, named in the CDAR
 # (MDT-106).
 STATUS_NAMES = {
@@ -140,6 +142,10 @@ class PlatformConnector(Protocol):
     def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
         """Submit an issued invoice; the flow id. One already submitted under the same
         `tracking_id` is not submitted again: its flow id is returned."""
+
+    def submit_report(self, *, report: OutgoingInvoice) -> str:
+        """Submit an e-reporting report (flux 10, syntax FRR); the flow id. One already
+        submitted under the same `tracking_id` is not submitted again."""
 
     def fetch_lifecycle(self, *, since: str = "") -> Iterator[LifecycleMessage]:
         """Lifecycle statuses of the issued invoices after the `updatedAt` `since`; a CDAR that
@@ -424,9 +430,15 @@ class AfnorPlatformConnector:
         return ""
 
     def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
+        return self._submit(invoice, ISSUED_TYPES)
+
+    def submit_report(self, *, report: OutgoingInvoice) -> str:
+        return self._submit(report, REPORT_TYPES)
+
+    def _submit(self, invoice: OutgoingInvoice, flow_types: list[str]) -> str:
         """Long-lived idempotency: a submission whose answer was lost (a timeout, a worker that
         died before recording it) is found again by its `trackingId` instead of sent twice."""
-        existing = self._submitted(invoice.tracking_id)
+        existing = self._submitted(invoice.tracking_id, flow_types=flow_types)
         if existing:
             return existing
         flow_info = {

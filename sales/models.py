@@ -87,6 +87,11 @@ class SalesSettings(TenantModel):
         max_length=200,
         default="Pas d'escompte pour paiement anticipé.",
     )
+    # The e-reporting (flux 10) names the accredited platform that transmits it (scheme 0238).
+    platform_registration = models.CharField(
+        _("immatriculation de la plateforme agréée"), max_length=20, blank=True
+    )
+    platform_name = models.CharField(_("nom de la plateforme agréée"), max_length=120, blank=True)
     invoice_series = models.CharField(_("série des factures"), max_length=4, default="F")
     credit_note_series = models.CharField(_("série des avoirs"), max_length=4, default="AV")
     quote_validity_days = models.PositiveSmallIntegerField(
@@ -924,6 +929,33 @@ class UnmatchedLifecycleStatus(TenantModel):
             models.UniqueConstraint(
                 fields=("cooperative", "flow_id"), name="unmatchedlifecyclestatus_unique_flow"
             ),
+        ]
+
+
+class EReport(TenantModel):
+    """An e-reporting report (flux 10) handed to the platform: what it covers, the platform's
+    flow id and the file's sha256. One per kind and period."""
+
+    class Kind(models.TextChoices):
+        TRANSACTIONS = "transactions", _("Transactions B2C (10.3)")
+        PAYMENTS = "payments", _("Encaissements B2C (10.4)")
+
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    flow_id = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("transmis le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rapport d'e-reporting")
+        verbose_name_plural = _("rapports d'e-reporting")
+        ordering = ("-start", "kind")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("cooperative", "kind", "start"), name="ereport_once_per_period"
+            ),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="ereport_period"),
         ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from perspectives.tenancy.jobs import jobs_fan_out
 from perspectives.tenancy.tasks import TenantTask
-from sales.services import einvoicing, emails, reminders, rendering
+from sales.services import einvoicing, emails, ereporting, reminders, rendering
 
 
 @shared_task(base=TenantTask, max_retries=3, label=_("PDF d'une facture ou d'un devis"))
@@ -58,3 +60,23 @@ def lifecycle_statuses_sync_task(*, cooperative_id: int) -> int:
 def lifecycle_statuses_sync_for_all_cooperatives() -> int:
     """Beat: one job per cooperative (a cooperative without a platform does nothing)."""
     return jobs_fan_out(lifecycle_statuses_sync_task)
+
+
+@shared_task(base=TenantTask, max_retries=3, label=_("E-reporting transmis à la plateforme"))
+def ereport_submit_task(*, cooperative_id: int, kind: str, start: str, end: str) -> str:
+    """Idempotent: a period already reported is not reported again."""
+    return ereporting.ereport_submit(
+        kind=kind, start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end)
+    ).flow_id
+
+
+@shared_task(base=TenantTask, label=_("E-reporting des périodes échues"))
+def ereports_request_due_task(*, cooperative_id: int) -> int:
+    """Idempotent: a period reported or already asked for adds no job."""
+    return len(ereporting.ereports_request_due())
+
+
+@shared_task(ignore_result=True)
+def ereports_request_due_for_all_cooperatives() -> int:
+    """Beat (every morning): one job per cooperative."""
+    return jobs_fan_out(ereports_request_due_task)

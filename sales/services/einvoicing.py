@@ -19,7 +19,7 @@
   service code (BT-10) and the engagement number given as the order reference (BT-13).
 
 Limit: a sale to a private person or to a foreign customer is not e-invoiced; it falls under
-e-reporting, which is not built yet.
+e-reporting (`sales.services.ereporting`: B2C is reported, international B2B not yet).
 
 The connection itself (`PlatformConnector`, the platform's address and token) belongs to the
 purchases app, which receives the supplier invoices through the same platform.

@@ -204,6 +204,18 @@ class UnmatchedLifecycleStatusFactory(
     why = "Aucune facture de ce numéro."
 
 
+class EReportFactory(factory.django.DjangoModelFactory[m.EReport]):
+    class Meta:
+        model = m.EReport
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    kind = m.EReport.Kind.TRANSACTIONS
+    start = dt.date(2026, 9, 1)
+    end = dt.date(2026, 9, 10)
+    flow_id = factory.Sequence(lambda n: f"report-{n}")
+    sha256 = "0" * 64
+
+
 class RetentionReleaseFactory(factory.django.DjangoModelFactory[m.RetentionRelease]):
     class Meta:
         model = m.RetentionRelease
@@ -247,6 +259,7 @@ TENANT_FACTORIES: dict[type, Callable[[Cooperative], Any]] = {
     ),
     m.LifecycleCursor: lambda c: LifecycleCursorFactory.create(cooperative=c),
     m.UnmatchedLifecycleStatus: lambda c: UnmatchedLifecycleStatusFactory.create(cooperative=c),
+    m.EReport: lambda c: EReportFactory.create(cooperative=c),
     m.RetentionRelease: lambda c: RetentionReleaseFactory.create(
         invoice__customer__activity__sector__cooperative=c
     ),

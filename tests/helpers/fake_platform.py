@@ -5,7 +5,8 @@ APIs the connector uses, served on 127.0.0.1 by a thread:
   `limit` ≤ 100, paging by a strict `updatedAfter`), `GET /v1/flows/{flowId}` (`docType`
   Metadata or Original, the file with its Content-Disposition), `POST /v1/flows` (multipart
   `flowInfo` + `file`, the sha256 checked, a CDAR checked against its XSD and read back, a
-  Factur-X invoice recorded with its `trackingId` and processing rule);
+  Factur-X invoice recorded with its `trackingId` and processing rule, an e-reporting (FRR)
+  checked against the flux 10 XSD and kept);
 - Directory Service 1.1.0 under `/directory-service`: `POST /v1/directory-line`.
 
 Every call needs the Bearer token (401 otherwise). Request bodies are checked against the spec's
@@ -32,7 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from lxml import etree
-from pyfrctc import parse_cdar
+from pyfrctc import check_ereporting_xsd, parse_cdar
 
 from purchases.platform import AfnorPlatformConnector, InvoiceReference
 
@@ -149,6 +150,7 @@ class FakePlatform:
     flows: list[Flow] = field(default_factory=list)
     cdars: list[dict[str, Any]] = field(default_factory=list)  # the CDARs submitted, read back
     invoices: list[dict[str, Any]] = field(default_factory=list)  # the invoices submitted
+    reports: list[Any] = field(default_factory=list)  # the e-reporting XML trees submitted
     directory: list[dict[str, Any]] = field(default_factory=list)  # the lines created
     searches: list[dict[str, Any]] = field(default_factory=list)  # the `where` of each search
     requests: list[str] = field(default_factory=list)
@@ -321,6 +323,18 @@ class FakePlatform:
             flow_type = "CustomerInvoiceLC" if seller else "SupplierInvoiceLC"
         elif info["flowSyntax"] == "Factur-X" and not content.startswith(b"%PDF"):
             raise Refused(400, "INVALID_SCHEMA", "a Factur-X flow is a PDF")
+        elif info["flowSyntax"] == "FRR":
+            try:
+                report = etree.fromstring(content)
+                check_ereporting_xsd(report)
+            except Exception:
+                raise Refused(400, "INVALID_SCHEMA", "the e-reporting is not valid") from None
+            self.reports.append(report)
+            flow_type = (
+                "AggregatedCustomerPaymentReport"
+                if report.find("PaymentsReport") is not None
+                else "AggregatedCustomerTransactionReport"
+            )
         flow = Flow(
             f"out-{len(self.flows) + 1}",
             info.get("name") or filename,

