@@ -20,8 +20,8 @@ parsing rather than element by element); re-import 0.93 s; suggestions for 1,000
 CA3 of October 2026 on the ledger benchmark scaled down to LEDGER_BENCH_YEARS=4 (150 activities,
 the full monthly density: 1,430,053 lines, 24,562 in the month; three past years closed), same
 machine, load average 8.0: 0.56 s, median of three (0.33 s on 1 year, 547,906 lines). The bench
-ledger posts no VAT settlement, so box 20 reads every month's 44566 since the last opening
-entries.
+ledger posts no VAT settlement, so box 20 is 44566's whole balance, carried by the opening
+entries since the start of its history.
 """
 
 from __future__ import annotations
