@@ -830,3 +830,30 @@ class EntryAttachmentListApi(_BankApi):
             EntryAttachmentOutputSerializer(added, many=True, context=context).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class EntryAttachmentDetailApi(_BankApi):
+    @extend_schema(
+        responses=EntryAttachmentOutputSerializer,
+        summary="Une pièce jointe d'une écriture saisie à la main",
+    )
+    def get(
+        self, request: Request, cooperative_slug: str, entry_id: int, attachment_id: int
+    ) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        attachment = selectors.entry_attachment_get(entry=entry, attachment_id=attachment_id)
+        context = {"cooperative_slug": cooperative_slug}
+        return Response(EntryAttachmentOutputSerializer(attachment, context=context).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Supprimer une pièce jointe d'un brouillard (refusé une fois l'écriture validée)",
+    )
+    def delete(
+        self, request: Request, cooperative_slug: str, entry_id: int, attachment_id: int
+    ) -> Response:
+        entry = selectors.manual_entry_get(entry_id=entry_id)
+        attachment = selectors.entry_attachment_get(entry=entry, attachment_id=attachment_id)
+        services.entry_attachment_delete(attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

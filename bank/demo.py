@@ -5,8 +5,11 @@ the import service: customers paying some of the demo's open invoices (their num
 remittance information, so the suggestions find them), the SEPA batch the purchases demo sent
 (pointed against its payments in one click), card fees and the monthly account fee. The
 statement opens on the ledger's 512 balance at the end of last month, so the bank's balance and
-the ledger's agree once the lines are reconciled. A rule sends card fees to 627. Deterministic
-and idempotent (a second run adds nothing).
+the ledger's agree once the lines are reconciled. A rule sends card fees to 627. Two templates
+of entries by hand (the rent split between activities and the structure, the insurance) and
+this month's rent made from the first as a draft, its receipt (a small PDF) attached: all
+through the services the accountant uses. Deterministic and idempotent (a second run adds
+nothing).
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.utils import timezone
 
 from accounting.models import Entry, EntryLine
 from bank import services
-from bank.models import BankAccount, BankLine, ReconciliationRule
+from bank.models import BankAccount, BankLine, EntryAttachment, EntryTemplate, ReconciliationRule
 from bank.services.pointing import LedgerPayment, ledger_payments_unpointed
+from entrepreneurs.models import Activity
 from perspectives.tenancy.models import Cooperative
 
 DEMO_IBANS = {
@@ -213,7 +218,97 @@ def seed(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         services.statement_import(
             bank_account=account, data=document, file_name=f"releve-{start:%Y-%m}.xml"
         )
+    if not EntryTemplate.objects.exists():
+        _templates_seed(cooperative)
     return {
         "bank_accounts": BankAccount.objects.count(),
         "bank_lines": BankLine.objects.count(),
+        "entry_templates": EntryTemplate.objects.count(),
+        "entry_attachments": EntryAttachment.objects.count(),
     }
+
+
+RENT_TOTAL = Decimal("1500.00")
+RENT_SHARES = (Decimal("40"), Decimal("35"))  # the first two activities; the structure the rest
+
+
+def _templates_seed(cooperative: Cooperative) -> None:
+    """The rent shared by the activities and the structure, the insurance of the structure;
+    this month's rent as a draft with its receipt."""
+    activities = list(Activity.objects.filter(members__isnull=False).distinct().order_by("pk")[:2])
+    parts: list[tuple[Activity | None, Decimal]] = list(zip(activities, RENT_SHARES, strict=False))
+    parts.append((None, Decimal("100") - sum((share for _a, share in parts), Decimal(0))))
+    rent = services.entry_template_create(
+        name="Loyer du local",
+        journal="OD",
+        label="Loyer du local partagé",
+        lines=[
+            {"account": account, "activity": activity, "side": side, "share": share}
+            for account, side in (("613", "debit"), ("512", "credit"))
+            for activity, share in parts
+        ],
+    )
+    services.entry_template_create(
+        name="Assurance RC professionnelle",
+        journal="OD",
+        label="Assurance responsabilité civile professionnelle",
+        lines=[
+            {"account": "616", "side": "debit", "amount": Decimal("95.00")},
+            {"account": "512", "side": "credit", "amount": Decimal("95.00")},
+        ],
+    )
+    month = timezone.localdate().replace(day=1)
+    entry = services.entry_template_apply(
+        template=rent, date=month, total=RENT_TOTAL, piece_ref=f"LOYER-{month:%Y%m}"
+    )
+    receipt = receipt_pdf(
+        [
+            cooperative.name,
+            f"Quittance de loyer {month:%m/%Y}",
+            f"Montant : {RENT_TOTAL} EUR",
+        ]
+    )
+    services.entry_attachments_add(
+        entry=entry,
+        uploads=[
+            SimpleUploadedFile(
+                f"quittance-{month:%Y-%m}.pdf", receipt, content_type="application/pdf"
+            )
+        ],
+    )
+
+
+def receipt_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF (A4, Helvetica) of a few lines of Latin-1 text, written out by hand: its
+    cross-reference table gives each object's byte offset, as the format requires."""
+
+    def text(value: str) -> str:
+        latin = value.encode("latin-1", "replace").decode("latin-1")
+        return latin.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = (
+        "BT /F1 14 Tf 72 770 Td 18 TL "
+        + " ".join(f"({text(line)}) Tj T*" for line in lines)
+        + " ET"
+    )
+    data = stream.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length " + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)

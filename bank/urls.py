@@ -27,6 +27,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.entry_attachment_download,
         name="bank_entry_attachment",
     ),
+    path(
+        "entries/<int:entry_id>/attachments/<int:attachment_id>/delete/",
+        views.entry_attachment_delete,
+        name="bank_entry_attachment_delete",
+    ),
     path("entry-templates/", views.entry_template_list, name="bank_entry_templates"),
     path(
         "entry-templates/<int:template_id>/",
@@ -86,6 +91,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "entries/<int:entry_id>/attachments/",
         apis.EntryAttachmentListApi.as_view(),
         name="api_bank_entry_attachments",
+    ),
+    path(
+        "entries/<int:entry_id>/attachments/<int:attachment_id>/",
+        apis.EntryAttachmentDetailApi.as_view(),
+        name="api_bank_entry_attachment",
     ),
     path(
         "entry-templates/",

@@ -610,3 +610,20 @@ def entry_attachment_download(
     return private_file(
         attachment.file, content_type=attachment.content_type, filename=attachment.name
     )
+
+
+@require_POST
+@role_required(*BANK_ROLES)
+def entry_attachment_delete(
+    request: HttpRequest, cooperative_slug: str, entry_id: int, attachment_id: int
+) -> HttpResponse:
+    """Remove a document of a draft; a validated entry keeps its documents."""
+    entry = selectors.manual_entry_get(entry_id=entry_id)
+    attachment = selectors.entry_attachment_get(entry=entry, attachment_id=attachment_id)
+    try:
+        services.entry_attachment_delete(attachment=attachment)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Pièce jointe %(name)s supprimée.") % {"name": attachment.name})
+    return redirect("bank_entry", cooperative_slug=cooperative_slug, entry_id=entry.pk)

@@ -7,7 +7,7 @@ from bank.services.accounts import (
     bic_clean,
     iban_clean,
 )
-from bank.services.attachments import entry_attachments_add
+from bank.services.attachments import entry_attachment_delete, entry_attachments_add
 from bank.services.entries import (
     entry_balance,
     manual_entry_reverse,
@@ -43,6 +43,7 @@ __all__ = [
     "bank_account_csv_mapping_set",
     "bank_account_ensure",
     "bic_clean",
+    "entry_attachment_delete",
     "entry_attachments_add",
     "entry_balance",
     "entry_template_apply",

@@ -1,4 +1,6 @@
-"""Supporting documents of entries by hand: PDF or images, typed by their first bytes."""
+"""Supporting documents of entries by hand: PDF or images, typed by their first bytes. A draft's
+documents may be removed; a validated entry's stay, as the entry does (the ledger is
+immutable)."""
 
 from __future__ import annotations
 
@@ -55,3 +57,23 @@ def entry_attachments_add(
         attachment.save()
         attachments.append(attachment)
     return attachments
+
+
+@transaction.atomic
+def entry_attachment_delete(*, attachment: EntryAttachment) -> None:
+    """Remove a document of a draft entry, its file once the transaction commits. The entry is
+    locked, so that it is not validated meanwhile."""
+    entry = Entry.objects.select_for_update().get(pk=attachment.entry_id)
+    if entry.status != Entry.Status.DRAFT:
+        raise ApplicationError(
+            _(
+                "L'écriture est validée : ses pièces jointes restent, comme elle "
+                "(le grand livre ne s'efface pas)."
+            )
+        )
+    stored = EntryAttachment.objects.filter(pk=attachment.pk).first()
+    if stored is None:
+        return
+    file = stored.file
+    stored.delete()
+    transaction.on_commit(lambda: file.delete(save=False))

@@ -143,3 +143,69 @@ def test_a_validated_entry_takes_attachments_by_the_api(world: World, client: Cl
         == 404
     )
     assert _count(world) == 1
+
+
+def test_a_drafts_attachments_are_deleted_a_validated_entrys_stay(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    entry = _draft(world)
+    with cooperative_context(world.coop_a.pk):
+        first, second, third = services.entry_attachments_add(
+            entry=entry,
+            uploads=[
+                SimpleUploadedFile("bail.pdf", PDF),
+                SimpleUploadedFile("plan.png", PNG),
+                SimpleUploadedFile("devis.pdf", PDF),
+            ],
+        )
+    page = f"/c/coop-a/bank/entries/{entry.pk}/"
+    delete = f"{page}attachments/{first.pk}/delete/"
+    # Someone outside the accounting team, and another cooperative: nothing deleted.
+    client.force_login(world.alice)
+    assert client.post(delete).status_code == 403
+    client.force_login(world.charlie)
+    assert client.post(delete).status_code == 404
+    assert (
+        client.post(f"/c/coop-b/bank/entries/{entry.pk}/attachments/{first.pk}/delete/").status_code
+        == 404
+    )
+    charlie: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=world.charlie).key}"
+    }
+    api_b = f"/api/v1/c/coop-b/bank/entries/{entry.pk}/attachments/{second.pk}/"
+    assert client.delete(api_b, **charlie).status_code == 404
+    assert client.get(api_b, **charlie).status_code == 404
+    assert _count(world) == 3
+
+    client.force_login(world.carl)
+    assert "Supprimer bail.pdf" in client.get(page).text
+    storage = first.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(delete, follow=True)
+    assert done.status_code == 200
+    assert "Pièce jointe bail.pdf supprimée." in done.text
+    assert (_count(world), storage.exists(first.file.name)) == (2, False)
+    assert client.post(delete).status_code == 404
+    auth: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=world.carl).key}"
+    }
+    api = f"/api/v1/c/coop-a/bank/entries/{entry.pk}/attachments/{second.pk}/"
+    assert client.get(api, **auth).json()["name"] == "plan.png"
+    assert client.delete(api, **auth).status_code == 204
+    assert _count(world) == 1
+
+    with cooperative_context(world.coop_a.pk):
+        services.manual_entry_validate(entry=entry)
+    refused = client.post(f"{page}attachments/{third.pk}/delete/", follow=True)
+    message = (
+        "L&#x27;écriture est validée : ses pièces jointes restent, comme elle "
+        "(le grand livre ne s&#x27;efface pas)."
+    )
+    assert message in refused.text
+    assert "Supprimer devis.pdf" not in refused.text
+    api_refused = client.delete(
+        f"/api/v1/c/coop-a/bank/entries/{entry.pk}/attachments/{third.pk}/", **auth
+    )
+    assert api_refused.status_code == 400
+    assert "ses pièces jointes restent" in api_refused.text
+    assert (_count(world), storage.exists(third.file.name)) == (1, True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 
@@ -129,17 +130,20 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
 def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:
     """This month's statement: the bank opens on the ledger's 512 balance, and the customers'
     payments are suggested against the invoices they name."""
+    from accounting.models import Entry
     from bank import selectors as bank_selectors
     from bank import services as bank_services
-    from bank.models import BankLine, Statement
+    from bank.models import BankLine, EntryAttachment, EntryTemplate, Statement
 
     assert {
         key: counts[f"{slug}:{key}"]
         for slug in ("perspectives", "canigou")
-        for key in ("bank_accounts", "bank_lines")
+        for key in ("bank_accounts", "bank_lines", "entry_templates", "entry_attachments")
     } == {
         "bank_accounts": 1,
         "bank_lines": 9,
+        "entry_templates": 2,
+        "entry_attachments": 1,
     }
     with cooperative_context(perspectives.pk):
         statement = Statement.objects.select_related("bank_account").get()
@@ -154,6 +158,32 @@ def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:
         batch = BankLine.objects.select_related("bank_account").get(reference__startswith="VIR-")
         best = bank_services.suggestions_for(batch)[0]
         assert (best.kind, len(best.pointed)) == ("batch", 2)
+        # The account fee: no rule of the cooperative names it, the built-in suggestion does.
+        fee = BankLine.objects.select_related("bank_account").get(label__startswith="COMMISSION")
+        assert [(s.kind, s.label) for s in bank_services.suggestions_for(fee)] == [
+            ("fees", "Frais bancaires → 627")
+        ]
+        # This month's rent, made from its template as a draft, with its receipt.
+        attachment = EntryAttachment.objects.get()
+        entry = Entry.objects.get(pk=attachment.entry_id)
+        assert (entry.status, entry.source, entry.label) == (
+            "draft",
+            "manual",
+            "Loyer du local partagé",
+        )
+        assert sorted(entry.lines.filter(debit__gt=0).values_list("account__code", "debit")) == [
+            ("613", Decimal("375.00")),
+            ("613", Decimal("525.00")),
+            ("613", Decimal("600.00")),
+        ]
+        assert (attachment.content_type, attachment.file.read()[:8]) == (
+            "application/pdf",
+            b"%PDF-1.4",
+        )
+        assert sorted(EntryTemplate.objects.values_list("name", flat=True)) == [
+            "Assurance RC professionnelle",
+            "Loyer du local",
+        ]
 
 
 def _check_ledger(perspectives: Cooperative, counts: dict[str, int]) -> None:
