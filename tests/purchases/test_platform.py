@@ -148,7 +148,12 @@ def test_a_cdar_names_the_invoice_its_seller_buyer_and_status(world: World) -> N
     assert cdar["invoice_issuer"] == {"0002": "552100554"}
     assert f"{cdar['lc_datetime']:%Y-%m-%d %H:%M}" == "2026-10-05 08:00"  # UTC
     assert cdar["doc_status"] == [
-        {"reason_txt": "Quantité erronée", "sequence": 1, "doc_characteristics": []}
+        {
+            "reason_code": "AUTRE",
+            "reason_txt": "Quantité erronée",
+            "sequence": 1,
+            "doc_characteristics": [],
+        }
     ]
     assert b"<ram:IssuerAssignedID>F-2026-042</ram:IssuerAssignedID>" in submitted.content
     assert b'<qdt:DateTimeString format="102">20260928</qdt:DateTimeString>' in submitted.content
