@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -34,6 +35,7 @@ from lxml import etree
 from pyfrctc import check_cdar_xsd, generate_cdar, parse_cdar
 
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import SecretUnreadable, decrypt, encrypt
 
 TIMEOUT_SECONDS = 20
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -72,6 +74,22 @@ SCHEME_SIREN = "0002"
 RAM_NS = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 SCHEME_ELECTRONIC_ADDRESS = "0225"  # French taxpayers' electronic addresses
 EXTENSIONS = {"CII": "xml", "UBL": "xml", "Factur-X": "pdf"}
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """OAuth2 client credentials (RFC 6749 §4.4) to obtain access tokens from `token_url`.
+    `cache_key` names the cooperative's cached token (kept encrypted until it expires)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    cache_key: str
+
+
+# A token is dropped this long before the expiry the platform gave, not to use it as it expires.
+TOKEN_EXPIRY_MARGIN_SECONDS = 30
+TOKEN_DEFAULT_LIFETIME_SECONDS = 300  # when the platform gives no `expires_in`
 
 
 @dataclass(frozen=True)
@@ -207,23 +225,95 @@ class AfnorPlatformConnector:
         *,
         flow_url: str,
         directory_url: str,
-        token: str,
+        token: str = "",
+        credentials: ClientCredentials | None = None,
         session: requests.Session | None = None,
     ) -> None:
-        for url in (flow_url, directory_url):
+        urls = [flow_url, directory_url] + ([credentials.token_url] if credentials else [])
+        for url in urls:
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
                 raise ApplicationError(_("L'adresse de la plateforme doit être en HTTPS."))
         self.flow_url = flow_url.rstrip("/")
         self.directory_url = directory_url.rstrip("/")
         self.token = token
+        self.credentials = credentials
         self.session = session or requests.Session()
 
-    def _call(self, method: str, url: str, path: str, **kwargs: Any) -> requests.Response:
+    def _access_token(self, *, renew: bool = False) -> str:
+        """The fixed token, or one obtained with the client credentials: cached (encrypted) per
+        cooperative until shortly before it expires, obtained again when `renew`."""
+        credentials = self.credentials
+        if credentials is None:
+            return self.token
+        if not renew:
+            cached = cache.get(credentials.cache_key)
+            if cached:
+                try:
+                    return decrypt(str(cached))
+                except SecretUnreadable:
+                    pass  # a key rotated since: obtain a new token
+        token, lifetime = self._token_request(credentials)
+        timeout = lifetime - TOKEN_EXPIRY_MARGIN_SECONDS
+        if timeout > 0:
+            cache.set(credentials.cache_key, encrypt(token), timeout)
+        else:
+            cache.delete(credentials.cache_key)
+        return token
+
+    def _token_request(self, credentials: ClientCredentials) -> tuple[str, int]:
+        """An access token and its lifetime in seconds from the token endpoint (client
+        authentication by HTTP Basic, RFC 6749 §2.3.1)."""
         try:
-            response = self.session.request(
+            response = self.session.post(
+                credentials.token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(credentials.client_id, credentials.client_secret),
+                headers={"Accept": "application/json"},
+                timeout=TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as exc:
+            raise ApplicationError(
+                _("Plateforme injoignable (obtention du jeton) : %(error)s.")
+                % {"error": exc.__class__.__name__}
+            ) from exc
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        if response.status_code in (400, 401) and payload.get("error") in (
+            "invalid_client",
+            "unauthorized_client",
+        ):
+            raise ApplicationError(
+                _(
+                    "La plateforme a refusé l'identifiant client ou le secret OAuth2 "
+                    "(%(error)s) : vérifiez-les dans les réglages des achats."
+                )
+                % {"error": payload["error"]}
+            )
+        token = payload.get("access_token")
+        if response.status_code >= 400 or not isinstance(token, str) or not token:
+            detail = str(payload.get("error_description") or payload.get("error") or "")[:200]
+            raise ApplicationError(
+                _("La plateforme n'a pas délivré de jeton d'accès (HTTP %(status)s)%(detail)s.")
+                % {"status": response.status_code, "detail": f" : {detail}" if detail else ""}
+            )
+        try:
+            lifetime = int(payload.get("expires_in") or TOKEN_DEFAULT_LIFETIME_SECONDS)
+        except (TypeError, ValueError):
+            lifetime = TOKEN_DEFAULT_LIFETIME_SECONDS
+        return token, lifetime
+
+    def _send(
+        self, method: str, url: str, path: str, token: str, **kwargs: Any
+    ) -> requests.Response:
+        try:
+            return self.session.request(
                 method,
                 f"{url}{path}",
-                headers={"Authorization": f"Bearer {self.token}"},
+                headers={"Authorization": f"Bearer {token}"},
                 timeout=TIMEOUT_SECONDS,
                 stream=True,
                 **kwargs,
@@ -233,6 +323,13 @@ class AfnorPlatformConnector:
                 _("Plateforme injoignable (%(path)s) : %(error)s.")
                 % {"path": path, "error": exc.__class__.__name__}
             ) from exc
+
+    def _call(self, method: str, url: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self._send(method, url, path, self._access_token(), **kwargs)
+        if response.status_code == 401 and self.credentials is not None:
+            # The cached token expired or was revoked early: one new token, one more try.
+            response.close()
+            response = self._send(method, url, path, self._access_token(renew=True), **kwargs)
         if response.status_code >= 400:
             status = response.status_code
             meaning = HTTP_MEANINGS.get(
