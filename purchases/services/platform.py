@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
-from purchases.einvoice import einvoice_parse
+from purchases.einvoice import REASON_CODE, einvoice_parse
 from purchases.models import LifecycleStatus, RoutingAddress, SupplierInvoice
 from purchases.platform import (
     AfnorPlatformConnector,
@@ -130,6 +130,7 @@ def platform_receive(*, connector: PlatformConnector, report: SyncReport) -> Non
                     invoice=reference,
                     code=LifecycleStatus.Code.REFUSED,
                     reason=str(error.message)[:300],
+                    reason_code=str(error.extra.get(REASON_CODE, "")),
                 )
             report.refused.append((document.platform_id, str(error.message)))
             continue

@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 
+from perspectives.core.exceptions import ApplicationError
+from purchases.einvoice import einvoice_check, einvoice_parse
 from purchases.platform import (
     RAM_NS,
     SELLER,
@@ -20,6 +23,8 @@ from purchases.platform import (
 )
 from tests.conftest import travel_to
 from tests.helpers.schematron import schematron_cdar
+from tests.purchases.conftest import COOP_A_SIREN
+from tests.purchases.einvoices_helpers import addressed_to, example
 
 INVOICE = InvoiceReference(
     platform_id="flow-9",
@@ -102,3 +107,19 @@ def test_the_rules_catch_what_the_library_alone_leaves_out() -> None:
     )
     assert _failed(etree.tostring(refusal)) == ["BR-FR-CDV-15_MDT-113"]
     assert _failed(amount_only) == ["BR-FR-CDV-14_MDT-207"]
+
+
+def test_a_refused_file_carries_its_reason_code() -> None:
+    """The 210 sent for a file refused at reception names why in the French list."""
+    stranger = einvoice_parse(example("CII_example1.xml"))
+    wrong_total = einvoice_parse(
+        addressed_to("CII_example1.xml", siren=COOP_A_SIREN, address=COOP_A_SIREN).replace(
+            b"<ram:GrandTotalAmount>250.33", b"<ram:GrandTotalAmount>251.33"
+        )
+    )
+    codes = []
+    for parsed in (stranger, wrong_total):
+        with pytest.raises(ApplicationError) as raised:
+            einvoice_check(parsed, buyer_siren=COOP_A_SIREN, buyer_vat="FR44732829320")
+        codes.append(raised.value.extra)
+    assert codes == [{"reason_code": "DEST_ERR"}, {"reason_code": "MONTANTTOTAL_ERR"}]

@@ -102,6 +102,14 @@ def test_sync_receives_routes_refuses_and_answers(world: World, purchases: Purch
         ("12115118", "205", ""),
         ("12115119", "210", "Non commandé"),
     ]
+    # Each refusal names its reason in the French code list: the buyer is not us; by hand,
+    # the default for a refusal.
+    assert [
+        status.get("reason_code")
+        for cdar in platform.cdars
+        if cdar["status_code"] == "210"
+        for status in cdar["doc_status"]
+    ] == ["DEST_ERR", "NON_CONFORME"]
     assert [(line["addressingIdentifier"], line["dateFrom"]) for line in platform.directory] == [
         (COOP_A_SIREN, "2026-10-05"),
         *sorted(
