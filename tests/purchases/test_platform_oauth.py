@@ -31,8 +31,13 @@ CLIENT_SECRET = "oauth-client-secret-51c0e"
 API = "/api/v1/c/coop-a/purchases/settings/"
 
 
+def _key(platform: FakePlatform) -> str:
+    # The fake platform's port makes it unique to the test: the cache may be shared.
+    return f"purchases:platform-token:test:{platform.url}"
+
+
 def _connector(platform: FakePlatform, secret: str) -> AfnorPlatformConnector:
-    key = "purchases:platform-token:test"
+    key = _key(platform)
     cache.delete(key)
     return AfnorPlatformConnector(
         flow_url=platform.flow_url,
@@ -64,7 +69,7 @@ def test_a_token_is_obtained_once_and_kept_until_it_expires() -> None:
         connector = _connector(platform, CLIENT_SECRET)
         list(connector.fetch_received())
         list(connector.fetch_received())
-        cached = cache.get("purchases:platform-token:test")
+        cached = cache.get(_key(platform))
     assert platform.tokens_granted == 1
     assert platform.requests == [
         "POST /oauth/token",
@@ -84,7 +89,7 @@ def test_a_token_refused_early_is_renewed_once() -> None:
         list(connector.fetch_received())
         requests_after_renewal = list(platform.requests)
         platform.token_lifetime = 10  # shorter than the margin: not kept
-        cache.delete("purchases:platform-token:test")
+        cache.delete(_key(platform))
         list(connector.fetch_received())
         list(connector.fetch_received())
     assert requests_after_renewal == [
@@ -108,7 +113,6 @@ def test_a_wrong_secret_reads_in_french_and_nothing_changes(
         )
         _connect(world, platform, "not-the-secret")
         with cooperative_context(world.coop_a.pk):
-            cache.clear()
             with pytest.raises(ApplicationError) as raised:
                 services.platform_sync()
             count = SupplierInvoice.objects.count()
@@ -128,7 +132,6 @@ def test_the_sync_goes_through_oauth(world: World, purchases: Purchases) -> None
         )
         _connect(world, platform, "client-secret")
         with cooperative_context(world.coop_a.pk):
-            cache.clear()
             services.platform_sync()
             numbers = list(SupplierInvoice.objects.values_list("number", flat=True))
     assert numbers == ["12115118"]
