@@ -380,9 +380,17 @@ class PurchaseSettingsOutputSerializer(serializers.Serializer[Any]):
     platform_token_set = serializers.SerializerMethodField(
         help_text="Whether a token is saved: the token itself is never returned"
     )
+    platform_token_url = serializers.CharField()
+    platform_client_id = serializers.CharField()
+    platform_client_secret_set = serializers.SerializerMethodField(
+        help_text="Whether an OAuth2 client secret is saved: the secret is never returned"
+    )
 
     def get_platform_token_set(self, config: Any) -> bool:
         return bool(config.platform_token)
+
+    def get_platform_client_secret_set(self, config: Any) -> bool:
+        return bool(config.platform_client_secret)
 
 
 class PurchaseSettingsInputSerializer(serializers.Serializer[Any]):
@@ -406,6 +414,25 @@ class PurchaseSettingsInputSerializer(serializers.Serializer[Any]):
         write_only=True,
         help_text="Write-only. Absent or null keeps the saved token; an empty string clears it",
     )
+    platform_token_url = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="OAuth2 token endpoint (client credentials); blank for a fixed token",
+    )
+    platform_client_id = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, default=""
+    )
+    platform_client_secret = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        write_only=True,
+        help_text="Write-only. Absent or null keeps the saved secret; an empty string clears it",
+    )
 
 
 class PurchaseSettingsApi(TenantApiView):
@@ -427,10 +454,13 @@ class PurchaseSettingsApi(TenantApiView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         token = data.pop("platform_token")
+        secret = data.pop("platform_client_secret")
         config = services.purchase_settings_update(
             data=services.SettingsData(**data),
             platform_token=token or None,
             clear_token=token == "",
+            platform_client_secret=secret or None,
+            clear_client_secret=secret == "",
             user=self.membership.user,
         )
         return Response(PurchaseSettingsOutputSerializer(config).data)

@@ -111,8 +111,13 @@ class ParsedInvoice:
         return self.type_code in CREDIT_NOTE_TYPES
 
 
-def _fail(message: str) -> ApplicationError:
-    return ApplicationError(message)
+# The key of an error's `extra` naming the refusal's reason in the French lifecycle code list
+# (CDAR MDT-113, BR-FR-CDV-CL-09), sent with the 210 that tells the supplier.
+REASON_CODE = "reason_code"
+
+
+def _fail(message: str, reason_code: str = "") -> ApplicationError:
+    return ApplicationError(message, extra={REASON_CODE: reason_code} if reason_code else None)
 
 
 def _parser() -> etree.XMLParser:
@@ -449,7 +454,8 @@ def einvoice_check(parsed: ParsedInvoice, *, buyer_siren: str, buyer_vat: str) -
                 "Facture refusée : l'acheteur (%(buyer)s) n'est pas la coopérative "
                 "(SIREN %(siren)s)."
             )
-            % {"buyer": parsed.buyer_name or "?", "siren": buyer_siren}
+            % {"buyer": parsed.buyer_name or "?", "siren": buyer_siren},
+            "DEST_ERR",
         )
     lines_total = sum((line.amount_excl_tax for line in parsed.lines), Decimal(0))
     vat_total = sum((v.amount for v in parsed.vat), Decimal(0))
@@ -457,17 +463,20 @@ def einvoice_check(parsed: ParsedInvoice, *, buyer_siren: str, buyer_vat: str) -
     if abs(parsed.total_excl_tax + parsed.total_vat - parsed.total_incl_tax) > Decimal(0):
         raise _fail(
             _("Facture refusée : total HT %(ht)s + TVA %(vat)s ≠ total TTC %(ttc)s.")
-            % {"ht": parsed.total_excl_tax, "vat": parsed.total_vat, "ttc": parsed.total_incl_tax}
+            % {"ht": parsed.total_excl_tax, "vat": parsed.total_vat, "ttc": parsed.total_incl_tax},
+            "MONTANTTOTAL_ERR",
         )
     if abs(vat_total - parsed.total_vat) > TOLERANCE:
         raise _fail(
             _("Facture refusée : la TVA par taux (%(sum)s) ne fait pas le total de TVA (%(vat)s).")
-            % {"sum": vat_total, "vat": parsed.total_vat}
+            % {"sum": vat_total, "vat": parsed.total_vat},
+            "TX_TVA_ERR",
         )
     if abs(vat_bases - parsed.total_excl_tax) > TOLERANCE:
         raise _fail(
             _("Facture refusée : les bases de TVA (%(sum)s) ne font pas le total HT (%(ht)s).")
-            % {"sum": vat_bases, "ht": parsed.total_excl_tax}
+            % {"sum": vat_bases, "ht": parsed.total_excl_tax},
+            "CALCUL_ERR",
         )
     for breakdown in parsed.vat:
         expected = (breakdown.base * breakdown.rate / 100).quantize(CENT)
@@ -479,7 +488,8 @@ def einvoice_check(parsed: ParsedInvoice, *, buyer_siren: str, buyer_vat: str) -
                     "base": breakdown.base,
                     "expected": expected,
                     "amount": breakdown.amount,
-                }
+                },
+                "TX_TVA_ERR",
             )
     # Allowances and charges at document level explain a gap between lines and the total.
     del lines_total

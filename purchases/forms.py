@@ -273,3 +273,27 @@ class PurchaseSettingsForm(forms.Form):
         help_text=_("Laissez vide pour garder le jeton enregistré."),
     )
     clear_token = forms.BooleanField(label=_("Effacer le jeton enregistré"), required=False)
+    platform_token_url = forms.URLField(
+        label=_("Adresse d'obtention des jetons OAuth2"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Pour une plateforme qui délivre ses jetons (OAuth2, client credentials) ; laissez "
+            "vide si elle vous a remis un jeton fixe."
+        ),
+    )
+    platform_client_id = forms.CharField(
+        label=_("Identifiant client OAuth2"), max_length=200, required=False
+    )
+    # Write-only, as the token.
+    platform_client_secret = forms.CharField(
+        label=_("Nouveau secret client OAuth2"),
+        max_length=200,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Laissez vide pour garder le secret enregistré."),
+    )
+    clear_client_secret = forms.BooleanField(
+        label=_("Effacer le secret client enregistré"), required=False
+    )

@@ -87,6 +87,18 @@ class PurchaseSettings(TenantModel):
     platform_token = models.CharField(
         _("jeton d'accès à la plateforme (chiffré)"), max_length=500, blank=True
     )
+    # OAuth2 client credentials (RFC 6749 §4.4), for a platform that issues short-lived access
+    # tokens rather than one fixed token: its token endpoint, our client id and secret. The
+    # secret is encrypted like the token and never shown back.
+    platform_token_url = models.URLField(
+        _("adresse d'obtention des jetons (OAuth2) de la plateforme agréée"), blank=True
+    )
+    platform_client_id = models.CharField(
+        _("identifiant client OAuth2 à la plateforme"), max_length=200, blank=True
+    )
+    platform_client_secret = models.CharField(
+        _("secret client OAuth2 à la plateforme (chiffré)"), max_length=500, blank=True
+    )
     # The `updatedAt` of the last flow received: the next search asks for the ones after it.
     platform_cursor = models.CharField(max_length=100, blank=True)
 

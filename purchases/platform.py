@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from email.message import Message
@@ -27,13 +27,15 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from lxml import etree
-from pyfrctc import generate_cdar, parse_cdar
+from pyfrctc import check_cdar_xsd, generate_cdar, parse_cdar
 
 from perspectives.core.exceptions import ApplicationError
+from perspectives.core.secrets import SecretUnreadable, decrypt, encrypt
 
 TIMEOUT_SECONDS = 20
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -55,14 +57,41 @@ STATUS_NAMES = {
     "211": "Paiement transmis",
     "212": "Encaissée",
 }
-# The characteristic a 212 carries: the amount received (MDT-207 code "MEN", montant encaissé).
+# The characteristic a 212 carries: the amount received (MDT-207 code "MEN", montant encaissé),
+# one per VAT rate with that rate (MDT-224), as the French rule BR-FR-CDV-14 requires.
 AMOUNT_RECEIVED = "MEN"
+# A refusal, a dispute, a partial approval or a suspension states its reason as a code (MDT-113,
+# rule BR-FR-CDV-15) from the list allowed for that status (BR-FR-CDV-CL-09); the text (MDT-114)
+# explains it. The code used when the caller names none:
+DEFAULT_REASON_CODES = {
+    "206": "AUTRE",
+    "207": "AUTRE",
+    "208": "JUSTIF_ABS",
+    "210": "NON_CONFORME",  # "AUTRE" is not among a B2B refusal's reasons
+}
 SELLER, BUYER = "SE", "BY"
 CDAR_GUIDELINE = "urn.cpro.gouv.fr:1p0:CDV:invoice"
 CDAR_LIFECYCLE_TYPE = 23  # the acknowledgement document's type: an invoice's lifecycle status
 SCHEME_SIREN = "0002"
+RAM_NS = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 SCHEME_ELECTRONIC_ADDRESS = "0225"  # French taxpayers' electronic addresses
 EXTENSIONS = {"CII": "xml", "UBL": "xml", "Factur-X": "pdf"}
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """OAuth2 client credentials (RFC 6749 §4.4) to obtain access tokens from `token_url`.
+    `cache_key` names the cooperative's cached token (kept encrypted until it expires)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    cache_key: str
+
+
+# A token is dropped this long before the expiry the platform gave, not to use it as it expires.
+TOKEN_EXPIRY_MARGIN_SECONDS = 30
+TOKEN_DEFAULT_LIFETIME_SECONDS = 300  # when the platform gives no `expires_in`
 
 
 @dataclass(frozen=True)
@@ -134,10 +163,13 @@ class PlatformConnector(Protocol):
         sender_role: str = BUYER,
         amount: Decimal | None = None,
         tracking_id: str = "",
+        reason_code: str = "",
+        amounts_by_rate: Sequence[tuple[Decimal, Decimal]] = (),
     ) -> None:
         """A lifecycle status: the buyer's of a received invoice, or (`sender_role=SELLER`) the
-        seller's of an issued one, 212 with the `amount` received. A status already sent
-        under the same `tracking_id` (given) is not sent again."""
+        seller's of an issued one, 212 with the amount received per VAT rate
+        (`amounts_by_rate`: amount including VAT, rate), or the `amount` alone. A status
+        already sent under the same `tracking_id` (given) is not sent again."""
 
     def submit_invoice(self, *, invoice: OutgoingInvoice) -> str:
         """Submit an issued invoice; the flow id. One already submitted under the same
@@ -208,23 +240,95 @@ class AfnorPlatformConnector:
         *,
         flow_url: str,
         directory_url: str,
-        token: str,
+        token: str = "",
+        credentials: ClientCredentials | None = None,
         session: requests.Session | None = None,
     ) -> None:
-        for url in (flow_url, directory_url):
+        urls = [flow_url, directory_url] + ([credentials.token_url] if credentials else [])
+        for url in urls:
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
                 raise ApplicationError(_("L'adresse de la plateforme doit être en HTTPS."))
         self.flow_url = flow_url.rstrip("/")
         self.directory_url = directory_url.rstrip("/")
         self.token = token
+        self.credentials = credentials
         self.session = session or requests.Session()
 
-    def _call(self, method: str, url: str, path: str, **kwargs: Any) -> requests.Response:
+    def _access_token(self, *, renew: bool = False) -> str:
+        """The fixed token, or one obtained with the client credentials: cached (encrypted) per
+        cooperative until shortly before it expires, obtained again when `renew`."""
+        credentials = self.credentials
+        if credentials is None:
+            return self.token
+        if not renew:
+            cached = cache.get(credentials.cache_key)
+            if cached:
+                try:
+                    return decrypt(str(cached))
+                except SecretUnreadable:
+                    pass  # a key rotated since: obtain a new token
+        token, lifetime = self._token_request(credentials)
+        timeout = lifetime - TOKEN_EXPIRY_MARGIN_SECONDS
+        if timeout > 0:
+            cache.set(credentials.cache_key, encrypt(token), timeout)
+        else:
+            cache.delete(credentials.cache_key)
+        return token
+
+    def _token_request(self, credentials: ClientCredentials) -> tuple[str, int]:
+        """An access token and its lifetime in seconds from the token endpoint (client
+        authentication by HTTP Basic, RFC 6749 §2.3.1)."""
         try:
-            response = self.session.request(
+            response = self.session.post(
+                credentials.token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(credentials.client_id, credentials.client_secret),
+                headers={"Accept": "application/json"},
+                timeout=TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as exc:
+            raise ApplicationError(
+                _("Plateforme injoignable (obtention du jeton) : %(error)s.")
+                % {"error": exc.__class__.__name__}
+            ) from exc
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        if response.status_code in (400, 401) and payload.get("error") in (
+            "invalid_client",
+            "unauthorized_client",
+        ):
+            raise ApplicationError(
+                _(
+                    "La plateforme a refusé l'identifiant client ou le secret OAuth2 "
+                    "(%(error)s) : vérifiez-les dans les réglages des achats."
+                )
+                % {"error": payload["error"]}
+            )
+        token = payload.get("access_token")
+        if response.status_code >= 400 or not isinstance(token, str) or not token:
+            detail = str(payload.get("error_description") or payload.get("error") or "")[:200]
+            raise ApplicationError(
+                _("La plateforme n'a pas délivré de jeton d'accès (HTTP %(status)s)%(detail)s.")
+                % {"status": response.status_code, "detail": f" : {detail}" if detail else ""}
+            )
+        try:
+            lifetime = int(payload.get("expires_in") or TOKEN_DEFAULT_LIFETIME_SECONDS)
+        except (TypeError, ValueError):
+            lifetime = TOKEN_DEFAULT_LIFETIME_SECONDS
+        return token, lifetime
+
+    def _send(
+        self, method: str, url: str, path: str, token: str, **kwargs: Any
+    ) -> requests.Response:
+        try:
+            return self.session.request(
                 method,
                 f"{url}{path}",
-                headers={"Authorization": f"Bearer {self.token}"},
+                headers={"Authorization": f"Bearer {token}"},
                 timeout=TIMEOUT_SECONDS,
                 stream=True,
                 **kwargs,
@@ -234,6 +338,13 @@ class AfnorPlatformConnector:
                 _("Plateforme injoignable (%(path)s) : %(error)s.")
                 % {"path": path, "error": exc.__class__.__name__}
             ) from exc
+
+    def _call(self, method: str, url: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self._send(method, url, path, self._access_token(), **kwargs)
+        if response.status_code == 401 and self.credentials is not None:
+            # The cached token expired or was revoked early: one new token, one more try.
+            response.close()
+            response = self._send(method, url, path, self._access_token(renew=True), **kwargs)
         if response.status_code >= 400:
             status = response.status_code
             meaning = HTTP_MEANINGS.get(
@@ -325,17 +436,26 @@ class AfnorPlatformConnector:
         *,
         invoice: InvoiceReference,
         code: str,
-        reason: str,
+        reason: str = "",
         sender_role: str = BUYER,
         amount: Decimal | None = None,
+        reason_code: str = "",
+        amounts_by_rate: Sequence[tuple[Decimal, Decimal]] = (),
     ) -> bytes:
         now = timezone.now().astimezone(dt.UTC).replace(tzinfo=None)
         status: dict[str, Any] = {}
+        reason_code = reason_code or DEFAULT_REASON_CODES.get(code, "")
+        if reason_code:
+            status["MDT-113"] = reason_code
         if reason:
             status["MDT-114"] = reason[:300]
-        if amount is not None:
+        received: list[tuple[Decimal, Decimal | None]] = list(amounts_by_rate) or (
+            [(amount, None)] if amount is not None else []
+        )
+        if received:
             status["MDG-43"] = [
-                {"MDT-207": AMOUNT_RECEIVED, "MDT-215": {"float": str(amount), "currency": "EUR"}}
+                {"MDT-207": AMOUNT_RECEIVED, "MDT-215": {"float": str(value), "currency": "EUR"}}
+                for value, _rate in received
             ]
         sender = (invoice.buyer_siren, invoice.buyer_name)
         recipient = (invoice.seller_siren, invoice.seller_name)
@@ -369,7 +489,9 @@ class AfnorPlatformConnector:
             "MDG-37": [status] if status else [],
         }
         try:
-            return bytes(generate_cdar(data))
+            xml = bytes(generate_cdar(data))
+            rates = [rate for _value, rate in received]
+            return _with_vat_rates(xml, rates) if any(r is not None for r in rates) else xml
         except Exception as exc:  # the library raises bare Exceptions
             raise ApplicationError(
                 _("Le statut %(code)s de la facture %(number)s n'a pas pu être établi : %(error)s")
@@ -385,11 +507,19 @@ class AfnorPlatformConnector:
         sender_role: str = BUYER,
         amount: Decimal | None = None,
         tracking_id: str = "",
+        reason_code: str = "",
+        amounts_by_rate: Sequence[tuple[Decimal, Decimal]] = (),
     ) -> None:
         if tracking_id and self._submitted(tracking_id, flow_types=ISSUED_LIFECYCLE_TYPES):
             return
         xml = self._cdar(
-            invoice=invoice, code=code, reason=reason, sender_role=sender_role, amount=amount
+            invoice=invoice,
+            code=code,
+            reason=reason,
+            sender_role=sender_role,
+            amount=amount,
+            reason_code=reason_code,
+            amounts_by_rate=amounts_by_rate,
         )
         name = f"cdar_{code}_{invoice.platform_id}.xml"[:255]
         flow_info = {
@@ -482,9 +612,27 @@ class AfnorPlatformConnector:
         )
 
 
+def _with_vat_rates(xml: bytes, rates: Sequence[Decimal | None]) -> bytes:
+    """The CDAR with each amount received given its VAT rate (MDT-224, `ram:ValuePercent`, last
+    of the characteristic), which the library does not write; checked against the XSD again."""
+    root = etree.fromstring(xml)
+    characteristics = root.xpath(
+        "//ram:SpecifiedDocumentCharacteristic[ram:TypeCode = $code]",
+        namespaces={"ram": RAM_NS},
+        code=AMOUNT_RECEIVED,
+    )
+    for characteristic, rate in zip(characteristics, rates, strict=True):
+        if rate is not None:
+            percent = etree.SubElement(characteristic, f"{{{RAM_NS}}}ValuePercent")
+            percent.text = f"{rate:.2f}"
+    result = bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    check_cdar_xsd(result)
+    return result
+
+
 def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
     """The status a CDAR carries: its code, the invoice it names, the reason of a rejection or
-    refusal, the amount of a 212 (the first `MEN` characteristic)."""
+    refusal, the amount of a 212 (the sum of its `MEN` characteristics, one per VAT rate)."""
     try:
         cdar = parse_cdar(document.content)
     except Exception as exc:  # the library raises bare Exceptions
@@ -508,12 +656,11 @@ def _lifecycle_message(document: ReceivedDocument) -> LifecycleMessage:
             if characteristic.get("type_code") == AMOUNT_RECEIVED and isinstance(value, dict):
                 # The library reads the amount as a float: back to cents, exactly.
                 try:
-                    amount = Decimal(str(value.get("float"))).quantize(Decimal("0.01"))
+                    part = Decimal(str(value.get("float"))).quantize(Decimal("0.01"))
                 except InvalidOperation:
                     continue
-                break
-        if amount is not None:
-            break
+                # One amount per VAT rate: the receipt is their sum.
+                amount = part if amount is None else amount + part
     reference = _cdar_reference(document.content)
     return LifecycleMessage(
         flow_id=document.platform_id,

@@ -631,6 +631,8 @@ def purchase_settings(request: HttpRequest, cooperative_slug: str) -> HttpRespon
                 data=services.SettingsData(**{key: data[key] for key in SETTINGS_FIELDS}),
                 platform_token=data["platform_token"] or None,
                 clear_token=data["clear_token"],
+                platform_client_secret=data["platform_client_secret"] or None,
+                clear_client_secret=data["clear_client_secret"],
                 user=_user(request),
             )
         except ApplicationError as error:
@@ -644,6 +646,7 @@ def purchase_settings(request: HttpRequest, cooperative_slug: str) -> HttpRespon
         {
             "form": form,
             "token_set": bool(config.platform_token),
+            "secret_set": bool(config.platform_client_secret),
             "mask": TOKEN_MASK,
             "token_unreadable": services.platform_token_unreadable(config)
             and services.token_unreadable_message(),

@@ -24,6 +24,7 @@ from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership
+from purchases.einvoice import REASON_CODE
 from purchases.models import (
     LifecycleStatus,
     Payment,
@@ -123,6 +124,10 @@ def credited_check(*, credit_kind: str, supplier: Supplier, credited: SupplierIn
         )
 
 
+# A duplicate refused at reception tells the supplier so in its 210 (CDAR reason code).
+DUPLICATE = {REASON_CODE: "DOUBLON"}
+
+
 def _duplicate_message(supplier: Supplier, number: str) -> str:
     return _("Doublon : la facture n° %(number)s de %(supplier)s est déjà enregistrée.") % {
         "number": number,
@@ -167,7 +172,7 @@ def supplier_invoice_create(
     if due_date is not None and due_date < issue_date:
         raise ApplicationError(_("L'échéance précède la date de la facture."))
     if supplier_invoice_duplicate(supplier=supplier, number=number) is not None:
-        raise ApplicationError(_duplicate_message(supplier, number))
+        raise ApplicationError(_duplicate_message(supplier, number), extra=DUPLICATE)
     resolved, total_excl, total_vat = _lines_resolved(lines)
     invoice = SupplierInvoice(
         cooperative_id=require_cooperative_id(),
@@ -206,7 +211,7 @@ def supplier_invoice_create(
     except IntegrityError as exc:
         # Two receptions of the same invoice at once: the unique constraint decides.
         if "supplierinvoice_unique" in str(exc):
-            raise ApplicationError(_duplicate_message(supplier, number)) from exc
+            raise ApplicationError(_duplicate_message(supplier, number), extra=DUPLICATE) from exc
         raise
     _lines_save(invoice, resolved)
     return invoice

@@ -6,6 +6,7 @@ address already registered is skipped. The cursor is the `updatedAt` of the last
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,17 +16,22 @@ from django.utils.translation import gettext as _
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Cooperative
-from purchases.einvoice import einvoice_parse
+from purchases.einvoice import REASON_CODE, einvoice_parse
 from purchases.models import LifecycleStatus, RoutingAddress, SupplierInvoice
 from purchases.platform import (
     AfnorPlatformConnector,
+    ClientCredentials,
     InvoiceReference,
     PlatformConnector,
     ReceivedDocument,
 )
 from purchases.services.common import settings_get
 from purchases.services.reception import einvoice_receive, routing_addresses_ensure
-from purchases.services.settings import platform_token_clear
+from purchases.services.settings import (
+    oauth_configured,
+    platform_client_secret_clear,
+    platform_token_clear,
+)
 
 
 @dataclass
@@ -37,19 +43,33 @@ class SyncReport:
 
 
 def platform_configured() -> bool:
-    """Whether the active cooperative has given its platform's address and token."""
+    """Whether the active cooperative has given its platform's address and a way in: a token,
+    or OAuth2 client credentials."""
     config = settings_get()
-    return bool(config.platform_url and config.platform_token)
+    return bool(config.platform_url and (config.platform_token or oauth_configured(config)))
 
 
 def platform_connector() -> PlatformConnector:
     config = settings_get()
-    if not config.platform_url or not config.platform_token:
+    if not platform_configured():
         raise ApplicationError(_("La plateforme agréée n'est pas configurée (adresse et jeton)."))
+    credentials = None
+    if oauth_configured(config):
+        credentials = ClientCredentials(
+            token_url=config.platform_token_url,
+            client_id=config.platform_client_id,
+            client_secret=platform_client_secret_clear(config),
+            # Per cooperative and per client: new credentials never reuse the old token.
+            cache_key=f"purchases:platform-token:{config.cooperative_id}:"
+            + hashlib.sha256(
+                f"{config.platform_token_url}|{config.platform_client_id}".encode()
+            ).hexdigest()[:16],
+        )
     return AfnorPlatformConnector(
         flow_url=config.platform_url,
         directory_url=config.platform_directory_url or config.platform_url,
-        token=platform_token_clear(config),
+        token="" if credentials else platform_token_clear(config),
+        credentials=credentials,
     )
 
 
@@ -110,6 +130,7 @@ def platform_receive(*, connector: PlatformConnector, report: SyncReport) -> Non
                     invoice=reference,
                     code=LifecycleStatus.Code.REFUSED,
                     reason=str(error.message)[:300],
+                    reason_code=str(error.extra.get(REASON_CODE, "")),
                 )
             report.refused.append((document.platform_id, str(error.message)))
             continue

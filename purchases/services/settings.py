@@ -33,6 +33,8 @@ EDITABLE = (
     "sepa_version",
     "platform_url",
     "platform_directory_url",
+    "platform_token_url",
+    "platform_client_id",
 )
 
 
@@ -48,6 +50,9 @@ class SettingsData:
     platform_url: str
     # The Directory Service's address when the platform serves it apart (blank: the same).
     platform_directory_url: str = ""
+    # OAuth2 client credentials, for a platform that issues its tokens (blank: a fixed token).
+    platform_token_url: str = ""
+    platform_client_id: str = ""
 
 
 def platform_url_check(url: str) -> str:
@@ -73,6 +78,27 @@ def platform_token_clear(config: PurchaseSettings) -> str:
         raise ApplicationError(token_unreadable_message()) from error
 
 
+def oauth_configured(config: PurchaseSettings) -> bool:
+    """Whether the platform is reached with OAuth2 client credentials rather than a token."""
+    return bool(
+        config.platform_token_url and config.platform_client_id and config.platform_client_secret
+    )
+
+
+def platform_client_secret_clear(config: PurchaseSettings) -> str:
+    """The saved OAuth2 client secret in clear, for the connector only."""
+    try:
+        return decrypt(config.platform_client_secret)
+    except SecretUnreadable as error:
+        raise ApplicationError(
+            _(
+                "Le secret client OAuth2 enregistré ne peut pas être déchiffré : la clé de "
+                "chiffrement (FIELD_ENCRYPTION_KEYS) a changé sans garder l'ancienne. Saisissez "
+                "de nouveau le secret que la plateforme vous a remis."
+            )
+        ) from error
+
+
 def platform_token_unreadable(config: PurchaseSettings) -> bool:
     """Whether a token is saved that the current keys cannot decrypt (the page says so)."""
     try:
@@ -84,9 +110,19 @@ def platform_token_unreadable(config: PurchaseSettings) -> bool:
 
 def _audited(config: PurchaseSettings) -> dict[str, object]:
     values: dict[str, object] = {key: getattr(config, key) for key in EDITABLE}
-    # The audit says the token changed, never what it is.
+    # The audit says the token or the secret changed, never what it is.
     values["platform_token"] = TOKEN_MASK if config.platform_token else ""
+    values["platform_client_secret"] = TOKEN_MASK if config.platform_client_secret else ""
     return values
+
+
+def _secret_replace(stored: str, new: str) -> tuple[str, bool]:
+    """The encrypted `new` secret and whether it differs from the `stored` one."""
+    try:
+        replaced = new != decrypt(stored)
+    except SecretUnreadable:
+        replaced = True
+    return encrypt(new), replaced
 
 
 @transaction.atomic
@@ -95,10 +131,13 @@ def purchase_settings_update(
     data: SettingsData,
     platform_token: str | None = None,
     clear_token: bool = False,
+    platform_client_secret: str | None = None,
+    clear_client_secret: bool = False,
     user: User | None = None,
 ) -> PurchaseSettings:
-    """Save the settings; `platform_token` None keeps the saved token, `clear_token` removes it.
-    A new platform address starts receiving from its first flow (the cursor is reset)."""
+    """Save the settings; `platform_token` None keeps the saved token, `clear_token` removes it;
+    the same for the OAuth2 client secret. A new platform address starts receiving from its
+    first flow (the cursor is reset)."""
     config = PurchaseSettings.objects.select_for_update().get(pk=settings_get().pk)
     before = _audited(config)
     if data.self_validation_cap < 0 or data.receipt_required_above < 0:
@@ -129,16 +168,40 @@ def purchase_settings_update(
         token = platform_token.strip()
         if len(token) > TOKEN_MAX_LENGTH:
             raise ApplicationError(_("Jeton trop long (200 caractères au plus)."))
-        try:
-            token_replaced = token != decrypt(config.platform_token)
-        except SecretUnreadable:
-            token_replaced = True
-        config.platform_token = encrypt(token)
-    if config.platform_url and not config.platform_token:
+        config.platform_token, token_replaced = _secret_replace(config.platform_token, token)
+    config.platform_token_url = platform_url_check(data.platform_token_url)
+    config.platform_client_id = data.platform_client_id.strip()[:200]
+    secret_replaced = False
+    if clear_client_secret:
+        config.platform_client_secret = ""
+    elif platform_client_secret is not None and platform_client_secret.strip():
+        secret = platform_client_secret.strip()
+        if len(secret) > TOKEN_MAX_LENGTH:
+            raise ApplicationError(_("Secret client trop long (200 caractères au plus)."))
+        config.platform_client_secret, secret_replaced = _secret_replace(
+            config.platform_client_secret, secret
+        )
+    oauth_fields = (
+        config.platform_token_url,
+        config.platform_client_id,
+        config.platform_client_secret,
+    )
+    if any(oauth_fields) and not all(oauth_fields):
+        raise ApplicationError(
+            _(
+                "Pour OAuth2, donnez l'adresse d'obtention des jetons, l'identifiant client et "
+                "le secret client, ou aucun des trois."
+            )
+        )
+    if config.platform_url and not (config.platform_token or all(oauth_fields)):
         raise ApplicationError(_("Donnez le jeton d'accès que la plateforme vous a remis."))
     config.save()
     after = _audited(config)
-    if before["platform_token"] and after["platform_token"] and token_replaced:
-        after["platform_token"] = _("%(mask)s (remplacé)") % {"mask": TOKEN_MASK}
+    for key, replaced in (
+        ("platform_token", token_replaced),
+        ("platform_client_secret", secret_replaced),
+    ):
+        if before[key] and after[key] and replaced:
+            after[key] = _("%(mask)s (remplacé)") % {"mask": TOKEN_MASK}
     setting_change_record(section="purchases", before=before, after=after, by=user)
     return config

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,7 +58,9 @@ from sales.models import (
     Payment,
     UnmatchedLifecycleStatus,
 )
+from sales.services.documents import document_totals
 from sales.services.rendering import document_pdf_render
+from sales.totals import split_by_weights
 
 logger = logging.getLogger(__name__)
 
@@ -307,6 +310,17 @@ def payment_status_record(*, payment: Payment) -> LifecycleStatus | None:
     return status
 
 
+def received_by_rate(document: Document, amount: Decimal | None) -> list[tuple[Decimal, Decimal]]:
+    """An amount received on `document` shared among its VAT rates in proportion to each
+    rate's total including VAT (the cent's residue on the largest), for a 212 that states the
+    amount received per rate (French rule BR-FR-CDV-14)."""
+    if amount is None:
+        return []
+    breakdown = document_totals(document).breakdown
+    shares = split_by_weights(amount, [b.taxable + b.vat for b in breakdown])
+    return [(share, b.rate) for share, b in zip(shares, breakdown, strict=True)]
+
+
 @transaction.atomic
 def lifecycle_status_send(
     *, status_id: int, connector: PlatformConnector | None = None
@@ -346,6 +360,7 @@ def lifecycle_status_send(
         code=status.code,
         sender_role=SELLER,
         amount=status.amount,
+        amounts_by_rate=received_by_rate(document, status.amount),
         tracking_id=f"status-{status.pk}",
     )
     status.sent_at = timezone.now()

@@ -9,15 +9,18 @@ APIs the connector uses, served on 127.0.0.1 by a thread:
   checked against the flux 10 XSD and kept);
 - Directory Service 1.1.0 under `/directory-service`: `POST /v1/directory-line`.
 
-Every call needs the Bearer token (401 otherwise). Request bodies are checked against the spec's
-schemas where it is cheap (required fields, enums, patterns, lengths); errors use each service's
-shape: `{errorCode, errorMessage}` for flows, problem details for the directory. `fail_next`
-queues a canned error answer for the next calls. `receive` queues a supplier invoice for the
-cooperative, `lifecycle` a status of an invoice it issued (a `CustomerInvoiceLC` CDAR, as the
-platform or the buyer emits it)."""
+Every call needs the Bearer token (401 otherwise). For a platform that issues its tokens,
+`POST /oauth/token` grants one for the client credentials (RFC 6749 §4.4, HTTP Basic client
+authentication; `invalid_client` otherwise); each token granted replaces the one before.
+Request bodies are checked against the spec's schemas where it is cheap (required fields,
+enums, patterns, lengths); errors use each service's shape: `{errorCode, errorMessage}` for
+flows, problem details for the directory. `fail_next` queues a canned error answer for the next
+calls. `receive` queues a supplier invoice for the cooperative, `lifecycle` a status of an
+invoice it issued (a `CustomerInvoiceLC` CDAR, as the platform or the buyer emits it)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.parser
 import email.policy
@@ -39,6 +42,7 @@ from purchases.platform import AfnorPlatformConnector, InvoiceReference
 
 FLOW_ROOT = "/flow-service"
 DIRECTORY_ROOT = "/directory-service"
+TOKEN_PATH = "/oauth/token"
 START = dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC)
 
 PROCESSING_RULES = {"B2B", "B2BInt", "B2C", "OutOfScope", "ArchiveOnly", "NotApplicable"}
@@ -156,6 +160,29 @@ class FakePlatform:
     requests: list[str] = field(default_factory=list)
     fail_next: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     clock: dt.datetime = START
+    client_id: str = "perspectives"
+    client_secret: str = "client-secret"
+    token_lifetime: int = 3600  # the `expires_in` of the tokens granted
+    tokens_granted: int = 0
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.url}{TOKEN_PATH}"
+
+    def grant(self, authorization: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """The token endpoint's answer to client credentials."""
+        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if parse_qs(body.decode()).get("grant_type") != ["client_credentials"]:
+            return 400, {"error": "unsupported_grant_type"}
+        if authorization != f"Basic {expected}":
+            return 401, {"error": "invalid_client", "error_description": "Bad client credentials"}
+        self.tokens_granted += 1
+        self.token = f"oauth-token-{self.tokens_granted}"
+        return 200, {
+            "access_token": self.token,
+            "token_type": "Bearer",
+            "expires_in": self.token_lifetime,
+        }
 
     @property
     def flow_url(self) -> str:
@@ -423,6 +450,10 @@ def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
             path = url.path
             platform.requests.append(f"{method} {path}")
             body = self._body() if method == "POST" else b""
+            if method == "POST" and path == TOKEN_PATH:
+                status, answer = platform.grant(self.headers.get("Authorization", ""), body)
+                self._json(status, answer)
+                return
             if self.headers.get("Authorization") != f"Bearer {platform.token}":
                 self._error(path, 401, "INVALID_TOKEN", "Missing or invalid access token")
                 return

@@ -102,6 +102,14 @@ def test_sync_receives_routes_refuses_and_answers(world: World, purchases: Purch
         ("12115118", "205", ""),
         ("12115119", "210", "Non commandé"),
     ]
+    # Each refusal names its reason in the French code list: the buyer is not us; by hand,
+    # the default for a refusal.
+    assert [
+        status.get("reason_code")
+        for cdar in platform.cdars
+        if cdar["status_code"] == "210"
+        for status in cdar["doc_status"]
+    ] == ["DEST_ERR", "NON_CONFORME"]
     assert [(line["addressingIdentifier"], line["dateFrom"]) for line in platform.directory] == [
         (COOP_A_SIREN, "2026-10-05"),
         *sorted(
@@ -148,7 +156,12 @@ def test_a_cdar_names_the_invoice_its_seller_buyer_and_status(world: World) -> N
     assert cdar["invoice_issuer"] == {"0002": "552100554"}
     assert f"{cdar['lc_datetime']:%Y-%m-%d %H:%M}" == "2026-10-05 08:00"  # UTC
     assert cdar["doc_status"] == [
-        {"reason_txt": "Quantité erronée", "sequence": 1, "doc_characteristics": []}
+        {
+            "reason_code": "AUTRE",
+            "reason_txt": "Quantité erronée",
+            "sequence": 1,
+            "doc_characteristics": [],
+        }
     ]
     assert b"<ram:IssuerAssignedID>F-2026-042</ram:IssuerAssignedID>" in submitted.content
     assert b'<qdt:DateTimeString format="102">20260928</qdt:DateTimeString>' in submitted.content

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import facturx
@@ -22,6 +23,7 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.jobs import JOB_KWARG
 from perspectives.tenancy.models import Job
 from purchases.models import PurchaseSettings
+from purchases.platform import SELLER, AfnorPlatformConnector, InvoiceReference
 from sales import services
 from sales import tasks as sales_tasks
 from sales.models import (
@@ -34,12 +36,14 @@ from sales.models import (
     UnmatchedLifecycleStatus,
 )
 from sales.services import LineData
-from sales.services.einvoicing import lifecycle_statuses_sync
+from sales.services.einvoicing import lifecycle_statuses_sync, received_by_rate
 from tests.conftest import World, travel_to
 from tests.factories.accounting import ledger_ready
 from tests.factories.entrepreneurs import ActivityMemberFactory
 from tests.factories.sales import SalesSettingsFactory
 from tests.helpers.fake_platform import FakePlatform, fake_platform
+from tests.helpers.schematron import schematron_cdar
+from tests.sales.conftest import DAY, Sales
 
 PAGES = "/c/coop-a/sales/documents/"
 API = "/api/v1/c/coop-a/sales/documents/"
@@ -251,6 +255,40 @@ def test_each_payment_of_a_services_invoice_sends_212_with_its_amount(
     ]
     assert [str(amount) for _code, amount, _origin in statuses] == ["500.00", "700.00"]
     assert {(code, origin) for code, _amount, origin in statuses} == {("212", "cooperative")}
+
+
+def test_a_212_states_the_amount_received_per_vat_rate(sales: Sales) -> None:
+    """French rule BR-FR-CDV-14: each amount received with its VAT rate, the payment shared in
+    proportion to each rate's total including VAT."""
+    invoice = sales.validated_invoice(
+        lines=[
+            LineData("Conseil", unit_price="1000.00"),
+            LineData("Livre", unit_price="100.00", vat_rate="5.5"),
+        ]
+    )
+    shares = received_by_rate(invoice, Decimal("500.00"))
+    xml = AfnorPlatformConnector(
+        flow_url="https://pa.example", directory_url="https://pa.example", token="t"
+    )._cdar(
+        invoice=InvoiceReference(
+            platform_id="out-1",
+            number=invoice.number,
+            issue_date=invoice.issue_date or DAY,
+            seller_siren=sales.cooperative.siren,
+            seller_name=sales.cooperative.name,
+            buyer_siren="732829320",
+            buyer_name=sales.customer.name,
+        ),
+        code="212",
+        sender_role=SELLER,
+        amounts_by_rate=shares,
+    )
+    assert invoice.total_with_vat == Decimal("1305.50")
+    assert shares == [
+        (Decimal("459.59"), Decimal("20.00")),
+        (Decimal("40.41"), Decimal("5.50")),
+    ]
+    assert schematron_cdar(xml)["failed"] == []
 
 
 def test_a_credit_note_goes_like_an_invoice_under_its_own_number(
