@@ -205,6 +205,13 @@ def opening_leave_get(*, entrepreneur_id: int, today: dt.date) -> OpeningLeave |
     )
 
 
+def opening_balance_list() -> QuerySet[OpeningBalance]:
+    """Every opening balance of the cooperative, latest year first, then by person."""
+    return OpeningBalance.objects.select_related("entrepreneur", "recorded_by").order_by(
+        "-year", "entrepreneur__last_name", "entrepreneur__first_name", "pk"
+    )
+
+
 def pay_profile_get(*, entrepreneur_id: int) -> PayProfile | None:
     return PayProfile.objects.filter(entrepreneur_id=entrepreneur_id).first()
 
