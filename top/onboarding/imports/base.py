@@ -48,6 +48,9 @@ class Context:
     sectors: dict[str, Sector] = field(default_factory=dict)
     staff: dict[str, User] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    # What a kind remembers of the rows written so far; unlike `cache`, not cleared when a
+    # row is refused.
+    written: dict[str, Any] = field(default_factory=dict)
 
 
 def choice(table: list[tuple[tuple[str, ...], str]], what: object) -> Callable[[object], str]:
