@@ -453,3 +453,7 @@ class OpeningBalance(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.entrepreneur_id} {self.year}: {self.gross}"
+
+    @property
+    def leave_remaining(self) -> Decimal:
+        return self.leave_acquired - self.leave_taken

@@ -1,12 +1,14 @@
-"""An entrepreneur's replacement-income rights, from their issued payslips (read only)."""
+"""An entrepreneur's replacement-income rights, from their issued payslips (read only), and,
+for a person whose payroll moved here, the paid-leave counters their previous software left."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
+from payroll.engine.absences import LeaveState
 from payroll.engine.leave import leave_acquired
 from payroll.engine.money import ZERO
 from payroll.engine.parameters import Parameters
@@ -22,6 +24,17 @@ SICK_DAYS_EXAMPLE = 10
 
 
 @dataclass(frozen=True)
+class OpeningLeave:
+    """The paid-leave counters of the opening balance (the last payslip of the previous
+    software): days acquired and taken, and the start of the reference period (1 June to 31 May)
+    in which the payroll moved here, the one those acquired days count towards."""
+
+    period_start: dt.date
+    acquired: Decimal
+    taken: Decimal
+
+
+@dataclass(frozen=True)
 class Rights:
     leave_days: Decimal
     leave_period_start: dt.date
@@ -30,6 +43,10 @@ class Rights:
     unemployment_in_6_months: UnemploymentProjection | None
     quarter_threshold: Decimal
     quarter_gross: Decimal
+    # Of `leave_days`, those acquired before the payroll moved here.
+    leave_brought: Decimal = ZERO
+    # Days left to take; None when neither a payslip here nor an opening balance states it.
+    leave_remaining: Decimal | None = None
 
 
 def _months_before(month: dt.date, count: int) -> dt.date:
@@ -45,13 +62,31 @@ def rights_compute(
     age: int,
     seniority_years: int,
     planned_gross: Decimal | None,
+    opening_leave: OpeningLeave | None = None,
+    leave_counters: LeaveState | None = None,
 ) -> Rights:
+    """`leave_counters`: the running counters of the last payslip issued here (they carry the
+    opening balance's on); `opening_leave`: the previous software's, for a person whose payroll
+    moved here."""
     this_month = today.replace(day=1)
     by_month = dict(history)
     # Paid leave: the reference period runs from 1 June to 31 May.
     start = dt.date(today.year if today.month >= 6 else today.year - 1, 6, 1)
     worked = sum(1 for month, gross in history if month >= start and gross > 0)
     leave = leave_acquired(params, months_worked=Decimal(worked), months_sick=ZERO)
+    brought = ZERO
+    if opening_leave is not None and opening_leave.period_start == start:
+        # Days acquired elsewhere over this same reference period add to those acquired here,
+        # within the yearly cap (L3141-3).
+        # A fraction of a day counts as a whole one (L3141-7).
+        brought = opening_leave.acquired
+        with_brought = (leave + brought).quantize(Decimal(1), rounding=ROUND_CEILING)
+        leave = min(with_brought, params.decimal("leave.yearly_cap"))
+    remaining: Decimal | None = None
+    if leave_counters is not None:
+        remaining = leave_counters.remaining
+    elif opening_leave is not None:
+        remaining = opening_leave.acquired - opening_leave.taken
 
     def total(months: int) -> Decimal:
         return sum(
@@ -86,4 +121,6 @@ def rights_compute(
         unemployment_in_6_months=later,
         quarter_threshold=quarter_threshold,
         quarter_gross=total(3),
+        leave_brought=brought,
+        leave_remaining=remaining,
     )

@@ -143,6 +143,17 @@ def profile_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
 
 
 @role_required(*PAYROLL_ROLES)
+def opening_balance_list(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
+    """The year-to-date figures and leave counters brought from the previous payroll software,
+    person by person."""
+    return render(
+        request,
+        "payroll/opening_balance_list.html",
+        {"balances": selectors.opening_balance_list()},
+    )
+
+
+@role_required(*PAYROLL_ROLES)
 def profile_edit(request: HttpRequest, cooperative_slug: str, entrepreneur_id: int) -> HttpResponse:
     """Fixed part, monthly advance on the variable part, status and withholding rate."""
     from entrepreneurs.models import Entrepreneur

@@ -22,6 +22,7 @@ from payroll.engine import (
 from payroll.engine import (
     Payslip as EnginePayslip,
 )
+from payroll.engine.absences import LeaveState
 from payroll.engine.payslip import year_to_date_from_json
 from payroll.models import (
     LegalParameter,
@@ -31,6 +32,7 @@ from payroll.models import (
     PayrollSettings,
     Payslip,
 )
+from payroll.rights import OpeningLeave
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.models import Membership, Role
 
@@ -153,6 +155,61 @@ def payslip_history(*, entrepreneur_id: int) -> list[tuple[dt.date, Decimal]]:
     for (period, _kind), gross in latest.items():
         months[period] = months.get(period, Decimal(0)) + gross
     return sorted(months.items())
+
+
+def leave_counters_get(*, entrepreneur_id: int) -> LeaveState | None:
+    """The running paid-leave counters of the entrepreneur's last issued monthly payslip (the
+    latest version of its month), None before the first of them."""
+    payslip = (
+        Payslip.objects.filter(
+            entrepreneur_id=entrepreneur_id,
+            issued_at__isnull=False,
+            kind=Payslip.Kind.MONTHLY,
+            data__has_key="leave",
+        )
+        .order_by("-period", "-version")
+        .first()
+    )
+    if payslip is None:
+        return None
+    leave = payslip.data["leave"]
+    return LeaveState(Decimal(leave["acquired"]), Decimal(leave["taken"]))
+
+
+def opening_leave_get(*, entrepreneur_id: int, today: dt.date) -> OpeningLeave | None:
+    """The paid-leave counters of the entrepreneur's latest opening balance up to this year, and
+    the reference period of the move: that of their first payslip issued here from the balance's
+    year on, or this month's while none is."""
+    opening = (
+        OpeningBalance.objects.filter(entrepreneur_id=entrepreneur_id, year__lte=today.year)
+        .order_by("-year")
+        .first()
+    )
+    if opening is None:
+        return None
+    first = (
+        Payslip.objects.filter(
+            entrepreneur_id=entrepreneur_id,
+            issued_at__isnull=False,
+            period__gte=dt.date(opening.year, 1, 1),
+        )
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    moved = first or today.replace(day=1)
+    return OpeningLeave(
+        period_start=dt.date(moved.year if moved.month >= 6 else moved.year - 1, 6, 1),
+        acquired=opening.leave_acquired,
+        taken=opening.leave_taken,
+    )
+
+
+def opening_balance_list() -> QuerySet[OpeningBalance]:
+    """Every opening balance of the cooperative, latest year first, then by person."""
+    return OpeningBalance.objects.select_related("entrepreneur", "recorded_by").order_by(
+        "-year", "entrepreneur__last_name", "entrepreneur__first_name", "pk"
+    )
 
 
 def pay_profile_get(*, entrepreneur_id: int) -> PayProfile | None:

@@ -56,6 +56,11 @@ urlpatterns += [
     ),
     path("my-leave/", run_views.my_leave, name="payroll_my_leave"),
     path("profiles/", run_views.profile_list, name="payroll_profile_list"),
+    path(
+        "opening-balances/",
+        run_views.opening_balance_list,
+        name="payroll_opening_balance_list",
+    ),
     path("profiles/<int:entrepreneur_id>/", run_views.profile_edit, name="payroll_profile_edit"),
 ]
 

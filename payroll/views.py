@@ -267,6 +267,10 @@ def my_rights(request: HttpRequest, cooperative_slug: str) -> HttpResponse:
                 age=age,
                 seniority_years=(today - start).days // 365 if start else 0,
                 planned_gross=profile.monthly_gross if profile else None,
+                opening_leave=selectors.opening_leave_get(
+                    entrepreneur_id=entrepreneur.pk, today=today
+                ),
+                leave_counters=selectors.leave_counters_get(entrepreneur_id=entrepreneur.pk),
             )
         except ApplicationError as error:
             context["error"] = error.message

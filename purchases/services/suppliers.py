@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -67,11 +67,10 @@ def _address_contact(supplier: Supplier, **values: str | None) -> list[str]:
         if key == "contact_email":
             value = value.lower()
         field = Supplier._meta.get_field(key)
-        limit = getattr(field, "max_length", None)
-        if limit is not None and len(value) > limit:
+        if isinstance(field, models.CharField) and len(value) > (field.max_length or len(value)):
             raise ApplicationError(
                 _("%(field)s : %(limit)s caractères au plus.")
-                % {"field": str(field.verbose_name).capitalize(), "limit": limit}
+                % {"field": str(field.verbose_name).capitalize(), "limit": field.max_length}
             )
         setattr(supplier, key, value)
         changed.append(key)

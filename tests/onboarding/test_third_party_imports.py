@@ -112,6 +112,147 @@ def test_endi_customers_export_comes_in_with_the_activity_given_for_the_file(
         assert Customer.objects.get(name="José Pérez").kind == "individual"
 
 
+# enDI 2026.4.7's customers and suppliers exports (its CustomersCsv and SuppliersCsv views:
+# sqla_inspect's SqlaCsvExporter over caerp.models.third_party, every cell quoted, ";"): the
+# header row is enDI's own, "Nom" twice (the record's name, then the contact's, both holding the
+# contact's last name), "Raison sociale" empty for a person.
+ENDI_HEADER = (
+    '"Nom";"type_";"Créé(e) le";"Mis(e) à jour le";"Type";"label";"Raison sociale";'
+    '"Nom interne";"Numéro SIRET (ou SIREN)";"Numéro d\'immatriculation";'
+    '"Adresse de facturation électronique";"TVA intracommunautaire";"Compte CG";'
+    '"Compte tiers";"archived";"BIC";"IBAN";"Titulaire";"Adresse";"Complément d\'adresse";'
+    '"Code postal";"Ville";"Code INSEE";"Pays";"Code INSEE du Pays";"Civilité";"Nom";"Prénom";'
+    '"Fonction";"Adresse e-mail";"Téléphone portable";"Téléphone fixe";"Identifiant"'
+)
+
+
+def test_the_endi_files_have_endi_s_header_row() -> None:
+    for name in ("endi_2026_clients.csv", "endi_2026_fournisseurs.csv"):
+        assert (FILES / name).read_text(encoding="utf-8").splitlines()[0] == ENDI_HEADER
+
+
+def test_endi_s_customers_export_comes_in_as_enDI_writes_it(world: World, activities: None) -> None:
+    output = _run("customers", FILES / "endi_2026_clients.csv", "--activity=ACT-DUO")
+    again = _run("customers", FILES / "endi_2026_clients.csv", "--activity=ACT-DUO")
+
+    assert "créés : 2" in output
+    assert "refusés : 0" in output
+    assert (
+        "colonnes ignorées : type_, Créé(e) le, Mis(e) à jour le, label, Nom interne, "
+        "Numéro d'immatriculation, Adresse de facturation électronique, Compte CG, "
+        "Compte tiers, archived, BIC, IBAN, Titulaire, Code INSEE, Code INSEE du Pays, "
+        "Civilité, Identifiant"
+    ) in output
+    assert "créés : 0" in again
+    assert "mis à jour : 2 (dont 2 sans changement)" in again
+    with cooperative_context(world.coop_a.pk):
+        assert list(
+            Customer.objects.order_by("name").values_list(
+                "activity__analytic_code",
+                "kind",
+                "name",
+                "siren",
+                "siret",
+                "vat_number",
+                "email",
+                "phone",
+                "address_line",
+                "postal_code",
+                "city",
+                "country",
+            )
+        ) == [
+            (
+                "ACT-DUO",
+                "company",
+                "Atelier François",
+                "404833048",
+                "40483304800014",
+                "FR83404833048",
+                "helene@atelier.example",
+                "06 12 34 56 78",
+                "5, allée des Tilleuls",
+                "31200",
+                "Toulouse",
+                "FR",
+            ),
+            # A person: named by enDI's "Prénom" and "Nom", no contact of their own.
+            (
+                "ACT-DUO",
+                "individual",
+                "José Pérez",
+                "",
+                "",
+                "",
+                "jose@perez.example",
+                "",
+                "8 chemin Vert",
+                "31500",
+                "Toulouse",
+                "FR",
+            ),
+        ]
+        assert list(Contact.objects.values_list("customer__name", "name", "role")) == [
+            ("Atelier François", "Hélène Lefèvre", "Directrice")
+        ]
+
+
+def test_endi_s_suppliers_export_comes_in_as_enDI_writes_it(world: World) -> None:
+    output = _run("suppliers", FILES / "endi_2026_fournisseurs.csv")
+    again = _run("suppliers", FILES / "endi_2026_fournisseurs.csv")
+
+    assert "créés : 2" in output
+    assert "refusés : 0" in output
+    assert "mis à jour : 2 (dont 2 sans changement)" in again
+    with cooperative_context(world.coop_a.pk):
+        assert list(
+            Supplier.objects.order_by("name").values_list(
+                "name",
+                "siren",
+                "iban",
+                "bic",
+                "email",
+                "address_line",
+                "address_line2",
+                "postal_code",
+                "city",
+                "country",
+                "contact_name",
+                "contact_phone",
+            )
+        ) == [
+            # Its Belgian company number is not a SIREN: left out.
+            (
+                "Imprimerie du Nord",
+                "",
+                "",
+                "",
+                "",
+                "12 Grand-Place",
+                "",
+                "7500",
+                "Tournai",
+                "BE",
+                "Claes",
+                "+32 470 00 00 00",
+            ),
+            (
+                "Papeterie Occitane",
+                "352600167",
+                "FR7630004000000000001234573",
+                "BNPAFRPP",
+                "compta@papeterie.example",
+                "4 rue des Lilas",
+                "Bâtiment B",
+                "31000",
+                "Toulouse",
+                "FR",
+                "Paul Durand",
+                "05 61 22 33 44",
+            ),
+        ]
+
+
 def test_a_customers_file_without_activity_is_refused_row_by_row(
     world: World, activities: None
 ) -> None:

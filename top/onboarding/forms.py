@@ -109,6 +109,7 @@ IMPORT_KINDS = (
         "payroll_opening",
         _("Cumuls de paie de reprise (bulletins de l'année émis par l'ancien logiciel)"),
     ),
+    ("pay_profiles", _("Profils de rémunération (statut, part fixe, avance, taux PAS)")),
 )
 
 

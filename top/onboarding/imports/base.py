@@ -26,6 +26,17 @@ class Column:
     required: bool = False
     # Other headers that mean this column (enDI's "gestion sociale" export and others).
     aliases: tuple[str, ...] = ()
+    # A required column whose empty cell the kind's `check` fills from other cells (or refuses).
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A known file shape recognised by a header only it has (`marker`), where some headers
+    mean another column than in our templates: header → column key (None: no column)."""
+
+    marker: str
+    headers: dict[str, str | None]
 
 
 @dataclass
@@ -37,6 +48,9 @@ class Context:
     sectors: dict[str, Sector] = field(default_factory=dict)
     staff: dict[str, User] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    # What a kind remembers of the rows written so far; unlike `cache`, not cleared when a
+    # row is refused.
+    written: dict[str, Any] = field(default_factory=dict)
 
 
 def choice(table: list[tuple[tuple[str, ...], str]], what: object) -> Callable[[object], str]:
@@ -76,3 +90,4 @@ class Kind:
     # prepared row in a few statements, once the whole file has been checked.
     prepare: Callable[[Values, Context], Any] | None = None
     create_many: Callable[[list[Any], Context], None] | None = None
+    dialects: tuple[Dialect, ...] = ()

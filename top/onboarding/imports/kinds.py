@@ -34,6 +34,7 @@ from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership
 from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from top.onboarding.imports.pay_profiles import PAY_PROFILES
 from top.onboarding.imports.payroll_opening import PAYROLL_OPENING
 from top.onboarding.imports.tabular import (
     CellError,
@@ -674,6 +675,14 @@ ASSOCIATES = Kind(
 
 KINDS = {
     kind.key: kind
-    for kind in (ENTREPRENEURS, ACTIVITIES, ASSOCIATES, CUSTOMERS, SUPPLIERS, PAYROLL_OPENING)
+    for kind in (
+        ENTREPRENEURS,
+        ACTIVITIES,
+        ASSOCIATES,
+        CUSTOMERS,
+        SUPPLIERS,
+        PAYROLL_OPENING,
+        PAY_PROFILES,
+    )
 }
 ALL_KINDS = tuple(KINDS)

@@ -64,22 +64,32 @@ def kind_get(key: str) -> Kind:
 
 
 def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]]:
+    """Each header of the file → its column. Several headers may name one column (enDI has
+    "Téléphone portable" and "Téléphone fixe"): the first of them with a value wins, row by row.
+    A known file shape (a dialect, told by a header only it has) may give a header another
+    meaning, or none."""
+    # A dialect's headers as written ("type_" is not "Type"), then ours, compared loosely.
+    exact: dict[str, Column | None] = {}
+    present = {normalise(header) for header in table.headers}
+    by_key = {column.key: column for column in kind.columns}
+    for dialect in kind.dialects:
+        if normalise(dialect.marker) in present:
+            for header, key in dialect.headers.items():
+                exact.setdefault(header, None if key is None else by_key[key])
     names: dict[str, Column] = {}
     for column in kind.columns:
         for header in (column.header, *column.aliases):
             names.setdefault(normalise(header), column)
     mapping: dict[str, Column] = {}
     ignored: list[str] = []
-    taken: set[str] = set()
     for header in table.headers:
-        found = names.get(normalise(header))
-        # The first header naming a column wins (enDI has "Tél. fixe" and "Tél. mobile").
-        if found is None or found.key in taken:
-            if header:
+        found = exact[header] if header in exact else names.get(normalise(header))
+        if found is None or header in mapping:
+            if header and header not in mapping and header not in ignored:
                 ignored.append(header)
             continue
         mapping[header] = found
-        taken.add(found.key)
+    taken = {column.key for column in mapping.values()}
     missing = [c.header for c in kind.columns if c.required and c.key not in taken]
     if missing:
         raise ApplicationError(
@@ -93,13 +103,18 @@ def _parse_row(
     kind: Kind, mapping: dict[str, Column], row: dict[str, object], defaults: dict[str, Any]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    columns: dict[str, Column] = {}
     for header, column in mapping.items():
+        columns[column.key] = column
+        if values.get(column.key) not in ("", None, []):
+            continue  # an earlier header of the same column has a value
         raw = row.get(header, "")
         try:
             values[column.key] = column.parse(raw)
         except CellError as error:
             raise CellError(f"{column.header} : {error}") from error
-        if column.required and values[column.key] in ("", None, []):
+    for column in columns.values():
+        if column.required and not column.derived and values[column.key] in ("", None, []):
             raise CellError(
                 _("%(column)s : valeur obligatoire manquante.") % {"column": column.header}
             )

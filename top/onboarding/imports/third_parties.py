@@ -19,7 +19,7 @@ from purchases.services import supplier_create, supplier_update
 from sales.models import Contact, Customer
 from sales.services import contact_create, customer_create, customer_update
 from sales.services.customers import CUSTOMER_FIELDS
-from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from top.onboarding.imports.base import Column, Context, Dialect, Kind, Values, choice, email
 from top.onboarding.imports.tabular import CellError, normalise, text
 
 
@@ -65,6 +65,9 @@ def _country(value: object) -> str:
 CUSTOMER_KIND = choice(
     [
         (("particulier",), Customer.Kind.INDIVIDUAL),
+        # enDI's types: company, individual, internal (another business of the cooperative).
+        (("internal",), Customer.Kind.COMPANY),
+        (("interne",), Customer.Kind.COMPANY),
         (("individual",), Customer.Kind.INDIVIDUAL),
         (("public",), Customer.Kind.PUBLIC),
         (("administration",), Customer.Kind.PUBLIC),
@@ -83,7 +86,14 @@ _NAME = Column(
     "Nom",
     required=True,
     aliases=("Raison sociale", "Nom de l'entreprise", "Nom de la structure", "Société"),
+    # A person (enDI's "individual") has no company name: their first and last names.
+    derived=True,
 )
+# enDI's customers and suppliers exports (caerp/models/third_party: the columns' titles, as
+# sqla_inspect writes them): "Raison sociale" is the company, and "Nom", "Prénom" the contact
+# (or the person, for an individual).
+ENDI_MARKER = "Raison sociale"
+ENDI_SIRET = "Numéro SIRET (ou SIREN)"
 _VAT = Column(
     "vat_number",
     "Numéro de TVA",
@@ -108,8 +118,10 @@ CUSTOMER_COLUMNS = (
     _NAME,
     Column("legal_form", "Forme juridique"),
     Column("siren", "SIREN", _digits),
-    # enDI's "registration" holds a SIREN or a SIRET: the check below sorts them.
-    Column("siret", "SIRET", _digits, aliases=("Numéro d'immatriculation", "Numéro SIRET")),
+    # enDI's "siret" holds a SIREN or a SIRET (older versions: "registration"), sorted below.
+    Column(
+        "siret", "SIRET", _digits, aliases=(ENDI_SIRET, "Numéro SIRET", "Numéro d'immatriculation")
+    ),
     _VAT,
     Column("service_code", "Code service (Chorus Pro)", aliases=("Code service",)),
     _EMAIL,
@@ -127,7 +139,18 @@ CUSTOMER_COLUMNS = (
 )
 
 
+def _name_required(values: Values) -> None:
+    if not values.get("name"):
+        raise CellError(_("%(column)s : valeur obligatoire manquante.") % {"column": _NAME.header})
+
+
 def _check_customer(values: Values) -> None:
+    if not values.get("name"):
+        # A person: named by the contact's columns, and their own contact.
+        first = values.pop("contact_first_name", "")
+        last = values.pop("contact_last_name", "")
+        values["name"] = " ".join(part for part in (first, last) if part)
+    _name_required(values)
     if not values.get("activity_code"):
         raise CellError(
             _(
@@ -250,6 +273,19 @@ CUSTOMERS = Kind(
     write=_write_customer,
     check=_check_customer,
     export=_export_customers,
+    dialects=(
+        Dialect(
+            ENDI_MARKER,
+            {
+                ENDI_MARKER: "name",
+                "Nom": "contact_last_name",
+                "Prénom": "contact_first_name",
+                # Today a foreign company's number or an association's RNA, not a SIREN.
+                "Numéro d'immatriculation": None,
+                "type_": None,  # the record's class ("customer"), not its "Type"
+            },
+        ),
+    ),
 )
 
 
@@ -257,7 +293,7 @@ CUSTOMERS = Kind(
 
 SUPPLIER_COLUMNS = (
     _NAME,
-    Column("siren", "SIREN", _digits, aliases=("Numéro d'immatriculation", "SIRET")),
+    Column("siren", "SIREN", _digits, aliases=(ENDI_SIRET, "SIRET", "Numéro d'immatriculation")),
     _VAT,
     Column("address_line", "Adresse"),
     Column("address_line2", "Complément d'adresse"),
@@ -293,9 +329,13 @@ _SUPPLIER_KEPT = (
 
 
 def _check_supplier(values: Values) -> None:
-    # One contact name on a supplier: first name and last name joined, as people write it.
     first = values.pop("contact_first_name", "")
     last = values.get("contact_name", "")
+    if not values.get("name"):
+        # A person (enDI's "individual"): named by the contact's columns.
+        values["name"], first, last = " ".join(part for part in (first, last) if part), "", ""
+    _name_required(values)
+    # One contact name on a supplier: first name and last name joined, as people write it.
     values["contact_name"] = " ".join(part for part in (first, last) if part)
     siren = values.get("siren", "")
     if len(siren) == 14:  # a SIRET: the supplier is the company, its SIREN
@@ -373,4 +413,16 @@ SUPPLIERS = Kind(
     write=_write_supplier,
     check=_check_supplier,
     export=_export_suppliers,
+    dialects=(
+        Dialect(
+            ENDI_MARKER,
+            {
+                ENDI_MARKER: "name",
+                "Nom": "contact_name",
+                "Prénom": "contact_first_name",
+                "Numéro d'immatriculation": None,
+                "type_": None,
+            },
+        ),
+    ),
 )
