@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("purchases", "0007_platform_token_encrypted"),
+        ("purchases", "0008_supplier_address_contact"),
     ]
 
     operations = [
