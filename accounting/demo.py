@@ -258,7 +258,11 @@ def settle(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         for profile in demo_profiles(cooperative):
             month = since
             while month <= today:
-                if active_in(profile, month):
+                # A month of the activity's, or one where its customers still paid.
+                if active_in(profile, month) or any(
+                    (profile.activity_id, month, what) in sums
+                    for what in ("revenue", "collected", "deductible")
+                ):
 
                     def amount(
                         what: str, month: dt.date = month, pk: int = profile.activity_id
@@ -273,7 +277,7 @@ def settle(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
                         deductible=amount("deductible"),
                         today=today,
                     ):
-                        key = data.idempotency_key.removeprefix(history_key(profile, month))
+                        key = (data.idempotency_key or "").removeprefix(history_key(profile, month))
                         batch.append(
                             _entry_input(data, f"{SETTLE_KEY}{profile.code}:{month:%Y-%m}{key}")
                         )
