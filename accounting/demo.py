@@ -34,7 +34,7 @@ from accounting.history import (
     month_entries,
     settlement_entries,
 )
-from accounting.models import Entry, EntryLine, FiscalYear, ThirdParty
+from accounting.models import Entry, EntryLine, FiscalYear, Journal, ThirdParty
 from accounting.services.fiscal import add_months
 from entrepreneurs.models import Activity, ActivityMember, Entrepreneur
 from perspectives.tenancy.models import Cooperative
@@ -218,7 +218,8 @@ def _entry_input(data: services.EntryInput, key: str) -> services.EntryInput:
 
 def _month_sums(since: dt.date, today: dt.date) -> dict[tuple[int, dt.date, str], Decimal]:
     """Per (activity, month, what): the revenue (excl. VAT), the VAT collected and the VAT
-    deductible the ledger holds since `since`, VAT returns and contributions (OD) aside."""
+    deductible the ledger holds since `since`, VAT returns and contributions (OD) and
+    à-nouveaux aside."""
     rows = (
         EntryLine.objects.filter(
             Q(account__code__startswith=REVENUE_PREFIX)
@@ -228,6 +229,7 @@ def _month_sums(since: dt.date, today: dt.date) -> dict[tuple[int, dt.date, str]
             activity__isnull=False,
         )
         .exclude(entry__journal__code="OD")
+        .exclude(entry__journal__kind=Journal.Kind.OPENING)
         .annotate(month=TruncMonth("entry__date"))
         .values("activity_id", "month", "account__code")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
@@ -258,7 +260,11 @@ def settle(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
         for profile in demo_profiles(cooperative):
             month = since
             while month <= today:
-                if active_in(profile, month):
+                # A month of the activity's, or one where its customers still paid.
+                if active_in(profile, month) or any(
+                    (profile.activity_id, month, what) in sums
+                    for what in ("revenue", "collected", "deductible")
+                ):
 
                     def amount(
                         what: str, month: dt.date = month, pk: int = profile.activity_id
@@ -273,7 +279,7 @@ def settle(*, cooperative: Cooperative, rng: random.Random) -> dict[str, int]:
                         deductible=amount("deductible"),
                         today=today,
                     ):
-                        key = data.idempotency_key.removeprefix(history_key(profile, month))
+                        key = (data.idempotency_key or "").removeprefix(history_key(profile, month))
                         batch.append(
                             _entry_input(data, f"{SETTLE_KEY}{profile.code}:{month:%Y-%m}{key}")
                         )

@@ -21,7 +21,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounting.models import Entry, EntryLine
@@ -122,7 +122,9 @@ def _ledger_512(before: dt.date) -> Decimal:
 
 
 def _open_invoices(limit: int) -> list[tuple[Decimal, str, str]]:
-    """Recent open customer items with an invoice number: (amount, customer, number)."""
+    """Recent open customer items with an invoice number: (amount, customer, number). Only
+    invoices whose entry has that one item to collect (not a balance deducting deposits, nor a
+    situation withholding a retention guarantee), so the customer's transfer is that amount."""
     rows = (
         EntryLine.objects.filter(
             account__code="411",
@@ -131,6 +133,13 @@ def _open_invoices(limit: int) -> list[tuple[Decimal, str, str]]:
             entry__status=Entry.Status.VALIDATED,
         )
         .exclude(entry__piece_ref="")
+        .annotate(
+            items=Count(
+                "entry__lines",
+                filter=Q(entry__lines__third_party__isnull=False, entry__lines__debit__gt=0),
+            )
+        )
+        .filter(items=1)
         .order_by("-date", "-pk")
         .values_list("debit", "third_party__name", "entry__piece_ref")[:limit]
     )

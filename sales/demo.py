@@ -28,6 +28,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from stdnum import luhn
@@ -143,7 +144,7 @@ def _counts() -> dict[str, int]:
     }
 
 
-def _terms(activity: Activity) -> dict[str, str]:
+def _terms(activity: Activity) -> dict[str, Any]:
     """The sector's document terms: goods for commerce, the VAT exemption for training."""
     if activity.sector.name in NO_VAT_SECTORS:
         return {"vat_exemption": VAT_EXEMPTION}
@@ -368,7 +369,7 @@ def _routine_year(
 def _quote_chain(
     timeline: _Timeline,
     plan: tuple[Activity, Customer, Customer, list[Product]],
-    terms: dict[str, str],
+    terms: dict[str, Any],
     rng: random.Random,
     *,
     today: dt.date,

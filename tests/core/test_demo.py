@@ -124,7 +124,86 @@ def test_seed_demo_is_complete_deterministic_and_idempotent() -> None:
         "gerant@perspectives.example": ["manager"],
     }
     _check_ledger(perspectives, first.counts)
+    _check_sales(perspectives, first.counts)
     _check_bank(perspectives, first.counts)
+
+
+def _check_sales(perspectives: Cooperative, counts: dict[str, int]) -> None:
+    """Since the sales app took the invoicing over, the ledger's sales are the documents' own
+    postings: every sales-journal entry and every entry on 411 comes from a sales document or
+    payment; the dashboard's revenue of the year is the invoices' less the credit notes' (excl.
+    VAT); the VAT returns return the VAT those postings collected."""
+    from decimal import Decimal
+
+    from django.db.models import Q, Sum
+    from django.utils import timezone
+
+    from accounting.demo import SETTLE_KEY, sales_from
+    from accounting.models import Entry, EntryLine, Journal
+    from accounting.services.fiscal import add_months
+    from entrepreneurs.models import Activity
+    from sales.models import Document, Payment
+    from top.dashboards.selectors import activity_dashboard
+
+    sales_counts = {
+        f"{slug}:{key}": counts[f"{slug}:{key}"]
+        for slug in ("perspectives", "canigou")
+        for key in ("sales_customers", "sales_documents", "sales_payments")
+    }
+    with cooperative_context(perspectives.pk):
+        today = timezone.localdate()
+        since = sales_from(today)
+        sales = (
+            Entry.objects.filter(date__gte=since)
+            .filter(Q(journal__code="VT") | Q(lines__account__code="411"))
+            .exclude(journal__kind=Journal.Kind.OPENING)
+            .distinct()
+        )
+        sources = set(
+            Document.objects.exclude(entry=None).values_list("entry_id", flat=True)
+        ) | set(Payment.objects.values_list("entry_id", flat=True))
+        assert sales.count() == len(sources)
+        assert set(sales.values_list("pk", flat=True)) == sources
+        assert set(sales.values_list("source", flat=True)) == {"sales"}
+
+        year = Document.objects.filter(
+            status=Document.Status.VALIDATED, issue_date__year=today.year
+        ).exclude(type_code=Document.InvoiceKind.DEPOSIT)
+        invoiced = year.filter(kind=Document.Kind.INVOICE).aggregate(s=Sum("total_without_vat"))
+        credited = year.filter(kind=Document.Kind.CREDIT_NOTE).aggregate(s=Sum("total_without_vat"))
+        dashboard = activity_dashboard(activities=list(Activity.objects.all()), today=today)
+        revenue = dashboard.key_figures[0]
+        assert revenue.year_to_date == (invoiced["s"] or 0) - (credited["s"] or 0)
+
+        # The VAT returns since the sales app: what the invoices and payments collected up to
+        # the last month returned (on the 20th of the next).
+        returned_to = add_months(today.replace(day=1), 0 if today.day >= 20 else -1)
+        returned_to -= dt.timedelta(days=1)
+        vat = EntryLine.objects.filter(account__code="44571", activity__isnull=False)
+        collected = (
+            vat.filter(date__gte=since, date__lte=returned_to)
+            .exclude(entry__journal__code="OD")
+            .exclude(entry__journal__kind=Journal.Kind.OPENING)
+            .aggregate(c=Sum("credit"), d=Sum("debit"))
+        )
+        returns = vat.filter(entry__idempotency_key__startswith=SETTLE_KEY).aggregate(
+            d=Sum("debit"), c=Sum("credit")
+        )
+        assert (returns["d"] or 0) - (returns["c"] or 0) == (collected["c"] or 0) - (
+            collected["d"] or 0
+        )
+        assert (sales_counts, revenue.year_to_date, returns["d"]) == (
+            {
+                "perspectives:sales_customers": 264,
+                "perspectives:sales_documents": 1975,
+                "perspectives:sales_payments": 1384,
+                "canigou:sales_customers": 22,
+                "canigou:sales_documents": 237,
+                "canigou:sales_payments": 150,
+            },
+            Decimal("5210243.03"),
+            Decimal("908827.32"),
+        )
 
 
 def _check_bank(perspectives: Cooperative, counts: dict[str, int]) -> None:

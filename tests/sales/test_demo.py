@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from decimal import Decimal
@@ -33,8 +34,14 @@ def test_the_sales_demo_posts_real_documents_once(db: None) -> None:
     with cooperative_context(cooperative.pk):
         ledger_ready(2026)
         sector = SectorFactory.create(cooperative=cooperative, name="Bâtiment")
+        # Started in October: the routine year of each is two months (the whole demo's test
+        # checks the year).
         for _ in range(15):
-            ActivityMemberFactory.create(activity__sector=sector, entrepreneur__sector=sector)
+            ActivityMemberFactory.create(
+                activity__sector=sector,
+                activity__start_date=dt.date(2026, 10, 1),
+                entrepreneur__sector=sector,
+            )
         # The first activity's entrepreneur has an account: their invoice above the cap waits.
         building = Activity.objects.order_by("analytic_code").first()
         entrepreneur = building.members.get().entrepreneur  # type: ignore[union-attr]
@@ -48,26 +55,33 @@ def test_the_sales_demo_posts_real_documents_once(db: None) -> None:
         elapsed = time.perf_counter() - started
         again = demo.seed(cooperative=cooperative, rng=random.Random("demo"))
 
-        assert (
-            counts
-            == again
-            == {
-                "sales_customers": 16,
-                # 7 documents per activity; the building one has its works quote, two
-                # situations and an invoice waiting for support staff.
-                "sales_documents": 8 * 7 + 4,
-                "sales_payments": 8 * 3 + 1,
-            }
-        )
         invoices = Document.objects.filter(status="validated")
-        assert invoices.count() == 8 * 5 + 2
-        assert set(invoices.values_list("type_code", flat=True)) == {"380", "381", "386"}
-        assert Document.objects.filter(kind="quote", status="accepted").count() == 8 + 1
-        numbers = sorted(
-            n or 0 for n in invoices.filter(series="F").values_list("sequence", flat=True)
+        numbered = list(
+            invoices.filter(series="F").order_by("sequence").values_list("sequence", "issue_date")
         )
-        assert numbers == list(range(1, 8 * 4 + 2 + 1))
-        situations = invoices.filter(progress_percent__isnull=False).order_by("sequence")
+        assert (
+            counts,
+            again,
+            invoices.count(),
+            sorted(set(invoices.values_list("type_code", flat=True))),
+            Document.objects.filter(kind="quote", status="accepted").count(),
+        ) == (
+            {"sales_customers": 30, "sales_documents": 97, "sales_payments": 34},
+            {"sales_customers": 30, "sales_documents": 97, "sales_payments": 34},
+            # The story's 8 × 5 + 2 invoices and credit notes, and 28 of the routine October and
+            # November of the 15 activities (invoices, situations of their works quotes).
+            70,
+            ["380", "381", "386"],
+            # The story's 8 quotes and its works quote, and 9 routine works quotes (each
+            # activity starts its three-month works in one of its first three months).
+            18,
+        )
+        # The series numbers its invoices without a gap, in the order of their dates.
+        assert [n for n, _day in numbered] == list(range(1, len(numbered) + 1))
+        days = [day or dt.date.min for _n, day in numbered]
+        assert days == sorted(days)
+        # The story's works, with their retention guarantee.
+        situations = invoices.filter(retention_percent__gt=0).order_by("sequence")
         assert [
             (s.activity_id, s.progress_percent, s.retention_percent, s.retention_amount)
             for s in situations
