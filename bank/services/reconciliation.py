@@ -211,16 +211,25 @@ class Matcher:
             for item in self.by_ref.get(word, ())
             if (item.amount > 0) == (wanted > 0)
         ]
-        if referenced:
-            total = sum((item.amount for item in referenced), ZERO)
-            refs = ", ".join(sorted({item.piece_ref for item in referenced}))
+        # An invoice's entry may hold open items on other accounts under the same reference
+        # (the deposit deducted on 4191, the retention withheld on 4117): each account's items
+        # are tried on their own before all of them together.
+        by_account: dict[int, list[OpenItem]] = defaultdict(list)
+        for item in referenced:
+            by_account[item.account_id].append(item)
+        groups = list(by_account.values())
+        if len(groups) > 1:
+            groups.append(referenced)
+        for group in groups:
+            total = sum((item.amount for item in group), ZERO)
+            refs = ", ".join(sorted({item.piece_ref for item in group}))
             if total == wanted:
-                add("reference", _("Pièces %(refs)s") % {"refs": refs}, referenced, 100, wanted)
+                add("reference", _("Pièces %(refs)s") % {"refs": refs}, group, 100, wanted)
             elif abs(total) > abs(wanted):
                 add(
                     "partial",
                     _("Paiement partiel de %(refs)s") % {"refs": refs},
-                    referenced,
+                    group,
                     70,
                     wanted,
                 )

@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from accounting.models import Entry, EntryLine
+from accounting.services import LineInput
 from bank import services
+from bank.demo import CamtEntry
 from bank.models import BankAccount, BankLine, Reconciliation, Statement
 from bank.services import Allocation
 from perspectives.core.exceptions import ApplicationError
 from tests.accounting.conftest import Ledger
-from tests.bank.conftest import sample
+from tests.bank.conftest import march_statement, sample
 from tests.factories.bank import IBANS
 
 D = Decimal
@@ -249,3 +251,37 @@ def test_rules_preview_and_apply_at_import(ledger: Ledger) -> None:
     with pytest.raises(ApplicationError, match="pas sur le collectif 411"):
         services.rule_create(name="Clients", label_contains="VIR", account="411")
     assert Statement.objects.get().state == "open"
+
+
+def test_a_balance_invoice_deducting_a_deposit_is_found_by_its_number(ledger: Ledger) -> None:
+    # The balance invoice's entry holds two open items under its number: the 900.00 still owed
+    # on 411, and the 300.00 deposit deducted on 4191, lettered later against the deposit.
+    ledger.post(
+        [
+            LineInput("411", debit=D("900.00"), activity=ledger.a1, third_party=ledger.customer),
+            LineInput("4191", debit=D("300.00"), activity=ledger.a1, third_party=ledger.customer),
+            LineInput("706", credit=D("1000.00"), activity=ledger.a1),
+            LineInput("44571", credit=D("200.00"), activity=ledger.a1),
+        ],
+        journal="VT",
+        label="Facture de solde",
+        piece_ref="F2025-0009",
+    )
+    account = services.bank_account_create(iban=IBANS[0])
+    services.statement_import(
+        bank_account=account,
+        data=march_statement(
+            account.iban,
+            CamtEntry(dt.date(2025, 3, 12), D("900.00"), "Client Un", "Solde F2025-0009"),
+        ),
+    )
+    line = _line("900.00")
+    best = services.suggestions_for(line)[0]
+    assert (best.kind, best.label, best.score) == ("reference", "Pièces F2025-0009", 100)
+    reconciliation = services.reconciliation_confirm(line=line, allocations=best.allocations)
+    assert _lines_of(reconciliation.entry) == [
+        ("512", D("900.00"), D("0.00"), "A1", None),
+        ("411", D("0.00"), D("900.00"), "A1", "CLIENT1"),
+    ]
+    deposit = EntryLine.objects.get(account__code="4191", entry__piece_ref="F2025-0009")
+    assert deposit.lettering is None
