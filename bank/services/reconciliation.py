@@ -214,10 +214,10 @@ class Matcher:
         # An invoice's entry may hold open items on other accounts under the same reference
         # (the deposit deducted on 4191, the retention withheld on 4117): each account's items
         # are tried on their own before all of them together.
-        by_account: dict[int, list[OpenItem]] = defaultdict(list)
+        referenced_by_account: dict[int, list[OpenItem]] = defaultdict(list)
         for item in referenced:
-            by_account[item.account_id].append(item)
-        groups = list(by_account.values())
+            referenced_by_account[item.account_id].append(item)
+        groups = list(referenced_by_account.values())
         if len(groups) > 1:
             groups.append(referenced)
         for group in groups:
