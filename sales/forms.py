@@ -164,6 +164,22 @@ class RetentionReleaseForm(forms.Form):
     )
 
 
+class RetentionCreditForm(forms.Form):
+    """A credit note on the retention alone: what the customer keeps of it, excluding VAT."""
+
+    label = forms.CharField(
+        label=_("Désignation"), max_length=200, initial=_("Retenue de garantie conservée")
+    )
+    amount = forms.DecimalField(
+        label=_("Montant repris HT"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    vat_rate = forms.ChoiceField(label=_("TVA"), choices=VAT_CHOICES)
+
+    def line(self) -> LineData:
+        data = self.cleaned_data
+        return LineData(label=data["label"], unit_price=data["amount"], vat_rate=data["vat_rate"])
+
+
 class QuoteInvoiceForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Facturer"),

@@ -931,6 +931,13 @@ class UnmatchedLifecycleStatus(TenantModel):
             ),
         ]
 
+    @property
+    def code_label(self) -> str:
+        """The status's name when the code is one of the reform's, else the code itself."""
+        if self.code in LifecycleCode.values:
+            return str(LifecycleCode(self.code).label)
+        return self.code
+
 
 class EReport(TenantModel):
     """An e-reporting report (flux 10) handed to the platform: what it covers, the platform's

@@ -32,3 +32,8 @@ def sees_all_sales(membership: Membership) -> bool:
 
 def uses_sales(membership: Membership) -> bool:
     return membership.has_role(*SALES_ROLES)
+
+
+# Those who follow what the platform was sent and said: the e-reporting reports, the statuses
+# that name no invoice.
+PLATFORM_FOLLOW_ROLES = (Role.ACCOUNTANT, Role.MANAGER, Role.ADMIN)

@@ -10,20 +10,24 @@ from typing import TYPE_CHECKING
 
 from django.db.models import DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import Activity, Sector
-from perspectives.tenancy.models import Membership
+from perspectives.tenancy.models import Job, Membership
 from sales.models import (
     ActivityBranding,
     Customer,
     Document,
     DocumentEmail,
+    EReport,
     InvoiceCounter,
     Payment,
     Product,
     SectorSeries,
+    UnmatchedLifecycleStatus,
     ValidationRule,
 )
 from sales.permissions import sees_all_sales
@@ -368,3 +372,88 @@ def einvoicing_state_get(*, document: Document) -> EInvoicingState:
 def branding_for(*, activity: Activity) -> ActivityBranding | None:
     """The activity's branding, None when it has none."""
     return ActivityBranding.objects.filter(activity=activity).first()
+
+
+@dataclass(frozen=True)
+class EReportRow:
+    """An e-reporting report as the page shows it: submitted (its row), else its latest job."""
+
+    kind: str
+    start: dt.date
+    end: dt.date
+    state: str
+    submitted_at: dt.datetime | None = None
+    flow_id: str = ""
+    error: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(EReport.Kind(self.kind).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(EREPORT_STATES[self.state])
+
+    @property
+    def failed(self) -> bool:
+        return self.state == Job.State.FAILED
+
+    @property
+    def tone(self) -> str:
+        """The badge of its state."""
+        if self.state == SUBMITTED:
+            return "success"
+        return "danger" if self.failed else "info"
+
+
+SUBMITTED = "submitted"
+EREPORT_STATES = {
+    SUBMITTED: _("Transmis"),
+    Job.State.PENDING: Job.State.PENDING.label,
+    Job.State.RUNNING: Job.State.RUNNING.label,
+    Job.State.DONE: Job.State.DONE.label,
+    Job.State.FAILED: Job.State.FAILED.label,
+}
+
+
+def ereport_list() -> list[EReportRow]:
+    """The active cooperative's reports, the latest period first: each submitted one, and
+    each period asked for but not submitted with its latest job's state (two queries)."""
+    from sales.services.ereporting import SUBMIT_TASK
+
+    rows = {
+        (report.kind, report.start): EReportRow(
+            kind=report.kind,
+            start=report.start,
+            end=report.end,
+            state=SUBMITTED,
+            submitted_at=report.submitted_at,
+            flow_id=report.flow_id,
+        )
+        for report in EReport.objects.all()
+    }
+    for job in Job.objects.filter(task=SUBMIT_TASK).order_by("-created_at", "-pk"):
+        try:
+            key = (str(job.kwargs["kind"]), dt.date.fromisoformat(job.kwargs["start"]))
+            end = dt.date.fromisoformat(job.kwargs["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if key[0] in EReport.Kind.values and key not in rows:
+            rows[key] = EReportRow(
+                kind=key[0], start=key[1], end=end, state=job.state, error=job.error
+            )
+    return sorted(rows.values(), key=lambda row: (-row.start.toordinal(), row.kind))
+
+
+def ereport_get(*, kind: str, start: dt.date) -> EReportRow:
+    """One report of the active cooperative, or 404 (the same for another cooperative's)."""
+    for row in ereport_list():
+        if (row.kind, row.start) == (kind, start):
+            return row
+    raise Http404
+
+
+def unmatched_status_list() -> QuerySet[UnmatchedLifecycleStatus]:
+    """The platform statuses of the active cooperative that name no invoice for sure, the
+    latest first."""
+    return UnmatchedLifecycleStatus.objects.order_by("-received_at", "-pk")

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from sales import apis, einvoicing_apis, einvoicing_views, public_views, views
+from sales import (
+    apis,
+    einvoicing_apis,
+    einvoicing_views,
+    ereporting_apis,
+    ereporting_views,
+    public_views,
+    views,
+)
 
 # Pages, mounted under /c/<cooperative_slug>/sales/.
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -43,6 +51,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "documents/<int:sales_document_id>/einvoice/",
         einvoicing_views.document_einvoice,
         name="sales_document_einvoice",
+    ),
+    path("ereports/", ereporting_views.ereport_list, name="sales_ereports"),
+    path(
+        "ereports/<str:kind>/<str:start>/retry/",
+        ereporting_views.ereport_retry_view,
+        name="sales_ereport_retry",
+    ),
+    path(
+        "unmatched-statuses/",
+        ereporting_views.unmatched_status_list,
+        name="sales_unmatched_statuses",
     ),
 ]
 
@@ -134,6 +153,17 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "documents/<int:sales_document_id>/einvoicing/",
         einvoicing_apis.DocumentEInvoicingApi.as_view(),
         name="sales_api_einvoicing",
+    ),
+    path("ereports/", ereporting_apis.EReportListApi.as_view(), name="sales_api_ereports"),
+    path(
+        "ereports/<str:kind>/<str:start>/retry/",
+        ereporting_apis.EReportRetryApi.as_view(),
+        name="sales_api_ereport_retry",
+    ),
+    path(
+        "unmatched-statuses/",
+        ereporting_apis.UnmatchedStatusListApi.as_view(),
+        name="sales_api_unmatched_statuses",
     ),
 ]
 

@@ -29,12 +29,13 @@ from sales.forms import (
     ProductForm,
     QuoteInvoiceForm,
     ReminderStepsForm,
+    RetentionCreditForm,
     RetentionReleaseForm,
     ReturnForm,
     SeriesForm,
     ValidationRuleForm,
 )
-from sales.models import Document
+from sales.models import Document, DocumentLine
 from sales.permissions import (
     SALES_APPROVER_ROLES,
     SALES_ROLES,
@@ -194,6 +195,11 @@ def document_detail(
     if document.kind == Document.Kind.INVOICE and document.status == Document.Status.VALIDATED:
         context["outstanding"] = services.invoice_outstanding(invoice=document)
         context["retention_held"] = services.retention_held(invoice=document)
+        if context["retention_held"]:
+            first_line = document.lines.exclude(kind=DocumentLine.Kind.SECTION).first()
+            context["retention_credit_form"] = RetentionCreditForm(
+                initial={"vat_rate": f"{first_line.vat_rate:.2f}" if first_line else "20.00"}
+            )
         context["overdue"] = (
             context["outstanding"] > 0
             and document.due_date is not None
@@ -271,6 +277,22 @@ def document_action(
             )
         elif action == "credit_note":
             target = services.credit_note_create(invoice=document, user=user)  # type: ignore[arg-type]
+        elif action == "retention_credit":
+            credit_form = RetentionCreditForm(request.POST)
+            if not credit_form.is_valid():
+                raise ApplicationError(_("Avoir non créé : indiquez le montant repris HT."))
+            target = services.credit_note_create(
+                invoice=document,
+                user=user,  # type: ignore[arg-type]
+                lines=[credit_form.line()],
+                on_retention=True,
+                title=_("Avoir sur la retenue de garantie de la facture %(number)s")
+                % {"number": document.number},
+            )
+            messages.success(
+                request,
+                _("Avoir sur la retenue créé en brouillon : vérifiez-le et validez-le."),
+            )
         elif action == "duplicate":
             target = services.document_duplicate(document=document, user=user)  # type: ignore[arg-type]
         elif action == "delete":

@@ -319,3 +319,19 @@ def ereport_submit(
         sha256=hashlib.sha256(xml).hexdigest(),
     )
     return report
+
+
+@transaction.atomic
+def ereport_retry(*, kind: str, start: dt.date) -> Job:
+    """Hand a failed report's job out again, as the beat would ask for it. Idempotent: a job
+    already waiting or running is left as it is (a double click asks nothing more)."""
+    if EReport.objects.filter(kind=kind, start=start).exists():
+        raise ApplicationError(_("Ce rapport est déjà transmis à la plateforme."))
+    latest = job_latest(SUBMIT_TASK, kind=kind, start=start.isoformat())
+    if latest is None:
+        raise ApplicationError(_("Aucune transmission de ce rapport n'a été demandée."))
+    if latest.state != Job.State.FAILED:
+        return latest
+    return ereport_submit_request(
+        kind=kind, start=start, end=dt.date.fromisoformat(latest.kwargs["end"])
+    )

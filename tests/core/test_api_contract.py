@@ -77,9 +77,10 @@ def test_every_list_is_documented_as_a_bounded_page(db: None, client: Client) ->
         assert parameters["limit"]["maximum"] == 200, path
         assert parameters["offset"]["minimum"] == 0, path
     # 12, purchases (suppliers, invoices, expense reports, SEPA batches), sales (customers,
-    # products, documents, documents waiting for validation), bank (accounts, statements, lines,
+    # products, documents, documents waiting for validation, e-reporting reports, unmatched
+    # platform statuses), bank (accounts, statements, lines,
     # entry templates), onboarding (imports).
-    assert pages == 25
+    assert pages == 27
 
 
 def _alice_file(world: World) -> int:

@@ -41,6 +41,20 @@ def _situation(quote: Document, percent: str) -> Document:
     return services.invoice_validate(document=draft, date=DAY, render=False)
 
 
+def _shop_quote(ready: Shop, vat_rate: str = "20.00") -> Document:
+    """Alice's sent quote with a 5 % retention, for the page and API tests."""
+    return services.quote_send(
+        quote=services.document_create(
+            kind="quote",
+            activity=ready.mine,
+            customer=ready.my_customer,
+            delivery_date=DAY,
+            retention_percent="5",
+            lines=[LineData("Charpente", unit_price="1000.00", vat_rate=vat_rate)],
+        )
+    )
+
+
 def _posted(entry_id: int) -> list[tuple[str, Decimal, Decimal, bool]]:
     return sorted(
         (line.account.code, line.debit, line.credit, line.third_party_id is not None)
@@ -174,16 +188,7 @@ def test_release_from_the_page_and_the_api(
     client: Client,
 ) -> None:
     with travel_to("2026-03-10T11:00"), cooperative_context(world.coop_a.pk):
-        quote = services.quote_send(
-            quote=services.document_create(
-                kind="quote",
-                activity=shop.mine,
-                customer=shop.my_customer,
-                delivery_date=DAY,
-                retention_percent="5",
-                lines=[LineData("Charpente", unit_price="1000.00")],
-            )
-        )
+        quote = _shop_quote(shop)
         first = _situation(quote, "50")
         second = _situation(quote, "100")
     with travel_to("2026-09-01T10:00"):
@@ -418,16 +423,7 @@ def test_the_credit_note_api_takes_on_retention(
     client: Client,
 ) -> None:
     with travel_to("2026-03-10T11:00"), cooperative_context(world.coop_a.pk):
-        quote = services.quote_send(
-            quote=services.document_create(
-                kind="quote",
-                activity=shop.mine,
-                customer=shop.my_customer,
-                delivery_date=DAY,
-                retention_percent="5",
-                lines=[LineData("Charpente", unit_price="1000.00")],
-            )
-        )
+        quote = _shop_quote(shop)
         situation = _situation(quote, "100")
     payload = {
         "on_retention": True,
@@ -455,3 +451,70 @@ def test_the_credit_note_api_takes_on_retention(
     assert hidden.status_code == 404
     with cooperative_context(world.coop_a.pk):
         assert Document.objects.filter(kind="credit_note").count() == 1
+
+
+def test_a_credit_note_on_the_retention_from_the_invoice_page(
+    shop: Shop,  # noqa: F811 (fixture)
+    world: World,
+    client: Client,
+) -> None:
+    with travel_to("2026-03-10T11:00"), cooperative_context(world.coop_a.pk):
+        quote = _shop_quote(shop, vat_rate="10.00")
+        situation = _situation(quote, "100")
+    action = PAGES + f"documents/{situation.pk}/action/"
+    button = '<button type="submit" name="action" value="retention_credit" class="secondary">'
+    with travel_to("2026-03-11T10:00"):
+        client.force_login(world.alice)
+        page = client.get(PAGES + f"documents/{situation.pk}/").content.decode()
+        plain = client.get(PAGES + f"documents/{shop.my_invoice.pk}/").content.decode()
+        refused = client.post(
+            action, {"action": "retention_credit", "label": "Retenue", "amount": ""}, follow=True
+        )
+        created = client.post(
+            action,
+            {
+                "action": "retention_credit",
+                "label": "Retenue conservée (réserves)",
+                "amount": "50.00",
+                "vat_rate": "10.00",
+            },
+        )
+        client.force_login(world.charlie)
+        hidden = [
+            client.post(
+                f"/c/{slug}/sales/documents/{situation.pk}/action/",
+                {"action": "retention_credit", "label": "X", "amount": "1.00", "vat_rate": "20.00"},
+            ).status_code
+            for slug in ("coop-a", "coop-b")
+        ]
+    assert f"{button}Avoir sur la retenue de garantie</button>" in page
+    assert '<option value="10.00" selected>10 %</option>' in page
+    assert 'value="Retenue de garantie conservée"' in page
+    assert button not in plain
+    assert "Avoir non créé : indiquez le montant repris HT." in refused.content.decode()
+    assert hidden == [404, 404]
+    with cooperative_context(world.coop_a.pk):
+        credit = Document.objects.get(kind="credit_note")
+        assert created["Location"] == PAGES + f"documents/{credit.pk}/"
+        assert (
+            credit.status,
+            credit.credits_retention,
+            credit.credited_invoice_id,
+            credit.title,
+            credit.total_with_vat,
+        ) == (
+            "draft",
+            True,
+            situation.pk,
+            f"Avoir sur la retenue de garantie de la facture {situation.number}",
+            D("55.00"),
+        )
+        assert [(line.label, line.unit_price, line.vat_rate) for line in credit.lines.all()] == [
+            ("Retenue conservée (réserves)", D("50.00"), D("10.00"))
+        ]
+        services.invoice_validate(document=credit, date=dt.date(2026, 3, 11), render=False)
+        assert services.retention_held(invoice=situation) == D("0.00")
+    with travel_to("2026-03-11T10:00"):
+        client.force_login(world.alice)
+        after = client.get(PAGES + f"documents/{situation.pk}/").content.decode()
+    assert button not in after

@@ -123,6 +123,13 @@ def _a_object_ids(world: World) -> dict[str, str]:
         dispatch = ConvocationDispatchFactory.create(entry__assembly=resolution.assembly)
         payslip = PayslipFactory.create(run__cooperative=world.coop_a, entrepreneur=entrepreneur)
         job = JobFactory.create(cooperative=world.coop_a, state="failed")
+        # A's failed e-reporting report (a period is named by its kind and start).
+        JobFactory.create(
+            cooperative=world.coop_a,
+            task="sales.tasks.ereport_submit_task",
+            kwargs={"kind": "transactions", "start": "2026-03-21", "end": "2026-03-31"},
+            state="failed",
+        )
         sales_document = SalesDocumentFactory.create(
             customer=CustomerFactory.create(activity=activity)
         )
@@ -158,6 +165,8 @@ def _a_object_ids(world: World) -> dict[str, str]:
         "job_id": str(job.pk),
         "customer_id": str(sales_document.customer_id),
         "sales_document_id": str(sales_document.pk),
+        "kind": "transactions",
+        "start": "2026-03-21",
         "invoice_id": str(payment.supplier_invoice_id),
         "batch_id": str(payment.batch_id),
         "report_id": str(expense_line.report_id),
