@@ -21,7 +21,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Count, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from accounting.models import Entry, EntryLine
@@ -133,13 +133,15 @@ def _open_invoices(limit: int) -> list[tuple[Decimal, str, str]]:
             entry__status=Entry.Status.VALIDATED,
         )
         .exclude(entry__piece_ref="")
-        .annotate(
-            items=Count(
-                "entry__lines",
-                filter=Q(entry__lines__third_party__isnull=False, entry__lines__debit__gt=0),
+        # No other item to collect in the same entry (one lookup per line read, newest first,
+        # rather than counting the lines of every customer entry).
+        .exclude(
+            Exists(
+                EntryLine.objects.filter(
+                    entry_id=OuterRef("entry_id"), third_party__isnull=False, debit__gt=0
+                ).exclude(pk=OuterRef("pk"))
             )
         )
-        .filter(items=1)
         .order_by("-date", "-pk")
         .values_list("debit", "third_party__name", "entry__piece_ref")[:limit]
     )

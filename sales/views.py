@@ -216,6 +216,7 @@ def document_detail(
 
 @require_POST
 @role_required(*SALES_ROLES)
+@submitted_once
 def document_action(
     request: HttpRequest, cooperative_slug: str, sales_document_id: int
 ) -> HttpResponse:

@@ -9,13 +9,18 @@ from perspectives.tenancy.context import cooperative_context
 from perspectives.tenancy.models import Cooperative
 from top.demo.services import demo_seed
 
-# Each test seeds the whole demo.
+# The test seeds the whole demo once, and reads both demo cooperatives.
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.django_db
-def test_demo_register_and_assemblies() -> None:
+def test_demo_register_assemblies_and_scic_consultation() -> None:
     demo_seed()
+    _register_and_assemblies()
+    _scic_open_written_consultation()
+
+
+def _register_and_assemblies() -> None:
     perspectives = Cooperative.objects.get(slug="perspectives")
     with cooperative_context(perspectives.pk):
         past, upcoming = Assembly.objects.order_by("scheduled_at")
@@ -36,9 +41,7 @@ def test_demo_register_and_assemblies() -> None:
     assert upcoming_participations == 7  # votes by correspondence already in
 
 
-@pytest.mark.django_db
-def test_demo_scic_has_an_open_written_consultation() -> None:
-    demo_seed()
+def _scic_open_written_consultation() -> None:
     canigou = Cooperative.objects.get(slug="canigou")
     with cooperative_context(canigou.pk):
         consultation = Assembly.objects.get(mode="written")

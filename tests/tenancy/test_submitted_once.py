@@ -27,6 +27,7 @@ from tests.factories.entrepreneurs import ActivityMemberFactory
 from tests.governance.conftest import convened_assembly, opened
 from tests.payroll.conftest import Payroll, compute_run, payroll  # noqa: F401 (fixture)
 from tests.purchases.conftest import Purchases, purchases  # noqa: F401 (fixture)
+from tests.sales.conftest import Shop, shop  # noqa: F401 (fixture)
 from top.dashboards.models import ForecastItem
 
 # The views the tests below post to (created_once checks each post reaches one of them).
@@ -56,7 +57,7 @@ COVERED = {
             "assembly_new resolution_new document_add candidacy_add proxy_give attendance_add "
             "amendment_add vote consultation_new consultation_answer"
         ),
-        "sales.views": "customer_create document_create document_email",
+        "sales.views": "customer_create document_create document_email document_action",
     }.items()
     for name in names.split()
 }
@@ -714,6 +715,32 @@ def test_every_create_form_of_sales_runs_once(world: World, client: Client) -> N
         data={"recipient": "achats@client.example", "message": ""},
         count=counter(DocumentEmail, world),
     )
+
+
+def test_the_buttons_of_an_invoice_record_a_payment_or_a_credit_note_once(
+    world: World,
+    shop: Shop,  # noqa: F811 (fixture)
+    client: Client,
+) -> None:
+    from sales.models import Document, Payment
+
+    client.force_login(world.alice)
+    page = f"/c/coop-a/sales/documents/{shop.my_invoice.pk}/"
+    created_once(
+        client,
+        page=page,
+        action=f"{page}action/",
+        data={"action": "payment", "amount": "50.00", "date": "2026-03-10", "method": "transfer"},
+        count=counter(Payment, world),
+    )
+    credit_note = created_once(
+        client,
+        page=page,
+        action=f"{page}action/",
+        data={"action": "credit_note"},
+        count=counter(Document, world),
+    )
+    assert credit_note != page
 
 
 def test_every_create_form_of_the_purchases_runs_once(
