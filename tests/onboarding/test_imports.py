@@ -186,6 +186,69 @@ def test_endi_gestion_sociale_export_imports_as_is(world: World) -> None:
     assert theo.sector.name == "À classer"
 
 
+def _path(world: World, email: str) -> list[tuple[str, dt.date, dt.date | None, str]]:
+    with cooperative_context(world.coop_a.pk):
+        return list(
+            PathStep.objects.filter(entrepreneur__email=email)
+            .order_by("date", "pk")
+            .values_list("kind", "date", "planned_end", "exit_reason")
+        )
+
+
+def test_endi_career_path_columns_bring_the_path_dates_once(world: World) -> None:
+    # Written by enDI 2026.4.7's own "gestion sociale" CSV export: its career path comes as
+    # "Parcours Date d’effet 1"…, most recent step first, the stage name column left empty.
+    first = _import("entrepreneurs", "endi_gestion_sociale_parcours.csv")
+    again = _import("entrepreneurs", "endi_gestion_sociale_parcours.csv")
+
+    assert "créés : 2" in first
+    assert "refusés : 0" in first
+    assert "Parcours Date d’effet 1" not in first  # read, not reported as ignored
+    assert "créés : 0" in again
+    assert "mis à jour : 2 (dont 2 sans changement)" in again
+    assert _path(world, "camille.roux@example.org") == [
+        ("info_session", dt.date(2024, 9, 12), None, ""),
+        ("cape_start", dt.date(2024, 10, 1), dt.date(2025, 9, 30), ""),
+        ("cape_end", dt.date(2025, 9, 30), None, ""),
+        ("cesa_start", dt.date(2025, 10, 1), None, ""),
+    ]
+    assert _path(world, "hugo.nadal@example.org") == [
+        ("cape_start", dt.date(2025, 3, 3), dt.date(2026, 3, 2), ""),
+        ("exit", dt.date(2025, 11, 28), None, "own_company"),
+    ]
+    people = _people(world)
+    assert (people["camille.roux@example.org"].stage, people["hugo.nadal@example.org"].stage) == (
+        "cesa",
+        "exited",
+    )
+
+
+def test_endi_career_path_stage_names_tell_the_steps(world: World, tmp_path: Path) -> None:
+    # enDI's XLSX export keeps the stage name in the first of its two "Type d’étape" columns.
+    stage, start, end, situation = (
+        "Parcours Type d’étape",
+        "Parcours Date d’effet",
+        "Parcours Date d’échéance",
+        "Parcours Situation dans la CAE",
+    )
+    header = ["Nom", "Prénom", "E-mail 1"] + [
+        f"{label} {n}" for n in (1, 2) for label in (stage, start, end, situation, stage)
+    ]
+    row = ["Vidal", "Léa", "lea.vidal@example.org"]
+    row += ["Contrat CAPE", "02/06/2025", "01/12/2025", "", ""]
+    row += ["Réunion d’information", "15/05/2025", "", "", ""]
+    path = tmp_path / "parcours.csv"
+    path.write_text(";".join(header) + "\n" + ";".join(row) + "\n", encoding="utf-8")
+
+    output = _import("entrepreneurs", path)
+
+    assert "créés : 1" in output
+    assert _path(world, "lea.vidal@example.org") == [
+        ("info_session", dt.date(2025, 5, 15), None, ""),
+        ("cape_start", dt.date(2025, 6, 2), dt.date(2025, 12, 1), ""),
+    ]
+
+
 def test_activities_and_associates_follow_their_people(world: World) -> None:
     _import("entrepreneurs", "entrepreneurs.csv")
 

@@ -39,6 +39,28 @@ class Dialect:
     headers: dict[str, str | None]
 
 
+@dataclass(frozen=True)
+class Numbered:
+    """Headers a file repeats once per item, numbered: enDI writes a person's career path as
+    "Parcours Date d’effet 1", "Parcours Date d’effet 2"… (`prefix`, one of `fields`, the
+    number). `read` gets the items (their fields' raw cells, by number) and gives the values
+    they mean; a value a column already gave is kept."""
+
+    prefix: str
+    fields: dict[str, str]  # header between prefix and number → field
+    read: Callable[[list[dict[str, object]]], Values]
+
+    def field(self, header: str) -> tuple[str, int] | None:
+        """(field, number) when `header` is one of these, else None."""
+        name, _space, number = normalise(header).rpartition(" ")
+        prefix = normalise(self.prefix)
+        if not number.isdigit() or not name.startswith(f"{prefix} "):
+            return None
+        fields = {normalise(label): key for label, key in self.fields.items()}
+        key = fields.get(name[len(prefix) + 1 :])
+        return None if key is None else (key, int(number))
+
+
 @dataclass
 class Context:
     """What a whole file shares: looked up once, not once per row."""
@@ -91,3 +113,4 @@ class Kind:
     prepare: Callable[[Values, Context], Any] | None = None
     create_many: Callable[[list[Any], Context], None] | None = None
     dialects: tuple[Dialect, ...] = ()
+    numbered: Numbered | None = None

@@ -33,7 +33,15 @@ from perspectives.accounts.models import User
 from perspectives.core.exceptions import ApplicationError
 from perspectives.tenancy.context import require_cooperative_id
 from perspectives.tenancy.models import Membership
-from top.onboarding.imports.base import Column, Context, Kind, Values, choice, email
+from top.onboarding.imports.base import (
+    Column,
+    Context,
+    Kind,
+    Numbered,
+    Values,
+    choice,
+    email,
+)
 from top.onboarding.imports.pay_profiles import PAY_PROFILES
 from top.onboarding.imports.payroll_opening import PAYROLL_OPENING
 from top.onboarding.imports.tabular import (
@@ -257,6 +265,67 @@ _PATH = (
 )
 
 
+def _career_path(items: list[dict[str, object]]) -> Values:
+    """enDI's career path (its "gestion sociale" export, one numbered group of "Parcours …"
+    columns per step) → our path dates. A step is told by its stage name ("Contrat CAPE"), its
+    situation in the cooperative ("En convention") and its contract type: enDI's CSV leaves the
+    stage name empty (two columns share its header), the situation and contract still tell.
+    The earliest step of each kind counts; amendments and unknown stages are left out. enDI
+    has no "end of CAPE" step: a CAPE followed by a CESA ended at its due date (or the day
+    before the CESA, when that came first)."""
+    values: Values = {}
+
+    def keep(key: str, day: dt.date) -> bool:
+        if values.get(key) is None or day < values[key]:
+            values[key] = day
+            return True
+        return False
+
+    for item in items:
+        start = date(item.get("start"))
+        if start is None:
+            continue
+        end = date(item.get("end"))
+        exit_reason = text(item.get("exit_reason")) or text(item.get("exit_type"))
+        words = f" {normalise(' '.join(text(item.get(k)) for k in ('stage', 'situation')))} "
+        contract = normalise(text(item.get("contract")))
+        if "avenant" in words:
+            continue
+        if "sorti" in words or exit_reason:
+            if keep("exit", start):
+                values["exit_reason"] = EXIT_REASON(exit_reason)
+        elif "cape" in words or "convention" in words:
+            if keep("cape_start", start):
+                values["cape_planned_end"] = end
+        elif "cesa" in words or " salarie " in words or contract in ("cdi", "cdd", "cesa"):
+            keep("cesa_start", start)
+        elif any(w in words for w in (" associe", " societaire")):
+            keep("associate", start)
+        elif any(w in words for w in ("diagnostic", " information", " info ", "candidat")):
+            keep("info_session", start)
+    cape, cesa = values.get("cape_start"), values.get("cesa_start")
+    if cape is not None and cesa is not None and cape < cesa:
+        # A CESA after a CAPE ended it: at its due date, or the day before the CESA began.
+        due = values.get("cape_planned_end")
+        values["cape_end"] = due if due is not None and due < cesa else cesa - dt.timedelta(days=1)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+ENDI_CAREER_PATH = Numbered(
+    prefix="Parcours",
+    fields={
+        "Type d’étape": "stage",
+        "Date d’effet": "start",
+        "Date d’échéance": "end",
+        "Situation dans la CAE": "situation",
+        "Type de contrat": "contract",
+        "Type de sortie": "exit_type",
+        "Motif de sortie": "exit_reason",
+    },
+    read=_career_path,
+)
+
+
 def _person_key(values: Values) -> tuple[object, ...]:
     if values.get("email"):
         return ("email", values["email"])
@@ -422,6 +491,7 @@ ENTREPRENEURS = Kind(
     export=_export_people,
     prepare=_prepare_person,
     create_many=_create_people,
+    numbered=ENDI_CAREER_PATH,
 )
 
 

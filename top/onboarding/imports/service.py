@@ -83,6 +83,8 @@ def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]
     mapping: dict[str, Column] = {}
     ignored: list[str] = []
     for header in table.headers:
+        if kind.numbered is not None and kind.numbered.field(header) is not None:
+            continue  # read by the kind's numbered headers
         found = exact[header] if header in exact else names.get(normalise(header))
         if found is None or header in mapping:
             if header and header not in mapping and header not in ignored:
@@ -99,8 +101,20 @@ def _map_headers(kind: Kind, table: Table) -> tuple[dict[str, Column], list[str]
     return mapping, ignored
 
 
+def _numbered_headers(kind: Kind, table: Table) -> dict[str, tuple[str, int]]:
+    """The file's numbered headers (see `Numbered`) → (field, number)."""
+    if kind.numbered is None:
+        return {}
+    found = {header: kind.numbered.field(header) for header in table.headers}
+    return {header: field for header, field in found.items() if field is not None}
+
+
 def _parse_row(
-    kind: Kind, mapping: dict[str, Column], row: dict[str, object], defaults: dict[str, Any]
+    kind: Kind,
+    mapping: dict[str, Column],
+    row: dict[str, object],
+    defaults: dict[str, Any],
+    numbered: dict[str, tuple[str, int]] | None = None,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     columns: dict[str, Column] = {}
@@ -121,6 +135,15 @@ def _parse_row(
     for key, value in defaults.items():
         if not values.get(key):
             values[key] = value
+    if kind.numbered is not None and numbered:
+        items: dict[int, dict[str, object]] = {}
+        for header, (field, number) in numbered.items():
+            item = items.setdefault(number, {})
+            if item.get(field) in ("", None):
+                item[field] = row.get(header, "")
+        for key, value in kind.numbered.read([items[n] for n in sorted(items)]).items():
+            if values.get(key) in ("", None):
+                values[key] = value
     kind.check(values)
     return values
 
@@ -178,6 +201,7 @@ def data_import(
     spec = kind_get(kind)
     table = read_table(data=data, filename=filename)
     mapping, ignored = _map_headers(spec, table)
+    numbered = _numbered_headers(spec, table)
     result = ImportResult(
         kind=kind, dry_run=dry_run, total=len(table.rows), ignored_columns=ignored
     )
@@ -195,7 +219,7 @@ def data_import(
             pending: list[Any] = []
             for index, (line, row) in enumerate(table.rows, start=1):
                 try:
-                    values = _parse_row(spec, mapping, row, defaults)
+                    values = _parse_row(spec, mapping, row, defaults, numbered)
                 except CellError as error:
                     result.refused.append((line, str(error)))
                     continue

@@ -57,10 +57,23 @@ def _read_csv(data: bytes) -> Table:
         rows.append(
             (
                 number,
-                {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers)},
+                _by_header(
+                    headers,
+                    [cells[i].strip() if i < len(cells) else "" for i in range(len(headers))],
+                ),
             )
         )
     return Table(headers=headers, rows=rows)
+
+
+def _by_header(headers: list[str], cells: list[object]) -> dict[str, object]:
+    """A row by header. A header written twice (enDI's career path has two "Type d’étape"
+    columns, one always empty) keeps its first cell with a value."""
+    row: dict[str, object] = {}
+    for header, cell in zip(headers, cells, strict=False):
+        if row.get(header) in ("", None):
+            row[header] = cell
+    return row
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -79,10 +92,9 @@ def _read_xlsx(data: bytes) -> Table:
     headers = ["" if h is None else str(h).strip() for h in header_cells]
     rows: list[tuple[int, dict[str, object]]] = []
     for number, cells in enumerate(iterator, start=2):
-        values = {
-            h: ("" if v is None else v.strip() if isinstance(v, str) else v)
-            for h, v in zip(headers, cells, strict=False)
-        }
+        values = _by_header(
+            headers, ["" if v is None else v.strip() if isinstance(v, str) else v for v in cells]
+        )
         if any(v != "" for v in values.values()):
             rows.append((number, values))
     workbook.close()
