@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from entrepreneurs.models import Activity
 from purchases.models import (
     ExpenseCategory,
+    LifecycleStatus,
     MileageAllowance,
     PurchaseSettings,
     Supplier,
     SupplierInvoice,
 )
+from purchases.reason_codes import DEFAULT_REASON_CODES, reason_code_choices
 
+REFUSED = LifecycleStatus.Code.REFUSED.value
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -84,6 +87,19 @@ class SupplierForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Motif du refus"), max_length=300)
+    # Any value reaches the service, which checks it against the refusal's list and says why
+    # in French.
+    reason_code = forms.CharField(
+        label=_("Code motif transmis"),
+        required=False,
+        initial=DEFAULT_REASON_CODES[REFUSED],
+        widget=forms.Select,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The labels in the language of the request.
+        self.fields["reason_code"].widget.choices = reason_code_choices(REFUSED)
 
 
 class AssignForm(_ActivityForm):

@@ -90,6 +90,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         name="api_purchases_invoice_validate",
     ),
     path(
+        "invoices/<int:invoice_id>/refuse/",
+        apis.SupplierInvoiceRefuseApi.as_view(),
+        name="api_purchases_invoice_refuse",
+    ),
+    path(
         "expense-reports/",
         apis.ExpenseReportListApi.as_view(),
         name="api_purchases_expense_reports",

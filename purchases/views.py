@@ -325,8 +325,12 @@ def _invoice_action(
             messages.success(request, _("Facture validée et comptabilisée."))
         elif action == "refuse":
             form = f.RefuseForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.supplier_invoice_refuse(invoice=invoice, reason=reason)
+            form.is_valid()
+            services.supplier_invoice_refuse(
+                invoice=invoice,
+                reason=form.cleaned_data.get("reason", ""),
+                reason_code=form.cleaned_data.get("reason_code", ""),
+            )
             messages.success(request, _("Facture refusée."))
         elif action == "assign":
             assign = f.AssignForm(

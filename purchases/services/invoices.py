@@ -34,6 +34,7 @@ from purchases.models import (
     SupplierInvoiceLine,
 )
 from purchases.permissions import sees_all_purchases
+from purchases.reason_codes import reason_code_resolve
 from purchases.services.common import (
     DEDUCTIBLE_VAT,
     DEDUCTIBLE_VAT_PENDING,
@@ -415,12 +416,18 @@ def supplier_invoice_validate(
 
 
 @transaction.atomic
-def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> SupplierInvoice:
-    """Refuse a received invoice (status 210 for the platform, with its reason)."""
+def supplier_invoice_refuse(
+    *, invoice: SupplierInvoice, reason: str, reason_code: str = ""
+) -> SupplierInvoice:
+    """Refuse a received invoice (status 210 for the platform, with its reason and its reason
+    code from the list a refusal allows: `purchases.reason_codes`, NON_CONFORME when none)."""
     invoice = _locked(invoice)
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Donnez le motif du refus : il est transmis au fournisseur."))
+    reason_code = reason_code_resolve(
+        status_code=LifecycleStatus.Code.REFUSED, reason_code=reason_code
+    )
     if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
         raise ApplicationError(_("Une facture validée ne se refuse plus."))
     invoice.status = SupplierInvoice.Status.REFUSED
@@ -432,6 +439,7 @@ def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> Supplie
             invoice=invoice,
             code=LifecycleStatus.Code.REFUSED,
             reason=reason[:300],
+            reason_code=reason_code,
         )
     return invoice
 
