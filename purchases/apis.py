@@ -279,6 +279,37 @@ class SupplierInvoiceRefuseApi(TenantApiView):
         return Response(SupplierInvoiceOutputSerializer(invoice).data)
 
 
+class SupplierInvoiceDisputeInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, help_text="Why, in words: sent to the supplier"
+    )
+    reason_code = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reason code sent with the 207 (CDAR MDT-113), one of "
+        + ", ".join(ALLOWED_REASON_CODES[LifecycleStatus.Code.DISPUTED.value])
+        + "; AUTRE when omitted",
+    )
+
+
+class SupplierInvoiceDisputeApi(TenantApiView):
+    @extend_schema(
+        request=SupplierInvoiceDisputeInputSerializer,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Dispute a supplier invoice received from the platform (status 207 sent)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = SupplierInvoiceDisputeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.supplier_invoice_dispute(invoice=invoice, **serializer.validated_data)
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
 class EInvoiceReceiveInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="Factur-X PDF, UN/CEFACT CII or UBL 2.1 XML")
     activity = serializers.IntegerField(

@@ -17,7 +17,6 @@ from purchases.models import (
 )
 from purchases.reason_codes import DEFAULT_REASON_CODES, reason_code_choices
 
-REFUSED = LifecycleStatus.Code.REFUSED.value
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -85,21 +84,39 @@ class SupplierForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail"), required=False)
 
 
-class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Motif du refus"), max_length=300)
-    # Any value reaches the service, which checks it against the refusal's list and says why
-    # in French.
+class _ReasonForm(forms.Form):
+    """A status sent to the supplier with its reason: words, and a code from the status's list.
+    Any code reaches the service, which checks it against the list and says why in French."""
+
+    status = ""
+    reason = forms.CharField(max_length=300)
     reason_code = forms.CharField(
-        label=_("Code motif transmis"),
-        required=False,
-        initial=DEFAULT_REASON_CODES[REFUSED],
-        widget=forms.Select,
+        label=_("Code motif transmis"), required=False, widget=forms.Select
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The labels in the language of the request.
-        self.fields["reason_code"].widget.choices = reason_code_choices(REFUSED)
+        field = self.fields["reason_code"]
+        field.widget.choices = reason_code_choices(self.status)
+        field.initial = DEFAULT_REASON_CODES[self.status]
+
+
+class RefuseForm(_ReasonForm):
+    status = LifecycleStatus.Code.REFUSED.value
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Motif du refus")
+
+
+class DisputeForm(_ReasonForm):
+    status = LifecycleStatus.Code.DISPUTED.value
+    prefix = "dispute"  # on the page with the refusal's form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Motif du litige")
 
 
 class AssignForm(_ActivityForm):

@@ -445,6 +445,36 @@ def supplier_invoice_refuse(
 
 
 @transaction.atomic
+def supplier_invoice_dispute(
+    *, invoice: SupplierInvoice, reason: str, reason_code: str = ""
+) -> SupplierInvoice:
+    """Dispute a received invoice (status 207 "En litige" for the platform, with its reason and
+    its reason code from the list a dispute allows, AUTRE when none). The invoice stays as it
+    is, to be validated or refused once the supplier has answered."""
+    invoice = _locked(invoice)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Donnez le motif du litige : il est transmis au fournisseur."))
+    reason_code = reason_code_resolve(
+        status_code=LifecycleStatus.Code.DISPUTED, reason_code=reason_code
+    )
+    if invoice.source != SupplierInvoice.Source.PLATFORM:
+        raise ApplicationError(
+            _("Seule une facture reçue de la plateforme agréée se conteste par un statut.")
+        )
+    if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
+        raise ApplicationError(_("Une facture validée ou refusée ne se conteste plus."))
+    LifecycleStatus.objects.create(
+        cooperative_id=invoice.cooperative_id,
+        invoice=invoice,
+        code=LifecycleStatus.Code.DISPUTED,
+        reason=reason[:300],
+        reason_code=reason_code,
+    )
+    return invoice
+
+
+@transaction.atomic
 def supplier_invoice_update(
     *,
     invoice: SupplierInvoice,

@@ -86,6 +86,12 @@ def _lifecycle(world: World, invoice: SupplierInvoice) -> list[tuple[str, str, s
         )
 
 
+def _options(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    assert select is not None
+    return re.findall(r'<option value="(\w+)"', select.group(0))
+
+
 def _token_client(user: Any) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
 
@@ -104,7 +110,8 @@ def test_a_refusal_on_the_page_sends_the_code_chosen(world: World, purchases: Pu
     )
     page = refused.content.decode()
     assert '<option value="NON_CONFORME" selected>NON_CONFORME — Mention légale manquante' in form
-    assert re.findall(r'<option value="([A-Z][A-Z_]+)"', form) == list(ALLOWED_REASON_CODES["210"])
+    assert _options(form, "reason_code") == list(ALLOWED_REASON_CODES["210"])
+    assert _options(form, "dispute-reason_code") == list(ALLOWED_REASON_CODES["207"])
     assert "Facture refusée." in page
     assert "210 Refusée · CMD_ERR (N° de commande incorrect ou manquant) : Commande annulée" in page
     assert _lifecycle(world, invoice) == [
@@ -203,3 +210,80 @@ def test_each_status_allows_the_codes_of_the_french_rules() -> None:
     assert lists == ALLOWED_REASON_CODES
     assert resolved == ["AUTRE", "JUSTIF_ABS", "DOUBLON"]
     assert Decimal(len(lists["207"])) == Decimal(26)
+
+
+@travel_to("2026-10-05T10:00")
+def test_a_dispute_on_the_page_and_through_the_api_sends_the_code_chosen(
+    world: World, purchases: Purchases
+) -> None:
+    """A dispute (207) leaves the invoice as it is; each one carries its own code."""
+    invoice = _received(world, purchases, "flow-5")
+    client = Client()
+    client.force_login(world.alice)
+    alice = _token_client(world.alice)
+    charlie = _token_client(world.charlie)
+    url = f"/c/coop-a/purchases/invoices/{invoice.pk}/"
+    form = client.get(url).content.decode()
+    on_page = client.post(
+        f"{url}dispute/",
+        {"dispute-reason": "3 cartons facturés, 2 livrés", "dispute-reason_code": "QTE_ERR"},
+        follow=True,
+    ).content.decode()
+    api_url = f"/api/v1/c/coop-a/purchases/invoices/{invoice.pk}/dispute/"
+    body = {"reason": "Prix du devis : 9,50 €", "reason_code": "PU_ERR"}
+    strangers = [
+        charlie.post(api_url, body, content_type="application/json").status_code,
+        charlie.post(
+            api_url.replace("coop-a", "coop-b"), body, content_type="application/json"
+        ).status_code,
+    ]
+    by_api = alice.post(api_url, body, content_type="application/json")
+    assert '<option value="AUTRE" selected>AUTRE — Autre</option>' in form
+    assert "Litige enregistré : il sera transmis au fournisseur." in on_page
+    assert "207 En litige · QTE_ERR (Quantité facturée incorrecte) : 3 cartons" in on_page
+    assert strangers == [404, 404]
+    assert (by_api.status_code, by_api.json()["status"]) == (200, "draft")
+    assert _lifecycle(world, invoice) == [
+        ("204", "", ""),
+        ("207", "QTE_ERR", "3 cartons facturés, 2 livrés"),
+        ("207", "PU_ERR", "Prix du devis : 9,50 €"),
+    ]
+    assert _send(world) == [
+        ("204", [], []),
+        ("207", ["QTE_ERR"], []),
+        ("207", ["PU_ERR"], []),
+    ]
+
+
+def test_a_dispute_with_a_code_it_does_not_allow_is_refused_and_nothing_changes(
+    world: World, purchases: Purchases
+) -> None:
+    invoice = _received(world, purchases, "flow-6")
+    with cooperative_context(world.coop_a.pk):
+        typed = services.supplier_invoice_create(
+            supplier=purchases.supplier,
+            activity=purchases.activity,
+            number="PAP-1",
+            issue_date=invoice.issue_date,
+            lines=[services.InvoiceLineData("Papier", Decimal("10.00"))],
+        )
+    alice = _token_client(world.alice)
+    client = Client()
+    client.force_login(world.alice)
+    by_api = alice.post(
+        f"/api/v1/c/coop-a/purchases/invoices/{invoice.pk}/dispute/",
+        {"reason": "Pièce manquante", "reason_code": "JUSTIF_ABS"},
+        content_type="application/json",
+    )
+    on_page = client.post(
+        f"/c/coop-a/purchases/invoices/{typed.pk}/dispute/",
+        {"dispute-reason": "Quantité", "dispute-reason_code": "QTE_ERR"},
+        follow=True,
+    ).content.decode()
+    assert by_api.status_code == 400
+    assert "Le code motif « JUSTIF_ABS » n'est pas admis pour le statut 207" in (
+        by_api.content.decode()
+    )
+    assert "Seule une facture reçue de la plateforme agréée se conteste par un statut." in on_page
+    assert _lifecycle(world, invoice) == [("204", "", "")]
+    assert _lifecycle(world, typed) == []
