@@ -20,12 +20,14 @@ from perspectives.tenancy.permissions import HasRole
 from purchases import selectors, services
 from purchases.models import (
     ExpenseLine,
+    LifecycleStatus,
     MileageAllowance,
     PurchaseSettings,
     SupplierInvoice,
     SupplierInvoiceLine,
 )
 from purchases.permissions import PAYER_ROLES, VALIDATOR_ROLES
+from purchases.reason_codes import ALLOWED_REASON_CODES
 
 
 class PurchaseSupplierOutputSerializer(serializers.Serializer[Any]):
@@ -267,6 +269,68 @@ class SupplierInvoiceValidateApi(TenantApiView):
             membership=self.membership, invoice_id=invoice_id
         )
         invoice = services.supplier_invoice_validate(invoice=invoice, membership=self.membership)
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class SupplierInvoiceRefuseInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, help_text="Why, in words: sent to the supplier"
+    )
+    reason_code = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reason code sent with the 210 (CDAR MDT-113), one of "
+        + ", ".join(ALLOWED_REASON_CODES[LifecycleStatus.Code.REFUSED.value])
+        + "; NON_CONFORME when omitted",
+    )
+
+
+class SupplierInvoiceRefuseApi(TenantApiView):
+    @extend_schema(
+        request=SupplierInvoiceRefuseInputSerializer,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Refuse a received supplier invoice (status 210 sent to the platform)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = SupplierInvoiceRefuseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.supplier_invoice_refuse(invoice=invoice, **serializer.validated_data)
+        return Response(SupplierInvoiceOutputSerializer(invoice).data)
+
+
+class SupplierInvoiceDisputeInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, help_text="Why, in words: sent to the supplier"
+    )
+    reason_code = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reason code sent with the 207 (CDAR MDT-113), one of "
+        + ", ".join(ALLOWED_REASON_CODES[LifecycleStatus.Code.DISPUTED.value])
+        + "; AUTRE when omitted",
+    )
+
+
+class SupplierInvoiceDisputeApi(TenantApiView):
+    @extend_schema(
+        request=SupplierInvoiceDisputeInputSerializer,
+        responses=SupplierInvoiceOutputSerializer,
+        summary="Dispute a supplier invoice received from the platform (status 207 sent)",
+    )
+    def post(self, request: Request, cooperative_slug: str, invoice_id: int) -> Response:
+        invoice = selectors.supplier_invoice_get_for_member(
+            membership=self.membership, invoice_id=invoice_id
+        )
+        serializer = SupplierInvoiceDisputeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.supplier_invoice_dispute(invoice=invoice, **serializer.validated_data)
         return Response(SupplierInvoiceOutputSerializer(invoice).data)
 
 

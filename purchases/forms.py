@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from entrepreneurs.models import Activity
 from purchases.models import (
     ExpenseCategory,
+    LifecycleStatus,
     MileageAllowance,
     PurchaseSettings,
     Supplier,
     SupplierInvoice,
 )
+from purchases.reason_codes import DEFAULT_REASON_CODES, reason_code_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -89,8 +91,39 @@ class SupplierForm(forms.Form):
     contact_phone = forms.CharField(label=_("Téléphone du contact"), max_length=30, required=False)
 
 
-class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Motif du refus"), max_length=300)
+class _ReasonForm(forms.Form):
+    """A status sent to the supplier with its reason: words, and a code from the status's list.
+    Any code reaches the service, which checks it against the list and says why in French."""
+
+    status = ""
+    reason = forms.CharField(max_length=300)
+    reason_code = forms.CharField(
+        label=_("Code motif transmis"), required=False, widget=forms.Select
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The labels in the language of the request.
+        field = self.fields["reason_code"]
+        field.widget.choices = reason_code_choices(self.status)
+        field.initial = DEFAULT_REASON_CODES[self.status]
+
+
+class RefuseForm(_ReasonForm):
+    status = LifecycleStatus.Code.REFUSED.value
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Motif du refus")
+
+
+class DisputeForm(_ReasonForm):
+    status = LifecycleStatus.Code.DISPUTED.value
+    prefix = "dispute"  # on the page with the refusal's form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Motif du litige")
 
 
 class AssignForm(_ActivityForm):

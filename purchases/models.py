@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from perspectives.tenancy.models import TenantModel
+from purchases.reason_codes import reason_code_label
 
 AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
@@ -516,6 +517,8 @@ class LifecycleStatus(TenantModel):
     invoice = models.ForeignKey(SupplierInvoice, on_delete=models.CASCADE, related_name="lifecycle")
     code = models.CharField(max_length=3, choices=Code.choices)
     reason = models.CharField(max_length=300, blank=True)
+    # The reason code sent with a 207 or a 210 (CDAR MDT-113, `purchases.reason_codes`).
+    reason_code = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -523,6 +526,10 @@ class LifecycleStatus(TenantModel):
         verbose_name = _("statut de cycle de vie")
         verbose_name_plural = _("statuts de cycle de vie")
         ordering = ("created_at", "pk")
+
+    @property
+    def reason_code_label(self) -> str:
+        return reason_code_label(self.reason_code) if self.reason_code else ""
 
 
 class PaymentBatch(TenantModel):

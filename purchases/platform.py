@@ -36,6 +36,7 @@ from pyfrctc import check_cdar_xsd, generate_cdar, parse_cdar
 
 from perspectives.core.exceptions import ApplicationError
 from perspectives.core.secrets import SecretUnreadable, decrypt, encrypt
+from purchases.reason_codes import DEFAULT_REASON_CODES
 
 TIMEOUT_SECONDS = 20
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -60,15 +61,6 @@ STATUS_NAMES = {
 # The characteristic a 212 carries: the amount received (MDT-207 code "MEN", montant encaissé),
 # one per VAT rate with that rate (MDT-224), as the French rule BR-FR-CDV-14 requires.
 AMOUNT_RECEIVED = "MEN"
-# A refusal, a dispute, a partial approval or a suspension states its reason as a code (MDT-113,
-# rule BR-FR-CDV-15) from the list allowed for that status (BR-FR-CDV-CL-09); the text (MDT-114)
-# explains it. The code used when the caller names none:
-DEFAULT_REASON_CODES = {
-    "206": "AUTRE",
-    "207": "AUTRE",
-    "208": "JUSTIF_ABS",
-    "210": "NON_CONFORME",  # "AUTRE" is not among a B2B refusal's reasons
-}
 SELLER, BUYER = "SE", "BY"
 CDAR_GUIDELINE = "urn.cpro.gouv.fr:1p0:CDV:invoice"
 CDAR_LIFECYCLE_TYPE = 23  # the acknowledgement document's type: an invoice's lifecycle status
@@ -444,6 +436,9 @@ class AfnorPlatformConnector:
     ) -> bytes:
         now = timezone.now().astimezone(dt.UTC).replace(tzinfo=None)
         status: dict[str, Any] = {}
+        # A refusal, a dispute, a partial approval or a suspension states its reason as a code
+        # (MDT-113, BR-FR-CDV-15) from its status's list (`purchases.reason_codes`); the text
+        # (MDT-114) explains it.
         reason_code = reason_code or DEFAULT_REASON_CODES.get(code, "")
         if reason_code:
             status["MDT-113"] = reason_code

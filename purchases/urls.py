@@ -29,6 +29,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "invoices/<int:invoice_id>/refuse/", views.invoice_refuse, name="purchases_invoice_refuse"
     ),
     path(
+        "invoices/<int:invoice_id>/dispute/",
+        views.invoice_dispute,
+        name="purchases_invoice_dispute",
+    ),
+    path(
         "invoices/<int:invoice_id>/assign/", views.invoice_assign, name="purchases_invoice_assign"
     ),
     path("suppliers/", views.supplier_list, name="purchases_supplier_list"),
@@ -88,6 +93,16 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         "invoices/<int:invoice_id>/validate/",
         apis.SupplierInvoiceValidateApi.as_view(),
         name="api_purchases_invoice_validate",
+    ),
+    path(
+        "invoices/<int:invoice_id>/refuse/",
+        apis.SupplierInvoiceRefuseApi.as_view(),
+        name="api_purchases_invoice_refuse",
+    ),
+    path(
+        "invoices/<int:invoice_id>/dispute/",
+        apis.SupplierInvoiceDisputeApi.as_view(),
+        name="api_purchases_invoice_dispute",
     ),
     path(
         "expense-reports/",

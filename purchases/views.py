@@ -148,6 +148,7 @@ def invoice_detail(request: HttpRequest, cooperative_slug: str, invoice_id: int)
             "may_validate": services.may_validate(invoice=invoice, membership=membership),
             "assign_form": f.AssignForm(activities=selectors.activities_of(membership=membership)),
             "refuse_form": f.RefuseForm(),
+            "dispute_form": f.DisputeForm(),
         },
     )
 
@@ -325,9 +326,22 @@ def _invoice_action(
             messages.success(request, _("Facture validée et comptabilisée."))
         elif action == "refuse":
             form = f.RefuseForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.supplier_invoice_refuse(invoice=invoice, reason=reason)
+            form.is_valid()
+            services.supplier_invoice_refuse(
+                invoice=invoice,
+                reason=form.cleaned_data.get("reason", ""),
+                reason_code=form.cleaned_data.get("reason_code", ""),
+            )
             messages.success(request, _("Facture refusée."))
+        elif action == "dispute":
+            dispute = f.DisputeForm(request.POST)
+            dispute.is_valid()
+            services.supplier_invoice_dispute(
+                invoice=invoice,
+                reason=dispute.cleaned_data.get("reason", ""),
+                reason_code=dispute.cleaned_data.get("reason_code", ""),
+            )
+            messages.success(request, _("Litige enregistré : il sera transmis au fournisseur."))
         elif action == "assign":
             assign = f.AssignForm(
                 request.POST, activities=selectors.activities_of(membership=membership)
@@ -668,3 +682,8 @@ def platform_sync_now(request: HttpRequest, cooperative_slug: str) -> HttpRespon
         job_enqueue(platform_sync_task)
         messages.success(request, _("Réception lancée : suivez-la dans les tâches."))
     return redirect("purchases_settings", cooperative_slug)
+
+
+@require_POST
+def invoice_dispute(request: HttpRequest, cooperative_slug: str, invoice_id: int) -> HttpResponse:
+    return _invoice_action(request, cooperative_slug, invoice_id, "dispute")

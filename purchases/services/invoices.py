@@ -34,6 +34,7 @@ from purchases.models import (
     SupplierInvoiceLine,
 )
 from purchases.permissions import sees_all_purchases
+from purchases.reason_codes import reason_code_resolve
 from purchases.services.common import (
     DEDUCTIBLE_VAT,
     DEDUCTIBLE_VAT_PENDING,
@@ -415,12 +416,18 @@ def supplier_invoice_validate(
 
 
 @transaction.atomic
-def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> SupplierInvoice:
-    """Refuse a received invoice (status 210 for the platform, with its reason)."""
+def supplier_invoice_refuse(
+    *, invoice: SupplierInvoice, reason: str, reason_code: str = ""
+) -> SupplierInvoice:
+    """Refuse a received invoice (status 210 for the platform, with its reason and its reason
+    code from the list a refusal allows: `purchases.reason_codes`, NON_CONFORME when none)."""
     invoice = _locked(invoice)
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Donnez le motif du refus : il est transmis au fournisseur."))
+    reason_code = reason_code_resolve(
+        status_code=LifecycleStatus.Code.REFUSED, reason_code=reason_code
+    )
     if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
         raise ApplicationError(_("Une facture validée ne se refuse plus."))
     invoice.status = SupplierInvoice.Status.REFUSED
@@ -432,7 +439,38 @@ def supplier_invoice_refuse(*, invoice: SupplierInvoice, reason: str) -> Supplie
             invoice=invoice,
             code=LifecycleStatus.Code.REFUSED,
             reason=reason[:300],
+            reason_code=reason_code,
         )
+    return invoice
+
+
+@transaction.atomic
+def supplier_invoice_dispute(
+    *, invoice: SupplierInvoice, reason: str, reason_code: str = ""
+) -> SupplierInvoice:
+    """Dispute a received invoice (status 207 "En litige" for the platform, with its reason and
+    its reason code from the list a dispute allows, AUTRE when none). The invoice stays as it
+    is, to be validated or refused once the supplier has answered."""
+    invoice = _locked(invoice)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Donnez le motif du litige : il est transmis au fournisseur."))
+    reason_code = reason_code_resolve(
+        status_code=LifecycleStatus.Code.DISPUTED, reason_code=reason_code
+    )
+    if invoice.source != SupplierInvoice.Source.PLATFORM:
+        raise ApplicationError(
+            _("Seule une facture reçue de la plateforme agréée se conteste par un statut.")
+        )
+    if invoice.status not in (SupplierInvoice.Status.DRAFT, SupplierInvoice.Status.SUBMITTED):
+        raise ApplicationError(_("Une facture validée ou refusée ne se conteste plus."))
+    LifecycleStatus.objects.create(
+        cooperative_id=invoice.cooperative_id,
+        invoice=invoice,
+        code=LifecycleStatus.Code.DISPUTED,
+        reason=reason[:300],
+        reason_code=reason_code,
+    )
     return invoice
 
 

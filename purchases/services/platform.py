@@ -146,7 +146,10 @@ def platform_statuses_send(*, connector: PlatformConnector, report: SyncReport) 
         if not status.invoice.platform_id:
             continue
         connector.send_status(
-            invoice=_reference(status.invoice, cooperative), code=status.code, reason=status.reason
+            invoice=_reference(status.invoice, cooperative),
+            code=status.code,
+            reason=status.reason,
+            reason_code=status.reason_code,
         )
         LifecycleStatus.objects.filter(pk=status.pk).update(sent_at=timezone.now())
         report.statuses_sent += 1

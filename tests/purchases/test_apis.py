@@ -198,4 +198,5 @@ def test_expense_reports_api_shows_own_only(world: World, purchases: Purchases) 
 def test_the_schema_lists_the_purchase_endpoints(db: None, client: Client) -> None:
     schema = client.get("/api/schema/").content.decode()
     assert "/purchases/invoices/receive/" in schema
+    assert "/purchases/invoices/{invoice_id}/refuse/" in schema
     assert "/purchases/expense-reports/{report_id}/" in schema
