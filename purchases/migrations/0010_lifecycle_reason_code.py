@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("purchases", "0008_platform_oauth2_client_credentials"),
+        ("purchases", "0009_platform_oauth2_client_credentials"),
     ]
 
     operations = [
